@@ -1,0 +1,139 @@
+"""Fragmentation: several live processes or tools doing the same job, with no single
+accountable owner reconciling them.
+
+Overlap is found by bucketing (see `keywords.signatures`), never by comparing every pair,
+so the rules stay near-linear for clients with thousands of processes. A bucket with two
+or more processes is fragmented unless all of them have the same single accountable owner:
+then someone does reconcile them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
+from uuid import UUID
+
+from jobs.readiness.findings import ObjectType, Pillar, Severity
+from jobs.readiness.rules.base import Hit, rule
+from jobs.readiness.rules.keywords import keywords, signatures, singles
+from jobs.readiness.snapshot import ClientSnapshot, ProcessSnap
+
+_MAX_PEERS_NAMED = 5
+
+Buckets = dict[Hashable, set[UUID]]
+
+
+def _unit(p: ProcessSnap) -> str:
+    return " ".join(p.business_unit.casefold().split())
+
+
+def _add_text(buckets: Buckets, meet: Buckets, prefix: Hashable, pid: UUID, text: str) -> None:
+    words = keywords(text)
+    for sig in signatures(words):
+        buckets[(prefix, sig)].add(pid)
+    for sig in singles(words):
+        meet[(prefix, sig)].add(pid)
+
+
+def _merge(buckets: Buckets, meet: Buckets) -> Iterable[set[UUID]]:
+    # A one-word bucket only matters when a single-keyword text started it.
+    for key, members in buckets.items():
+        yield members | meet.get(key, set())
+
+
+def _fragmented(snapshot: ClientSnapshot, groups: Iterable[set[UUID]]) -> dict[UUID, set[UUID]]:
+    owners = {
+        p.id: frozenset(a.owner_id for a in snapshot.accountable(p.id))
+        for p in snapshot.live_processes
+    }
+    peers: dict[UUID, set[UUID]] = defaultdict(set)
+    for members in groups:
+        if len(members) < 2:
+            continue
+        keys = {owners[m] for m in members}
+        if len(keys) == 1 and len(next(iter(keys))) == 1:
+            continue
+        named = sorted(members, key=lambda m: (snapshot.processes_by_id[m].name, str(m)))
+        for m in members:
+            # Bounded sample of peers per member, so a huge bucket stays linear.
+            peers[m].update([x for x in named if x != m][: _MAX_PEERS_NAMED + 1])
+    return peers
+
+
+def _peer_text(snapshot: ClientSnapshot, peer_ids: set[UUID]) -> str:
+    peer_names = sorted(snapshot.processes_by_id[x].name for x in peer_ids)
+    shown = ", ".join(peer_names[:_MAX_PEERS_NAMED])
+    return shown + (" and others" if len(peer_names) > _MAX_PEERS_NAMED else "")
+
+
+def _purpose_scope(snapshot: ClientSnapshot) -> list[UUID]:
+    return [p.id for p in snapshot.live_processes if _unit(p) and keywords(p.purpose)]
+
+
+@rule(
+    id="FRG-001",
+    pillar=Pillar.FRAGMENTATION,
+    checks=(
+        "Live processes in the same business unit with overlapping purposes (two shared "
+        "purpose keywords) and no single accountable owner across them."
+    ),
+    severity=Severity.MEDIUM,
+    weight=50,
+    recommendation=(
+        "Decide whether these processes should be merged or clearly separated, and make one "
+        "owner accountable for reconciling their outputs in the meantime."
+    ),
+    traces_to="Spot fragmentation: several processes doing the same job, none reconciling.",
+    scope=_purpose_scope,
+)
+def overlapping_purposes(snapshot: ClientSnapshot) -> Iterator[Hit]:
+    buckets: Buckets = defaultdict(set)
+    meet: Buckets = defaultdict(set)
+    for p in snapshot.live_processes:
+        if _unit(p):
+            _add_text(buckets, meet, _unit(p), p.id, p.purpose)
+    for pid, peer_ids in sorted(_fragmented(snapshot, _merge(buckets, meet)).items()):
+        p = snapshot.processes_by_id[pid]
+        yield (
+            ObjectType.PROCESS,
+            pid,
+            f"{p.name} overlaps in purpose with {_peer_text(snapshot, peer_ids)} in "
+            f"{p.business_unit.strip()}, and no single owner is accountable for all of them.",
+        )
+
+
+@rule(
+    id="FRG-002",
+    pillar=Pillar.FRAGMENTATION,
+    checks=(
+        "Live processes sharing a tool, or using different tools with overlapping purposes "
+        "in the same business unit, with no single accountable owner across them."
+    ),
+    severity=Severity.MEDIUM,
+    weight=50,
+    recommendation=(
+        "Consolidate on one tool for this job where you can, and make one owner accountable "
+        "for reconciling the tools that remain, so they do not produce conflicting results."
+    ),
+    traces_to="Spot fragmentation: several tools doing the same job (e.g. segmentation).",
+    scope=lambda s: [p.id for p in s.live_processes if p.tools],
+)
+def overlapping_tools(snapshot: ClientSnapshot) -> Iterator[Hit]:
+    buckets: Buckets = defaultdict(set)
+    meet: Buckets = defaultdict(set)
+    for p in snapshot.live_processes:
+        for t in p.tools:
+            name = " ".join(t.name.casefold().split())
+            vendor = " ".join((t.vendor or "").casefold().split())
+            if name:
+                buckets[("tool", name, vendor)].add(p.id)
+            if _unit(p):
+                _add_text(buckets, meet, ("purpose", _unit(p)), p.id, t.purpose)
+    for pid, peer_ids in sorted(_fragmented(snapshot, _merge(buckets, meet)).items()):
+        p = snapshot.processes_by_id[pid]
+        yield (
+            ObjectType.PROCESS,
+            pid,
+            f"{p.name} uses the same or an equivalent tool as {_peer_text(snapshot, peer_ids)}, "
+            "and no single owner is accountable for all of them.",
+        )

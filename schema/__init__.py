@@ -1,0 +1,35 @@
+"""The GraphQL schema: domain packages merged into one Query and one Mutation."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema.limits import SchemaLimits, limit_extensions
+from schema.masking import MaskUnexpectedErrors
+from schema.transaction import TenantTransaction
+from schema.viewer.queries import ViewerQuery
+
+QUERIES: tuple[type, ...] = (ViewerQuery,)
+MUTATIONS: tuple[type, ...] = ()
+
+
+class StewardSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+        # MaskUnexpectedErrors logs unexpected errors with their id; request
+        # errors (syntax, limits) need no stack trace in the log.
+        return None
+
+
+def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+    """The schema with its limits; `schema/schema.graphql` is generated from it."""
+    limits = limits or SchemaLimits()
+    query = merge_types("Query", QUERIES)
+    mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+    return StewardSchema(
+        query=query,
+        mutation=mutation,
+        extensions=[*limit_extensions(limits), TenantTransaction, MaskUnexpectedErrors],
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,67 @@
+"""Expected failures as payload errors: the one place DomainError becomes GraphQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import strawberry
+
+from schema.context import Info
+from tenants.errors import DomainError, ErrorCode, FieldError
+
+ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode", description="Why a mutation failed.")
+
+
+@strawberry.type(description="An expected failure: validation, not found, conflict or forbidden.")
+class UserError:
+    field: str | None = strawberry.field(
+        description="The input field at fault (camelCase), or null for the whole input."
+    )
+    code: ErrorCodeType  # type: ignore[valid-type]
+    message: str
+
+    @classmethod
+    def of(cls, error: FieldError) -> UserError:
+        return cls(field=error.field, code=error.code, message=error.message)
+
+
+def payload_errors(error: DomainError) -> list[UserError]:
+    return [UserError.of(e) for e in error.errors]
+
+
+class MutationOutcome:
+    """Collects the DomainError of a mutation body run under `atomic`."""
+
+    def __init__(self) -> None:
+        self.error: DomainError | None = None
+
+    @property
+    def errors(self) -> list[UserError]:
+        return payload_errors(self.error) if self.error else []
+
+
+@asynccontextmanager
+async def atomic(info: Info) -> AsyncIterator[MutationOutcome]:
+    """Run a mutation body in a SAVEPOINT; a DomainError undoes every write it made.
+
+    Usage::
+
+        async with atomic(info) as outcome:
+            obj = await service(...)
+        return Payload(obj=None if outcome.error else obj, errors=outcome.errors)
+    """
+    outcome = MutationOutcome()
+    savepoint = await info.context.db.begin_nested()
+    try:
+        yield outcome
+        await info.context.db.flush()
+    except DomainError as exc:
+        outcome.error = exc
+        await savepoint.rollback()
+        return
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    await savepoint.commit()
+

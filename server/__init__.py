@@ -1,0 +1,1 @@
+"""The composition root: ASGI app, settings, auth, middleware, routes and CLI."""

@@ -1,0 +1,68 @@
+"""The ASGI application: every route, middleware and shared resource in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from schema import build_schema
+from schema.limits import SchemaLimits
+from server.graphql_app import StewardGraphQL
+from server.health import healthz, readyz
+from server.logging import configure_logging
+from server.middleware.authentication import AuthenticationMiddleware
+from server.middleware.body_limit import BodyLimitMiddleware
+from server.middleware.request_context import RequestContextMiddleware
+from server.redis_pool import open_pool
+from server.settings import Settings
+from tenants.engine import make_engine
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Compose Steward. `settings.database_url` and `redis_url` must be set (see cli)."""
+    if settings.database_url is None or settings.redis_url is None:
+        raise ValueError("create_app needs DATABASE_URL and REDIS_URL (the CLI starts embedded ones)")
+    database_url, redis_url = settings.database_url, settings.redis_url
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        engine = make_engine(
+            database_url,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            pool_size=settings.db_pool_size,
+        )
+        redis = open_pool(redis_url, queue_name=settings.queue_name)
+        try:
+            yield {"engine": engine, "redis": redis, "settings": settings}
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    schema = build_schema(
+        SchemaLimits(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            introspection=True,
+        )
+    )
+    graphql = StewardGraphQL(schema, development=settings.development)
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(AuthenticationMiddleware),
+        ],
+        lifespan=lifespan,
+    )

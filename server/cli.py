@@ -1,0 +1,55 @@
+"""The `steward` command."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from server.cli_tenants import tenants_app
+from server.cli_tokens import tokens_app
+from server.runtime import resolved_settings
+from server.settings import load_settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Steward: who owns each AI process.",
+)
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(tokens_app, name="tokens")
+
+
+@app.command()
+def serve() -> None:
+    """Serve the API (HTTP on STEWARD_HOST:STEWARD_PORT)."""
+    from server.serving import serve_forever
+
+    with resolved_settings(load_settings()) as settings:
+        asyncio.run(serve_forever(settings, with_worker=False))
+
+
+@app.command()
+def worker() -> None:
+    """Run the arq worker: readiness reports and scheduled health reports."""
+    from server.serving import run_worker
+
+    with resolved_settings(load_settings()) as settings:
+        asyncio.run(run_worker(settings))
+
+
+@app.command()
+def demo() -> None:
+    """Embedded servers, a seeded `demo` tenant, the API and the worker, together."""
+    from server.demo import run_demo
+
+    run_demo(load_settings(STEWARD_ENV="development"))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""`steward tenants create|list|migrate|drop`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.cli_support import with_engine
+from server.runtime import resolved_settings
+from server.settings import load_settings
+from tenants.fleet import MigrationOutcome, migrate_all, migrate_shared, tenant_count
+from tenants.provisioning import TenantExistsError, TenantNotFoundError, create_tenant, drop_tenant
+from tenants.registry import Tenant
+from tenants.slugs import InvalidSlugError
+
+tenants_app = typer.Typer(no_args_is_help=True, help="Create, list, migrate and drop tenants.")
+console = Console()
+err = Console(stderr=True)
+
+
+@tenants_app.command("create")
+def create(slug: str, name: str = typer.Option(..., "--name", help="Display name")) -> None:
+    """Create a tenant: role, schema and migrations, all or nothing."""
+
+    async def work(engine: AsyncEngine) -> None:
+        await migrate_shared(engine)
+        ref = await create_tenant(engine, slug=slug, name=name)
+        console.print(f"created tenant {ref.slug} (schema {ref.schema_name})")
+
+    try:
+        with resolved_settings(load_settings()) as settings:
+            asyncio.run(with_engine(settings, work))
+    except (InvalidSlugError, TenantExistsError, ValueError) as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
+@tenants_app.command("list")
+def list_() -> None:
+    """List tenants with the migration revision of each schema."""
+
+    async def work(engine: AsyncEngine) -> None:
+        await migrate_shared(engine)
+        async with engine.connect() as conn:
+            t = Tenant.__table__
+            rows = (await conn.execute(select(t).order_by(t.c.slug))).mappings().all()
+        table = Table("slug", "name", "schema", "revision")
+        for row in rows:
+            table.add_row(row["slug"], row["name"], row["schema_name"], row["schema_revision"] or "-")
+        console.print(table)
+
+    with resolved_settings(load_settings()) as settings:
+        asyncio.run(with_engine(settings, work))
+
+
+@tenants_app.command("migrate")
+def migrate(
+    concurrency: int = typer.Option(0, help="Tenants migrated at once (default STEWARD_MIGRATE_CONCURRENCY)"),
+) -> None:
+    """Bring every tenant schema to head; failures are reported per tenant."""
+    failures: list[MigrationOutcome] = []
+
+    async def work(engine: AsyncEngine) -> list[MigrationOutcome]:
+        total = await tenant_count(engine)
+        with Progress(
+            TextColumn("migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err,
+        ) as progress:
+            task = progress.add_task("tenants", total=total)
+
+            def done(outcome: MigrationOutcome) -> None:
+                progress.advance(task)
+                if not outcome.ok:
+                    failures.append(outcome)
+                    progress.console.print(f"[red]failed[/red] {outcome.tenant}: {outcome.error}")
+
+            return await migrate_all(engine, concurrency=concurrency or settings.migrate_concurrency, on_done=done)
+
+    with resolved_settings(load_settings()) as settings:
+        outcomes = asyncio.run(with_engine(settings, work))
+    console.print(f"{len(outcomes) - len(failures)} migrated, {len(failures)} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
+@tenants_app.command("drop")
+def drop(slug: str, yes: bool = typer.Option(False, "--yes", help="Confirm: all data is deleted")) -> None:
+    """Drop a tenant and all of its data."""
+    if not yes:
+        err.print(f"refusing to drop {slug!r} without --yes: every row of the tenant is deleted")
+        raise typer.Exit(2)
+
+    async def work(engine: AsyncEngine) -> None:
+        await drop_tenant(engine, slug=slug)
+        console.print(f"dropped tenant {slug}")
+
+    try:
+        with resolved_settings(load_settings()) as settings:
+            asyncio.run(with_engine(settings, work))
+    except TenantNotFoundError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None

@@ -1,0 +1,46 @@
+"""The `/graphql` endpoint: Strawberry over Starlette, with a per-request context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from schema.context import Context
+from server.responses import unauthenticated
+
+
+class StewardGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app, answering 401 before GraphQL when no valid credential came."""
+
+    def __init__(self, schema: strawberry.Schema, *, development: bool) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if development else None,
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=False,
+        )
+        self.development = development
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.get("state", {})
+        wants_ide = self.development and scope.get("method") == "GET"
+        if scope["type"] == "http" and state.get("principal") is None and not wants_ide:
+            await unauthenticated()(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        state: Any = request.state
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            response=response if isinstance(response, Response) else None,
+            principal=state.principal,
+            engine=state.engine,
+            redis=state.redis,
+        )

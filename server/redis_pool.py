@@ -1,0 +1,46 @@
+"""The arq Redis client the API enqueues jobs through."""
+
+from __future__ import annotations
+
+from arq.connections import ArqRedis, RedisSettings
+
+from jobs.serialization import deserialize, serialize
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """arq settings from a redis:// or unix:// URL."""
+    if url.startswith("unix://"):
+        path, _, query = url.removeprefix("unix://").partition("?")
+        database = int(query[3:]) if query.startswith("db=") else 0
+        return RedisSettings(
+            unix_socket_path=path, database=database, conn_timeout=2, conn_retries=2
+        )
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = 2
+    settings.conn_retries = 2
+    return settings
+
+
+def open_pool(url: str, *, queue_name: str) -> ArqRedis:
+    """A client that connects on first use and reconnects by itself.
+
+    Unlike `arq.create_pool` it does not ping at start: the API must start and
+    keep serving reads while Redis is down, and answer report requests with a
+    clear error until it returns.
+    """
+    s = redis_settings(url)
+    return ArqRedis(
+        host=s.host,
+        port=s.port,
+        unix_socket_path=s.unix_socket_path,
+        db=s.database,
+        username=s.username,
+        password=s.password,
+        ssl=s.ssl,
+        socket_connect_timeout=s.conn_timeout,
+        socket_timeout=5,
+        encoding="utf8",
+        job_serializer=serialize,
+        job_deserializer=deserialize,
+        default_queue_name=queue_name,
+    )

@@ -1,0 +1,70 @@
+"""tenant registry and api tokens
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "tenants",
+        sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
+        sa.Column("slug", sa.String(40), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("schema_name", sa.String(63), nullable=False),
+        sa.Column("role_name", sa.String(63), nullable=False),
+        sa.Column("schema_revision", sa.String(32)),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_tenants"),
+        sa.UniqueConstraint("slug", name="uq_tenants_slug"),
+        sa.UniqueConstraint("schema_name", name="uq_tenants_schema_name"),
+        sa.UniqueConstraint("role_name", name="uq_tenants_role_name"),
+        schema="public",
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
+        sa.Column(
+            "tenant_id",
+            postgresql.UUID(as_uuid=True),
+            sa.ForeignKey(
+                "public.tenants.id", ondelete="CASCADE", name="fk_api_tokens_tenant_id_tenants"
+            ),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(32), nullable=False),
+        sa.Column("client_organisation_id", postgresql.UUID(as_uuid=True)),
+        sa.Column("scopes", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("prefix", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("expires_at", sa.DateTime(timezone=True)),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.Column("last_used_at", sa.DateTime(timezone=True)),
+        sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
+        sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+        schema="public",
+    )
+    op.create_index("ix_api_tokens_tenant_id", "api_tokens", ["tenant_id"], schema="public")
+
+
+def downgrade() -> None:
+    op.drop_table("api_tokens", schema="public")
+    op.drop_table("tenants", schema="public")

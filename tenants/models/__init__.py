@@ -1,0 +1,83 @@
+"""ORM models of a tenant schema. Importing this package registers every table."""
+
+from tenants.models.assignment import CURRENT_ACCOUNTABLE_INDEX, OwnershipAssignment
+from tenants.models.audit import AuditEvent
+from tenants.models.capability import CapabilityAssessment, CapabilityDimension, CapabilityScore
+from tenants.models.change_plan import ChangePlan, Milestone
+from tenants.models.client import ClientOrganisation
+from tenants.models.enums import (
+    LIVE_STAGES,
+    ChangePlanStatus,
+    ClientSize,
+    DecisionAuthority,
+    EngagementStatus,
+    HealthStatus,
+    IncidentSeverity,
+    IncidentStatus,
+    KpiDirection,
+    LifecycleStage,
+    MilestoneStatus,
+    RaciRole,
+    ReportStatus,
+    Responsibility,
+    ResponsibleParty,
+    ReviewOutcome,
+    RiskTier,
+)
+from tenants.models.feedback import Incident, ProcessReview
+from tenants.models.kpi import ProcessKpi
+from tenants.models.owner import Owner
+from tenants.models.process import AIProcess
+from tenants.models.process_shapes import (
+    Boundaries,
+    Checkpoint,
+    EscalationLevel,
+    Tool,
+    WorkflowStep,
+)
+from tenants.models.reports import EngagementHealthReport, ReadinessReport
+from tenants.models.vendor import CLAUSES, VendorAgreement, VendorAgreementProcess
+
+__all__ = [
+    "CLAUSES",
+    "CURRENT_ACCOUNTABLE_INDEX",
+    "LIVE_STAGES",
+    "AIProcess",
+    "AuditEvent",
+    "Boundaries",
+    "CapabilityAssessment",
+    "CapabilityDimension",
+    "CapabilityScore",
+    "ChangePlan",
+    "ChangePlanStatus",
+    "Checkpoint",
+    "ClientOrganisation",
+    "ClientSize",
+    "DecisionAuthority",
+    "EngagementHealthReport",
+    "EngagementStatus",
+    "EscalationLevel",
+    "HealthStatus",
+    "Incident",
+    "IncidentSeverity",
+    "IncidentStatus",
+    "KpiDirection",
+    "LifecycleStage",
+    "Milestone",
+    "MilestoneStatus",
+    "Owner",
+    "OwnershipAssignment",
+    "ProcessKpi",
+    "ProcessReview",
+    "RaciRole",
+    "ReadinessReport",
+    "ReportStatus",
+    "Responsibility",
+    "ResponsibleParty",
+    "ReviewOutcome",
+    "RiskTier",
+    "Tool",
+    "VendorAgreement",
+    "VendorAgreementProcess",
+    "WorkflowStep",
+]

@@ -1,0 +1,99 @@
+"""Creating and dropping tenants: role, schema, migrations and registry row as one unit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from tenants.migrate import upgrade_tenant
+from tenants.registry import Tenant, TenantRef, get_tenant
+from tenants.slugs import role_name, schema_name, validate_slug
+
+
+class TenantExistsError(ValueError):
+    """A tenant with this slug is already registered."""
+
+
+class TenantNotFoundError(LookupError):
+    """No tenant with this slug is registered."""
+
+
+def _q(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+AfterMigrate = Callable[[AsyncConnection, TenantRef], Awaitable[None]]
+
+
+async def create_tenant(
+    engine: AsyncEngine, *, slug: str, name: str, after_migrate: AfterMigrate | None = None
+) -> TenantRef:
+    """Register a tenant, create its role and schema and migrate it, in one transaction.
+
+    PostgreSQL DDL, including CREATE ROLE, is transactional: if any step fails
+    (or `after_migrate`, used to seed data, raises) nothing is left behind.
+    """
+    validate_slug(slug)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValueError("invalid tenant name: use 1 to 200 characters")
+    async with engine.connect() as conn, conn.begin():
+        if await get_tenant(conn, slug) is not None:
+            raise TenantExistsError(f"tenant {slug!r} already exists")
+        database = await conn.scalar(text("SELECT current_database()"))
+        ref = TenantRef(uuid.uuid4(), slug, name, schema_name(slug), role_name(slug, str(database)))
+        # The tenant role cannot log in and inherits nothing; the application's
+        # login role may SET ROLE to it but does not inherit its rights, so a
+        # transaction that forgot SET LOCAL ROLE cannot reach tenant data
+        # (on PostgreSQL 15, make the login role NOINHERIT for the same effect).
+        await conn.execute(text(f"CREATE ROLE {_q(ref.role_name)} NOLOGIN NOINHERIT"))
+        server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
+        grant = f"GRANT {_q(ref.role_name)} TO CURRENT_USER"
+        if server_version >= 160000:
+            grant += " WITH INHERIT FALSE, SET TRUE"
+        await conn.execute(text(grant))
+        await conn.execute(
+            text(f"CREATE SCHEMA {_q(ref.schema_name)} AUTHORIZATION {_q(ref.role_name)}")
+        )
+        await conn.execute(text(f"REVOKE ALL ON SCHEMA {_q(ref.schema_name)} FROM PUBLIC"))
+        try:
+            await conn.execute(
+                insert(Tenant).values(
+                    id=ref.id,
+                    slug=ref.slug,
+                    name=ref.name,
+                    schema_name=ref.schema_name,
+                    role_name=ref.role_name,
+                )
+            )
+        except IntegrityError as exc:  # a concurrent create of the same slug
+            raise TenantExistsError(f"tenant {slug!r} already exists") from exc
+        await upgrade_tenant(conn, ref)
+        if after_migrate is not None:
+            await after_migrate(conn, ref)
+        return ref
+
+
+async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
+    """Drop a tenant's schema (with all its data), its role, tokens and registry row."""
+    async with engine.connect() as conn, conn.begin():
+        ref = await get_tenant(conn, slug)
+        if ref is None:
+            raise TenantNotFoundError(f"tenant {slug!r} does not exist")
+        await conn.execute(text(f"SET LOCAL ROLE {_q(ref.role_name)}"))
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {_q(ref.schema_name)} CASCADE"))
+        await conn.execute(text("SET LOCAL ROLE NONE"))
+        await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
+        try:
+            await conn.execute(text(f"DROP ROLE IF EXISTS {_q(ref.role_name)}"))
+        except ProgrammingError as exc:  # pragma: no cover - depends on server state
+            raise RuntimeError(f"could not drop role {ref.role_name}: {exc.orig}") from exc
+
+
+async def tenant_exists(conn: AsyncConnection, slug: str) -> bool:
+    """Whether `slug` is registered."""
+    return (await conn.scalar(select(Tenant.id).where(Tenant.slug == slug))) is not None

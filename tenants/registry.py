@@ -1,0 +1,92 @@
+"""The tenant registry and platform records of the `public` schema."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, func, select
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenants.base import PlatformBase, UUIDPrimaryKey
+
+
+class Tenant(UUIDPrimaryKey, PlatformBase):
+    """One consultancy. `schema_name` and `role_name` are fixed at provisioning."""
+
+    __tablename__ = "tenants"
+
+    slug: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    schema_name: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
+    role_name: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
+    # The tenant history revision the schema is at, written by the migration that
+    # moved it, so /readyz checks every tenant with one query.
+    schema_revision: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class ApiToken(UUIDPrimaryKey, PlatformBase):
+    """A service credential. Only the SHA-256 of the secret is stored.
+
+    Tokens live in `public` because a request must be resolved to its tenant
+    before anything is bound to a tenant schema; the tenant comes from here.
+    """
+
+    __tablename__ = "api_tokens"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("public.tenants.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
+    # A client role's organisation lives in the tenant schema; no foreign key may
+    # cross from `public` into a tenant schema, so this is a plain id.
+    client_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list)
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRef:
+    """What a request or job needs to bind a session: read from the registry only."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    schema_name: str
+    role_name: str
+
+    @classmethod
+    def of(cls, row: Tenant) -> TenantRef:
+        return cls(row.id, row.slug, row.name, row.schema_name, row.role_name)
+
+
+async def get_tenant(conn: AsyncConnection, slug: str) -> TenantRef | None:
+    """The registry entry for `slug`, or None."""
+    row = (
+        (await conn.execute(select(Tenant.__table__).where(Tenant.slug == slug))).mappings().first()
+    )
+    if row is None:
+        return None
+    return TenantRef(row["id"], row["slug"], row["name"], row["schema_name"], row["role_name"])
+
+
+async def list_tenants(conn: AsyncConnection) -> list[TenantRef]:
+    """Every registered tenant, by slug."""
+    rows = (await conn.execute(select(Tenant.__table__).order_by(Tenant.slug))).mappings()
+    return [
+        TenantRef(r["id"], r["slug"], r["name"], r["schema_name"], r["role_name"]) for r in rows
+    ]

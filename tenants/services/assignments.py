@@ -1,0 +1,266 @@
+"""Ownership assignments: assign, change, end, hand over; who is accountable now."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+
+from tenants.errors import DomainError, ErrorCode, FieldError
+from tenants.models import (
+    CURRENT_ACCOUNTABLE_INDEX,
+    AIProcess,
+    Owner,
+    OwnershipAssignment,
+    RaciRole,
+    Responsibility,
+)
+from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.persistence import apply, guarded_write, load_target
+from tenants.services.validation import UNSET, Collector, Unset, given
+
+HOURS_MAX = 80
+SECOND_ACCOUNTABLE = "the process already has a current accountable owner; end that first"
+
+
+def _second_accountable() -> DomainError:
+    return DomainError([FieldError("raciRole", ErrorCode.CONFLICT, SECOND_ACCOUNTABLE)])
+
+
+def _in_effect(on: date) -> ColumnElement[bool]:
+    return and_(
+        OwnershipAssignment.starts_on <= on,
+        or_(OwnershipAssignment.ends_on.is_(None), OwnershipAssignment.ends_on > on),
+    )
+
+
+def total_hours_per_week(assignments: Iterable[OwnershipAssignment], on: date) -> Decimal:
+    """Hours a week of the assignments in effect on `on`."""
+    return sum((a.hours_per_week for a in assignments if a.in_effect_on(on)), Decimal(0))
+
+
+async def current_accountable_process_ids(
+    session: AsyncSession, *, process_ids: Sequence[uuid.UUID], on: date | None = None
+) -> set[uuid.UUID]:
+    """Which of `process_ids` have an accountable assignment in effect on `on` (today)."""
+    if not process_ids:
+        return set()
+    day = on or date.today()
+    rows = await session.scalars(
+        select(OwnershipAssignment.process_id).where(
+            OwnershipAssignment.process_id.in_(process_ids),
+            OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
+            _in_effect(day),
+        )
+    )
+    return set(rows)
+
+
+async def current_accountable_by_process(
+    session: AsyncSession, *, process_ids: Sequence[uuid.UUID], on: date | None = None
+) -> dict[uuid.UUID, OwnershipAssignment]:
+    """The accountable assignment in effect on `on` (today) of each process that has one."""
+    if not process_ids:
+        return {}
+    day = on or date.today()
+    rows = await session.scalars(
+        select(OwnershipAssignment)
+        .where(
+            OwnershipAssignment.process_id.in_(process_ids),
+            OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
+            _in_effect(day),
+        )
+        .order_by(OwnershipAssignment.starts_on)
+    )
+    return {a.process_id: a for a in rows}
+
+
+async def hours_by_owner(
+    session: AsyncSession, *, owner_ids: Sequence[uuid.UUID], on: date | None = None
+) -> dict[uuid.UUID, Decimal]:
+    """Total hours a week of each owner's assignments in effect on `on` (today)."""
+    day = on or date.today()
+    rows = await session.scalars(
+        select(OwnershipAssignment).where(
+            OwnershipAssignment.owner_id.in_(owner_ids), _in_effect(day)
+        )
+    )
+    totals = dict.fromkeys(owner_ids, Decimal(0))
+    for a in rows:
+        totals[a.owner_id] += a.hours_per_week
+    return totals
+
+
+def _responsibilities(c: Collector, values: Iterable[Responsibility | str]) -> list[str]:
+    seen: list[str] = []
+    for i, value in enumerate(values):
+        member = c.enum(f"responsibilities[{i}]", Responsibility, value)
+        if member.value not in seen:
+            seen.append(member.value)
+    return seen
+
+
+async def _accountable_blocking(
+    session: AsyncSession, *, process_id: uuid.UUID, starts_on: date, exclude: uuid.UUID | None
+) -> bool:
+    """An accountable assignment that is open, or still in effect on `starts_on`."""
+    query = select(OwnershipAssignment.id).where(
+        OwnershipAssignment.process_id == process_id,
+        OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
+        or_(OwnershipAssignment.ends_on.is_(None), OwnershipAssignment.ends_on > starts_on),
+    )
+    if exclude is not None:
+        query = query.where(OwnershipAssignment.id != exclude)
+    return (await session.scalar(query.limit(1))) is not None
+
+
+async def assign_owner(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    process_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    raci_role: RaciRole,
+    responsibilities: list[Responsibility],
+    hours_per_week: Decimal,
+    starts_on: date,
+) -> OwnershipAssignment:
+    """Give an owner a RACI role on a process from `starts_on`, open-ended."""
+    c = Collector()
+    role = c.enum("raciRole", RaciRole, raci_role)
+    duties = _responsibilities(c, responsibilities)
+    hours = c.decimal_range("hoursPerWeek", hours_per_week, 0, HOURS_MAX, 2)
+    process = await c.load(session, AIProcess, process_id, "processId")
+    owner = await c.load(session, Owner, owner_id, "ownerId")
+    if process is not None and owner is not None and owner.client_id != process.client_id:
+        c.add("ownerId", "belongs to another client organisation")
+    if process is not None and owner is not None and not c.errors:
+        duplicate = await session.scalar(
+            select(OwnershipAssignment.id)
+            .where(
+                OwnershipAssignment.process_id == process_id,
+                OwnershipAssignment.owner_id == owner_id,
+                OwnershipAssignment.raci_role == role,
+                OwnershipAssignment.ends_on.is_(None),
+            )
+            .limit(1)
+        )
+        if duplicate is not None:
+            c.add("ownerId", "already has this role on the process", ErrorCode.CONFLICT)
+        elif role is RaciRole.ACCOUNTABLE and await _accountable_blocking(
+            session, process_id=process_id, starts_on=starts_on, exclude=None
+        ):
+            c.errors.extend(_second_accountable().errors)
+    c.raise_if_any()
+    assignment = OwnershipAssignment(
+        owner_id=owner_id,
+        process_id=process_id,
+        raci_role=role,
+        responsibilities=duties,
+        hours_per_week=hours,
+        starts_on=starts_on,
+    )
+    # The check above can race with a concurrent assignment; the partial unique index
+    # is the rule, and its violation becomes the same payload error.
+    async with guarded_write(session, {CURRENT_ACCOUNTABLE_INDEX: _second_accountable()}):
+        session.add(assignment)
+    await finish_write(session, actor=actor, action="assign", obj=assignment, before=None)
+    return assignment
+
+
+async def update_assignment(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    assignment_id: uuid.UUID,
+    expected_version: int,
+    responsibilities: list[Responsibility] | Unset = UNSET,
+    hours_per_week: Decimal | Unset = UNSET,
+) -> OwnershipAssignment:
+    """Change the responsibilities or hours of an assignment that has not ended."""
+    assignment = await load_target(
+        session, OwnershipAssignment, assignment_id, expected_version=expected_version
+    )
+    c = Collector()
+    if assignment.ends_on is not None:
+        c.add("id", "the assignment has ended; assign the owner again instead")
+    changes: dict[str, object] = {}
+    if given(responsibilities):
+        changes["responsibilities"] = _responsibilities(c, responsibilities)
+    if given(hours_per_week):
+        changes["hours_per_week"] = c.decimal_range("hoursPerWeek", hours_per_week, 0, HOURS_MAX, 2)
+    c.raise_if_any()
+    before = snapshot(assignment)
+    async with guarded_write(session):
+        apply(assignment, changes)
+    await finish_write(session, actor=actor, action="update", obj=assignment, before=before)
+    return assignment
+
+
+async def end_assignment(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    assignment_id: uuid.UUID,
+    expected_version: int,
+    ends_on: date,
+) -> OwnershipAssignment:
+    """End an assignment on `ends_on` (exclusive; equal to `starts_on` cancels it)."""
+    assignment = await load_target(
+        session, OwnershipAssignment, assignment_id, expected_version=expected_version
+    )
+    c = Collector()
+    if assignment.ends_on is not None:
+        c.add("id", "the assignment has already ended")
+    c.dates_ordered(assignment.starts_on, "endsOn", ends_on)
+    c.raise_if_any()
+    before = snapshot(assignment)
+    async with guarded_write(session):
+        apply(assignment, {"ends_on": ends_on})
+    await finish_write(session, actor=actor, action="end", obj=assignment, before=before)
+    return assignment
+
+
+async def hand_over_accountability(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    process_id: uuid.UUID,
+    to_owner_id: uuid.UUID,
+    on: date,
+    responsibilities: list[Responsibility],
+    hours_per_week: Decimal,
+) -> OwnershipAssignment:
+    """End the open accountable assignment of a process on `on` and assign a new owner."""
+    current = await session.scalar(
+        select(OwnershipAssignment).where(
+            OwnershipAssignment.process_id == process_id,
+            OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
+            OwnershipAssignment.ends_on.is_(None),
+        )
+    )
+    if current is not None:
+        if current.owner_id == to_owner_id:
+            raise DomainError.one("ownerId", ErrorCode.VALIDATION, "is already accountable")
+        await end_assignment(
+            session,
+            actor=actor,
+            assignment_id=current.id,
+            expected_version=current.version,
+            ends_on=max(on, current.starts_on),
+        )
+    return await assign_owner(
+        session,
+        actor=actor,
+        process_id=process_id,
+        owner_id=to_owner_id,
+        raci_role=RaciRole.ACCOUNTABLE,
+        responsibilities=responsibilities,
+        hours_per_week=hours_per_week,
+        starts_on=max(on, current.starts_on) if current is not None else on,
+    )

@@ -1,0 +1,73 @@
+"""The tenant-bound session: the only way request and job code reaches tenant data.
+
+Two layers keep a session inside one tenant:
+
+1. The application binds SQL to the tenant schema with SQLAlchemy's
+   `schema_translate_map` ({None: "tenant_<slug>"}): every statement is
+   schema-qualified. We chose it over a transaction-local `search_path` by
+   measurement (tests/benchmarks/bench_binding.py, figures in README
+   "Tenant binding"): with `search_path`, asyncpg reuses one prepared statement
+   for every tenant because the SQL text is identical; while `steward tenants
+   migrate` has moved tenant A to a new column and tenant B not yet, a
+   statement prepared for one shape is executed against the other and fails
+   with InvalidCachedStatementError inside the transaction, which cannot be
+   retried transparently. Qualified SQL gives each tenant its own cache entry,
+   so a migration only invalidates that tenant's statements, at the cost of a
+   larger statement cache (sized in tenants/engine.py).
+2. PostgreSQL enforces it: each transaction runs `SET LOCAL ROLE <tenant role>`;
+   that role has USAGE on its own schema only, so even a hand-written
+   `SELECT * FROM tenant_b.x` inside tenant A's session is refused.
+
+Both settings are transaction-local (`SET LOCAL`), so nothing outlives the
+transaction on a pooled connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from tenants.registry import TenantRef
+from tenants.slugs import SLUG_PATTERN
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def bind_connection(conn: AsyncConnection, tenant: TenantRef) -> AsyncConnection:
+    """Bind an open transaction on `conn` to `tenant`; returns the translated connection."""
+    if not SLUG_PATTERN.fullmatch(tenant.slug) or not tenant.schema_name.startswith("tenant_"):
+        # The registry is the only source of these names; refuse anything odd
+        # rather than splice it into SQL.
+        raise ValueError("refusing to bind to an invalid tenant registry entry")
+    await conn.execute(text(f"SET LOCAL ROLE {_quote_ident(tenant.role_name)}"))
+    return await conn.execution_options(schema_translate_map={None: tenant.schema_name})
+
+
+@asynccontextmanager
+async def tenant_connection(
+    engine: AsyncEngine, tenant: TenantRef
+) -> AsyncIterator[AsyncConnection]:
+    """A connection in one transaction bound to `tenant`; commits on success."""
+    async with engine.connect() as raw, raw.begin():
+        yield await bind_connection(raw, tenant)
+
+
+@asynccontextmanager
+async def tenant_session(engine: AsyncEngine, tenant: TenantRef) -> AsyncIterator[AsyncSession]:
+    """An ORM session in one transaction bound to `tenant`.
+
+    Commits when the block exits normally and rolls back on any exception, so a
+    failure halfway through a write leaves nothing behind.
+    """
+    async with tenant_connection(engine, tenant) as conn:
+        session = AsyncSession(bind=conn, expire_on_commit=False, autoflush=True)
+        try:
+            yield session
+            await session.flush()
+        finally:
+            await session.close()

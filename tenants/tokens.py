@@ -1,0 +1,153 @@
+"""API tokens: issued once, stored as a SHA-256 digest, resolved to tenant and role.
+
+Tokens carry 256 bits of randomness, so a fast digest is enough: there is
+nothing to brute-force that a slow password hash would protect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tenants.registry import ApiToken, Tenant, TenantRef
+
+TOKEN_PREFIX = "stw_"  # noqa: S105  (a public marker, not a secret)
+STAFF_ROLES = ("admin", "consultant", "viewer")
+CLIENT_ROLES = ("client_owner", "client_viewer")
+ROLES = STAFF_ROLES + CLIENT_ROLES
+
+
+class InvalidRoleError(ValueError):
+    """The role is not one Steward knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    id: uuid.UUID
+    secret: str  # shown once, never stored
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedToken:
+    id: uuid.UUID
+    name: str
+    role: str
+    scopes: tuple[str, ...]
+    client_organisation_id: uuid.UUID | None
+    tenant: TenantRef
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def issue_token(
+    conn: AsyncConnection,
+    *,
+    tenant: TenantRef,
+    role: str,
+    name: str,
+    client_organisation_id: uuid.UUID | None = None,
+    scopes: tuple[str, ...] = (),
+    expires_at: datetime | None = None,
+) -> IssuedToken:
+    """Create a token for `tenant` and return its secret, which is not stored."""
+    if role not in ROLES:
+        raise InvalidRoleError(f"invalid role {role!r}: choose one of {', '.join(ROLES)}")
+    if role in CLIENT_ROLES and client_organisation_id is None:
+        raise InvalidRoleError(f"role {role!r} needs a client organisation")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = uuid.uuid4()
+    await conn.execute(
+        insert(ApiToken).values(
+            id=token_id,
+            tenant_id=tenant.id,
+            name=name,
+            role=role,
+            client_organisation_id=client_organisation_id,
+            scopes=list(scopes),
+            prefix=secret[:12],
+            token_hash=digest(secret),
+            expires_at=expires_at,
+        )
+    )
+    return IssuedToken(token_id, secret)
+
+
+async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | None:
+    """The live token with this secret, with its tenant; None when unknown, revoked or expired."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    row = (
+        (
+            await conn.execute(
+                select(
+                    ApiToken.__table__,
+                    Tenant.__table__.c.slug,
+                    Tenant.__table__.c.name.label("tenant_name"),
+                    Tenant.__table__.c.schema_name,
+                    Tenant.__table__.c.role_name.label("tenant_role"),
+                )
+                .join(Tenant.__table__, Tenant.__table__.c.id == ApiToken.__table__.c.tenant_id)
+                .where(ApiToken.__table__.c.token_hash == digest(secret))
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or row["revoked_at"] is not None:
+        return None
+    if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        return None
+    tenant = TenantRef(
+        row["tenant_id"], row["slug"], row["tenant_name"], row["schema_name"], row["tenant_role"]
+    )
+    return ResolvedToken(
+        row["id"],
+        row["name"],
+        row["role"],
+        tuple(row["scopes"]),
+        row["client_organisation_id"],
+        tenant,
+    )
+
+
+async def revoke_token(
+    conn: AsyncConnection, *, token_id: uuid.UUID, tenant: TenantRef | None = None
+) -> bool:
+    """Revoke a token; True when a live token was revoked. Scoped to `tenant` when given."""
+    stmt = (
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    if tenant is not None:
+        stmt = stmt.where(ApiToken.tenant_id == tenant.id)
+    result = await conn.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def list_tokens(conn: AsyncConnection, *, tenant: TenantRef) -> list[dict[str, object]]:
+    """The tenant's tokens without secrets or digests."""
+    t = ApiToken.__table__
+    rows = await conn.execute(
+        select(
+            t.c.id,
+            t.c.name,
+            t.c.role,
+            t.c.prefix,
+            t.c.created_at,
+            t.c.expires_at,
+            t.c.revoked_at,
+            t.c.last_used_at,
+        )
+        .where(t.c.tenant_id == tenant.id)
+        .order_by(t.c.created_at)
+    )
+    return [dict(r) for r in rows.mappings()]

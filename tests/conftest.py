@@ -1,0 +1,153 @@
+"""Real PostgreSQL and Redis for every suite.
+
+With DATABASE_URL / REDIS_URL set the suite uses those servers, otherwise it
+starts the embedded ones (as `steward demo` does). Either way the run gets a
+fresh database of its own and its own arq queue name, and drops both at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from server.app import create_app
+from server.embedded import embedded_services
+from server.settings import Settings
+from tenants.engine import make_engine
+from tenants.fleet import migrate_shared
+from tenants.provisioning import create_tenant, drop_tenant
+from tenants.registry import TenantRef, list_tenants
+from tenants.tokens import issue_token
+from tests.support import unique_slug
+
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    with ExitStack() as stack:
+        database_url = os.environ.get("DATABASE_URL") or None
+        redis_url = os.environ.get("REDIS_URL") or None
+        if database_url is None or redis_url is None:
+            data_dir = Path(os.environ.get("STEWARD_TEST_DATA_DIR") or tmp_path_factory.mktemp("embedded"))
+            database_url, redis_url = stack.enter_context(
+                embedded_services(data_dir, database_url=database_url, redis_url=redis_url)
+            )
+        yield database_url, redis_url
+
+
+def _asyncpg_url(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture(scope="session")
+async def database_url(service_urls: tuple[str, str]) -> AsyncIterator[str]:
+    admin_url = make_url(_asyncpg_url(service_urls[0]))
+    name = f"steward_test_{RUN_ID}"
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    # Roles are cluster-wide: drop each tenant (schema and role) before the database.
+    engine = make_engine(url)
+    async with engine.connect() as conn:
+        refs = await list_tenants(conn)
+    for ref in refs:
+        await drop_tenant(engine, slug=ref.slug)
+    await engine.dispose()
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, service_urls: tuple[str, str]) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        DATABASE_URL=database_url,
+        REDIS_URL=service_urls[1],
+        STEWARD_ENV="test",
+        STEWARD_QUEUE_NAME=f"steward:test:{RUN_ID}",
+        STEWARD_LOG_LEVEL="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    assert settings.database_url
+    engine = make_engine(settings.database_url)
+    await migrate_shared(engine)
+    yield engine
+    await engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+async def base_url(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
+    """The app served by a real uvicorn on a free loopback port, for the whole run."""
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def client(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as c:
+        yield c
+
+
+TenantFactory = Callable[..., Awaitable[TenantRef]]
+TokenFactory = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def make_tenant(engine: AsyncEngine) -> TenantFactory:
+    async def factory(slug: str | None = None, name: str = "Test Consultancy") -> TenantRef:
+        return await create_tenant(engine, slug=slug or unique_slug(), name=name)
+
+    return factory
+
+
+@pytest.fixture
+def make_token(engine: AsyncEngine) -> TokenFactory:
+    async def factory(
+        tenant: TenantRef, role: str = "admin", client_organisation_id: uuid.UUID | None = None
+    ) -> str:
+        async with engine.connect() as conn, conn.begin():
+            issued = await issue_token(
+                conn, tenant=tenant, role=role, name=f"test {role}",
+                client_organisation_id=client_organisation_id,
+            )
+        return issued.secret
+
+    return factory

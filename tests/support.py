@@ -1,0 +1,67 @@
+"""Helpers the suites share: GraphQL over real HTTP, unique names, statement counting."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def unique_slug(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None,
+    expect_status: int = 200,
+) -> dict[str, Any]:
+    """POST a GraphQL operation; asserts the HTTP status and returns the JSON body."""
+    headers = {"content-type": "application/json"}
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == expect_status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def data(body: dict[str, Any]) -> dict[str, Any]:
+    """The `data` of a response that must have no errors."""
+    assert "errors" not in body or not body["errors"], body.get("errors")
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
+    """Counts every SQL statement the engine sends while the block runs."""
+    counter = StatementCounter()
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        counter.statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before)
