@@ -64,4 +64,3 @@ async def atomic(info: Info) -> AsyncIterator[MutationOutcome]:
         await savepoint.rollback()
         raise
     await savepoint.commit()
-

@@ -26,7 +26,9 @@ from tenants.engine import make_engine
 def create_app(settings: Settings) -> Starlette:
     """Compose Steward. `settings.database_url` and `redis_url` must be set (see cli)."""
     if settings.database_url is None or settings.redis_url is None:
-        raise ValueError("create_app needs DATABASE_URL and REDIS_URL (the CLI starts embedded ones)")
+        raise ValueError(
+            "create_app needs DATABASE_URL and REDIS_URL (the CLI starts embedded ones)"
+        )
     database_url, redis_url = settings.database_url, settings.redis_url
     configure_logging(settings.log_level)
 

@@ -15,7 +15,9 @@ T = TypeVar("T")
 
 async def with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     assert settings.database_url is not None
-    engine = make_engine(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms * 20)
+    engine = make_engine(
+        settings.database_url, statement_timeout_ms=settings.statement_timeout_ms * 20
+    )
     try:
         return await work(engine)
     finally:

@@ -52,7 +52,9 @@ def list_() -> None:
             rows = (await conn.execute(select(t).order_by(t.c.slug))).mappings().all()
         table = Table("slug", "name", "schema", "revision")
         for row in rows:
-            table.add_row(row["slug"], row["name"], row["schema_name"], row["schema_revision"] or "-")
+            table.add_row(
+                row["slug"], row["name"], row["schema_name"], row["schema_revision"] or "-"
+            )
         console.print(table)
 
     with resolved_settings(load_settings()) as settings:
@@ -61,7 +63,9 @@ def list_() -> None:
 
 @tenants_app.command("migrate")
 def migrate(
-    concurrency: int = typer.Option(0, help="Tenants migrated at once (default STEWARD_MIGRATE_CONCURRENCY)"),
+    concurrency: int = typer.Option(
+        0, help="Tenants migrated at once (default STEWARD_MIGRATE_CONCURRENCY)"
+    ),
 ) -> None:
     """Bring every tenant schema to head; failures are reported per tenant."""
     failures: list[MigrationOutcome] = []
@@ -69,7 +73,10 @@ def migrate(
     async def work(engine: AsyncEngine) -> list[MigrationOutcome]:
         total = await tenant_count(engine)
         with Progress(
-            TextColumn("migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("migrating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
             console=err,
         ) as progress:
             task = progress.add_task("tenants", total=total)
@@ -80,7 +87,9 @@ def migrate(
                     failures.append(outcome)
                     progress.console.print(f"[red]failed[/red] {outcome.tenant}: {outcome.error}")
 
-            return await migrate_all(engine, concurrency=concurrency or settings.migrate_concurrency, on_done=done)
+            return await migrate_all(
+                engine, concurrency=concurrency or settings.migrate_concurrency, on_done=done
+            )
 
     with resolved_settings(load_settings()) as settings:
         outcomes = asyncio.run(with_engine(settings, work))
@@ -90,7 +99,9 @@ def migrate(
 
 
 @tenants_app.command("drop")
-def drop(slug: str, yes: bool = typer.Option(False, "--yes", help="Confirm: all data is deleted")) -> None:
+def drop(
+    slug: str, yes: bool = typer.Option(False, "--yes", help="Confirm: all data is deleted")
+) -> None:
     """Drop a tenant and all of its data."""
     if not yes:
         err.print(f"refusing to drop {slug!r} without --yes: every row of the tenant is deleted")

@@ -72,8 +72,14 @@ def list_(tenant: str = typer.Option(..., "--tenant")) -> None:
             rows = await list_tokens(conn, tenant=ref)
         table = Table("id", "name", "role", "prefix", "created", "revoked")
         for r in rows:
-            table.add_row(str(r["id"]), str(r["name"]), str(r["role"]), str(r["prefix"]),
-                          str(r["created_at"]), str(r["revoked_at"] or "-"))
+            table.add_row(
+                str(r["id"]),
+                str(r["name"]),
+                str(r["role"]),
+                str(r["prefix"]),
+                str(r["created_at"]),
+                str(r["revoked_at"] or "-"),
+            )
         console.print(table)
 
     _run(work)

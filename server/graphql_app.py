@@ -35,7 +35,9 @@ class StewardGraphQL(GraphQL[Context, None]):
             return
         await super().__call__(scope, receive, send)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         state: Any = request.state
         return Context(
             request=request,  # type: ignore[arg-type]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 
-def json_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def json_error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]},
         status_code=status,

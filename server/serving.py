@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 import uvicorn
 from arq.worker import Worker
@@ -36,7 +37,9 @@ async def run_worker(settings: Settings) -> None:
         await worker.close()
 
 
-async def serve_forever(settings: Settings, *, with_worker: bool, on_ready: object = None) -> None:
+async def serve_forever(
+    settings: Settings, *, with_worker: bool, on_started: Callable[[], None] | None = None
+) -> None:
     """Serve HTTP until SIGINT/SIGTERM; with `with_worker`, run the arq worker beside it."""
     config = uvicorn.Config(
         create_app(settings),
@@ -54,9 +57,18 @@ async def serve_forever(settings: Settings, *, with_worker: bool, on_ready: obje
         # uvicorn owns the signals; the worker stops when the server does.
         worker = make_worker(settings, handle_signals=False)
         worker_task = asyncio.create_task(worker.async_run())
+
+    async def announce_when_started() -> None:
+        while not server.started:
+            await asyncio.sleep(0.05)
+        if on_started is not None:
+            on_started()
+
+    announcer = asyncio.create_task(announce_when_started())
     try:
         await server.serve()
     finally:
+        announcer.cancel()
         if worker_task is not None and worker is not None:
             worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from tenants.migrate import upgrade_shared, upgrade_tenant
 from tenants.registry import TenantRef, list_tenants
@@ -25,6 +28,26 @@ async def migrate_shared(engine: AsyncEngine) -> None:
         await upgrade_shared(conn)
 
 
+async def _migrate_one(engine: AsyncEngine, tenant: TenantRef) -> MigrationOutcome:
+    try:
+        async with engine.connect() as conn, conn.begin():
+            await upgrade_tenant(conn, tenant)
+        return MigrationOutcome(tenant.slug, True)
+    except Exception as exc:  # reported per tenant, never stops the others
+        return MigrationOutcome(tenant.slug, False, f"{type(exc).__name__}: {exc}")
+
+
+def _migrate_in_child(database_url: str, tenant: TenantRef) -> MigrationOutcome:
+    async def run() -> MigrationOutcome:
+        engine = create_async_engine(database_url, poolclass=NullPool)
+        try:
+            return await _migrate_one(engine, tenant)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 async def migrate_all(
     engine: AsyncEngine,
     *,
@@ -36,25 +59,34 @@ async def migrate_all(
     Each tenant migrates in its own transaction, so one failure rolls back only
     that tenant and the rest carry on; re-running retries the failed ones and
     is a no-op for those already at head.
+
+    Parallelism uses processes, not tasks: Alembic's `context` and `op` are
+    module-level proxies, so two migrations interleaving in one process would
+    run one tenant's DDL through the other's connection.
     """
     await migrate_shared(engine)
     async with engine.connect() as conn:
         tenants = await list_tenants(conn)
-    gate = asyncio.Semaphore(concurrency)
+    outcomes: list[MigrationOutcome] = []
 
-    async def one(tenant: TenantRef) -> MigrationOutcome:
-        async with gate:
-            try:
-                async with engine.connect() as conn, conn.begin():
-                    await upgrade_tenant(conn, tenant)
-                outcome = MigrationOutcome(tenant.slug, True)
-            except Exception as exc:  # reported per tenant, never stops the others
-                outcome = MigrationOutcome(tenant.slug, False, f"{type(exc).__name__}: {exc}")
+    def record(outcome: MigrationOutcome) -> None:
+        outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
-        return outcome
 
-    return list(await asyncio.gather(*(one(t) for t in tenants)))
+    if concurrency <= 1 or len(tenants) <= 1:
+        for tenant in tenants:
+            record(await _migrate_one(engine, tenant))
+        return outcomes
+    url = engine.url.render_as_string(hide_password=False)
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(
+        max_workers=min(concurrency, len(tenants)), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        futures = [loop.run_in_executor(pool, _migrate_in_child, url, t) for t in tenants]
+        for future in asyncio.as_completed(futures):
+            record(await future)
+    return outcomes
 
 
 async def tenant_count(engine: AsyncEngine) -> int:

@@ -72,7 +72,9 @@ async def downgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: s
     await _migrate_tenant(conn, tenant, revision, down=True)
 
 
-async def _migrate_tenant(conn: AsyncConnection, tenant: TenantRef, revision: str, *, down: bool) -> None:
+async def _migrate_tenant(
+    conn: AsyncConnection, tenant: TenantRef, revision: str, *, down: bool
+) -> None:
     await conn.execute(text(f"SET LOCAL ROLE {_quote(tenant.role_name)}"))
     await conn.execute(
         text("SELECT set_config('search_path', :path, true)"),

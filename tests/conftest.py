@@ -41,7 +41,9 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         database_url = os.environ.get("DATABASE_URL") or None
         redis_url = os.environ.get("REDIS_URL") or None
         if database_url is None or redis_url is None:
-            data_dir = Path(os.environ.get("STEWARD_TEST_DATA_DIR") or tmp_path_factory.mktemp("embedded"))
+            data_dir = Path(
+                os.environ.get("STEWARD_TEST_DATA_DIR") or tmp_path_factory.mktemp("embedded")
+            )
             database_url, redis_url = stack.enter_context(
                 embedded_services(data_dir, database_url=database_url, redis_url=redis_url)
             )
@@ -145,7 +147,10 @@ def make_token(engine: AsyncEngine) -> TokenFactory:
     ) -> str:
         async with engine.connect() as conn, conn.begin():
             issued = await issue_token(
-                conn, tenant=tenant, role=role, name=f"test {role}",
+                conn,
+                tenant=tenant,
+                role=role,
+                name=f"test {role}",
                 client_organisation_id=client_organisation_id,
             )
         return issued.secret

@@ -4,15 +4,10 @@ The rules never touch the database. A loader (in the jobs package, written again
 ORM) builds a `ClientSnapshot` with a fixed number of SQL statements, one per collection,
 each filtered by client id, whatever the client's size:
 
-1. the client row                     -> client_id, client_name
-2. processes (+ counts of steps, upstream, downstream, data inputs, outputs,
-   checkpoints, escalation levels, aggregated with GROUP BY or correlated counts)
-3. process tools                      -> ProcessSnap.tools
-4. owners                             5. ownership assignments
-6. capability assessments + scores    7. capability dimensions (tenant data)
-8. change plans                       9. milestones
-10. vendor agreements + covered process ids
-11. process reviews                   12. incidents      13. KPIs
+the client row; processes with counts of steps, upstream, downstream, data inputs,
+outputs, checkpoints and escalation levels (GROUP BY); process tools; owners; ownership
+assignments; capability assessments with their scores; dimensions (tenant data); change
+plans; milestones; vendor agreements with covered process ids; reviews; incidents; KPIs.
 
 Enumerated values are plain lowercase strings (the DB enums' values), checked on
 construction so a loader bug fails loudly here rather than silently passing a rule.

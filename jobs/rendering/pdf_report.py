@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from itertools import groupby
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -121,14 +122,23 @@ def _line_chart(pdf: _Pdf, history: Sequence[tuple[date, float]]) -> None:
     pdf.set_xy(pdf.l_margin, top + height + 8)
 
 
-def _finding(pdf: _Pdf, f: Finding) -> None:
-    if pdf.will_page_break(18):
+def _rule_group(pdf: _Pdf, findings: Sequence[Finding]) -> None:
+    """One rule's findings: the recommendation once, then each finding's message. Repeating
+    an identical recommendation per object is noise to a reader and slow to lay out."""
+    first = findings[0]
+    if pdf.will_page_break(22):
         pdf.add_page()
     pdf.set_text_color(33, 33, 33)
-    pdf.line_text(f"{f.rule_id} - {pillar_label(f.pillar.value)}", size=9, style="B")
-    pdf.line_text(f.message, size=9)
+    pdf.line_text(
+        f"{first.rule_id} - {pillar_label(first.pillar.value)} ({len(findings)})",
+        size=10,
+        style="B",
+    )
     pdf.set_text_color(90, 90, 90)
-    pdf.line_text(f"Recommendation: {f.recommendation}", size=9)
+    pdf.line_text(f"Recommendation: {first.recommendation}", size=9, style="I")
+    pdf.set_text_color(33, 33, 33)
+    for f in findings:
+        pdf.line_text(f"- {f.message}", size=9, h=4.6)
     pdf.ln(2)
 
 
@@ -164,8 +174,8 @@ def render_pdf(doc: ReportDocument) -> bytes:
         pdf.line_text("No findings: every rule passed.")
     for severity, findings in groups:
         pdf.heading(f"{severity.value.capitalize()} ({len(findings)})")
-        for f in findings:
-            _finding(pdf, f)
+        for _, group in groupby(findings, key=lambda f: f.rule_id):
+            _rule_group(pdf, list(group))
     return bytes(pdf.output())
 
 

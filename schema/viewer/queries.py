@@ -12,7 +12,9 @@ class ViewerQuery:
     def viewer(self, info: Info) -> Viewer:
         p = info.context.principal
         client = (
-            strawberry.ID(str(strawberry.relay.GlobalID("ClientOrganisation", str(p.client_organisation_id))))
+            strawberry.ID(
+                str(strawberry.relay.GlobalID("ClientOrganisation", str(p.client_organisation_id)))
+            )
             if p.client_organisation_id
             else None
         )

@@ -20,12 +20,25 @@ class BodyLimitMiddleware:
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
-            {"errors": [{"message": f"request body exceeds {self.max_bytes} bytes",
-                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+            {
+                "errors": [
+                    {
+                        "message": f"request body exceeds {self.max_bytes} bytes",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                    }
+                ]
+            }
         ).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -89,7 +89,9 @@ class SnapshotBuilder:
             checkpoint_count=checkpoints,
             escalation_level_count=escalation,
             tools=tools,
-            last_reviewed_at=None if reviewed_days_ago is None else self.days_ago(reviewed_days_ago),
+            last_reviewed_at=None
+            if reviewed_days_ago is None
+            else self.days_ago(reviewed_days_ago),
         )
         self.processes.append(p)
         return p
@@ -123,12 +125,11 @@ class SnapshotBuilder:
         self.assignments.append(a)
         return a
 
-    def assess(
-        self, owner: OwnerSnap, *, days_ago: int = 30, **scores: int
-    ) -> AssessmentSnap:
+    def assess(self, owner: OwnerSnap, *, days_ago: int = 30, **scores: int) -> AssessmentSnap:
         values = {d.key: 4 for d in DEFAULT_DIMENSIONS} | scores
-        a = AssessmentSnap(id=uuid4(), owner_id=owner.id, assessed_on=self.days_ago(days_ago),
-                           scores=values)
+        a = AssessmentSnap(
+            id=uuid4(), owner_id=owner.id, assessed_on=self.days_ago(days_ago), scores=values
+        )
         self.assessments.append(a)
         return a
 
@@ -137,7 +138,9 @@ class SnapshotBuilder:
         self.reviews.append(r)
         return r
 
-    def kpi(self, process: ProcessSnap, name: str = "Error rate", target: float | None = 0.02) -> KpiSnap:
+    def kpi(
+        self, process: ProcessSnap, name: str = "Error rate", target: float | None = 0.02
+    ) -> KpiSnap:
         k = KpiSnap(id=uuid4(), process_id=process.id, name=name, target=target)
         self.kpis.append(k)
         return k
@@ -145,16 +148,18 @@ class SnapshotBuilder:
     def plan(
         self, *, status: str = "active", milestones: tuple[MilestoneSnap, ...] = ()
     ) -> ChangePlanSnap:
-        c = ChangePlanSnap(id=uuid4(), objective="Roll out ownership", status=status,
-                           milestones=milestones)
+        c = ChangePlanSnap(
+            id=uuid4(), objective="Roll out ownership", status=status, milestones=milestones
+        )
         self.change_plans.append(c)
         return c
 
     def milestone(
         self, title: str = "Train owners", *, due_in_days: int = 10, status: str = "planned"
     ) -> MilestoneSnap:
-        return MilestoneSnap(id=uuid4(), title=title,
-                             due_on=self.as_of + timedelta(days=due_in_days), status=status)
+        return MilestoneSnap(
+            id=uuid4(), title=title, due_on=self.as_of + timedelta(days=due_in_days), status=status
+        )
 
     def agreement(self, vendor: str, *processes: ProcessSnap, **kw: Any) -> VendorAgreementSnap:
         fields: dict[str, Any] = {
@@ -164,14 +169,19 @@ class SnapshotBuilder:
             "data_governance_party": "client",
             "incident_response_hours": 4.0,
         } | kw
-        a = VendorAgreementSnap(id=uuid4(), vendor=vendor, product="Product",
-                                covered_process_ids=frozenset(p.id for p in processes), **fields)
+        a = VendorAgreementSnap(
+            id=uuid4(),
+            vendor=vendor,
+            product="Product",
+            covered_process_ids=frozenset(p.id for p in processes),
+            **fields,
+        )
         self.agreements.append(a)
         return a
 
-    def healthy_process(self, name: str = "Invoice processing", **kw: Any) -> tuple[
-        ProcessSnap, OwnerSnap
-    ]:
+    def healthy_process(
+        self, name: str = "Invoice processing", **kw: Any
+    ) -> tuple[ProcessSnap, OwnerSnap]:
         """A live process that passes every rule: owned, reviewed, measured, assessed."""
         kw.setdefault("reviewed_days_ago", 10)
         p = self.process(name, **kw)

@@ -10,8 +10,9 @@ async def _token(make_tenant: TenantFactory, make_token: TokenFactory) -> str:
     return await make_token(await make_tenant())
 
 
-async def test_too_many_aliases_are_refused(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                            make_token: TokenFactory) -> None:
+async def test_too_many_aliases_are_refused(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     query = "{" + " ".join(f"a{i}: viewer {{ name }}" for i in range(31)) + "}"
     body = await gql(client, query, token=token)
@@ -19,16 +20,18 @@ async def test_too_many_aliases_are_refused(client: httpx.AsyncClient, make_tena
     assert body.get("data") is None
 
 
-async def test_too_many_tokens_are_refused(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                           make_token: TokenFactory) -> None:
+async def test_too_many_tokens_are_refused(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     query = "{ viewer { " + " ".join(["name"] * 3001) + " } }"
     body = await gql(client, query, token=token)
     assert "token" in body["errors"][0]["message"].lower()
 
 
-async def test_circular_introspection_is_refused(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                                 make_token: TokenFactory) -> None:
+async def test_circular_introspection_is_refused(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     selection = "name"
     for _ in range(6):
@@ -38,8 +41,9 @@ async def test_circular_introspection_is_refused(client: httpx.AsyncClient, make
     assert body.get("data") is None
 
 
-async def test_batched_requests_are_refused(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                            make_token: TokenFactory) -> None:
+async def test_batched_requests_are_refused(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     response = await client.post(
         "/graphql",
@@ -49,8 +53,9 @@ async def test_batched_requests_are_refused(client: httpx.AsyncClient, make_tena
     assert response.status_code == 400
 
 
-async def test_get_requests_cannot_run_operations(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                                  make_token: TokenFactory) -> None:
+async def test_get_requests_cannot_run_operations(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     response = await client.get(
         "/graphql",
@@ -61,8 +66,9 @@ async def test_get_requests_cannot_run_operations(client: httpx.AsyncClient, mak
     assert "data" not in response.text or '"data":null' in response.text.replace(" ", "")
 
 
-async def test_an_oversized_body_gets_413(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                          make_token: TokenFactory) -> None:
+async def test_an_oversized_body_gets_413(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
     response = await client.post(
         "/graphql",
@@ -73,8 +79,9 @@ async def test_an_oversized_body_gets_413(client: httpx.AsyncClient, make_tenant
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
-async def test_a_streamed_oversized_body_gets_413(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                                  make_token: TokenFactory) -> None:
+async def test_a_streamed_oversized_body_gets_413(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await _token(make_tenant, make_token)
 
     async def chunks():  # no content-length: the limit must count what arrives
@@ -82,7 +89,8 @@ async def test_a_streamed_oversized_body_gets_413(client: httpx.AsyncClient, mak
             yield b" " * 100_000
 
     response = await client.post(
-        "/graphql", content=chunks(),
+        "/graphql",
+        content=chunks(),
         headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
     )
     assert response.status_code == 413

@@ -33,11 +33,13 @@ async def test_an_unknown_token_gets_401(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_a_non_bearer_scheme_gets_401(client: httpx.AsyncClient, make_tenant: TenantFactory,
-                                            make_token: TokenFactory) -> None:
+async def test_a_non_bearer_scheme_gets_401(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
     token = await make_token(await make_tenant())
-    response = await client.post("/graphql", json={"query": VIEWER},
-                                 headers={"authorization": f"Basic {token}"})
+    response = await client.post(
+        "/graphql", json={"query": VIEWER}, headers={"authorization": f"Basic {token}"}
+    )
     assert response.status_code == 401
 
 
@@ -70,6 +72,10 @@ async def test_another_tenants_token_sees_only_its_own_tenant_whatever_the_heade
     response = await client.post(
         "/graphql",
         json={"query": VIEWER},
-        headers={"authorization": f"Bearer {token_b}", "x-tenant": a.slug, "host": f"{a.slug}.example"},
+        headers={
+            "authorization": f"Bearer {token_b}",
+            "x-tenant": a.slug,
+            "host": f"{a.slug}.example",
+        },
     )
     assert response.json()["data"]["viewer"]["tenant"]["slug"] == b.slug

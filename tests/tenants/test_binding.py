@@ -20,10 +20,14 @@ async def test_a_tenant_session_cannot_read_another_schema_even_schema_qualified
             await conn.execute(text(f'SELECT * FROM "{b.schema_name}".alembic_version'))
 
 
-async def test_a_tenant_session_reads_its_own_schema(engine: AsyncEngine, make_tenant: TenantFactory) -> None:
+async def test_a_tenant_session_reads_its_own_schema(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
     a = await make_tenant()
     async with tenant_connection(engine, a) as conn:
-        version = await conn.scalar(text(f'SELECT version_num FROM "{a.schema_name}".alembic_version'))
+        version = await conn.scalar(
+            text(f'SELECT version_num FROM "{a.schema_name}".alembic_version')
+        )
     assert version is not None
 
 
@@ -55,7 +59,9 @@ async def test_nothing_session_level_is_left_on_the_pooled_connection(
         await single.dispose()
 
 
-async def test_the_login_role_does_not_own_tenant_data(engine: AsyncEngine, make_tenant: TenantFactory) -> None:
+async def test_the_login_role_does_not_own_tenant_data(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
     a = await make_tenant()
     async with engine.connect() as conn:
         owner = await conn.scalar(
@@ -63,10 +69,14 @@ async def test_the_login_role_does_not_own_tenant_data(engine: AsyncEngine, make
             {"s": a.schema_name},
         )
         table_owners = (
-            await conn.execute(
-                text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = :s"),
-                {"s": a.schema_name},
+            (
+                await conn.execute(
+                    text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = :s"),
+                    {"s": a.schema_name},
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert owner == a.role_name
     assert set(table_owners) == {a.role_name}

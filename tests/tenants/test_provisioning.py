@@ -23,7 +23,9 @@ async def _role_exists(engine: AsyncEngine, role: str) -> bool:
     return found is not None
 
 
-async def test_create_tenant_makes_registry_row_schema_role_and_migrates(engine: AsyncEngine) -> None:
+async def test_create_tenant_makes_registry_row_schema_role_and_migrates(
+    engine: AsyncEngine,
+) -> None:
     ref = await create_tenant(engine, slug=unique_slug(), name="Northwind Advisory")
     async with engine.connect() as conn:
         stored = await get_tenant(conn, ref.slug)

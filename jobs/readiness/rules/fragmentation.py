@@ -54,9 +54,10 @@ def _fragmented(snapshot: ClientSnapshot, groups: Iterable[set[UUID]]) -> dict[U
         if len(keys) == 1 and len(next(iter(keys))) == 1:
             continue
         named = sorted(members, key=lambda m: (snapshot.processes_by_id[m].name, str(m)))
+        # A bounded sample of peers per member, so a huge bucket stays linear.
+        head = named[: _MAX_PEERS_NAMED + 2]
         for m in members:
-            # Bounded sample of peers per member, so a huge bucket stays linear.
-            peers[m].update([x for x in named if x != m][: _MAX_PEERS_NAMED + 1])
+            peers[m].update([x for x in head if x != m][: _MAX_PEERS_NAMED + 1])
     return peers
 
 

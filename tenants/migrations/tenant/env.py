@@ -15,8 +15,16 @@ config = context.config
 connection = config.attributes["connection"]
 schema = config.attributes["tenant_schema"]
 
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # The version table is Alembic's own, not part of the models.
+    return not (type_ == "table" and name == "alembic_version")
+
+
 context.configure(
     connection=connection,
+    include_object=include_object,
     target_metadata=TenantBase.metadata,
     version_table="alembic_version",
     version_table_schema=schema,

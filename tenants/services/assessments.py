@@ -1,0 +1,255 @@
+"""Capability: dimensions (tenant data), owner assessments, and gaps below the bar."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from tenants.errors import DomainError, ErrorCode, FieldError
+from tenants.models import CapabilityAssessment, CapabilityDimension, CapabilityScore, Owner
+from tenants.services.audit import SYSTEM, Actor, finish_write, snapshot
+from tenants.services.persistence import apply, guarded_write, load_target
+from tenants.services.validation import UNSET, Collector, Unset, given
+
+DEFAULT_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "ai_fundamentals",
+        "AI fundamentals",
+        "How the models in use work, where they fail, what their outputs mean.",
+    ),
+    (
+        "data_interpretation",
+        "Data interpretation",
+        "Reading performance data and KPIs, spotting drift and bad inputs.",
+    ),
+    (
+        "operational_management",
+        "Operational management",
+        "Running the process day to day: exceptions, incidents, people and change.",
+    ),
+)
+DEFAULT_BAR = 3
+_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+KEY_INDEX = "uq_capability_dimensions_key"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreInput:
+    dimension_id: uuid.UUID
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityGap:
+    dimension_id: uuid.UUID
+    key: str
+    name: str
+    score: int
+    bar: int
+
+    @property
+    def shortfall(self) -> int:
+        return self.bar - self.score
+
+
+def capability_gaps(
+    dimensions: Iterable[CapabilityDimension], scores: Mapping[uuid.UUID, int]
+) -> list[CapabilityGap]:
+    """Dimensions whose score (from the latest assessment) is below their bar.
+
+    An unscored dimension is not a gap here: it is a missing assessment, which the
+    readiness rules report on their own.
+    """
+    gaps = []
+    for d in sorted(dimensions, key=lambda d: (d.position, d.key)):
+        score = scores.get(d.id)
+        if score is not None and score < d.bar:
+            gaps.append(CapabilityGap(d.id, d.key, d.name, score, d.bar))
+    return gaps
+
+
+async def latest_assessment_by_owner(
+    session: AsyncSession, *, owner_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, CapabilityAssessment]:
+    """Each owner's latest assessment with its scores loaded (two statements)."""
+    if not owner_ids:
+        return {}
+    latest = (
+        select(CapabilityAssessment.id)
+        .distinct(CapabilityAssessment.owner_id)
+        .where(CapabilityAssessment.owner_id.in_(owner_ids))
+        .order_by(
+            CapabilityAssessment.owner_id,
+            CapabilityAssessment.assessed_on.desc(),
+            CapabilityAssessment.created_at.desc(),
+        )
+    )
+    rows = await session.scalars(
+        select(CapabilityAssessment)
+        .where(CapabilityAssessment.id.in_(latest))
+        .options(selectinload(CapabilityAssessment.scores))
+    )
+    return {a.owner_id: a for a in rows}
+
+
+async def gaps_by_owner(
+    session: AsyncSession, *, owner_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[CapabilityGap]]:
+    """Capability gaps of each owner from their latest assessment (empty if none)."""
+    dimensions = list(await session.scalars(select(CapabilityDimension)))
+    latest = await latest_assessment_by_owner(session, owner_ids=owner_ids)
+    out: dict[uuid.UUID, list[CapabilityGap]] = {}
+    for owner_id in owner_ids:
+        a = latest.get(owner_id)
+        scores = {s.dimension_id: s.score for s in a.scores} if a else {}
+        out[owner_id] = capability_gaps(dimensions, scores)
+    return out
+
+
+async def ensure_default_dimensions(
+    session: AsyncSession, *, actor: Actor = SYSTEM
+) -> list[CapabilityDimension]:
+    """Create the three default dimensions that are missing (by key); returns those created."""
+    existing = set(await session.scalars(select(CapabilityDimension.key)))
+    created = []
+    for position, (key, name, description) in enumerate(DEFAULT_DIMENSIONS):
+        if key in existing:
+            continue
+        dimension = CapabilityDimension(
+            key=key, name=name, description=description, bar=DEFAULT_BAR, position=position
+        )
+        async with guarded_write(session):
+            session.add(dimension)
+        await finish_write(session, actor=actor, action="create", obj=dimension, before=None)
+        created.append(dimension)
+    return created
+
+
+def _key_taken() -> DomainError:
+    return DomainError([FieldError("key", ErrorCode.CONFLICT, "a dimension has this key")])
+
+
+async def create_dimension(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    key: str,
+    name: str,
+    description: str | None = None,
+    bar: int = DEFAULT_BAR,
+    position: int = 0,
+) -> CapabilityDimension:
+    """Add a tenant-specific capability dimension."""
+    c = Collector()
+    clean_key = key.strip()
+    if not _KEY.match(clean_key):
+        c.add("key", "must be lowercase letters, digits and underscores, starting with a letter")
+    clean_name = c.text("name", name)
+    clean_description = c.long_text("description", description)
+    c.int_range("bar", bar, 1, 5)
+    c.int_range("position", position, 0, 1000)
+    if not c.has("key") and await session.scalar(
+        select(CapabilityDimension.id).where(CapabilityDimension.key == clean_key)
+    ):
+        c.errors.extend(_key_taken().errors)
+    c.raise_if_any()
+    dimension = CapabilityDimension(
+        key=clean_key, name=clean_name, description=clean_description, bar=bar, position=position
+    )
+    async with guarded_write(session, {KEY_INDEX: _key_taken()}):
+        session.add(dimension)
+    await finish_write(session, actor=actor, action="create", obj=dimension, before=None)
+    return dimension
+
+
+async def update_dimension(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    dimension_id: uuid.UUID,
+    expected_version: int,
+    name: str | Unset = UNSET,
+    description: str | Unset | None = UNSET,
+    bar: int | Unset = UNSET,
+    position: int | Unset = UNSET,
+) -> CapabilityDimension:
+    """Change a dimension's name, description, bar or position (its key is fixed)."""
+    dimension = await load_target(
+        session, CapabilityDimension, dimension_id, expected_version=expected_version
+    )
+    c = Collector()
+    changes: dict[str, object] = {}
+    if given(name):
+        changes["name"] = c.text("name", name)
+    if given(description):
+        changes["description"] = c.long_text("description", description)
+    if given(bar):
+        changes["bar"] = c.int_range("bar", bar, 1, 5)
+    if given(position):
+        changes["position"] = c.int_range("position", position, 0, 1000)
+    c.raise_if_any()
+    before = snapshot(dimension)
+    async with guarded_write(session):
+        apply(dimension, changes)
+    await finish_write(session, actor=actor, action="update", obj=dimension, before=before)
+    return dimension
+
+
+async def record_assessment(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    owner_id: uuid.UUID,
+    assessed_on: date,
+    assessor: str,
+    scores: Sequence[ScoreInput],
+    notes: str | None = None,
+    training_recommendations: str | None = None,
+    today: date | None = None,
+) -> CapabilityAssessment:
+    """Record an owner's capability assessment: one 1-5 score per dimension assessed."""
+    c = Collector()
+    await c.load(session, Owner, owner_id, "ownerId")
+    if assessed_on > (today or date.today()):
+        c.add("assessedOn", "must not be in the future")
+    clean_assessor = c.text("assessor", assessor)
+    clean_notes = c.long_text("notes", notes)
+    clean_training = c.long_text("trainingRecommendations", training_recommendations)
+    if not scores:
+        c.add("scores", "must score at least one dimension")
+    known = set(await session.scalars(select(CapabilityDimension.id)))
+    seen: set[uuid.UUID] = set()
+    for i, s in enumerate(scores):
+        if s.dimension_id not in known:
+            c.add(f"scores[{i}].dimensionId", "not found", ErrorCode.NOT_FOUND)
+        elif s.dimension_id in seen:
+            c.add(f"scores[{i}].dimensionId", "is scored twice")
+        seen.add(s.dimension_id)
+        c.int_range(f"scores[{i}].score", s.score, 1, 5)
+    c.raise_if_any()
+    assessment = CapabilityAssessment(
+        owner_id=owner_id,
+        assessed_on=assessed_on,
+        assessor=clean_assessor,
+        notes=clean_notes,
+        training_recommendations=clean_training,
+        scores=[CapabilityScore(dimension_id=s.dimension_id, score=s.score) for s in scores],
+    )
+    async with guarded_write(session):
+        session.add(assessment)
+    await finish_write(
+        session,
+        actor=actor,
+        action="record",
+        obj=assessment,
+        before=None,
+        extra_after={"scores": {str(s.dimension_id): s.score for s in scores}},
+    )
+    return assessment

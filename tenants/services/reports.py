@@ -1,0 +1,45 @@
+"""Report requests: the rows jobs fill in."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.models import ClientOrganisation, ReadinessReport, ReportStatus
+from tenants.services.audit import Actor, finish_write
+from tenants.services.persistence import guarded_write
+from tenants.services.validation import Collector
+
+
+async def request_readiness_report(
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID
+) -> tuple[ReadinessReport, bool]:
+    """Queue a readiness report for a client; returns (report, created).
+
+    A report already queued or running for the client is returned instead of a new
+    one, so a double click enqueues one job. The caller enqueues the job after commit
+    only when `created` is true.
+    """
+    c = Collector()
+    await c.load(session, ClientOrganisation, client_id, "clientId")
+    c.raise_if_any()
+    pending = await session.scalar(
+        select(ReadinessReport)
+        .where(
+            ReadinessReport.client_id == client_id,
+            ReadinessReport.status.in_([ReportStatus.QUEUED, ReportStatus.RUNNING]),
+        )
+        .order_by(ReadinessReport.requested_at.desc())
+        .limit(1)
+    )
+    if pending is not None:
+        return pending, False
+    report = ReadinessReport(
+        client_id=client_id, status=ReportStatus.QUEUED, requested_by=actor.label
+    )
+    async with guarded_write(session):
+        session.add(report)
+    await finish_write(session, actor=actor, action="request", obj=report, before=None)
+    return report, True
