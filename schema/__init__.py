@@ -9,10 +9,14 @@ from strawberry.tools import merge_types
 from schema.limits import SchemaLimits, limit_extensions
 from schema.masking import MaskUnexpectedErrors
 from schema.transaction import TenantTransaction
+from schema.clients.mutations import ClientOrganisationMutation
+from schema.clients.queries import ClientOrganisationQuery
+from schema.node import NodeQuery
 from schema.viewer.queries import ViewerQuery
 
-QUERIES: tuple[type, ...] = (ViewerQuery,)
-MUTATIONS: tuple[type, ...] = ()
+# Each domain package contributes one Query and one Mutation class.
+QUERIES: tuple[type, ...] = (ViewerQuery, NodeQuery, ClientOrganisationQuery)
+MUTATIONS: tuple[type, ...] = (ClientOrganisationMutation,)
 
 
 class StewardSchema(strawberry.Schema):

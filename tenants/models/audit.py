@@ -23,6 +23,7 @@ class AuditEvent(UUIDPrimaryKey, TenantBase):
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id", "at", "seq"),
         Index("ix_audit_events_at_seq", "at", "seq"),
+        Index("ix_audit_events_client_id_at", "client_id", "at"),
     )
 
     seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), nullable=False)
@@ -31,6 +32,10 @@ class AuditEvent(UUIDPrimaryKey, TenantBase):
     action: Mapped[str] = mapped_column(String(64), nullable=False)
     object_type: Mapped[str] = mapped_column(String(64), nullable=False)
     object_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    # The client organisation the object belongs to (None for tenant-wide data such
+    # as capability dimensions), so a client principal's audit view is one filter.
+    # No foreign key: the trail outlives nothing, but must never block an archive.
+    client_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     at: Mapped[datetime] = mapped_column(

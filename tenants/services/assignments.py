@@ -32,7 +32,8 @@ def _second_accountable() -> DomainError:
     return DomainError([FieldError("raciRole", ErrorCode.CONFLICT, SECOND_ACCOUNTABLE)])
 
 
-def _in_effect(on: date) -> ColumnElement[bool]:
+def in_effect(on: date) -> ColumnElement[bool]:
+    """SQL: the assignment is in effect on `on` (starts on or before, ends after)."""
     return and_(
         OwnershipAssignment.starts_on <= on,
         or_(OwnershipAssignment.ends_on.is_(None), OwnershipAssignment.ends_on > on),
@@ -55,7 +56,7 @@ async def current_accountable_process_ids(
         select(OwnershipAssignment.process_id).where(
             OwnershipAssignment.process_id.in_(process_ids),
             OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
-            _in_effect(day),
+            in_effect(day),
         )
     )
     return set(rows)
@@ -73,7 +74,7 @@ async def current_accountable_by_process(
         .where(
             OwnershipAssignment.process_id.in_(process_ids),
             OwnershipAssignment.raci_role == RaciRole.ACCOUNTABLE,
-            _in_effect(day),
+            in_effect(day),
         )
         .order_by(OwnershipAssignment.starts_on)
     )
@@ -87,7 +88,7 @@ async def hours_by_owner(
     day = on or date.today()
     rows = await session.scalars(
         select(OwnershipAssignment).where(
-            OwnershipAssignment.owner_id.in_(owner_ids), _in_effect(day)
+            OwnershipAssignment.owner_id.in_(owner_ids), in_effect(day)
         )
     )
     totals = dict.fromkeys(owner_ids, Decimal(0))

@@ -77,6 +77,7 @@ async def record_audit(
     """Add an AuditEvent for `obj` to the current transaction (flushed by the caller)."""
     object_id = obj.id  # type: ignore[attr-defined]
     event = AuditEvent(
+        client_id=await client_of(session, obj),
         actor=actor.label,
         actor_kind=actor.kind,
         action=action,
@@ -87,6 +88,27 @@ async def record_audit(
     )
     session.add(event)
     return event
+
+
+async def client_of(session: AsyncSession, obj: TenantBase) -> uuid.UUID | None:
+    """The client organisation `obj` belongs to, following its parent when needed."""
+    from tenants.models import AIProcess, ChangePlan, ClientOrganisation, Owner
+
+    if isinstance(obj, ClientOrganisation):
+        return obj.id
+    direct = getattr(obj, "client_id", None)
+    if isinstance(direct, uuid.UUID):
+        return direct
+    for attr, parent_model in (
+        ("process_id", AIProcess),
+        ("owner_id", Owner),
+        ("plan_id", ChangePlan),
+    ):
+        parent_id = getattr(obj, attr, None)
+        if isinstance(parent_id, uuid.UUID):
+            parent = await session.get(parent_model, parent_id)
+            return parent.client_id if parent is not None else None
+    return None
 
 
 async def audit_events_for(

@@ -16,8 +16,9 @@ connection = config.attributes["connection"]
 schema = config.attributes["tenant_schema"]
 
 
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # The version table is Alembic's own, not part of the models.
     return not (type_ == "table" and name == "alembic_version")
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 08:10:29.403469
+Create Date: 2026-12-01 08:15:18.763834
 """
 
 from collections.abc import Sequence
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("object_type", sa.String(length=64), nullable=False),
         sa.Column("object_id", sa.UUID(), nullable=False),
+        sa.Column("client_id", sa.UUID(), nullable=True),
         sa.Column("before", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("after", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column(
@@ -35,6 +36,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index("ix_audit_events_at_seq", "audit_events", ["at", "seq"], unique=False)
+    op.create_index(
+        "ix_audit_events_client_id_at", "audit_events", ["client_id", "at"], unique=False
+    )
     op.create_index(
         "ix_audit_events_object",
         "audit_events",
@@ -976,5 +980,6 @@ def downgrade() -> None:
     op.drop_table("client_organisations")
     op.drop_table("capability_dimensions")
     op.drop_index("ix_audit_events_object", table_name="audit_events")
+    op.drop_index("ix_audit_events_client_id_at", table_name="audit_events")
     op.drop_index("ix_audit_events_at_seq", table_name="audit_events")
     op.drop_table("audit_events")

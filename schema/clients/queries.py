@@ -1,0 +1,82 @@
+"""`clientOrganisations(first, after, filter, orderBy)`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from schema.clients.types import ClientOrganisationNode
+from schema.context import Info
+from schema.enums import EngagementStatus
+from schema.pagination import Connection, Ordering, SortDirection, paginate
+from tenants import models as m
+
+
+@strawberry.input(description="Narrow the list; all given conditions must hold.")
+class ClientOrganisationFilter:
+    engagement_status: list[EngagementStatus] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these engagement statuses."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the name."
+    )
+    include_archived: bool = strawberry.field(
+        default=False, description="Archived clients are hidden unless this is true."
+    )
+
+
+@strawberry.enum
+class ClientOrganisationOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
+class ClientOrganisationOrder:
+    field: ClientOrganisationOrderField = ClientOrganisationOrderField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+def client_conditions(filter: ClientOrganisationFilter | None) -> list[Any]:
+    f = filter or ClientOrganisationFilter()
+    where: list[Any] = []
+    if not f.include_archived:
+        where.append(m.ClientOrganisation.archived_at.is_(None))
+    if f.engagement_status:
+        where.append(m.ClientOrganisation.engagement_status.in_(f.engagement_status))
+    if f.search:
+        escaped = f.search[:200].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(m.ClientOrganisation.name.ilike(f"%{escaped}%", escape="\\"))
+    return where
+
+
+def client_ordering(order: ClientOrganisationOrder | None) -> Ordering:
+    o = order or ClientOrganisationOrder()
+    return Ordering(
+        getattr(m.ClientOrganisation, o.field.value), descending=o.direction is SortDirection.DESC
+    )
+
+
+@strawberry.type
+class ClientOrganisationQuery:
+    @strawberry.field(description="Client organisations the principal may see (a client user: its own).")
+    async def client_organisations(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: ClientOrganisationFilter | None = None,
+        order_by: ClientOrganisationOrder | None = None,
+    ) -> Connection[ClientOrganisationNode]:
+        return await paginate(
+            info,
+            m.ClientOrganisation,
+            where=client_conditions(filter),
+            ordering=client_ordering(order_by),
+            first=first,
+            after=after,
+            to_node=ClientOrganisationNode.from_model,
+        )

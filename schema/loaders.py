@@ -1,0 +1,68 @@
+"""Per-request DataLoaders: one cache per request, so nothing crosses tenants or principals."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from schema.context import Info
+from schema.scoping import visible
+from tenants.base import TenantBase
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+M = TypeVar("M", bound=TenantBase)
+
+
+def loader(
+    info: Info, key: Hashable, batch: Callable[[list[K]], Awaitable[Sequence[V]]]
+) -> DataLoader[K, V]:
+    """The request's loader named `key`, created on first use."""
+    loaders = info.context.loaders
+    existing = loaders.get(key)  # type: ignore[call-overload]
+    if existing is None:
+        existing = DataLoader(load_fn=batch)
+        loaders[key] = existing  # type: ignore[index]
+    return existing  # type: ignore[no-any-return]
+
+
+def by_id(info: Info, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
+    """Objects of `model` by id, limited to what the principal may see."""
+
+    async def batch(ids: list[uuid.UUID]) -> list[M | None]:
+        rows = await info.context.db.scalars(
+            select(model).where(model.id.in_(ids), visible(model, info.context.principal))  # type: ignore[attr-defined]
+        )
+        found = {row.id: row for row in rows}  # type: ignore[attr-defined]
+        return [found.get(i) for i in ids]
+
+    return loader(info, ("by_id", model), batch)
+
+
+def grouped(
+    info: Info,
+    name: str,
+    model: type[M],
+    column: Any,
+    *,
+    where: Sequence[Any] = (),
+    order_by: Sequence[Any] = (),
+) -> DataLoader[uuid.UUID, list[M]]:
+    """All visible rows of `model` whose `column` is the key, in one statement per batch."""
+
+    async def batch(keys: list[uuid.UUID]) -> list[list[M]]:
+        stmt = select(model).where(
+            column.in_(keys), visible(model, info.context.principal), *where
+        )
+        if order_by:
+            stmt = stmt.order_by(*order_by)
+        groups: dict[uuid.UUID, list[M]] = {k: [] for k in keys}
+        for row in await info.context.db.scalars(stmt):
+            groups[getattr(row, column.key)].append(row)
+        return [groups[k] for k in keys]
+
+    return loader(info, ("grouped", name), batch)

@@ -1,0 +1,71 @@
+"""The Relay `Node` interface and `node(id:)` / `nodes(ids:)`.
+
+Each node type registers how to load it; an id of another tenant, of an object
+the principal may not see, of an unknown type or that is not an id at all
+resolves to null, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.ids import global_id, parse_global_id
+from schema.loaders import by_id
+from tenants.base import TenantBase
+
+
+@strawberry.interface(description="An object with a globally unique, opaque id.")
+class Node:
+    NODE_NAME: ClassVar[str]
+    db_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The opaque global id of this object.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id(self.NODE_NAME, self.db_id))
+
+
+@dataclass(frozen=True, slots=True)
+class NodeKind:
+    model: type[TenantBase]
+    to_node: Callable[[Any], Node]
+
+
+NODE_KINDS: dict[str, NodeKind] = {}
+
+
+def register_node(cls: type[Any], model: type[TenantBase]) -> None:
+    """Make `node(id:)` resolve `cls` (a Strawberry type with NODE_NAME and from_model)."""
+    NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model)
+
+
+async def resolve_node(info: Info, value: str) -> Node | None:
+    parsed = parse_global_id(value)
+    if parsed is None:
+        return None
+    kind = NODE_KINDS.get(parsed[0])
+    if kind is None:
+        return None
+    obj = await by_id(info, kind.model).load(parsed[1])
+    return None if obj is None else kind.to_node(obj)
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id; null when not found or not visible.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(description="Objects by global id, in order; null for each one not found.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        from schema.pagination import check_first
+
+        check_first(len(ids))
+        # gather, so the loaders batch every id of one type into one statement
+        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))

@@ -1,0 +1,246 @@
+"""Relay connections with keyset cursors, top-level and batched for nested lists.
+
+A cursor is the (sort value, id) of the last row seen, so inserting rows never
+shifts a page the way OFFSET does. Nested connections (a client's processes
+inside a list of clients) are loaded for all parents in one statement with
+`row_number() OVER (PARTITION BY parent ...)`, so the number of statements a
+query issues does not grow with the size of the lists it walks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from schema.context import Info
+from schema.limits import MAX_PAGE_SIZE
+from schema.loaders import loader
+from schema.scoping import visible
+from tenants.base import TenantBase
+
+M = TypeVar("M", bound=TenantBase)
+NodeT = TypeVar("NodeT")
+DEFAULT_PAGE_SIZE = 20
+
+
+@strawberry.enum(description="Sort direction.")
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    node: NodeT
+    cursor: str
+
+
+@strawberry.type(description="A page of results with keyset cursors.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many objects match, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """Sort by a non-null column, then by id to make the order total."""
+
+    column: InstrumentedAttribute[Any]
+    descending: bool = False
+
+    def key(self) -> tuple[str, bool]:
+        return (self.column.key, self.descending)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def encode_cursor(value: Any, row_id: uuid.UUID) -> str:
+    raw = json.dumps([_encode_value(value), str(row_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _bad_cursor() -> GraphQLError:
+    return GraphQLError("invalid cursor: `after` must be a cursor from this connection")
+
+
+def decode_cursor(cursor: str, ordering: Ordering) -> tuple[Any, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw_value, raw_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        python_type = ordering.column.type.python_type
+        if python_type is datetime:
+            value: Any = datetime.fromisoformat(raw_value)
+        elif python_type is date:
+            value = date.fromisoformat(raw_value)
+        elif not isinstance(raw_value, str | int | float):
+            raise ValueError("unexpected cursor value")
+        else:
+            value = raw_value
+        return value, uuid.UUID(raw_id)
+    except (ValueError, TypeError, json.JSONDecodeError, NotImplementedError) as exc:
+        raise _bad_cursor() from exc
+
+
+def check_first(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0 or first > MAX_PAGE_SIZE:
+        raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+    return first
+
+
+def _keyset(model: type[M], ordering: Ordering, after: str | None) -> list[Any]:
+    if after is None:
+        return []
+    value, row_id = decode_cursor(after, ordering)
+    left = tuple_(ordering.column, model.id)  # type: ignore[attr-defined]
+    right = tuple_(value, row_id)
+    return [left < right if ordering.descending else left > right]
+
+
+def _order(model: type[M], ordering: Ordering) -> list[Any]:
+    id_col = model.id  # type: ignore[attr-defined]
+    if ordering.descending:
+        return [ordering.column.desc(), id_col.desc()]
+    return [ordering.column.asc(), id_col.asc()]
+
+
+def _connection(
+    rows: Sequence[M],
+    first: int,
+    ordering: Ordering,
+    to_node: Callable[[M], NodeT],
+    count: Callable[[], Awaitable[int]],
+    had_cursor: bool,
+) -> Connection[NodeT]:
+    page = list(rows[:first])
+    edges = [
+        Edge(node=to_node(r), cursor=encode_cursor(getattr(r, ordering.column.key), r.id))  # type: ignore[attr-defined]
+        for r in page
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first,
+            has_previous_page=had_cursor,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )
+
+
+async def paginate(
+    info: Info,
+    model: type[M],
+    *,
+    where: Sequence[Any],
+    ordering: Ordering,
+    first: int | None,
+    after: str | None,
+    to_node: Callable[[M], NodeT],
+) -> Connection[NodeT]:
+    """A top-level connection over visible rows of `model` matching `where`."""
+    size = check_first(first)
+    conditions = [visible(model, info.context.principal), *where]
+    db = info.context.db
+    rows = (
+        await db.scalars(
+            select(model)
+            .where(*conditions, *_keyset(model, ordering, after))
+            .order_by(*_order(model, ordering))
+            .limit(size + 1)
+        )
+    ).all()
+
+    async def count() -> int:
+        return int(await db.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+
+    return _connection(rows, size, ordering, to_node, count, after is not None)
+
+
+async def child_connection(
+    info: Info,
+    model: type[M],
+    parent: InstrumentedAttribute[Any],
+    parent_id: uuid.UUID,
+    *,
+    where: Sequence[Any],
+    where_key: Hashable,
+    ordering: Ordering,
+    first: int | None,
+    after: str | None,
+    to_node: Callable[[M], NodeT],
+) -> Connection[NodeT]:
+    """A nested connection, batched with every sibling that asks with the same arguments.
+
+    `where_key` identifies `where` (filters) so siblings with equal arguments share
+    one loader and one statement.
+    """
+    size = check_first(first)
+    conditions = [visible(model, info.context.principal), *where]
+    keyset = _keyset(model, ordering, after)
+    args = (model.__name__, parent.key, where_key, ordering.key(), size, after)
+
+    async def load_pages(parent_ids: list[uuid.UUID]) -> list[list[M]]:
+        rank = func.row_number().over(partition_by=parent, order_by=_order(model, ordering))
+        inner = (
+            select(model, rank.label("rank"))
+            .where(parent.in_(parent_ids), *conditions, *keyset)
+            .subquery()
+        )
+        row = aliased(model, inner)
+        stmt = select(row).where(inner.c.rank <= size + 1).order_by(inner.c.rank)
+        grouped: dict[uuid.UUID, list[M]] = {p: [] for p in parent_ids}
+        for obj in await info.context.db.scalars(stmt):
+            grouped[getattr(obj, parent.key)].append(obj)
+        return [grouped[p] for p in parent_ids]
+
+    async def load_counts(parent_ids: list[uuid.UUID]) -> list[int]:
+        stmt = (
+            select(parent, func.count())
+            .where(parent.in_(parent_ids), *conditions)
+            .group_by(parent)
+        )
+        counts = {k: int(n) for k, n in (await info.context.db.execute(stmt)).tuples()}
+        return [counts.get(p, 0) for p in parent_ids]
+
+    rows = await loader(info, ("page", *args), load_pages).load(parent_id)
+    counter = loader(info, ("count", *args[:3]), load_counts)
+
+    async def count() -> int:
+        return await counter.load(parent_id)
+
+    return _connection(rows, size, ordering, to_node, count, after is not None)

@@ -1,0 +1,120 @@
+"""Who may run which mutation: the role x operation matrix, in one table.
+
+Reads are governed by `schema.scoping` (what a principal can see); writes by
+this table. Every mutation calls `authorize` first; tests/schema/test_permission_matrix.py
+walks the schema, so a mutation missing from `MUTATION_POLICIES` fails the build.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from schema.context import Info
+from tenants.errors import forbidden
+from tenants.models import Owner, OwnershipAssignment
+from tenants.principals import Principal, PrincipalKind, Role
+from tenants.services.assignments import in_effect
+from tenants.services.audit import Actor
+
+STAFF_WRITERS = frozenset({Role.ADMIN, Role.CONSULTANT})
+ADMINS = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    roles: frozenset[Role]
+    # A client_owner may also run it, on a process they are currently assigned to.
+    assigned_client_owner: bool = False
+    # The scope a scoped service token needs.
+    scope: str = "write"
+
+
+WRITE = Policy(STAFF_WRITERS)
+OWNER_FEEDBACK = Policy(STAFF_WRITERS, assigned_client_owner=True)
+REPORTS = Policy(STAFF_WRITERS, scope="reports")
+ADMIN = Policy(ADMINS, scope="admin")
+
+MUTATION_POLICIES: dict[str, Policy] = {
+    "createClientOrganisation": WRITE,
+    "updateClientOrganisation": WRITE,
+    "archiveClientOrganisation": WRITE,
+    "createAIProcess": WRITE,
+    "updateAIProcess": WRITE,
+    "archiveAIProcess": WRITE,
+    "addKpi": WRITE,
+    "updateKpi": OWNER_FEEDBACK,
+    "removeKpi": WRITE,
+    "createOwner": WRITE,
+    "updateOwner": WRITE,
+    "archiveOwner": WRITE,
+    "assignOwner": WRITE,
+    "updateAssignment": WRITE,
+    "endAssignment": WRITE,
+    "handOverAccountability": WRITE,
+    "createCapabilityDimension": WRITE,
+    "updateCapabilityDimension": WRITE,
+    "recordCapabilityAssessment": WRITE,
+    "createChangePlan": WRITE,
+    "updateChangePlan": WRITE,
+    "addMilestone": WRITE,
+    "updateMilestone": WRITE,
+    "createVendorAgreement": WRITE,
+    "updateVendorAgreement": WRITE,
+    "recordProcessReview": OWNER_FEEDBACK,
+    "reportIncident": OWNER_FEEDBACK,
+    "updateIncident": OWNER_FEEDBACK,
+    "requestReadinessReport": REPORTS,
+    "createApiToken": ADMIN,
+    "revokeApiToken": ADMIN,
+    "configureIdentityProvider": ADMIN,
+    "removeIdentityProvider": ADMIN,
+    "inviteMember": ADMIN,
+    "updateMemberRole": ADMIN,
+    "deactivateMember": ADMIN,
+}
+
+
+def actor_of(principal: Principal) -> Actor:
+    """How the principal is recorded in audit events."""
+    return Actor(label=f"{principal.kind.value}:{principal.id}", kind=principal.kind.value)
+
+
+async def _assigned(info: Info, process_id: uuid.UUID) -> bool:
+    principal = info.context.principal
+    if principal.kind is not PrincipalKind.MEMBER:
+        return False
+    found = await info.context.db.scalar(
+        select(OwnershipAssignment.id)
+        .join(Owner, Owner.id == OwnershipAssignment.owner_id)
+        .where(
+            Owner.member_id == principal.id,
+            Owner.client_id == principal.client_organisation_id,
+            OwnershipAssignment.process_id == process_id,
+            in_effect(date.today()),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def authorize(info: Info, action: str, *, process_id: uuid.UUID | None = None) -> None:
+    """Raise FORBIDDEN unless the principal may run `action` (on `process_id`)."""
+    policy = MUTATION_POLICIES[action]
+    principal = info.context.principal
+    if principal.kind is PrincipalKind.API_TOKEN and principal.scopes:
+        if policy.scope not in principal.scopes and "write" not in principal.scopes:
+            raise forbidden(f"this token lacks the {policy.scope!r} scope")
+    if principal.role in policy.roles:
+        return
+    if (
+        policy.assigned_client_owner
+        and principal.role is Role.CLIENT_OWNER
+        and process_id is not None
+        and await _assigned(info, process_id)
+    ):
+        return
+    raise forbidden(f"the {principal.role.value} role may not run {action}")

@@ -1,0 +1,72 @@
+"""What a principal may see: the one place client principals are confined to their organisation.
+
+Every loader and connection applies `visible(model, principal)`; a model with no
+rule here is invisible to client principals (fail closed), so a new object type
+is safe before anyone thinks about it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from tenants.base import TenantBase
+from tenants.models import (
+    AIProcess,
+    AuditEvent,
+    CapabilityAssessment,
+    CapabilityDimension,
+    ChangePlan,
+    ClientOrganisation,
+    EngagementHealthReport,
+    Incident,
+    Milestone,
+    Owner,
+    OwnershipAssignment,
+    ProcessKpi,
+    ProcessReview,
+    ReadinessReport,
+    VendorAgreement,
+)
+from tenants.principals import Principal
+
+Rule = Callable[[uuid.UUID], ColumnElement[bool]]
+
+
+def _via_process(column: ColumnElement[uuid.UUID]) -> Rule:
+    return lambda client: column.in_(select(AIProcess.id).where(AIProcess.client_id == client))
+
+
+CLIENT_RULES: dict[type[TenantBase], Rule] = {
+    ClientOrganisation: lambda c: ClientOrganisation.id == c,
+    AIProcess: lambda c: AIProcess.client_id == c,
+    Owner: lambda c: Owner.client_id == c,
+    ChangePlan: lambda c: ChangePlan.client_id == c,
+    VendorAgreement: lambda c: VendorAgreement.client_id == c,
+    ReadinessReport: lambda c: ReadinessReport.client_id == c,
+    EngagementHealthReport: lambda c: EngagementHealthReport.client_id == c,
+    AuditEvent: lambda c: AuditEvent.client_id == c,
+    OwnershipAssignment: _via_process(OwnershipAssignment.process_id),  # type: ignore[arg-type]
+    ProcessKpi: _via_process(ProcessKpi.process_id),  # type: ignore[arg-type]
+    ProcessReview: _via_process(ProcessReview.process_id),  # type: ignore[arg-type]
+    Incident: _via_process(Incident.process_id),  # type: ignore[arg-type]
+    CapabilityAssessment: lambda c: CapabilityAssessment.owner_id.in_(
+        select(Owner.id).where(Owner.client_id == c)
+    ),
+    Milestone: lambda c: Milestone.plan_id.in_(select(ChangePlan.id).where(ChangePlan.client_id == c)),
+    # Dimensions are the consultancy's method, shown to clients alongside their scores.
+    CapabilityDimension: lambda c: true(),
+}
+
+
+def visible(model: type[TenantBase], principal: Principal) -> ColumnElement[bool]:
+    """SQL condition: rows of `model` the principal may see."""
+    if principal.is_staff:
+        return true()
+    client = principal.client_organisation_id
+    rule = CLIENT_RULES.get(model)
+    if client is None or rule is None:
+        return false()
+    return rule(client)
