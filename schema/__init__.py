@@ -6,12 +6,12 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema.limits import SchemaLimits, limit_extensions
-from schema.masking import MaskUnexpectedErrors
-from schema.transaction import TenantTransaction
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
+from schema.limits import SchemaLimits, limit_extensions
+from schema.masking import MaskUnexpectedErrors
 from schema.node import NodeQuery
+from schema.transaction import TenantTransaction
 from schema.viewer.queries import ViewerQuery
 
 # Each domain package contributes one Query and one Mutation class.

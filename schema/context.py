@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,10 @@ class Context:
     engine: AsyncEngine
     redis: ArqRedis | None
     session: AsyncSession | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: dict[Any, Any] = field(default_factory=dict)
+    # Work that must only happen once the operation's transaction committed, such
+    # as enqueueing a job for a row the mutation wrote (schema/transaction.py).
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def db(self) -> AsyncSession:

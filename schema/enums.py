@@ -8,7 +8,9 @@ from tenants import models as m
 
 EngagementStatus = strawberry.enum(m.EngagementStatus, description="Where the engagement stands.")
 ClientSize = strawberry.enum(m.ClientSize, description="Size band of the client organisation.")
-LifecycleStage = strawberry.enum(m.LifecycleStage, description="idea, pilot, production or retired.")
+LifecycleStage = strawberry.enum(
+    m.LifecycleStage, description="idea, pilot, production or retired."
+)
 RiskTier = strawberry.enum(m.RiskTier, description="How much harm a failure of the process can do.")
 KpiDirection = strawberry.enum(m.KpiDirection, description="Whether higher or lower is better.")
 DecisionAuthority = strawberry.enum(

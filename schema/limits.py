@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from graphql import ValidationRule
+from graphql import ASTValidationRule
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -34,7 +34,7 @@ def limit_extensions(limits: SchemaLimits) -> list[ExtensionFactory]:
     """Factories, so each request gets fresh extension instances (Strawberry #4369)."""
     # graphql-core's recommended rule: the depth limiter skips `__schema`, so a
     # circular introspection query (fields > type > fields ...) needs its own cap.
-    rules: list[type[ValidationRule]] = [MaxIntrospectionDepthRule]
+    rules: list[type[ASTValidationRule]] = [MaxIntrospectionDepthRule]
     if not limits.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[ExtensionFactory] = [

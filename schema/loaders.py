@@ -23,11 +23,11 @@ def loader(
 ) -> DataLoader[K, V]:
     """The request's loader named `key`, created on first use."""
     loaders = info.context.loaders
-    existing = loaders.get(key)  # type: ignore[call-overload]
+    existing: DataLoader[K, V] | None = loaders.get(key)
     if existing is None:
         existing = DataLoader(load_fn=batch)
-        loaders[key] = existing  # type: ignore[index]
-    return existing  # type: ignore[no-any-return]
+        loaders[key] = existing
+    return existing
 
 
 def by_id(info: Info, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
@@ -55,9 +55,7 @@ def grouped(
     """All visible rows of `model` whose `column` is the key, in one statement per batch."""
 
     async def batch(keys: list[uuid.UUID]) -> list[list[M]]:
-        stmt = select(model).where(
-            column.in_(keys), visible(model, info.context.principal), *where
-        )
+        stmt = select(model).where(column.in_(keys), visible(model, info.context.principal), *where)
         if order_by:
             stmt = stmt.order_by(*order_by)
         groups: dict[uuid.UUID, list[M]] = {k: [] for k in keys}

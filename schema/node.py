@@ -58,7 +58,9 @@ async def resolve_node(info: Info, value: str) -> Node | None:
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object by its global id; null when not found or not visible.")
+    @strawberry.field(
+        description="Any object by its global id; null when not found or not visible."
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 

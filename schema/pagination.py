@@ -230,9 +230,7 @@ async def child_connection(
 
     async def load_counts(parent_ids: list[uuid.UUID]) -> list[int]:
         stmt = (
-            select(parent, func.count())
-            .where(parent.in_(parent_ids), *conditions)
-            .group_by(parent)
+            select(parent, func.count()).where(parent.in_(parent_ids), *conditions).group_by(parent)
         )
         counts = {k: int(n) for k, n in (await info.context.db.execute(stmt)).tuples()}
         return [counts.get(p, 0) for p in parent_ids]

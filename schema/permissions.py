@@ -78,6 +78,13 @@ MUTATION_POLICIES: dict[str, Policy] = {
 }
 
 
+def scope_allows(scopes: tuple[str, ...], needed: str) -> bool:
+    """`admin` grants everything; `write` grants every non-admin write; else exact match."""
+    if "admin" in scopes or needed in scopes:
+        return True
+    return needed != "admin" and "write" in scopes
+
+
 def actor_of(principal: Principal) -> Actor:
     """How the principal is recorded in audit events."""
     return Actor(label=f"{principal.kind.value}:{principal.id}", kind=principal.kind.value)
@@ -105,9 +112,9 @@ async def authorize(info: Info, action: str, *, process_id: uuid.UUID | None = N
     """Raise FORBIDDEN unless the principal may run `action` (on `process_id`)."""
     policy = MUTATION_POLICIES[action]
     principal = info.context.principal
-    if principal.kind is PrincipalKind.API_TOKEN and principal.scopes:
-        if policy.scope not in principal.scopes and "write" not in principal.scopes:
-            raise forbidden(f"this token lacks the {policy.scope!r} scope")
+    scoped = principal.kind is PrincipalKind.API_TOKEN and bool(principal.scopes)
+    if scoped and not scope_allows(principal.scopes, policy.scope):
+        raise forbidden(f"this token lacks the {policy.scope!r} scope")
     if principal.role in policy.roles:
         return
     if (

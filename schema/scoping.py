@@ -55,7 +55,9 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
     CapabilityAssessment: lambda c: CapabilityAssessment.owner_id.in_(
         select(Owner.id).where(Owner.client_id == c)
     ),
-    Milestone: lambda c: Milestone.plan_id.in_(select(ChangePlan.id).where(ChangePlan.client_id == c)),
+    Milestone: lambda c: Milestone.plan_id.in_(
+        select(ChangePlan.id).where(ChangePlan.client_id == c)
+    ),
     # Dimensions are the consultancy's method, shown to clients alongside their scores.
     CapabilityDimension: lambda c: true(),
 }

@@ -19,7 +19,7 @@ from tenants.registry import ApiToken, TenantRef, get_tenant
 from tenants.tokens import issue_token
 
 DEMO_SLUG = "demo"
-DEMO_TOKEN_NAME = "demo admin"
+DEMO_TOKEN_NAME = "demo admin"  # noqa: S105  (a label, not a secret)
 
 
 async def prepare_demo(engine: AsyncEngine) -> tuple[TenantRef, str, bool]:

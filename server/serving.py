@@ -59,7 +59,7 @@ async def serve_forever(
         worker_task = asyncio.create_task(worker.async_run())
 
     async def announce_when_started() -> None:
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
             await asyncio.sleep(0.05)
         if on_started is not None:
             on_started()

@@ -22,7 +22,7 @@ WRITER_ROLES = frozenset({Role.ADMIN, Role.CONSULTANT})
 
 
 class PrincipalKind(StrEnum):
-    API_TOKEN = "api_token"
+    API_TOKEN = "api_token"  # noqa: S105  (a kind, not a secret)
     MEMBER = "member"
 
 

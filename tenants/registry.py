@@ -1,4 +1,15 @@
-"""The tenant registry and platform records of the `public` schema."""
+"""The tenant registry and platform records of the `public` schema.
+
+Row-level security: public.api_tokens and public.browser_sessions have RLS
+enabled with one policy, `USING (tenant_role = current_user) WITH CHECK
+(tenant_role = current_user)`, and every tenant role is granted SELECT, INSERT
+and UPDATE on them (tenants/provisioning.py). So a tenant transaction, after
+`SET LOCAL ROLE <tenant role>`, can revoke its own members' tokens and sessions
+atomically with the tenant-schema change that requires it, and sees zero rows
+of any other tenant whatever the SQL says. The application's login role owns
+the tables and therefore bypasses the policy (RLS is enabled, not forced): that
+is how a credential is resolved to its tenant before any tenant is known.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +47,7 @@ class ApiToken(UUIDPrimaryKey, PlatformBase):
 
     Tokens live in `public` because a request must be resolved to its tenant
     before anything is bound to a tenant schema; the tenant comes from here.
+    Row-level security (module docstring) keys rows on `tenant_role`.
     """
 
     __tablename__ = "api_tokens"
@@ -43,6 +55,9 @@ class ApiToken(UUIDPrimaryKey, PlatformBase):
     tenant_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("public.tenants.id", ondelete="CASCADE"), nullable=False
     )
+    tenant_role: Mapped[str] = mapped_column(String(63), nullable=False)
+    # The member the token was created by or for: deactivating them revokes it.
+    member_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(32), nullable=False)
     # A client role's organisation lives in the tenant schema; no foreign key may
@@ -57,6 +72,40 @@ class ApiToken(UUIDPrimaryKey, PlatformBase):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BrowserSession(UUIDPrimaryKey, PlatformBase):
+    """A logged-in browser: the cookie holds a secret whose SHA-256 is `token_hash`.
+
+    In `public` for the same reason as API tokens (the cookie must lead to the
+    tenant), with the member's role and client organisation copied in so that
+    resolving a request touches no tenant schema. `member_id` is a plain id: no
+    foreign key crosses from `public` into a tenant schema.
+    """
+
+    __tablename__ = "browser_sessions"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("public.tenants.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    tenant_role: Mapped[str] = mapped_column(String(63), nullable=False)
+    member_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
+    member_name: Mapped[str] = mapped_column(String(320), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    csrf_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
+    client_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True, slots=True)

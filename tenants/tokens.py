@@ -130,7 +130,7 @@ async def revoke_token(
     if tenant is not None:
         stmt = stmt.where(ApiToken.tenant_id == tenant.id)
     result = await conn.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 async def list_tokens(conn: AsyncConnection, *, tenant: TenantRef) -> list[dict[str, object]]:

@@ -55,7 +55,9 @@ class ClientOrganisationPayload:
     errors: list[UserError]
 
 
-def _payload(obj: m.ClientOrganisation | None, errors: list[UserError]) -> ClientOrganisationPayload:
+def _payload(
+    obj: m.ClientOrganisation | None, errors: list[UserError]
+) -> ClientOrganisationPayload:
     node = ClientOrganisationNode.from_model(obj) if obj is not None and not errors else None
     return ClientOrganisationPayload(client_organisation=node, errors=errors)
 

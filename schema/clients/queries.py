@@ -62,7 +62,9 @@ def client_ordering(order: ClientOrganisationOrder | None) -> Ordering:
 
 @strawberry.type
 class ClientOrganisationQuery:
-    @strawberry.field(description="Client organisations the principal may see (a client user: its own).")
+    @strawberry.field(
+        description="Client organisations the principal may see (a client user: its own)."
+    )
     async def client_organisations(
         self,
         info: Info,

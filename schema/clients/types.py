@@ -29,7 +29,9 @@ class OwnershipCoverage:
 @strawberry.type(name="ClientOrganisation", description="An organisation the consultancy serves.")
 class ClientOrganisationNode(Node):
     NODE_NAME: ClassVar[str] = "ClientOrganisation"
-    version: int = strawberry.field(description="Send it back with updates; a stale one is a CONFLICT.")
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
     name: str
     industry: str | None
     size: ClientSize | None  # type: ignore[valid-type]

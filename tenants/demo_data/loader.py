@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenants.demo_data.spec import ClientSpec, ProcessSpec
 from tenants.models import Boundaries, CapabilityDimension, IncidentStatus, Owner
 from tenants.services.assessments import (
     ScoreInput,
@@ -29,7 +30,6 @@ from tenants.services.kpis import add_kpi
 from tenants.services.owners import archive_owner, create_owner
 from tenants.services.processes import create_process
 from tenants.services.vendors import create_vendor_agreement
-from tenants.demo_data.spec import ClientSpec, ProcessSpec
 
 # Events on a day happen mid-morning UTC; every timestamp is at least two days back,
 # so it is in the past whatever the local time zone of "today".
@@ -55,8 +55,8 @@ class SeedContext:
 async def dimensions_by_key(ctx: SeedContext) -> dict[str, uuid.UUID]:
     """The default capability dimensions (created when missing), by key."""
     await ensure_default_dimensions(ctx.session, actor=ctx.actor)
-    rows = await ctx.session.execute(select(CapabilityDimension.key, CapabilityDimension.id))
-    return {key: id_ for key, id_ in rows.tuples()}
+    dimensions = await ctx.session.scalars(select(CapabilityDimension))
+    return {d.key: d.id for d in dimensions}
 
 
 async def _create_process(ctx: SeedContext, client_id: uuid.UUID, spec: ProcessSpec) -> uuid.UUID:
@@ -161,9 +161,7 @@ async def load_client(
     for o in spec.owners:
         if o.leaves:
             leaver = owner_rows[o.key]
-            await archive_owner(
-                s, actor=actor, owner_id=leaver.id, expected_version=leaver.version
-            )
+            await archive_owner(s, actor=actor, owner_id=leaver.id, expected_version=leaver.version)
 
     for asmt in spec.assessments:
         await record_assessment(

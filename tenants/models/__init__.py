@@ -25,6 +25,7 @@ from tenants.models.enums import (
     RiskTier,
 )
 from tenants.models.feedback import Incident, ProcessReview
+from tenants.models.identity import IdentityProvider, LoginAttempt, Member, MemberStatus
 from tenants.models.kpi import ProcessKpi
 from tenants.models.owner import Owner
 from tenants.models.process import AIProcess
@@ -58,11 +59,15 @@ __all__ = [
     "EngagementStatus",
     "EscalationLevel",
     "HealthStatus",
+    "IdentityProvider",
     "Incident",
     "IncidentSeverity",
     "IncidentStatus",
     "KpiDirection",
     "LifecycleStage",
+    "LoginAttempt",
+    "Member",
+    "MemberStatus",
     "Milestone",
     "MilestoneStatus",
     "Owner",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -83,7 +84,7 @@ async def latest_assessment_by_owner(
         return {}
     latest = (
         select(CapabilityAssessment.id)
-        .distinct(CapabilityAssessment.owner_id)
+        .ext(distinct_on(CapabilityAssessment.owner_id))
         .where(CapabilityAssessment.owner_id.in_(owner_ids))
         .order_by(
             CapabilityAssessment.owner_id,

@@ -99,15 +99,17 @@ async def client_of(session: AsyncSession, obj: TenantBase) -> uuid.UUID | None:
     direct = getattr(obj, "client_id", None)
     if isinstance(direct, uuid.UUID):
         return direct
-    for attr, parent_model in (
+    parents: tuple[tuple[str, type[AIProcess | Owner | ChangePlan]], ...] = (
         ("process_id", AIProcess),
         ("owner_id", Owner),
         ("plan_id", ChangePlan),
-    ):
+    )
+    for attr, parent_model in parents:
         parent_id = getattr(obj, attr, None)
         if isinstance(parent_id, uuid.UUID):
             parent = await session.get(parent_model, parent_id)
-            return parent.client_id if parent is not None else None
+            client_id: uuid.UUID | None = getattr(parent, "client_id", None)
+            return client_id
     return None
 
 

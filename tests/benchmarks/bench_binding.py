@@ -121,9 +121,8 @@ async def main(tenant_counts: tuple[int, ...] = (20, 200), rounds: int = 8) -> N
                 ("translate", 2000),
             ):
                 rate = await _throughput(url, subset, mechanism, cache, rounds)
-                print(
-                    f"  {n:4d} tenants  {mechanism:11s} cache={cache:<5d} {rate:8.1f}/s  {rate / baseline:.2f}x"
-                )
+                label = f"{mechanism:11s} cache={cache:<5d}"
+                print(f"  {n:4d} tenants  {label} {rate:8.1f}/s  {rate / baseline:.2f}x")
         # Migration skew: a migration has widened items.id in tenant 0, not yet in tenant 1.
         async with setup.begin() as c:
             await c.execute(text(f'ALTER TABLE "{schemas[0]}".items ALTER COLUMN id TYPE bigint'))

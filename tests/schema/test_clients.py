@@ -35,6 +35,8 @@ mutation($input: ArchiveClientOrganisationInput!) {
     errors { field code message }
   }
 }"""
+NODE_NAME = "query($id: ID!) { node(id: $id) { ... on ClientOrganisation { name } } }"
+NODE_ID = "query($id: ID!) { node(id: $id) { id } }"
 LIST = """
 query($first: Int, $after: String, $filter: ClientOrganisationFilter) {
   clientOrganisations(first: $first, after: $after, filter: $filter) {
@@ -62,7 +64,10 @@ async def _audit_actions(engine: AsyncEngine, tenant: TenantRef) -> list[str]:
 
 
 async def test_create_update_archive_each_write_an_audit_event(
-    client: httpx.AsyncClient, engine: AsyncEngine, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
 ) -> None:
     tenant = await make_tenant()
     token = await make_token(tenant, "consultant")
@@ -70,20 +75,34 @@ async def test_create_update_archive_each_write_an_audit_event(
     assert created["errors"] == []
     org = created["clientOrganisation"]
     assert org["engagementStatus"] == "ACTIVE" and org["version"] == 1
-    updated = data(await gql(client, UPDATE, {"input": {"id": org["id"], "version": 1, "industry": "Insurance"}}, token=token))
+    updated = data(
+        await gql(
+            client,
+            UPDATE,
+            {"input": {"id": org["id"], "version": 1, "industry": "Insurance"}},
+            token=token,
+        )
+    )
     assert updated["updateClientOrganisation"]["errors"] == []
     assert updated["updateClientOrganisation"]["clientOrganisation"]["version"] == 2
-    archived = data(await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=token))
+    archived = data(
+        await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=token)
+    )
     assert archived["archiveClientOrganisation"]["clientOrganisation"]["archivedAt"]
     assert await _audit_actions(engine, tenant) == ["create", "update", "archive"]
 
 
 async def test_validation_errors_name_the_field_and_write_nothing(
-    client: httpx.AsyncClient, engine: AsyncEngine, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
 ) -> None:
     tenant = await make_tenant()
     token = await make_token(tenant)
-    result = await create(client, token, name="  ", engagementStart="2026-05-01", engagementEnd="2026-01-01")
+    result = await create(
+        client, token, name="  ", engagementStart="2026-05-01", engagementEnd="2026-01-01"
+    )
     assert result["clientOrganisation"] is None
     fields = {e["field"]: e["code"] for e in result["errors"]}
     assert fields == {"name": "VALIDATION", "engagementEnd": "VALIDATION"}
@@ -99,11 +118,21 @@ async def test_a_stale_version_is_a_conflict_not_an_overwrite(
     org = (await create(client, token))["clientOrganisation"]
     first = {"input": {"id": org["id"], "version": 1, "name": "First edit"}}
     second = {"input": {"id": org["id"], "version": 1, "name": "Second edit"}}
-    assert data(await gql(client, UPDATE, first, token=token))["updateClientOrganisation"]["errors"] == []
+    assert (
+        data(await gql(client, UPDATE, first, token=token))["updateClientOrganisation"]["errors"]
+        == []
+    )
     stale = data(await gql(client, UPDATE, second, token=token))["updateClientOrganisation"]
     assert stale["clientOrganisation"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    node = data(await gql(client, '{ node(id: "%s") { ... on ClientOrganisation { name } } }' % org["id"], token=token))
+    node = data(
+        await gql(
+            client,
+            NODE_NAME,
+            {"id": org["id"]},
+            token=token,
+        )
+    )
     assert node["node"]["name"] == "First edit"
 
 
@@ -111,7 +140,9 @@ async def test_a_wrong_type_of_id_is_a_validation_error(
     client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
 ) -> None:
     token = await make_token(await make_tenant())
-    result = data(await gql(client, UPDATE, {"input": {"id": "bm90LWFuLWlk", "version": 1}}, token=token))
+    result = data(
+        await gql(client, UPDATE, {"input": {"id": "bm90LWFuLWlk", "version": 1}}, token=token)
+    )
     assert result["updateClientOrganisation"]["errors"] == [
         {"field": "id", "code": "VALIDATION", "message": "must be the id of a ClientOrganisation"}
     ]
@@ -123,9 +154,13 @@ async def test_another_tenants_id_is_not_found(
     token_a = await make_token(await make_tenant())
     token_b = await make_token(await make_tenant())
     org = (await create(client, token_a))["clientOrganisation"]
-    result = data(await gql(client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=token_b))
+    result = data(
+        await gql(
+            client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=token_b
+        )
+    )
     assert result["updateClientOrganisation"]["errors"][0]["code"] == "NOT_FOUND"
-    node = data(await gql(client, '{ node(id: "%s") { id } }' % org["id"], token=token_b))
+    node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=token_b))
     assert node["node"] is None
 
 
@@ -149,7 +184,9 @@ async def test_pagination_is_stable_while_rows_are_inserted(
     assert page1["pageInfo"]["hasNextPage"] and page1["totalCount"] == 4
     await create(client, token, name="Alpha")  # sorts before the cursor
     await create(client, token, name="Echo")  # sorts after it
-    page2 = data(await gql(client, LIST, {"first": 2, "after": page1["pageInfo"]["endCursor"]}, token=token))
+    page2 = data(
+        await gql(client, LIST, {"first": 2, "after": page1["pageInfo"]["endCursor"]}, token=token)
+    )
     names = [e["node"]["name"] for e in page2["clientOrganisations"]["edges"]]
     assert names == ["Echo", "Foxtrot"]
 

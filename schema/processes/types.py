@@ -1,0 +1,232 @@
+"""The AIProcess and ProcessKpi nodes, and the typed documents stored on a process."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import KpiDirection, LifecycleStage, RiskTier
+from schema.node import Node, register_node
+from schema.pagination import Connection
+from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+    from schema.owners.types import OwnerNode, OwnershipAssignmentNode
+
+
+@strawberry.type(description="One step of the workflow and what the AI does in it.")
+class WorkflowStep:
+    name: str
+    ai_role: str = strawberry.field(description="What the AI does at this step.")
+    description: str | None
+
+    @classmethod
+    def from_shape(cls, s: m.WorkflowStep) -> WorkflowStep:
+        return cls(name=s.name, ai_role=s.ai_role, description=s.description)
+
+
+@strawberry.type(description="Where the process starts and stops, and what flows through it.")
+class ProcessBoundaries:
+    steps: list[WorkflowStep]
+    upstream: list[str] = strawberry.field(description="Processes or systems that feed this one.")
+    downstream: list[str] = strawberry.field(description="Processes or systems this one feeds.")
+    data_inputs: list[str]
+    outputs: list[str]
+
+    @classmethod
+    def from_shape(cls, b: m.Boundaries) -> ProcessBoundaries:
+        return cls(
+            steps=[WorkflowStep.from_shape(s) for s in b.steps],
+            upstream=list(b.upstream),
+            downstream=list(b.downstream),
+            data_inputs=list(b.data_inputs),
+            outputs=list(b.outputs),
+        )
+
+
+@strawberry.type(description="A human-review checkpoint: who reviews what, at which stage.")
+class ReviewCheckpoint:
+    name: str
+    stage: str
+    reviewer_role: str
+    criteria: str | None
+
+
+@strawberry.type(description="A level of the escalation path; level 1 is called first.")
+class EscalationLevel:
+    level: int
+    trigger: str
+    contact: str
+    response_hours: int | None = strawberry.field(
+        description="How fast this contact must answer, in hours."
+    )
+
+
+@strawberry.type(description="A tool or vendor product the process uses.")
+class ProcessTool:
+    name: str
+    vendor: str | None
+    purpose: str | None
+
+
+@strawberry.type(name="ProcessKpi", description="A KPI of a process: target and latest value.")
+class ProcessKpiNode(Node):
+    NODE_NAME: ClassVar[str] = "ProcessKpi"
+    process_db_id: strawberry.Private[uuid.UUID]
+    version: int = strawberry.field(description="Send it back with updates; a stale one is a CONFLICT.")
+    name: str
+    unit: str | None
+    target: Decimal | None
+    direction: KpiDirection  # type: ignore[valid-type]
+    latest_value: Decimal | None
+    measured_at: datetime | None
+    on_target: bool | None = strawberry.field(
+        description="Whether the latest value meets the target; null when either is missing."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.ProcessKpi) -> ProcessKpiNode:
+        return cls(
+            db_id=obj.id,
+            process_db_id=obj.process_id,
+            version=obj.version,
+            name=obj.name,
+            unit=obj.unit,
+            target=obj.target,
+            direction=obj.direction,
+            latest_value=obj.latest_value,
+            measured_at=obj.measured_at,
+            on_target=obj.on_target,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(description="The process this KPI measures.")
+    async def process(self, info: Info) -> AIProcessNode | None:
+        from schema.processes import resolvers
+
+        return await resolvers.process_by_id(info, self.process_db_id)
+
+
+@strawberry.type(name="AIProcess", description="An AI-enabled process of a client: what must be owned.")
+class AIProcessNode(Node):
+    NODE_NAME: ClassVar[str] = "AIProcess"
+    model: strawberry.Private[m.AIProcess]
+    version: int = strawberry.field(description="Send it back with updates; a stale one is a CONFLICT.")
+    name: str
+    purpose: str | None
+    business_unit: str | None
+    lifecycle_stage: LifecycleStage  # type: ignore[valid-type]
+    risk_tier: RiskTier  # type: ignore[valid-type]
+    boundaries: ProcessBoundaries
+    checkpoints: list[ReviewCheckpoint] = strawberry.field(
+        description="Human-review checkpoints."
+    )
+    escalation_path: list[EscalationLevel] = strawberry.field(description="Ordered by level.")
+    tools: list[ProcessTool] = strawberry.field(description="Tools and vendor products used.")
+    last_reviewed_at: datetime | None
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.AIProcess) -> AIProcessNode:
+        return cls(
+            db_id=obj.id,
+            model=obj,
+            version=obj.version,
+            name=obj.name,
+            purpose=obj.purpose,
+            business_unit=obj.business_unit,
+            lifecycle_stage=obj.lifecycle_stage,
+            risk_tier=obj.risk_tier,
+            boundaries=ProcessBoundaries.from_shape(obj.parsed_boundaries()),
+            checkpoints=[
+                ReviewCheckpoint(
+                    name=c.name, stage=c.stage, reviewer_role=c.reviewer_role, criteria=c.criteria
+                )
+                for c in obj.parsed_checkpoints()
+            ],
+            escalation_path=[
+                EscalationLevel(
+                    level=e.level,
+                    trigger=e.trigger,
+                    contact=e.contact,
+                    response_hours=e.response_hours,
+                )
+                for e in obj.parsed_escalation_path()
+            ],
+            tools=[
+                ProcessTool(name=t.name, vendor=t.vendor, purpose=t.purpose)
+                for t in obj.parsed_tools()
+            ],
+            last_reviewed_at=obj.last_reviewed_at,
+            archived_at=obj.archived_at,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(
+        description="Live (pilot or production, not archived) with no accountable owner today."
+    )
+    async def orphaned(self, info: Info) -> bool:
+        from schema.processes import resolvers
+
+        return await resolvers.orphaned(info, self.model)
+
+    @strawberry.field(description="The client organisation the process belongs to.")
+    async def client(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.processes import resolvers
+
+        return await resolvers.client_of(info, self.model.client_id)
+
+    @strawberry.field(description="The owner of the accountable assignment in effect today.")
+    async def accountable_owner(
+        self, info: Info
+    ) -> Annotated[OwnerNode, strawberry.lazy("schema.owners.types")] | None:
+        from schema.processes import resolvers
+
+        return await resolvers.accountable_owner(info, self.db_id)
+
+    @strawberry.field(
+        description=(
+            "Ownership assignments, history included, by start date (newest first). "
+            "Filter `current: true` for those in effect today, `false` for the others."
+        )
+    )
+    async def assignments(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        current: bool | None = None,
+    ) -> Connection[
+        Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]
+    ]:
+        from schema.owners import resolvers
+
+        return await resolvers.process_assignments(info, self.db_id, first, after, current)
+
+    @strawberry.field(description="KPIs of the process, oldest first.")
+    async def kpis(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[ProcessKpiNode]:
+        from schema.processes import resolvers
+
+        return await resolvers.kpis(info, self.db_id, first, after)
+
+    # -- relations from the engagement area --
+
+
+register_node(AIProcessNode, m.AIProcess)
+register_node(ProcessKpiNode, m.ProcessKpi)

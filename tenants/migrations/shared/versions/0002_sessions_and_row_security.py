@@ -1,0 +1,122 @@
+"""browser sessions; row-level security on tokens and sessions, keyed on the tenant role
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01
+
+Tenant roles get SELECT, INSERT, UPDATE on public.api_tokens and
+public.browser_sessions so that a tenant transaction can revoke its members'
+credentials atomically; the policy limits every such statement to rows whose
+`tenant_role` is the current role. The login role owns both tables and bypasses
+the policy (it is enabled, not forced). See tenants/registry.py.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLES = ("api_tokens", "browser_sessions")
+POLICY = "tenant_rows"
+
+
+def _q(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def _tenant_roles() -> list[str]:
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT t.role_name FROM public.tenants t "
+            "JOIN pg_catalog.pg_roles r ON r.rolname = t.role_name ORDER BY t.role_name"
+        )
+    )
+    return [row[0] for row in rows]
+
+
+def upgrade() -> None:
+    op.add_column("api_tokens", sa.Column("tenant_role", sa.String(63)), schema="public")
+    op.execute(
+        "UPDATE public.api_tokens a SET tenant_role = t.role_name "
+        "FROM public.tenants t WHERE t.id = a.tenant_id"
+    )
+    op.alter_column("api_tokens", "tenant_role", nullable=False, schema="public")
+    op.add_column(
+        "api_tokens", sa.Column("member_id", postgresql.UUID(as_uuid=True)), schema="public"
+    )
+    op.create_index("ix_api_tokens_member_id", "api_tokens", ["member_id"], schema="public")
+
+    op.create_table(
+        "browser_sessions",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column(
+            "tenant_id",
+            postgresql.UUID(as_uuid=True),
+            sa.ForeignKey(
+                "public.tenants.id",
+                ondelete="CASCADE",
+                name="fk_browser_sessions_tenant_id_tenants",
+            ),
+            nullable=False,
+        ),
+        sa.Column("tenant_role", sa.String(63), nullable=False),
+        sa.Column("member_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("member_name", sa.String(320), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("csrf_hash", sa.String(64), nullable=False),
+        sa.Column("role", sa.String(32), nullable=False),
+        sa.Column("client_organisation_id", postgresql.UUID(as_uuid=True)),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "last_seen_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.PrimaryKeyConstraint("id", name="pk_browser_sessions"),
+        sa.UniqueConstraint("token_hash", name="uq_browser_sessions_token_hash"),
+        schema="public",
+    )
+    op.create_index(
+        "ix_browser_sessions_tenant_id", "browser_sessions", ["tenant_id"], schema="public"
+    )
+    op.create_index(
+        "ix_browser_sessions_member_id", "browser_sessions", ["member_id"], schema="public"
+    )
+
+    for table in TABLES:
+        op.execute(f"ALTER TABLE public.{table} ENABLE ROW LEVEL SECURITY")
+        op.execute(
+            f"CREATE POLICY {POLICY} ON public.{table} "
+            "USING (tenant_role = current_user) WITH CHECK (tenant_role = current_user)"
+        )
+    for role in _tenant_roles():
+        op.execute(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
+        op.execute(
+            f"GRANT SELECT, INSERT, UPDATE ON public.api_tokens, public.browser_sessions "
+            f"TO {_q(role)}"
+        )
+
+
+def downgrade() -> None:
+    for role in _tenant_roles():
+        op.execute(
+            f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}"
+        )
+        op.execute(f"REVOKE USAGE ON SCHEMA public FROM {_q(role)}")
+    op.execute(f"DROP POLICY IF EXISTS {POLICY} ON public.api_tokens")
+    op.execute("ALTER TABLE public.api_tokens DISABLE ROW LEVEL SECURITY")
+    op.drop_table("browser_sessions", schema="public")
+    op.drop_index("ix_api_tokens_member_id", table_name="api_tokens", schema="public")
+    op.drop_column("api_tokens", "member_id", schema="public")
+    op.drop_column("api_tokens", "tenant_role", schema="public")
