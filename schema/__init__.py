@@ -6,17 +6,43 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.audit.queries import AuditQuery
+from schema.change_plans.mutations import ChangePlanMutation
+from schema.capability.mutations import CapabilityMutation
+from schema.capability.queries import CapabilityQuery
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
+from schema.feedback.mutations import FeedbackMutation
 from schema.limits import SchemaLimits, limit_extensions
 from schema.masking import MaskUnexpectedErrors
 from schema.node import NodeQuery
+from schema.owners.assignment_mutations import AssignmentMutation
+from schema.owners.mutations import OwnerMutation
+from schema.processes.kpi_mutations import KpiMutation
+from schema.processes.mutations import AIProcessMutation
 from schema.transaction import TenantTransaction
+from schema.vendors.mutations import VendorAgreementMutation
 from schema.viewer.queries import ViewerQuery
 
 # Each domain package contributes one Query and one Mutation class.
-QUERIES: tuple[type, ...] = (ViewerQuery, NodeQuery, ClientOrganisationQuery)
-MUTATIONS: tuple[type, ...] = (ClientOrganisationMutation,)
+QUERIES: tuple[type, ...] = (
+    ViewerQuery,
+    NodeQuery,
+    ClientOrganisationQuery,
+    AuditQuery,
+    CapabilityQuery,
+)
+MUTATIONS: tuple[type, ...] = (
+    ClientOrganisationMutation,
+    ChangePlanMutation,
+    VendorAgreementMutation,
+    FeedbackMutation,
+    AIProcessMutation,
+    KpiMutation,
+    OwnerMutation,
+    AssignmentMutation,
+    CapabilityMutation,
+)
 
 
 class StewardSchema(strawberry.Schema):

@@ -9,8 +9,12 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tenants.services.secret_box import SecretBox, SecretKeyError
 
 
 class Environment(StrEnum):
@@ -41,6 +45,30 @@ class Settings(BaseSettings):
         default="steward:queue", min_length=1, max_length=100, alias="STEWARD_QUEUE_NAME"
     )
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
+    # Fernet key(s) encrypting identity-provider client secrets, newest first,
+    # comma-separated. Required in production; elsewhere a key is generated
+    # once under STEWARD_DATA_DIR (server/auth/secret_key.py).
+    secret_key: SecretStr | None = Field(default=None, alias="STEWARD_SECRET_KEY")
+    # The origin browsers use to reach Steward; redirect URIs are built from it.
+    # Required in production; elsewhere the request's own origin is used.
+    public_url: str | None = Field(default=None, alias="STEWARD_PUBLIC_URL")
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, alias="STEWARD_SESSION_IDLE_MINUTES"
+    )
+    session_max_hours: int = Field(default=12, ge=1, le=30 * 24, alias="STEWARD_SESSION_MAX_HOURS")
+    login_ttl_seconds: int = Field(default=600, ge=30, le=3600, alias="STEWARD_LOGIN_TTL_SECONDS")
+    oidc_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, alias="STEWARD_OIDC_TIMEOUT_SECONDS"
+    )
+    oidc_metadata_ttl_seconds: int = Field(
+        default=3600, ge=0, le=86_400, alias="STEWARD_OIDC_METADATA_TTL_SECONDS"
+    )
+    jwks_min_refresh_seconds: float = Field(
+        default=30.0, ge=0, le=3600, alias="STEWARD_JWKS_MIN_REFRESH_SECONDS"
+    )
+    id_token_leeway_seconds: int = Field(
+        default=60, ge=0, le=300, alias="STEWARD_ID_TOKEN_LEEWAY_SECONDS"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -71,9 +99,55 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return upper
 
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            SecretBox.from_setting(value.get_secret_value())
+        except SecretKeyError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) origin such as https://steward.example.com")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError("must be an origin only, without path, query or fragment")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @model_validator(mode="after")
+    def _production_needs(self) -> Settings:
+        if self.env is not Environment.PRODUCTION:
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("STEWARD_SECRET_KEY", self.secret_key),
+                ("STEWARD_PUBLIC_URL", self.public_url),
+            )
+            if value is None
+        ]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} must be set when STEWARD_ENV=production")
+        if self.public_url is not None and not self.public_url.startswith("https://"):
+            raise ValueError("STEWARD_PUBLIC_URL must be https:// when STEWARD_ENV=production")
+        return self
+
     @property
     def development(self) -> bool:
         return self.env is Environment.DEVELOPMENT
+
+    @property
+    def production(self) -> bool:
+        """Secure cookies and https-only identity providers; the strict setting."""
+        return self.env is Environment.PRODUCTION
 
     def with_urls(self, database_url: str, redis_url: str) -> Settings:
         """A copy pointing at the given servers (used once embedded servers started)."""
@@ -91,8 +165,12 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across variables names them in its message
+                lines.append(f"  {err['msg'].removeprefix('Value error, ')}")
+                continue
+            name = str(err["loc"][0])
             field = Settings.model_fields.get(name)
             variable = field.alias if field is not None and field.alias else name
-            lines.append(f"  {variable}: {err['msg']} (got {err.get('input')!r})")
+            shown = "<hidden>" if "secret" in name.lower() else repr(err.get("input"))
+            lines.append(f"  {variable}: {err['msg']} (got {shown})")
         raise SettingsError("invalid configuration:\n" + "\n".join(lines)) from None

@@ -28,6 +28,25 @@ def _q(ident: str) -> str:
 
 AfterMigrate = Callable[[AsyncConnection, TenantRef], Awaitable[None]]
 
+# Platform tables a tenant role may write, limited to its own rows by row-level
+# security (see tenants/registry.py): deactivating a member revokes their
+# sessions and tokens in the tenant's own transaction.
+PLATFORM_GRANTS = "SELECT, INSERT, UPDATE ON public.api_tokens, public.browser_sessions"
+
+
+async def grant_platform_access(conn: AsyncConnection, role: str) -> None:
+    """Let a tenant role reach its own rows of the shared credential tables."""
+    await conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {_q(role)}"))
+    await conn.execute(text(f"GRANT {PLATFORM_GRANTS} TO {_q(role)}"))
+
+
+async def revoke_platform_access(conn: AsyncConnection, role: str) -> None:
+    """Undo `grant_platform_access`; a role with privileges left cannot be dropped."""
+    await conn.execute(
+        text(f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}")
+    )
+    await conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {_q(role)}"))
+
 
 async def create_tenant(
     engine: AsyncEngine, *, slug: str, name: str, after_migrate: AfterMigrate | None = None
@@ -60,6 +79,7 @@ async def create_tenant(
             text(f"CREATE SCHEMA {_q(ref.schema_name)} AUTHORIZATION {_q(ref.role_name)}")
         )
         await conn.execute(text(f"REVOKE ALL ON SCHEMA {_q(ref.schema_name)} FROM PUBLIC"))
+        await grant_platform_access(conn, ref.role_name)
         try:
             await conn.execute(
                 insert(Tenant).values(
@@ -88,6 +108,7 @@ async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
         await conn.execute(text(f"DROP SCHEMA IF EXISTS {_q(ref.schema_name)} CASCADE"))
         await conn.execute(text("SET LOCAL ROLE NONE"))
         await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
+        await revoke_platform_access(conn, ref.role_name)
         try:
             await conn.execute(text(f"DROP ROLE IF EXISTS {_q(ref.role_name)}"))
         except ProgrammingError as exc:  # pragma: no cover - depends on server state

@@ -56,8 +56,14 @@ async def issue_token(
     client_organisation_id: uuid.UUID | None = None,
     scopes: tuple[str, ...] = (),
     expires_at: datetime | None = None,
+    member_id: uuid.UUID | None = None,
 ) -> IssuedToken:
-    """Create a token for `tenant` and return its secret, which is not stored."""
+    """Create a token for `tenant` and return its secret, which is not stored.
+
+    Works on the login role's connection (CLI) and inside a tenant transaction:
+    there row-level security accepts the row only when `tenant_role` is the
+    transaction's own role, so a tenant can never mint a token for another.
+    """
     if role not in ROLES:
         raise InvalidRoleError(f"invalid role {role!r}: choose one of {', '.join(ROLES)}")
     if role in CLIENT_ROLES and client_organisation_id is None:
@@ -68,6 +74,8 @@ async def issue_token(
         insert(ApiToken).values(
             id=token_id,
             tenant_id=tenant.id,
+            tenant_role=tenant.role_name,
+            member_id=member_id,
             name=name,
             role=role,
             client_organisation_id=client_organisation_id,
@@ -92,7 +100,7 @@ async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | N
                     Tenant.__table__.c.slug,
                     Tenant.__table__.c.name.label("tenant_name"),
                     Tenant.__table__.c.schema_name,
-                    Tenant.__table__.c.role_name.label("tenant_role"),
+                    Tenant.__table__.c.role_name.label("registry_role"),
                 )
                 .join(Tenant.__table__, Tenant.__table__.c.id == ApiToken.__table__.c.tenant_id)
                 .where(ApiToken.__table__.c.token_hash == digest(secret))
@@ -106,7 +114,7 @@ async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | N
     if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
         return None
     tenant = TenantRef(
-        row["tenant_id"], row["slug"], row["tenant_name"], row["schema_name"], row["tenant_role"]
+        row["tenant_id"], row["slug"], row["tenant_name"], row["schema_name"], row["registry_role"]
     )
     return ResolvedToken(
         row["id"],
@@ -142,6 +150,9 @@ async def list_tokens(conn: AsyncConnection, *, tenant: TenantRef) -> list[dict[
             t.c.name,
             t.c.role,
             t.c.prefix,
+            t.c.scopes,
+            t.c.client_organisation_id,
+            t.c.member_id,
             t.c.created_at,
             t.c.expires_at,
             t.c.revoked_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
@@ -13,8 +13,17 @@ from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
+from schema.pagination import Connection
 from tenants import models as m
 from tenants.services.clients import coverage_by_client
+
+if TYPE_CHECKING:
+    from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
+    from schema.owners.filters import OwnerFilter, OwnerOrder
+    from schema.owners.types import OwnerNode
+    from schema.processes.filters import AIProcessFilter, AIProcessOrder
+    from schema.processes.types import AIProcessNode
+    from schema.vendors.types import VendorAgreementNode
 
 
 @strawberry.type(description="Live processes with a current accountable owner.")
@@ -79,6 +88,67 @@ class ClientOrganisationNode(Node):
 
     # Relations to other areas are added below, each resolver living in its area's
     # `resolvers.py` (processes, owners, change plans, vendor agreements, reports).
+    @strawberry.field(
+        description="Change plans of the client, oldest first (createdAt, then id); "
+        "filter by any of the given statuses."
+    )
+    async def change_plans(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")]
+        | None = None,
+    ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
+        from schema.change_plans.resolvers import client_change_plans
+
+        return await client_change_plans(info, self.db_id, first=first, after=after, filter=filter)
+
+    @strawberry.field(
+        description="Vendor agreements of the client, oldest first (createdAt, then id)."
+    )
+    async def vendor_agreements(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
+        from schema.vendors.resolvers import client_vendor_agreements
+
+        return await client_vendor_agreements(info, self.db_id, first=first, after=after)
+
+    @strawberry.field(
+        description="AI processes of the client, by name (see AIProcessOrder); archived ones "
+        "are hidden unless `filter.includeArchived`; `filter.orphaned` selects live processes "
+        "with no accountable owner today."
+    )
+    async def processes(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")]
+        | None = None,
+        order_by: Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")]
+        | None = None,
+    ) -> Connection[Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")]]:
+        from schema.processes.resolvers import client_processes
+
+        return await client_processes(info, self.db_id, first, after, filter, order_by)
+
+    @strawberry.field(
+        description="Owners of the client, by name (see OwnerOrder); archived ones are hidden "
+        "unless `filter.includeArchived`."
+    )
+    async def owners(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None = None,
+        order_by: Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None = None,
+    ) -> Connection[Annotated[OwnerNode, strawberry.lazy("schema.owners.types")]]:
+        from schema.owners.resolvers import client_owners
+
+        return await client_owners(info, self.db_id, first, after, filter, order_by)
+
     # -- relations --
 
 

@@ -17,7 +17,9 @@ from tenants import models as m
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
+    from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
     from schema.owners.types import OwnerNode, OwnershipAssignmentNode
+    from schema.vendors.types import VendorAgreementNode
 
 
 @strawberry.type(description="One step of the workflow and what the AI does in it.")
@@ -79,7 +81,9 @@ class ProcessTool:
 class ProcessKpiNode(Node):
     NODE_NAME: ClassVar[str] = "ProcessKpi"
     process_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(description="Send it back with updates; a stale one is a CONFLICT.")
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
     name: str
     unit: str | None
     target: Decimal | None
@@ -116,20 +120,22 @@ class ProcessKpiNode(Node):
         return await resolvers.process_by_id(info, self.process_db_id)
 
 
-@strawberry.type(name="AIProcess", description="An AI-enabled process of a client: what must be owned.")
+@strawberry.type(
+    name="AIProcess", description="An AI-enabled process of a client: what must be owned."
+)
 class AIProcessNode(Node):
     NODE_NAME: ClassVar[str] = "AIProcess"
     model: strawberry.Private[m.AIProcess]
-    version: int = strawberry.field(description="Send it back with updates; a stale one is a CONFLICT.")
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
     name: str
     purpose: str | None
     business_unit: str | None
     lifecycle_stage: LifecycleStage  # type: ignore[valid-type]
     risk_tier: RiskTier  # type: ignore[valid-type]
     boundaries: ProcessBoundaries
-    checkpoints: list[ReviewCheckpoint] = strawberry.field(
-        description="Human-review checkpoints."
-    )
+    checkpoints: list[ReviewCheckpoint] = strawberry.field(description="Human-review checkpoints.")
     escalation_path: list[EscalationLevel] = strawberry.field(description="Ordered by level.")
     tools: list[ProcessTool] = strawberry.field(description="Tools and vendor products used.")
     last_reviewed_at: datetime | None
@@ -210,9 +216,7 @@ class AIProcessNode(Node):
         first: int | None = 20,
         after: str | None = None,
         current: bool | None = None,
-    ) -> Connection[
-        Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]
-    ]:
+    ) -> Connection[Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]]:
         from schema.owners import resolvers
 
         return await resolvers.process_assignments(info, self.db_id, first, after, current)
@@ -224,6 +228,37 @@ class AIProcessNode(Node):
         from schema.processes import resolvers
 
         return await resolvers.kpis(info, self.db_id, first, after)
+
+    @strawberry.field(description="Performance reviews, newest first (reviewedOn, then id).")
+    async def reviews(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[ProcessReviewNode, strawberry.lazy("schema.feedback.types")]]:
+        from schema.feedback.resolvers import process_reviews
+
+        return await process_reviews(info, self.db_id, first=first, after=after)
+
+    @strawberry.field(
+        description="Incidents, most recent first (occurredAt, then id); "
+        "filter by any of the given statuses and severities."
+    )
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated[IncidentFilter, strawberry.lazy("schema.feedback.types")] | None = None,
+    ) -> Connection[Annotated[IncidentNode, strawberry.lazy("schema.feedback.types")]]:
+        from schema.feedback.resolvers import process_incidents
+
+        return await process_incidents(info, self.db_id, first=first, after=after, filter=filter)
+
+    @strawberry.field(description="Vendor agreements covering the process, oldest first.")
+    async def vendor_agreements(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
+        from schema.vendors.resolvers import process_vendor_agreements
+
+        return await process_vendor_agreements(info, self.db_id, first=first, after=after)
 
     # -- relations from the engagement area --
 

@@ -36,6 +36,7 @@ from tenants.models.process_shapes import (
     Tool,
     WorkflowStep,
 )
+from tenants.models.report_settings import ReportSchedule, WebhookDelivery
 from tenants.models.reports import EngagementHealthReport, ReadinessReport
 from tenants.models.vendor import CLAUSES, VendorAgreement, VendorAgreementProcess
 
@@ -76,6 +77,7 @@ __all__ = [
     "ProcessReview",
     "RaciRole",
     "ReadinessReport",
+    "ReportSchedule",
     "ReportStatus",
     "Responsibility",
     "ResponsibleParty",
@@ -84,5 +86,6 @@ __all__ = [
     "Tool",
     "VendorAgreement",
     "VendorAgreementProcess",
+    "WebhookDelivery",
     "WorkflowStep",
 ]

@@ -1,0 +1,57 @@
+"""Deterministic job ids and enqueueing, shared by the API, the sweeper and the cron.
+
+A job id names the work, not the attempt: enqueueing the same report twice (a double
+click, two workers' cron ticks, the sweeper racing the mutation) leaves one job,
+because arq refuses an id it already holds (queued, running or with a kept result).
+Arguments are the tenant's slug and ids as strings: the job looks the tenant up in
+the registry and never builds a schema name from what it was given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+
+from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus
+
+READINESS_TASK = "build_readiness_report"
+HEALTH_TASK = "build_health_report"
+WEBHOOK_TASK = "deliver_health_webhook"
+ENQUEUE_TIMEOUT_S = 5.0
+
+
+def readiness_job_id(tenant: str, report_id: uuid.UUID) -> str:
+    return f"readiness:{tenant}:{report_id}"
+
+
+def health_job_id(tenant: str, client_id: uuid.UUID, period_start: date) -> str:
+    return f"health:{tenant}:{client_id}:{period_start.isoformat()}"
+
+
+def webhook_job_id(tenant: str, report_id: uuid.UUID) -> str:
+    return f"webhook:{tenant}:{report_id}"
+
+
+async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUID) -> bool:
+    """Enqueue the report's job; False when a job with its id already exists.
+
+    Raises the Redis error when Redis is unreachable: the report stays QUEUED in the
+    database and the sweeper (jobs/sweeper.py) enqueues it once Redis is back."""
+    async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
+        job = await redis.enqueue_job(
+            READINESS_TASK, tenant, str(report_id), _job_id=readiness_job_id(tenant, report_id)
+        )
+    return job is not None
+
+
+async def job_status(redis: ArqRedis, job_id: str) -> JobStatus:
+    return await Job(job_id, redis, _queue_name=redis.default_queue_name).status()
+
+
+async def forget_result(redis: ArqRedis, job_id: str) -> None:
+    """Drop a finished job's kept result so the same id can be enqueued again."""
+    from arq.constants import result_key_prefix
+
+    await redis.delete(result_key_prefix + job_id)

@@ -1,0 +1,52 @@
+"""`auditEvents(objectId, first, after)`: the trail of one object, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import false
+
+from schema.audit.types import AuditEventNode
+from schema.context import Info
+from schema.ids import parse_global_id
+from schema.node import NODE_KINDS
+from schema.pagination import Connection, Ordering, paginate
+from tenants import models as m
+
+# seq is written in commit order within a transaction, where `at` (now()) is shared.
+_NEWEST_FIRST = Ordering(m.AuditEvent.seq, descending=True)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(
+        description="The changes recorded for one object, newest first. An id that does not "
+        "exist, is of another tenant or is not visible to you gives an empty connection."
+    )
+    async def audit_events(
+        self,
+        info: Info,
+        object_id: strawberry.ID,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[AuditEventNode]:
+        parsed = parse_global_id(object_id)
+        kind = NODE_KINDS.get(parsed[0]) if parsed is not None else None
+        where: list[Any]
+        if parsed is None or kind is None:
+            where = [false()]
+        else:
+            where = [
+                m.AuditEvent.object_type == kind.model.__name__,
+                m.AuditEvent.object_id == parsed[1],
+            ]
+        return await paginate(
+            info,
+            m.AuditEvent,
+            where=where,
+            ordering=_NEWEST_FIRST,
+            first=first,
+            after=after,
+            to_node=AuditEventNode.from_model,
+        )

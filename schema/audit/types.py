@@ -1,0 +1,52 @@
+"""The AuditEvent node: who changed what, when, with before and after values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.ids import global_id
+from schema.node import NODE_KINDS, Node, register_node
+from tenants import models as m
+
+
+def node_name_of(model_name: str) -> str:
+    """The GraphQL node type of an ORM model name (they differ only where a node says so)."""
+    for name, kind in NODE_KINDS.items():
+        if kind.model.__name__ == model_name:
+            return name
+    return model_name
+
+
+@strawberry.type(name="AuditEvent", description="One recorded change; events are never edited.")
+class AuditEventNode(Node):
+    NODE_NAME: ClassVar[str] = "AuditEvent"
+    actor: str = strawberry.field(description="Who made the change (member or token label).")
+    actor_kind: str = strawberry.field(description="member, api_token or system.")
+    action: str = strawberry.field(description="e.g. create, update, archive, record, review.")
+    object_type: str = strawberry.field(description="The node type of the changed object.")
+    object: strawberry.ID = strawberry.field(description="The global id of the changed object.")
+    before: JSON | None = strawberry.field(description="Column values before; null on create.")
+    after: JSON | None = strawberry.field(description="Column values after the change.")
+    at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.AuditEvent) -> AuditEventNode:
+        node_name = node_name_of(obj.object_type)
+        return cls(
+            db_id=obj.id,
+            actor=obj.actor,
+            actor_kind=obj.actor_kind,
+            action=obj.action,
+            object_type=node_name,
+            object=strawberry.ID(global_id(node_name, obj.object_id)),
+            before=cast(JSON, obj.before),
+            after=cast(JSON, obj.after),
+            at=obj.at,
+        )
+
+
+register_node(AuditEventNode, m.AuditEvent)

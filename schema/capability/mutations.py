@@ -1,0 +1,151 @@
+"""Record capability assessments; create and update capability dimensions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.errors import DomainError
+from tenants.services import assessments as service
+
+
+@strawberry.input
+class CapabilityScoreInput:
+    dimension_id: strawberry.ID
+    score: int = strawberry.field(description="1 (none) to 5 (expert).")
+
+
+@strawberry.input
+class RecordCapabilityAssessmentInput:
+    owner_id: strawberry.ID
+    assessed_on: date = strawberry.field(description="Not in the future.")
+    assessor: str
+    scores: list[CapabilityScoreInput] = strawberry.field(
+        description="At least one; each dimension at most once."
+    )
+    notes: str | None = None
+    training_recommendations: str | None = None
+
+
+@strawberry.input
+class CreateCapabilityDimensionInput:
+    key: str = strawberry.field(description="Lowercase letters, digits and underscores; unique.")
+    name: str
+    description: str | None = None
+    bar: int | None = strawberry.field(default=None, description="1-5, default 3.")
+    position: int | None = strawberry.field(default=None, description="0-1000, default 0.")
+
+
+@strawberry.input(description="Omitted fields are unchanged; the key cannot change.")
+class UpdateCapabilityDimensionInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    bar: int | None = strawberry.UNSET
+    position: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class CapabilityAssessmentPayload:
+    assessment: CapabilityAssessmentNode | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CapabilityDimensionPayload:
+    dimension: CapabilityDimensionNode | None
+    errors: list[UserError]
+
+
+def _dimension(
+    obj: m.CapabilityDimension | None, errors: list[UserError]
+) -> CapabilityDimensionPayload:
+    node = CapabilityDimensionNode.from_model(obj) if obj is not None and not errors else None
+    return CapabilityDimensionPayload(dimension=node, errors=errors)
+
+
+def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
+    errors = DomainError()
+    out = []
+    for i, s in enumerate(values):
+        try:
+            dimension_id = decode_id(
+                s.dimension_id, "CapabilityDimension", f"scores[{i}].dimensionId"
+            )
+        except DomainError as exc:
+            errors.errors.extend(exc.errors)
+            continue
+        out.append(service.ScoreInput(dimension_id=dimension_id, score=s.score))
+    if errors.errors:
+        raise errors
+    return out
+
+
+@strawberry.type
+class CapabilityMutation:
+    @strawberry.mutation
+    async def record_capability_assessment(
+        self, info: Info, input: RecordCapabilityAssessmentInput
+    ) -> CapabilityAssessmentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "recordCapabilityAssessment")
+            obj = await service.record_assessment(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
+                assessed_on=input.assessed_on,
+                assessor=input.assessor,
+                scores=_scores(input.scores),
+                notes=input.notes,
+                training_recommendations=input.training_recommendations,
+            )
+        errors = outcome.errors
+        node = CapabilityAssessmentNode.from_model(obj) if obj is not None and not errors else None
+        return CapabilityAssessmentPayload(assessment=node, errors=errors)
+
+    @strawberry.mutation
+    async def create_capability_dimension(
+        self, info: Info, input: CreateCapabilityDimensionInput
+    ) -> CapabilityDimensionPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createCapabilityDimension")
+            obj = await service.create_dimension(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                key=input.key,
+                name=input.name,
+                description=input.description,
+                bar=or_default(input.bar, service.DEFAULT_BAR),
+                position=or_default(input.position, 0),
+            )
+        return _dimension(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_capability_dimension(
+        self, info: Info, input: UpdateCapabilityDimensionInput
+    ) -> CapabilityDimensionPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateCapabilityDimension")
+            obj = await service.update_dimension(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                dimension_id=decode_id(input.id, "CapabilityDimension", "id"),
+                expected_version=input.version,
+                name=required(input.name, "name"),
+                description=given(input.description),
+                bar=required(input.bar, "bar"),
+                position=required(input.position, "position"),
+            )
+        return _dimension(obj, outcome.errors)

@@ -1,0 +1,51 @@
+"""`capabilityDimensions(first, after, orderBy)`."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from schema.capability.types import CapabilityDimensionNode
+from schema.context import Info
+from schema.pagination import Connection, Ordering, SortDirection, paginate
+from tenants import models as m
+
+
+@strawberry.enum
+class CapabilityDimensionOrderField(Enum):
+    POSITION = "position"
+    NAME = "name"
+    KEY = "key"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="Sort order; ties are broken by id. Default: POSITION ascending.")
+class CapabilityDimensionOrder:
+    field: CapabilityDimensionOrderField = CapabilityDimensionOrderField.POSITION
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.type
+class CapabilityQuery:
+    @strawberry.field(description="The capability dimensions owners are assessed on.")
+    async def capability_dimensions(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        order_by: CapabilityDimensionOrder | None = None,
+    ) -> Connection[CapabilityDimensionNode]:
+        o = order_by or CapabilityDimensionOrder()
+        return await paginate(
+            info,
+            m.CapabilityDimension,
+            where=[],
+            ordering=Ordering(
+                getattr(m.CapabilityDimension, o.field.value),
+                descending=o.direction is SortDirection.DESC,
+            ),
+            first=first,
+            after=after,
+            to_node=CapabilityDimensionNode.from_model,
+        )

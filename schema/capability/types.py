@@ -1,0 +1,106 @@
+"""The CapabilityDimension and CapabilityAssessment nodes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.node import Node, register_node
+from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.owners.types import OwnerNode
+
+
+@strawberry.type(
+    name="CapabilityDimension",
+    description="A scored skill (tenant data); a score below `bar` is a capability gap.",
+)
+class CapabilityDimensionNode(Node):
+    NODE_NAME: ClassVar[str] = "CapabilityDimension"
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    key: str = strawberry.field(description="Stable machine name, fixed at creation.")
+    name: str
+    description: str | None
+    bar: int = strawberry.field(description="The lowest acceptable score, 1-5.")
+    position: int = strawberry.field(description="Display order, ascending.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.CapabilityDimension) -> CapabilityDimensionNode:
+        return cls(
+            db_id=obj.id,
+            version=obj.version,
+            key=obj.key,
+            name=obj.name,
+            description=obj.description,
+            bar=obj.bar,
+            position=obj.position,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+
+@strawberry.type(description="One dimension's score (1-5) within an assessment.")
+class CapabilityScore:
+    dimension_db_id: strawberry.Private[uuid.UUID]
+    score: int
+
+    @strawberry.field
+    async def dimension(self, info: Info) -> CapabilityDimensionNode | None:
+        from schema.capability import resolvers
+
+        return await resolvers.dimension_by_id(info, self.dimension_db_id)
+
+
+@strawberry.type(
+    name="CapabilityAssessment",
+    description="An owner's capability on one date: a score per dimension assessed.",
+)
+class CapabilityAssessmentNode(Node):
+    NODE_NAME: ClassVar[str] = "CapabilityAssessment"
+    owner_db_id: strawberry.Private[uuid.UUID]
+    version: int
+    assessed_on: date
+    assessor: str
+    notes: str | None
+    training_recommendations: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.CapabilityAssessment) -> CapabilityAssessmentNode:
+        return cls(
+            db_id=obj.id,
+            owner_db_id=obj.owner_id,
+            version=obj.version,
+            assessed_on=obj.assessed_on,
+            assessor=obj.assessor,
+            notes=obj.notes,
+            training_recommendations=obj.training_recommendations,
+            created_at=obj.created_at,
+        )
+
+    @strawberry.field(description="Scores in dimension display order.")
+    async def scores(self, info: Info) -> list[CapabilityScore]:
+        from schema.capability import resolvers
+
+        return await resolvers.scores(info, self.db_id)
+
+    @strawberry.field(description="The owner assessed.")
+    async def owner(
+        self, info: Info
+    ) -> Annotated[OwnerNode, strawberry.lazy("schema.owners.types")] | None:
+        from schema.owners import resolvers
+
+        return await resolvers.owner_by_id(info, self.owner_db_id)
+
+
+register_node(CapabilityDimensionNode, m.CapabilityDimension)
+register_node(CapabilityAssessmentNode, m.CapabilityAssessment)

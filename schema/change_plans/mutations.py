@@ -1,0 +1,199 @@
+"""Create and update change plans; add and update their milestones."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from schema.change_plans.types import ChangePlanNode, MilestoneNode, StakeholderInput
+from schema.context import Info
+from schema.enums import ChangePlanStatus, MilestoneStatus
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import change_plans as service
+from tenants.services.change_plans import Stakeholder
+from tenants.services.validation import UNSET as SERVICE_UNSET
+
+
+@strawberry.input
+class CreateChangePlanInput:
+    client_id: strawberry.ID
+    objective: str
+    process_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An AIProcess of the same client, or null for a client-wide plan."
+    )
+    stakeholders: list[StakeholderInput] | None = None
+    communication_plan: str | None = None
+    readiness: int | None = strawberry.field(default=None, description="0-100; default 0.")
+    status: ChangePlanStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default DRAFT."
+    )
+    due_on: date | None = None
+
+
+@strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+class UpdateChangePlanInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    objective: str | None = strawberry.UNSET
+    process_id: strawberry.ID | None = strawberry.UNSET
+    stakeholders: list[StakeholderInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the whole list."
+    )
+    communication_plan: str | None = strawberry.UNSET
+    readiness: int | None = strawberry.UNSET
+    status: ChangePlanStatus | None = strawberry.UNSET  # type: ignore[valid-type]
+    due_on: date | None = strawberry.UNSET
+
+
+@strawberry.input
+class AddMilestoneInput:
+    plan_id: strawberry.ID
+    title: str
+    due_on: date | None = None
+    status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default PLANNED."
+    )
+    completed_on: date | None = strawberry.field(
+        default=None, description="Only for a COMPLETED milestone; defaults to today."
+    )
+    position: int | None = strawberry.field(
+        default=None, description="Default: after the last one."
+    )
+
+
+@strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+class UpdateMilestoneInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    title: str | None = strawberry.UNSET
+    due_on: date | None = strawberry.UNSET
+    status: MilestoneStatus | None = strawberry.UNSET  # type: ignore[valid-type]
+    completed_on: date | None = strawberry.UNSET
+    position: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class ChangePlanPayload:
+    change_plan: ChangePlanNode | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MilestonePayload:
+    milestone: MilestoneNode | None
+    errors: list[UserError]
+
+
+def _stakeholders(values: list[StakeholderInput]) -> list[Stakeholder]:
+    return [Stakeholder(name=s.name, role=s.role, impact=s.impact) for s in values]
+
+
+def _optional_process(value: strawberry.ID | None) -> Any:
+    """Update: omitted is unchanged, null clears, an id is decoded."""
+    if value is strawberry.UNSET:
+        return SERVICE_UNSET
+    return None if value is None else decode_id(value, "AIProcess", "processId")
+
+
+def _plan_payload(obj: m.ChangePlan | None, errors: list[UserError]) -> ChangePlanPayload:
+    node = ChangePlanNode.from_model(obj) if obj is not None and not errors else None
+    return ChangePlanPayload(change_plan=node, errors=errors)
+
+
+def _milestone_payload(obj: m.Milestone | None, errors: list[UserError]) -> MilestonePayload:
+    node = MilestoneNode.from_model(obj) if obj is not None and not errors else None
+    return MilestonePayload(milestone=node, errors=errors)
+
+
+@strawberry.type
+class ChangePlanMutation:
+    @strawberry.mutation
+    async def create_change_plan(
+        self, info: Info, input: CreateChangePlanInput
+    ) -> ChangePlanPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createChangePlan")
+            process_id: uuid.UUID | None = None
+            if input.process_id is not None:
+                process_id = decode_id(input.process_id, "AIProcess", "processId")
+            obj = await service.create_change_plan(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                objective=input.objective,
+                process_id=process_id,
+                stakeholders=_stakeholders(input.stakeholders or []),
+                communication_plan=input.communication_plan,
+                readiness=or_default(input.readiness, 0),
+                status=or_default(input.status, m.ChangePlanStatus.DRAFT),
+                due_on=input.due_on,
+            )
+        return _plan_payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_change_plan(
+        self, info: Info, input: UpdateChangePlanInput
+    ) -> ChangePlanPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateChangePlan")
+            stakeholders = required(input.stakeholders, "stakeholders")
+            obj = await service.update_change_plan(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                plan_id=decode_id(input.id, "ChangePlan", "id"),
+                expected_version=input.version,
+                objective=required(input.objective, "objective"),
+                process_id=_optional_process(input.process_id),
+                stakeholders=stakeholders
+                if stakeholders is SERVICE_UNSET
+                else _stakeholders(stakeholders),
+                communication_plan=given(input.communication_plan),
+                readiness=required(input.readiness, "readiness"),
+                status=required(input.status, "status"),
+                due_on=given(input.due_on),
+            )
+        return _plan_payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "addMilestone")
+            obj = await service.add_milestone(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                plan_id=decode_id(input.plan_id, "ChangePlan", "planId"),
+                title=input.title,
+                due_on=input.due_on,
+                status=or_default(input.status, m.MilestoneStatus.PLANNED),
+                completed_on=input.completed_on,
+                position=input.position,
+            )
+        return _milestone_payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_milestone(self, info: Info, input: UpdateMilestoneInput) -> MilestonePayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateMilestone")
+            obj = await service.update_milestone(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                milestone_id=decode_id(input.id, "Milestone", "id"),
+                expected_version=input.version,
+                title=required(input.title, "title"),
+                due_on=given(input.due_on),
+                status=required(input.status, "status"),
+                completed_on=given(input.completed_on),
+                position=required(input.position, "position"),
+            )
+        return _milestone_payload(obj, outcome.errors)

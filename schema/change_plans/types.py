@@ -1,0 +1,177 @@
+"""The ChangePlan and Milestone nodes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import ChangePlanStatus, MilestoneStatus
+from schema.loaders import by_id, loader
+from schema.node import Node, register_node
+from schema.pagination import Connection, Ordering, child_connection
+from tenants import models as m
+from tenants.services.change_plans import overdue_by_plan
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+    from schema.processes.types import AIProcessNode
+
+
+@strawberry.type(description="Someone the change affects or who must back it.")
+class Stakeholder:
+    name: str
+    role: str | None
+    impact: str | None = strawberry.field(description="How the change affects them.")
+
+
+@strawberry.input(description="A stakeholder of a change plan.")
+class StakeholderInput:
+    name: str
+    role: str | None = None
+    impact: str | None = None
+
+
+@strawberry.input(description="Narrow a list of change plans; all given conditions must hold.")
+class ChangePlanFilter:
+    status: list[ChangePlanStatus] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these statuses."
+    )
+
+
+@strawberry.type(name="Milestone", description="A dated step of a change plan.")
+class MilestoneNode(Node):
+    NODE_NAME: ClassVar[str] = "Milestone"
+    plan_id: strawberry.Private[uuid.UUID]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    title: str
+    due_on: date | None
+    completed_on: date | None = strawberry.field(description="Set exactly when COMPLETED.")
+    status: MilestoneStatus  # type: ignore[valid-type]
+    position: int = strawberry.field(description="Order within the plan, ascending.")
+    overdue: bool = strawberry.field(
+        description="Due before today and neither COMPLETED nor CANCELLED."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.Milestone) -> MilestoneNode:
+        return cls(
+            db_id=obj.id,
+            plan_id=obj.plan_id,
+            version=obj.version,
+            title=obj.title,
+            due_on=obj.due_on,
+            completed_on=obj.completed_on,
+            status=obj.status,
+            position=obj.position,
+            overdue=obj.overdue_on(date.today()),
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(description="The plan this milestone belongs to.")
+    async def plan(self, info: Info) -> ChangePlanNode | None:
+        plan = await by_id(info, m.ChangePlan).load(self.plan_id)
+        return None if plan is None else ChangePlanNode.from_model(plan)
+
+
+@strawberry.type(
+    name="ChangePlan",
+    description="Change management for a client (optionally one process): stakeholders, "
+    "communication, readiness and milestones.",
+)
+class ChangePlanNode(Node):
+    NODE_NAME: ClassVar[str] = "ChangePlan"
+    client_id: strawberry.Private[uuid.UUID]
+    process_id: strawberry.Private[uuid.UUID | None]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    objective: str
+    stakeholders: list[Stakeholder]
+    communication_plan: str | None
+    readiness: int = strawberry.field(description="How ready the organisation is, 0-100.")
+    status: ChangePlanStatus  # type: ignore[valid-type]
+    due_on: date | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.ChangePlan) -> ChangePlanNode:
+        return cls(
+            db_id=obj.id,
+            client_id=obj.client_id,
+            process_id=obj.process_id,
+            version=obj.version,
+            objective=obj.objective,
+            stakeholders=[
+                Stakeholder(name=s["name"], role=s.get("role"), impact=s.get("impact"))
+                for s in obj.stakeholders
+            ],
+            communication_plan=obj.communication_plan,
+            readiness=obj.readiness,
+            status=obj.status,
+            due_on=obj.due_on,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(description="The client organisation the plan is for.")
+    async def client(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.clients.types import ClientOrganisationNode
+
+        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
+        return None if obj is None else ClientOrganisationNode.from_model(obj)
+
+    @strawberry.field(description="The process the plan is about, or null for a client-wide plan.")
+    async def process(
+        self, info: Info
+    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
+        from schema.processes.types import AIProcessNode
+
+        if self.process_id is None:
+            return None
+        obj = await by_id(info, m.AIProcess).load(self.process_id)
+        return None if obj is None else AIProcessNode.from_model(obj)
+
+    @strawberry.field(description="The plan's milestones, ordered by position (then id).")
+    async def milestones(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[MilestoneNode]:
+        return await child_connection(
+            info,
+            m.Milestone,
+            m.Milestone.plan_id,
+            self.db_id,
+            where=[],
+            where_key=None,
+            ordering=Ordering(m.Milestone.position),
+            first=first,
+            after=after,
+            to_node=MilestoneNode.from_model,
+        )
+
+    @strawberry.field(
+        description="Milestones due before today that are neither COMPLETED nor CANCELLED, "
+        "ordered by position."
+    )
+    async def overdue_milestones(self, info: Info) -> list[MilestoneNode]:
+        async def batch(ids: list[uuid.UUID]) -> list[list[m.Milestone]]:
+            found = await overdue_by_plan(info.context.db, plan_ids=ids)
+            return [found[i] for i in ids]
+
+        rows = await loader(info, "change_plan.overdue", batch).load(self.db_id)
+        return [MilestoneNode.from_model(r) for r in rows]
+
+
+register_node(ChangePlanNode, m.ChangePlan)
+register_node(MilestoneNode, m.Milestone)

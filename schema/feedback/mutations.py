@@ -1,0 +1,150 @@
+"""Record process reviews, report and update incidents.
+
+A client_owner may run these on a process they are currently assigned to, so
+the process is known before `authorize` is called.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
+from schema.errors import UserError, atomic
+from schema.feedback.types import IncidentNode, ProcessReviewNode
+from schema.ids import decode_id, parse_global_id
+from schema.mutation_support import given, or_default, required
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import feedback as service
+
+
+@strawberry.input
+class RecordProcessReviewInput:
+    process_id: strawberry.ID
+    reviewed_on: date = strawberry.field(description="Not in the future.")
+    reviewer: str
+    summary: str
+    outcome: ReviewOutcome  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ReportIncidentInput:
+    process_id: strawberry.ID
+    title: str
+    severity: IncidentSeverity  # type: ignore[valid-type]
+    occurred_at: datetime = strawberry.field(description="With a time zone; not in the future.")
+    description: str | None = None
+    escalation_level: int | None = strawberry.field(
+        default=None,
+        description="0 (default): not escalated; at most the process's escalation path levels.",
+    )
+
+
+@strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+class UpdateIncidentInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    title: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    severity: IncidentSeverity | None = strawberry.UNSET  # type: ignore[valid-type]
+    status: IncidentStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it.",
+    )
+    escalation_level: int | None = strawberry.UNSET
+    resolved_at: datetime | None = strawberry.UNSET
+
+
+@strawberry.type
+class ProcessReviewPayload:
+    process_review: ProcessReviewNode | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class IncidentPayload:
+    incident: IncidentNode | None
+    errors: list[UserError]
+
+
+def _id_of(value: str, type_name: str) -> uuid.UUID | None:
+    """The uuid of a global id of `type_name`, or None (decode_id reports it later)."""
+    parsed = parse_global_id(value)
+    return parsed[1] if parsed is not None and parsed[0] == type_name else None
+
+
+def _incident_payload(obj: m.Incident | None, errors: list[UserError]) -> IncidentPayload:
+    node = IncidentNode.from_model(obj) if obj is not None and not errors else None
+    return IncidentPayload(incident=node, errors=errors)
+
+
+@strawberry.type
+class FeedbackMutation:
+    @strawberry.mutation
+    async def record_process_review(
+        self, info: Info, input: RecordProcessReviewInput
+    ) -> ProcessReviewPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(
+                info, "recordProcessReview", process_id=_id_of(input.process_id, "AIProcess")
+            )
+            obj = await service.record_process_review(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                reviewed_on=input.reviewed_on,
+                reviewer=input.reviewer,
+                summary=input.summary,
+                outcome=input.outcome,
+            )
+        node = ProcessReviewNode.from_model(obj) if obj is not None and not outcome.errors else None
+        return ProcessReviewPayload(process_review=node, errors=outcome.errors)
+
+    @strawberry.mutation
+    async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(
+                info, "reportIncident", process_id=_id_of(input.process_id, "AIProcess")
+            )
+            obj = await service.report_incident(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                title=input.title,
+                severity=input.severity,
+                occurred_at=input.occurred_at,
+                description=input.description,
+                escalation_level=or_default(input.escalation_level, 0),
+            )
+        return _incident_payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_incident(self, info: Info, input: UpdateIncidentInput) -> IncidentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            incident_id = _id_of(input.id, "Incident")
+            current = (
+                None if incident_id is None else await info.context.db.get(m.Incident, incident_id)
+            )
+            await authorize(
+                info, "updateIncident", process_id=None if current is None else current.process_id
+            )
+            obj = await service.update_incident(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                incident_id=decode_id(input.id, "Incident", "id"),
+                expected_version=input.version,
+                title=required(input.title, "title"),
+                description=given(input.description),
+                severity=required(input.severity, "severity"),
+                status=required(input.status, "status"),
+                escalation_level=required(input.escalation_level, "escalationLevel"),
+                resolved_at=given(input.resolved_at),
+            )
+        return _incident_payload(obj, outcome.errors)

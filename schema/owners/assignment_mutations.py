@@ -1,0 +1,159 @@
+"""Assign owners to processes, change and end assignments, hand over accountability."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import RaciRole, Responsibility
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.owners.types import OwnershipAssignmentNode
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import assignments as service
+
+
+@strawberry.input(
+    description=(
+        "A process has at most one open accountable assignment: a second one is a "
+        "CONFLICT on `raciRole` (end the first, or use handOverAccountability)."
+    )
+)
+class AssignOwnerInput:
+    process_id: strawberry.ID
+    owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
+    raci_role: RaciRole  # type: ignore[valid-type]
+    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
+        default_factory=list
+    )
+    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+    starts_on: date | None = strawberry.field(default=None, description="Default today.")
+
+
+@strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
+class UpdateAssignmentInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    responsibilities: list[Responsibility] | None = strawberry.UNSET  # type: ignore[valid-type]
+    hours_per_week: Decimal | None = strawberry.UNSET
+
+
+@strawberry.input(description="The assignment stays, as history, with its end date set.")
+class EndAssignmentInput:
+    id: strawberry.ID
+    version: int
+    ends_on: date | None = strawberry.field(
+        default=None,
+        description="Exclusive, not before the start; default today. Equal to the start cancels it.",
+    )
+
+
+@strawberry.input(
+    description=(
+        "End the process's open accountable assignment on `on` (kept as history) and make "
+        "`ownerId` accountable from that day."
+    )
+)
+class HandOverAccountabilityInput:
+    process_id: strawberry.ID
+    owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
+    on: date | None = strawberry.field(default=None, description="Default today.")
+    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
+        default_factory=list
+    )
+    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+
+
+@strawberry.type
+class OwnershipAssignmentPayload:
+    assignment: OwnershipAssignmentNode | None
+    errors: list[UserError]
+
+
+def _payload(
+    obj: m.OwnershipAssignment | None, errors: list[UserError]
+) -> OwnershipAssignmentPayload:
+    node = OwnershipAssignmentNode.from_model(obj) if obj is not None and not errors else None
+    return OwnershipAssignmentPayload(assignment=node, errors=errors)
+
+
+@strawberry.type
+class AssignmentMutation:
+    @strawberry.mutation
+    async def assign_owner(self, info: Info, input: AssignOwnerInput) -> OwnershipAssignmentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "assignOwner")
+            obj = await service.assign_owner(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
+                raci_role=input.raci_role,
+                responsibilities=list(input.responsibilities),
+                hours_per_week=input.hours_per_week,
+                starts_on=or_default(input.starts_on, date.today()),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_assignment(
+        self, info: Info, input: UpdateAssignmentInput
+    ) -> OwnershipAssignmentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateAssignment")
+            obj = await service.update_assignment(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
+                expected_version=input.version,
+                responsibilities=_responsibilities(input.responsibilities),
+                hours_per_week=required(input.hours_per_week, "hoursPerWeek"),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def end_assignment(
+        self, info: Info, input: EndAssignmentInput
+    ) -> OwnershipAssignmentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "endAssignment")
+            obj = await service.end_assignment(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
+                expected_version=input.version,
+                ends_on=or_default(input.ends_on, date.today()),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def hand_over_accountability(
+        self, info: Info, input: HandOverAccountabilityInput
+    ) -> OwnershipAssignmentPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "handOverAccountability")
+            obj = await service.hand_over_accountability(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                to_owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
+                on=or_default(input.on, date.today()),
+                responsibilities=list(input.responsibilities),
+                hours_per_week=input.hours_per_week,
+            )
+        return _payload(obj, outcome.errors)
+
+
+def _responsibilities(value: list[m.Responsibility] | None) -> object:
+    """Omitted: unchanged; null: none."""
+    raw = given(value)
+    return [] if raw is None else raw

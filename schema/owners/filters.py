@@ -1,0 +1,66 @@
+"""Filter and order of a client's `owners` connection."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import or_
+
+from schema.enums import DecisionAuthority
+from schema.pagination import Ordering, SortDirection
+from schema.processes.filters import like_pattern
+from tenants import models as m
+
+
+@strawberry.input(description="Narrow the list; all given conditions must hold.")
+class OwnerFilter:
+    decision_authority: list[DecisionAuthority] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these decision authorities."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the name or email."
+    )
+    include_archived: bool = strawberry.field(
+        default=False, description="Archived owners are hidden unless this is true."
+    )
+
+
+@strawberry.enum
+class OwnerOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
+class OwnerOrder:
+    field: OwnerOrderField = OwnerOrderField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+def owner_conditions(filter: OwnerFilter | None) -> tuple[list[Any], Hashable]:
+    f = filter or OwnerFilter()
+    where: list[Any] = []
+    if not f.include_archived:
+        where.append(m.Owner.archived_at.is_(None))
+    if f.decision_authority:
+        where.append(m.Owner.decision_authority.in_(f.decision_authority))
+    if f.search:
+        pattern = like_pattern(f.search)
+        where.append(
+            or_(m.Owner.name.ilike(pattern, escape="\\"), m.Owner.email.ilike(pattern, escape="\\"))
+        )
+    key = (
+        tuple(sorted(a.value for a in f.decision_authority or ())),
+        f.search,
+        f.include_archived,
+    )
+    return where, key
+
+
+def owner_ordering(order: OwnerOrder | None) -> Ordering:
+    o = order or OwnerOrder()
+    return Ordering(getattr(m.Owner, o.field.value), descending=o.direction is SortDirection.DESC)

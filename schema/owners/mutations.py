@@ -1,0 +1,116 @@
+"""Create, update and archive owners."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import DecisionAuthority
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.owners.types import OwnerNode
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import owners as service
+
+
+@strawberry.input
+class CreateOwnerInput:
+    client_id: strawberry.ID
+    name: str
+    email: str | None = strawberry.field(
+        default=None, description="Unique among the client's live owners."
+    )
+    title: str | None = None
+    business_unit: str | None = None
+    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default NONE."
+    )
+    member_id: uuid.UUID | None = strawberry.field(
+        default=None, description="The login (member) this person signs in as."
+    )
+
+
+@strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+class UpdateOwnerInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    business_unit: str | None = strawberry.UNSET
+    decision_authority: DecisionAuthority | None = strawberry.UNSET  # type: ignore[valid-type]
+    member_id: uuid.UUID | None = strawberry.UNSET
+
+
+@strawberry.input(description="An owner holding an open assignment cannot be archived.")
+class ArchiveOwnerInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.type
+class OwnerPayload:
+    owner: OwnerNode | None
+    errors: list[UserError]
+
+
+def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
+    node = OwnerNode.from_model(obj) if obj is not None and not errors else None
+    return OwnerPayload(owner=node, errors=errors)
+
+
+@strawberry.type
+class OwnerMutation:
+    @strawberry.mutation
+    async def create_owner(self, info: Info, input: CreateOwnerInput) -> OwnerPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createOwner")
+            obj = await service.create_owner(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                name=input.name,
+                email=input.email,
+                title=input.title,
+                business_unit=input.business_unit,
+                decision_authority=or_default(input.decision_authority, m.DecisionAuthority.NONE),
+                member_id=input.member_id,
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_owner(self, info: Info, input: UpdateOwnerInput) -> OwnerPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateOwner")
+            obj = await service.update_owner(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                owner_id=decode_id(input.id, "Owner", "id"),
+                expected_version=input.version,
+                name=required(input.name, "name"),
+                email=given(input.email),
+                title=given(input.title),
+                business_unit=given(input.business_unit),
+                decision_authority=required(input.decision_authority, "decisionAuthority"),
+                member_id=given(input.member_id),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def archive_owner(self, info: Info, input: ArchiveOwnerInput) -> OwnerPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "archiveOwner")
+            obj = await service.archive_owner(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                owner_id=decode_id(input.id, "Owner", "id"),
+                expected_version=input.version,
+            )
+        return _payload(obj, outcome.errors)

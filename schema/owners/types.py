@@ -1,0 +1,189 @@
+"""The Owner and OwnershipAssignment nodes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import DecisionAuthority, RaciRole, Responsibility
+from schema.node import Node, register_node
+from schema.pagination import Connection
+from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
+    from schema.clients.types import ClientOrganisationNode
+    from schema.processes.types import AIProcessNode
+
+
+@strawberry.type(description="A dimension on which the owner's latest score is below its bar.")
+class CapabilityGap:
+    dimension_db_id: strawberry.Private[uuid.UUID]
+    score: int
+    bar: int = strawberry.field(description="The lowest acceptable score.")
+
+    @strawberry.field
+    async def dimension(
+        self, info: Info
+    ) -> Annotated[CapabilityDimensionNode, strawberry.lazy("schema.capability.types")] | None:
+        from schema.capability import resolvers
+
+        return await resolvers.dimension_by_id(info, self.dimension_db_id)
+
+
+@strawberry.type(name="Owner", description="A person at the client who can own processes.")
+class OwnerNode(Node):
+    NODE_NAME: ClassVar[str] = "Owner"
+    client_db_id: strawberry.Private[uuid.UUID]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    name: str
+    email: str | None
+    title: str | None
+    business_unit: str | None
+    decision_authority: DecisionAuthority  # type: ignore[valid-type]
+    member_id: uuid.UUID | None = strawberry.field(
+        description="The login (member) this person signs in as, if linked."
+    )
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.Owner) -> OwnerNode:
+        return cls(
+            db_id=obj.id,
+            client_db_id=obj.client_id,
+            version=obj.version,
+            name=obj.name,
+            email=obj.email,
+            title=obj.title,
+            business_unit=obj.business_unit,
+            decision_authority=obj.decision_authority,
+            member_id=obj.member_id,
+            archived_at=obj.archived_at,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(description="The client organisation the owner works for.")
+    async def client(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.processes import resolvers
+
+        return await resolvers.client_of(info, self.client_db_id)
+
+    @strawberry.field(
+        description=(
+            "The owner's assignments, history included, by start date (newest first). "
+            "Filter `current: true` for those in effect today, `false` for the others."
+        )
+    )
+    async def assignments(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        current: bool | None = None,
+    ) -> Connection[OwnershipAssignmentNode]:
+        from schema.owners import resolvers
+
+        return await resolvers.owner_assignments(info, self.db_id, first, after, current)
+
+    @strawberry.field(description="Hours a week of the assignments in effect today.")
+    async def total_hours_per_week(self, info: Info) -> Decimal:
+        from schema.owners import resolvers
+
+        return await resolvers.total_hours(info, self.db_id)
+
+    @strawberry.field(description="Dimensions scored below their bar in the latest assessment.")
+    async def capability_gaps(self, info: Info) -> list[CapabilityGap]:
+        from schema.owners import resolvers
+
+        return await resolvers.capability_gaps(info, self.db_id)
+
+    @strawberry.field(description="Capability assessments, newest first.")
+    async def assessments(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[
+        Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")]
+    ]:
+        from schema.capability import resolvers
+
+        return await resolvers.owner_assessments(info, self.db_id, first, after)
+
+    @strawberry.field(description="The most recent assessment (by date assessed), if any.")
+    async def latest_assessment(
+        self, info: Info
+    ) -> Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")] | None:
+        from schema.capability import resolvers
+
+        return await resolvers.latest_assessment(info, self.db_id)
+
+
+@strawberry.type(
+    name="OwnershipAssignment",
+    description=(
+        "An owner's RACI role on a process for a period: in effect from `startsOn` "
+        "until the day before `endsOn` (open-ended when null). Ended, never deleted."
+    ),
+)
+class OwnershipAssignmentNode(Node):
+    NODE_NAME: ClassVar[str] = "OwnershipAssignment"
+    owner_db_id: strawberry.Private[uuid.UUID]
+    process_db_id: strawberry.Private[uuid.UUID]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    raci_role: RaciRole  # type: ignore[valid-type]
+    responsibilities: list[Responsibility]  # type: ignore[valid-type]
+    hours_per_week: Decimal
+    starts_on: date
+    ends_on: date | None = strawberry.field(
+        description="Exclusive: the first day it no longer applies."
+    )
+    current: bool = strawberry.field(description="In effect today.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.OwnershipAssignment) -> OwnershipAssignmentNode:
+        return cls(
+            db_id=obj.id,
+            owner_db_id=obj.owner_id,
+            process_db_id=obj.process_id,
+            version=obj.version,
+            raci_role=obj.raci_role,
+            responsibilities=[m.Responsibility(r) for r in obj.responsibilities],
+            hours_per_week=obj.hours_per_week,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            current=obj.in_effect_on(date.today()),
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field
+    async def owner(self, info: Info) -> OwnerNode | None:
+        from schema.owners import resolvers
+
+        return await resolvers.owner_by_id(info, self.owner_db_id)
+
+    @strawberry.field
+    async def process(
+        self, info: Info
+    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
+        from schema.processes import resolvers
+
+        return await resolvers.process_by_id(info, self.process_db_id)
+
+
+register_node(OwnerNode, m.Owner)
+register_node(OwnershipAssignmentNode, m.OwnershipAssignment)

@@ -1,0 +1,106 @@
+"""Filter and order of a client's `processes` connection; `orphaned` is SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import and_, exists, not_, select
+
+from schema.enums import LifecycleStage, RiskTier
+from schema.pagination import Ordering, SortDirection
+from tenants import models as m
+from tenants.services.assignments import in_effect
+
+
+@strawberry.input(description="Narrow the list; all given conditions must hold.")
+class AIProcessFilter:
+    lifecycle_stage: list[LifecycleStage] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these lifecycle stages."
+    )
+    risk_tier: list[RiskTier] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these risk tiers."
+    )
+    orphaned: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "true: live (pilot or production, not archived) with no accountable assignment "
+            "in effect today; false: every other process."
+        ),
+    )
+    include_archived: bool = strawberry.field(
+        default=False, description="Archived processes are hidden unless this is true."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the name."
+    )
+
+
+@strawberry.enum
+class AIProcessOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
+class AIProcessOrder:
+    field: AIProcessOrderField = AIProcessOrderField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+def like_pattern(text: str) -> str:
+    escaped = text[:200].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def orphaned_condition(on: date) -> Any:
+    """SQL: a live process with no accountable assignment in effect on `on`."""
+    live = and_(m.AIProcess.archived_at.is_(None), m.AIProcess.lifecycle_stage.in_(m.LIVE_STAGES))
+    covered = exists(
+        select(m.OwnershipAssignment.id).where(
+            m.OwnershipAssignment.process_id == m.AIProcess.id,
+            m.OwnershipAssignment.raci_role == m.RaciRole.ACCOUNTABLE,
+            in_effect(on),
+        )
+    )
+    return and_(live, not_(covered))
+
+
+def process_conditions(
+    filter: AIProcessFilter | None, on: date | None = None
+) -> tuple[list[Any], Hashable]:
+    """SQL conditions of the filter and a hashable key identifying them (for batching)."""
+    f = filter or AIProcessFilter()
+    day = on or date.today()
+    where: list[Any] = []
+    if not f.include_archived:
+        where.append(m.AIProcess.archived_at.is_(None))
+    if f.lifecycle_stage:
+        where.append(m.AIProcess.lifecycle_stage.in_(f.lifecycle_stage))
+    if f.risk_tier:
+        where.append(m.AIProcess.risk_tier.in_(f.risk_tier))
+    if f.orphaned is not None:
+        cond = orphaned_condition(day)
+        where.append(cond if f.orphaned else not_(cond))
+    if f.search:
+        where.append(m.AIProcess.name.ilike(like_pattern(f.search), escape="\\"))
+    key = (
+        tuple(sorted(s.value for s in f.lifecycle_stage or ())),
+        tuple(sorted(t.value for t in f.risk_tier or ())),
+        f.orphaned,
+        f.include_archived,
+        f.search,
+        day,
+    )
+    return where, key
+
+
+def process_ordering(order: AIProcessOrder | None) -> Ordering:
+    o = order or AIProcessOrder()
+    return Ordering(
+        getattr(m.AIProcess, o.field.value), descending=o.direction is SortDirection.DESC
+    )

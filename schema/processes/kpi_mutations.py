@@ -1,0 +1,138 @@
+"""Add, update and remove KPIs of a process."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from sqlalchemy import select
+
+from schema.context import Info
+from schema.enums import KpiDirection
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.permissions import actor_of, authorize
+from schema.processes.types import ProcessKpiNode
+from tenants import models as m
+from tenants.services import kpis as service
+
+
+@strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
+class AddKpiInput:
+    process_id: strawberry.ID
+    name: str
+    unit: str | None = None
+    target: Decimal | None = None
+    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default HIGHER."
+    )
+    latest_value: Decimal | None = None
+    measured_at: datetime | None = strawberry.field(
+        default=None, description="With a time zone, not in the future."
+    )
+
+
+@strawberry.input(
+    description=(
+        "Omitted fields are unchanged; null clears an optional field. A new "
+        "`latestValue` needs `measuredAt`. Client owners may update KPIs of processes "
+        "they are assigned to."
+    )
+)
+class UpdateKpiInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    name: str | None = strawberry.UNSET
+    unit: str | None = strawberry.UNSET
+    target: Decimal | None = strawberry.UNSET
+    direction: KpiDirection | None = strawberry.UNSET  # type: ignore[valid-type]
+    latest_value: Decimal | None = strawberry.UNSET
+    measured_at: datetime | None = strawberry.UNSET
+
+
+@strawberry.input
+class RemoveKpiInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.type
+class ProcessKpiPayload:
+    kpi: ProcessKpiNode | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RemoveKpiPayload:
+    removed_kpi_id: strawberry.ID | None = strawberry.field(
+        description="The id of the KPI removed; null when there are errors."
+    )
+    errors: list[UserError]
+
+
+def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPayload:
+    node = ProcessKpiNode.from_model(obj) if obj is not None and not errors else None
+    return ProcessKpiPayload(kpi=node, errors=errors)
+
+
+@strawberry.type
+class KpiMutation:
+    @strawberry.mutation
+    async def add_kpi(self, info: Info, input: AddKpiInput) -> ProcessKpiPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "addKpi")
+            obj = await service.add_kpi(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                name=input.name,
+                unit=input.unit,
+                target=input.target,
+                direction=or_default(input.direction, m.KpiDirection.HIGHER),
+                latest_value=input.latest_value,
+                measured_at=input.measured_at,
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_kpi(self, info: Info, input: UpdateKpiInput) -> ProcessKpiPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            kpi_id = decode_id(input.id, "ProcessKpi", "id")
+            process_id = await info.context.db.scalar(
+                select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id)
+            )
+            await authorize(info, "updateKpi", process_id=process_id)
+            obj = await service.update_kpi(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                kpi_id=kpi_id,
+                expected_version=input.version,
+                name=required(input.name, "name"),
+                unit=given(input.unit),
+                target=given(input.target),
+                direction=required(input.direction, "direction"),
+                latest_value=given(input.latest_value),
+                measured_at=given(input.measured_at),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def remove_kpi(self, info: Info, input: RemoveKpiInput) -> RemoveKpiPayload:
+        removed = False
+        async with atomic(info) as outcome:
+            await authorize(info, "removeKpi")
+            await service.remove_kpi(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                kpi_id=decode_id(input.id, "ProcessKpi", "id"),
+                expected_version=input.version,
+            )
+            removed = True
+        errors = outcome.errors
+        return RemoveKpiPayload(
+            removed_kpi_id=input.id if removed and not errors else None, errors=errors
+        )

@@ -1,0 +1,137 @@
+"""Create, update and archive AI processes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import LifecycleStage, RiskTier
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.mutation_support import given, or_default, required
+from schema.permissions import actor_of, authorize
+from schema.processes import inputs
+from schema.processes.inputs import (
+    EscalationLevelInput,
+    ProcessBoundariesInput,
+    ProcessToolInput,
+    ReviewCheckpointInput,
+)
+from schema.processes.types import AIProcessNode
+from tenants import models as m
+from tenants.services import processes as service
+
+
+@strawberry.input
+class CreateAIProcessInput:
+    client_id: strawberry.ID
+    name: str
+    purpose: str | None = None
+    business_unit: str | None = None
+    lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default IDEA."
+    )
+    risk_tier: RiskTier | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default MEDIUM."
+    )
+    boundaries: ProcessBoundariesInput | None = None
+    checkpoints: list[ReviewCheckpointInput] | None = None
+    escalation_path: list[EscalationLevelInput] | None = None
+    tools: list[ProcessToolInput] | None = None
+
+
+@strawberry.input(
+    description="Omitted fields are unchanged; null clears an optional field; documents are replaced whole."
+)
+class UpdateAIProcessInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    name: str | None = strawberry.UNSET
+    purpose: str | None = strawberry.UNSET
+    business_unit: str | None = strawberry.UNSET
+    lifecycle_stage: LifecycleStage | None = strawberry.UNSET  # type: ignore[valid-type]
+    risk_tier: RiskTier | None = strawberry.UNSET  # type: ignore[valid-type]
+    boundaries: ProcessBoundariesInput | None = strawberry.UNSET
+    checkpoints: list[ReviewCheckpointInput] | None = strawberry.UNSET
+    escalation_path: list[EscalationLevelInput] | None = strawberry.UNSET
+    tools: list[ProcessToolInput] | None = strawberry.UNSET
+
+
+@strawberry.input
+class ArchiveAIProcessInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.type
+class AIProcessPayload:
+    process: AIProcessNode | None
+    errors: list[UserError]
+
+
+def _payload(obj: m.AIProcess | None, errors: list[UserError]) -> AIProcessPayload:
+    node = AIProcessNode.from_model(obj) if obj is not None and not errors else None
+    return AIProcessPayload(process=node, errors=errors)
+
+
+@strawberry.type
+class AIProcessMutation:
+    @strawberry.mutation(name="createAIProcess")
+    async def create_ai_process(self, info: Info, input: CreateAIProcessInput) -> AIProcessPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createAIProcess")
+            obj = await service.create_process(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                name=input.name,
+                purpose=input.purpose,
+                business_unit=input.business_unit,
+                lifecycle_stage=or_default(input.lifecycle_stage, m.LifecycleStage.IDEA),
+                risk_tier=or_default(input.risk_tier, m.RiskTier.MEDIUM),
+                boundaries=input.boundaries.to_shape() if input.boundaries else None,
+                checkpoints=inputs.checkpoints(input.checkpoints or []),
+                escalation_path=inputs.escalation_path(input.escalation_path or []),
+                tools=inputs.tools(input.tools or []),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation(name="updateAIProcess")
+    async def update_ai_process(self, info: Info, input: UpdateAIProcessInput) -> AIProcessPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateAIProcess")
+            obj = await service.update_process(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.id, "AIProcess", "id"),
+                expected_version=input.version,
+                name=required(input.name, "name"),
+                purpose=given(input.purpose),
+                business_unit=given(input.business_unit),
+                lifecycle_stage=required(input.lifecycle_stage, "lifecycleStage"),
+                risk_tier=required(input.risk_tier, "riskTier"),
+                boundaries=inputs.document(input.boundaries, lambda b: b.to_shape(), "boundaries"),
+                checkpoints=inputs.document(input.checkpoints, inputs.checkpoints, "checkpoints"),
+                escalation_path=inputs.document(
+                    input.escalation_path, inputs.escalation_path, "escalationPath"
+                ),
+                tools=inputs.document(input.tools, inputs.tools, "tools"),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation(name="archiveAIProcess")
+    async def archive_ai_process(
+        self, info: Info, input: ArchiveAIProcessInput
+    ) -> AIProcessPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "archiveAIProcess")
+            obj = await service.archive_process(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.id, "AIProcess", "id"),
+                expected_version=input.version,
+            )
+        return _payload(obj, outcome.errors)

@@ -1,0 +1,141 @@
+"""Record and update vendor agreements."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.ids import decode_id, decode_ids
+from schema.mutation_support import given, required
+from schema.permissions import actor_of, authorize
+from schema.vendors.types import AgreementClauseInput, VendorAgreementNode
+from tenants import models as m
+from tenants.services import vendors as service
+from tenants.services.validation import UNSET as SERVICE_UNSET
+from tenants.services.vendors import Clause
+
+
+@strawberry.input
+class CreateVendorAgreementInput:
+    client_id: strawberry.ID
+    vendor: str
+    product: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
+    renewal_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
+    auto_renews: bool = False
+    monitoring: AgreementClauseInput | None = None
+    incident_response: AgreementClauseInput | None = None
+    incident_response_hours: int | None = strawberry.field(
+        default=None, description="0-8760 hours."
+    )
+    updates: AgreementClauseInput | None = None
+    data_governance: AgreementClauseInput | None = None
+    process_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Live AIProcesses of the same client the agreement covers.",
+    )
+
+
+@strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+class UpdateVendorAgreementInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    vendor: str | None = strawberry.UNSET
+    product: str | None = strawberry.UNSET
+    starts_on: date | None = strawberry.UNSET
+    ends_on: date | None = strawberry.UNSET
+    renewal_on: date | None = strawberry.UNSET
+    auto_renews: bool | None = strawberry.UNSET
+    monitoring: AgreementClauseInput | None = strawberry.UNSET
+    incident_response: AgreementClauseInput | None = strawberry.UNSET
+    incident_response_hours: int | None = strawberry.UNSET
+    updates: AgreementClauseInput | None = strawberry.UNSET
+    data_governance: AgreementClauseInput | None = strawberry.UNSET
+    process_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the covered set."
+    )
+
+
+@strawberry.type
+class VendorAgreementPayload:
+    vendor_agreement: VendorAgreementNode | None
+    errors: list[UserError]
+
+
+def _clause(value: AgreementClauseInput | None) -> Clause | None:
+    return None if value is None else Clause(party=value.party, terms=value.terms)
+
+
+def _clause_update(value: AgreementClauseInput | None, field: str) -> Any:
+    """Update: omitted is unchanged, null is an error (send party UNSPECIFIED to clear)."""
+    clause = required(value, field)
+    return clause if clause is SERVICE_UNSET else _clause(clause)
+
+
+def _payload(obj: m.VendorAgreement | None, errors: list[UserError]) -> VendorAgreementPayload:
+    node = VendorAgreementNode.from_model(obj) if obj is not None and not errors else None
+    return VendorAgreementPayload(vendor_agreement=node, errors=errors)
+
+
+@strawberry.type
+class VendorAgreementMutation:
+    @strawberry.mutation
+    async def create_vendor_agreement(
+        self, info: Info, input: CreateVendorAgreementInput
+    ) -> VendorAgreementPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createVendorAgreement")
+            obj = await service.create_vendor_agreement(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                vendor=input.vendor,
+                product=input.product,
+                starts_on=input.starts_on,
+                ends_on=input.ends_on,
+                renewal_on=input.renewal_on,
+                auto_renews=input.auto_renews,
+                monitoring=_clause(input.monitoring),
+                incident_response=_clause(input.incident_response),
+                incident_response_hours=input.incident_response_hours,
+                updates=_clause(input.updates),
+                data_governance=_clause(input.data_governance),
+                process_ids=decode_ids(list(input.process_ids), "AIProcess", "processIds"),
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_vendor_agreement(
+        self, info: Info, input: UpdateVendorAgreementInput
+    ) -> VendorAgreementPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateVendorAgreement")
+            process_ids = required(input.process_ids, "processIds")
+            obj = await service.update_vendor_agreement(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                agreement_id=decode_id(input.id, "VendorAgreement", "id"),
+                expected_version=input.version,
+                vendor=required(input.vendor, "vendor"),
+                product=given(input.product),
+                starts_on=given(input.starts_on),
+                ends_on=given(input.ends_on),
+                renewal_on=given(input.renewal_on),
+                auto_renews=required(input.auto_renews, "autoRenews"),
+                monitoring=_clause_update(input.monitoring, "monitoring"),
+                incident_response=_clause_update(input.incident_response, "incidentResponse"),
+                incident_response_hours=given(input.incident_response_hours),
+                updates=_clause_update(input.updates, "updates"),
+                data_governance=_clause_update(input.data_governance, "dataGovernance"),
+                process_ids=process_ids
+                if process_ids is SERVICE_UNSET
+                else decode_ids(list(process_ids), "AIProcess", "processIds"),
+            )
+        return _payload(obj, outcome.errors)

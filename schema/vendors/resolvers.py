@@ -1,0 +1,98 @@
+"""Vendor-agreement lists hanging off other areas' nodes.
+
+`ClientOrganisation.vendorAgreements` is a plain child connection;
+`AIProcess.vendorAgreements` goes through the `vendor_agreement_processes` link
+table, batched across sibling processes in one statement (plus one for counts),
+with the same keyset cursors as `schema.pagination`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from schema.context import Info
+from schema.loaders import loader
+from schema.pagination import (
+    Connection,
+    Ordering,
+    _connection,
+    _keyset,
+    _order,
+    check_first,
+    child_connection,
+)
+from schema.scoping import visible
+from schema.vendors.types import VendorAgreementNode
+from tenants import models as m
+
+_ORDERING = Ordering(m.VendorAgreement.created_at)
+
+
+async def client_vendor_agreements(
+    info: Info, client_id: uuid.UUID, *, first: int | None, after: str | None
+) -> Connection[VendorAgreementNode]:
+    return await child_connection(
+        info,
+        m.VendorAgreement,
+        m.VendorAgreement.client_id,
+        client_id,
+        where=[],
+        where_key=None,
+        ordering=_ORDERING,
+        first=first,
+        after=after,
+        to_node=VendorAgreementNode.from_model,
+    )
+
+
+async def process_vendor_agreements(
+    info: Info, process_id: uuid.UUID, *, first: int | None, after: str | None
+) -> Connection[VendorAgreementNode]:
+    """Agreements covering a process, oldest first (created_at, then id)."""
+    size = check_first(first)
+    agreement = m.VendorAgreement
+    link = m.VendorAgreementProcess
+    seen = visible(agreement, info.context.principal)
+    keyset = _keyset(agreement, _ORDERING, after)
+
+    async def load_pages(process_ids: list[uuid.UUID]) -> list[list[m.VendorAgreement]]:
+        rank = func.row_number().over(
+            partition_by=link.process_id, order_by=_order(agreement, _ORDERING)
+        )
+        inner = (
+            select(agreement, link.process_id.label("parent_id"), rank.label("rank"))
+            .join(link, link.agreement_id == agreement.id)
+            .where(link.process_id.in_(process_ids), seen, *keyset)
+            .subquery()
+        )
+        row = aliased(agreement, inner)
+        stmt = select(row, inner.c.parent_id).where(inner.c.rank <= size + 1).order_by(inner.c.rank)
+        pages: dict[uuid.UUID, list[m.VendorAgreement]] = {p: [] for p in process_ids}
+        for obj, parent_id in (await info.context.db.execute(stmt)).tuples():
+            pages[parent_id].append(obj)
+        return [pages[p] for p in process_ids]
+
+    async def load_counts(process_ids: list[uuid.UUID]) -> list[int]:
+        stmt = (
+            select(link.process_id, func.count())
+            .join(agreement, link.agreement_id == agreement.id)
+            .where(link.process_id.in_(process_ids), seen)
+            .group_by(link.process_id)
+        )
+        counts = {k: int(n) for k, n in (await info.context.db.execute(stmt)).tuples()}
+        return [counts.get(p, 0) for p in process_ids]
+
+    rows = await loader(info, ("process.vendor_agreements", size, after), load_pages).load(
+        process_id
+    )
+    counter = loader(info, "process.vendor_agreements.count", load_counts)
+
+    async def count() -> int:
+        return await counter.load(process_id)
+
+    return _connection(
+        rows, size, _ORDERING, VendorAgreementNode.from_model, count, after is not None
+    )

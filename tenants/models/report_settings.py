@@ -1,0 +1,72 @@
+"""Per-tenant settings of the scheduled engagement health reports, and webhook attempts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+
+
+class ReportSchedule(Timestamps, Versioned, TenantBase):
+    """The one row of a tenant's schedule (`id` is always 1); no row means the defaults.
+
+    Health reports are weekly: they are due at `weekday` (0 = Monday) `hour`:`minute`
+    in `timezone` (an IANA name), default Mondays 06:00 UTC. `webhook_url`, when set,
+    receives each new report as JSON signed with HMAC-SHA256 using `webhook_secret`.
+    """
+
+    __tablename__ = "report_schedules"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="singleton"),
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        CheckConstraint("hour >= 0 AND hour <= 23", name="hour_range"),
+        CheckConstraint("minute >= 0 AND minute <= 59", name="minute_range"),
+    )
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=1)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    hour: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=6)
+    minute: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    # Needed in clear to sign requests; only ever read by the worker.
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+
+
+class WebhookDelivery(UUIDPrimaryKey, TenantBase):
+    """One attempt to deliver a health report to the tenant's webhook."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_report_id_attempt", "report_id", "attempt"),
+        CheckConstraint("attempt >= 1", name="attempt_positive"),
+    )
+
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("engagement_health_reports.id"), nullable=False
+    )
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False)
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    attempted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )

@@ -1,0 +1,177 @@
+"""API tokens managed from inside a tenant transaction (the GraphQL mutations use these).
+
+The rows live in `public.api_tokens`; the tenant role reaches only its own rows
+(row-level security), and every query here also filters on the tenant for
+clarity. A listing never includes the secret or its digest.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.errors import not_found, validation
+from tenants.models import AuditEvent, ClientOrganisation
+from tenants.principals import STAFF_ROLES, Role
+from tenants.registry import ApiToken, TenantRef
+from tenants.services.audit import Actor
+from tenants.services.persistence import utcnow
+from tenants.services.validation import Collector
+from tenants.tokens import IssuedToken, issue_token
+
+_SCOPE = re.compile(r"^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)?$")
+MAX_LIFETIME = timedelta(days=366)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiTokenView:
+    id: uuid.UUID
+    name: str
+    role: Role
+    scopes: tuple[str, ...]
+    prefix: str
+    client_organisation_id: uuid.UUID | None
+    member_id: uuid.UUID | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+_COLUMNS = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.role,
+    ApiToken.scopes,
+    ApiToken.prefix,
+    ApiToken.client_organisation_id,
+    ApiToken.member_id,
+    ApiToken.created_at,
+    ApiToken.expires_at,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+)
+
+
+def _view(row: object) -> ApiTokenView:
+    r = row._mapping  # type: ignore[attr-defined]
+    return ApiTokenView(
+        r["id"],
+        r["name"],
+        Role(r["role"]),
+        tuple(r["scopes"]),
+        r["prefix"],
+        r["client_organisation_id"],
+        r["member_id"],
+        r["created_at"],
+        r["expires_at"],
+        r["revoked_at"],
+        r["last_used_at"],
+    )
+
+
+def _audit(actor: Actor, action: str, token_id: uuid.UUID, after: dict[str, object]) -> AuditEvent:
+    return AuditEvent(
+        actor=actor.label,
+        actor_kind=actor.kind,
+        action=action,
+        object_type="ApiToken",
+        object_id=token_id,
+        before=None,
+        after=after,
+    )
+
+
+async def create_api_token(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    tenant: TenantRef,
+    name: str,
+    role: Role,
+    scopes: Sequence[str] = (),
+    expires_at: datetime | None = None,
+    client_organisation_id: uuid.UUID | None = None,
+    member_id: uuid.UUID | None = None,
+) -> IssuedToken:
+    """Issue a token; its secret is returned once and only its digest is stored."""
+    c = Collector()
+    label = c.text("name", name)
+    checked_role = c.enum("role", Role, role)
+    for i, scope in enumerate(scopes):
+        if not _SCOPE.fullmatch(scope):
+            c.add(f"scopes[{i}]", "must look like area or area:action (lower case)")
+    if expires_at is not None:
+        now = utcnow()
+        if expires_at.tzinfo is None or expires_at <= now:
+            c.add("expiresAt", "must be a time in the future, with a time zone")
+        elif expires_at > now + MAX_LIFETIME:
+            c.add("expiresAt", f"must be within {MAX_LIFETIME.days} days")
+    await c.load(session, ClientOrganisation, client_organisation_id, "clientOrganisationId")
+    if not c.has("role") and (checked_role in STAFF_ROLES) != (client_organisation_id is None):
+        c.add("clientOrganisationId", "client roles need a client organisation; staff roles none")
+    c.raise_if_any()
+    issued = await issue_token(
+        await session.connection(),
+        tenant=tenant,
+        role=checked_role.value,
+        name=label,
+        client_organisation_id=client_organisation_id,
+        scopes=tuple(dict.fromkeys(scopes)),
+        expires_at=expires_at,
+        member_id=member_id,
+    )
+    after: dict[str, object] = {
+        "name": label,
+        "role": checked_role.value,
+        "scopes": list(dict.fromkeys(scopes)),
+        "prefix": issued.secret[:12],
+        "expires_at": expires_at.isoformat() if expires_at else None,
+        "client_organisation_id": str(client_organisation_id) if client_organisation_id else None,
+    }
+    session.add(_audit(actor, "create", issued.id, after))
+    await session.flush()
+    return issued
+
+
+async def revoke_api_token(
+    session: AsyncSession, *, actor: Actor, tenant: TenantRef, token_id: uuid.UUID
+) -> ApiTokenView:
+    """Revoke a live token at once (NOT_FOUND for an unknown one, VALIDATION if already revoked)."""
+    row = (
+        await session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                ApiToken.tenant_id == tenant.id,
+                ApiToken.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+            .returning(*_COLUMNS)
+        )
+    ).first()
+    if row is None:
+        exists = await session.scalar(
+            select(ApiToken.id).where(ApiToken.id == token_id, ApiToken.tenant_id == tenant.id)
+        )
+        raise validation("id", "is already revoked") if exists else not_found("id")
+    view = _view(row)
+    session.add(_audit(actor, "revoke", token_id, {"revoked_at": str(view.revoked_at)}))
+    await session.flush()
+    return view
+
+
+async def list_api_tokens(session: AsyncSession, *, tenant: TenantRef) -> list[ApiTokenView]:
+    """The tenant's tokens, newest first, without secrets or digests."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(ApiToken.tenant_id == tenant.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+    )
+    return [_view(r) for r in rows]

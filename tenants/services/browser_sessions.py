@@ -1,0 +1,100 @@
+"""Browser sessions and member credentials, written from inside the tenant's transaction.
+
+These statements address `public.browser_sessions` and `public.api_tokens` as
+the tenant role; row-level security confines them to the tenant's own rows
+(tenants/registry.py), so opening a session at login and revoking everything at
+deactivation commit or roll back with the tenant-schema change they belong to.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.models import Member
+from tenants.registry import ApiToken, BrowserSession, TenantRef
+from tenants.services.persistence import utcnow
+from tenants.tokens import digest
+
+SESSION_PREFIX = "sts_"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSession:
+    """`secret` goes in the HttpOnly cookie, `csrf_token` in the readable one; neither is stored."""
+
+    id: uuid.UUID
+    secret: str
+    csrf_token: str
+    expires_at: datetime
+
+
+async def open_browser_session(
+    session: AsyncSession, *, tenant: TenantRef, member: Member, idle: timedelta
+) -> OpenedSession:
+    """Start a session for `member`; it expires after `idle` unless renewed by use."""
+    secret = SESSION_PREFIX + secrets.token_urlsafe(32)
+    csrf_token = secrets.token_urlsafe(32)
+    session_id = uuid.uuid4()
+    now = utcnow()
+    expires_at = now + idle
+    await session.execute(
+        insert(BrowserSession).values(
+            id=session_id,
+            tenant_id=tenant.id,
+            tenant_role=tenant.role_name,
+            member_id=member.id,
+            member_name=member.display_name or member.email,
+            token_hash=digest(secret),
+            csrf_hash=digest(csrf_token),
+            role=member.role.value,
+            client_organisation_id=member.client_organisation_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return OpenedSession(session_id, secret, csrf_token, expires_at)
+
+
+async def revoke_browser_session(session: AsyncSession, *, session_id: uuid.UUID) -> bool:
+    """End one session (logout); True when a live one was ended."""
+    result = await session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_member_credentials(
+    session: AsyncSession, *, member_id: uuid.UUID
+) -> tuple[int, int]:
+    """End every live session and token of a member; returns (sessions, tokens) revoked."""
+    now = utcnow()
+    sessions = await session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.member_id == member_id, BrowserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    tokens = await session.execute(
+        update(ApiToken)
+        .where(ApiToken.member_id == member_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(sessions.rowcount), int(tokens.rowcount)  # type: ignore[attr-defined]
+
+
+async def refresh_member_sessions(session: AsyncSession, *, member: Member) -> int:
+    """Copy a member's new role (and organisation) into their live sessions at once."""
+    result = await session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.member_id == member.id, BrowserSession.revoked_at.is_(None))
+        .values(role=member.role.value, client_organisation_id=member.client_organisation_id)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,103 @@
+"""The `steward` command, run as a real subprocess against the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.settings import Settings
+from tenants.migrate import TENANT, head_of
+from tests.support import data, gql, unique_slug
+
+STEWARD = [sys.executable, "-m", "server.cli"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "STEWARD_QUEUE_NAME": settings.queue_name,
+        "COLUMNS": "200",
+        **env,
+    }
+    return subprocess.run(
+        [*STEWARD, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120
+    )
+
+
+@pytest.fixture
+def slug() -> str:
+    return unique_slug("cli")
+
+
+def test_tenants_create_then_list_shows_it_at_head(settings: Settings, slug: str) -> None:
+    created = run(settings, "tenants", "create", slug, "--name", "CLI Consulting")
+    assert created.returncode == 0, created.stderr
+    assert f"created tenant {slug}" in created.stdout
+    listed = run(settings, "tenants", "list")
+    row = next(line for line in listed.stdout.splitlines() if slug in line)
+    assert str(head_of(TENANT)) in row
+
+
+@pytest.mark.parametrize("bad", ["pg_catalog", "public", "Bad-Slug"])
+def test_tenants_create_refuses_bad_slugs_with_a_clear_message(
+    settings: Settings, bad: str
+) -> None:
+    result = run(settings, "tenants", "create", bad, "--name", "x")
+    assert result.returncode == 2
+    assert "invalid tenant slug" in result.stderr
+
+
+def test_tenants_create_refuses_a_duplicate(settings: Settings, slug: str) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "One").returncode == 0
+    again = run(settings, "tenants", "create", slug, "--name", "Two")
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+async def test_tokens_create_prints_a_token_once_that_authenticates(
+    settings: Settings, slug: str, client: httpx.AsyncClient
+) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "Tokens").returncode == 0
+    result = run(settings, "tokens", "create", "--tenant", slug, "--role", "viewer", "--name", "ci")
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("API token: "))
+    token = line.removeprefix("API token: ").strip()
+    viewer = data(await gql(client, "{ viewer { role tenant { slug } } }", token=token))["viewer"]
+    assert viewer == {"role": "VIEWER", "tenant": {"slug": slug}}
+    listed = run(settings, "tokens", "list", "--tenant", slug)
+    assert "ci" in listed.stdout and token not in listed.stdout
+
+
+def test_tokens_create_refuses_an_unknown_role(settings: Settings, slug: str) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "Roles").returncode == 0
+    result = run(settings, "tokens", "create", "--tenant", slug, "--role", "superuser")
+    assert result.returncode == 2 and "invalid role" in result.stderr
+
+
+def test_tenants_migrate_reports_every_tenant(settings: Settings, slug: str) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "Migrate").returncode == 0
+    result = run(settings, "tenants", "migrate", "--concurrency", "2")
+    assert result.returncode == 0, result.stderr
+    assert "0 failed" in result.stdout
+
+
+def test_tenants_drop_needs_yes_then_drops(settings: Settings, slug: str) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "Drop").returncode == 0
+    refused = run(settings, "tenants", "drop", slug)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    dropped = run(settings, "tenants", "drop", slug, "--yes")
+    assert dropped.returncode == 0, dropped.stderr
+    assert slug not in run(settings, "tenants", "list").stdout
+
+
+def test_invalid_configuration_names_the_variable(settings: Settings) -> None:
+    result = run(settings, "tenants", "list", STEWARD_PORT="not-a-port")
+    assert result.returncode != 0
+    assert "STEWARD_PORT" in result.stderr
