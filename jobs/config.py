@@ -26,7 +26,9 @@ def _number(name: str, default: float, low: float, high: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise JobConfigError(f"invalid configuration:\n  {name}: not a number (got {raw!r})")
+        raise JobConfigError(
+            f"invalid configuration:\n  {name}: not a number (got {raw!r})"
+        ) from None
     if not low <= value <= high:
         raise JobConfigError(
             f"invalid configuration:\n  {name}: must be between {low:g} and {high:g}"

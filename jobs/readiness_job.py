@@ -163,12 +163,14 @@ async def build_readiness_report(ctx: dict[str, Any], tenant: str, report_id: st
     job_try = int(ctx.get("job_try", 1))
     budget = max(1.0, float(ctx.get("job_timeout_s", DEFAULT_JOB_TIMEOUT_S)) - _TIMEOUT_MARGIN_S)
     ref: TenantRef | None = None
+    deadline: asyncio.Timeout | None = None
     try:
         ref = await lookup_tenant(engine, tenant)
         if ref is None:
             log.warning("readiness.unknown_tenant", tenant=tenant)
             return "unknown tenant"
-        async with asyncio.timeout(budget) as deadline:
+        deadline = asyncio.timeout(budget)
+        async with deadline:
             skipped = await _claim(engine, ref, rid)
             if skipped is not None:
                 return skipped
@@ -177,7 +179,7 @@ async def build_readiness_report(ctx: dict[str, Any], tenant: str, report_id: st
                 await asyncio.sleep(delay)
             return await _build(engine, ref, rid)
     except TimeoutError:
-        if ref is None or not deadline.expired():
+        if ref is None or deadline is None or not deadline.expired():
             raise
         await _fail_quietly(engine, ref, rid, f"timed out after {budget:.0f} seconds")
         return "timed out"

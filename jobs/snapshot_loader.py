@@ -40,7 +40,7 @@ from jobs.readiness.snapshot import (
 from tenants import models as m
 
 STATEMENTS = 13
-_EMPTY = literal_column("'[]'::jsonb")
+_EMPTY: ColumnElement[Any] = literal_column("'[]'::jsonb")
 
 
 def _count(doc: Any, key: str | None = None) -> ColumnElement[int]:
@@ -48,7 +48,7 @@ def _count(doc: Any, key: str | None = None) -> ColumnElement[int]:
     return func.coalesce(func.jsonb_array_length(func.coalesce(value, _EMPTY)), 0)
 
 
-def _process_ids(client_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def _process_ids(client_id: uuid.UUID) -> Select[uuid.UUID]:
     return select(m.AIProcess.id).where(
         m.AIProcess.client_id == client_id, m.AIProcess.archived_at.is_(None)
     )
@@ -200,6 +200,7 @@ async def _change_plans(db: AsyncSession, client_id: uuid.UUID) -> tuple[ChangeP
     ).tuples()
     by_plan: dict[uuid.UUID, list[MilestoneSnap]] = defaultdict(list)
     for plan_id, mid, title, due_on, status in rows:
+        assert due_on is not None
         by_plan[plan_id].append(
             MilestoneSnap(mid, title, due_on, _MILESTONE.get(status.value, status.value))
         )

@@ -61,5 +61,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         query=query,
         mutation=mutation,
         extensions=[*limit_extensions(limits), TenantTransaction, MaskUnexpectedErrors],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(
+            auto_camel_case=True, disable_field_suggestions=not limits.suggestions
+        ),
     )

@@ -25,6 +25,8 @@ class SchemaLimits:
     max_aliases: int = 30
     max_tokens: int = 3000
     introspection: bool = True
+    # "Did you mean ...?" hints map the schema for an attacker; development only.
+    suggestions: bool = True
 
 
 ExtensionFactory = Callable[[], SchemaExtension]

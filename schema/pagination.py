@@ -232,7 +232,7 @@ async def child_connection(
         stmt = (
             select(parent, func.count()).where(parent.in_(parent_ids), *conditions).group_by(parent)
         )
-        counts = {k: int(n) for k, n in (await info.context.db.execute(stmt)).tuples()}
+        counts = {k: int(n) for k, n in await info.context.db.execute(stmt)}
         return [counts.get(p, 0) for p in parent_ids]
 
     rows = await loader(info, ("page", *args), load_pages).load(parent_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from schema import build_schema
@@ -18,6 +19,7 @@ from server.logging import configure_logging
 from server.middleware.authentication import AuthenticationMiddleware
 from server.middleware.body_limit import BodyLimitMiddleware
 from server.middleware.request_context import RequestContextMiddleware
+from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.redis_pool import open_pool
 from server.settings import Settings
 from tenants.engine import make_engine
@@ -51,7 +53,8 @@ def create_app(settings: Settings) -> Starlette:
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
-            introspection=True,
+            introspection=settings.development,
+            suggestions=settings.development,
         )
     )
     graphql = StewardGraphQL(schema, development=settings.development)
@@ -63,6 +66,16 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(SecurityHeadersMiddleware, development=settings.development),
+            # An allow-list, never "*": cookies authenticate browser sessions.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origin_list,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-steward-csrf", "x-request-id"],
+                allow_credentials=True,
+                max_age=600,
+            ),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthenticationMiddleware),
         ],

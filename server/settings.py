@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     queue_name: str = Field(
         default="steward:queue", min_length=1, max_length=100, alias="STEWARD_QUEUE_NAME"
     )
+    cors_origins: str = Field(
+        default="",
+        alias="STEWARD_CORS_ORIGINS",
+        description="Comma-separated origins of the front end allowed to call the API.",
+    )
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
     # Fernet key(s) encrypting identity-provider client secrets, newest first,
     # comma-separated. Required in production; elsewhere a key is generated
@@ -139,6 +144,18 @@ class Settings(BaseSettings):
         if self.public_url is not None and not self.public_url.startswith("https://"):
             raise ValueError("STEWARD_PUBLIC_URL must be https:// when STEWARD_ENV=production")
         return self
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, value: str) -> str:
+        for origin in filter(None, (o.strip() for o in value.split(","))):
+            if origin == "*" or not origin.startswith(("https://", "http://")):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def development(self) -> bool:

@@ -85,6 +85,7 @@ def settings(database_url: str, service_urls: tuple[str, str]) -> Settings:
         STEWARD_ENV="test",
         STEWARD_QUEUE_NAME=f"steward:test:{RUN_ID}",
         STEWARD_LOG_LEVEL="WARNING",
+        STEWARD_CORS_ORIGINS="https://app.consultancy.example",
     )
 
 
@@ -108,7 +109,12 @@ async def base_url(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str
     """The app served by a real uvicorn on a free loopback port, for the whole run."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        server_header=False,
     )
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

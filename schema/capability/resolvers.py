@@ -37,7 +37,7 @@ async def scores(info: Info, assessment_id: uuid.UUID) -> list[CapabilityScore]:
             .order_by(m.CapabilityDimension.position, m.CapabilityDimension.key)
         )
         out: dict[uuid.UUID, list[CapabilityScore]] = {i: [] for i in ids}
-        for assessment_id, dimension_id, score in rows.tuples():
+        for assessment_id, dimension_id, score in rows:
             out[assessment_id].append(CapabilityScore(dimension_db_id=dimension_id, score=score))
         return [out[i] for i in ids]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -49,7 +50,9 @@ class EndAssignmentInput:
     version: int
     ends_on: date | None = strawberry.field(
         default=None,
-        description="Exclusive, not before the start; default today. Equal to the start cancels it.",
+        description=(
+            "Exclusive, not before the start; default today. Equal to the start cancels it."
+        ),
     )
 
 
@@ -153,7 +156,7 @@ class AssignmentMutation:
         return _payload(obj, outcome.errors)
 
 
-def _responsibilities(value: list[m.Responsibility] | None) -> object:
+def _responsibilities(value: list[m.Responsibility] | None) -> Any:
     """Omitted: unchanged; null: none."""
     raw = given(value)
     return [] if raw is None else raw

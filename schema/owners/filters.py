@@ -54,7 +54,7 @@ def owner_conditions(filter: OwnerFilter | None) -> tuple[list[Any], Hashable]:
             or_(m.Owner.name.ilike(pattern, escape="\\"), m.Owner.email.ilike(pattern, escape="\\"))
         )
     key = (
-        tuple(sorted(a.value for a in f.decision_authority or ())),
+        tuple(sorted(str(a) for a in f.decision_authority or ())),
         f.search,
         f.include_archived,
     )

@@ -89,8 +89,8 @@ def process_conditions(
     if f.search:
         where.append(m.AIProcess.name.ilike(like_pattern(f.search), escape="\\"))
     key = (
-        tuple(sorted(s.value for s in f.lifecycle_stage or ())),
-        tuple(sorted(t.value for t in f.risk_tier or ())),
+        tuple(sorted(str(s) for s in f.lifecycle_stage or ())),
+        tuple(sorted(str(t) for t in f.risk_tier or ())),
         f.orphaned,
         f.include_archived,
         f.search,

@@ -41,7 +41,9 @@ class CreateAIProcessInput:
 
 
 @strawberry.input(
-    description="Omitted fields are unchanged; null clears an optional field; documents are replaced whole."
+    description=(
+        "Omitted fields are unchanged; null clears an optional field; documents are replaced whole."
+    )
 )
 class UpdateAIProcessInput:
     id: strawberry.ID

@@ -71,7 +71,7 @@ async def process_vendor_agreements(
         row = aliased(agreement, inner)
         stmt = select(row, inner.c.parent_id).where(inner.c.rank <= size + 1).order_by(inner.c.rank)
         pages: dict[uuid.UUID, list[m.VendorAgreement]] = {p: [] for p in process_ids}
-        for obj, parent_id in (await info.context.db.execute(stmt)).tuples():
+        for obj, parent_id in await info.context.db.execute(stmt):
             pages[parent_id].append(obj)
         return [pages[p] for p in process_ids]
 
@@ -82,7 +82,7 @@ async def process_vendor_agreements(
             .where(link.process_id.in_(process_ids), seen)
             .group_by(link.process_id)
         )
-        counts = {k: int(n) for k, n in (await info.context.db.execute(stmt)).tuples()}
+        counts = {k: int(n) for k, n in await info.context.db.execute(stmt)}
         return [counts.get(p, 0) for p in process_ids]
 
     rows = await loader(info, ("process.vendor_agreements", size, after), load_pages).load(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
 from tenants.migrate import TENANT, head_of
@@ -25,11 +26,17 @@ def run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProce
         "REDIS_URL": settings.redis_url or "",
         "STEWARD_QUEUE_NAME": settings.queue_name,
         "COLUMNS": "200",
+        "STEWARD_ENV": "test",
         **env,
     }
     return subprocess.run(
         [*STEWARD, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120
     )
+
+
+@pytest.fixture(autouse=True)
+def _shared_schema_migrated(engine: AsyncEngine) -> None:
+    """Commands that only read the registry expect `tenants create` or `migrate` ran before."""
 
 
 @pytest.fixture

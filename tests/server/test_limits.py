@@ -2,6 +2,9 @@
 
 import httpx
 
+from schema import build_schema
+from schema.limits import SchemaLimits
+
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import gql
 
@@ -29,16 +32,33 @@ async def test_too_many_tokens_are_refused(
     assert "token" in body["errors"][0]["message"].lower()
 
 
-async def test_circular_introspection_is_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_circular_introspection_is_refused_even_where_introspection_is_on() -> None:
+    schema = build_schema(SchemaLimits(introspection=True))
     selection = "name"
     for _ in range(6):
         selection = f"fields {{ type {{ {selection} }} }}"
-    body = await gql(client, f"{{ __schema {{ types {{ {selection} }} }} }}", token=token)
-    assert "maximum introspection depth" in body["errors"][0]["message"].lower()
+    result = await schema.execute(f"{{ __schema {{ types {{ {selection} }} }} }}")
+    assert result.errors is not None
+    assert "maximum introspection depth" in result.errors[0].message.lower()
+    assert result.data is None
+
+
+async def test_introspection_is_refused_outside_development(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token = await _token(make_tenant, make_token)
+    body = await gql(client, "{ __schema { queryType { name } } }", token=token)
+    assert "introspection" in body["errors"][0]["message"].lower()
     assert body.get("data") is None
+
+
+async def test_field_suggestions_are_not_given_outside_development(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token = await _token(make_tenant, make_token)
+    body = await gql(client, "{ viewr { name } }", token=token)
+    message = body["errors"][0]["message"]
+    assert "viewr" in message and "Did you mean" not in message
 
 
 async def test_batched_requests_are_refused(

@@ -1,0 +1,188 @@
+"""Scheduled engagement health reports: the per-minute fan-out and the per-client job.
+
+`schedule_health_reports` (arq cron, every minute, unique per tick across workers)
+finds, for each tenant, the period due by its schedule (jobs/health_schedule.py) and
+the active clients without a report for it, and enqueues one `build_health_report`
+per client under a deterministic id (tenant, client, period). Several workers,
+duplicate ticks or a re-run after a crash therefore enqueue each report once; the
+insert is `ON CONFLICT DO NOTHING` on unique (client_id, period_start), the final
+guard. A new report is sent to the tenant's webhook, if one is configured.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import structlog
+from arq import Retry
+from arq.connections import ArqRedis
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jobs.enqueue import HEALTH_TASK, WEBHOOK_TASK, health_job_id, webhook_job_id
+from jobs.health import assess_health
+from jobs.health_schedule import due_period, load_schedule
+from jobs.readiness_job import lookup_tenant
+from jobs.retry import MAX_TRIES, backoff_s, is_transient
+from jobs.rendering import HealthReportDocument, render_health_html
+from jobs.snapshot_loader import load_snapshot
+from tenants import models as m
+from tenants.registry import TenantRef, list_tenants
+from tenants.session import tenant_session
+
+log = structlog.get_logger("steward.jobs.health")
+
+
+async def _due_clients(
+    engine: AsyncEngine, tenant: TenantRef, now: datetime
+) -> tuple[date, list[uuid.UUID]]:
+    async with tenant_session(engine, tenant) as db:
+        schedule = await load_schedule(db)
+        period = due_period(schedule, now)
+        if not schedule.enabled:
+            return period.start, []
+        c, h = m.ClientOrganisation, m.EngagementHealthReport
+        reported = select(h.client_id).where(h.period_start == period.start)
+        ids = await db.scalars(
+            select(c.id)
+            .where(
+                c.engagement_status == m.EngagementStatus.ACTIVE,
+                c.archived_at.is_(None),
+                c.id.not_in(reported),
+            )
+            .order_by(c.id)
+        )
+        return period.start, list(ids)
+
+
+async def schedule_health_reports(ctx: dict[str, Any], now: str | None = None) -> int:
+    """Enqueue the due, missing health reports of every tenant; returns how many."""
+    engine: AsyncEngine = ctx["engine"]
+    redis: ArqRedis = ctx["redis"]
+    moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    async with engine.connect() as conn:
+        tenants = await list_tenants(conn)
+    enqueued = 0
+    for ref in tenants:
+        try:
+            start, clients = await _due_clients(engine, ref, moment)
+        except Exception:
+            # One tenant's trouble (a schema mid-migration) must not stop the others.
+            log.exception("health.schedule_failed", tenant=ref.slug)
+            continue
+        for client_id in clients:
+            job = await redis.enqueue_job(
+                HEALTH_TASK,
+                ref.slug,
+                str(client_id),
+                start.isoformat(),
+                _job_id=health_job_id(ref.slug, client_id, start),
+            )
+            enqueued += job is not None
+    if enqueued:
+        log.info("health.scheduled", jobs=enqueued)
+    return enqueued
+
+
+async def _scores(db: Any, client_id: uuid.UUID) -> list[float]:
+    r = m.ReadinessReport
+    rows = await db.scalars(
+        select(r.score)
+        .where(
+            r.client_id == client_id,
+            r.status == m.ReportStatus.SUCCEEDED,
+            r.score.is_not(None),
+        )
+        .order_by(r.finished_at.desc(), r.id.desc())
+        .limit(2)
+    )
+    return [float(s) for s in rows]
+
+
+async def _create(
+    engine: AsyncEngine, tenant: TenantRef, client_id: uuid.UUID, start: date
+) -> tuple[str, uuid.UUID | None, bool]:
+    end = start + timedelta(days=6)
+    async with tenant_session(engine, tenant) as db:
+        h = m.EngagementHealthReport
+        found = await db.scalar(
+            select(h.id).where(h.client_id == client_id, h.period_start == start)
+        )
+        if found is not None:
+            # A re-run after the report was written but before its webhook was queued.
+            schedule = await load_schedule(db)
+            attempted = await db.scalar(
+                select(m.WebhookDelivery.id).where(m.WebhookDelivery.report_id == found).limit(1)
+            )
+            return "exists", found, bool(schedule.webhook_url) and attempted is None
+        snapshot = await load_snapshot(db, client_id=client_id, as_of=end + timedelta(days=1))
+        if snapshot is None:
+            return "missing client", None, False
+        scores = await _scores(db, client_id)
+        health = assess_health(snapshot, scores)
+        html = render_health_html(
+            HealthReportDocument(
+                client_name=snapshot.client_name,
+                generated_at=datetime.now(UTC),
+                status=health.status,
+                reasons=[r.message for r in health.reasons],
+                period_start=start,
+                period_end=end,
+                readiness_score=scores[0] if scores else None,
+                metrics=health.metrics,
+            )
+        )
+        report_id = await db.scalar(
+            insert(h)
+            .values(
+                id=uuid.uuid4(),
+                client_id=client_id,
+                period_start=start,
+                period_end=end,
+                status=m.HealthStatus(health.status.lower()),
+                reasons=[r.to_dict() for r in health.reasons],
+                html=html,
+            )
+            .on_conflict_do_nothing(constraint="uq_engagement_health_reports_client_period")
+            .returning(h.id)
+        )
+        schedule = await load_schedule(db)
+    if report_id is None:
+        return "exists", None, False
+    log.info("health.created", tenant=tenant.slug, client_id=str(client_id), status=health.status)
+    return "created", report_id, bool(schedule.webhook_url)
+
+
+async def build_health_report(
+    ctx: dict[str, Any], tenant: str, client_id: str, period_start: str
+) -> str:
+    """Produce one client's health report for the period starting `period_start`."""
+    engine: AsyncEngine = ctx["engine"]
+    try:
+        cid, start = uuid.UUID(client_id), date.fromisoformat(period_start)
+    except ValueError:
+        return "invalid arguments"
+    job_try = int(ctx.get("job_try", 1))
+    try:
+        ref = await lookup_tenant(engine, tenant)
+        if ref is None:
+            return "unknown tenant"
+        outcome, report_id, deliver = await _create(engine, ref, cid, start)
+        if deliver and report_id is not None:
+            redis: ArqRedis = ctx["redis"]
+            await redis.enqueue_job(
+                WEBHOOK_TASK,
+                ref.slug,
+                str(report_id),
+                _job_id=webhook_job_id(ref.slug, report_id),
+            )
+        return outcome
+    except Exception as exc:
+        if is_transient(exc) and job_try < MAX_TRIES:
+            raise Retry(defer=backoff_s(job_try)) from exc
+        raise

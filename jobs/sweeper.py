@@ -1,0 +1,89 @@
+"""The sweeper (arq cron, every minute): no readiness report stays pending for ever.
+
+* A QUEUED report whose job is not in Redis (the request came while Redis was down,
+  or Redis lost its data) is enqueued, under its deterministic id.
+* A RUNNING report whose job is gone and whose start is older than the job timeout
+  plus arq's in-progress grace (its worker died and nothing will re-run it, or the
+  job could not even record its own failure) is enqueued again, or FAILED once it
+  has used up its attempts.
+
+A job that is queued, deferred for a retry or in progress is left alone; a job whose
+result is still kept while its report is pending ended without settling the report,
+so its result is dropped and it is enqueued again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from arq.connections import ArqRedis
+from arq.jobs import JobStatus
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jobs.config import DEFAULT_JOB_TIMEOUT_S
+from jobs.enqueue import enqueue_readiness, forget_result, job_status, readiness_job_id
+from jobs.readiness_job import fail_report
+from jobs.retry import MAX_TRIES
+from tenants.models import ReadinessReport, ReportStatus
+from tenants.registry import TenantRef, list_tenants
+from tenants.session import tenant_session
+
+log = structlog.get_logger("steward.jobs.sweeper")
+_GONE = (JobStatus.not_found, JobStatus.complete)
+# arq lets another worker take a job 10 s after the longest timeout; then some slack.
+_RUNNING_GRACE_S = 10 + 50
+
+
+async def _sweep_tenant(
+    engine: AsyncEngine, redis: ArqRedis, tenant: TenantRef, now: datetime, timeout_s: float
+) -> int:
+    r = ReadinessReport
+    async with tenant_session(engine, tenant) as db:
+        rows = (
+            await db.execute(
+                select(r.id, r.status, r.started_at, r.attempts).where(
+                    r.status.in_([ReportStatus.QUEUED, ReportStatus.RUNNING])
+                )
+            )
+        ).all()
+    stale_before = now - timedelta(seconds=timeout_s + _RUNNING_GRACE_S)
+    enqueued = 0
+    for report_id, status, started_at, attempts in rows:
+        job_id = readiness_job_id(tenant.slug, report_id)
+        state = await job_status(redis, job_id)
+        if state not in _GONE:
+            continue
+        if status is ReportStatus.RUNNING:
+            if started_at is not None and started_at > stale_before:
+                continue
+            if attempts >= MAX_TRIES:
+                await fail_report(
+                    engine, tenant, report_id, f"abandoned after {attempts} attempts"
+                )
+                continue
+        if state is JobStatus.complete:
+            await forget_result(redis, job_id)
+        if await enqueue_readiness(redis, tenant=tenant.slug, report_id=report_id):
+            enqueued += 1
+            log.info("sweeper.enqueued", tenant=tenant.slug, report_id=str(report_id))
+    return enqueued
+
+
+async def sweep_reports(ctx: dict[str, Any]) -> int:
+    """Enqueue pending readiness reports that have no job; returns how many."""
+    engine: AsyncEngine = ctx["engine"]
+    redis: ArqRedis = ctx["redis"]
+    timeout_s = float(ctx.get("job_timeout_s", DEFAULT_JOB_TIMEOUT_S))
+    now = datetime.now(UTC)
+    async with engine.connect() as conn:
+        tenants = await list_tenants(conn)
+    total = 0
+    for ref in tenants:
+        try:
+            total += await _sweep_tenant(engine, redis, ref, now, timeout_s)
+        except Exception:
+            log.exception("sweeper.tenant_failed", tenant=ref.slug)
+    return total

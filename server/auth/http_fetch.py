@@ -1,0 +1,52 @@
+"""Fetching JSON from identity providers: no redirects, bounded size, https in production."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+MAX_DOCUMENT_BYTES = 512 * 1024
+
+
+class FetchError(Exception):
+    """The document could not be fetched or is not a JSON object; the message says why."""
+
+
+def check_url(url: object, *, require_https: bool, what: str) -> str:
+    """An absolute URL we may call: https, or http when the setting allows it."""
+    if not isinstance(url, str):
+        raise FetchError(f"{what} is missing")
+    parts = urlsplit(url)
+    allowed = ("https",) if require_https else ("https", "http")
+    if parts.scheme not in allowed or not parts.hostname or parts.fragment:
+        raise FetchError(f"{what} must be an absolute {' or '.join(allowed)} URL")
+    return url
+
+
+async def fetch_json(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
+    """GET `url` and return its JSON object. Redirects are not followed: a provider's
+    documents are at the URLs it publishes, and following one would let a hijacked
+    endpoint point us anywhere."""
+    try:
+        async with http.stream(
+            "GET", url, headers={"accept": "application/json"}, follow_redirects=False
+        ) as response:
+            if response.status_code != 200:
+                raise FetchError(f"{url} answered HTTP {response.status_code}")
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body.extend(chunk)
+                if len(body) > MAX_DOCUMENT_BYTES:
+                    raise FetchError(f"{url} sent more than {MAX_DOCUMENT_BYTES} bytes")
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url} could not be fetched: {type(exc).__name__}") from exc
+    try:
+        document = json.loads(body)
+    except ValueError as exc:
+        raise FetchError(f"{url} did not return JSON") from exc
+    if not isinstance(document, dict):
+        raise FetchError(f"{url} did not return a JSON object")
+    return document

@@ -1,0 +1,436 @@
+"""ChangePlan and Milestone over real HTTP: mutations, validation, conflicts, audit, reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.engagement_helpers import (
+    World,
+    audit_rows,
+    count_all_statements,
+    error_fields,
+    mutate,
+    node,
+    seed,
+)
+from tests.support import data, gql
+
+PLAN_FIELDS = """
+  id version objective communicationPlan readiness status dueOn
+  stakeholders { name role impact }
+  process { id name }
+  client { id name }
+"""
+CREATE_PLAN = (
+    "mutation($input: CreateChangePlanInput!) { createChangePlan(input: $input) {"
+    " changePlan { " + PLAN_FIELDS + " } errors { field code message } } }"
+)
+UPDATE_PLAN = (
+    "mutation($input: UpdateChangePlanInput!) { updateChangePlan(input: $input) {"
+    " changePlan { " + PLAN_FIELDS + " } errors { field code message } } }"
+)
+MILESTONE_FIELDS = "id version title dueOn completedOn status position overdue plan { id }"
+ADD_MILESTONE = (
+    "mutation($input: AddMilestoneInput!) { addMilestone(input: $input) {"
+    " milestone { " + MILESTONE_FIELDS + " } errors { field code message } } }"
+)
+UPDATE_MILESTONE = (
+    "mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) {"
+    " milestone { " + MILESTONE_FIELDS + " } errors { field code message } } }"
+)
+CLIENT_PLANS = """
+query($id: ID!, $first: Int, $after: String, $filter: ChangePlanFilter) {
+  node(id: $id) { ... on ClientOrganisation {
+    changePlans(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        objective status process { name }
+        milestones(first: 10) { totalCount edges { node { title position } } }
+        overdueMilestones { title }
+      } }
+    }
+  } }
+}"""
+
+TODAY = date.today()
+
+
+async def create_plan(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
+    return await mutate(
+        client,
+        w.token,
+        CREATE_PLAN,
+        "createChangePlan",
+        **{"clientId": w.client, "objective": "Claims team owns triage", **fields},
+    )
+
+
+async def add_milestone(
+    client: httpx.AsyncClient, w: World, plan_id: str, **fields: Any
+) -> dict[str, Any]:
+    return await mutate(
+        client, w.token, ADD_MILESTONE, "addMilestone", **{"planId": plan_id, **fields}
+    )
+
+
+async def test_create_change_plan_with_stakeholders_and_process(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    result = await create_plan(
+        client,
+        w,
+        processId=w.processes[0],
+        stakeholders=[
+            {"name": "Head of claims", "role": "Sponsor", "impact": "Signs off"},
+            {"name": "Claims handlers"},
+        ],
+        communicationPlan="Weekly stand-up",
+        readiness=40,
+        status="ACTIVE",
+        dueOn=str(TODAY + timedelta(days=90)),
+    )
+    assert result["errors"] == []
+    plan = result["changePlan"]
+    assert plan["version"] == 1 and plan["readiness"] == 40 and plan["status"] == "ACTIVE"
+    assert plan["stakeholders"] == [
+        {"name": "Head of claims", "role": "Sponsor", "impact": "Signs off"},
+        {"name": "Claims handlers", "role": None, "impact": None},
+    ]
+    assert plan["process"] == {"id": w.processes[0], "name": "Claims triage"}
+    assert plan["client"]["name"] == "Northwind Insurance"
+    rows = await audit_rows(engine, w.tenant, "ChangePlan")
+    assert [r[0] for r in rows] == ["create"]
+    assert rows[0][1] is None and rows[0][2] is not None
+    assert rows[0][2]["readiness"] == 40
+
+
+async def test_create_defaults_to_a_draft_client_wide_plan(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+    assert plan["status"] == "DRAFT" and plan["readiness"] == 0
+    assert plan["process"] is None and plan["stakeholders"] == []
+
+
+async def test_create_validation_errors_name_each_field_and_write_nothing(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    result = await create_plan(
+        client,
+        w,
+        objective="   ",
+        readiness=101,
+        processId=w.other_process,
+        stakeholders=[{"name": ""}, {"name": "ok", "role": "x" * 201}],
+    )
+    assert result["changePlan"] is None
+    assert error_fields(result) == {
+        "objective": "VALIDATION",
+        "readiness": "VALIDATION",
+        "processId": "VALIDATION",
+        "stakeholders[0].name": "VALIDATION",
+        "stakeholders[1].role": "VALIDATION",
+    }
+    assert await audit_rows(engine, w.tenant, "ChangePlan") == []
+
+
+async def test_create_refuses_bad_and_unknown_ids(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    wrong_type = await create_plan(client, w, clientId=w.processes[0])
+    assert error_fields(wrong_type) == {"clientId": "VALIDATION"}
+    other = await seed(engine, make_tenant, make_token)
+    unknown = await create_plan(client, w, clientId=other.client)
+    assert error_fields(unknown) == {"clientId": "NOT_FOUND"}
+    bad_process = await create_plan(client, w, processId=w.client)
+    assert error_fields(bad_process) == {"processId": "VALIDATION"}
+
+
+async def test_update_change_plan_and_its_conflict(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w, processId=w.processes[0]))["changePlan"]
+    updated = await mutate(
+        client,
+        w.token,
+        UPDATE_PLAN,
+        "updateChangePlan",
+        id=plan["id"],
+        version=1,
+        readiness=75,
+        status="ACTIVE",
+        processId=None,
+        stakeholders=[{"name": "CFO", "role": "Sponsor"}],
+    )
+    assert updated["errors"] == []
+    after = updated["changePlan"]
+    assert after["version"] == 2 and after["readiness"] == 75 and after["process"] is None
+    assert after["objective"] == plan["objective"]
+    assert after["stakeholders"] == [{"name": "CFO", "role": "Sponsor", "impact": None}]
+    stale = await mutate(
+        client, w.token, UPDATE_PLAN, "updateChangePlan", id=plan["id"], version=1, readiness=1
+    )
+    assert stale["changePlan"] is None
+    assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
+    rows = await audit_rows(engine, w.tenant, "ChangePlan")
+    assert [r[0] for r in rows] == ["create", "update"]
+    assert rows[1][1] is not None and rows[1][1]["readiness"] == 0
+    assert rows[1][2] is not None and rows[1][2]["readiness"] == 75
+
+
+async def test_update_change_plan_validation(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+
+    async def update(**fields: Any) -> dict[str, Any]:
+        return await mutate(
+            client,
+            w.token,
+            UPDATE_PLAN,
+            "updateChangePlan",
+            **{"id": plan["id"], "version": 1, **fields},
+        )
+
+    assert error_fields(await update(objective=None)) == {"objective": "VALIDATION"}
+    assert error_fields(await update(readiness=-1)) == {"readiness": "VALIDATION"}
+    assert error_fields(await update(processId=w.other_process)) == {"processId": "VALIDATION"}
+    assert error_fields(await update(stakeholders=[{"name": " "}])) == {
+        "stakeholders[0].name": "VALIDATION"
+    }
+    assert error_fields(await update(id=w.client)) == {"id": "VALIDATION"}
+    missing = await mutate(
+        client,
+        w.token,
+        UPDATE_PLAN,
+        "updateChangePlan",
+        id=global_id("ChangePlan", uuid.uuid4()),
+        version=1,
+    )
+    assert error_fields(missing) == {"id": "NOT_FOUND"}
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "ChangePlan")] == ["create"]
+
+
+async def test_milestones_add_update_complete_and_conflict(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+    first = await add_milestone(client, w, plan["id"], title="Kick-off", dueOn=str(TODAY))
+    second = await add_milestone(client, w, plan["id"], title="Training")
+    assert first["errors"] == [] and second["errors"] == []
+    assert first["milestone"]["position"] == 0 and second["milestone"]["position"] == 1
+    assert (
+        first["milestone"]["status"] == "PLANNED" and first["milestone"]["plan"]["id"] == plan["id"]
+    )
+    done = await mutate(
+        client,
+        w.token,
+        UPDATE_MILESTONE,
+        "updateMilestone",
+        id=first["milestone"]["id"],
+        version=1,
+        status="COMPLETED",
+    )
+    assert done["errors"] == []
+    assert done["milestone"]["completedOn"] == str(TODAY) and done["milestone"]["version"] == 2
+    stale = await mutate(
+        client,
+        w.token,
+        UPDATE_MILESTONE,
+        "updateMilestone",
+        id=first["milestone"]["id"],
+        version=1,
+        title="Late edit",
+    )
+    assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
+    rows = await audit_rows(engine, w.tenant, "Milestone")
+    assert [r[0] for r in rows] == ["create", "create", "update"]
+
+
+async def test_milestone_validation_errors(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+    bad = await add_milestone(
+        client,
+        w,
+        plan["id"],
+        title="",
+        status="COMPLETED",
+        completedOn=str(TODAY + timedelta(days=3)),
+        position=-1,
+    )
+    assert bad["milestone"] is None
+    assert error_fields(bad) == {
+        "title": "VALIDATION",
+        "completedOn": "VALIDATION",
+        "position": "VALIDATION",
+    }
+    not_done = await add_milestone(client, w, plan["id"], title="x", completedOn=str(TODAY))
+    assert error_fields(not_done) == {"completedOn": "VALIDATION"}
+    wrong_plan = await add_milestone(client, w, w.client, title="x")
+    assert error_fields(wrong_plan) == {"planId": "VALIDATION"}
+    ok = (await add_milestone(client, w, plan["id"], title="Pilot"))["milestone"]
+
+    async def update(**fields: Any) -> dict[str, Any]:
+        return await mutate(
+            client, w.token, UPDATE_MILESTONE, "updateMilestone", id=ok["id"], version=1, **fields
+        )
+
+    assert error_fields(await update(title=None)) == {"title": "VALIDATION"}
+    assert error_fields(await update(status=None)) == {"status": "VALIDATION"}
+    assert error_fields(await update(completedOn=str(TODAY))) == {"completedOn": "VALIDATION"}
+    assert error_fields(await update(position=10_001)) == {"position": "VALIDATION"}
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "Milestone")] == ["create"]
+
+
+async def test_viewer_cannot_run_change_plan_mutations(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+    milestone = (await add_milestone(client, w, plan["id"], title="Kick-off"))["milestone"]
+    viewer = await make_token(w.tenant, "viewer")
+    attempts = [
+        (CREATE_PLAN, "createChangePlan", {"clientId": w.client, "objective": "x"}),
+        (UPDATE_PLAN, "updateChangePlan", {"id": plan["id"], "version": 1, "readiness": 5}),
+        (ADD_MILESTONE, "addMilestone", {"planId": plan["id"], "title": "x"}),
+        (UPDATE_MILESTONE, "updateMilestone", {"id": milestone["id"], "version": 1, "title": "y"}),
+    ]
+    for query, name, fields in attempts:
+        result = await mutate(client, viewer, query, name, **fields)
+        assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "ChangePlan")] == ["create"]
+
+
+async def test_node_returns_plans_and_milestones_only_to_their_tenant(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    plan = (await create_plan(client, w))["changePlan"]
+    milestone = (await add_milestone(client, w, plan["id"], title="Kick-off"))["milestone"]
+    stranger = await seed(engine, make_tenant, make_token)
+    for id_, fields in [
+        (plan["id"], "... on ChangePlan { objective }"),
+        (milestone["id"], "... on Milestone { title }"),
+    ]:
+        assert (await node(client, w.token, id_, fields))["id"] == id_
+        assert await node(client, stranger.token, id_, fields) is None
+    # a client principal of another client organisation of the same tenant does not see it
+    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    assert await node(client, other_client, plan["id"], "") is None
+    own_client = await make_token(w.tenant, "client_viewer", w.client_id)
+    assert (await node(client, own_client, milestone["id"], ""))["id"] == milestone["id"]
+
+
+async def test_client_change_plans_filter_pagination_and_overdue_milestones(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    active = (await create_plan(client, w, objective="A", status="ACTIVE"))["changePlan"]
+    await create_plan(client, w, objective="B")
+    await create_plan(client, w, objective="C", status="ACTIVE", processId=w.processes[1])
+    past = str(TODAY - timedelta(days=10))
+    await add_milestone(client, w, active["id"], title="Late", dueOn=past)
+    await add_milestone(client, w, active["id"], title="Done late", dueOn=past, status="COMPLETED")
+    await add_milestone(client, w, active["id"], title="Dropped", dueOn=past, status="CANCELLED")
+    await add_milestone(client, w, active["id"], title="Future", dueOn=str(TODAY + timedelta(1)))
+
+    variables = {"id": w.client, "filter": {"status": ["ACTIVE"]}}
+    body = data(await gql(client, CLIENT_PLANS, variables, token=w.token))
+    plans = body["node"]["changePlans"]
+    assert plans["totalCount"] == 2
+    assert [e["node"]["objective"] for e in plans["edges"]] == ["A", "C"]
+    a, c = (e["node"] for e in plans["edges"])
+    assert [m["node"]["title"] for m in a["milestones"]["edges"]] == [
+        "Late",
+        "Done late",
+        "Dropped",
+        "Future",
+    ]
+    assert a["overdueMilestones"] == [{"title": "Late"}]
+    assert c["overdueMilestones"] == [] and c["process"] == {"name": "Invoice processing"}
+
+    page1 = data(await gql(client, CLIENT_PLANS, {"id": w.client, "first": 2}, token=w.token))
+    conn = page1["node"]["changePlans"]
+    assert conn["totalCount"] == 3 and conn["pageInfo"]["hasNextPage"]
+    page2 = data(
+        await gql(
+            client,
+            CLIENT_PLANS,
+            {"id": w.client, "first": 2, "after": conn["pageInfo"]["endCursor"]},
+            token=w.token,
+        )
+    )
+    assert [e["node"]["objective"] for e in page2["node"]["changePlans"]["edges"]] == ["C"]
+
+
+async def test_nested_plans_issue_the_same_statements_for_2_and_6_plans(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    async def statements(plans: int) -> int:
+        w = await seed(engine, make_tenant, make_token)
+        for i in range(plans):
+            plan = (await create_plan(client, w, processId=w.processes[i % 2]))["changePlan"]
+            for j in range(i % 3 + 1):
+                await add_milestone(
+                    client, w, plan["id"], title=f"M{j}", dueOn=str(TODAY - timedelta(j))
+                )
+        with count_all_statements() as counter:
+            body = data(await gql(client, CLIENT_PLANS, {"id": w.client}, token=w.token))
+        assert len(body["node"]["changePlans"]["edges"]) == plans
+        return counter.count
+
+    assert await statements(2) == await statements(6)
