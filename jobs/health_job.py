@@ -26,8 +26,8 @@ from jobs.enqueue import HEALTH_TASK, WEBHOOK_TASK, health_job_id, webhook_job_i
 from jobs.health import assess_health
 from jobs.health_schedule import due_period, load_schedule
 from jobs.readiness_job import lookup_tenant
-from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.rendering import HealthReportDocument, render_health_html
+from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.snapshot_loader import load_snapshot
 from tenants import models as m
 from tenants.registry import TenantRef, list_tenants

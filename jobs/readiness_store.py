@@ -61,9 +61,7 @@ class Earlier:
     history: tuple[tuple[date, float], ...]
 
 
-async def earlier_reports(
-    db: AsyncSession, *, client_id: uuid.UUID, exclude: uuid.UUID
-) -> Earlier:
+async def earlier_reports(db: AsyncSession, *, client_id: uuid.UUID, exclude: uuid.UUID) -> Earlier:
     """The latest successful reports of the client (one statement), newest first."""
     r = ReadinessReport
     rows = (

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.readiness.snapshot import (
@@ -103,7 +104,7 @@ async def _processes(db: AsyncSession, client_id: uuid.UUID) -> tuple[ProcessSna
             tools=_tools(r[13]),
             last_reviewed_at=r[14].date() if r[14] else None,
         )
-        for r in (await db.execute(stmt)).tuples()
+        for r in (await db.execute(stmt))
     )
 
 
@@ -114,7 +115,7 @@ async def _owners(db: AsyncSession, client_id: uuid.UUID) -> tuple[OwnerSnap, ..
     )
     return tuple(
         OwnerSnap(r[0], r[1], r[2] or "", r[3] or "", r[4].value)
-        for r in (await db.execute(stmt.order_by(o.id))).tuples()
+        for r in (await db.execute(stmt.order_by(o.id)))
     )
 
 
@@ -142,7 +143,7 @@ async def _assignments(db: AsyncSession, client_id: uuid.UUID) -> tuple[Assignme
             hours_per_week=float(r[6]),
             responsibilities=frozenset(r[7] or ()),
         )
-        for r in (await db.execute(stmt.order_by(a.id))).tuples()
+        for r in (await db.execute(stmt.order_by(a.id)))
     )
 
 
@@ -152,7 +153,7 @@ async def _assessments(db: AsyncSession, client_id: uuid.UUID) -> tuple[Assessme
         select(ca.id, ca.owner_id, ca.assessed_on)
         .join(m.Owner, m.Owner.id == ca.owner_id)
         .where(m.Owner.client_id == client_id)
-        .distinct(ca.owner_id)
+        .ext(distinct_on(ca.owner_id))
         .order_by(ca.owner_id, ca.assessed_on.desc(), ca.created_at.desc(), ca.id.desc())
         .subquery()
     )
@@ -165,7 +166,7 @@ async def _assessments(db: AsyncSession, client_id: uuid.UUID) -> tuple[Assessme
     )
     heads: dict[uuid.UUID, tuple[uuid.UUID, date]] = {}
     scores: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    for aid, owner_id, on, key, score in (await db.execute(stmt)).tuples():
+    for aid, owner_id, on, key, score in await db.execute(stmt):
         heads[aid] = (owner_id, on)
         if key is not None:
             scores[aid][key] = int(score)
@@ -175,7 +176,7 @@ async def _assessments(db: AsyncSession, client_id: uuid.UUID) -> tuple[Assessme
 async def _dimensions(db: AsyncSession) -> tuple[DimensionSnap, ...]:
     d = m.CapabilityDimension
     stmt = select(d.key, d.name, d.bar).order_by(d.position, d.key)
-    return tuple(DimensionSnap(*r) for r in (await db.execute(stmt)).tuples())
+    return tuple(DimensionSnap(*r) for r in (await db.execute(stmt)))
 
 
 _MILESTONE = {"completed": "done"}
@@ -183,21 +184,17 @@ _MILESTONE = {"completed": "done"}
 
 async def _change_plans(db: AsyncSession, client_id: uuid.UUID) -> tuple[ChangePlanSnap, ...]:
     cp, ms = m.ChangePlan, m.Milestone
-    plans = (
-        await db.execute(
-            select(cp.id, cp.objective, cp.status, cp.process_id)
-            .where(cp.client_id == client_id)
-            .order_by(cp.created_at, cp.id)
-        )
-    ).tuples()
-    rows = (
-        await db.execute(
-            select(ms.plan_id, ms.id, ms.title, ms.due_on, ms.status)
-            .join(cp, cp.id == ms.plan_id)
-            .where(cp.client_id == client_id, ms.due_on.is_not(None))
-            .order_by(ms.plan_id, ms.position, ms.id)
-        )
-    ).tuples()
+    plans = await db.execute(
+        select(cp.id, cp.objective, cp.status, cp.process_id)
+        .where(cp.client_id == client_id)
+        .order_by(cp.created_at, cp.id)
+    )
+    rows = await db.execute(
+        select(ms.plan_id, ms.id, ms.title, ms.due_on, ms.status)
+        .join(cp, cp.id == ms.plan_id)
+        .where(cp.client_id == client_id, ms.due_on.is_not(None))
+        .order_by(ms.plan_id, ms.position, ms.id)
+    )
     by_plan: dict[uuid.UUID, list[MilestoneSnap]] = defaultdict(list)
     for plan_id, mid, title, due_on, status in rows:
         assert due_on is not None
@@ -218,7 +215,7 @@ async def _agreements(db: AsyncSession, client_id: uuid.UUID) -> tuple[VendorAgr
         .join(va, va.id == vap.agreement_id)
         .where(va.client_id == client_id)
     )
-    for agreement_id, process_id in links.tuples():
+    for agreement_id, process_id in links:
         covered[agreement_id].add(process_id)
     stmt = select(va).where(va.client_id == client_id).order_by(va.created_at, va.id)
     return tuple(
@@ -234,9 +231,7 @@ async def _agreements(db: AsyncSession, client_id: uuid.UUID) -> tuple[VendorAgr
             updates_party=a.updates_party.value,
             data_governance_party=a.data_governance_party.value,
             incident_response_hours=(
-                float(a.incident_response_hours)
-                if a.incident_response_hours is not None
-                else None
+                float(a.incident_response_hours) if a.incident_response_hours is not None else None
             ),
         )
         for a in await db.scalars(stmt)
@@ -248,10 +243,10 @@ async def _reviews(db: AsyncSession, client_id: uuid.UUID) -> tuple[ReviewSnap, 
     stmt = (
         select(r.id, r.process_id, r.reviewed_on)
         .where(r.process_id.in_(_process_ids(client_id)))
-        .distinct(r.process_id)
+        .ext(distinct_on(r.process_id))
         .order_by(r.process_id, r.reviewed_on.desc(), r.id)
     )
-    return tuple(ReviewSnap(*row) for row in (await db.execute(stmt)).tuples())
+    return tuple(ReviewSnap(*row) for row in (await db.execute(stmt)))
 
 
 async def _incidents(db: AsyncSession, client_id: uuid.UUID) -> tuple[IncidentSnap, ...]:
@@ -266,7 +261,7 @@ async def _incidents(db: AsyncSession, client_id: uuid.UUID) -> tuple[IncidentSn
     )
     return tuple(
         IncidentSnap(r[0], r[1], r[2].value, r[3].value, r[4].date(), r[5])
-        for r in (await db.execute(stmt)).tuples()
+        for r in (await db.execute(stmt))
     )
 
 
@@ -279,7 +274,7 @@ async def _kpis(db: AsyncSession, client_id: uuid.UUID) -> tuple[KpiSnap, ...]:
     )
     return tuple(
         KpiSnap(r[0], r[1], r[2], float(r[3]) if r[3] is not None else None)
-        for r in (await db.execute(stmt)).tuples()
+        for r in (await db.execute(stmt))
     )
 
 

@@ -60,9 +60,7 @@ async def _sweep_tenant(
             if started_at is not None and started_at > stale_before:
                 continue
             if attempts >= MAX_TRIES:
-                await fail_report(
-                    engine, tenant, report_id, f"abandoned after {attempts} attempts"
-                )
+                await fail_report(engine, tenant, report_id, f"abandoned after {attempts} attempts")
                 continue
         if state is JobStatus.complete:
             await forget_result(redis, job_id)

@@ -65,9 +65,7 @@ def _payload(tenant: TenantRef, report: m.EngagementHealthReport, client_name: s
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def _record(
-    engine: AsyncEngine, tenant: TenantRef, row: m.WebhookDelivery
-) -> None:
+async def _record(engine: AsyncEngine, tenant: TenantRef, row: m.WebhookDelivery) -> None:
     async with tenant_session(engine, tenant) as db:
         db.add(row)
     log.info(

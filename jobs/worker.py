@@ -6,8 +6,10 @@ from typing import Any
 
 from arq.connections import RedisSettings
 
+from jobs.config import job_timeout_s as configured_timeout
+from jobs.config import test_job_delay_s
 from jobs.serialization import deserialize, serialize
-from jobs.tasks import TASKS
+from jobs.tasks import TASKS, cron_jobs
 from tenants.engine import make_engine
 
 
@@ -18,12 +20,22 @@ def worker_settings(
     queue_name: str,
     statement_timeout_ms: int = 60_000,
     max_jobs: int = 8,
-    job_timeout_s: int = 300,
+    job_timeout_s: int | None = None,
     burst: bool = False,
+    with_cron: bool = True,
+    webhook_backoff_s: float = 2.0,
 ) -> dict[str, Any]:
-    """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle."""
+    """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle.
+
+    `job_timeout_s` defaults to STEWARD_JOB_TIMEOUT_S (jobs/config.py); a job killed
+    with its worker is re-run by another worker 10 s after that timeout.
+    """
+    timeout_s = configured_timeout() if job_timeout_s is None else job_timeout_s
+    test_job_delay_s()  # validate at start, not in the middle of a job
 
     async def on_startup(ctx: dict[str, Any]) -> None:
+        ctx["job_timeout_s"] = timeout_s
+        ctx["webhook_backoff_s"] = webhook_backoff_s
         ctx["engine"] = make_engine(
             database_url,
             statement_timeout_ms=statement_timeout_ms,
@@ -35,6 +47,7 @@ def worker_settings(
 
     return {
         "functions": list(TASKS),
+        "cron_jobs": cron_jobs() if with_cron else None,
         "redis_settings": redis_settings,
         "queue_name": queue_name,
         "job_serializer": serialize,
@@ -42,7 +55,7 @@ def worker_settings(
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "max_jobs": max_jobs,
-        "job_timeout": job_timeout_s,
+        "job_timeout": timeout_s,
         "max_tries": 5,
         "burst": burst,
         "keep_result": 3600,

@@ -20,6 +20,8 @@ from schema.owners.assignment_mutations import AssignmentMutation
 from schema.owners.mutations import OwnerMutation
 from schema.processes.kpi_mutations import KpiMutation
 from schema.processes.mutations import AIProcessMutation
+from schema.reports.mutations import ReportMutation
+from schema.reports.queries import ReportQuery
 from schema.transaction import TenantTransaction
 from schema.vendors.mutations import VendorAgreementMutation
 from schema.viewer.queries import ViewerQuery
@@ -31,6 +33,7 @@ QUERIES: tuple[type, ...] = (
     ClientOrganisationQuery,
     AuditQuery,
     CapabilityQuery,
+    ReportQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -42,6 +45,7 @@ MUTATIONS: tuple[type, ...] = (
     OwnerMutation,
     AssignmentMutation,
     CapabilityMutation,
+    ReportMutation,
 )
 
 

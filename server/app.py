@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from schema import build_schema
 from schema.limits import SchemaLimits
+from server.auth.resources import open_auth
 from server.graphql_app import StewardGraphQL
 from server.health import healthz, readyz
 from server.logging import configure_logging
@@ -21,6 +22,8 @@ from server.middleware.body_limit import BodyLimitMiddleware
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.redis_pool import open_pool
+from server.routes import auth as auth_routes
+from server.routes import reports as reports_routes
 from server.settings import Settings
 from tenants.engine import make_engine
 
@@ -42,9 +45,11 @@ def create_app(settings: Settings) -> Starlette:
             pool_size=settings.db_pool_size,
         )
         redis = open_pool(redis_url, queue_name=settings.queue_name)
+        auth = open_auth(settings)
         try:
-            yield {"engine": engine, "redis": redis, "settings": settings}
+            yield {"engine": engine, "redis": redis, "settings": settings, "auth": auth}
         finally:
+            await auth.aclose()
             await redis.aclose()
             await engine.dispose()
 
@@ -63,6 +68,11 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            reports_routes.reports_mount,
+            Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
+            Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
+            Route("/auth/session", auth_routes.current_session, methods=["GET"]),
+            Route("/auth/logout", auth_routes.logout, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware),

@@ -6,6 +6,7 @@ import asyncio
 
 import typer
 
+from server.cli_idp import idp_app
 from server.cli_tenants import tenants_app
 from server.cli_tokens import tokens_app
 from server.runtime import resolved_settings
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(idp_app, name="idp")
 
 
 @app.command()

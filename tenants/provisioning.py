@@ -7,9 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError, ProgrammingError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from tenants.migrate import upgrade_tenant
+from tenants.services.assessments import ensure_default_dimensions
+from tenants.session import bind_connection
 from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.slugs import role_name, schema_name, validate_slug
 
@@ -28,16 +30,39 @@ def _q(ident: str) -> str:
 
 AfterMigrate = Callable[[AsyncConnection, TenantRef], Awaitable[None]]
 
-# Platform tables a tenant role may write, limited to its own rows by row-level
-# security (see tenants/registry.py): deactivating a member revokes their
-# sessions and tokens in the tenant's own transaction.
-PLATFORM_GRANTS = "SELECT, INSERT, UPDATE ON public.api_tokens, public.browser_sessions"
+
+async def _seed_defaults(conn: AsyncConnection, ref: TenantRef) -> None:
+    """Tenant data every consultancy starts with: the default capability dimensions."""
+    bound = await bind_connection(conn, ref)
+    session = AsyncSession(bind=bound)
+    try:
+        await ensure_default_dimensions(session)
+        await session.flush()
+    finally:
+        await session.close()
+    await conn.execute(text("SET LOCAL ROLE NONE"))
+
+# What a tenant role may do on the shared credential tables, limited to its own
+# rows by row-level security (tenants/registry.py), so that deactivating a member
+# revokes their sessions and tokens in the tenant's own transaction. Column
+# grants keep digests out of reach: a tenant transaction can list, issue and
+# revoke credentials but never read a token or session hash.
+PLATFORM_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT (id, tenant_id, tenant_role, member_id, name, role, client_organisation_id,"
+    " scopes, prefix, created_at, expires_at, revoked_at, last_used_at),"
+    " INSERT, UPDATE (revoked_at) ON public.api_tokens TO {role}",
+    "GRANT SELECT (id, tenant_id, tenant_role, member_id, member_name, role,"
+    " client_organisation_id, created_at, expires_at, last_seen_at, revoked_at),"
+    " INSERT, UPDATE (revoked_at, role, client_organisation_id)"
+    " ON public.browser_sessions TO {role}",
+)
 
 
 async def grant_platform_access(conn: AsyncConnection, role: str) -> None:
     """Let a tenant role reach its own rows of the shared credential tables."""
-    await conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {_q(role)}"))
-    await conn.execute(text(f"GRANT {PLATFORM_GRANTS} TO {_q(role)}"))
+    for statement in PLATFORM_GRANTS:
+        await conn.execute(text(statement.format(role=_q(role))))
 
 
 async def revoke_platform_access(conn: AsyncConnection, role: str) -> None:
@@ -93,6 +118,7 @@ async def create_tenant(
         except IntegrityError as exc:  # a concurrent create of the same slug
             raise TenantExistsError(f"tenant {slug!r} already exists") from exc
         await upgrade_tenant(conn, ref)
+        await _seed_defaults(conn, ref)
         if after_migrate is not None:
             await after_migrate(conn, ref)
         return ref

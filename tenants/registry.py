@@ -2,8 +2,9 @@
 
 Row-level security: public.api_tokens and public.browser_sessions have RLS
 enabled with one policy, `USING (tenant_role = current_user) WITH CHECK
-(tenant_role = current_user)`, and every tenant role is granted SELECT, INSERT
-and UPDATE on them (tenants/provisioning.py). So a tenant transaction, after
+(tenant_role = current_user)`, and every tenant role is granted INSERT and
+column-limited SELECT and UPDATE on them, never on a digest column
+(tenants/provisioning.py). So a tenant transaction, after
 `SET LOCAL ROLE <tenant role>`, can revoke its own members' tokens and sessions
 atomically with the tenant-schema change that requires it, and sees zero rows
 of any other tenant whatever the SQL says. The application's login role owns

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -53,15 +54,20 @@ class StatementCounter:
 
 
 @contextmanager
-def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
-    """Counts every SQL statement the engine sends while the block runs."""
+def count_statements(engine: AsyncEngine | None = None) -> Iterator[StatementCounter]:
+    """Counts the SQL statements sent while the block runs, by `engine` or by any engine.
+
+    Without an engine it listens on the Engine class: the app served by the
+    in-process uvicorn has its own engine, which a test never holds.
+    """
     counter = StatementCounter()
+    target: Any = engine.sync_engine if engine is not None else Engine
 
     def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         counter.statements.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    event.listen(target, "before_cursor_execute", before)
     try:
         yield counter
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", before)
+        event.remove(target, "before_cursor_execute", before)

@@ -23,7 +23,7 @@ from tenants.services.validation import UNSET as SERVICE_UNSET
 
 @strawberry.input
 class CreateChangePlanInput:
-    client_id: strawberry.ID
+    client_organisation_id: strawberry.ID
     objective: str
     process_id: strawberry.ID | None = strawberry.field(
         default=None, description="An AIProcess of the same client, or null for a client-wide plan."
@@ -127,7 +127,7 @@ class ChangePlanMutation:
             obj = await service.create_change_plan(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
                 objective=input.objective,
                 process_id=process_id,
                 stakeholders=_stakeholders(input.stakeholders or []),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from schema.owners.types import OwnerNode
     from schema.processes.filters import AIProcessFilter, AIProcessOrder
     from schema.processes.types import AIProcessNode
+    from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
     from schema.vendors.types import VendorAgreementNode
 
 
@@ -148,6 +149,39 @@ class ClientOrganisationNode(Node):
         from schema.owners.resolvers import client_owners
 
         return await client_owners(info, self.db_id, first, after, filter, order_by)
+
+    @strawberry.field(
+        description="Readiness reports of the client, most recently requested first."
+    )
+    async def readiness_reports(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
+        from schema.reports.resolvers import client_readiness_reports
+
+        return await client_readiness_reports(info, self.db_id, first=first, after=after)
+
+    @strawberry.field(
+        description="The most recently requested readiness report, whatever its status; "
+        "with `succeededOnly`, the latest one that SUCCEEDED."
+    )
+    async def latest_readiness_report(
+        self, info: Info, succeeded_only: bool = False
+    ) -> Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")] | None:
+        from schema.reports.resolvers import latest_readiness_report
+
+        return await latest_readiness_report(info, self.db_id, succeeded_only=succeeded_only)
+
+    @strawberry.field(
+        description="Weekly engagement health reports of the client, newest period first."
+    )
+    async def engagement_health_reports(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[
+        Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]
+    ]:
+        from schema.reports.resolvers import client_health_reports
+
+        return await client_health_reports(info, self.db_id, first=first, after=after)
 
     # -- relations --
 

@@ -19,7 +19,7 @@ from tenants.services import owners as service
 
 @strawberry.input
 class CreateOwnerInput:
-    client_id: strawberry.ID
+    client_organisation_id: strawberry.ID
     name: str
     email: str | None = strawberry.field(
         default=None, description="Unique among the client's live owners."
@@ -73,7 +73,7 @@ class OwnerMutation:
             obj = await service.create_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
                 name=input.name,
                 email=input.email,
                 title=input.title,

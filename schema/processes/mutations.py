@@ -24,7 +24,7 @@ from tenants.services import processes as service
 
 @strawberry.input
 class CreateAIProcessInput:
-    client_id: strawberry.ID
+    client_organisation_id: strawberry.ID
     name: str
     purpose: str | None = None
     business_unit: str | None = None
@@ -86,7 +86,7 @@ class AIProcessMutation:
             obj = await service.create_process(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
                 name=input.name,
                 purpose=input.purpose,
                 business_unit=input.business_unit,

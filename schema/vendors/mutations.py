@@ -21,7 +21,7 @@ from tenants.services.vendors import Clause
 
 @strawberry.input
 class CreateVendorAgreementInput:
-    client_id: strawberry.ID
+    client_organisation_id: strawberry.ID
     vendor: str
     product: str | None = None
     starts_on: date | None = None
@@ -94,7 +94,7 @@ class VendorAgreementMutation:
             obj = await service.create_vendor_agreement(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_id, "ClientOrganisation", "clientId"),
+                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
                 vendor=input.vendor,
                 product=input.product,
                 starts_on=input.starts_on,

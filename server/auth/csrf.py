@@ -1,12 +1,14 @@
 """CSRF defence for cookie-authenticated requests (bearer tokens are not ambient, need none).
 
 Chosen scheme: a per-session token checked against the session record, sent
-by the front end in the `X-Steward-CSRF` header; the token reaches the front
-end in the readable `steward_csrf` cookie set at login. A cross-site page can
-neither read that cookie nor add a custom header without a CORS preflight, which
-Steward never approves. Because the server compares with the digest stored on
-the session (not merely with the cookie, as plain double-submit would), a
-cookie planted from a sibling subdomain does not help an attacker either.
+by the front end in the `X-Steward-CSRF` header. A same-origin front end reads
+it from the `steward_csrf` cookie set at login; one on another origin gets it
+from `GET /auth/session` (a credentialed CORS request, readable only by the
+origins in STEWARD_CORS_ORIGINS). A cross-site page can read neither, and
+cannot add a custom header without a CORS preflight that only those origins
+pass. Because the server compares with the digest stored on the session (not
+merely with a cookie, as plain double-submit would), a cookie planted from a
+sibling subdomain does not help an attacker either.
 
 On `/graphql` the body must also be `application/json`: the one content type a
 plain HTML form cannot send. Safe methods (GET, HEAD, OPTIONS) change nothing

@@ -56,7 +56,9 @@ def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) 
         token_auth_methods=tuple(m for m in methods if isinstance(m, str))
         if isinstance(methods, list)
         else ("client_secret_basic",),
-        signing_algs=tuple(a for a in algs if isinstance(a, str)) if isinstance(algs, list) else None,
+        signing_algs=tuple(a for a in algs if isinstance(a, str))
+        if isinstance(algs, list)
+        else None,
     )
 
 

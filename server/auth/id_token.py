@@ -117,7 +117,9 @@ async def verify_id_token(
         )
     except UnknownKeyError as exc:
         raise _refuse(
-            Refusal.SIGNING_KEY_UNKNOWN, "the id token is signed with a key the provider does not publish", str(exc)
+            Refusal.SIGNING_KEY_UNKNOWN,
+            "the id token is signed with a key the provider does not publish",
+            str(exc),
         ) from exc
     except FetchError as exc:
         raise _refuse(
@@ -126,8 +128,12 @@ async def verify_id_token(
     try:
         token = jwt.decode(raw, key, algorithms=[alg])
     except BadSignatureError as exc:
-        raise _refuse(Refusal.SIGNATURE_INVALID, "the id token's signature does not verify") from exc
+        raise _refuse(
+            Refusal.SIGNATURE_INVALID, "the id token's signature does not verify"
+        ) from exc
     except JoseError as exc:
-        raise _refuse(Refusal.ID_TOKEN_MALFORMED, "the id token cannot be verified", str(exc)) from exc
+        raise _refuse(
+            Refusal.ID_TOKEN_MALFORMED, "the id token cannot be verified", str(exc)
+        ) from exc
     _check_claims(token.claims, expected, int(time.time() if now is None else now))
     return token.claims

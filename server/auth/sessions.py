@@ -86,13 +86,13 @@ async def resolve_browser_session(
         expires_at, renewed = row["expires_at"], False
         if now - row["last_seen_at"] >= RENEW_AFTER:
             expires_at = await conn.scalar(
-                update(s)
-                .where(s.c.id == row["id"], s.c.revoked_at.is_(None))
+                update(BrowserSession)
+                .where(BrowserSession.id == row["id"], BrowserSession.revoked_at.is_(None))
                 .values(
                     last_seen_at=now,
-                    expires_at=func.least(now + idle, s.c.created_at + absolute),
+                    expires_at=func.least(now + idle, BrowserSession.created_at + absolute),
                 )
-                .returning(s.c.expires_at)
+                .returning(BrowserSession.expires_at)
             )
             if expires_at is None:  # revoked in between
                 return None

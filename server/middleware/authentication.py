@@ -32,7 +32,9 @@ from server.responses import json_error
 from server.settings import Settings
 
 
-def _renewed_cookies(session: ResolvedSession, secret: str, csrf: str | None, *, secure: bool) -> list[str]:
+def _renewed_cookies(
+    session: ResolvedSession, secret: str, csrf: str | None, *, secure: bool
+) -> list[str]:
     max_age = max(0, int((session.expires_at - datetime.now(UTC)).total_seconds()))
     cookies = [cookie_header(SESSION_COOKIE, secret, max_age=max_age, secure=secure)]
     if session.csrf_matches(csrf):  # re-send only the session's own token, never a planted one
@@ -100,7 +102,9 @@ class AuthenticationMiddleware:
         )
         if session is None:
             state["auth_failed"] = True
-            await self.app(scope, receive, _with_cookies(send, cleared_session_cookies(secure=secure)))
+            await self.app(
+                scope, receive, _with_cookies(send, cleared_session_cookies(secure=secure))
+            )
             return
         refusal = csrf_refusal(scope, session)
         if refusal is not None:

@@ -99,9 +99,7 @@ class IdentityProvider(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         ),
         Index("ix_identity_providers_client_organisation_id", "client_organisation_id"),
         CheckConstraint(
-            "(default_role IN "
-            + _CLIENT_ROLES_SQL
-            + ") = (client_organisation_id IS NOT NULL)",
+            "(default_role IN " + _CLIENT_ROLES_SQL + ") = (client_organisation_id IS NOT NULL)",
             name="default_role_matches_organisation",
         ),
     )

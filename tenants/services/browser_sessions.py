@@ -8,6 +8,9 @@ deactivation commit or roll back with the tenant-schema change they belong to.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,6 +25,14 @@ from tenants.services.persistence import utcnow
 from tenants.tokens import digest
 
 SESSION_PREFIX = "sts_"
+
+
+def csrf_token_for(secret: str) -> str:
+    """The session's CSRF token, derived from its secret so that it can be handed again
+    (GET /auth/session) to a front end on another origin, which cannot read our cookies;
+    without the HttpOnly secret it cannot be computed."""
+    mac = hmac.new(secret.encode(), b"steward-csrf-v1", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +50,7 @@ async def open_browser_session(
 ) -> OpenedSession:
     """Start a session for `member`; it expires after `idle` unless renewed by use."""
     secret = SESSION_PREFIX + secrets.token_urlsafe(32)
-    csrf_token = secrets.token_urlsafe(32)
+    csrf_token = csrf_token_for(secret)
     session_id = uuid.uuid4()
     now = utcnow()
     expires_at = now + idle

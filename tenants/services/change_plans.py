@@ -90,7 +90,7 @@ async def create_change_plan(
 ) -> ChangePlan:
     """Create a change plan for a client, optionally about one of its processes."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientId")
+    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     await _check_process(c, session, process_id, client_id)
     plan = ChangePlan(
         client_id=client_id,

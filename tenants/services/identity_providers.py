@@ -106,7 +106,7 @@ async def update_identity_provider(
     allowed_domains: Sequence[str] | Unset = UNSET,
     default_role: Role | Unset = UNSET,
     scopes: Sequence[str] | Unset = UNSET,
-    claim_role_mapping: Mapping[str, Any] | None | Unset = UNSET,
+    claim_role_mapping: Mapping[str, Any] | Unset | None = UNSET,
     name: str | Unset = UNSET,
 ) -> IdentityProvider:
     """Change the given settings of a provider; its organisation stays as it was."""
@@ -154,7 +154,7 @@ async def remove_identity_provider(
 
 
 async def list_identity_providers(
-    session: AsyncSession, *, client_organisation_id: uuid.UUID | None | Unset = UNSET
+    session: AsyncSession, *, client_organisation_id: uuid.UUID | Unset | None = UNSET
 ) -> list[IdentityProvider]:
     """Providers, staff first then by name; `None` selects the staff one only."""
     query = select(IdentityProvider).order_by(

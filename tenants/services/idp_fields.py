@@ -109,8 +109,8 @@ def check_provider_fields(
     allowed_domains: Sequence[str] | Unset,
     default_role: Role | Unset,
     scopes: Sequence[str] | Unset,
-    claim_role_mapping: Mapping[str, Any] | None | Unset,
-    name: str | None | Unset,
+    claim_role_mapping: Mapping[str, Any] | Unset | None,
+    name: str | Unset | None,
 ) -> dict[str, object]:
     """The column values for the given fields; problems are collected in `c`."""
     changes: dict[str, object] = {}

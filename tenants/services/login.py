@@ -212,3 +212,21 @@ async def record_login_failure(
         )
     )
     await session.flush()
+
+
+async def record_logout(
+    session: AsyncSession, *, member_id: uuid.UUID, label: str, session_id: uuid.UUID
+) -> None:
+    """Audit the end of a browser session by its member."""
+    session.add(
+        AuditEvent(
+            actor=label[:200],
+            actor_kind="member",
+            action="logout",
+            object_type="Member",
+            object_id=member_id,
+            before=None,
+            after={"browser_session_id": str(session_id)},
+        )
+    )
+    await session.flush()

@@ -54,14 +54,8 @@ async def start_login_attempt(
     return attempt
 
 
-async def consume_login_attempt(
-    session: AsyncSession, *, state: str, browser_binding: str | None
-) -> LoginAttempt:
-    """Mark the attempt of `state` used and return it, or refuse with the reason.
-
-    The attempt is used up even when the browser binding does not match: a
-    state seen by the wrong browser is burnt, not left for another try.
-    """
+async def consume_login_attempt(session: AsyncSession, *, state: str) -> LoginAttempt:
+    """Mark the attempt of `state` used and return it, or refuse with the reason."""
     state_hash = digest(state)
     now = utcnow()
     attempt = await session.scalar(
@@ -77,15 +71,22 @@ async def consume_login_attempt(
     )
     if attempt is None:
         raise await _why_not_usable(session, state_hash)
-    expected = attempt.browser_binding_hash
+    return attempt
+
+
+def check_browser_binding(attempt: LoginAttempt, browser_binding: str | None) -> None:
+    """Refuse unless the callback came from the browser that started the attempt.
+
+    Checked after the attempt was consumed: a state seen by the wrong browser
+    is burnt, not left for another try.
+    """
     given = digest(browser_binding) if browser_binding else ""
-    if not hmac.compare_digest(expected, given):
+    if not hmac.compare_digest(attempt.browser_binding_hash, given):
         raise LoginRefused(
             Refusal.BROWSER_MISMATCH,
             "this sign-in was started in another browser (or its cookie was lost); "
             "start again from the sign-in page",
         )
-    return attempt
 
 
 async def _why_not_usable(session: AsyncSession, state_hash: str) -> LoginRefused:

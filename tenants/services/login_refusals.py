@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The refusal codes name token checks; none of them is a secret.
+# ruff: noqa: S105
+
 
 class Refusal(StrEnum):
     TENANT_UNKNOWN = "tenant_unknown"
@@ -15,6 +18,7 @@ class Refusal(StrEnum):
     INVALID_NEXT = "invalid_next"
     IDP_ERROR = "idp_error"
     DISCOVERY_FAILED = "discovery_failed"
+    IDP_MISCONFIGURED = "idp_misconfigured"
     STATE_MISSING = "state_missing"
     STATE_UNKNOWN = "state_unknown"
     STATE_EXPIRED = "state_expired"
@@ -56,7 +60,7 @@ FORBIDDEN = frozenset(
     }
 )
 NOT_FOUND = frozenset({Refusal.TENANT_UNKNOWN, Refusal.IDP_UNKNOWN})
-UPSTREAM = frozenset({Refusal.DISCOVERY_FAILED})
+UPSTREAM = frozenset({Refusal.DISCOVERY_FAILED, Refusal.IDP_MISCONFIGURED})
 
 
 class LoginRefused(Exception):

@@ -88,7 +88,7 @@ async def update_member_role(
     member_id: uuid.UUID,
     expected_version: int,
     role: Role,
-    client_organisation_id: uuid.UUID | None | Unset = UNSET,
+    client_organisation_id: uuid.UUID | Unset | None = UNSET,
 ) -> Member:
     """Change a member's role (and, moving between staff and client, organisation)."""
     member = await load_target(session, Member, member_id, expected_version=expected_version)
@@ -142,7 +142,7 @@ async def deactivate_member(
 async def list_members(
     session: AsyncSession,
     *,
-    client_organisation_id: uuid.UUID | None | Unset = UNSET,
+    client_organisation_id: uuid.UUID | Unset | None = UNSET,
     status: MemberStatus | None = None,
 ) -> list[Member]:
     """Members by creation; `client_organisation_id=None` selects staff members only."""

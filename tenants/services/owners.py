@@ -85,7 +85,7 @@ async def create_owner(
 ) -> Owner:
     """Create an owner at a client; the email, when given, is unique among live owners."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientId")
+    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     changes = _check_fields(
         c,
         name=name,

@@ -183,7 +183,7 @@ async def create_process(
 ) -> AIProcess:
     """Create an AI process of a client."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientId")
+    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     changes = _check_fields(
         c,
         name=name,

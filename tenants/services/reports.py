@@ -23,7 +23,7 @@ async def request_readiness_report(
     only when `created` is true.
     """
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientId")
+    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     c.raise_if_any()
     pending = await session.scalar(
         select(ReadinessReport)

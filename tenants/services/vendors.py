@@ -170,7 +170,7 @@ async def create_vendor_agreement(
 ) -> VendorAgreement:
     """Record a vendor agreement of a client and the processes it covers."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientId")
+    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     changes = _check_fields(
         c,
         current=None,

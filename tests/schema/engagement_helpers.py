@@ -120,7 +120,7 @@ async def audit_rows(
             .where(AuditEvent.object_type == object_type)
             .order_by(AuditEvent.seq)
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> Any:

@@ -69,7 +69,7 @@ async def create_plan(client: httpx.AsyncClient, w: World, **fields: Any) -> dic
         w.token,
         CREATE_PLAN,
         "createChangePlan",
-        **{"clientId": w.client, "objective": "Claims team owns triage", **fields},
+        **{"clientOrganisationId": w.client, "objective": "Claims team owns triage", **fields},
     )
 
 
@@ -161,11 +161,11 @@ async def test_create_refuses_bad_and_unknown_ids(
     make_token: TokenFactory,
 ) -> None:
     w = await seed(engine, make_tenant, make_token)
-    wrong_type = await create_plan(client, w, clientId=w.processes[0])
-    assert error_fields(wrong_type) == {"clientId": "VALIDATION"}
+    wrong_type = await create_plan(client, w, clientOrganisationId=w.processes[0])
+    assert error_fields(wrong_type) == {"clientOrganisationId": "VALIDATION"}
     other = await seed(engine, make_tenant, make_token)
-    unknown = await create_plan(client, w, clientId=other.client)
-    assert error_fields(unknown) == {"clientId": "NOT_FOUND"}
+    unknown = await create_plan(client, w, clientOrganisationId=other.client)
+    assert error_fields(unknown) == {"clientOrganisationId": "NOT_FOUND"}
     bad_process = await create_plan(client, w, processId=w.client)
     assert error_fields(bad_process) == {"processId": "VALIDATION"}
 
@@ -335,7 +335,7 @@ async def test_viewer_cannot_run_change_plan_mutations(
     milestone = (await add_milestone(client, w, plan["id"], title="Kick-off"))["milestone"]
     viewer = await make_token(w.tenant, "viewer")
     attempts = [
-        (CREATE_PLAN, "createChangePlan", {"clientId": w.client, "objective": "x"}),
+        (CREATE_PLAN, "createChangePlan", {"clientOrganisationId": w.client, "objective": "x"}),
         (UPDATE_PLAN, "updateChangePlan", {"id": plan["id"], "version": 1, "readiness": 5}),
         (ADD_MILESTONE, "addMilestone", {"planId": plan["id"], "title": "x"}),
         (UPDATE_MILESTONE, "updateMilestone", {"id": milestone["id"], "version": 1, "title": "y"}),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tenants.base import TenantBase
+from tenants.services.audit import SYSTEM
 from tenants.demo_seed import DEMO_ACTOR, seed_demo
 from tenants.models import (
     AIProcess,
@@ -154,9 +155,14 @@ async def test_demo_seed_builds_an_engagement_with_deliberate_gaps(engine: Async
         )
         assert any(i.status is IncidentStatus.RESOLVED for i in incidents)
 
-        # Everything went through the services: audited as the demo seed.
+        # Everything went through the services: audited as the demo seed, apart from
+        # the default capability dimensions that provisioning gives every tenant.
         actors = set(await s.scalars(select(AuditEvent.actor).distinct()))
-        assert actors == {DEMO_ACTOR.label}
+        assert actors == {DEMO_ACTOR.label, SYSTEM.label}
+        by_system = await s.scalars(
+            select(AuditEvent.object_type).where(AuditEvent.actor == SYSTEM.label)
+        )
+        assert list(by_system) == ["CapabilityDimension"] * 3
         assert await _count(s, AuditEvent) > len(processes) + len(assignments)
 
 

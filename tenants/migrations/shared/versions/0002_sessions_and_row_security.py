@@ -4,9 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 
-Tenant roles get SELECT, INSERT, UPDATE on public.api_tokens and
-public.browser_sessions so that a tenant transaction can revoke its members'
-credentials atomically; the policy limits every such statement to rows whose
+Tenant roles get INSERT and column-limited SELECT/UPDATE on public.api_tokens
+and public.browser_sessions (never the digests) so that a tenant transaction
+can revoke its members' credentials atomically; the policy limits every such statement to rows whose
 `tenant_role` is the current role. The login role owns both tables and bypasses
 the policy (it is enabled, not forced). See tenants/registry.py.
 """
@@ -24,6 +24,18 @@ depends_on: str | Sequence[str] | None = None
 
 TABLES = ("api_tokens", "browser_sessions")
 POLICY = "tenant_rows"
+# As tenants/provisioning.py grants them to new tenants (copied: a migration
+# must not change when the application code does). No digest column is readable.
+GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT (id, tenant_id, tenant_role, member_id, name, role, client_organisation_id,"
+    " scopes, prefix, created_at, expires_at, revoked_at, last_used_at),"
+    " INSERT, UPDATE (revoked_at) ON public.api_tokens TO {role}",
+    "GRANT SELECT (id, tenant_id, tenant_role, member_id, member_name, role,"
+    " client_organisation_id, created_at, expires_at, last_seen_at, revoked_at),"
+    " INSERT, UPDATE (revoked_at, role, client_organisation_id)"
+    " ON public.browser_sessions TO {role}",
+)
 
 
 def _q(ident: str) -> str:
@@ -101,18 +113,13 @@ def upgrade() -> None:
             "USING (tenant_role = current_user) WITH CHECK (tenant_role = current_user)"
         )
     for role in _tenant_roles():
-        op.execute(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
-        op.execute(
-            f"GRANT SELECT, INSERT, UPDATE ON public.api_tokens, public.browser_sessions "
-            f"TO {_q(role)}"
-        )
+        for statement in GRANTS:
+            op.execute(statement.format(role=_q(role)))
 
 
 def downgrade() -> None:
     for role in _tenant_roles():
-        op.execute(
-            f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}"
-        )
+        op.execute(f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}")
         op.execute(f"REVOKE USAGE ON SCHEMA public FROM {_q(role)}")
     op.execute(f"DROP POLICY IF EXISTS {POLICY} ON public.api_tokens")
     op.execute("ALTER TABLE public.api_tokens DISABLE ROW LEVEL SECURITY")

@@ -1,0 +1,1 @@
+"""Readiness and engagement health reports: produced by jobs (jobs/), read here."""

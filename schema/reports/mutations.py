@@ -1,0 +1,63 @@
+"""`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness_job.py)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from jobs.enqueue import enqueue_readiness
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.permissions import actor_of, authorize
+from schema.reports.types import ReadinessReportNode
+from tenants.services import reports as service
+
+
+@strawberry.input
+class RequestReadinessReportInput:
+    client_organisation_id: strawberry.ID
+
+
+@strawberry.type
+class RequestReadinessReportPayload:
+    readiness_report: ReadinessReportNode | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ReportMutation:
+    @strawberry.mutation(
+        description="Queue a readiness report for a client and return it in state QUEUED; "
+        "while one is QUEUED or RUNNING for the client, that one is returned instead. "
+        "The job is enqueued once the request is committed. If the job queue (Redis) is "
+        "unreachable at that moment the report is still recorded as QUEUED, and the "
+        "sweeper, which runs every minute in the worker, enqueues it as soon as Redis is "
+        "back: a QUEUED report always runs. Follow it by polling `status`."
+    )
+    async def request_readiness_report(
+        self, info: Info, input: RequestReadinessReportInput
+    ) -> RequestReadinessReportPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "requestReadinessReport")
+            obj, _created = await service.request_readiness_report(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
+            )
+        if obj is None or outcome.errors:
+            return RequestReadinessReportPayload(readiness_report=None, errors=outcome.errors)
+        redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
+
+        async def enqueue() -> None:
+            # Also for a report that already existed: its id is deterministic, so this
+            # is a no-op while its job exists and a recovery if it was lost.
+            if redis is not None:
+                await enqueue_readiness(redis, tenant=tenant, report_id=report_id)
+
+        info.context.after_commit.append(enqueue)
+        return RequestReadinessReportPayload(
+            readiness_report=ReadinessReportNode.from_model(obj), errors=[]
+        )

@@ -1,0 +1,50 @@
+"""`engagementHealthReports`: the latest health report of every client, tenant-wide."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
+
+from schema.context import Info
+from schema.enums import HealthStatus
+from schema.pagination import Connection, paginate
+from schema.reports.resolvers import HEALTH_ORDER
+from schema.reports.types import EngagementHealthReportNode
+from tenants import models as m
+
+
+@strawberry.type
+class ReportQuery:
+    @strawberry.field(
+        description="The latest engagement health report of each client the principal may "
+        "see (archived clients left out), newest period first; `status` keeps only those "
+        "with one of the given statuses (e.g. [RED] for the clients slipping now)."
+    )
+    async def engagement_health_reports(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[HealthStatus] | None = None,  # type: ignore[valid-type]
+    ) -> Connection[EngagementHealthReportNode]:
+        h, c = m.EngagementHealthReport, m.ClientOrganisation
+        latest = (
+            select(h.id)
+            .join(c, c.id == h.client_id)
+            .where(c.archived_at.is_(None))
+            .ext(distinct_on(h.client_id))
+            .order_by(h.client_id, h.period_start.desc())
+        )
+        where = [h.id.in_(latest)]
+        if status:
+            where.append(h.status.in_(status))
+        return await paginate(
+            info,
+            h,
+            where=where,
+            ordering=HEALTH_ORDER,
+            first=first,
+            after=after,
+            to_node=EngagementHealthReportNode.from_model,
+        )

@@ -1,0 +1,220 @@
+"""The ReadinessReport and EngagementHealthReport nodes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import strawberry
+
+from jobs.readiness.findings import Pillar, Severity
+from schema.context import Info
+from schema.enums import HealthStatus, ReportStatus
+from schema.loaders import by_id
+from schema.node import Node, register_node
+from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+
+ReadinessPillar = strawberry.enum(
+    Pillar, name="ReadinessPillar", description="A pillar of readiness (jobs/readiness/RULES.md)."
+)
+FindingSeverity = strawberry.enum(
+    Severity, name="FindingSeverity", description="CRITICAL, HIGH, MEDIUM or LOW."
+)
+
+
+@strawberry.type(description="A pillar's score, 0-100; null when no rule of it applies.")
+class PillarScore:
+    pillar: ReadinessPillar  # type: ignore[valid-type]
+    label: str
+    score: float | None
+
+
+@strawberry.type(description="A rule that failed on one object, and what to do about it.")
+class ReadinessFinding:
+    rule_id: str
+    pillar: ReadinessPillar  # type: ignore[valid-type]
+    severity: FindingSeverity  # type: ignore[valid-type]
+    object_type: str = strawberry.field(description="The GraphQL type of the object.")
+    object_id: strawberry.ID = strawberry.field(description="The object's global id.")
+    message: str
+    recommendation: str
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> ReadinessFinding:
+        from jobs.readiness_store import global_id
+
+        object_id = doc.get("object_global_id") or global_id(
+            str(doc["object_type"]), str(doc["object_id"])
+        )
+        return cls(
+            rule_id=str(doc["rule_id"]),
+            pillar=Pillar(doc["pillar"]),
+            severity=Severity(doc["severity"]),
+            object_type=str(doc["object_type"]),
+            object_id=strawberry.ID(object_id),
+            message=str(doc["message"]),
+            recommendation=str(doc["recommendation"]),
+        )
+
+
+@strawberry.type(description="How a report differs from the client's previous successful one.")
+class ReadinessComparison:
+    score_change: float | None = strawberry.field(
+        description="This score minus the previous one; null when either is null."
+    )
+    new_findings: list[ReadinessFinding] = strawberry.field(
+        description="Findings (rule and object) the previous report did not have."
+    )
+    resolved_findings: list[ReadinessFinding] = strawberry.field(
+        description="Findings of the previous report that are gone, as they were then."
+    )
+
+
+def _url(info: Info, path: str) -> str:
+    return str(info.context.request.base_url).rstrip("/") + path
+
+
+@strawberry.type(
+    name="ReadinessReport",
+    description="A readiness report: QUEUED, then RUNNING, then SUCCEEDED or FAILED. "
+    "Poll `status` (or `node(id:)`) to follow it.",
+)
+class ReadinessReportNode(Node):
+    NODE_NAME: ClassVar[str] = "ReadinessReport"
+    client_id: strawberry.Private[uuid.UUID]
+    stored_findings: strawberry.Private[list[dict[str, Any]]]
+    stored_pillars: strawberry.Private[dict[str, Any]]
+    version: int
+    status: ReportStatus  # type: ignore[valid-type]
+    requested_by: str
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    failure_reason: str | None = strawberry.field(description="Why it FAILED; null otherwise.")
+    attempts: int = strawberry.field(description="How many times a worker started it.")
+    score: float | None = strawberry.field(
+        description="Overall score 0-100 once SUCCEEDED; null when no pillar applies."
+    )
+
+    @classmethod
+    def from_model(cls, obj: m.ReadinessReport) -> ReadinessReportNode:
+        return cls(
+            db_id=obj.id,
+            client_id=obj.client_id,
+            stored_findings=list(obj.findings or []),
+            stored_pillars=dict(obj.pillar_scores or {}),
+            version=obj.version,
+            status=obj.status,
+            requested_by=obj.requested_by,
+            requested_at=obj.requested_at,
+            started_at=obj.started_at,
+            finished_at=obj.finished_at,
+            failure_reason=obj.failure_reason,
+            attempts=obj.attempts,
+            score=None if obj.score is None else float(obj.score),
+        )
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is m.ReportStatus.SUCCEEDED
+
+    @strawberry.field(description="Scores per pillar, in the report's order.")
+    def pillar_scores(self) -> list[PillarScore]:
+        return [
+            PillarScore(pillar=p, label=p.label, score=self.stored_pillars.get(p.value))
+            for p in Pillar
+            if p.value in self.stored_pillars
+        ]
+
+    @strawberry.field(description="Findings, most severe first, then by rule id.")
+    def findings(self) -> list[ReadinessFinding]:
+        return [ReadinessFinding.of(d) for d in self.stored_findings]
+
+    @strawberry.field(
+        description="Change since the client's previous successful report; null until this "
+        "report SUCCEEDED or when it is the first."
+    )
+    async def compared_to_previous(self, info: Info) -> ReadinessComparison | None:
+        if not self.succeeded:
+            return None
+        from schema.reports.resolvers import comparison_of
+
+        return await comparison_of(info, self.db_id)
+
+    @strawberry.field(description="The rendered HTML document once SUCCEEDED, else null.")
+    def html_url(self, info: Info) -> str | None:
+        return _url(info, f"/reports/readiness/{self.db_id}.html") if self.succeeded else None
+
+    @strawberry.field(description="The rendered PDF document once SUCCEEDED, else null.")
+    def pdf_url(self, info: Info) -> str | None:
+        return _url(info, f"/reports/readiness/{self.db_id}.pdf") if self.succeeded else None
+
+    @strawberry.field(description="The client organisation the report is about.")
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.clients.types import ClientOrganisationNode
+
+        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
+        return None if obj is None else ClientOrganisationNode.from_model(obj)
+
+
+@strawberry.type(description="One reason behind a health status.")
+class HealthReason:
+    code: str
+    level: str = strawberry.field(description="red, amber or info (info never sets a status).")
+    message: str
+
+
+@strawberry.type(
+    name="EngagementHealthReport",
+    description="The weekly health of an engagement: RED, AMBER or GREEN and why.",
+)
+class EngagementHealthReportNode(Node):
+    NODE_NAME: ClassVar[str] = "EngagementHealthReport"
+    client_id: strawberry.Private[uuid.UUID]
+    period_start: date
+    period_end: date
+    status: HealthStatus  # type: ignore[valid-type]
+    reasons: list[HealthReason]
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.EngagementHealthReport) -> EngagementHealthReportNode:
+        return cls(
+            db_id=obj.id,
+            client_id=obj.client_id,
+            period_start=obj.period_start,
+            period_end=obj.period_end,
+            status=obj.status,
+            reasons=[
+                HealthReason(
+                    code=str(r.get("code", "")),
+                    level=str(r.get("level", "info")),
+                    message=str(r.get("message", "")),
+                )
+                for r in obj.reasons or []
+            ],
+            created_at=obj.created_at,
+        )
+
+    @strawberry.field(description="The rendered HTML document.")
+    def html_url(self, info: Info) -> str:
+        return _url(info, f"/reports/health/{self.db_id}.html")
+
+    @strawberry.field(description="The client organisation the report is about.")
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.clients.types import ClientOrganisationNode
+
+        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
+        return None if obj is None else ClientOrganisationNode.from_model(obj)
+
+
+register_node(ReadinessReportNode, m.ReadinessReport)
+register_node(EngagementHealthReportNode, m.EngagementHealthReport)

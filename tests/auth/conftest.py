@@ -1,0 +1,145 @@
+"""Login fixtures: real OpenID providers in their own processes, Steward on its own port.
+
+Three providers run for the whole session: tenant A's staff IdP, the IdP of
+tenant A's client organisation, and tenant B's staff IdP. Steward is served by
+a uvicorn of its own (not the shared `base_url` one) because its redirect URIs
+need STEWARD_PUBLIC_URL to name the port it listens on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.app import create_app
+from server.settings import Settings
+from tenants.provisioning import create_tenant
+from tenants.services.audit import SYSTEM
+from tenants.services.clients import create_client
+from tenants.services.identity_providers import add_identity_provider
+from tenants.services.secret_box import SecretBox
+from tenants.session import tenant_session
+from tests.auth.support import (
+    SECRET_KEY,
+    Browser,
+    Provider,
+    SsoTenant,
+    World,
+    free_port,
+    start_provider,
+)
+from tests.support import unique_slug
+
+@pytest.fixture(scope="session")
+async def providers() -> AsyncIterator[dict[str, Provider]]:
+    names = ("staff", "client", "other")
+    started = await asyncio.gather(*(start_provider(name) for name in names))
+    try:
+        yield dict(zip(names, started, strict=True))
+    finally:
+        for provider in started:
+            provider.stop()
+
+
+@pytest.fixture(scope="session")
+def auth_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def auth_settings(settings: Settings, auth_port: int) -> Settings:
+    return settings.model_copy(
+        update={
+            "public_url": f"http://127.0.0.1:{auth_port}",
+            "secret_key": SecretStr(SECRET_KEY),
+            # Small, so the rotation test need not wait long; the limiter itself is
+            # tested with a fake clock in test_jwks.py.
+            "jwks_min_refresh_seconds": 0.5,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+async def auth_url(auth_settings: Settings, auth_port: int, engine: AsyncEngine) -> AsyncIterator[str]:
+    config = uvicorn.Config(
+        create_app(auth_settings), host="127.0.0.1", port=auth_port, log_config=None
+    )
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{auth_port}"
+    server.should_exit = True
+    await task
+
+
+async def _sso_tenant(
+    engine: AsyncEngine, auth_url: str, staff: Provider, client: Provider | None, domain: str
+) -> SsoTenant:
+    box = SecretBox([SECRET_KEY])
+    tenant = await create_tenant(engine, slug=unique_slug("sso"), name="SSO Consultancy")
+    redirect = f"{auth_url}/auth/{tenant.slug}/callback"
+    async with tenant_session(engine, tenant) as session:
+        staff_idp = await add_identity_provider(
+            session,
+            actor=SYSTEM,
+            box=box,
+            issuer=staff.issuer,
+            client_id=f"steward-{tenant.slug}",
+            client_secret=f"secret-{tenant.slug}",
+            allowed_domains=[domain],
+            claim_role_mapping={
+                "claim": "groups",
+                "values": {"steward-admins": "admin", "consultants": "consultant"},
+            },
+        )
+        org = client_idp = None
+        if client is not None:
+            org = await create_client(session, actor=SYSTEM, name="Globex")
+            client_idp = await add_identity_provider(
+                session,
+                actor=SYSTEM,
+                box=box,
+                issuer=client.issuer,
+                client_id=f"steward-{tenant.slug}-globex",
+                client_secret="globex-secret",
+                allowed_domains=["globex.test"],
+                client_organisation_id=org.id,
+                claim_role_mapping={"claim": "groups", "values": {"ai-owners": "client_owner"}},
+            )
+    await staff.register_client(staff_idp.client_id, f"secret-{tenant.slug}", redirect)
+    if client is not None and client_idp is not None:
+        await client.register_client(client_idp.client_id, "globex-secret", redirect)
+    return SsoTenant(
+        tenant=tenant,
+        staff_idp_id=staff_idp.id,
+        client_idp_id=client_idp.id if client_idp else None,
+        client_org_id=org.id if org else None,
+    )
+
+
+@pytest.fixture(scope="session")
+async def world(engine: AsyncEngine, auth_url: str, providers: dict[str, Provider]) -> World:
+    a = await _sso_tenant(
+        engine, auth_url, providers["staff"], providers["client"], "consultancy.test"
+    )
+    b = await _sso_tenant(engine, auth_url, providers["other"], None, "other.test")
+    return World(auth_url=auth_url, a=a, b=b, providers=providers)
+
+
+@pytest.fixture
+async def browser(world: World) -> AsyncIterator[Browser]:
+    """A fresh browser (its own cookie jar); the providers forget earlier tests' knobs."""
+    for provider in world.providers.values():
+        await provider.control(reset=True)
+    async with httpx.AsyncClient(timeout=30) as http:
+        yield Browser(http, world.auth_url)

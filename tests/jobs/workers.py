@@ -1,0 +1,63 @@
+"""Real arq workers and Redis pools for job tests, each on a queue of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from arq.connections import ArqRedis
+from arq.worker import Worker
+
+from jobs.worker import worker_settings
+from server.redis_pool import open_pool, redis_settings
+from server.settings import Settings
+
+
+def new_queue() -> str:
+    return f"steward:jobtest:{uuid.uuid4().hex[:10]}"
+
+
+def make_worker(settings: Settings, queue: str, **options: Any) -> Worker:
+    assert settings.database_url and settings.redis_url
+    opts = worker_settings(
+        database_url=settings.database_url,
+        redis_settings=redis_settings(settings.redis_url),
+        queue_name=queue,
+        burst=options.pop("burst", True),
+        with_cron=options.pop("with_cron", False),
+        **options,
+    )
+    opts["handle_signals"] = False
+    opts["poll_delay"] = 0.05
+    return Worker(**opts)
+
+
+async def run_burst(*workers: Worker) -> None:
+    """Run the workers side by side until their queue is empty."""
+    try:
+        await asyncio.wait_for(asyncio.gather(*(w.main() for w in workers)), 120)
+    finally:
+        for w in workers:
+            await close(w)
+
+
+async def close(worker: Worker) -> None:
+    # arq 0.28 closes its pool with redis' deprecated close(); the suite turns
+    # warnings into errors.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        await worker.close()
+
+
+@asynccontextmanager
+async def pool(settings: Settings, queue: str) -> AsyncIterator[ArqRedis]:
+    assert settings.redis_url
+    redis = open_pool(settings.redis_url, queue_name=queue)
+    try:
+        yield redis
+    finally:
+        await redis.aclose()

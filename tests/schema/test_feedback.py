@@ -1,0 +1,385 @@
+"""ProcessReview and Incident over real HTTP: feedback loops of a process."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tenants.models import AIProcess
+from tenants.session import tenant_session
+from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.engagement_helpers import (
+    World,
+    audit_rows,
+    count_all_statements,
+    error_fields,
+    mutate,
+    node,
+    seed,
+)
+from tests.support import data, gql
+
+REVIEW_FIELDS = """
+  id reviewedOn reviewer summary outcome createdAt process { id }
+  kpiSnapshot { name unit target direction latestValue measuredAt }
+"""
+RECORD = (
+    "mutation($input: RecordProcessReviewInput!) { recordProcessReview(input: $input) {"
+    " processReview { " + REVIEW_FIELDS + " } errors { field code message } } }"
+)
+INCIDENT_FIELDS = """
+  id version title description severity status escalationLevel occurredAt resolvedAt
+  process { id }
+"""
+REPORT = (
+    "mutation($input: ReportIncidentInput!) { reportIncident(input: $input) {"
+    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
+)
+UPDATE = (
+    "mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) {"
+    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
+)
+PROCESS_FEEDBACK = """
+query($id: ID!, $filter: IncidentFilter, $first: Int, $after: String) {
+  node(id: $id) { ... on AIProcess {
+    reviews(first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { reviewedOn outcome } }
+    }
+    incidents(filter: $filter) { totalCount edges { node { title severity status } } }
+  } }
+}"""
+
+TODAY = date.today()
+
+
+def ago(**delta: float) -> str:
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat()
+
+
+async def review(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
+    return await mutate(
+        client,
+        w.token,
+        RECORD,
+        "recordProcessReview",
+        **{
+            "processId": w.processes[0],
+            "reviewedOn": str(TODAY - timedelta(days=1)),
+            "reviewer": "Head of claims",
+            "summary": "Straight-through rate below target; retraining requested.",
+            "outcome": "NEEDS_IMPROVEMENT",
+            **fields,
+        },
+    )
+
+
+async def report(
+    client: httpx.AsyncClient, w: World, token: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    return await mutate(
+        client,
+        token or w.token,
+        REPORT,
+        "reportIncident",
+        **{
+            "processId": w.processes[0],
+            "title": "Wrong claim category",
+            "severity": "HIGH",
+            "occurredAt": ago(hours=3),
+            **fields,
+        },
+    )
+
+
+async def update(
+    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
+) -> dict[str, Any]:
+    return await mutate(
+        client, w.token, UPDATE, "updateIncident", **{"id": id_, "version": version, **fields}
+    )
+
+
+async def test_record_review_snapshots_kpis_and_moves_last_review(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    result = await review(client, w)
+    assert result["errors"] == []
+    r = result["processReview"]
+    assert r["outcome"] == "NEEDS_IMPROVEMENT" and r["process"]["id"] == w.processes[0]
+    assert r["kpiSnapshot"] == [
+        {
+            "name": "Straight-through rate",
+            "unit": "%",
+            "target": "80.0000",
+            "direction": "HIGHER",
+            "latestValue": "72.5000",
+            "measuredAt": None,
+        }
+    ]
+    async with tenant_session(engine, w.tenant) as s:
+        process = await s.get(AIProcess, w.process_ids[0])
+        assert process is not None and process.last_reviewed_at is not None
+        assert process.last_reviewed_at.date() == TODAY - timedelta(days=1)
+    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "ProcessReview")] == ["record"]
+    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "AIProcess")][-1] == "review"
+
+
+async def test_record_review_validation_errors(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    bad = await review(
+        client, w, reviewedOn=str(TODAY + timedelta(days=1)), reviewer=" ", summary=""
+    )
+    assert bad["processReview"] is None
+    assert error_fields(bad) == {
+        "reviewedOn": "VALIDATION",
+        "reviewer": "VALIDATION",
+        "summary": "VALIDATION",
+    }
+    assert error_fields(await review(client, w, processId=w.client)) == {"processId": "VALIDATION"}
+    unknown = global_id("AIProcess", uuid.uuid4())
+    assert error_fields(await review(client, w, processId=unknown)) == {"processId": "NOT_FOUND"}
+    assert await audit_rows(engine, w.tenant, "ProcessReview") == []
+
+
+async def test_report_incident_and_its_validation(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    ok = await report(client, w, escalationLevel=2, description="Flood claims marked as theft")
+    assert ok["errors"] == []
+    i = ok["incident"]
+    assert i["status"] == "OPEN" and i["escalationLevel"] == 2 and i["version"] == 1
+    assert i["resolvedAt"] is None and i["process"]["id"] == w.processes[0]
+    bad = await report(client, w, title="", occurredAt=ago(hours=-2), escalationLevel=3)
+    assert bad["incident"] is None
+    assert error_fields(bad) == {
+        "title": "VALIDATION",
+        "occurredAt": "VALIDATION",
+        "escalationLevel": "VALIDATION",
+    }
+    assert error_fields(await report(client, w, description="d" * 5001)) == {
+        "description": "VALIDATION"
+    }
+    assert error_fields(await report(client, w, occurredAt="2026-01-01T10:00:00")) == {
+        "occurredAt": "VALIDATION"
+    }
+    unknown = global_id("AIProcess", uuid.uuid4())
+    assert error_fields(await report(client, w, processId=unknown)) == {"processId": "NOT_FOUND"}
+    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+
+
+async def test_update_incident_resolves_reopens_and_conflicts(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    i = (await report(client, w))["incident"]
+    investigating = await update(client, w, i["id"], 1, status="INVESTIGATING", escalationLevel=1)
+    assert investigating["errors"] == []
+    assert investigating["incident"]["version"] == 2
+    resolved = await update(client, w, i["id"], 2, status="RESOLVED")
+    assert resolved["errors"] == [] and resolved["incident"]["resolvedAt"] is not None
+    stale = await update(client, w, i["id"], 2, title="Late")
+    assert stale["incident"] is None
+    assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
+    reopened = await update(client, w, i["id"], 3, status="OPEN")
+    assert reopened["incident"]["resolvedAt"] is None
+    rows = await audit_rows(engine, w.tenant, "Incident")
+    assert [r[0] for r in rows] == ["create", "update", "update", "update"]
+    assert rows[2][1] is not None and rows[2][1]["status"] == "investigating"
+    assert rows[2][2] is not None and rows[2][2]["status"] == "resolved"
+
+
+async def test_update_incident_validation_errors(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    i = (await report(client, w, occurredAt=ago(hours=5)))["incident"]
+
+    async def errors(**fields: Any) -> dict[str | None, str]:
+        return error_fields(await update(client, w, i["id"], 1, **fields))
+
+    assert await errors(title=None) == {"title": "VALIDATION"}
+    assert await errors(severity=None) == {"severity": "VALIDATION"}
+    assert await errors(status=None) == {"status": "VALIDATION"}
+    assert await errors(escalationLevel=5) == {"escalationLevel": "VALIDATION"}
+    assert await errors(resolvedAt=ago(hours=1)) == {"resolvedAt": "VALIDATION"}
+    assert await errors(status="RESOLVED", resolvedAt=ago(hours=6)) == {"resolvedAt": "VALIDATION"}
+    assert await errors(status="CLOSED", resolvedAt=ago(hours=-1)) == {"resolvedAt": "VALIDATION"}
+    assert await errors(id=w.processes[0]) == {"id": "VALIDATION"}
+    missing = await update(client, w, global_id("Incident", uuid.uuid4()), 1, title="x")
+    assert error_fields(missing) == {"id": "NOT_FOUND"}
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+
+
+async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    i = (await report(client, w))["incident"]
+    tokens = [
+        await make_token(w.tenant, "viewer"),
+        await make_token(w.tenant, "client_viewer", w.client_id),
+        # a client owner who is not assigned to the process (a token is never assigned)
+        await make_token(w.tenant, "client_owner", w.client_id),
+    ]
+    for token in tokens:
+        attempts = [
+            (
+                RECORD,
+                "recordProcessReview",
+                {
+                    "processId": w.processes[0],
+                    "reviewedOn": str(TODAY),
+                    "reviewer": "x",
+                    "summary": "y",
+                    "outcome": "ON_TRACK",
+                },
+            ),
+            (
+                REPORT,
+                "reportIncident",
+                {
+                    "processId": w.processes[0],
+                    "title": "x",
+                    "severity": "LOW",
+                    "occurredAt": ago(minutes=5),
+                },
+            ),
+            (UPDATE, "updateIncident", {"id": i["id"], "version": 1, "title": "y"}),
+        ]
+        for query, name, fields in attempts:
+            result = await mutate(client, token, query, name, **fields)
+            assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
+    assert await audit_rows(engine, w.tenant, "ProcessReview") == []
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+
+
+async def test_node_returns_reviews_and_incidents_only_to_their_tenant_and_client(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    r = (await review(client, w))["processReview"]
+    i = (await report(client, w))["incident"]
+    stranger = await seed(engine, make_tenant, make_token)
+    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    own_client = await make_token(w.tenant, "client_viewer", w.client_id)
+    for id_, fields in [
+        (r["id"], "... on ProcessReview { reviewer }"),
+        (i["id"], "... on Incident { title }"),
+    ]:
+        assert (await node(client, w.token, id_, fields))["id"] == id_
+        assert (await node(client, own_client, id_, fields))["id"] == id_
+        assert await node(client, stranger.token, id_, fields) is None
+        assert await node(client, other_client, id_, fields) is None
+
+
+async def test_process_reviews_newest_first_and_incident_filters(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    for days, outcome in [(30, "OFF_TRACK"), (2, "ON_TRACK"), (10, "NEEDS_IMPROVEMENT")]:
+        await review(client, w, reviewedOn=str(TODAY - timedelta(days=days)), outcome=outcome)
+    await report(client, w, title="Oldest", severity="LOW", occurredAt=ago(days=3))
+    await report(client, w, title="Newest", severity="CRITICAL", occurredAt=ago(hours=1))
+    middle = (await report(client, w, title="Middle", severity="HIGH", occurredAt=ago(days=1)))[
+        "incident"
+    ]
+    await update(client, w, middle["id"], 1, status="RESOLVED")
+    await report(client, w, processId=w.processes[1], title="Elsewhere")
+
+    body = data(await gql(client, PROCESS_FEEDBACK, {"id": w.processes[0]}, token=w.token))
+    p = body["node"]
+    assert [e["node"]["outcome"] for e in p["reviews"]["edges"]] == [
+        "ON_TRACK",
+        "NEEDS_IMPROVEMENT",
+        "OFF_TRACK",
+    ]
+    assert [e["node"]["title"] for e in p["incidents"]["edges"]] == ["Newest", "Middle", "Oldest"]
+    assert p["incidents"]["totalCount"] == 3
+
+    async def titles(filter: dict[str, Any]) -> list[str]:
+        variables = {"id": w.processes[0], "filter": filter}
+        found = data(await gql(client, PROCESS_FEEDBACK, variables, token=w.token))
+        return [e["node"]["title"] for e in found["node"]["incidents"]["edges"]]
+
+    assert await titles({"status": ["OPEN"]}) == ["Newest", "Oldest"]
+    assert await titles({"severity": ["HIGH", "CRITICAL"]}) == ["Newest", "Middle"]
+    assert await titles({"status": ["OPEN"], "severity": ["LOW"]}) == ["Oldest"]
+
+    page1 = data(
+        await gql(client, PROCESS_FEEDBACK, {"id": w.processes[0], "first": 2}, token=w.token)
+    )["node"]["reviews"]
+    assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
+    page2 = data(
+        await gql(
+            client,
+            PROCESS_FEEDBACK,
+            {"id": w.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
+            token=w.token,
+        )
+    )["node"]["reviews"]
+    assert [e["node"]["outcome"] for e in page2["edges"]] == ["OFF_TRACK"]
+
+
+NESTED = """
+query($id: ID!) {
+  node(id: $id) { ... on ClientOrganisation {
+    processes(first: 50) { edges { node {
+      reviews(first: 3) { totalCount edges { node { outcome process { name } } } }
+      incidents(first: 3, filter: {status: [OPEN]}) {
+        totalCount edges { node { title process { name } } }
+      }
+    } } }
+  } }
+}"""
+
+
+async def test_nested_feedback_issues_the_same_statements_for_few_and_many_rows(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    async def statements(per_process: int) -> int:
+        w = await seed(engine, make_tenant, make_token)
+        for pid in w.processes:
+            for n in range(per_process):
+                await review(client, w, processId=pid, reviewedOn=str(TODAY - timedelta(n)))
+                await report(client, w, processId=pid, title=f"I{n}")
+        with count_all_statements() as counter:
+            data(await gql(client, NESTED, {"id": w.client}, token=w.token))
+        return counter.count
+
+    assert await statements(1) == await statements(5)

@@ -1,0 +1,388 @@
+"""VendorAgreement over real HTTP: ownership clauses, covered processes, audit, reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tenants.models import LifecycleStage
+from tenants.services import processes
+from tenants.services.audit import SYSTEM
+from tenants.session import tenant_session
+from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.engagement_helpers import (
+    World,
+    audit_rows,
+    count_all_statements,
+    error_fields,
+    mutate,
+    node,
+    seed,
+)
+from tests.support import data, gql
+
+FIELDS = """
+  id version vendor product startsOn endsOn renewalOn autoRenews incidentResponseHours
+  monitoring { party terms } incidentResponse { party terms }
+  updates { party terms } dataGovernance { party terms }
+  missingClauses processes { id name } client { name }
+"""
+CREATE = (
+    "mutation($input: CreateVendorAgreementInput!) { createVendorAgreement(input: $input) {"
+    " vendorAgreement { " + FIELDS + " } errors { field code message } } }"
+)
+UPDATE = (
+    "mutation($input: UpdateVendorAgreementInput!) { updateVendorAgreement(input: $input) {"
+    " vendorAgreement { " + FIELDS + " } errors { field code message } } }"
+)
+FULL = {
+    "monitoring": {"party": "VENDOR", "terms": "Monthly drift report"},
+    "incidentResponse": {"party": "SHARED"},
+    "incidentResponseHours": 4,
+    "updates": {"party": "VENDOR", "terms": "Quarterly model updates, 30 days notice"},
+    "dataGovernance": {"party": "CLIENT"},
+}
+PROCESS_AGREEMENTS = """
+query($id: ID!, $first: Int, $after: String) {
+  node(id: $id) { ... on AIProcess {
+    vendorAgreements(first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { vendor missingClauses processes { name } } }
+    }
+  } }
+}"""
+CLIENT_AGREEMENTS = """
+query($id: ID!) {
+  node(id: $id) { ... on ClientOrganisation {
+    vendorAgreements { totalCount edges { node {
+      vendor missingClauses client { name } processes { name }
+    } } }
+  } }
+}"""
+
+
+async def create(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
+    return await mutate(
+        client,
+        w.token,
+        CREATE,
+        "createVendorAgreement",
+        **{"clientOrganisationId": w.client, "vendor": "ClaimsAI Ltd", **fields},
+    )
+
+
+async def update(
+    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
+) -> dict[str, Any]:
+    return await mutate(
+        client,
+        w.token,
+        UPDATE,
+        "updateVendorAgreement",
+        **{"id": id_, "version": version, **fields},
+    )
+
+
+async def test_create_with_every_clause_and_covered_processes(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    result = await create(
+        client,
+        w,
+        product="Triage model",
+        startsOn="2026-01-01",
+        endsOn="2027-12-31",
+        renewalOn="2027-10-01",
+        autoRenews=True,
+        processIds=list(reversed(w.processes)),
+        **FULL,
+    )
+    assert result["errors"] == []
+    a = result["vendorAgreement"]
+    assert a["version"] == 1 and a["autoRenews"] is True and a["incidentResponseHours"] == 4
+    assert a["monitoring"] == {"party": "VENDOR", "terms": "Monthly drift report"}
+    assert a["incidentResponse"] == {"party": "SHARED", "terms": None}
+    assert a["missingClauses"] == []
+    assert [p["name"] for p in a["processes"]] == ["Claims triage", "Invoice processing"]
+    assert a["client"]["name"] == "Northwind Insurance"
+    rows = await audit_rows(engine, w.tenant, "VendorAgreement")
+    assert [r[0] for r in rows] == ["create"]
+    after = rows[0][2]
+    assert after is not None
+    assert sorted(after["process_ids"]) == sorted(str(p) for p in w.process_ids)
+    assert after["monitoring_party"] == "vendor"
+
+
+async def test_missing_clauses_name_the_gaps(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    bare = (await create(client, w))["vendorAgreement"]
+    assert bare["missingClauses"] == [
+        "MONITORING",
+        "INCIDENT_RESPONSE",
+        "UPDATES",
+        "DATA_GOVERNANCE",
+    ]
+    assert bare["monitoring"] == {"party": "UNSPECIFIED", "terms": None}
+    no_hours = (
+        await create(
+            client, w, monitoring={"party": "CLIENT"}, incidentResponse={"party": "VENDOR"}
+        )
+    )["vendorAgreement"]
+    assert no_hours["missingClauses"] == ["INCIDENT_RESPONSE", "UPDATES", "DATA_GOVERNANCE"]
+
+
+async def test_create_validation_errors_name_each_field_and_write_nothing(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    result = await create(
+        client,
+        w,
+        vendor=" ",
+        product="p" * 201,
+        startsOn="2026-06-01",
+        endsOn="2026-01-01",
+        renewalOn="2025-12-01",
+        incidentResponseHours=-1,
+        monitoring={"party": "VENDOR", "terms": "t" * 5001},
+        processIds=[w.processes[0], w.other_process],
+    )
+    assert result["vendorAgreement"] is None
+    assert error_fields(result) == {
+        "vendor": "VALIDATION",
+        "product": "VALIDATION",
+        "endsOn": "VALIDATION",
+        "renewalOn": "VALIDATION",
+        "incidentResponseHours": "VALIDATION",
+        "monitoring.terms": "VALIDATION",
+        "processIds[1]": "VALIDATION",
+    }
+    assert await audit_rows(engine, w.tenant, "VendorAgreement") == []
+    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": w.client}, token=w.token))
+    assert listed["node"]["vendorAgreements"]["totalCount"] == 0
+
+
+async def test_create_refuses_wrong_unknown_and_archived_ids(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    assert error_fields(await create(client, w, clientOrganisationId=w.processes[0])) == {
+        "clientOrganisationId": "VALIDATION"
+    }
+    assert error_fields(await create(client, w, processIds=[w.client])) == {
+        "processIds[0]": "VALIDATION"
+    }
+    stranger = await seed(engine, make_tenant, make_token)
+    assert error_fields(await create(client, w, clientOrganisationId=stranger.client)) == {
+        "clientOrganisationId": "NOT_FOUND"
+    }
+    assert error_fields(await create(client, w, processIds=[stranger.processes[0]])) == {
+        "processIds[0]": "NOT_FOUND"
+    }
+    async with tenant_session(engine, w.tenant) as s:
+        retired = await processes.create_process(
+            s,
+            actor=SYSTEM,
+            client_id=w.client_id,
+            name="Old chatbot",
+            lifecycle_stage=LifecycleStage.RETIRED,
+        )
+        await processes.archive_process(
+            s, actor=SYSTEM, process_id=retired.id, expected_version=retired.version
+        )
+        retired_id = retired.id
+    archived = await create(client, w, processIds=[global_id("AIProcess", retired_id)])
+    assert error_fields(archived) == {"processIds[0]": "VALIDATION"}
+
+
+async def test_update_clauses_and_covered_processes_with_audit(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    a = (await create(client, w, processIds=[w.processes[0]]))["vendorAgreement"]
+    changed = await update(
+        client,
+        w,
+        a["id"],
+        1,
+        monitoring={"party": "CLIENT", "terms": "Finance checks errors weekly"},
+        incidentResponseHours=8,
+        product=None,
+    )
+    assert changed["errors"] == []
+    b = changed["vendorAgreement"]
+    assert b["version"] == 2 and b["monitoring"]["party"] == "CLIENT"
+    assert b["vendor"] == "ClaimsAI Ltd" and b["incidentResponseHours"] == 8
+    assert "MONITORING" not in b["missingClauses"]
+    # changing only the covered set still bumps the version, so concurrent edits conflict
+    covered = await update(client, w, a["id"], 2, processIds=[w.processes[1]])
+    assert covered["errors"] == []
+    assert covered["vendorAgreement"]["version"] == 3
+    assert [p["name"] for p in covered["vendorAgreement"]["processes"]] == ["Invoice processing"]
+    stale = await update(client, w, a["id"], 2, vendor="Other")
+    assert stale["vendorAgreement"] is None
+    assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
+    rows = await audit_rows(engine, w.tenant, "VendorAgreement")
+    assert [r[0] for r in rows] == ["create", "update", "update"]
+    before, after = rows[2][1], rows[2][2]
+    assert before is not None and after is not None
+    assert before["process_ids"] == [str(w.process_ids[0])]
+    assert after["process_ids"] == [str(w.process_ids[1])]
+
+
+async def test_update_validation_errors(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    a = (await create(client, w, startsOn="2026-03-01"))["vendorAgreement"]
+
+    async def errors(**fields: Any) -> dict[str | None, str]:
+        return error_fields(await update(client, w, a["id"], 1, **fields))
+
+    assert await errors(vendor=None) == {"vendor": "VALIDATION"}
+    assert await errors(vendor="") == {"vendor": "VALIDATION"}
+    assert await errors(endsOn="2026-01-01") == {"endsOn": "VALIDATION"}
+    assert await errors(monitoring=None) == {"monitoring": "VALIDATION"}
+    assert await errors(autoRenews=None) == {"autoRenews": "VALIDATION"}
+    assert await errors(incidentResponseHours=24 * 365 + 1) == {
+        "incidentResponseHours": "VALIDATION"
+    }
+    assert await errors(processIds=[w.other_process]) == {"processIds[0]": "VALIDATION"}
+    assert await errors(processIds=None) == {"processIds": "VALIDATION"}
+    assert await errors(id=w.client) == {"id": "VALIDATION"}
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "VendorAgreement")] == ["create"]
+
+
+async def test_viewer_cannot_create_or_update_agreements(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    a = (await create(client, w))["vendorAgreement"]
+    viewer = await make_token(w.tenant, "viewer")
+    for query, name, fields in [
+        (CREATE, "createVendorAgreement", {"clientOrganisationId": w.client, "vendor": "X"}),
+        (UPDATE, "updateVendorAgreement", {"id": a["id"], "version": 1, "vendor": "Y"}),
+    ]:
+        result = await mutate(client, viewer, query, name, **fields)
+        assert result["vendorAgreement"] is None
+        assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]
+    assert [r[0] for r in await audit_rows(engine, w.tenant, "VendorAgreement")] == ["create"]
+
+
+async def test_node_returns_an_agreement_only_to_its_tenant_and_client(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    a = (await create(client, w, processIds=w.processes))["vendorAgreement"]
+    fields = "... on VendorAgreement { vendor }"
+    assert (await node(client, w.token, a["id"], fields))["vendor"] == "ClaimsAI Ltd"
+    stranger = await seed(engine, make_tenant, make_token)
+    assert await node(client, stranger.token, a["id"], fields) is None
+    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    assert await node(client, other_client, a["id"], fields) is None
+    own = await make_token(w.tenant, "client_viewer", w.client_id)
+    seen = await node(client, own, a["id"], "... on VendorAgreement { processes { name } }")
+    assert len(seen["processes"]) == 2
+
+
+async def test_process_vendor_agreements_paginate_and_count(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    for vendor in ["Alpha", "Bravo", "Charlie"]:
+        await create(client, w, vendor=vendor, processIds=[w.processes[0]], **FULL)
+    await create(client, w, vendor="Delta", processIds=[w.processes[1]])
+    page1 = data(
+        await gql(client, PROCESS_AGREEMENTS, {"id": w.processes[0], "first": 2}, token=w.token)
+    )["node"]["vendorAgreements"]
+    assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
+    assert [e["node"]["vendor"] for e in page1["edges"]] == ["Alpha", "Bravo"]
+    page2 = data(
+        await gql(
+            client,
+            PROCESS_AGREEMENTS,
+            {"id": w.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
+            token=w.token,
+        )
+    )["node"]["vendorAgreements"]
+    assert [e["node"]["vendor"] for e in page2["edges"]] == ["Charlie"]
+    assert not page2["pageInfo"]["hasNextPage"]
+    other = data(await gql(client, PROCESS_AGREEMENTS, {"id": w.processes[1]}, token=w.token))
+    edges = other["node"]["vendorAgreements"]["edges"]
+    assert [e["node"]["vendor"] for e in edges] == ["Delta"]
+    assert len(edges[0]["node"]["missingClauses"]) == 4
+    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": w.client}, token=w.token))
+    assert listed["node"]["vendorAgreements"]["totalCount"] == 4
+
+
+NESTED = """
+query($id: ID!) {
+  node(id: $id) { ... on ClientOrganisation {
+    processes(first: 50) { edges { node {
+      name
+      vendorAgreements(first: 5) { totalCount edges { node {
+        vendor missingClauses processes { name } client { name }
+      } } }
+    } } }
+    vendorAgreements(first: 50) { edges { node { processes { name } } } }
+  } }
+}"""
+
+
+async def test_nested_agreements_issue_the_same_statements_for_2_and_8_processes(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    async def statements(count: int) -> int:
+        w = await seed(engine, make_tenant, make_token)
+        async with tenant_session(engine, w.tenant) as s:
+            extra = [
+                await processes.create_process(
+                    s, actor=SYSTEM, client_id=w.client_id, name=f"Process {i}"
+                )
+                for i in range(count - 2)
+            ]
+            ids = w.processes + [global_id("AIProcess", p.id) for p in extra]
+        for i in range(count):
+            await create(client, w, vendor=f"V{i}", processIds=ids[: i + 1])
+        with count_all_statements() as counter:
+            body = data(await gql(client, NESTED, {"id": w.client}, token=w.token))
+        assert len(body["node"]["processes"]["edges"]) == count
+        return counter.count
+
+    assert await statements(2) == await statements(8)
