@@ -1,0 +1,214 @@
+"""Isolation, generated from the schema: tenant B and client Y learn nothing of A's or X's data.
+
+For every Node type, every mutation that takes an id, the list queries and the
+audit trail, a foreign id must get exactly what an id that does not exist gets.
+New node types and mutations join automatically (NODE_KINDS, the schema walk);
+a node type with no row in the seeded tenant fails `test_every_node_type_is_covered`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import and_, not_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from structlog.contextvars import merge_contextvars
+from structlog.testing import capture_logs
+
+from schema import build_schema
+from schema.ids import global_id
+from schema.node import NODE_KINDS
+from schema.scoping import visible
+from tenants import models as m
+from tenants.demo_seed import seed_demo
+from tenants.principals import Principal, PrincipalKind, Role
+from tenants.provisioning import create_tenant
+from tenants.registry import TenantRef
+from tenants.session import tenant_session
+from tenants.tokens import issue_token
+from tests.security.schema_walk import build_input, document, fake_id, mutations
+from tests.support import data, gql, unique_slug
+
+build_schema()  # registers every node type
+NODE_QUERY = "query($id: ID!) { node(id: $id) { __typename id } }"
+
+
+@dataclass
+class World:
+    a: TenantRef
+    b: TenantRef
+    client_x: uuid.UUID
+    client_y: uuid.UUID
+    tokens: dict[str, str]
+    # node type -> an id of tenant A, of an object of client X that client Y may not see
+    ids: dict[str, str]
+
+
+async def _token(
+    engine: AsyncEngine, tenant: TenantRef, role: str, client: uuid.UUID | None = None
+) -> str:
+    async with engine.connect() as conn, conn.begin():
+        return (
+            await issue_token(
+                conn, tenant=tenant, role=role, name=role, client_organisation_id=client
+            )
+        ).secret
+
+
+def _principal(tenant: TenantRef, role: Role, client: uuid.UUID | None) -> Principal:
+    return Principal(PrincipalKind.API_TOKEN, uuid.uuid4(), "probe", role, tenant, client)
+
+
+async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID) -> None:
+    """The seed has no generated reports; add one of each for client X."""
+    async with tenant_session(engine, tenant) as s:
+        s.add(
+            m.ReadinessReport(client_id=client, status=m.ReportStatus.QUEUED, requested_by="probe")
+        )
+        monday = date.today() - timedelta(days=date.today().weekday())
+        s.add(
+            m.EngagementHealthReport(
+                client_id=client,
+                period_start=monday - timedelta(days=7),
+                period_end=monday,
+                status=m.HealthStatus.AMBER,
+                reasons=[],
+            )
+        )
+
+
+@pytest.fixture(scope="module")
+async def world(engine: AsyncEngine) -> World:
+    a = await create_tenant(
+        engine, slug=unique_slug("isoa"), name="Tenant A", after_migrate=seed_demo
+    )
+    b = await create_tenant(engine, slug=unique_slug("isob"), name="Tenant B")
+    async with tenant_session(engine, a) as s:
+        clients = list(
+            await s.scalars(select(m.ClientOrganisation.id).order_by(m.ClientOrganisation.name))
+        )
+    client_x, client_y = clients[0], clients[1]
+    await _add_reports(engine, a, client_x)
+    px = _principal(a, Role.CLIENT_VIEWER, client_x)
+    py = _principal(a, Role.CLIENT_VIEWER, client_y)
+    ids: dict[str, str] = {}
+    async with tenant_session(engine, a) as s:
+        for name, kind in NODE_KINDS.items():
+            model: Any = kind.model
+            only_x = and_(visible(model, px), not_(visible(model, py)))
+            row = await s.scalar(select(model.id).where(only_x).limit(1))
+            if row is None:  # tenant-wide data (dimensions): any row
+                row = await s.scalar(select(model.id).limit(1))
+            if row is not None:
+                ids[name] = global_id(name, row)
+    tokens = {
+        "a_admin": await _token(engine, a, "admin"),
+        "b_admin": await _token(engine, b, "admin"),
+        "x_viewer": await _token(engine, a, "client_viewer", client_x),
+        "y_viewer": await _token(engine, a, "client_viewer", client_y),
+        "y_owner": await _token(engine, a, "client_owner", client_y),
+    }
+    return World(a, b, client_x, client_y, tokens, ids)
+
+
+TENANT_WIDE = {"CapabilityDimension"}
+
+
+def test_every_node_type_is_covered(world: World) -> None:
+    assert sorted(world.ids) == sorted(NODE_KINDS), "seed or add a row for each node type"
+
+
+@pytest.mark.parametrize("type_name", sorted(NODE_KINDS))
+async def test_node_of_another_tenant_is_exactly_like_a_missing_one(
+    client: httpx.AsyncClient, world: World, type_name: str
+) -> None:
+    real, missing = world.ids[type_name], fake_id(type_name)
+    own = data(await gql(client, NODE_QUERY, {"id": real}, token=world.tokens["a_admin"]))
+    assert own["node"]["id"] == real
+    foreign = await gql(client, NODE_QUERY, {"id": real}, token=world.tokens["b_admin"])
+    absent = await gql(client, NODE_QUERY, {"id": missing}, token=world.tokens["b_admin"])
+    assert foreign == absent == {"data": {"node": None}}
+
+
+@pytest.mark.parametrize("type_name", sorted(set(NODE_KINDS) - TENANT_WIDE))
+async def test_node_of_another_client_is_exactly_like_a_missing_one(
+    client: httpx.AsyncClient, world: World, type_name: str
+) -> None:
+    real, missing = world.ids[type_name], fake_id(type_name)
+    mine = data(await gql(client, NODE_QUERY, {"id": real}, token=world.tokens["x_viewer"]))
+    assert mine["node"] is not None
+    foreign = await gql(client, NODE_QUERY, {"id": real}, token=world.tokens["y_viewer"])
+    absent = await gql(client, NODE_QUERY, {"id": missing}, token=world.tokens["y_viewer"])
+    assert foreign == absent == {"data": {"node": None}}
+
+
+def _with_ids(spec: Any, ids: dict[str, str], real: bool) -> dict[str, Any]:
+    return build_input(spec, lambda _f, t: ids.get(t, fake_id(t)) if real else fake_id(t))
+
+
+@pytest.mark.parametrize("principal", ["b_admin", "y_owner", "y_viewer"])
+async def test_every_mutation_treats_foreign_ids_as_missing(
+    client: httpx.AsyncClient, world: World, principal: str
+) -> None:
+    different: list[str] = []
+    for spec in mutations():
+        foreign = _with_ids(spec, world.ids, real=True)
+        if foreign == _with_ids(spec, {}, real=False):
+            continue
+        token = world.tokens[principal]
+        got = await gql(client, document(spec), {"input": foreign}, token=token)
+        expected = await gql(
+            client, document(spec), {"input": _with_ids(spec, {}, real=False)}, token=token
+        )
+        if got != expected:
+            different.append(f"{spec.name}: {got} != {expected}")
+    assert different == []
+
+
+LISTS = "{ clientOrganisations { totalCount edges { node { id name } } } }"
+
+
+async def test_lists_and_counts_show_only_the_principals_own_data(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    b = data(await gql(client, LISTS, token=world.tokens["b_admin"]))["clientOrganisations"]
+    assert b == {"totalCount": 0, "edges": []}
+    y = data(await gql(client, LISTS, token=world.tokens["y_viewer"]))["clientOrganisations"]
+    assert y["totalCount"] == 1
+    assert [e["node"]["id"] for e in y["edges"]] == [
+        global_id("ClientOrganisation", world.client_y)
+    ]
+
+
+AUDIT = "query($id: ID!) { auditEvents(objectId: $id) { totalCount edges { node { id } } } }"
+
+
+@pytest.mark.parametrize("principal", ["b_admin", "y_viewer"])
+async def test_the_audit_trail_of_a_foreign_object_is_like_a_missing_one(
+    client: httpx.AsyncClient, world: World, principal: str
+) -> None:
+    real = world.ids["AIProcess"]
+    own = data(await gql(client, AUDIT, {"id": real}, token=world.tokens["a_admin"]))
+    assert own["auditEvents"]["totalCount"] > 0
+    token = world.tokens[principal]
+    foreign = await gql(client, AUDIT, {"id": real}, token=token)
+    absent = await gql(client, AUDIT, {"id": fake_id("AIProcess")}, token=token)
+    assert foreign == absent
+
+
+async def test_log_lines_of_a_foreign_request_name_only_the_callers_tenant(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    with capture_logs(processors=[merge_contextvars]) as logs:
+        for real in world.ids.values():
+            await gql(client, NODE_QUERY, {"id": real}, token=world.tokens["b_admin"])
+    text = repr(logs)
+    assert world.b.slug in text
+    assert world.a.slug not in text and world.a.schema_name not in text
+    for real in world.ids.values():
+        assert real not in text

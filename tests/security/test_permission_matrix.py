@@ -1,0 +1,87 @@
+"""Every mutation of the schema, run as every role: the role x operation matrix.
+
+Built from the live schema: a mutation without an entry in MUTATION_POLICIES,
+or one that forgets to call `authorize`, fails here.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.permissions import MUTATION_POLICIES
+from tenants.principals import Role
+from tenants.registry import TenantRef
+from tenants.tokens import issue_token
+from tests.security.schema_walk import MutationSpec, build_input, document, fake_id, mutations
+from tests.support import gql
+
+SPECS = mutations()
+
+
+def test_every_mutation_has_a_policy() -> None:
+    missing = [s.name for s in SPECS if s.name not in MUTATION_POLICIES]
+    assert missing == [], f"add these to schema/permissions.py MUTATION_POLICIES: {missing}"
+
+
+@pytest.fixture(scope="module")
+async def tenant(engine: AsyncEngine) -> TenantRef:
+    from tenants.provisioning import create_tenant
+    from tests.support import unique_slug
+
+    return await create_tenant(engine, slug=unique_slug("perm"), name="Matrix")
+
+
+async def _token(
+    engine: AsyncEngine, tenant: TenantRef, role: Role, scopes: tuple[str, ...] = ()
+) -> str:
+    client_org = uuid.uuid4() if role in (Role.CLIENT_OWNER, Role.CLIENT_VIEWER) else None
+    async with engine.connect() as conn, conn.begin():
+        issued = await issue_token(
+            conn,
+            tenant=tenant,
+            role=role.value,
+            name=f"matrix {role}",
+            client_organisation_id=client_org,
+            scopes=scopes,
+        )
+    return issued.secret
+
+
+async def _codes(client: httpx.AsyncClient, spec: MutationSpec, token: str) -> list[str]:
+    variables = {"input": build_input(spec, lambda _field, node_type: fake_id(node_type))}
+    body = await gql(client, document(spec), variables, token=token)
+    assert not body.get("errors"), body["errors"]
+    return [e["code"] for e in body["data"][spec.name]["errors"]]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_each_role_is_refused_exactly_the_mutations_its_policy_denies(
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, role: Role
+) -> None:
+    token = await _token(engine, tenant, role)
+    wrong: list[str] = []
+    for spec in SPECS:
+        policy = MUTATION_POLICIES[spec.name]
+        codes = await _codes(client, spec, token)
+        if role in policy.roles:
+            if "FORBIDDEN" in codes:
+                wrong.append(f"{spec.name}: allowed for {role} but FORBIDDEN")
+        elif policy.assigned_client_owner and role is Role.CLIENT_OWNER:
+            # Only on a process the owner is assigned to; these ids exist nowhere.
+            if not codes or not set(codes) <= {"FORBIDDEN", "NOT_FOUND"}:
+                wrong.append(f"{spec.name}: an unassigned client owner got {codes}")
+        elif codes != ["FORBIDDEN"]:
+            wrong.append(f"{spec.name}: {role} should be FORBIDDEN, got {codes}")
+    assert wrong == []
+
+
+async def test_a_read_only_scoped_token_is_refused_every_mutation(
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef
+) -> None:
+    token = await _token(engine, tenant, Role.ADMIN, scopes=("read",))
+    refused = [s.name for s in SPECS if await _codes(client, s, token) == ["FORBIDDEN"]]
+    assert refused == [s.name for s in SPECS]
