@@ -1,0 +1,104 @@
+"""`steward idp add|list`: providers configured from the shell, secrets encrypted at rest."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.settings import Settings
+from tenants.models import IdentityProvider
+from tenants.services.audit import SYSTEM
+from tenants.services.clients import create_client
+from tenants.services.secret_box import SecretBox
+from tenants.session import tenant_session
+from tests.auth.support import REPO, SECRET_KEY
+from tests.conftest import TenantFactory
+
+
+async def _steward(settings: Settings, *args: str) -> tuple[int, str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(settings.database_url),
+        "REDIS_URL": str(settings.redis_url),
+        "STEWARD_ENV": "test",
+        "STEWARD_SECRET_KEY": SECRET_KEY,
+        "STEWARD_PUBLIC_URL": "https://steward.example",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        *args,
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    return int(process.returncode or 0), out.decode(), err.decode()
+
+
+async def test_idp_add_stores_an_encrypted_secret_and_prints_the_redirect_uri(
+    settings: Settings, engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as session:
+        client = await create_client(session, actor=SYSTEM, name="Initech")
+    code, out, err = await _steward(
+        settings,
+        "idp", "add",
+        "--tenant", tenant.slug,
+        "--client-organisation", str(client.id),
+        "--issuer", "https://login.microsoftonline.com/abc/v2.0",
+        "--client-id", "app-1",
+        "--client-secret", "s3cret-value",
+        "--domains", "initech.example,Initech.CO.UK",
+        "--role-claim", "groups",
+        "--role-map", "owners=client_owner",
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"https://steward.example/auth/{tenant.slug}/callback" in out
+    async with tenant_session(engine, tenant) as session:
+        idp = await session.scalar(select(IdentityProvider))
+    assert idp is not None and idp.client_organisation_id == client.id
+    assert idp.allowed_domains == ["initech.example", "initech.co.uk"]
+    assert "s3cret-value" not in idp.client_secret_encrypted
+    assert SecretBox([SECRET_KEY]).decrypt(idp.client_secret_encrypted) == "s3cret-value"
+    assert idp.default_role.value == "client_viewer"
+
+    code, out, err = await _steward(settings, "idp", "list", "--tenant", tenant.slug)
+    assert code == 0, err
+    assert "app-1" in out and "s3cret" not in out
+
+
+async def test_idp_add_explains_what_is_wrong(
+    settings: Settings, make_tenant: TenantFactory
+) -> None:
+    tenant = await make_tenant()
+    code, _, err = await _steward(
+        settings,
+        "idp", "add",
+        "--tenant", tenant.slug,
+        "--issuer", "http://idp.example",
+        "--client-id", "app",
+        "--client-secret", "x",
+        "--domains", "not a domain",
+        "--default-role", "client_owner",
+    )  # fmt: skip
+    assert code == 2
+    assert "issuer" in err and "allowedDomains" in err and "defaultRole" in err
+
+
+async def test_a_second_staff_idp_is_a_conflict(
+    settings: Settings, make_tenant: TenantFactory
+) -> None:
+    tenant = await make_tenant()
+    args = ["idp", "add", "--tenant", tenant.slug, "--client-secret", "x", "--domains", "a.example"]
+    first = await _steward(settings, *args, "--issuer", "https://a.example", "--client-id", "1")
+    assert first[0] == 0, first[2]
+    code, _, err = await _steward(settings, *args, "--issuer", "https://b.example", "--client-id", "2")
+    assert code == 2 and "already has a staff identity provider" in err
