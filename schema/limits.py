@@ -16,6 +16,8 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from schema.field_limits import field_limit_rules
+
 MAX_PAGE_SIZE = 100
 
 
@@ -24,6 +26,7 @@ class SchemaLimits:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
+    max_fields: int = 500
     introspection: bool = True
     # "Did you mean ...?" hints map the schema for an attacker; development only.
     suggestions: bool = True
@@ -36,7 +39,10 @@ def limit_extensions(limits: SchemaLimits) -> list[ExtensionFactory]:
     """Factories, so each request gets fresh extension instances (Strawberry #4369)."""
     # graphql-core's recommended rule: the depth limiter skips `__schema`, so a
     # circular introspection query (fields > type > fields ...) needs its own cap.
-    rules: list[type[ASTValidationRule]] = [MaxIntrospectionDepthRule]
+    rules: list[type[ASTValidationRule]] = [
+        MaxIntrospectionDepthRule,
+        *field_limit_rules(limits.max_fields),
+    ]
     if not limits.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[ExtensionFactory] = [

@@ -9,6 +9,8 @@ import structlog
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from tenants.db_errors import is_database_unavailable, is_statement_timeout
+
 log = structlog.get_logger("steward.graphql")
 
 
@@ -26,7 +28,26 @@ class MaskUnexpectedErrors(SchemaExtension):
 
     The same id is logged with the exception and traceback, so support can find
     it, while the response shows no stack trace, SQL or internal message.
+    Two failures are expected rather than bugs and say so plainly: a statement
+    timeout (code TIMEOUT) and a database outage (SERVICE_UNAVAILABLE, HTTP 503).
     """
+
+    def _known_failure(self, error: GraphQLError) -> GraphQLError | None:
+        original = error.original_error
+        if original is None:
+            return None
+        if is_statement_timeout(original):
+            code, message = "TIMEOUT", "the operation ran past the statement timeout; narrow it"
+        elif is_database_unavailable(original):
+            code, message = "SERVICE_UNAVAILABLE", "the database is unavailable; retry shortly"
+            response = getattr(self.execution_context.context, "response", None)
+            if response is not None:
+                response.status_code = 503
+                response.headers["Retry-After"] = "2"
+        else:
+            return None
+        log.warning("graphql.known_failure", code=code, path=error.path)
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -37,6 +58,10 @@ class MaskUnexpectedErrors(SchemaExtension):
         for error in result.errors:
             if _is_expected(error):
                 masked.append(error)
+                continue
+            known = self._known_failure(error)
+            if known is not None:
+                masked.append(known)
                 continue
             error_id = uuid.uuid4().hex[:16]
             original = error.original_error

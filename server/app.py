@@ -19,6 +19,7 @@ from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.middleware.authentication import AuthenticationMiddleware
 from server.middleware.body_limit import BodyLimitMiddleware
+from server.middleware.database_unavailable import DatabaseUnavailableMiddleware
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.redis_pool import open_pool
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, development=settings.development),
+            Middleware(DatabaseUnavailableMiddleware),
             # An allow-list, never "*": cookies authenticate browser sessions.
             Middleware(
                 CORSMiddleware,

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from tenants.migrate import upgrade_tenant
+from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.services.assessments import ensure_default_dimensions
 from tenants.session import bind_connection
-from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.slugs import role_name, schema_name, validate_slug
 
 
@@ -41,6 +41,7 @@ async def _seed_defaults(conn: AsyncConnection, ref: TenantRef) -> None:
     finally:
         await session.close()
     await conn.execute(text("SET LOCAL ROLE NONE"))
+
 
 # What a tenant role may do on the shared credential tables, limited to its own
 # rows by row-level security (tenants/registry.py), so that deactivating a member

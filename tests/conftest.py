@@ -7,9 +7,7 @@ fresh database of its own and its own arq queue name, and drops both at the end.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack
@@ -17,12 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from server.app import create_app
 from server.embedded import embedded_services
 from server.settings import Settings
 from tenants.engine import make_engine
@@ -30,7 +26,7 @@ from tenants.fleet import migrate_shared
 from tenants.provisioning import create_tenant, drop_tenant
 from tenants.registry import TenantRef, list_tenants
 from tenants.tokens import issue_token
-from tests.support import unique_slug
+from tests.support import serving, unique_slug
 
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -67,6 +63,7 @@ async def database_url(service_urls: tuple[str, str]) -> AsyncIterator[str]:
     yield url
     # Roles are cluster-wide: drop each tenant (schema and role) before the database.
     engine = make_engine(url)
+    await migrate_shared(engine)  # a run that never migrated still tears down cleanly
     async with engine.connect() as conn:
         refs = await list_tenants(conn)
     for ref in refs:
@@ -98,34 +95,11 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 async def base_url(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
     """The app served by a real uvicorn on a free loopback port, for the whole run."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        lifespan="on",
-        server_header=False,
-    )
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture

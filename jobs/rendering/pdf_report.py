@@ -30,6 +30,10 @@ _BAND_RGB = {
     "na": (158, 158, 158),
 }
 _FONT = "helvetica"
+# Objects listed per rule. A client with thousands of processes would otherwise get a
+# PDF of hundreds of pages (and minutes of layout); the HTML report and the API list
+# every finding.
+MAX_LISTED_PER_RULE = 100
 
 
 class _Pdf(FPDF):
@@ -137,8 +141,16 @@ def _rule_group(pdf: _Pdf, findings: Sequence[Finding]) -> None:
     pdf.set_text_color(90, 90, 90)
     pdf.line_text(f"Recommendation: {first.recommendation}", size=9, style="I")
     pdf.set_text_color(33, 33, 33)
-    for f in findings:
+    for f in findings[:MAX_LISTED_PER_RULE]:
         pdf.line_text(f"- {f.message}", size=9, h=4.6)
+    hidden = len(findings) - MAX_LISTED_PER_RULE
+    if hidden > 0:
+        pdf.set_text_color(90, 90, 90)
+        pdf.line_text(
+            f"... and {hidden} more; the HTML report and the API list every finding.",
+            size=9,
+            style="I",
+        )
     pdf.ln(2)
 
 

@@ -45,11 +45,22 @@ def _renewed_cookies(
     return cookies
 
 
+def _cookie_name(value: bytes) -> bytes:
+    return value.split(b"=", 1)[0].strip()
+
+
 def _with_cookies(send: Send, cookies: list[str]) -> Send:
+    """Add `cookies` to the response, except those the route set itself: a login
+    over a stale cookie, or a logout, must keep the route's own Set-Cookie."""
+
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start" and cookies:
             headers = list(message.get("headers", []))
-            headers.extend((b"set-cookie", c.encode("latin-1")) for c in cookies)
+            taken = {_cookie_name(v) for k, v in headers if k.lower() == b"set-cookie"}
+            for cookie in cookies:
+                encoded = cookie.encode("latin-1")
+                if _cookie_name(encoded) not in taken:
+                    headers.append((b"set-cookie", encoded))
             message["headers"] = headers
         await send(message)
 

@@ -36,6 +36,7 @@ from tests.auth.support import (
 )
 from tests.support import unique_slug
 
+
 @pytest.fixture(scope="session")
 async def providers() -> AsyncIterator[dict[str, Provider]]:
     names = ("staff", "client", "other")
@@ -66,7 +67,9 @@ def auth_settings(settings: Settings, auth_port: int) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def auth_url(auth_settings: Settings, auth_port: int, engine: AsyncEngine) -> AsyncIterator[str]:
+async def auth_url(
+    auth_settings: Settings, auth_port: int, engine: AsyncEngine
+) -> AsyncIterator[str]:
     config = uvicorn.Config(
         create_app(auth_settings), host="127.0.0.1", port=auth_port, log_config=None
     )

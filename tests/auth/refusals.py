@@ -48,9 +48,7 @@ class RefusalCheck:
     @classmethod
     async def start(cls, engine: AsyncEngine, tenant: TenantRef) -> RefusalCheck:
         failure = await last_failure(engine, tenant)
-        return cls(
-            engine, tenant, await session_count(engine, tenant), failure and failure["id"]
-        )
+        return cls(engine, tenant, await session_count(engine, tenant), failure and failure["id"])
 
     async def assert_refused(
         self, response: httpx.Response, reason: str, *, status: int | None = None

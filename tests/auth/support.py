@@ -46,7 +46,11 @@ class Provider:
 
     async def register_client(self, client_id: str, secret: str, redirect_uri: str) -> None:
         await self.control(
-            client={"client_id": client_id, "client_secret": secret, "redirect_uris": [redirect_uri]}
+            client={
+                "client_id": client_id,
+                "client_secret": secret,
+                "redirect_uris": [redirect_uri],
+            }
         )
 
     async def next_user(self, **claims: Any) -> None:
@@ -68,7 +72,7 @@ async def start_provider(name: str) -> Provider:
     """Start `python -m tests.oidc_provider` on a free port and wait for its discovery."""
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(  # noqa: ASYNC220 - started once per session
+    process = subprocess.Popen(
         [sys.executable, "-m", "tests.oidc_provider", "--port", str(port), "--issuer", issuer],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -100,5 +100,7 @@ async def test_a_second_staff_idp_is_a_conflict(
     args = ["idp", "add", "--tenant", tenant.slug, "--client-secret", "x", "--domains", "a.example"]
     first = await _steward(settings, *args, "--issuer", "https://a.example", "--client-id", "1")
     assert first[0] == 0, first[2]
-    code, _, err = await _steward(settings, *args, "--issuer", "https://b.example", "--client-id", "2")
+    code, _, err = await _steward(
+        settings, *args, "--issuer", "https://b.example", "--client-id", "2"
+    )
     assert code == 2 and "already has a staff identity provider" in err

@@ -106,6 +106,8 @@ async def test_a_login_is_audited(browser: Browser, world: World, engine: AsyncE
     member = await _member(engine, world, user["email"])
     async with tenant_session(engine, world.a.tenant) as session:
         event = await session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "login", AuditEvent.object_id == member.id)
+            select(AuditEvent).where(
+                AuditEvent.action == "login", AuditEvent.object_id == member.id
+            )
         )
     assert event is not None and event.actor == user["email"]

@@ -20,9 +20,7 @@ async def _callback_of(browser: Browser, world: World, slug: str, provider: str)
     return callback_params(response)
 
 
-async def _replay_b_at_a(
-    browser: Browser, world: World, *, iss: str | None
-) -> httpx.Response:
+async def _replay_b_at_a(browser: Browser, world: World, *, iss: str | None) -> httpx.Response:
     b_params = await _callback_of(browser, world, world.b.tenant.slug, "other")
     a_params = await _callback_of(browser, world, world.a.tenant.slug, "staff")
     forged = {"state": a_params["state"], "code": b_params["code"]}

@@ -86,7 +86,11 @@ async def test_a_tenant_role_issues_and_lists_its_own_tokens(
 
 @pytest.mark.parametrize(
     "column, table",
-    [("token_hash", "api_tokens"), ("token_hash", "browser_sessions"), ("csrf_hash", "browser_sessions")],
+    [
+        ("token_hash", "api_tokens"),
+        ("token_hash", "browser_sessions"),
+        ("csrf_hash", "browser_sessions"),
+    ],
 )
 async def test_a_tenant_role_cannot_read_digests_even_of_its_own_rows(
     column: str, table: str, engine: AsyncEngine, make_tenant: TenantFactory

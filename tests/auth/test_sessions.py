@@ -81,9 +81,7 @@ async def test_a_cookie_post_that_is_not_json_is_refused(browser: Browser, world
     assert response.status_code == 403
 
 
-async def test_a_cookie_post_with_the_csrf_header_is_served(
-    browser: Browser, world: World
-) -> None:
+async def test_a_cookie_post_with_the_csrf_header_is_served(browser: Browser, world: World) -> None:
     await _logged_in(browser, world)
     response = await browser.graphql(VIEWER)
     assert response.json()["data"]["viewer"] == {"kind": "MEMBER", "role": "VIEWER"}
@@ -149,3 +147,11 @@ async def test_a_bearer_token_needs_no_csrf_header_and_outranks_a_cookie(
         headers={"authorization": f"Bearer {token}"},
     )
     assert response.json()["data"]["viewer"] == {"kind": "API_TOKEN", "role": "CONSULTANT"}
+
+
+async def test_logging_in_over_a_stale_session_cookie_keeps_the_new_session(
+    browser: Browser, world: World
+) -> None:
+    browser.http.cookies.set("steward_session", "sts_long-expired-or-revoked")
+    await _logged_in(browser, world)
+    assert (await browser.graphql(VIEWER)).status_code == 200

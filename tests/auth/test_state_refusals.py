@@ -54,9 +54,7 @@ async def test_a_state_of_another_tenant_is_unknown_here(
     callback_b = await _to_callback(browser, world, provider="other")
     params = callback_params(_fake_redirect(callback_b))
     check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.go(
-        f"/auth/{world.a.tenant.slug}/callback?{httpx.QueryParams(params)}"
-    )
+    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?{httpx.QueryParams(params)}")
     await check.assert_refused(response, "state_unknown")
 
 

@@ -213,3 +213,22 @@ async def test_history_of_earlier_scores_reaches_the_document(
     assert b.score > a.score
     assert "Since the previous report" in b.html and "OWN-001" in b.html
     assert "Since the previous report" not in a.html
+
+
+async def test_every_demo_client_gets_a_report(engine: AsyncEngine) -> None:
+    from tenants.demo_seed import seed_demo
+    from tenants.provisioning import create_tenant
+    from tests.support import unique_slug
+
+    tenant = await create_tenant(
+        engine, slug=unique_slug("demo"), name="Demo", after_migrate=seed_demo
+    )
+    async with tenant_session(engine, tenant) as db:
+        clients = list(await db.scalars(select(m.ClientOrganisation.id)))
+    assert clients
+    for client_id in clients:
+        report_id = await queue_report(engine, tenant, client_id)
+        outcome = await build_readiness_report(ctx(engine), tenant.slug, str(report_id))
+        row = await report_row(engine, tenant, report_id)
+        assert outcome == "succeeded", row.failure_reason
+        assert row.pdf.startswith(b"%PDF") and row.findings

@@ -116,9 +116,21 @@ def test_pdf_survives_odd_unicode() -> None:
 
 
 def test_pdf_many_findings_paginate_and_empty_report() -> None:
-    many = document(findings=[finding(Severity.MEDIUM, f"finding {i}") for i in range(200)])
+    rules = ("OWN-001", "OWN-002", "AUT-001", "AUT-002")
+    many = document(
+        findings=[finding(Severity.MEDIUM, f"finding {i}", rules[i % 4]) for i in range(200)]
+    )
     assert render_pdf(many).count(b"/Type /Page\n") > 3 or len(render_pdf(many)) > 20000
     assert render_pdf(ReportDocument("Empty", GENERATED, None, {}, [])).startswith(b"%PDF-")
+
+
+def test_pdf_lists_at_most_a_hundred_objects_per_rule() -> None:
+    from jobs.rendering.pdf_report import MAX_LISTED_PER_RULE
+
+    few = render_pdf(document(findings=[finding(Severity.LOW, f"f{i}") for i in range(100)]))
+    lots = render_pdf(document(findings=[finding(Severity.LOW, f"f{i}") for i in range(5000)]))
+    assert MAX_LISTED_PER_RULE == 100
+    assert len(lots) < 2 * len(few)
 
 
 def test_pdf_is_deterministic_for_a_document() -> None:

@@ -67,7 +67,9 @@ def create_provider_app(issuer: str) -> Starlette:
             return RedirectResponse(add_params_to_uri(query["redirect_uri"], params), 302)
         if user is None:
             return JSONResponse({"error": "login_required", "detail": "set next_user"}, 400)
-        return _to_starlette(server.create_authorization_response(req, grant_user=user, grant=grant))
+        return _to_starlette(
+            server.create_authorization_response(req, grant_user=user, grant=grant)
+        )
 
     async def token(request: Request) -> Response:
         # Parsed by hand: Starlette's form parser needs python-multipart.
