@@ -7,9 +7,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.audit.queries import AuditQuery
-from schema.change_plans.mutations import ChangePlanMutation
 from schema.capability.mutations import CapabilityMutation
 from schema.capability.queries import CapabilityQuery
+from schema.change_plans.mutations import ChangePlanMutation
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
 from schema.feedback.mutations import FeedbackMutation

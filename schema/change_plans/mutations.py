@@ -127,7 +127,9 @@ class ChangePlanMutation:
             obj = await service.create_change_plan(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
                 objective=input.objective,
                 process_id=process_id,
                 stakeholders=_stakeholders(input.stakeholders or []),

@@ -73,7 +73,9 @@ class OwnerMutation:
             obj = await service.create_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
                 name=input.name,
                 email=input.email,
                 title=input.title,

@@ -86,7 +86,9 @@ class AIProcessMutation:
             obj = await service.create_process(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
                 name=input.name,
                 purpose=input.purpose,
                 business_unit=input.business_unit,

@@ -94,7 +94,9 @@ class VendorAgreementMutation:
             obj = await service.create_vendor_agreement(
                 info.context.db,
                 actor=actor_of(info.context.principal),
-                client_id=decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
                 vendor=input.vendor,
                 product=input.product,
                 starts_on=input.starts_on,

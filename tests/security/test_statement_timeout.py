@@ -25,11 +25,8 @@ async def test_a_query_blocked_past_the_statement_timeout_fails_fast_and_clearly
         assert "errors" not in await gql(client, LIST, token=token)
         # Another session holds a lock the query needs, for longer than the timeout.
         async with engine.connect() as blocker, blocker.begin():
-            await blocker.execute(
-                text(
-                    f'LOCK TABLE "{tenant.schema_name}".client_organisations IN ACCESS EXCLUSIVE MODE'
-                )
-            )
+            table = f'"{tenant.schema_name}".client_organisations'
+            await blocker.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
             started = time.perf_counter()
             body = await gql(client, LIST, token=token)
             elapsed = time.perf_counter() - started
