@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from schema.context import Context
@@ -34,6 +35,16 @@ class StewardGraphQL(GraphQL[Context, None]):
             await unauthenticated()(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        # Strawberry assumes a JSON object: a JSON string, number or null body
+        # would otherwise raise AttributeError (a 500) instead of a 400.
+        try:
+            return await super().parse_http_body(request)
+        except (AttributeError, TypeError) as exc:
+            raise HTTPException(
+                400, "the request body must be a JSON object with a `query` string"
+            ) from exc
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -97,3 +97,15 @@ async def test_multipart_posts_are_refused(client: httpx.AsyncClient, token: str
         headers={"authorization": f"Bearer {token}"},
     )
     assert response.status_code in (400, 415)
+
+
+@pytest.mark.parametrize("body", ['"{ viewer { name } }"', "42", "null", "[1, 2]", "{"])
+async def test_a_json_body_that_is_not_an_operation_is_a_400(
+    client: httpx.AsyncClient, token: str, body: str
+) -> None:
+    response = await client.post(
+        "/graphql",
+        content=body,
+        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
+    )
+    assert response.status_code == 400
