@@ -150,9 +150,7 @@ class ClientOrganisationNode(Node):
 
         return await client_owners(info, self.db_id, first, after, filter, order_by)
 
-    @strawberry.field(
-        description="Readiness reports of the client, most recently requested first."
-    )
+    @strawberry.field(description="Readiness reports of the client, most recently requested first.")
     async def readiness_reports(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
@@ -176,9 +174,7 @@ class ClientOrganisationNode(Node):
     )
     async def engagement_health_reports(
         self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> Connection[
-        Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]
-    ]:
+    ) -> Connection[Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_health_reports
 
         return await client_health_reports(info, self.db_id, first=first, after=after)

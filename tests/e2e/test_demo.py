@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,17 +43,25 @@ class Demo:
         )
         self.output: list[str] = []
 
-    def wait_for_token(self, timeout: float = 120) -> str:
+        self.token: queue.Queue[str] = queue.Queue()
+        # Drain the output all along: a full pipe would block the demo's logging.
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
         assert self.process.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
+        for line in self.process.stdout:
             self.output.append(line)
             if line.startswith("API token: "):
-                return line.removeprefix("API token: ").strip()
-        raise AssertionError("demo never printed a token:\n" + "".join(self.output[-40:]))
+                self.token.put(line.removeprefix("API token: ").strip())
+
+    def wait_for_token(self, timeout: float = 120) -> str:
+        try:
+            return self.token.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(
+                "demo never printed a token:\n" + "".join(self.output[-40:])
+            ) from None
 
     def stop(self) -> int:
         os.killpg(self.process.pid, signal.SIGINT)
@@ -60,6 +70,10 @@ class Demo:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             raise
+        finally:
+            self.reader.join(timeout=10)
+            assert self.process.stdout is not None
+            self.process.stdout.close()
 
 
 def _query(port: int, token: str) -> dict[str, object]:

@@ -119,7 +119,9 @@ async def test_owner_validation_errors(
     pid = await new_process(client, token, cid)
     assert errors_of(await create(client, token, pid)) == {"clientOrganisationId": "VALIDATION"}
     other_client = await new_client(client, await make_token(await make_tenant()))
-    assert errors_of(await create(client, token, other_client)) == {"clientOrganisationId": "NOT_FOUND"}
+    assert errors_of(await create(client, token, other_client)) == {
+        "clientOrganisationId": "NOT_FOUND"
+    }
     first = await create(client, token, cid, email="ada@example.com")
     assert first["errors"] == []
     taken = await create(client, token, cid, email="ADA@example.com")

@@ -93,7 +93,8 @@ def _fuzz(operation: Any, base_url: str, tokens: dict[str, str]) -> list[str]:
                 )
                 if response.status_code >= 500 or "Internal server error" in response.text:
                     problems.append(
-                        f"{operation.label} as {role}: {response.status_code} {response.text[:300]} for {case.body}"
+                        f"{operation.label} as {role}: {response.status_code} "
+                        f"{response.text[:300]} for {case.body}"
                     )
 
     check()

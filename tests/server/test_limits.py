@@ -4,7 +4,6 @@ import httpx
 
 from schema import build_schema
 from schema.limits import SchemaLimits
-
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import gql
 

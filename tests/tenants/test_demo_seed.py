@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tenants.base import TenantBase
-from tenants.services.audit import SYSTEM
 from tenants.demo_seed import DEMO_ACTOR, seed_demo
 from tenants.models import (
     AIProcess,
@@ -39,6 +38,7 @@ from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.services.assessments import capability_gaps
 from tenants.services.assignments import hours_by_owner
+from tenants.services.audit import SYSTEM
 from tenants.services.change_plans import overdue_by_plan
 from tenants.services.processes import orphaned_by_process
 from tenants.services.vendors import missing_clauses
