@@ -41,6 +41,7 @@ from tenants.session import tenant_session
 
 _BINDING = re.compile(r"^[A-Za-z0-9_-]{43}$")
 CALLBACK_PARAMS = ("state", "code", "iss", "error", "error_description")
+_ERROR_CODE = re.compile(r"^[a-z_]{1,64}$")
 
 
 @dataclass
@@ -229,10 +230,12 @@ async def _finish(
     if iss is None and metadata.iss_parameter_supported:
         raise LoginRefused(Refusal.ISSUER_MISSING, "the sign-in response does not name its issuer")
     if "error" in params:
+        # Only a well-formed error code is echoed: the page must not repeat arbitrary text.
+        code_name = params["error"] if _ERROR_CODE.fullmatch(params["error"]) else "unknown"
         raise LoginRefused(
             Refusal.IDP_ERROR,
-            f"the identity provider refused the sign-in ({params['error'][:64]})",
-            detail=params.get("error_description"),
+            f"the identity provider refused the sign-in ({code_name})",
+            detail=f"{params['error'][:64]}: {params.get('error_description', '')[:200]}",
         )
     code = params.get("code")
     if not code:
