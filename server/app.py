@@ -20,6 +20,7 @@ from server.logging import configure_logging
 from server.middleware.authentication import AuthenticationMiddleware
 from server.middleware.body_limit import BodyLimitMiddleware
 from server.middleware.database_unavailable import DatabaseUnavailableMiddleware
+from server.middleware.rate_limit import RateLimitMiddleware, RateLimits
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.redis_pool import open_pool
@@ -90,6 +91,14 @@ def create_app(settings: Settings) -> Starlette:
             ),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthenticationMiddleware),
+            Middleware(
+                RateLimitMiddleware,
+                limits=RateLimits(
+                    per_principal=settings.rate_limit_per_principal,
+                    per_address=settings.rate_limit_per_address,
+                    namespace=settings.queue_name,
+                ),
+            ),
         ],
         lifespan=lifespan,
     )

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     queue_name: str = Field(
         default="steward:queue", min_length=1, max_length=100, alias="STEWARD_QUEUE_NAME"
     )
+    rate_limit_per_principal: int = Field(
+        default=1200, ge=1, alias="STEWARD_RATE_LIMIT_PER_PRINCIPAL"
+    )
+    rate_limit_per_address: int = Field(default=60, ge=1, alias="STEWARD_RATE_LIMIT_PER_ADDRESS")
     cors_origins: str = Field(
         default="",
         alias="STEWARD_CORS_ORIGINS",

@@ -83,6 +83,9 @@ def settings(database_url: str, service_urls: tuple[str, str]) -> Settings:
         STEWARD_QUEUE_NAME=f"steward:test:{RUN_ID}",
         STEWARD_LOG_LEVEL="WARNING",
         STEWARD_CORS_ORIGINS="https://app.consultancy.example",
+        # Every test shares 127.0.0.1; tests/security/test_rate_limits.py tightens these.
+        STEWARD_RATE_LIMIT_PER_PRINCIPAL=1_000_000,
+        STEWARD_RATE_LIMIT_PER_ADDRESS=1_000_000,
     )
 
 
