@@ -95,7 +95,16 @@ async def create_tenant(
         # login role may SET ROLE to it but does not inherit its rights, so a
         # transaction that forgot SET LOCAL ROLE cannot reach tenant data
         # (on PostgreSQL 15, make the login role NOINHERIT for the same effect).
-        await conn.execute(text(f"CREATE ROLE {_q(ref.role_name)} NOLOGIN NOINHERIT"))
+        try:
+            async with conn.begin_nested():
+                await conn.execute(text(f"CREATE ROLE {_q(ref.role_name)} NOLOGIN NOINHERIT"))
+        except ProgrammingError as exc:
+            # Roles are cluster-wide: a database dropped without `steward tenants drop`
+            # leaves its tenants' roles behind.
+            raise TenantExistsError(
+                f"role {ref.role_name} already exists on this server (left by a database "
+                "dropped without `steward tenants drop`?); drop the role or pick another slug"
+            ) from exc
         server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
         grant = f"GRANT {_q(ref.role_name)} TO CURRENT_USER"
         if server_version >= 160000:

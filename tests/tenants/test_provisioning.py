@@ -74,3 +74,22 @@ async def test_drop_tenant_removes_schema_role_and_row(engine: AsyncEngine) -> N
         assert await get_tenant(conn, ref.slug) is None
     assert not await _schema_exists(engine, ref.schema_name)
     assert not await _role_exists(engine, ref.role_name)
+
+
+async def test_a_leftover_role_of_a_dropped_database_is_a_clear_error(engine: AsyncEngine) -> None:
+    from tenants.slugs import role_name
+
+    slug = unique_slug()
+    async with engine.connect() as conn:
+        database = str(await conn.scalar(text("SELECT current_database()")))
+    leftover = role_name(slug, database)
+    async with engine.begin() as conn:
+        await conn.execute(text(f'CREATE ROLE "{leftover}" NOLOGIN'))
+    try:
+        with pytest.raises(TenantExistsError, match="already exists on this server"):
+            await create_tenant(engine, slug=slug, name="Clash")
+        async with engine.connect() as conn:
+            assert await get_tenant(conn, slug) is None
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP ROLE "{leftover}"'))
