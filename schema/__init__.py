@@ -13,8 +13,12 @@ from schema.change_plans.mutations import ChangePlanMutation
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
 from schema.feedback.mutations import FeedbackMutation
+from schema.identity.mutations import IdentityProviderMutation
+from schema.identity.queries import IdentityProviderQuery
 from schema.limits import SchemaLimits, limit_extensions
 from schema.masking import MaskUnexpectedErrors
+from schema.members.mutations import MemberMutation
+from schema.members.queries import MemberQuery
 from schema.node import NodeQuery
 from schema.owners.assignment_mutations import AssignmentMutation
 from schema.owners.mutations import OwnerMutation
@@ -22,6 +26,8 @@ from schema.processes.kpi_mutations import KpiMutation
 from schema.processes.mutations import AIProcessMutation
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
+from schema.tokens.mutations import ApiTokenMutation
+from schema.tokens.queries import ApiTokenQuery
 from schema.transaction import TenantTransaction
 from schema.vendors.mutations import VendorAgreementMutation
 from schema.viewer.queries import ViewerQuery
@@ -34,6 +40,9 @@ QUERIES: tuple[type, ...] = (
     AuditQuery,
     CapabilityQuery,
     ReportQuery,
+    MemberQuery,
+    IdentityProviderQuery,
+    ApiTokenQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -46,6 +55,9 @@ MUTATIONS: tuple[type, ...] = (
     AssignmentMutation,
     CapabilityMutation,
     ReportMutation,
+    MemberMutation,
+    IdentityProviderMutation,
+    ApiTokenMutation,
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -31,18 +31,25 @@ class Node:
         return strawberry.ID(global_id(self.NODE_NAME, self.db_id))
 
 
+# Loads one object by id for `info`'s principal (None when missing or not visible).
+NodeLoader = Callable[[Info, uuid.UUID], Awaitable[Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class NodeKind:
     model: type[TenantBase]
     to_node: Callable[[Any], Node]
+    # For a model `by_id` cannot read (e.g. `public.api_tokens`, whose digest column
+    # the tenant role may not select): how to load it instead.
+    load: NodeLoader | None = None
 
 
 NODE_KINDS: dict[str, NodeKind] = {}
 
 
-def register_node(cls: type[Any], model: type[TenantBase]) -> None:
+def register_node(cls: type[Any], model: type[Any], *, load: NodeLoader | None = None) -> None:
     """Make `node(id:)` resolve `cls` (a Strawberry type with NODE_NAME and from_model)."""
-    NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model)
+    NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model, load)
 
 
 async def resolve_node(info: Info, value: str) -> Node | None:
@@ -52,7 +59,10 @@ async def resolve_node(info: Info, value: str) -> Node | None:
     kind = NODE_KINDS.get(parsed[0])
     if kind is None:
         return None
-    obj = await by_id(info, kind.model).load(parsed[1])
+    if kind.load is not None:
+        obj = await kind.load(info, parsed[1])
+    else:
+        obj = await by_id(info, kind.model).load(parsed[1])
     return None if obj is None else kind.to_node(obj)
 
 

@@ -91,14 +91,16 @@ def actor_of(principal: Principal) -> Actor:
 
 
 async def _assigned(info: Info, process_id: uuid.UUID) -> bool:
+    # The member behind the credential (a browser session's member, or the member
+    # a token was issued to) must be linked to a current owner of the process.
     principal = info.context.principal
-    if principal.kind is not PrincipalKind.MEMBER:
+    if principal.member_id is None or principal.client_organisation_id is None:
         return False
     found = await info.context.db.scalar(
         select(OwnershipAssignment.id)
         .join(Owner, Owner.id == OwnershipAssignment.owner_id)
         .where(
-            Owner.member_id == principal.id,
+            Owner.member_id == principal.member_id,
             Owner.client_id == principal.client_organisation_id,
             OwnershipAssignment.process_id == process_id,
             in_effect(date.today()),

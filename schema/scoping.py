@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, select, true
 
@@ -21,7 +22,9 @@ from tenants.models import (
     ChangePlan,
     ClientOrganisation,
     EngagementHealthReport,
+    IdentityProvider,
     Incident,
+    Member,
     Milestone,
     Owner,
     OwnershipAssignment,
@@ -30,7 +33,8 @@ from tenants.models import (
     ReadinessReport,
     VendorAgreement,
 )
-from tenants.principals import Principal
+from tenants.principals import Principal, Role
+from tenants.registry import ApiToken
 
 Rule = Callable[[uuid.UUID], ColumnElement[bool]]
 
@@ -60,11 +64,26 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
     ),
     # Dimensions are the consultancy's method, shown to clients alongside their scores.
     CapabilityDimension: lambda c: true(),
+    # A client principal sees the logins of its own organisation (staff members: every one).
+    Member: lambda c: Member.client_organisation_id == c,
 }
+
+# Tenant administration: only admins see these, in every query, node(id) and count;
+# for anyone else they do not exist (an empty connection, a null node). A scoped
+# API token also needs the `admin` scope. Client principals never see them.
+ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken})
+
+
+def may_see_admin_data(principal: Principal) -> bool:
+    if principal.role is not Role.ADMIN:
+        return False
+    return not principal.scopes or "admin" in principal.scopes
 
 
 def visible(model: type[TenantBase], principal: Principal) -> ColumnElement[bool]:
     """SQL condition: rows of `model` the principal may see."""
+    if model in ADMIN_ONLY:
+        return true() if may_see_admin_data(principal) else false()
     if principal.is_staff:
         return true()
     client = principal.client_organisation_id

@@ -37,6 +37,9 @@ class Principal:
     tenant: TenantRef
     client_organisation_id: uuid.UUID | None = None
     scopes: tuple[str, ...] = ()
+    # The member behind the credential: the member of a browser session, the
+    # member an API token was issued to (None for a plain service token).
+    member_id: uuid.UUID | None = None
 
     @property
     def is_staff(self) -> bool:

@@ -41,6 +41,7 @@ class ResolvedToken:
     scopes: tuple[str, ...]
     client_organisation_id: uuid.UUID | None
     tenant: TenantRef
+    member_id: uuid.UUID | None = None
 
 
 def digest(secret: str) -> str:
@@ -123,6 +124,7 @@ async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | N
         tuple(row["scopes"]),
         row["client_organisation_id"],
         tenant,
+        row["member_id"],
     )
 
 

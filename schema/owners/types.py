@@ -18,6 +18,7 @@ from tenants import models as m
 if TYPE_CHECKING:
     from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
     from schema.clients.types import ClientOrganisationNode
+    from schema.members.types import MemberNode
     from schema.processes.types import AIProcessNode
 
 
@@ -48,9 +49,7 @@ class OwnerNode(Node):
     title: str | None
     business_unit: str | None
     decision_authority: DecisionAuthority  # type: ignore[valid-type]
-    member_id: uuid.UUID | None = strawberry.field(
-        description="The login (member) this person signs in as, if linked."
-    )
+    member_db_id: strawberry.Private[uuid.UUID | None]
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -66,11 +65,22 @@ class OwnerNode(Node):
             title=obj.title,
             business_unit=obj.business_unit,
             decision_authority=obj.decision_authority,
-            member_id=obj.member_id,
+            member_db_id=obj.member_id,
             archived_at=obj.archived_at,
             created_at=obj.created_at,
             updated_at=obj.updated_at,
         )
+
+    @strawberry.field(
+        description="The login (member) this person signs in as, if linked and visible; a "
+        "linked client_owner may record feedback on the processes this owner is assigned to."
+    )
+    async def member(
+        self, info: Info
+    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
+        from schema.members.types import member_by_id
+
+        return await member_by_id(info, self.member_db_id)
 
     @strawberry.field(description="The client organisation the owner works for.")
     async def client(

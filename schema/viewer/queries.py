@@ -24,4 +24,5 @@ class ViewerQuery:
             role=p.role,
             tenant=TenantInfo(slug=p.tenant.slug, name=p.tenant.name),
             client_organisation_id=client,
+            member_db_id=p.member_id,
         )

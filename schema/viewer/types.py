@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
+from schema.context import Info
 from tenants.principals import PrincipalKind, Role
+
+if TYPE_CHECKING:
+    from schema.members.types import MemberNode
 
 RoleType = strawberry.enum(Role, name="Role", description="What a principal may do.")
 PrincipalKindType = strawberry.enum(
@@ -27,3 +34,15 @@ class Viewer:
     client_organisation_id: strawberry.ID | None = strawberry.field(
         description="Global id of the client organisation a client principal is confined to."
     )
+    member_db_id: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field(
+        description="The member behind the credential: the logged-in member, or the member an "
+        "API token was issued to; null for a plain service token."
+    )
+    async def member(
+        self, info: Info
+    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
+        from schema.members.types import member_by_id
+
+        return await member_by_id(info, self.member_db_id)

@@ -32,4 +32,5 @@ async def principal_from_token(engine: AsyncEngine, secret: str) -> Principal | 
         tenant=token.tenant,
         client_organisation_id=token.client_organisation_id,
         scopes=token.scopes,
+        member_id=token.member_id,
     )

@@ -46,6 +46,7 @@ class ResolvedSession:
             role=self.role,
             tenant=self.tenant,
             client_organisation_id=self.client_organisation_id,
+            member_id=self.member_id,
         )
 
     def csrf_matches(self, token: str | None) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import not_found, validation
@@ -167,11 +167,40 @@ async def revoke_api_token(
     return view
 
 
-async def list_api_tokens(session: AsyncSession, *, tenant: TenantRef) -> list[ApiTokenView]:
-    """The tenant's tokens, newest first, without secrets or digests."""
-    rows = await session.execute(
-        select(*_COLUMNS)
-        .where(ApiToken.tenant_id == tenant.id)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+async def list_api_tokens(
+    session: AsyncSession,
+    *,
+    tenant: TenantRef,
+    ids: Sequence[uuid.UUID] | None = None,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    limit: int | None = None,
+) -> list[ApiTokenView]:
+    """The tenant's tokens, newest first (then by id), without secrets or digests.
+
+    `ids` selects some; `after` is the (created_at, id) of the last token of the
+    previous page, `limit` the page size.
+    """
+    query = select(*_COLUMNS).where(ApiToken.tenant_id == tenant.id)
+    if ids is not None:
+        query = query.where(ApiToken.id.in_(ids))
+    if after is not None:
+        created, last_id = after
+        query = query.where(
+            or_(
+                ApiToken.created_at < created,
+                and_(ApiToken.created_at == created, ApiToken.id > last_id),
+            )
+        )
+    query = query.order_by(ApiToken.created_at.desc(), ApiToken.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_view(r) for r in await session.execute(query)]
+
+
+async def count_api_tokens(session: AsyncSession, *, tenant: TenantRef) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(ApiToken).where(ApiToken.tenant_id == tenant.id)
+        )
+        or 0
     )
-    return [_view(r) for r in rows]

@@ -36,9 +36,18 @@ class Unset(Enum):
 UNSET: Final = Unset.TOKEN
 
 
+# Bidirectional embeddings, overrides and isolates reorder how text is displayed
+# ("Trojan Source"): a name in a report could read differently from what is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_control(value: str, *, multiline: bool) -> bool:
+    """Control characters, lone surrogates (not encodable) and bidi overrides."""
     allowed = "\n\t" if multiline else ""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed) or ch in _BIDI_CONTROLS
+        for ch in value
+    )
 
 
 class Collector:

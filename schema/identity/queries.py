@@ -1,0 +1,35 @@
+"""`identityProviders(first, after)`: admins only.
+
+For every other principal the providers do not exist (an empty connection, a
+null `node`), decided by `ADMIN_ONLY` in schema/scoping.py like every other
+visibility rule, rather than a top-level error.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.identity.types import IdentityProviderNode
+from schema.pagination import Connection, Ordering, paginate
+from tenants import models as m
+
+
+@strawberry.type
+class IdentityProviderQuery:
+    @strawberry.field(
+        description="The tenant's identity providers by name (then id); admins only, anyone "
+        "else gets an empty connection."
+    )
+    async def identity_providers(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[IdentityProviderNode]:
+        return await paginate(
+            info,
+            m.IdentityProvider,
+            where=[],
+            ordering=Ordering(m.IdentityProvider.name),
+            first=first,
+            after=after,
+            to_node=IdentityProviderNode.from_model,
+        )

@@ -1,0 +1,109 @@
+"""The IdentityProvider node. The client secret is write-only: never shown, not even encrypted."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.node import Node, register_node
+from schema.viewer.types import RoleType
+from tenants import models as m
+from tenants.principals import Role
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+
+
+@strawberry.type(description="One claim value and the role it gives.")
+class ClaimRoleValue:
+    value: str
+    role: RoleType  # type: ignore[valid-type]
+
+
+@strawberry.type(
+    description="Which role a first login gets: the value of one top-level claim (a string "
+    "or a list of strings) looked up in `values`; no match gives the default role."
+)
+class ClaimRoleMapping:
+    claim: str
+    values: list[ClaimRoleValue]
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> ClaimRoleMapping | None:
+        if not raw:
+            return None
+        values = raw.get("values") or {}
+        return cls(
+            claim=str(raw.get("claim", "")),
+            values=[ClaimRoleValue(value=k, role=Role(v)) for k, v in values.items()],
+        )
+
+
+@strawberry.type(
+    name="IdentityProvider",
+    description="An OpenID provider members log in through: the tenant's staff provider "
+    "(no client organisation) or a client organisation's. Only admins see providers.",
+)
+class IdentityProviderNode(Node):
+    NODE_NAME: ClassVar[str] = "IdentityProvider"
+    client_db_id: strawberry.Private[uuid.UUID | None]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    name: str
+    issuer: str = strawberry.field(
+        description="Exactly as the provider's discovery document states it."
+    )
+    client_id: str
+    has_client_secret: bool = strawberry.field(
+        description="Whether a client secret is stored (it is write-only and never shown)."
+    )
+    scopes: list[str]
+    allowed_domains: list[str] = strawberry.field(
+        description="E-mail domains a first login may come from (exact match)."
+    )
+    claim_role_mapping: ClaimRoleMapping | None
+    default_role: RoleType  # type: ignore[valid-type]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.IdentityProvider) -> IdentityProviderNode:
+        return cls(
+            db_id=obj.id,
+            client_db_id=obj.client_organisation_id,
+            version=obj.version,
+            name=obj.name,
+            issuer=obj.issuer,
+            client_id=obj.client_id,
+            has_client_secret=bool(obj.client_secret_encrypted),
+            scopes=list(obj.scopes),
+            allowed_domains=list(obj.allowed_domains),
+            claim_role_mapping=ClaimRoleMapping.from_json(obj.claim_role_mapping),
+            default_role=obj.default_role,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(description="True for the tenant's staff provider.")
+    def is_staff_provider(self) -> bool:
+        return self.client_db_id is None
+
+    @strawberry.field(
+        description="The client organisation whose members log in here; null for staff."
+    )
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        if self.client_db_id is None:
+            return None
+        from schema.processes.resolvers import client_of
+
+        return await client_of(info, self.client_db_id)
+
+
+register_node(IdentityProviderNode, m.IdentityProvider)

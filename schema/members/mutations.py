@@ -1,0 +1,119 @@
+"""Invite members, change their role, deactivate them (admins only, schema/permissions.py).
+
+Deactivation ends the member's browser sessions and revokes their API tokens in
+the same transaction; a role change reaches their live sessions at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.members.types import MemberNode
+from schema.permissions import actor_of, authorize
+from schema.viewer.types import RoleType
+from tenants import models as m
+from tenants.services import members as service
+from tenants.services.validation import UNSET
+
+
+def _client_id(value: strawberry.ID | None) -> uuid.UUID | None:
+    if value is None or value is strawberry.UNSET:
+        return None
+    return decode_id(value, "ClientOrganisation", "clientOrganisationId")
+
+
+@strawberry.input(
+    description="Pre-provision a member: their first login through the right provider, "
+    "from an allowed domain, links them."
+)
+class InviteMemberInput:
+    email: str
+    role: RoleType  # type: ignore[valid-type]
+    client_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required for client roles, forbidden for staff roles."
+    )
+    display_name: str | None = None
+
+
+@strawberry.input(description="Moving between staff and client roles changes the organisation.")
+class UpdateMemberRoleInput:
+    id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw.")
+    role: RoleType  # type: ignore[valid-type]
+    client_organisation_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Omitted: unchanged; null: none (a staff role).",
+    )
+
+
+@strawberry.input
+class DeactivateMemberInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.type
+class MemberPayload:
+    member: MemberNode | None
+    errors: list[UserError]
+
+
+def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
+    node = MemberNode.from_model(obj) if obj is not None and not errors else None
+    return MemberPayload(member=node, errors=errors)
+
+
+@strawberry.type
+class MemberMutation:
+    @strawberry.mutation
+    async def invite_member(self, info: Info, input: InviteMemberInput) -> MemberPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "inviteMember")
+            obj = await service.invite_member(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                email=input.email,
+                role=input.role,
+                client_organisation_id=_client_id(input.client_organisation_id),
+                display_name=input.display_name,
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "updateMemberRole")
+            client = (
+                UNSET
+                if input.client_organisation_id is strawberry.UNSET
+                else _client_id(input.client_organisation_id)
+            )
+            obj = await service.update_member_role(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                member_id=decode_id(input.id, "Member", "id"),
+                expected_version=input.version,
+                role=input.role,
+                client_organisation_id=client,
+            )
+        return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def deactivate_member(self, info: Info, input: DeactivateMemberInput) -> MemberPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "deactivateMember")
+            obj = await service.deactivate_member(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                member_id=decode_id(input.id, "Member", "id"),
+                expected_version=input.version,
+            )
+        return _payload(obj, outcome.errors)

@@ -1,0 +1,81 @@
+"""The Member node: a person who logs in (staff, or a client organisation's staff)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.loaders import by_id
+from schema.node import Node, register_node
+from schema.viewer.types import RoleType
+from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+
+MemberStatusType = strawberry.enum(
+    m.MemberStatus,
+    name="MemberStatus",
+    description="INVITED (not logged in yet), ACTIVE, or DEACTIVATED (can no longer log in).",
+)
+
+
+@strawberry.type(
+    name="Member",
+    description="A login of the tenant: a staff member, or a member of one client organisation.",
+)
+class MemberNode(Node):
+    NODE_NAME: ClassVar[str] = "Member"
+    client_db_id: strawberry.Private[uuid.UUID | None]
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    email: str
+    display_name: str | None
+    role: RoleType  # type: ignore[valid-type]
+    status: MemberStatusType  # type: ignore[valid-type]
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.Member) -> MemberNode:
+        return cls(
+            db_id=obj.id,
+            client_db_id=obj.client_organisation_id,
+            version=obj.version,
+            email=obj.email,
+            display_name=obj.display_name,
+            role=obj.role,
+            status=obj.status,
+            last_login_at=obj.last_login_at,
+            created_at=obj.created_at,
+            updated_at=obj.updated_at,
+        )
+
+    @strawberry.field(
+        description="The client organisation a client member belongs to; null for staff."
+    )
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        if self.client_db_id is None:
+            return None
+        from schema.processes.resolvers import client_of
+
+        return await client_of(info, self.client_db_id)
+
+
+async def member_by_id(info: Info, member_id: uuid.UUID | None) -> MemberNode | None:
+    """The member, if the principal may see it (also used by `viewer` and `Owner`)."""
+    if member_id is None:
+        return None
+    obj = await by_id(info, m.Member).load(member_id)
+    return None if obj is None else MemberNode.from_model(obj)
+
+
+register_node(MemberNode, m.Member)

@@ -1,0 +1,132 @@
+"""Create and revoke API tokens; admins only.
+
+A token's scopes come from an allow-list: `read` (reads only), `write` (every
+non-admin mutation), `reports` (requestReadinessReport), `admin` (everything);
+no scopes at all means everything the token's role may do. When the caller is a
+member (a browser session, or a token issued to a member), the new token is
+issued to that member, so deactivating them revokes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.ids import decode_id
+from schema.permissions import actor_of, authorize
+from schema.tokens.types import ApiTokenNode
+from schema.viewer.types import RoleType
+from tenants.errors import DomainError, ErrorCode, FieldError
+from tenants.services import api_tokens as service
+from tenants.services.api_tokens import ApiTokenView
+
+TOKEN_SCOPES = ("read", "write", "reports", "admin")
+
+
+@strawberry.input
+class CreateApiTokenInput:
+    name: str
+    role: RoleType  # type: ignore[valid-type]
+    scopes: list[str] = strawberry.field(
+        default_factory=list,
+        description="Any of read, write, reports, admin; empty: everything the role may do.",
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="In the future, within 366 days; null: never expires."
+    )
+    client_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required for client roles, forbidden for staff roles."
+    )
+
+
+@strawberry.input
+class RevokeApiTokenInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class CreateApiTokenPayload:
+    api_token: ApiTokenNode | None
+    secret: str | None = strawberry.field(
+        description="The bearer secret: shown this once, never again. Null on errors."
+    )
+    errors: list[UserError]
+
+
+@strawberry.type
+class ApiTokenPayload:
+    api_token: ApiTokenNode | None
+    errors: list[UserError]
+
+
+def _scope_errors(scopes: list[str]) -> list[FieldError]:
+    allowed = ", ".join(TOKEN_SCOPES)
+    return [
+        FieldError(f"scopes[{i}]", ErrorCode.VALIDATION, f"must be one of {allowed}")
+        for i, scope in enumerate(scopes)
+        if scope not in TOKEN_SCOPES
+    ]
+
+
+@strawberry.type
+class ApiTokenMutation:
+    @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
+    async def create_api_token(
+        self, info: Info, input: CreateApiTokenInput
+    ) -> CreateApiTokenPayload:
+        view: ApiTokenView | None = None
+        secret: str | None = None
+        async with atomic(info) as outcome:
+            await authorize(info, "createApiToken")
+            principal = info.context.principal
+            client = (
+                None
+                if input.client_organisation_id is None
+                else decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                )
+            )
+            scope_errors = _scope_errors(input.scopes)
+            try:
+                issued = await service.create_api_token(
+                    info.context.db,
+                    actor=actor_of(principal),
+                    tenant=principal.tenant,
+                    name=input.name,
+                    role=input.role,
+                    scopes=[s for s in input.scopes if s in TOKEN_SCOPES],
+                    expires_at=input.expires_at,
+                    client_organisation_id=client,
+                    member_id=principal.member_id,
+                )
+            except DomainError as exc:
+                raise DomainError(scope_errors + exc.errors) from None
+            if scope_errors:
+                raise DomainError(scope_errors)
+            found = await service.list_api_tokens(
+                info.context.db, tenant=principal.tenant, ids=[issued.id]
+            )
+            view, secret = found[0], issued.secret
+        if outcome.errors or view is None:
+            return CreateApiTokenPayload(api_token=None, secret=None, errors=outcome.errors)
+        return CreateApiTokenPayload(
+            api_token=ApiTokenNode.from_model(view), secret=secret, errors=[]
+        )
+
+    @strawberry.mutation(description="Revoke a live token at once.")
+    async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
+        view = None
+        async with atomic(info) as outcome:
+            await authorize(info, "revokeApiToken")
+            principal = info.context.principal
+            view = await service.revoke_api_token(
+                info.context.db,
+                actor=actor_of(principal),
+                tenant=principal.tenant,
+                token_id=decode_id(input.id, "ApiToken", "id"),
+            )
+        node = ApiTokenNode.from_model(view) if view is not None and not outcome.errors else None
+        return ApiTokenPayload(api_token=node, errors=outcome.errors)

@@ -1,0 +1,107 @@
+"""The ApiToken node: a service credential of the tenant. Never its secret or digest.
+
+Tokens live in `public.api_tokens` (row-level security gives the tenant role its
+own rows only, and no digest column), so they are read through
+tenants/services/api_tokens.py rather than `by_id`. Only admins see them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+
+from schema.context import Info
+from schema.loaders import loader
+from schema.node import Node, register_node
+from schema.scoping import may_see_admin_data
+from schema.viewer.types import RoleType
+from tenants.registry import ApiToken
+from tenants.services.api_tokens import ApiTokenView, list_api_tokens
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+    from schema.members.types import MemberNode
+
+
+@strawberry.type(
+    name="ApiToken",
+    description="A bearer token for services. Its secret is shown once, when it is created.",
+)
+class ApiTokenNode(Node):
+    NODE_NAME: ClassVar[str] = "ApiToken"
+    client_db_id: strawberry.Private[uuid.UUID | None]
+    member_db_id: strawberry.Private[uuid.UUID | None]
+    name: str
+    role: RoleType  # type: ignore[valid-type]
+    scopes: list[str] = strawberry.field(
+        description="Empty: everything the role may do; else any of read, write, reports, admin."
+    )
+    prefix: str = strawberry.field(description="The first characters of the secret, to tell it.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def from_model(cls, obj: ApiTokenView) -> ApiTokenNode:
+        return cls(
+            db_id=obj.id,
+            client_db_id=obj.client_organisation_id,
+            member_db_id=obj.member_id,
+            name=obj.name,
+            role=obj.role,
+            scopes=list(obj.scopes),
+            prefix=obj.prefix,
+            created_at=obj.created_at,
+            expires_at=obj.expires_at,
+            revoked_at=obj.revoked_at,
+            last_used_at=obj.last_used_at,
+        )
+
+    @strawberry.field(description="Neither revoked nor expired.")
+    def active(self) -> bool:
+        expired = self.expires_at is not None and self.expires_at <= datetime.now(UTC)
+        return self.revoked_at is None and not expired
+
+    @strawberry.field(description="The client organisation a client-role token is confined to.")
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        if self.client_db_id is None:
+            return None
+        from schema.processes.resolvers import client_of
+
+        return await client_of(info, self.client_db_id)
+
+    @strawberry.field(
+        description="The member who created it (deactivating them revokes it); null for a "
+        "token made outside a member's session."
+    )
+    async def member(
+        self, info: Info
+    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
+        from schema.members.types import member_by_id
+
+        return await member_by_id(info, self.member_db_id)
+
+
+async def token_by_id(info: Info, token_id: uuid.UUID) -> ApiTokenView | None:
+    """One token of the tenant, batched; None when missing or the principal is no admin."""
+
+    async def batch(ids: list[uuid.UUID]) -> list[ApiTokenView | None]:
+        if not may_see_admin_data(info.context.principal):
+            return [None] * len(ids)
+        views = await list_api_tokens(
+            info.context.db, tenant=info.context.principal.tenant, ids=ids
+        )
+        found = {v.id: v for v in views}
+        return [found.get(i) for i in ids]
+
+    result: ApiTokenView | None = await loader(info, "api_token.by_id", batch).load(token_id)
+    return result
+
+
+register_node(ApiTokenNode, ApiToken, load=token_by_id)

@@ -1,0 +1,365 @@
+"""Members over real HTTP: invite, change role, deactivate; the list and who sees whom."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tenants.models import AuditEvent, Member, MemberStatus
+from tenants.registry import TenantRef
+from tenants.services.audit import SYSTEM
+from tenants.services.clients import create_client
+from tenants.session import tenant_session
+from tenants.tokens import issue_token
+from tests.conftest import TenantFactory, TokenFactory
+from tests.support import data, gql
+
+FIELDS = """id version email displayName role status lastLoginAt createdAt
+  clientOrganisation { id name }"""
+INVITE = f"""
+mutation($input: InviteMemberInput!) {{
+  inviteMember(input: $input) {{ member {{ {FIELDS} }} errors {{ field code message }} }}
+}}"""
+UPDATE_ROLE = f"""
+mutation($input: UpdateMemberRoleInput!) {{
+  updateMemberRole(input: $input) {{ member {{ {FIELDS} }} errors {{ field code message }} }}
+}}"""
+DEACTIVATE = """
+mutation($input: DeactivateMemberInput!) {
+  deactivateMember(input: $input) { member { id status version } errors { field code message } }
+}"""
+LIST = """
+query($first: Int, $after: String, $filter: MemberFilter) {
+  members(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { cursor node { id email role status } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+NODE = "query($id: ID!) { node(id: $id) { id ... on Member { email role } } }"
+VIEWER_MEMBER = "{ viewer { kind member { id email role } } }"
+
+
+async def _client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
+    async with tenant_session(engine, tenant) as s:
+        return (await create_client(s, actor=SYSTEM, name=name)).id
+
+
+async def invite(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"email": f"{uuid.uuid4().hex[:8]}@acme.test", "role": "VIEWER"}}
+    variables["input"].update(fields)
+    result: dict[str, Any] = data(await gql(client, INVITE, variables, token=token))["inviteMember"]
+    return result
+
+
+async def _activate(engine: AsyncEngine, tenant: TenantRef, member_gid: str) -> uuid.UUID:
+    """Link a member as its first login would (tests cannot log in here)."""
+    from schema.ids import parse_global_id
+
+    parsed = parse_global_id(member_gid)
+    assert parsed is not None
+    async with tenant_session(engine, tenant) as s:
+        await s.execute(
+            update(Member)
+            .where(Member.id == parsed[1])
+            .values(status=MemberStatus.ACTIVE, issuer="https://idp.test", subject=uuid.uuid4().hex)
+        )
+    return parsed[1]
+
+
+async def _audit(engine: AsyncEngine, tenant: TenantRef) -> list[str]:
+    async with tenant_session(engine, tenant) as s:
+        rows = await s.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "Member")
+            .order_by(AuditEvent.seq)
+        )
+        return list(rows)
+
+
+async def test_invite_change_role_deactivate_each_write_an_audit_event(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    token = await make_token(tenant, "admin")
+    org = await _client(engine, tenant)
+    invited = await invite(
+        client,
+        token,
+        email="Ann@Globex.test",
+        role="CLIENT_OWNER",
+        clientOrganisationId=global_id("ClientOrganisation", org),
+        displayName="Ann",
+    )
+    assert invited["errors"] == []
+    member = invited["member"]
+    assert member["status"] == "INVITED" and member["version"] == 1
+    assert member["role"] == "CLIENT_OWNER" and member["displayName"] == "Ann"
+    assert member["clientOrganisation"]["name"] == "Globex"
+    assert member["lastLoginAt"] is None
+    changed = data(
+        await gql(
+            client,
+            UPDATE_ROLE,
+            {"input": {"id": member["id"], "version": 1, "role": "CLIENT_VIEWER"}},
+            token=token,
+        )
+    )["updateMemberRole"]
+    assert changed["errors"] == []
+    assert changed["member"]["role"] == "CLIENT_VIEWER" and changed["member"]["version"] == 2
+    to_staff = data(
+        await gql(
+            client,
+            UPDATE_ROLE,
+            {
+                "input": {
+                    "id": member["id"],
+                    "version": 2,
+                    "role": "CONSULTANT",
+                    "clientOrganisationId": None,
+                }
+            },
+            token=token,
+        )
+    )["updateMemberRole"]
+    assert to_staff["errors"] == [] and to_staff["member"]["clientOrganisation"] is None
+    gone = data(
+        await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 3}}, token=token)
+    )["deactivateMember"]
+    assert gone["errors"] == [] and gone["member"]["status"] == "DEACTIVATED"
+    assert await _audit(engine, tenant) == ["invite", "update_role", "update_role", "deactivate"]
+
+
+async def test_invite_validation_errors_name_the_field_and_write_nothing(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    token = await make_token(tenant, "admin")
+    org = global_id("ClientOrganisation", await _client(engine, tenant))
+    cases: list[tuple[dict[str, Any], dict[str, str]]] = [
+        ({"email": "not-an-e-mail"}, {"email": "VALIDATION"}),
+        ({"email": "  "}, {"email": "VALIDATION"}),
+        ({"role": "CLIENT_VIEWER"}, {"clientOrganisationId": "VALIDATION"}),
+        (
+            {"role": "CONSULTANT", "clientOrganisationId": org},
+            {"clientOrganisationId": "VALIDATION"},
+        ),
+        (
+            {
+                "role": "CLIENT_VIEWER",
+                "clientOrganisationId": global_id("ClientOrganisation", uuid.uuid4()),
+            },
+            {"clientOrganisationId": "NOT_FOUND"},
+        ),
+        ({"clientOrganisationId": "bm90LWFuLWlk"}, {"clientOrganisationId": "VALIDATION"}),
+    ]
+    for fields, expected in cases:
+        result = await invite(client, token, **fields)
+        assert result["member"] is None, fields
+        assert {e["field"]: e["code"] for e in result["errors"]} == expected, fields
+    assert await _audit(engine, tenant) == []
+    assert (await invite(client, token, email="dup@acme.test"))["errors"] == []
+    dup = await invite(client, token, email="DUP@acme.test")
+    assert [(e["field"], e["code"]) for e in dup["errors"]] == [("email", "CONFLICT")]
+
+
+async def test_update_role_conflicts_and_rules(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    token = await make_token(tenant, "admin")
+    member = (await invite(client, token, role="ADMIN"))["member"]
+    stale = data(
+        await gql(
+            client,
+            UPDATE_ROLE,
+            {"input": {"id": member["id"], "version": 7, "role": "VIEWER"}},
+            token=token,
+        )
+    )["updateMemberRole"]
+    assert stale["member"] is None
+    assert [(e["field"], e["code"]) for e in stale["errors"]] == [("version", "CONFLICT")]
+    # Client role without an organisation.
+    bad = data(
+        await gql(
+            client,
+            UPDATE_ROLE,
+            {"input": {"id": member["id"], "version": 1, "role": "CLIENT_OWNER"}},
+            token=token,
+        )
+    )["updateMemberRole"]
+    assert [(e["field"], e["code"]) for e in bad["errors"]] == [
+        ("clientOrganisationId", "VALIDATION")
+    ]
+    # The tenant's last active admin can be neither demoted nor deactivated.
+    await _activate(engine, tenant, member["id"])
+    last = data(
+        await gql(
+            client,
+            UPDATE_ROLE,
+            {"input": {"id": member["id"], "version": 1, "role": "VIEWER"}},
+            token=token,
+        )
+    )["updateMemberRole"]
+    assert [(e["field"], e["code"]) for e in last["errors"]] == [("role", "VALIDATION")]
+    kept = data(
+        await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 1}}, token=token)
+    )["deactivateMember"]
+    assert [(e["field"], e["code"]) for e in kept["errors"]] == [("id", "VALIDATION")]
+    missing = data(
+        await gql(
+            client,
+            DEACTIVATE,
+            {"input": {"id": global_id("Member", uuid.uuid4()), "version": 1}},
+            token=token,
+        )
+    )["deactivateMember"]
+    assert [(e["field"], e["code"]) for e in missing["errors"]] == [("id", "NOT_FOUND")]
+
+
+async def test_deactivation_revokes_the_members_tokens_at_once(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    token = await make_token(tenant, "admin")
+    member = (await invite(client, token, role="CONSULTANT"))["member"]
+    member_id = await _activate(engine, tenant, member["id"])
+    async with engine.connect() as conn, conn.begin():
+        theirs = await issue_token(
+            conn, tenant=tenant, role="consultant", name="theirs", member_id=member_id
+        )
+    viewer = data(await gql(client, VIEWER_MEMBER, token=theirs.secret))["viewer"]
+    assert viewer["member"] == {"id": member["id"], "email": member["email"], "role": "CONSULTANT"}
+    plain = data(await gql(client, VIEWER_MEMBER, token=token))["viewer"]
+    assert plain == {"kind": "API_TOKEN", "member": None}
+    gone = data(
+        await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 1}}, token=token)
+    )["deactivateMember"]
+    assert gone["errors"] == []
+    await gql(client, VIEWER_MEMBER, token=theirs.secret, expect_status=401)
+    again = data(
+        await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 2}}, token=token)
+    )["deactivateMember"]
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("id", "VALIDATION")]
+    async with tenant_session(engine, tenant) as s:
+        after = await s.scalar(
+            select(AuditEvent.after).where(
+                AuditEvent.object_type == "Member", AuditEvent.action == "deactivate"
+            )
+        )
+    assert after is not None and after["tokens_revoked"] == 1
+
+
+async def test_only_admins_manage_members(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    org = await _client(engine, tenant)
+    member = (await invite(client, admin))["member"]
+    for role, org_id in (
+        ("consultant", None),
+        ("viewer", None),
+        ("client_owner", org),
+        ("client_viewer", org),
+    ):
+        token = await make_token(tenant, role, org_id)
+        invited = await invite(client, token)
+        changed = data(
+            await gql(
+                client,
+                UPDATE_ROLE,
+                {"input": {"id": member["id"], "version": 1, "role": "ADMIN"}},
+                token=token,
+            )
+        )["updateMemberRole"]
+        gone = data(
+            await gql(
+                client, DEACTIVATE, {"input": {"id": member["id"], "version": 1}}, token=token
+            )
+        )["deactivateMember"]
+        for result in (invited, changed, gone):
+            assert result["member"] is None, role
+            assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], role
+
+
+async def test_the_list_filters_pages_and_confines_client_principals(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    x, y = await _client(engine, tenant, "X corp"), await _client(engine, tenant, "Y corp")
+    gx, gy = global_id("ClientOrganisation", x), global_id("ClientOrganisation", y)
+    staff = (await invite(client, admin, role="CONSULTANT"))["member"]
+    in_x = (await invite(client, admin, role="CLIENT_OWNER", clientOrganisationId=gx))["member"]
+    in_y = (await invite(client, admin, role="CLIENT_VIEWER", clientOrganisationId=gy))["member"]
+    gone = (await invite(client, admin, role="VIEWER"))["member"]
+    await gql(client, DEACTIVATE, {"input": {"id": gone["id"], "version": 1}}, token=admin)
+
+    async def ids(token: str, **variables: Any) -> list[str]:
+        found = data(await gql(client, LIST, variables, token=token))["members"]
+        if "after" not in variables:
+            assert found["totalCount"] == len(found["edges"])
+        return [e["node"]["id"] for e in found["edges"]]
+
+    everyone = [staff["id"], in_x["id"], in_y["id"], gone["id"]]
+    assert await ids(admin) == everyone
+    # Every staff role sees every member; only admins manage them.
+    assert await ids(await make_token(tenant, "viewer")) == everyone
+    assert await ids(admin, filter={"role": ["CLIENT_OWNER", "CLIENT_VIEWER"]}) == [
+        in_x["id"],
+        in_y["id"],
+    ]
+    assert await ids(admin, filter={"status": ["DEACTIVATED"]}) == [gone["id"]]
+    assert await ids(admin, filter={"clientOrganisationId": gy}) == [in_y["id"]]
+    assert await ids(admin, filter={"staffOnly": True}) == [staff["id"], gone["id"]]
+    assert await ids(admin, filter={"clientOrganisationId": "bm90LWFuLWlk"}) == []
+    page = data(await gql(client, LIST, {"first": 2}, token=admin))["members"]
+    assert page["pageInfo"]["hasNextPage"] and page["totalCount"] == 4
+    rest = await ids(admin, first=5, after=page["pageInfo"]["endCursor"])
+    assert rest == everyone[2:]
+    # A client principal sees only its own organisation's members, and nobody else's by id.
+    x_viewer = await make_token(tenant, "client_viewer", x)
+    assert await ids(x_viewer) == [in_x["id"]]
+    assert await ids(x_viewer, filter={"clientOrganisationId": gy}) == []
+    for other in (staff, in_y):
+        assert data(await gql(client, NODE, {"id": other["id"]}, token=x_viewer))["node"] is None
+    own = data(await gql(client, NODE, {"id": in_x["id"]}, token=x_viewer))["node"]
+    assert own == {"id": in_x["id"], "email": in_x["email"], "role": "CLIENT_OWNER"}
+
+
+async def test_node_of_another_tenant_is_null(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token_a = await make_token(await make_tenant())
+    token_b = await make_token(await make_tenant())
+    member = (await invite(client, token_a))["member"]
+    assert data(await gql(client, NODE, {"id": member["id"]}, token=token_a))["node"]["id"]
+    assert data(await gql(client, NODE, {"id": member["id"]}, token=token_b))["node"] is None
+    other = data(
+        await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 1}}, token=token_b)
+    )["deactivateMember"]
+    assert [e["code"] for e in other["errors"]] == ["NOT_FOUND"]
