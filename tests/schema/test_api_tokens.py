@@ -1,0 +1,297 @@
+"""API tokens over real HTTP: the secret shown once, scopes, expiry, revocation, admins only."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tenants.models import AuditEvent, Member, MemberStatus
+from tenants.principals import Role
+from tenants.registry import TenantRef
+from tenants.services.audit import SYSTEM
+from tenants.services.clients import create_client
+from tenants.services.members import invite_member
+from tenants.session import tenant_session
+from tenants.tokens import issue_token
+from tests.conftest import TenantFactory, TokenFactory
+from tests.support import data, gql
+
+FIELDS = """id name role scopes prefix createdAt expiresAt revokedAt lastUsedAt active
+  clientOrganisation { id name } member { id email }"""
+CREATE = f"""
+mutation($input: CreateApiTokenInput!) {{
+  createApiToken(input: $input) {{ apiToken {{ {FIELDS} }} secret errors {{ field code message }} }}
+}}"""
+REVOKE = f"""
+mutation($input: RevokeApiTokenInput!) {{
+  revokeApiToken(input: $input) {{ apiToken {{ {FIELDS} }} errors {{ field code message }} }}
+}}"""
+LIST = """
+query($first: Int, $after: String) {
+  apiTokens(first: $first, after: $after) {
+    totalCount edges { node { id name prefix revokedAt } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+NODE = "query($id: ID!) { node(id: $id) { id ... on ApiToken { name } } }"
+VIEWER = "{ viewer { role member { email } } }"
+A_CLIENT = 'mutation { createClientOrganisation(input: {name: "N"}) { errors { code } } }'
+
+
+async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"name": "CI export", "role": "CONSULTANT", **fields}}
+    result: dict[str, Any] = data(await gql(client, CREATE, variables, token=token))[
+        "createApiToken"
+    ]
+    return result
+
+
+def _errors(result: dict[str, Any]) -> dict[str, str]:
+    return {e["field"]: e["code"] for e in result["errors"]}
+
+
+async def test_create_shows_the_secret_once_and_the_token_works(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    expires = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+    result = await create(client, admin, scopes=["read", "reports"], expiresAt=expires.isoformat())
+    assert result["errors"] == []
+    secret, token = result["secret"], result["apiToken"]
+    assert secret.startswith("stw_") and token["prefix"] == secret[:12]
+    assert token["role"] == "CONSULTANT" and token["scopes"] == ["read", "reports"]
+    assert datetime.fromisoformat(token["expiresAt"]) == expires
+    assert token["active"] is True and token["revokedAt"] is None
+    assert token["member"] is None and token["clientOrganisation"] is None
+    assert data(await gql(client, VIEWER, token=secret))["viewer"]["role"] == "CONSULTANT"
+    listed = await gql(client, LIST, token=admin)
+    assert secret not in json.dumps(listed)
+    names = [e["node"]["name"] for e in data(listed)["apiTokens"]["edges"]]
+    assert names == ["CI export", "test admin"]
+    node = data(await gql(client, NODE, {"id": token["id"]}, token=admin))["node"]
+    assert node == {"id": token["id"], "name": "CI export"}
+    async with tenant_session(engine, tenant) as s:
+        audit = list(
+            await s.execute(
+                select(AuditEvent.action, AuditEvent.after).where(
+                    AuditEvent.object_type == "ApiToken"
+                )
+            )
+        )
+    assert [a for a, _ in audit] == ["create"] and secret not in json.dumps(audit[0][1])
+
+
+async def test_create_validation_errors_come_together(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    bad = await create(
+        client, admin, name=" ", scopes=["read", "reports:read", "root"], expiresAt=past
+    )
+    assert bad["apiToken"] is None and bad["secret"] is None
+    assert _errors(bad) == {
+        "name": "VALIDATION",
+        "scopes[1]": "VALIDATION",
+        "scopes[2]": "VALIDATION",
+        "expiresAt": "VALIDATION",
+    }
+    only_scope = await create(client, admin, scopes=["everything"])
+    assert _errors(only_scope) == {"scopes[0]": "VALIDATION"}
+    far = (datetime.now(UTC) + timedelta(days=400)).isoformat()
+    assert _errors(await create(client, admin, expiresAt=far)) == {"expiresAt": "VALIDATION"}
+    assert _errors(await create(client, admin, role="CLIENT_VIEWER")) == {
+        "clientOrganisationId": "VALIDATION"
+    }
+    unknown = global_id("ClientOrganisation", uuid.uuid4())
+    assert _errors(
+        await create(client, admin, role="CLIENT_VIEWER", clientOrganisationId=unknown)
+    ) == {"clientOrganisationId": "NOT_FOUND"}
+    listed = data(await gql(client, LIST, token=admin))["apiTokens"]
+    assert listed["totalCount"] == 1  # only the admin's own token
+
+
+async def test_a_client_role_token_is_confined_and_a_read_scope_cannot_write(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    async with tenant_session(engine, tenant) as s:
+        org = await create_client(s, actor=SYSTEM, name="Globex")
+    result = await create(
+        client,
+        admin,
+        role="CLIENT_VIEWER",
+        clientOrganisationId=global_id("ClientOrganisation", org.id),
+    )
+    assert result["apiToken"]["clientOrganisation"]["name"] == "Globex"
+    reader = await create(client, admin, role="ADMIN", scopes=["read"])
+    refused = data(await gql(client, A_CLIENT, token=reader["secret"]))
+    assert refused["createClientOrganisation"]["errors"] == [{"code": "FORBIDDEN"}]
+    # A read-scoped admin token does not see the tenant administration either.
+    assert data(await gql(client, LIST, token=reader["secret"]))["apiTokens"]["totalCount"] == 0
+    writer = await create(client, admin, role="ADMIN", scopes=["admin"])
+    assert data(await gql(client, LIST, token=writer["secret"]))["apiTokens"]["totalCount"] == 4
+
+
+async def test_revoke_stops_the_token_at_once(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    made = await create(client, admin)
+    revoked = data(
+        await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=admin)
+    )["revokeApiToken"]
+    assert revoked["errors"] == []
+    assert revoked["apiToken"]["revokedAt"] and revoked["apiToken"]["active"] is False
+    await gql(client, VIEWER, token=made["secret"], expect_status=401)
+    again = data(await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=admin))[
+        "revokeApiToken"
+    ]
+    assert _errors(again) == {"id": "VALIDATION"} and again["apiToken"] is None
+    missing = data(
+        await gql(
+            client, REVOKE, {"input": {"id": global_id("ApiToken", uuid.uuid4())}}, token=admin
+        )
+    )["revokeApiToken"]
+    assert _errors(missing) == {"id": "NOT_FOUND"}
+    async with tenant_session(engine, tenant) as s:
+        actions = list(
+            await s.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.object_type == "ApiToken")
+                .order_by(AuditEvent.seq)
+            )
+        )
+    assert actions == ["create", "revoke"]
+
+
+async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as s:
+        member = await invite_member(s, actor=SYSTEM, email="ann@acme.test", role=Role.ADMIN)
+        await s.execute(
+            update(Member)
+            .where(Member.id == member.id)
+            .values(status=MemberStatus.ACTIVE, issuer="https://idp.test", subject="ann")
+        )
+        # A second admin, so Ann is not the last one and can be deactivated.
+        other = await invite_member(s, actor=SYSTEM, email="bob@acme.test", role=Role.ADMIN)
+    async with engine.connect() as conn, conn.begin():
+        ann = await issue_token(conn, tenant=tenant, role="admin", name="ann", member_id=member.id)
+    assert data(await gql(client, VIEWER, token=ann.secret))["viewer"]["member"] == {
+        "email": "ann@acme.test"
+    }
+    made = await create(client, ann.secret)
+    assert made["apiToken"]["member"]["email"] == "ann@acme.test"
+    plain = await make_token(tenant, "admin")
+    deactivated = data(
+        await gql(
+            client,
+            "mutation($i: DeactivateMemberInput!) { deactivateMember(input: $i) { errors { code } } }",
+            {"i": {"id": global_id("Member", member.id), "version": 1}},
+            token=plain,
+        )
+    )
+    assert deactivated["deactivateMember"]["errors"] == []
+    await gql(client, VIEWER, token=made["secret"], expect_status=401)
+    await gql(client, VIEWER, token=ann.secret, expect_status=401)
+    assert other.id != member.id
+
+
+async def test_pages_newest_first(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    for name in ("one", "two", "three"):
+        await create(client, admin, name=name)
+    page = data(await gql(client, LIST, {"first": 2}, token=admin))["apiTokens"]
+    assert [e["node"]["name"] for e in page["edges"]] == ["three", "two"]
+    assert page["totalCount"] == 4 and page["pageInfo"]["hasNextPage"]
+    rest = data(
+        await gql(client, LIST, {"first": 5, "after": page["pageInfo"]["endCursor"]}, token=admin)
+    )["apiTokens"]
+    assert [e["node"]["name"] for e in rest["edges"]] == ["one", "test admin"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    body = await gql(client, LIST, {"after": "garbage!"}, token=admin)
+    assert "invalid cursor" in body["errors"][0]["message"]
+
+
+async def test_only_admins_see_or_manage_tokens(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant: TenantRef = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    made = await create(client, admin)
+    async with tenant_session(engine, tenant) as s:
+        org = (await create_client(s, actor=SYSTEM, name="Globex")).id
+    for role, org_id in (
+        ("consultant", None),
+        ("viewer", None),
+        ("client_owner", org),
+        ("client_viewer", org),
+    ):
+        token = await make_token(tenant, role, org_id)
+        listed = data(await gql(client, LIST, token=token))["apiTokens"]
+        assert listed == {
+            "totalCount": 0,
+            "edges": [],
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+        }, role
+        assert (
+            data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=token))["node"]
+            is None
+        )
+        refused = await create(client, token)
+        assert refused["secret"] is None and _errors(refused) == {None: "FORBIDDEN"}  # type: ignore[dict-item]
+        revoke = data(
+            await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token)
+        )["revokeApiToken"]
+        assert [e["code"] for e in revoke["errors"]] == ["FORBIDDEN"], role
+    assert data(await gql(client, VIEWER, token=made["secret"]))["viewer"]["role"] == "CONSULTANT"
+
+
+async def test_another_tenants_token_is_like_a_missing_one(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token_a = await make_token(await make_tenant())
+    token_b = await make_token(await make_tenant())
+    made = await create(client, token_a)
+    assert (
+        data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=token_b))["node"] is None
+    )
+    revoke = data(
+        await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token_b)
+    )["revokeApiToken"]
+    assert _errors(revoke) == {"id": "NOT_FOUND"}
+    assert data(await gql(client, LIST, token=token_b))["apiTokens"]["totalCount"] == 1
