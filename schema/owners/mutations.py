@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Any
 
 import strawberry
 
@@ -10,10 +10,13 @@ from schema.context import Info
 from schema.enums import DecisionAuthority
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
+from schema.loaders import by_id
 from schema.mutation_support import given, or_default, required
 from schema.owners.types import OwnerNode
 from schema.permissions import actor_of, authorize
 from tenants import models as m
+from tenants.errors import not_found
+from tenants.models.identity import Member
 from tenants.services import owners as service
 
 
@@ -29,9 +32,19 @@ class CreateOwnerInput:
     decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default NONE."
     )
-    member_id: uuid.UUID | None = strawberry.field(
-        default=None, description="The login (member) this person signs in as."
+    member_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Member (login) this person signs in as."
     )
+
+
+async def _member(info: Info, value: str | None) -> Any:
+    """The uuid of a Member of this tenant (omitted and null pass through)."""
+    if value is None or value is strawberry.UNSET:
+        return value
+    member_id = decode_id(value, "Member", "memberId")
+    if await by_id(info, Member).load(member_id) is None:
+        raise not_found("memberId")
+    return member_id
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
@@ -43,7 +56,7 @@ class UpdateOwnerInput:
     title: str | None = strawberry.UNSET
     business_unit: str | None = strawberry.UNSET
     decision_authority: DecisionAuthority | None = strawberry.UNSET  # type: ignore[valid-type]
-    member_id: uuid.UUID | None = strawberry.UNSET
+    member_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
@@ -81,7 +94,7 @@ class OwnerMutation:
                 title=input.title,
                 business_unit=input.business_unit,
                 decision_authority=or_default(input.decision_authority, m.DecisionAuthority.NONE),
-                member_id=input.member_id,
+                member_id=await _member(info, input.member_id),
             )
         return _payload(obj, outcome.errors)
 
@@ -100,7 +113,7 @@ class OwnerMutation:
                 title=given(input.title),
                 business_unit=given(input.business_unit),
                 decision_authority=required(input.decision_authority, "decisionAuthority"),
-                member_id=given(input.member_id),
+                member_id=given(await _member(info, input.member_id)),
             )
         return _payload(obj, outcome.errors)
 

@@ -196,13 +196,14 @@ async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
     tenant = await make_tenant()
     async with tenant_session(engine, tenant) as s:
         member = await invite_member(s, actor=SYSTEM, email="ann@acme.test", role=Role.ADMIN)
-        await s.execute(
-            update(Member)
-            .where(Member.id == member.id)
-            .values(status=MemberStatus.ACTIVE, issuer="https://idp.test", subject="ann")
-        )
         # A second admin, so Ann is not the last one and can be deactivated.
         other = await invite_member(s, actor=SYSTEM, email="bob@acme.test", role=Role.ADMIN)
+        for who in (member, other):
+            await s.execute(
+                update(Member)
+                .where(Member.id == who.id)
+                .values(status=MemberStatus.ACTIVE, issuer="https://idp.test", subject=who.email)
+            )
     async with engine.connect() as conn, conn.begin():
         ann = await issue_token(conn, tenant=tenant, role="admin", name="ann", member_id=member.id)
     assert data(await gql(client, VIEWER, token=ann.secret))["viewer"]["member"] == {
@@ -214,7 +215,8 @@ async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
     deactivated = data(
         await gql(
             client,
-            "mutation($i: DeactivateMemberInput!) { deactivateMember(input: $i) { errors { code } } }",
+            "mutation($i: DeactivateMemberInput!) "
+            "{ deactivateMember(input: $i) { errors { code } } }",
             {"i": {"id": global_id("Member", member.id), "version": 1}},
             token=plain,
         )
@@ -273,7 +275,7 @@ async def test_only_admins_see_or_manage_tokens(
             is None
         )
         refused = await create(client, token)
-        assert refused["secret"] is None and _errors(refused) == {None: "FORBIDDEN"}  # type: ignore[dict-item]
+        assert refused["secret"] is None and _errors(refused) == {None: "FORBIDDEN"}
         revoke = data(
             await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token)
         )["revokeApiToken"]

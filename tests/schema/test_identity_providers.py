@@ -1,4 +1,4 @@
-"""Identity providers over real HTTP: configure (add/change), remove; admins only; no secrets out."""
+"""Identity providers over real HTTP: configure (add or change), remove; admins only; no secrets."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ query($first: Int, $after: String) {
   }
 }"""
 NODE = "query($id: ID!) { node(id: $id) { id ... on IdentityProvider { issuer } } }"
-STAFF = {
+STAFF: dict[str, Any] = {
     "issuer": "https://login.acme.test",
     "clientId": "steward",
     "clientSecret": "s3cr3t-do-not-show",

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import and_, not_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog.contextvars import merge_contextvars
@@ -29,6 +30,10 @@ from tenants.demo_seed import seed_demo
 from tenants.principals import Principal, PrincipalKind, Role
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
+from tenants.services.audit import SYSTEM
+from tenants.services.identity_providers import add_identity_provider
+from tenants.services.members import invite_member
+from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.security.schema_walk import build_input, document, fake_id, mutations
@@ -82,6 +87,29 @@ async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID
         )
 
 
+async def _add_logins(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID) -> None:
+    """The seed has no members, identity providers or API tokens: one of each for client X."""
+    async with tenant_session(engine, tenant) as s:
+        await invite_member(
+            s,
+            actor=SYSTEM,
+            email="probe@client-x.test",
+            role=Role.CLIENT_VIEWER,
+            client_organisation_id=client,
+        )
+        await add_identity_provider(
+            s,
+            actor=SYSTEM,
+            box=SecretBox([Fernet.generate_key()]),
+            issuer="https://login.client-x.test",
+            client_id="steward",
+            client_secret="probe",
+            allowed_domains=["client-x.test"],
+            client_organisation_id=client,
+        )
+    await _token(engine, tenant, "client_viewer", client)
+
+
 @pytest.fixture(scope="module")
 async def world(engine: AsyncEngine) -> World:
     a = await create_tenant(
@@ -94,6 +122,7 @@ async def world(engine: AsyncEngine) -> World:
         )
     client_x, client_y = clients[0], clients[1]
     await _add_reports(engine, a, client_x)
+    await _add_logins(engine, a, client_x)
     px = _principal(a, Role.CLIENT_VIEWER, client_x)
     py = _principal(a, Role.CLIENT_VIEWER, client_y)
     ids: dict[str, str] = {}
@@ -108,6 +137,7 @@ async def world(engine: AsyncEngine) -> World:
                 ids[name] = global_id(name, row)
     tokens = {
         "a_admin": await _token(engine, a, "admin"),
+        "a_consultant": await _token(engine, a, "consultant"),
         "b_admin": await _token(engine, b, "admin"),
         "x_viewer": await _token(engine, a, "client_viewer", client_x),
         "y_viewer": await _token(engine, a, "client_viewer", client_y),
@@ -117,6 +147,8 @@ async def world(engine: AsyncEngine) -> World:
 
 
 TENANT_WIDE = {"CapabilityDimension"}
+# Tenant administration (schema/scoping.py ADMIN_ONLY): no client principal sees these at all.
+ADMIN_ONLY = {"IdentityProvider", "ApiToken"}
 
 
 def test_every_node_type_is_covered(world: World) -> None:
@@ -135,7 +167,19 @@ async def test_node_of_another_tenant_is_exactly_like_a_missing_one(
     assert foreign == absent == {"data": {"node": None}}
 
 
-@pytest.mark.parametrize("type_name", sorted(set(NODE_KINDS) - TENANT_WIDE))
+@pytest.mark.parametrize("type_name", sorted(ADMIN_ONLY))
+@pytest.mark.parametrize("principal", ["a_consultant", "x_viewer", "y_owner"])
+async def test_admin_only_nodes_are_like_missing_ones_for_everyone_else(
+    client: httpx.AsyncClient, world: World, type_name: str, principal: str
+) -> None:
+    real, missing = world.ids[type_name], fake_id(type_name)
+    token = world.tokens[principal]
+    got = await gql(client, NODE_QUERY, {"id": real}, token=token)
+    absent = await gql(client, NODE_QUERY, {"id": missing}, token=token)
+    assert got == absent == {"data": {"node": None}}
+
+
+@pytest.mark.parametrize("type_name", sorted(set(NODE_KINDS) - TENANT_WIDE - ADMIN_ONLY))
 async def test_node_of_another_client_is_exactly_like_a_missing_one(
     client: httpx.AsyncClient, world: World, type_name: str
 ) -> None:
