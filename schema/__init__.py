@@ -24,6 +24,8 @@ from schema.owners.assignment_mutations import AssignmentMutation
 from schema.owners.mutations import OwnerMutation
 from schema.processes.kpi_mutations import KpiMutation
 from schema.processes.mutations import AIProcessMutation
+from schema.report_schedule.mutations import ReportScheduleMutation
+from schema.report_schedule.queries import ReportScheduleQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
 from schema.tokens.mutations import ApiTokenMutation
@@ -43,6 +45,7 @@ QUERIES: tuple[type, ...] = (
     MemberQuery,
     IdentityProviderQuery,
     ApiTokenQuery,
+    ReportScheduleQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -58,6 +61,7 @@ MUTATIONS: tuple[type, ...] = (
     MemberMutation,
     IdentityProviderMutation,
     ApiTokenMutation,
+    ReportScheduleMutation,
 )
 
 

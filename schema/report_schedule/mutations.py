@@ -1,0 +1,59 @@
+"""`configureReportSchedule`: day, time and time zone of the weekly health reports, webhook."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.permissions import actor_of, authorize
+from schema.report_schedule.types import ReportScheduleType, Weekday
+from tenants.models import ReportSchedule
+from tenants.services.report_schedules import configure_report_schedule
+
+
+@strawberry.input(description="The whole schedule; the webhook secret is write-only.")
+class ConfigureReportScheduleInput:
+    version: int | None = strawberry.field(
+        description="The version you last saw; null when configuring for the first time."
+    )
+    weekday: Weekday = Weekday.MONDAY
+    hour: int = 6
+    minute: int = 0
+    timezone: str = "UTC"
+    enabled: bool = True
+    webhook_url: str | None = None
+    webhook_secret: str | None = strawberry.field(
+        default=None, description="Signs deliveries (HMAC-SHA256); at least 16 characters."
+    )
+
+
+@strawberry.type
+class ReportSchedulePayload:
+    report_schedule: ReportScheduleType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ReportScheduleMutation:
+    @strawberry.mutation
+    async def configure_report_schedule(
+        self, info: Info, input: ConfigureReportScheduleInput
+    ) -> ReportSchedulePayload:
+        row: ReportSchedule | None = None
+        async with atomic(info) as outcome:
+            await authorize(info, "configureReportSchedule")
+            row = await configure_report_schedule(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                expected_version=input.version,
+                weekday=input.weekday.value,
+                hour=input.hour,
+                minute=input.minute,
+                timezone=input.timezone,
+                enabled=input.enabled,
+                webhook_url=input.webhook_url,
+                webhook_secret=input.webhook_secret,
+            )
+        node = ReportScheduleType.from_model(row) if row is not None and not outcome.error else None
+        return ReportSchedulePayload(report_schedule=node, errors=outcome.errors)

@@ -1,0 +1,60 @@
+"""The tenant's engagement health report schedule."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from tenants.models import ReportSchedule
+
+
+@strawberry.enum(description="Day of the week, in the schedule's time zone.")
+class Weekday(Enum):
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+
+@strawberry.type(description="When weekly engagement health reports run, and where they go.")
+class ReportScheduleType:
+    enabled: bool
+    weekday: Weekday
+    hour: int
+    minute: int
+    timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/London.")
+    webhook_url: str | None
+    has_webhook_secret: bool = strawberry.field(description="The secret itself is write-only.")
+    version: int | None = strawberry.field(
+        description="Send it back with changes; null until the schedule is first configured."
+    )
+
+    @classmethod
+    def default(cls) -> ReportScheduleType:
+        return cls(
+            enabled=True,
+            weekday=Weekday.MONDAY,
+            hour=6,
+            minute=0,
+            timezone="UTC",
+            webhook_url=None,
+            has_webhook_secret=False,
+            version=None,
+        )
+
+    @classmethod
+    def from_model(cls, row: ReportSchedule) -> ReportScheduleType:
+        return cls(
+            enabled=row.enabled,
+            weekday=Weekday(row.weekday),
+            hour=row.hour,
+            minute=row.minute,
+            timezone=row.timezone,
+            webhook_url=row.webhook_url,
+            has_webhook_secret=bool(row.webhook_secret),
+            version=row.version,
+        )

@@ -1,0 +1,103 @@
+"""The tenant's engagement health report schedule and webhook."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.errors import conflict
+from tenants.models import AuditEvent, ReportSchedule
+from tenants.services.audit import Actor, snapshot
+from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
+from tenants.services.validation import Collector
+
+SCHEDULE_ID = 1  # one row per tenant schema
+# Audit events name objects by uuid; the schedule's integer key gets a fixed one.
+SCHEDULE_AUDIT_ID = uuid.uuid5(uuid.NAMESPACE_URL, "steward:report-schedule")
+
+
+def _check_url(c: Collector, url: str | None) -> str | None:
+    cleaned = c.optional_text("webhookUrl", url, max_length=2000)
+    if cleaned is None:
+        return None
+    parts = urlsplit(cleaned)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        c.add("webhookUrl", "must be an https:// URL")
+    elif not parts.hostname:
+        c.add("webhookUrl", "must name a host")
+    return cleaned
+
+
+async def configure_report_schedule(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    expected_version: int | None,
+    weekday: int,
+    hour: int,
+    minute: int,
+    timezone: str,
+    enabled: bool,
+    webhook_url: str | None,
+    webhook_secret: str | None,
+) -> ReportSchedule:
+    """Create or replace the schedule; `expected_version` is None only for the first one."""
+    c = Collector()
+    c.int_range("weekday", weekday, 0, 6)
+    c.int_range("hour", hour, 0, 23)
+    c.int_range("minute", minute, 0, 59)
+    zone = c.text("timezone", timezone, max_length=64)
+    if zone and not c.has("timezone"):
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            c.add("timezone", "must be an IANA time zone such as Europe/London")
+    url = _check_url(c, webhook_url)
+    secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
+    if secret is not None and len(secret) < 16:
+        c.add("webhookSecret", "must be at least 16 characters")
+    if url is not None and secret is None and not c.has("webhookSecret"):
+        c.add("webhookSecret", "is required with a webhook URL (deliveries are signed)")
+    c.raise_if_any()
+    row = await session.get(ReportSchedule, SCHEDULE_ID)
+    before = snapshot(row) if row is not None else None
+    current_version = row.version if row is not None else None
+    if expected_version != current_version:
+        raise conflict("version", STALE_MESSAGE)
+    changes = {
+        "weekday": weekday,
+        "hour": hour,
+        "minute": minute,
+        "timezone": zone,
+        "enabled": enabled,
+        "webhook_url": url,
+        "webhook_secret": secret,
+    }
+    async with guarded_write(session):
+        if row is None:
+            row = ReportSchedule(id=SCHEDULE_ID, **changes)
+            session.add(row)
+        else:
+            apply(row, changes)
+    # The secret signs deliveries; it never goes into the audit trail.
+    after = snapshot(row) | {"webhook_secret": "<set>" if secret else None}
+    if before is not None:
+        before["webhook_secret"] = "<set>" if before.get("webhook_secret") else None
+    session.add(
+        AuditEvent(
+            client_id=None,
+            actor=actor.label,
+            actor_kind=actor.kind,
+            action="configure" if before else "create",
+            object_type="ReportSchedule",
+            object_id=SCHEDULE_AUDIT_ID,
+            before=before,
+            after=after,
+        )
+    )
+    await session.flush()
+    return row

@@ -1,0 +1,112 @@
+"""configureReportSchedule / reportSchedule: per-tenant day, time, time zone and webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jobs.health_schedule import load_schedule
+from tenants.models import AuditEvent
+from tenants.session import tenant_session
+from tests.conftest import TenantFactory, TokenFactory
+from tests.support import data, gql
+
+READ = """{ reportSchedule {
+  enabled weekday hour minute timezone webhookUrl hasWebhookSecret version
+} }"""
+CONFIGURE = """mutation($input: ConfigureReportScheduleInput!) {
+  configureReportSchedule(input: $input) {
+    reportSchedule { weekday hour minute timezone webhookUrl hasWebhookSecret version }
+    errors { field code message }
+  }
+}"""
+
+
+async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"version": None, **fields}}
+    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
+    return result["configureReportSchedule"]
+
+
+async def test_defaults_then_configure_then_a_stale_version_conflicts(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    default = data(await gql(client, READ, token=admin))["reportSchedule"]
+    assert default["weekday"] == "MONDAY" and default["hour"] == 6 and default["version"] is None
+    first = await configure(
+        client,
+        admin,
+        weekday="THURSDAY",
+        hour=7,
+        minute=30,
+        timezone="Europe/London",
+        webhookUrl="https://hooks.consultancy.example/steward",
+        webhookSecret="s" * 32,
+    )
+    assert first["errors"] == []
+    assert first["reportSchedule"] == {
+        "weekday": "THURSDAY",
+        "hour": 7,
+        "minute": 30,
+        "timezone": "Europe/London",
+        "webhookUrl": "https://hooks.consultancy.example/steward",
+        "hasWebhookSecret": True,
+        "version": 1,
+    }
+    async with tenant_session(engine, tenant) as s:
+        schedule = await load_schedule(s)
+        assert (schedule.weekday, schedule.hour, schedule.timezone) == (3, 7, "Europe/London")
+        audit = list(
+            await s.scalars(select(AuditEvent).where(AuditEvent.object_type == "ReportSchedule"))
+        )
+    assert [a.action for a in audit] == ["create"]
+    assert "s" * 32 not in str(audit[0].after)  # the secret never reaches the trail
+    stale = await configure(client, admin, hour=8)  # version null: someone configured it already
+    assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
+    second = await configure(client, admin, version=1, hour=8, timezone="UTC")
+    assert second["errors"] == [] and second["reportSchedule"]["version"] == 2
+
+
+async def test_invalid_values_are_named_and_nothing_is_written(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    admin = await make_token(await make_tenant(), "admin")
+    bad = await configure(
+        client,
+        admin,
+        hour=24,
+        minute=-1,
+        timezone="Mars/Olympus",
+        webhookUrl="http://hooks.example.com",
+        webhookSecret="short",
+    )
+    assert bad["reportSchedule"] is None
+    assert {e["field"] for e in bad["errors"]} == {
+        "hour",
+        "minute",
+        "timezone",
+        "webhookUrl",
+        "webhookSecret",
+    }
+    assert data(await gql(client, READ, token=admin))["reportSchedule"]["version"] is None
+
+
+async def test_only_admins_configure_and_clients_cannot_see_it(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    import uuid
+
+    tenant = await make_tenant()
+    consultant = await make_token(tenant, "consultant")
+    refused = await configure(client, consultant, hour=9)
+    assert refused["errors"][0]["code"] == "FORBIDDEN"
+    client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
+    assert data(await gql(client, READ, token=client_viewer))["reportSchedule"] is None
