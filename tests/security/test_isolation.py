@@ -22,7 +22,7 @@ from structlog.contextvars import merge_contextvars
 from structlog.testing import capture_logs
 
 from schema import build_schema
-from schema.ids import global_id
+from schema.ids import global_id, parse_global_id
 from schema.node import NODE_KINDS
 from schema.scoping import visible
 from tenants import models as m
@@ -256,3 +256,43 @@ async def test_log_lines_of_a_foreign_request_name_only_the_callers_tenant(
     assert world.a.slug not in text and world.a.schema_name not in text
     for real in world.ids.values():
         assert real not in text
+
+
+def _list_fields() -> list[str]:
+    """Top-level connections that need no argument (every list a front end starts from)."""
+    from graphql import GraphQLNonNull, get_named_type
+    from graphql.pyutils import Undefined
+
+    from tests.security.schema_walk import GRAPHQL
+
+    assert GRAPHQL.query_type is not None
+    return sorted(
+        name
+        for name, field in GRAPHQL.query_type.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+        and not any(
+            isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+            for arg in field.args.values()
+        )
+    )
+
+
+@pytest.mark.parametrize("field", _list_fields())
+@pytest.mark.parametrize("principal", ["b_admin", "y_viewer"])
+async def test_every_list_holds_only_rows_the_principal_may_see(
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World, field: str, principal: str
+) -> None:
+    query = f"{{ {field}(first: 100) {{ totalCount edges {{ node {{ id }} }} }} }}"
+    page = data(await gql(client, query, token=world.tokens[principal]))[field]
+    ids = [e["node"]["id"] for e in page["edges"]]
+    assert page["totalCount"] == len(ids)  # fewer than 100 rows everywhere here
+    tenant = world.b if principal == "b_admin" else world.a
+    viewer = _principal(world.a, Role.CLIENT_VIEWER, world.client_y)
+    async with tenant_session(engine, tenant) as s:
+        for value in ids:
+            type_name, row_id = parse_global_id(value) or ("?", uuid.uuid4())
+            model: Any = NODE_KINDS[type_name].model
+            where = [model.id == row_id]
+            if principal == "y_viewer":
+                where.append(visible(model, viewer))
+            assert await s.scalar(select(model.id).where(*where)) == row_id, (field, value)
