@@ -7,9 +7,9 @@ import multiprocessing
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 
 from tenants.migrate import upgrade_shared, upgrade_tenant
 from tenants.registry import TenantRef, list_tenants
@@ -37,15 +37,20 @@ async def _migrate_one(engine: AsyncEngine, tenant: TenantRef) -> MigrationOutco
         return MigrationOutcome(tenant.slug, False, f"{type(exc).__name__}: {exc}")
 
 
-def _migrate_in_child(database_url: str, tenant: TenantRef) -> MigrationOutcome:
-    async def run() -> MigrationOutcome:
-        engine = create_async_engine(database_url, poolclass=NullPool)
-        try:
-            return await _migrate_one(engine, tenant)
-        finally:
-            await engine.dispose()
+# One event loop and one engine per child process, made once by the pool's
+# initializer: a fresh loop and engine per tenant cost more than the migration.
+_CHILD: dict[str, Any] = {}
 
-    return asyncio.run(run())
+
+def _init_child(database_url: str) -> None:
+    _CHILD["loop"] = asyncio.new_event_loop()
+    _CHILD["engine"] = create_async_engine(database_url, pool_size=1, max_overflow=0)
+
+
+def _migrate_in_child(tenant: TenantRef) -> MigrationOutcome:
+    loop: asyncio.AbstractEventLoop = _CHILD["loop"]
+    outcome: MigrationOutcome = loop.run_until_complete(_migrate_one(_CHILD["engine"], tenant))
+    return outcome
 
 
 async def migrate_all(
@@ -84,9 +89,12 @@ async def migrate_all(
     url = engine.url.render_as_string(hide_password=False)
     loop = asyncio.get_running_loop()
     with ProcessPoolExecutor(
-        max_workers=min(concurrency, len(tenants)), mp_context=multiprocessing.get_context("spawn")
+        max_workers=min(concurrency, len(tenants)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_child,
+        initargs=(url,),
     ) as pool:
-        futures = [loop.run_in_executor(pool, _migrate_in_child, url, t) for t in tenants]
+        futures = [loop.run_in_executor(pool, _migrate_in_child, t) for t in tenants]
         for future in asyncio.as_completed(futures):
             record(await future)
     return outcomes
