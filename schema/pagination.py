@@ -121,7 +121,8 @@ def check_first(first: int | None) -> int:
     return first
 
 
-def _keyset(model: type[M], ordering: Ordering, after: str | None) -> list[Any]:
+def keyset_after(model: type[M], ordering: Ordering, after: str | None) -> list[Any]:
+    """SQL conditions selecting the rows after the cursor `after` in `ordering`."""
     if after is None:
         return []
     value, row_id = decode_cursor(after, ordering)
@@ -130,14 +131,15 @@ def _keyset(model: type[M], ordering: Ordering, after: str | None) -> list[Any]:
     return [left < right if ordering.descending else left > right]
 
 
-def _order(model: type[M], ordering: Ordering) -> list[Any]:
+def order_clauses(model: type[M], ordering: Ordering) -> list[Any]:
+    """ORDER BY the ordering's column, then id: a total order for keyset cursors."""
     id_col = model.id  # type: ignore[attr-defined]
     if ordering.descending:
         return [ordering.column.desc(), id_col.desc()]
     return [ordering.column.asc(), id_col.asc()]
 
 
-def _connection(
+def build_connection(
     rows: Sequence[M],
     first: int,
     ordering: Ordering,
@@ -145,6 +147,7 @@ def _connection(
     count: Callable[[], Awaitable[int]],
     had_cursor: bool,
 ) -> Connection[NodeT]:
+    """A Connection from up to `first + 1` rows (the extra one only says there is more)."""
     page = list(rows[:first])
     edges = [
         Edge(node=to_node(r), cursor=encode_cursor(getattr(r, ordering.column.key), r.id))  # type: ignore[attr-defined]
@@ -179,8 +182,8 @@ async def paginate(
     rows = (
         await db.scalars(
             select(model)
-            .where(*conditions, *_keyset(model, ordering, after))
-            .order_by(*_order(model, ordering))
+            .where(*conditions, *keyset_after(model, ordering, after))
+            .order_by(*order_clauses(model, ordering))
             .limit(size + 1)
         )
     ).all()
@@ -188,7 +191,7 @@ async def paginate(
     async def count() -> int:
         return int(await db.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
 
-    return _connection(rows, size, ordering, to_node, count, after is not None)
+    return build_connection(rows, size, ordering, to_node, count, after is not None)
 
 
 async def child_connection(
@@ -211,11 +214,11 @@ async def child_connection(
     """
     size = check_first(first)
     conditions = [visible(model, info.context.principal), *where]
-    keyset = _keyset(model, ordering, after)
+    keyset = keyset_after(model, ordering, after)
     args = (model.__name__, parent.key, where_key, ordering.key(), size, after)
 
     async def load_pages(parent_ids: list[uuid.UUID]) -> list[list[M]]:
-        rank = func.row_number().over(partition_by=parent, order_by=_order(model, ordering))
+        rank = func.row_number().over(partition_by=parent, order_by=order_clauses(model, ordering))
         inner = (
             select(model, rank.label("rank"))
             .where(parent.in_(parent_ids), *conditions, *keyset)
@@ -241,4 +244,4 @@ async def child_connection(
     async def count() -> int:
         return await counter.load(parent_id)
 
-    return _connection(rows, size, ordering, to_node, count, after is not None)
+    return build_connection(rows, size, ordering, to_node, count, after is not None)

@@ -18,11 +18,11 @@ from schema.loaders import loader
 from schema.pagination import (
     Connection,
     Ordering,
-    _connection,
-    _keyset,
-    _order,
+    build_connection,
     check_first,
     child_connection,
+    keyset_after,
+    order_clauses,
 )
 from schema.scoping import visible
 from schema.vendors.types import VendorAgreementNode
@@ -56,11 +56,11 @@ async def process_vendor_agreements(
     agreement = m.VendorAgreement
     link = m.VendorAgreementProcess
     seen = visible(agreement, info.context.principal)
-    keyset = _keyset(agreement, _ORDERING, after)
+    keyset = keyset_after(agreement, _ORDERING, after)
 
     async def load_pages(process_ids: list[uuid.UUID]) -> list[list[m.VendorAgreement]]:
         rank = func.row_number().over(
-            partition_by=link.process_id, order_by=_order(agreement, _ORDERING)
+            partition_by=link.process_id, order_by=order_clauses(agreement, _ORDERING)
         )
         inner = (
             select(agreement, link.process_id.label("parent_id"), rank.label("rank"))
@@ -93,6 +93,6 @@ async def process_vendor_agreements(
     async def count() -> int:
         return await counter.load(process_id)
 
-    return _connection(
+    return build_connection(
         rows, size, _ORDERING, VendorAgreementNode.from_model, count, after is not None
     )
