@@ -85,3 +85,56 @@ async def test_a_read_only_scoped_token_is_refused_every_mutation(
     token = await _token(engine, tenant, Role.ADMIN, scopes=("read",))
     refused = [s.name for s in SPECS if await _codes(client, s, token) == ["FORBIDDEN"]]
     assert refused == [s.name for s in SPECS]
+
+
+def _query_document(name: str) -> str:
+    """A minimal, valid selection of a top-level query field, from the schema."""
+    from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type
+
+    from tests.security.schema_walk import GRAPHQL
+
+    assert GRAPHQL.query_type is not None
+    field = GRAPHQL.query_type.fields[name]
+    args = []
+    for arg_name, arg in field.args.items():
+        if isinstance(arg.type, GraphQLNonNull):
+            inner = arg.type.of_type
+            value = fake_id("ClientOrganisation")
+            args.append(
+                f'{arg_name}: ["{value}"]'
+                if isinstance(inner, GraphQLList)
+                else f'{arg_name}: "{value}"'
+            )
+    named = get_named_type(field.type)
+    selection = "totalCount" if named.name.endswith("Connection") else "__typename"
+    assert isinstance(named, GraphQLObjectType) or selection == "__typename"
+    arguments = f"({', '.join(args)})" if args else ""
+    return f"{{ {name}{arguments} {{ {selection} }} }}"
+
+
+def _query_names() -> list[str]:
+    from tests.security.schema_walk import GRAPHQL
+
+    assert GRAPHQL.query_type is not None
+    return sorted(GRAPHQL.query_type.fields)
+
+
+ADMIN_ONLY_LISTS = {"identityProviders", "apiTokens"}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_every_query_runs_for_every_role_and_admin_data_stays_with_admins(
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, role: Role
+) -> None:
+    token = await _token(engine, tenant, role)
+    for name in _query_names():
+        body = await gql(client, _query_document(name), token=token)
+        assert not body.get("errors"), (name, body["errors"])
+        value = body["data"][name]
+        if name in ADMIN_ONLY_LISTS:
+            if role is Role.ADMIN:
+                assert name != "apiTokens" or value["totalCount"] >= 1  # at least its own
+            else:
+                assert value["totalCount"] == 0, (name, role)
+        if name == "reportSchedule":
+            assert (value is None) == (role not in (Role.ADMIN, Role.CONSULTANT, Role.VIEWER))
