@@ -1,13 +1,14 @@
 # Two commands for a fresh machine with Python 3.11 and make: `make demo`, `make test`.
-PYTHON ?= python3.11
+# Python 3.11 or newer; python3.11 when it is on PATH, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck sdl install clean bench
+.PHONY: demo test lint sdl install clean bench bench-abuse bench-migrate
 
 $(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or run: make PYTHON=python3 ...)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "need Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -29,8 +30,16 @@ lint: $(STAMP)
 sdl: $(STAMP)
 	$(BIN)/python -m schema.export
 
+# Benchmarks print ratios against a baseline of the same run; they are not tests.
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_binding
+	$(BIN)/python -m tests.benchmarks.bench_readiness
+
+bench-abuse: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_abuse
+
+bench-migrate: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_migrate
 
 clean:
 	rm -rf $(VENV) .steward
