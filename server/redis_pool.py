@@ -5,17 +5,12 @@ from __future__ import annotations
 from arq.connections import ArqRedis, RedisSettings
 
 from jobs.serialization import deserialize, serialize
+from server.embedded_redis import redis_settings_from_url
 
 
 def redis_settings(url: str) -> RedisSettings:
-    """arq settings from a redis:// or unix:// URL."""
-    if url.startswith("unix://"):
-        path, _, query = url.removeprefix("unix://").partition("?")
-        database = int(query[3:]) if query.startswith("db=") else 0
-        return RedisSettings(
-            unix_socket_path=path, database=database, conn_timeout=2, conn_retries=2
-        )
-    settings = RedisSettings.from_dsn(url)
+    """arq settings from a redis://, rediss:// or unix:// URL, failing fast when Redis is down."""
+    settings = redis_settings_from_url(url)
     settings.conn_timeout = 2
     settings.conn_retries = 2
     return settings

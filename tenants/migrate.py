@@ -17,14 +17,11 @@ from sqlalchemy import Connection, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenants.registry import Tenant, TenantRef
+from tenants.slugs import quote_ident
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SHARED = MIGRATIONS / "shared"
 TENANT = MIGRATIONS / "tenant"
-
-
-def _quote(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
 
 
 def _config(location: Path) -> Config:
@@ -75,7 +72,7 @@ async def downgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: s
 async def _migrate_tenant(
     conn: AsyncConnection, tenant: TenantRef, revision: str, *, down: bool
 ) -> None:
-    await conn.execute(text(f"SET LOCAL ROLE {_quote(tenant.role_name)}"))
+    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     await conn.execute(
         text("SELECT set_config('search_path', :path, true)"),
         {"path": f'"{tenant.schema_name}"'},
@@ -99,7 +96,7 @@ async def current_shared(conn: AsyncConnection) -> str | None:
 
 async def current_tenant(conn: AsyncConnection, tenant: TenantRef) -> str | None:
     """The revision a tenant schema is at, read as the tenant's role."""
-    await conn.execute(text(f"SET LOCAL ROLE {_quote(tenant.role_name)}"))
+    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     try:
         return await conn.run_sync(_current, tenant.schema_name)
     finally:

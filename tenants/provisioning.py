@@ -13,7 +13,7 @@ from tenants.migrate import upgrade_tenant
 from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.services.assessments import ensure_default_dimensions
 from tenants.session import bind_connection
-from tenants.slugs import role_name, schema_name, validate_slug
+from tenants.slugs import quote_ident, role_name, schema_name, validate_slug
 
 
 class TenantExistsError(ValueError):
@@ -22,10 +22,6 @@ class TenantExistsError(ValueError):
 
 class TenantNotFoundError(LookupError):
     """No tenant with this slug is registered."""
-
-
-def _q(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
 
 
 AfterMigrate = Callable[[AsyncConnection, TenantRef], Awaitable[None]]
@@ -63,15 +59,15 @@ PLATFORM_GRANTS = (
 async def grant_platform_access(conn: AsyncConnection, role: str) -> None:
     """Let a tenant role reach its own rows of the shared credential tables."""
     for statement in PLATFORM_GRANTS:
-        await conn.execute(text(statement.format(role=_q(role))))
+        await conn.execute(text(statement.format(role=quote_ident(role))))
 
 
 async def revoke_platform_access(conn: AsyncConnection, role: str) -> None:
     """Undo `grant_platform_access`; a role with privileges left cannot be dropped."""
     await conn.execute(
-        text(f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}")
+        text(f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {quote_ident(role)}")
     )
-    await conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {_q(role)}"))
+    await conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {quote_ident(role)}"))
 
 
 async def create_tenant(
@@ -97,7 +93,9 @@ async def create_tenant(
         # (on PostgreSQL 15, make the login role NOINHERIT for the same effect).
         try:
             async with conn.begin_nested():
-                await conn.execute(text(f"CREATE ROLE {_q(ref.role_name)} NOLOGIN NOINHERIT"))
+                await conn.execute(
+                    text(f"CREATE ROLE {quote_ident(ref.role_name)} NOLOGIN NOINHERIT")
+                )
         except ProgrammingError as exc:
             # Roles are cluster-wide: a database dropped without `steward tenants drop`
             # leaves its tenants' roles behind.
@@ -106,14 +104,13 @@ async def create_tenant(
                 "dropped without `steward tenants drop`?); drop the role or pick another slug"
             ) from exc
         server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
-        grant = f"GRANT {_q(ref.role_name)} TO CURRENT_USER"
+        grant = f"GRANT {quote_ident(ref.role_name)} TO CURRENT_USER"
         if server_version >= 160000:
             grant += " WITH INHERIT FALSE, SET TRUE"
         await conn.execute(text(grant))
-        await conn.execute(
-            text(f"CREATE SCHEMA {_q(ref.schema_name)} AUTHORIZATION {_q(ref.role_name)}")
-        )
-        await conn.execute(text(f"REVOKE ALL ON SCHEMA {_q(ref.schema_name)} FROM PUBLIC"))
+        schema, role = quote_ident(ref.schema_name), quote_ident(ref.role_name)
+        await conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
+        await conn.execute(text(f"REVOKE ALL ON SCHEMA {quote_ident(ref.schema_name)} FROM PUBLIC"))
         await grant_platform_access(conn, ref.role_name)
         try:
             await conn.execute(
@@ -140,13 +137,13 @@ async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
         ref = await get_tenant(conn, slug)
         if ref is None:
             raise TenantNotFoundError(f"tenant {slug!r} does not exist")
-        await conn.execute(text(f"SET LOCAL ROLE {_q(ref.role_name)}"))
-        await conn.execute(text(f"DROP SCHEMA IF EXISTS {_q(ref.schema_name)} CASCADE"))
+        await conn.execute(text(f"SET LOCAL ROLE {quote_ident(ref.role_name)}"))
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {quote_ident(ref.schema_name)} CASCADE"))
         await conn.execute(text("SET LOCAL ROLE NONE"))
         await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
         await revoke_platform_access(conn, ref.role_name)
         try:
-            await conn.execute(text(f"DROP ROLE IF EXISTS {_q(ref.role_name)}"))
+            await conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(ref.role_name)}"))
         except ProgrammingError as exc:  # pragma: no cover - depends on server state
             raise RuntimeError(f"could not drop role {ref.role_name}: {exc.orig}") from exc
 

@@ -45,11 +45,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from tenants.registry import TenantRef
-from tenants.slugs import SLUG_PATTERN
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from tenants.slugs import SLUG_PATTERN, quote_ident
 
 
 async def bind_connection(conn: AsyncConnection, tenant: TenantRef) -> AsyncConnection:
@@ -58,7 +54,7 @@ async def bind_connection(conn: AsyncConnection, tenant: TenantRef) -> AsyncConn
         # The registry is the only source of these names; refuse anything odd
         # rather than splice it into SQL.
         raise ValueError("refusing to bind to an invalid tenant registry entry")
-    await conn.execute(text(f"SET LOCAL ROLE {_quote_ident(tenant.role_name)}"))
+    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     return await conn.execution_options(schema_translate_map={None: tenant.schema_name})
 
 

@@ -70,3 +70,8 @@ def role_name(slug: str, database: str) -> str:
     """
     digest = hashlib.sha256(database.encode()).hexdigest()[:8]
     return f"st_{digest}_{validate_slug(slug)}"
+
+
+def quote_ident(name: str) -> str:
+    """A PostgreSQL identifier, double-quoted (for DDL and SET ROLE, which take no parameters)."""
+    return '"' + name.replace('"', '""') + '"'
