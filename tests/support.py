@@ -25,18 +25,11 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[str]:
-    """The app for `settings` on a real uvicorn on a free loopback port; yields its base URL."""
-    from server.app import create_app
-
-    port = free_port()
+async def serving_app(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
+    """Any ASGI app on a real uvicorn on a loopback port (free unless given); yields its URL."""
+    port = port or free_port()
     config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        lifespan="on",
-        server_header=False,
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", server_header=False
     )
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -50,6 +43,15 @@ async def serving(settings: Settings) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def serving(settings: Settings, *, port: int | None = None) -> AsyncIterator[str]:
+    """Steward for `settings`, served as by `serving_app`."""
+    from server.app import create_app
+
+    async with serving_app(create_app(settings), port=port) as url:
+        yield url
 
 
 def unique_slug(prefix: str = "t") -> str:

@@ -13,11 +13,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.app import create_app
 from server.settings import Settings
 from tenants.provisioning import create_tenant
 from tenants.services.audit import SYSTEM
@@ -31,10 +29,9 @@ from tests.auth.support import (
     Provider,
     SsoTenant,
     World,
-    free_port,
     start_provider,
 )
-from tests.support import unique_slug
+from tests.support import free_port, serving, unique_slug
 
 
 @pytest.fixture(scope="session")
@@ -70,19 +67,8 @@ def auth_settings(settings: Settings, auth_port: int) -> Settings:
 async def auth_url(
     auth_settings: Settings, auth_port: int, engine: AsyncEngine
 ) -> AsyncIterator[str]:
-    config = uvicorn.Config(
-        create_app(auth_settings), host="127.0.0.1", port=auth_port, log_config=None
-    )
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{auth_port}"
-    server.should_exit = True
-    await task
+    async with serving(auth_settings, port=auth_port) as url:
+        yield url
 
 
 async def _sso_tenant(

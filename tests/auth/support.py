@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -17,16 +16,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 from cryptography.fernet import Fernet
 
+from tests.support import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 # STEWARD_SECRET_KEY of the login suites' server, so fixtures can encrypt as it does.
 SECRET_KEY = Fernet.generate_key().decode()
 REDIRECTS = (301, 302, 303, 307, 308)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -29,6 +26,7 @@ from tests.conftest import TenantFactory
 from tests.jobs.factories import SnapshotBuilder
 from tests.jobs.seed import seed_client
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst
+from tests.support import serving_app
 
 # A Tuesday: the Monday 06:00 run of this week is already due.
 TUESDAY = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
@@ -185,12 +183,6 @@ async def test_disabled_schedule_produces_nothing(
 # -- webhooks -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Receiver:
     """A real HTTP endpoint that fails the first `failures` requests with 500."""
 
@@ -206,17 +198,9 @@ class Receiver:
 @pytest.fixture
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
     recv = Receiver(failures=2)
-    port = _free_port()
     app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
-    server.install_signals = False  # type: ignore[attr-defined]
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield recv, f"http://127.0.0.1:{port}/hook"
-    server.should_exit = True
-    await task
+    async with serving_app(app) as base:
+        yield recv, f"{base}/hook"
 
 
 async def test_new_report_is_delivered_signed_and_retried_with_backoff(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from arq.jobs import JobStatus
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.enqueue import enqueue_readiness, job_status, readiness_job_id
 from jobs.sweeper import sweep_reports
 from schema.ids import global_id
-from server.app import create_app
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
@@ -31,15 +28,9 @@ from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import queue_report, report_row, seed_client
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst
-from tests.support import data, gql
+from tests.support import data, free_port, gql, serving
 
 STEWARD = Path(sys.executable).with_name("steward")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _worker(settings: Settings, queue: str, *, delay_s: float) -> subprocess.Popen[bytes]:
@@ -109,20 +100,9 @@ async def test_a_worker_killed_mid_job_leaves_the_report_to_another_worker(
 @pytest.fixture
 async def redisless_url(settings: Settings) -> AsyncIterator[str]:
     """The app served with a REDIS_URL where nothing listens: Redis is down."""
-    down = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{_free_port()}/0"})
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(down), host="127.0.0.1", port=port, log_config=None)
-    )
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    down = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
+    async with serving(down) as url:
+        yield url
 
 
 async def test_request_while_redis_is_down_stays_queued_and_the_sweeper_runs_it(
