@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.base import TenantBase
@@ -73,9 +73,14 @@ async def record_audit(
     obj: TenantBase,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    object_id: uuid.UUID | None = None,
 ) -> AuditEvent:
-    """Add an AuditEvent for `obj` to the current transaction (flushed by the caller)."""
-    object_id = obj.id  # type: ignore[attr-defined]
+    """Add an AuditEvent for `obj` to the current transaction (flushed by the caller).
+
+    `object_id` names objects whose primary key is not a uuid (the report schedule).
+    """
+    if object_id is None:
+        object_id = obj.id  # type: ignore[attr-defined]
     event = AuditEvent(
         client_id=await client_of(session, obj),
         actor=actor.label,
@@ -111,19 +116,6 @@ async def client_of(session: AsyncSession, obj: TenantBase) -> uuid.UUID | None:
             client_id: uuid.UUID | None = getattr(parent, "client_id", None)
             return client_id
     return None
-
-
-async def audit_events_for(
-    session: AsyncSession, *, object_type: str, object_id: uuid.UUID, limit: int = 100
-) -> list[AuditEvent]:
-    """The newest events about one object, newest first."""
-    rows = await session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.seq.desc())
-        .limit(limit)
-    )
-    return list(rows)
 
 
 async def finish_write(

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import conflict
-from tenants.models import AuditEvent, ReportSchedule
-from tenants.services.audit import Actor, snapshot
+from tenants.models import ReportSchedule
+from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
 from tenants.services.validation import Collector
 
@@ -87,17 +87,14 @@ async def configure_report_schedule(
     after = snapshot(row) | {"webhook_secret": "<set>" if secret else None}
     if before is not None:
         before["webhook_secret"] = "<set>" if before.get("webhook_secret") else None
-    session.add(
-        AuditEvent(
-            client_id=None,
-            actor=actor.label,
-            actor_kind=actor.kind,
-            action="configure" if before else "create",
-            object_type="ReportSchedule",
-            object_id=SCHEDULE_AUDIT_ID,
-            before=before,
-            after=after,
-        )
+    await record_audit(
+        session,
+        actor=actor,
+        action="configure" if before else "create",
+        obj=row,
+        before=before,
+        after=after,
+        object_id=SCHEDULE_AUDIT_ID,
     )
     await session.flush()
     return row
