@@ -92,12 +92,3 @@ def _current(conn: Connection, schema: str | None) -> str | None:
 async def current_shared(conn: AsyncConnection) -> str | None:
     """The revision the public schema is at, or None before the first migration."""
     return await conn.run_sync(_current, "public")
-
-
-async def current_tenant(conn: AsyncConnection, tenant: TenantRef) -> str | None:
-    """The revision a tenant schema is at, read as the tenant's role."""
-    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
-    try:
-        return await conn.run_sync(_current, tenant.schema_name)
-    finally:
-        await conn.execute(text("SET LOCAL ROLE NONE"))

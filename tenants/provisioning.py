@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -146,8 +146,3 @@ async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
             await conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(ref.role_name)}"))
         except ProgrammingError as exc:  # pragma: no cover - depends on server state
             raise RuntimeError(f"could not drop role {ref.role_name}: {exc.orig}") from exc
-
-
-async def tenant_exists(conn: AsyncConnection, slug: str) -> bool:
-    """Whether `slug` is registered."""
-    return (await conn.scalar(select(Tenant.id).where(Tenant.slug == slug))) is not None
