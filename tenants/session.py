@@ -22,12 +22,14 @@ Two layers keep a session inside one tenant:
        tenants  search_path/100  search_path/2000  translate/100  translate/2000
          20        1.00 (737/s)        1.08             1.05           1.02
         200        1.00 (821/s)        0.97             0.69           0.75
+        200        1.00 (669/s)        1.11             0.74           1.13   (second run)
 
    Migration skew (a column's type changed in tenant A, not yet in B), the same
    statement alternately for A and B on one connection: search_path failed 25 of
-   50 transactions, schema_translate_map 0 of 50. We pay about a quarter of the
-   throughput of a micro-benchmark at 200 tenants (less on real requests, which
-   do more per statement) for transactions that never fail during a migration.
+   50 transactions, schema_translate_map 0 of 50 (both runs). With the larger
+   cache the throughput cost is within the run-to-run spread; without it about
+   a quarter at 200 tenants. Transactions that never fail during a migration
+   are worth that.
 2. PostgreSQL enforces it: each transaction runs `SET LOCAL ROLE <tenant role>`;
    that role has USAGE on its own schema only, so even a hand-written
    `SELECT * FROM tenant_b.x` inside tenant A's session is refused.

@@ -15,18 +15,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.embedded import embedded_services
 from server.settings import Settings
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
-from tenants.provisioning import create_tenant, drop_tenant
-from tenants.registry import TenantRef, list_tenants
+from tenants.provisioning import create_tenant
+from tenants.registry import TenantRef
 from tenants.tokens import issue_token
-from tests.support import serving, unique_slug
+from tests.support import scratch_database, serving, unique_slug
 
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -46,32 +44,10 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         yield database_url, redis_url
 
 
-def _asyncpg_url(url: str) -> str:
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+asyncpg://" + url.split("://", 1)[1]
-    return url
-
-
 @pytest.fixture(scope="session")
 async def database_url(service_urls: tuple[str, str]) -> AsyncIterator[str]:
-    admin_url = make_url(_asyncpg_url(service_urls[0]))
-    name = f"steward_test_{RUN_ID}"
-    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    yield url
-    # Roles are cluster-wide: drop each tenant (schema and role) before the database.
-    engine = make_engine(url)
-    await migrate_shared(engine)  # a run that never migrated still tears down cleanly
-    async with engine.connect() as conn:
-        refs = await list_tenants(conn)
-    for ref in refs:
-        await drop_tenant(engine, slug=ref.slug)
-    await engine.dispose()
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    async with scratch_database(f"steward_test_{RUN_ID}", service_urls[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -11,11 +12,13 @@ from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.settings import Settings
+
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def free_port() -> int:
@@ -52,6 +55,43 @@ async def serving(settings: Settings, *, port: int | None = None) -> AsyncIterat
 
     async with serving_app(create_app(settings), port=port) as url:
         yield url
+
+
+@asynccontextmanager
+async def scratch_database(prefix: str, server_url: str | None = None) -> AsyncIterator[str]:
+    """A new database on `server_url`'s server (DATABASE_URL, else the local one).
+
+    At exit every tenant registered in it is dropped first (tenant roles are
+    cluster-wide and would outlive the database), then the database itself.
+    """
+    from tenants.engine import make_engine
+    from tenants.provisioning import drop_tenant
+    from tenants.registry import list_tenants
+
+    raw = server_url or os.environ.get("DATABASE_URL") or LOCAL_POSTGRES
+    if raw.startswith(("postgresql://", "postgres://")):
+        raw = "postgresql+asyncpg://" + raw.split("://", 1)[1]
+    base = make_url(raw)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        engine = make_engine(url)
+        try:
+            async with engine.connect() as conn:
+                registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
+                tenants = await list_tenants(conn) if registry else []
+            for tenant in tenants:
+                await drop_tenant(engine, slug=tenant.slug)
+        finally:
+            await engine.dispose()
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await admin.dispose()
 
 
 def unique_slug(prefix: str = "t") -> str:

@@ -19,20 +19,16 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tenants.demo_seed import seed_demo
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
-from tenants.provisioning import create_tenant, drop_tenant
+from tenants.provisioning import create_tenant
 from tenants.tokens import issue_token
-from tests.support import free_port
+from tests.support import free_port, scratch_database
 
 NORMAL = """{ clientOrganisations(first: 5) { totalCount edges { node { name
   ownershipCoverage { ratio } processes(first: 10) { edges { node { name orphaned } } } } } } }"""
@@ -86,14 +82,13 @@ def _p(values: list[float], q: float) -> float:
 
 
 async def main() -> None:
-    base = make_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    base = base.set(drivername="postgresql+asyncpg")
+    async with scratch_database("bench_abuse") as url:
+        await _run(url)
+
+
+async def _run(url: str) -> None:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    name = f"bench_abuse_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as c:
-        await c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
+    name = url.rsplit("/", 1)[-1]
     engine = make_engine(url)
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -143,11 +138,7 @@ async def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        await drop_tenant(engine, slug="abuse")
         await engine.dispose()
-        async with admin.connect() as c:
-            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 if __name__ == "__main__":

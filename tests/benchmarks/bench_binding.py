@@ -17,14 +17,13 @@ Figures are printed, not asserted: they depend on the machine.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-import uuid
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from tests.support import scratch_database
 
 META = MetaData()
 ITEMS = Table("items", META, Column("id", Integer, primary_key=True), Column("name", String))
@@ -92,14 +91,7 @@ async def _skew(url: str, a: str, b: str, mechanism: str, attempts: int = 50) ->
 
 
 async def main(tenant_counts: tuple[int, ...] = (20, 200), rounds: int = 8) -> None:
-    base = make_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    base = base.set(drivername="postgresql+asyncpg")
-    name = f"bench_binding_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as c:
-        await c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
+    async with scratch_database("bench_binding") as url:
         setup = create_async_engine(url)
         schemas = [f"tenant_b{i:03d}" for i in range(max(tenant_counts))]
         async with setup.begin() as c:
@@ -130,10 +122,6 @@ async def main(tenant_counts: tuple[int, ...] = (20, 200), rounds: int = 8) -> N
             failures = await _skew(url, schemas[0], schemas[1], mechanism)
             print(f"  migration skew, {mechanism:11s}: {failures} failed transactions of 50")
         await setup.dispose()
-    finally:
-        async with admin.connect() as c:
-            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 if __name__ == "__main__":

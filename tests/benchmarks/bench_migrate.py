@@ -13,17 +13,13 @@ import os
 import subprocess
 import sys
 import time
-import uuid
-
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
 from tenants.migrate import downgrade_tenant
-from tenants.provisioning import create_tenant, drop_tenant
+from tenants.provisioning import create_tenant
 from tenants.registry import list_tenants
+from tests.support import scratch_database
 
 
 def _cli(url: str, *args: str) -> float:
@@ -43,13 +39,11 @@ def _cli(url: str, *args: str) -> float:
 
 
 async def main(count: int) -> None:
-    base = make_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    base = base.set(drivername="postgresql+asyncpg")
-    name = f"bench_migrate_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as c:
-        await c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
+    async with scratch_database("bench_migrate") as url:
+        await _run(url, count)
+
+
+async def _run(url: str, count: int) -> None:
     engine = make_engine(url)
     try:
         await migrate_shared(engine)
@@ -72,14 +66,7 @@ async def main(count: int) -> None:
                 f"({seconds / baseline:.2f}x of concurrency 1)"
             )
     finally:
-        async with engine.connect() as conn:
-            tenants = await list_tenants(conn)
-        for tenant in tenants:
-            await drop_tenant(engine, slug=tenant.slug)
         await engine.dispose()
-        async with admin.connect() as c:
-            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 if __name__ == "__main__":

@@ -14,21 +14,18 @@ time at 5,000 processes is at most 12 times the time at 500. Exit status 1 other
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import uuid
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.readiness_job import build_readiness_report
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
-from tenants.provisioning import create_tenant, drop_tenant
+from tenants.provisioning import create_tenant
 from tests.jobs.seed import queue_report, seed_client
-from tests.support import count_statements
+from tests.support import count_statements, scratch_database
 
 SIZES = (50, 500, 5_000)
 ROUNDS = 3
@@ -50,36 +47,30 @@ async def _measure(engine: AsyncEngine, tenant: object, client_id: uuid.UUID) ->
 
 
 async def main() -> int:
-    raw = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    base = make_url(raw).set(drivername="postgresql+asyncpg")
-    name = f"steward_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url, statement_timeout_ms=600_000)
+    async with scratch_database("steward_bench") as url:
+        engine = make_engine(url, statement_timeout_ms=600_000)
+        try:
+            return await _run(engine)
+        finally:
+            await engine.dispose()
+
+
+async def _run(engine: AsyncEngine) -> int:
     slug = f"bench{uuid.uuid4().hex[:8]}"
-    try:
-        await migrate_shared(engine)
-        tenant = await create_tenant(engine, slug=slug, name="Benchmark")
-        results: dict[int, tuple[float, int]] = {}
-        for size in SIZES:
-            seeded = await seed_client(engine, tenant, processes=size, name=f"Client {size}")
-            results[size] = await _measure(engine, tenant, seeded.client_id)
-        print(f"{'processes':>10} {'job time (s)':>13} {'SQL statements':>15}")
-        for size, (elapsed, statements) in results.items():
-            print(f"{size:>10} {elapsed:>13.3f} {statements:>15}")
-        ratio = results[5_000][0] / results[500][0]
-        counts = {s for _, s in results.values()}
-        print(f"time ratio 5,000 / 500: {ratio:.2f} (limit {MAX_RATIO:g})")
-        print(f"statement count identical across sizes: {len(counts) == 1}")
-        await drop_tenant(engine, slug=slug)
-        return 0 if ratio <= MAX_RATIO and len(counts) == 1 else 1
-    finally:
-        await engine.dispose()
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    await migrate_shared(engine)
+    tenant = await create_tenant(engine, slug=slug, name="Benchmark")
+    results: dict[int, tuple[float, int]] = {}
+    for size in SIZES:
+        seeded = await seed_client(engine, tenant, processes=size, name=f"Client {size}")
+        results[size] = await _measure(engine, tenant, seeded.client_id)
+    print(f"{'processes':>10} {'job time (s)':>13} {'SQL statements':>15}")
+    for size, (elapsed, statements) in results.items():
+        print(f"{size:>10} {elapsed:>13.3f} {statements:>15}")
+    ratio = results[5_000][0] / results[500][0]
+    counts = {s for _, s in results.values()}
+    print(f"time ratio 5,000 / 500: {ratio:.2f} (limit {MAX_RATIO:g})")
+    print(f"statement count identical across sizes: {len(counts) == 1}")
+    return 0 if ratio <= MAX_RATIO and len(counts) == 1 else 1
 
 
 if __name__ == "__main__":
