@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import structlog
 from graphql import GraphQLError
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from tenants.db_errors import is_database_unavailable, is_statement_timeout
@@ -23,6 +24,53 @@ def _is_expected(error: GraphQLError) -> bool:
     return error.original_error is None or isinstance(error.original_error, GraphQLError)
 
 
+def _known_failure(error: GraphQLError, response: Response | None) -> GraphQLError | None:
+    original = error.original_error
+    if original is None:
+        return None
+    if is_statement_timeout(original):
+        code, message = "TIMEOUT", "the operation ran past the statement timeout; narrow it"
+    elif is_database_unavailable(original):
+        code, message = "SERVICE_UNAVAILABLE", "the database is unavailable; retry shortly"
+        if response is not None:
+            response.status_code = 503
+            response.headers["Retry-After"] = "2"
+    else:
+        return None
+    log.warning("graphql.known_failure", code=code, path=error.path)
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
+
+
+def mask_errors(errors: list[GraphQLError], response: Response | None) -> list[GraphQLError]:
+    """Each error as the client may see it; idempotent (a masked error is kept as it is)."""
+    masked: list[GraphQLError] = []
+    for error in errors:
+        if _is_expected(error):
+            masked.append(error)
+            continue
+        known = _known_failure(error, response)
+        if known is not None:
+            masked.append(known)
+            continue
+        error_id = uuid.uuid4().hex[:16]
+        original = error.original_error
+        log.error(
+            "graphql.unexpected_error",
+            error_id=error_id,
+            path=error.path,
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+        masked.append(
+            GraphQLError(
+                "Internal server error",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+            )
+        )
+    return masked
+
+
 class MaskUnexpectedErrors(SchemaExtension):
     """Replaces each resolver exception with `Internal server error` and an `errorId`.
 
@@ -32,51 +80,10 @@ class MaskUnexpectedErrors(SchemaExtension):
     timeout (code TIMEOUT) and a database outage (SERVICE_UNAVAILABLE, HTTP 503).
     """
 
-    def _known_failure(self, error: GraphQLError) -> GraphQLError | None:
-        original = error.original_error
-        if original is None:
-            return None
-        if is_statement_timeout(original):
-            code, message = "TIMEOUT", "the operation ran past the statement timeout; narrow it"
-        elif is_database_unavailable(original):
-            code, message = "SERVICE_UNAVAILABLE", "the database is unavailable; retry shortly"
-            response = getattr(self.execution_context.context, "response", None)
-            if response is not None:
-                response.status_code = 503
-                response.headers["Retry-After"] = "2"
-        else:
-            return None
-        log.warning("graphql.known_failure", code=code, path=error.path)
-        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
-
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if not result or not result.errors:
             return
-        masked: list[GraphQLError] = []
-        for error in result.errors:
-            if _is_expected(error):
-                masked.append(error)
-                continue
-            known = self._known_failure(error)
-            if known is not None:
-                masked.append(known)
-                continue
-            error_id = uuid.uuid4().hex[:16]
-            original = error.original_error
-            log.error(
-                "graphql.unexpected_error",
-                error_id=error_id,
-                path=error.path,
-                exc_info=(type(original), original, original.__traceback__) if original else None,
-            )
-            masked.append(
-                GraphQLError(
-                    "Internal server error",
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
-                )
-            )
-        result.errors = masked
+        response = getattr(self.execution_context.context, "response", None)
+        result.errors = mask_errors(result.errors, response)

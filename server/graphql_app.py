@@ -11,8 +11,11 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from schema.context import Context
+from schema.masking import mask_errors
 from server.responses import unauthenticated
 
 
@@ -46,10 +49,22 @@ class StewardGraphQL(GraphQL[Context, None]):
                 400, "the request body must be a JSON object with a `query` string"
             ) from exc
 
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # The last line of defence: an exception Strawberry caught outside every
+        # extension (so outside MaskUnexpectedErrors) is masked here all the same.
+        if result.errors:
+            result.errors = mask_errors(result.errors, request.state.graphql_response)
+        return await super().process_result(request, result)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         state: Any = request.state
+        # process_result gets only the request; the response it may set a status on
+        # (503 for an outage) travels in the request's state.
+        state.graphql_response = response if isinstance(response, Response) else None
         return Context(
             request=request,  # type: ignore[arg-type]
             response=response if isinstance(response, Response) else None,
