@@ -78,9 +78,10 @@ async def _migrate_tenant(
         {"path": f'"{tenant.schema_name}"'},
     )
     await conn.run_sync(_move_tenant, tenant.schema_name, revision, down)
+    # Read while still the tenant role: a login role that is not a superuser may not.
+    reached = await conn.run_sync(_current, tenant.schema_name)
     await conn.execute(text("SET LOCAL ROLE NONE"))
     await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
-    reached = await conn.run_sync(_current, tenant.schema_name)
     await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=reached))
 
 

@@ -110,7 +110,11 @@ async def create_tenant(
         await conn.execute(text(grant))
         schema, role = quote_ident(ref.schema_name), quote_ident(ref.role_name)
         await conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
-        await conn.execute(text(f"REVOKE ALL ON SCHEMA {quote_ident(ref.schema_name)} FROM PUBLIC"))
+        # As the schema's owner: a login role that is not a superuser holds no rights
+        # on it (it inherits nothing from the tenant role).
+        await conn.execute(text(f"SET LOCAL ROLE {role}"))
+        await conn.execute(text(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC"))
+        await conn.execute(text("SET LOCAL ROLE NONE"))
         await grant_platform_access(conn, ref.role_name)
         try:
             await conn.execute(
