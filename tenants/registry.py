@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, func, select
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,13 +52,20 @@ class ApiToken(UUIDPrimaryKey, PlatformBase):
     """
 
     __tablename__ = "api_tokens"
+    # Named as the shared migrations name them: the naming convention would put the
+    # schema in the name (ix_public_...), and the models must match the database
+    # (tests/tenants/test_migrations_match_models.py).
+    __table_args__ = (
+        Index("ix_api_tokens_tenant_id", "tenant_id"),
+        Index("ix_api_tokens_member_id", "member_id"),
+    )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("public.tenants.id", ondelete="CASCADE"), nullable=False
     )
     tenant_role: Mapped[str] = mapped_column(String(63), nullable=False)
     # The member the token was created by or for: deactivating them revokes it.
-    member_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(32), nullable=False)
     # A client role's organisation lives in the tenant schema; no foreign key may
@@ -85,15 +92,18 @@ class BrowserSession(UUIDPrimaryKey, PlatformBase):
     """
 
     __tablename__ = "browser_sessions"
+    __table_args__ = (
+        Index("ix_browser_sessions_tenant_id", "tenant_id"),
+        Index("ix_browser_sessions_member_id", "member_id"),
+    )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True),
         ForeignKey("public.tenants.id", ondelete="CASCADE"),
         nullable=False,
-        index=True,
     )
     tenant_role: Mapped[str] = mapped_column(String(63), nullable=False)
-    member_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     member_name: Mapped[str] = mapped_column(String(320), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     csrf_hash: Mapped[str] = mapped_column(String(64), nullable=False)
