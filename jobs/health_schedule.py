@@ -29,8 +29,8 @@ class Schedule:
     minute: int = DEFAULT_MINUTE
     timezone: str = DEFAULT_TIMEZONE
     enabled: bool = True
+    # The webhook secret is not here: only the delivery decrypts it (jobs/webhooks.py).
     webhook_url: str | None = None
-    webhook_secret: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,12 +72,16 @@ async def load_schedule(db: AsyncSession) -> Schedule:
         timezone=row.timezone,
         enabled=row.enabled,
         webhook_url=row.webhook_url,
-        webhook_secret=row.webhook_secret,
     )
 
 
-async def save_schedule(db: AsyncSession, schedule: Schedule) -> None:
-    """Create or replace the tenant's schedule (used by tests and operators)."""
+async def save_schedule(
+    db: AsyncSession, schedule: Schedule, *, webhook_secret_encrypted: str | None = None
+) -> None:
+    """Create or replace the tenant's schedule (used by tests and operators).
+
+    The secret comes already encrypted (SecretBox.encrypt), as the API stores it.
+    """
     ZoneInfo(schedule.timezone)  # an unknown zone is refused here, not at run time
     row = await db.get(ReportSchedule, 1)
     if row is None:
@@ -85,5 +89,6 @@ async def save_schedule(db: AsyncSession, schedule: Schedule) -> None:
         db.add(row)
     row.weekday, row.hour, row.minute = schedule.weekday, schedule.hour, schedule.minute
     row.timezone, row.enabled = schedule.timezone, schedule.enabled
-    row.webhook_url, row.webhook_secret = schedule.webhook_url, schedule.webhook_secret
+    row.webhook_url, row.webhook_secret_encrypted = schedule.webhook_url, webhook_secret_encrypted
+    row.legacy_webhook_secret = None
     await db.flush()

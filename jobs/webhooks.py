@@ -1,7 +1,8 @@
 """Delivery of new health reports to a tenant's webhook, signed with HMAC-SHA256.
 
 The receiver checks `X-Steward-Signature: sha256=<hex>`, the HMAC-SHA256 with the
-tenant's webhook secret of `<X-Steward-Timestamp>.<raw body>` (the timestamp is in
+tenant's webhook secret (stored encrypted, decrypted only here) of
+`<X-Steward-Timestamp>.<raw body>` (the timestamp is in
 the signed text so a captured request cannot be replayed later with a new one).
 Any answer but 2xx, a timeout or a refused connection is retried with exponential
 backoff up to `WEBHOOK_MAX_TRIES` attempts; every attempt is a row of
@@ -22,7 +23,7 @@ import httpx
 import structlog
 from arq import Retry
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.health_schedule import load_schedule
 from jobs.readiness_job import lookup_tenant
@@ -30,6 +31,7 @@ from jobs.readiness_store import global_id
 from jobs.retry import backoff_s
 from tenants import models as m
 from tenants.registry import TenantRef
+from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.session import tenant_session
 
 log = structlog.get_logger("steward.jobs.webhooks")
@@ -79,6 +81,30 @@ async def _record(engine: AsyncEngine, tenant: TenantRef, row: m.WebhookDelivery
     )
 
 
+async def _signing_secret(db: AsyncSession, box: SecretBox) -> tuple[str | None, str]:
+    """The webhook secret in clear, or None and why not.
+
+    A secret still in clear from revision 0003 is used and encrypted now, in this
+    transaction, so it leaves the clear-text column for good.
+    """
+    row = await db.get(m.ReportSchedule, 1)
+    if row is not None and row.legacy_webhook_secret:
+        secret = row.legacy_webhook_secret
+        row.webhook_secret_encrypted = box.encrypt(secret)
+        row.legacy_webhook_secret = None
+        log.info("webhook.secret_encrypted")
+        return secret, ""
+    if row is None or not row.webhook_secret_encrypted:
+        return None, "no webhook secret configured: refusing to send unsigned"
+    try:
+        return box.decrypt(row.webhook_secret_encrypted), ""
+    except UndecryptableSecretError:
+        return None, (
+            "the webhook secret cannot be decrypted with the configured STEWARD_SECRET_KEY "
+            "(was the key replaced?); configure the webhook again"
+        )
+
+
 async def deliver_health_webhook(ctx: dict[str, Any], tenant: str, report_id: str) -> str:
     """POST one health report to the tenant's webhook; retried until it answers 2xx."""
     engine: AsyncEngine = ctx["engine"]
@@ -87,11 +113,13 @@ async def deliver_health_webhook(ctx: dict[str, Any], tenant: str, report_id: st
     if ref is None:
         return "unknown tenant"
     d = m.WebhookDelivery
+    box: SecretBox = ctx["secret_box"]
     async with tenant_session(engine, ref) as db:
         schedule = await load_schedule(db)
         report = await db.get(m.EngagementHealthReport, rid)
         if report is None:
             return "missing report"
+        secret, secret_problem = await _signing_secret(db, box)
         client_name = await db.scalar(
             select(m.ClientOrganisation.name).where(m.ClientOrganisation.id == report.client_id)
         )
@@ -99,13 +127,14 @@ async def deliver_health_webhook(ctx: dict[str, Any], tenant: str, report_id: st
         attempts = int(await db.scalar(select(func.count()).where(d.report_id == rid)) or 0)
     if done is not None:
         return "already delivered"
-    url, secret = schedule.webhook_url, schedule.webhook_secret
+    url = schedule.webhook_url
     if not url:
         return "no webhook"
     attempt = attempts + 1
     row = d(report_id=rid, attempt=attempt, url=url, succeeded=False)
-    if not secret:
-        row.error = "no webhook secret configured: refusing to send unsigned"
+    if secret is None:
+        # Not retried: only configuring the webhook again can mend either cause.
+        row.error = secret_problem
         await _record(engine, ref, row)
         return "not configured"
     body = _payload(ref, report, client_name or "")

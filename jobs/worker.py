@@ -11,6 +11,7 @@ from jobs.config import test_job_delay_s
 from jobs.serialization import deserialize, serialize
 from jobs.tasks import TASKS, cron_jobs
 from tenants.engine import make_engine
+from tenants.services.secret_box import SecretBox
 
 
 def worker_settings(
@@ -18,6 +19,7 @@ def worker_settings(
     database_url: str,
     redis_settings: RedisSettings,
     queue_name: str,
+    secret_box: SecretBox,
     statement_timeout_ms: int = 60_000,
     max_jobs: int = 8,
     job_timeout_s: int | None = None,
@@ -36,6 +38,7 @@ def worker_settings(
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["job_timeout_s"] = timeout_s
         ctx["webhook_backoff_s"] = webhook_backoff_s
+        ctx["secret_box"] = secret_box  # decrypts webhook secrets (jobs/webhooks.py)
         ctx["engine"] = make_engine(
             database_url,
             statement_timeout_ms=statement_timeout_ms,

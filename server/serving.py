@@ -11,6 +11,7 @@ from arq.worker import Worker
 
 from jobs.worker import worker_settings
 from server.app import create_app
+from server.auth.secret_key import secret_box_for
 from server.redis_pool import redis_settings
 from server.settings import Settings
 
@@ -21,6 +22,7 @@ def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         database_url=settings.database_url,
         redis_settings=redis_settings(settings.redis_url),
         queue_name=settings.queue_name,
+        secret_box=secret_box_for(settings),
     )
     options["handle_signals"] = handle_signals
     return Worker(**options)

@@ -24,7 +24,9 @@ class ConfigureReportScheduleInput:
     enabled: bool = True
     webhook_url: str | None = None
     webhook_secret: str | None = strawberry.field(
-        default=None, description="Signs deliveries (HMAC-SHA256); at least 16 characters."
+        default=None,
+        description="Signs deliveries (HMAC-SHA256); at least 16 characters. Write-only:"
+        " stored encrypted, never shown.",
     )
 
 
@@ -54,6 +56,7 @@ class ReportScheduleMutation:
                 enabled=input.enabled,
                 webhook_url=input.webhook_url,
                 webhook_secret=input.webhook_secret,
+                box=info.context.request.state.auth.box,
             )
         node = ReportScheduleType.from_model(row) if row is not None and not outcome.error else None
         return ReportSchedulePayload(report_schedule=node, errors=outcome.errors)

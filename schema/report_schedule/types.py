@@ -55,6 +55,6 @@ class ReportScheduleType:
             minute=row.minute,
             timezone=row.timezone,
             webhook_url=row.webhook_url,
-            has_webhook_secret=bool(row.webhook_secret),
+            has_webhook_secret=bool(row.webhook_secret_encrypted or row.legacy_webhook_secret),
             version=row.version,
         )

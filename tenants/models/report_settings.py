@@ -28,7 +28,7 @@ class ReportSchedule(Timestamps, Versioned, TenantBase):
 
     Health reports are weekly: they are due at `weekday` (0 = Monday) `hour`:`minute`
     in `timezone` (an IANA name), default Mondays 06:00 UTC. `webhook_url`, when set,
-    receives each new report as JSON signed with HMAC-SHA256 using `webhook_secret`.
+    receives each new report as JSON signed with HMAC-SHA256 using the webhook secret.
     """
 
     __tablename__ = "report_schedules"
@@ -46,8 +46,13 @@ class ReportSchedule(Timestamps, Versioned, TenantBase):
     minute: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
-    # Needed in clear to sign requests; only ever read by the worker.
-    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    # The secret is needed in clear to sign deliveries, so it is encrypted, not hashed:
+    # a Fernet token under STEWARD_SECRET_KEY (tenants/services/secret_box.py), which
+    # only the worker decrypts.
+    webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    # Revision 0003 kept the secret in clear here. The worker encrypts such a value
+    # the next time it delivers (jobs/webhooks.py) and clears this column.
+    legacy_webhook_secret: Mapped[str | None] = mapped_column("webhook_secret", String(200))
 
 
 class WebhookDelivery(UUIDPrimaryKey, TenantBase):

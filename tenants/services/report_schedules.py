@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ from tenants.errors import conflict
 from tenants.models import ReportSchedule
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
+from tenants.services.secret_box import SecretBox
 from tenants.services.validation import Collector
 
 SCHEDULE_ID = 1  # one row per tenant schema
@@ -32,6 +34,12 @@ def _check_url(c: Collector, url: str | None) -> str | None:
     return cleaned
 
 
+def _redacted(values: dict[str, Any]) -> dict[str, Any]:
+    encrypted = values.pop("webhook_secret_encrypted", None)
+    legacy = values.pop("legacy_webhook_secret", None)
+    return values | {"webhook_secret": "<set>" if encrypted or legacy else None}
+
+
 async def configure_report_schedule(
     session: AsyncSession,
     *,
@@ -44,8 +52,12 @@ async def configure_report_schedule(
     enabled: bool,
     webhook_url: str | None,
     webhook_secret: str | None,
+    box: SecretBox,
 ) -> ReportSchedule:
-    """Create or replace the schedule; `expected_version` is None only for the first one."""
+    """Create or replace the schedule; `expected_version` is None only for the first one.
+
+    The webhook secret is stored only encrypted with `box`, never in clear.
+    """
     c = Collector()
     c.int_range("weekday", weekday, 0, 6)
     c.int_range("hour", hour, 0, 23)
@@ -75,7 +87,8 @@ async def configure_report_schedule(
         "timezone": zone,
         "enabled": enabled,
         "webhook_url": url,
-        "webhook_secret": secret,
+        "webhook_secret_encrypted": box.encrypt(secret) if secret else None,
+        "legacy_webhook_secret": None,  # a clear-text secret of revision 0003 goes too
     }
     async with guarded_write(session):
         if row is None:
@@ -83,10 +96,10 @@ async def configure_report_schedule(
             session.add(row)
         else:
             apply(row, changes)
-    # The secret signs deliveries; it never goes into the audit trail.
-    after = snapshot(row) | {"webhook_secret": "<set>" if secret else None}
+    # The secret signs deliveries; neither it nor its ciphertext goes into the audit trail.
+    after = _redacted(snapshot(row))
     if before is not None:
-        before["webhook_secret"] = "<set>" if before.get("webhook_secret") else None
+        before = _redacted(before)
     await record_audit(
         session,
         actor=actor,

@@ -1,8 +1,12 @@
-"""Encrypting identity-provider client secrets at rest (Fernet: AES-128-CBC + HMAC-SHA256).
+"""Encrypting secrets at rest (Fernet: AES-128-CBC + HMAC-SHA256).
+
+Two secrets must be kept recoverable, so they are encrypted rather than hashed:
+identity-provider client secrets and webhook signing secrets.
 
 Keys come from STEWARD_SECRET_KEY (server/auth/secret_key.py builds the box).
 Several comma-separated keys may be given: the first encrypts, all decrypt, so a
-key is rotated by prepending a new one and re-saving the providers at leisure.
+key is rotated by prepending a new one and re-saving the providers and the
+webhook at leisure.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -18,9 +19,11 @@ from starlette.routing import Route
 from jobs.health import assess_health
 from jobs.health_schedule import Schedule, due_period, save_schedule
 from jobs.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
+from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
 from tests.jobs.factories import SnapshotBuilder
@@ -214,7 +217,11 @@ async def test_new_report_is_delivered_signed_and_retried_with_backoff(
     seeded = await seed_client(engine, tenant, processes=2)
     secret = "whsec_test_1234"
     async with tenant_session(engine, tenant) as db:
-        await save_schedule(db, Schedule(webhook_url=url, webhook_secret=secret))
+        await save_schedule(
+            db,
+            Schedule(webhook_url=url),
+            webhook_secret_encrypted=secret_box_for(settings).encrypt(secret),
+        )
     queue = new_queue()
     async with pool(settings, queue) as redis:
         await redis.enqueue_job(
@@ -240,3 +247,66 @@ async def test_new_report_is_delivered_signed_and_retried_with_backoff(
         ).all()
         assert await db.scalar(select(func.count()).select_from(m.EngagementHealthReport)) == 1
     assert [tuple(a) for a in attempts] == [(1, 500, False), (2, 500, False), (3, 204, True)]
+
+
+async def _deliver_one_report(settings: Settings, engine: AsyncEngine, tenant: TenantRef) -> None:
+    seeded = await seed_client(engine, tenant, processes=2)
+    queue = new_queue()
+    async with pool(settings, queue) as redis:
+        await redis.enqueue_job(
+            "build_health_report", tenant.slug, str(seeded.client_id), LAST_WEEK.isoformat()
+        )
+        await run_burst(make_worker(settings, queue, webhook_backoff_s=0.2))
+
+
+async def test_a_secret_left_in_clear_by_revision_0003_signs_then_is_encrypted(
+    engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
+) -> None:
+    recv = Receiver(failures=0)
+    app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
+    tenant = await make_tenant()
+    secret = "whsec_from_revision_0003"
+    async with tenant_session(engine, tenant) as db:
+        # As a schema migrated from 0003 holds it: the secret in the old clear-text column.
+        db.add(m.ReportSchedule(id=1, webhook_url=None, legacy_webhook_secret=secret))
+    async with serving_app(app) as base:
+        async with tenant_session(engine, tenant) as db:
+            row = await db.get(m.ReportSchedule, 1)
+            assert row is not None
+            row.webhook_url = f"{base}/hook"
+        await _deliver_one_report(settings, engine, tenant)
+    [(headers, body)] = recv.requests
+    assert verify(
+        secret, headers[TIMESTAMP_HEADER.lower()], body, headers[SIGNATURE_HEADER.lower()]
+    )
+    async with tenant_session(engine, tenant) as db:
+        row = await db.get(m.ReportSchedule, 1)
+        assert row is not None
+        assert row.legacy_webhook_secret is None
+        assert row.webhook_secret_encrypted and secret not in row.webhook_secret_encrypted
+        assert secret_box_for(settings).decrypt(row.webhook_secret_encrypted) == secret
+
+
+async def test_a_secret_under_a_replaced_key_is_reported_and_nothing_is_sent(
+    engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
+) -> None:
+    recv = Receiver(failures=0)
+    app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
+    tenant = await make_tenant()
+    other_key = SecretBox([Fernet.generate_key()])  # the key it was saved under is gone
+    async with serving_app(app) as base:
+        async with tenant_session(engine, tenant) as db:
+            await save_schedule(
+                db,
+                Schedule(webhook_url=f"{base}/hook"),
+                webhook_secret_encrypted=other_key.encrypt("whsec_lost_key_123"),
+            )
+        await _deliver_one_report(settings, engine, tenant)
+    assert recv.requests == []  # never sent unsigned, nor signed with something else
+    d = m.WebhookDelivery
+    async with tenant_session(engine, tenant) as db:
+        rows = (await db.execute(select(d.attempt, d.succeeded, d.error))).all()
+    assert len(rows) == 1  # not retried: only configuring the webhook again mends it
+    attempt, succeeded, error = rows[0]
+    assert (attempt, succeeded) == (1, False)
+    assert "cannot be decrypted" in str(error) and "configure the webhook again" in str(error)

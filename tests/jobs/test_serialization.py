@@ -5,10 +5,12 @@ import pickle
 import msgpack
 import pytest
 from arq.connections import RedisSettings
+from cryptography.fernet import Fernet
 
 from jobs.serialization import deserialize, serialize
 from jobs.worker import worker_settings
 from server.redis_pool import open_pool
+from tenants.services.secret_box import SecretBox
 
 
 class Exploit:
@@ -20,7 +22,10 @@ class Exploit:
 
 def test_the_worker_and_the_api_use_msgpack() -> None:
     options = worker_settings(
-        database_url="postgresql+asyncpg://u@h/d", redis_settings=RedisSettings(), queue_name="q"
+        database_url="postgresql+asyncpg://u@h/d",
+        redis_settings=RedisSettings(),
+        queue_name="q",
+        secret_box=SecretBox([Fernet.generate_key()]),
     )
     assert options["job_serializer"] is serialize and options["job_deserializer"] is deserialize
     pool = open_pool("redis://127.0.0.1:6379/0", queue_name="q")

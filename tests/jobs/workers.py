@@ -13,6 +13,7 @@ from arq.connections import ArqRedis
 from arq.worker import Worker
 
 from jobs.worker import worker_settings
+from server.auth.secret_key import secret_box_for
 from server.redis_pool import open_pool, redis_settings
 from server.settings import Settings
 
@@ -27,6 +28,7 @@ def make_worker(settings: Settings, queue: str, **options: Any) -> Worker:
         database_url=settings.database_url,
         redis_settings=redis_settings(settings.redis_url),
         queue_name=queue,
+        secret_box=secret_box_for(settings),
         burst=options.pop("burst", True),
         with_cron=options.pop("with_cron", False),
         **options,

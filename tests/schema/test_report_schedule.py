@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.health_schedule import load_schedule
-from tenants.models import AuditEvent
+from server.auth.secret_key import secret_box_for
+from server.settings import Settings
+from tenants.models import AuditEvent, ReportSchedule
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
@@ -34,6 +36,7 @@ async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dic
 async def test_defaults_then_configure_then_a_stale_version_conflicts(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
+    settings: Settings,
     make_tenant: TenantFactory,
     make_token: TokenFactory,
 ) -> None:
@@ -67,8 +70,16 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
         audit = list(
             await s.scalars(select(AuditEvent).where(AuditEvent.object_type == "ReportSchedule"))
         )
+        row = await s.get(ReportSchedule, 1)
+        assert row is not None
+        stored = (row.webhook_secret_encrypted, row.legacy_webhook_secret)
     assert [a.action for a in audit] == ["create"]
-    assert "s" * 32 not in str(audit[0].after)  # the secret never reaches the trail
+    # The secret never reaches the trail, not even as ciphertext.
+    assert audit[0].after["webhook_secret"] == "<set>"
+    assert "s" * 32 not in str(audit[0].after) and str(stored[0]) not in str(audit[0].after)
+    # Stored only encrypted under the deployment's key, which gives it back.
+    assert stored[1] is None and stored[0] is not None and "s" * 32 not in stored[0]
+    assert secret_box_for(settings).decrypt(stored[0]) == "s" * 32
     stale = await configure(client, admin, hour=8)  # version null: someone configured it already
     assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
     second = await configure(client, admin, version=1, hour=8, timezone="UTC")
