@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.cli_support import with_engine
 from server.runtime import resolved_settings
 from server.settings import load_settings
-from tenants.fleet import MigrationOutcome, migrate_all, migrate_shared, tenant_count
+from tenants.fleet import MigrationOutcome, migrate_all, migrate_shared
 from tenants.provisioning import TenantExistsError, TenantNotFoundError, create_tenant, drop_tenant
 from tenants.registry import Tenant
 from tenants.slugs import InvalidSlugError
@@ -71,7 +71,6 @@ def migrate(
     failures: list[MigrationOutcome] = []
 
     async def work(engine: AsyncEngine) -> list[MigrationOutcome]:
-        total = await tenant_count(engine)
         with Progress(
             TextColumn("migrating"),
             BarColumn(),
@@ -79,7 +78,7 @@ def migrate(
             TimeElapsedColumn(),
             console=err,
         ) as progress:
-            task = progress.add_task("tenants", total=total)
+            task = progress.add_task("tenants", total=None)  # sized once the tenants are listed
 
             def done(outcome: MigrationOutcome) -> None:
                 progress.advance(task)
@@ -88,7 +87,10 @@ def migrate(
                     progress.console.print(f"[red]failed[/red] {outcome.tenant}: {outcome.error}")
 
             return await migrate_all(
-                engine, concurrency=concurrency or settings.migrate_concurrency, on_done=done
+                engine,
+                concurrency=concurrency or settings.migrate_concurrency,
+                on_done=done,
+                on_start=lambda total: progress.update(task, total=total),
             )
 
     with resolved_settings(load_settings()) as settings:

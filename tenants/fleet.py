@@ -58,6 +58,7 @@ async def migrate_all(
     *,
     concurrency: int = 4,
     on_done: Callable[[MigrationOutcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
     slugs: Collection[str] | None = None,
 ) -> list[MigrationOutcome]:
     """Bring every tenant schema to head, `concurrency` at a time.
@@ -75,6 +76,8 @@ async def migrate_all(
         tenants = await list_tenants(conn)
     if slugs is not None:  # a subset, e.g. the tenants a canary deploy moves first
         tenants = [t for t in tenants if t.slug in slugs]
+    if on_start is not None:  # how many will be migrated, e.g. to size a progress bar
+        on_start(len(tenants))
     outcomes: list[MigrationOutcome] = []
 
     def record(outcome: MigrationOutcome) -> None:
@@ -98,8 +101,3 @@ async def migrate_all(
         for future in asyncio.as_completed(futures):
             record(await future)
     return outcomes
-
-
-async def tenant_count(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return len(await list_tenants(conn))

@@ -64,10 +64,6 @@ async def scratch_database(prefix: str, server_url: str | None = None) -> AsyncI
     At exit every tenant registered in it is dropped first (tenant roles are
     cluster-wide and would outlive the database), then the database itself.
     """
-    from tenants.engine import make_engine
-    from tenants.provisioning import drop_tenant
-    from tenants.registry import list_tenants
-
     raw = server_url or os.environ.get("DATABASE_URL") or LOCAL_POSTGRES
     if raw.startswith(("postgresql://", "postgres://")):
         raw = "postgresql+asyncpg://" + raw.split("://", 1)[1]
@@ -80,18 +76,29 @@ async def scratch_database(prefix: str, server_url: str | None = None) -> AsyncI
     try:
         yield url
     finally:
-        engine = make_engine(url)
         try:
-            async with engine.connect() as conn:
-                registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
-                tenants = await list_tenants(conn) if registry else []
-            for tenant in tenants:
-                await drop_tenant(engine, slug=tenant.slug)
+            await drop_registered_tenants(url)
         finally:
-            await engine.dispose()
             async with admin.connect() as conn:
                 await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             await admin.dispose()
+
+
+async def drop_registered_tenants(url: str) -> None:
+    """Drop every tenant registered in `url`'s database: their roles would outlive it."""
+    from tenants.engine import make_engine
+    from tenants.provisioning import drop_tenant
+    from tenants.registry import list_tenants
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
+            tenants = await list_tenants(conn) if registry else []
+        for tenant in tenants:
+            await drop_tenant(engine, slug=tenant.slug)
+    finally:
+        await engine.dispose()
 
 
 def unique_slug(prefix: str = "t") -> str:

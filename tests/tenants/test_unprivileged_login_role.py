@@ -21,10 +21,10 @@ from tenants.engine import make_engine
 from tenants.fleet import migrate_all, migrate_shared
 from tenants.migrate import TENANT, downgrade_tenant, head_of
 from tenants.provisioning import create_tenant, drop_tenant
-from tenants.registry import Tenant, list_tenants
+from tenants.registry import Tenant
 from tenants.slugs import quote_ident
 from tenants.tokens import issue_token
-from tests.support import data, gql, serving, unique_slug
+from tests.support import data, drop_registered_tenants, gql, serving, unique_slug
 
 CREATE = """
 mutation($name: String!) {
@@ -46,7 +46,9 @@ async def unprivileged_url(settings: Settings) -> AsyncIterator[str]:
             text(f"CREATE ROLE {quote_ident(role)} LOGIN NOSUPERUSER CREATEROLE NOINHERIT")
         )
         await conn.execute(text(f"CREATE DATABASE {quote_ident(database)} OWNER {role}"))
-    url = admin_url.set(username=role, password=None, database=database)
+    url = admin_url.set(username=role, password=None, database=database).render_as_string(
+        hide_password=False
+    )
     # On PostgreSQL 15+ `public` belongs to pg_database_owner, whose rights a NOINHERIT
     # role does not inherit: the deployment hands the schema over (README, Operating).
     setup = create_async_engine(admin_url.set(database=database), isolation_level="AUTOCOMMIT")
@@ -54,17 +56,11 @@ async def unprivileged_url(settings: Settings) -> AsyncIterator[str]:
         await conn.execute(text(f"ALTER SCHEMA public OWNER TO {role}"))
     await setup.dispose()
     try:
-        yield url.render_as_string(hide_password=False)
+        yield url
     finally:
-        engine = make_engine(url.render_as_string(hide_password=False))
         try:
-            async with engine.connect() as conn:
-                registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
-                leftover = await list_tenants(conn) if registry else []
-            for tenant in leftover:
-                await drop_tenant(engine, slug=tenant.slug)
+            await drop_registered_tenants(url)
         finally:
-            await engine.dispose()
             async with admin.connect() as conn:
                 await conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
                 await conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
