@@ -28,10 +28,17 @@ class StewardGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if development else None,
             allow_queries_via_get=False,
             multipart_uploads_enabled=False,
+            # No subscriptions yet, and graphql-transport-ws would also carry queries and
+            # mutations past the HTTP-only authentication, CSRF and rate-limit middleware.
+            subscription_protocols=(),
         )
         self.development = development
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # Refused before Strawberry sees it, whichever WebSocket library the server has.
+            await WebSocket(scope, receive, send).close(code=1008)  # policy violation
+            return
         state = scope.get("state", {})
         wants_ide = self.development and scope.get("method") == "GET"
         if scope["type"] == "http" and state.get("principal") is None and not wants_ide:
