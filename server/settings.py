@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         description="Comma-separated origins of the front end allowed to call the API.",
     )
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
-    # Fernet key(s) encrypting identity-provider client secrets, newest first,
+    # Fernet key(s) encrypting identity-provider client and webhook secrets, newest first,
     # comma-separated. Required in production; elsewhere a key is generated
     # once under STEWARD_DATA_DIR (server/auth/secret_key.py).
     secret_key: SecretStr | None = Field(default=None, alias="STEWARD_SECRET_KEY")
