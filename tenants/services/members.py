@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import conflict, validation
@@ -35,16 +35,17 @@ def _check_scope(c: Collector, role: Role, client_organisation_id: uuid.UUID | N
 async def _is_last_admin(session: AsyncSession, member: Member) -> bool:
     if member.role is not Role.ADMIN or member.status is not MemberStatus.ACTIVE:
         return False
-    others = await session.scalar(
-        select(func.count())
-        .select_from(Member)
-        .where(
-            Member.role == Role.ADMIN,
-            Member.status == MemberStatus.ACTIVE,
-            Member.id != member.id,
-        )
+    # FOR UPDATE on every active admin, this one included: two admins removing each
+    # other at once would otherwise each count the other (write skew) and leave none.
+    # The second waits for the first to commit, then PostgreSQL re-checks the rows it
+    # waited on and no longer counts the one the first removed.
+    admins = await session.scalars(
+        select(Member.id)
+        .where(Member.role == Role.ADMIN, Member.status == MemberStatus.ACTIVE)
+        .order_by(Member.id)  # one lock order for every transaction: no deadlock
+        .with_for_update()
     )
-    return not others
+    return not any(admin != member.id for admin in admins)
 
 
 async def invite_member(

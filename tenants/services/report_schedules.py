@@ -90,7 +90,9 @@ async def configure_report_schedule(
         "webhook_secret_encrypted": box.encrypt(secret) if secret else None,
         "legacy_webhook_secret": None,  # a clear-text secret of revision 0003 goes too
     }
-    async with guarded_write(session):
+    # Two first configurations racing (both sent version null): the loser's INSERT of
+    # the singleton row collides with the winner's, which is the same stale version.
+    async with guarded_write(session, {"pk_report_schedules": conflict("version", STALE_MESSAGE)}):
         if row is None:
             row = ReportSchedule(id=SCHEDULE_ID, **changes)
             session.add(row)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from schema.ids import global_id
+from tenants.errors import DomainError
 from tenants.models import AuditEvent, Member, MemberStatus
+from tenants.principals import Role
 from tenants.registry import TenantRef
-from tenants.services.audit import SYSTEM
+from tenants.services.audit import SYSTEM, Actor
 from tenants.services.clients import create_client
+from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
@@ -363,3 +368,59 @@ async def test_node_of_another_tenant_is_null(
         await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 1}}, token=token_b)
     )["deactivateMember"]
     assert [e["code"] for e in other["errors"]] == ["NOT_FOUND"]
+
+
+@pytest.mark.parametrize("change", ["demote", "deactivate"])
+async def test_two_admins_removing_each_other_at_once_leave_one_admin(
+    engine: AsyncEngine, make_tenant: TenantFactory, change: str
+) -> None:
+    # Write skew: each transaction checks "is another admin left?" before the other
+    # commits. The second must wait for the first and then see it is the last admin.
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as s:
+        admins = [
+            Member(
+                email=f"admin{i}@consultancy.example",
+                role=Role.ADMIN,
+                status=MemberStatus.ACTIVE,
+                issuer="https://idp.test",
+                subject=f"admin-{i}",
+            )
+            for i in (1, 2)
+        ]
+        s.add_all(admins)
+    first, second = (a.id for a in admins)
+    actor = Actor("test", "system")
+
+    async def remove(session: AsyncSession, member_id: uuid.UUID) -> None:
+        if change == "demote":
+            await update_member_role(
+                session, actor=actor, member_id=member_id, expected_version=1, role=Role.VIEWER
+            )
+        else:
+            await deactivate_member(session, actor=actor, member_id=member_id, expected_version=1)
+
+    async with tenant_session(engine, tenant) as one:
+        await remove(one, first)  # flushed, not committed: the other cannot see it yet
+
+        async def other() -> DomainError | None:
+            try:
+                async with tenant_session(engine, tenant) as two:
+                    await remove(two, second)
+            except DomainError as exc:
+                return exc
+            return None
+
+        racing = asyncio.create_task(other())
+        await asyncio.sleep(0.5)
+    refused = await asyncio.wait_for(racing, 10)
+
+    assert refused is not None, "both admins were removed"
+    assert "last active admin" in refused.errors[0].message
+    async with tenant_session(engine, tenant) as s:
+        left = await s.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.role == Role.ADMIN, Member.status == MemberStatus.ACTIVE)
+        )
+    assert left == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -121,3 +122,27 @@ async def test_only_admins_configure_and_clients_cannot_see_it(
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
     assert data(await gql(client, READ, token=client_viewer))["reportSchedule"] is None
+
+
+async def test_two_first_configurations_racing_give_one_success_and_one_conflict(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    # Both saw no schedule (version null). The other one's INSERT is held uncommitted, so
+    # this request's INSERT of the same singleton row waits on it, then collides.
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    async with tenant_session(engine, tenant) as other:
+        other.add(ReportSchedule(id=1, hour=9))
+        await other.flush()
+        request = asyncio.create_task(configure(client, admin, hour=7))
+        await asyncio.sleep(0.5)  # the request is now blocked on the uncommitted row
+        assert not request.done()
+    result = await asyncio.wait_for(request, 10)
+    assert result["reportSchedule"] is None
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("version", "CONFLICT")]
+    async with tenant_session(engine, tenant) as s:
+        row = await s.get(ReportSchedule, 1)
+        assert row is not None and row.hour == 9  # the other one's, untouched
