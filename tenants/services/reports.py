@@ -25,6 +25,15 @@ async def request_readiness_report(
     c = Collector()
     await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
     c.raise_if_any()
+    # Requests for one client take turns: without the lock, two at once would both find
+    # nothing pending and both queue a report. The second now waits for the first to
+    # commit, and its check below (a new statement) sees the first one's report.
+    # NO KEY UPDATE: rows that merely reference the client are not held up.
+    await session.execute(
+        select(ClientOrganisation.id)
+        .where(ClientOrganisation.id == client_id)
+        .with_for_update(key_share=True)
+    )
     pending = await session.scalar(
         select(ReadinessReport)
         .where(

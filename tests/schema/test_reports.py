@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from server.redis_pool import open_pool
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
+from tenants.services.audit import Actor
+from tenants.services.reports import request_readiness_report
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import TODAY, queue_report, seed_client, set_accountable
@@ -296,3 +299,33 @@ async def _health(
             )
         )
     return rid
+
+
+async def test_two_requests_at_once_for_one_client_queue_one_report(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    # A double click: the second request's "already queued?" check runs before the first
+    # commits. It must wait for the first and return its report, not queue a second job.
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=1)
+    actor = Actor("test", "system")
+    async with tenant_session(engine, tenant) as one:
+        first, created = await request_readiness_report(
+            one, actor=actor, client_id=seeded.client_id
+        )
+        assert created
+
+        async def other() -> tuple[uuid.UUID, bool]:
+            async with tenant_session(engine, tenant) as two:
+                report, made = await request_readiness_report(
+                    two, actor=actor, client_id=seeded.client_id
+                )
+                return report.id, made
+
+        racing = asyncio.create_task(other())
+        await asyncio.sleep(0.5)
+    second, created_again = await asyncio.wait_for(racing, 10)
+    assert (second, created_again) == (first.id, False)
+    async with tenant_session(engine, tenant) as s:
+        reports = list(await s.scalars(select(m.ReadinessReport.id)))
+    assert reports == [first.id]
