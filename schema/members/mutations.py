@@ -1,7 +1,8 @@
 """Invite members, change their role, deactivate them (admins only, schema/permissions.py).
 
 Deactivation ends the member's browser sessions and revokes their API tokens in
-the same transaction; a role change reaches their live sessions at once.
+the same transaction; a role change reaches their live sessions at once and revokes
+their API tokens (a token keeps the role it was issued with).
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ class InviteMemberInput:
     display_name: str | None = None
 
 
-@strawberry.input(description="Moving between staff and client roles changes the organisation.")
+@strawberry.input(
+    description="Moving between staff and client roles changes the organisation. The member's"
+    " sessions take the new role at once; their API tokens are revoked."
+)
 class UpdateMemberRoleInput:
     id: strawberry.ID
     version: int = strawberry.field(description="The version you last saw.")

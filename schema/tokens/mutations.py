@@ -101,6 +101,7 @@ class ApiTokenMutation:
                     expires_at=input.expires_at,
                     client_organisation_id=client,
                     member_id=principal.member_id,
+                    acting_role=principal.role,
                 )
             except DomainError as exc:
                 raise DomainError(scope_errors + exc.errors) from None

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.errors import not_found, validation
-from tenants.models import AuditEvent, ClientOrganisation
+from tenants.errors import forbidden, not_found, validation
+from tenants.models import AuditEvent, ClientOrganisation, Member, MemberStatus
 from tenants.principals import STAFF_ROLES, Role
 from tenants.registry import ApiToken, TenantRef
 from tenants.services.audit import Actor
@@ -88,6 +88,30 @@ def _audit(actor: Actor, action: str, token_id: uuid.UUID, after: dict[str, obje
     )
 
 
+async def _lock_member_as_authorized(
+    session: AsyncSession, member_id: uuid.UUID, acting_role: Role | None
+) -> None:
+    """Refuse a token for a member no longer active or no longer in the role the request
+    was authorized with, and keep them so until commit.
+
+    Deactivation and role changes revoke a member's tokens with one UPDATE, which cannot
+    see a token not yet committed. FOR SHARE on the member orders the two: a change
+    under way makes this wait and then see it; one that comes later waits for this
+    token to commit, and then revokes it.
+    """
+    row = (
+        await session.execute(
+            select(Member.status, Member.role)
+            .where(Member.id == member_id)
+            .with_for_update(read=True)
+        )
+    ).first()
+    if row is None or row.status is not MemberStatus.ACTIVE:
+        raise forbidden("your membership is not active")
+    if acting_role is not None and row.role is not acting_role:
+        raise forbidden("your role changed since this request was authorized; sign in again")
+
+
 async def create_api_token(
     session: AsyncSession,
     *,
@@ -99,8 +123,13 @@ async def create_api_token(
     expires_at: datetime | None = None,
     client_organisation_id: uuid.UUID | None = None,
     member_id: uuid.UUID | None = None,
+    acting_role: Role | None = None,
 ) -> IssuedToken:
-    """Issue a token; its secret is returned once and only its digest is stored."""
+    """Issue a token; its secret is returned once and only its digest is stored.
+
+    `member_id` is the member the token belongs to, `acting_role` the role the request
+    was authorized with (both from the principal).
+    """
     c = Collector()
     label = c.text("name", name)
     checked_role = c.enum("role", Role, role)
@@ -117,6 +146,8 @@ async def create_api_token(
     if not c.has("role") and (checked_role in STAFF_ROLES) != (client_organisation_id is None):
         c.add("clientOrganisationId", "client roles need a client organisation; staff roles none")
     c.raise_if_any()
+    if member_id is not None:
+        await _lock_member_as_authorized(session, member_id, acting_role)
     issued = await issue_token(
         await session.connection(),
         tenant=tenant,

@@ -93,12 +93,17 @@ async def revoke_member_credentials(
         .where(BrowserSession.member_id == member_id, BrowserSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    return int(sessions.rowcount), await revoke_member_tokens(session, member_id=member_id)  # type: ignore[attr-defined]
+
+
+async def revoke_member_tokens(session: AsyncSession, *, member_id: uuid.UUID) -> int:
+    """End every live API token of a member; returns how many."""
     tokens = await session.execute(
         update(ApiToken)
         .where(ApiToken.member_id == member_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
+        .values(revoked_at=utcnow())
     )
-    return int(sessions.rowcount), int(tokens.rowcount)  # type: ignore[attr-defined]
+    return int(tokens.rowcount)  # type: ignore[attr-defined]
 
 
 async def refresh_member_sessions(session: AsyncSession, *, member: Member) -> int:

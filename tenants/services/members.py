@@ -17,7 +17,11 @@ from tenants.errors import conflict, validation
 from tenants.models import ClientOrganisation, Member, MemberStatus
 from tenants.principals import STAFF_ROLES, Role
 from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.browser_sessions import refresh_member_sessions, revoke_member_credentials
+from tenants.services.browser_sessions import (
+    refresh_member_sessions,
+    revoke_member_credentials,
+    revoke_member_tokens,
+)
 from tenants.services.persistence import apply, guarded_write, load_target
 from tenants.services.validation import UNSET, Collector, Unset, given
 
@@ -91,7 +95,10 @@ async def update_member_role(
     role: Role,
     client_organisation_id: uuid.UUID | Unset | None = UNSET,
 ) -> Member:
-    """Change a member's role (and, moving between staff and client, organisation)."""
+    """Change a member's role (and, moving between staff and client, organisation).
+
+    Their live sessions take the new role at once; their API tokens are revoked.
+    """
     member = await load_target(session, Member, member_id, expected_version=expected_version)
     c = Collector()
     if member.status is MemberStatus.DEACTIVATED:
@@ -110,9 +117,21 @@ async def update_member_role(
     before = snapshot(member)
     async with guarded_write(session):
         changed = apply(member, {"role": new_role, "client_organisation_id": organisation})
+    revoked = 0
     if changed:
         await refresh_member_sessions(session, member=member)
-    await finish_write(session, actor=actor, action="update_role", obj=member, before=before)
+        # A token keeps the role it was issued with: a demoted admin's tokens would
+        # stay admin. Every token of the member goes; they may issue new ones if the
+        # new role allows it.
+        revoked = await revoke_member_tokens(session, member_id=member.id)
+    await finish_write(
+        session,
+        actor=actor,
+        action="update_role",
+        obj=member,
+        before=before,
+        extra_after={"tokens_revoked": revoked},
+    )
     return member
 
 

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from schema.ids import global_id
+from tenants.errors import DomainError, ErrorCode
 from tenants.models import AuditEvent, Member, MemberStatus
 from tenants.principals import Role
-from tenants.registry import TenantRef
+from tenants.registry import ApiToken, TenantRef
+from tenants.services.api_tokens import create_api_token
 from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
-from tenants.services.members import invite_member
+from tenants.services.members import deactivate_member, invite_member, update_member_role
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
+from tenants.tokens import issue_token, resolve_token
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
 
@@ -297,3 +301,137 @@ async def test_another_tenants_token_is_like_a_missing_one(
     )["revokeApiToken"]
     assert _errors(revoke) == {"id": "NOT_FOUND"}
     assert data(await gql(client, LIST, token=token_b))["apiTokens"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize("first", ["token", "deactivation"])
+async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
+    engine: AsyncEngine, make_tenant: TenantFactory, first: str
+) -> None:
+    # The deactivation revokes the member's tokens with one UPDATE, which cannot see a
+    # token another transaction has not committed yet. Whichever goes first, no live
+    # token of the deactivated member may be left.
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as s:
+        staff = [
+            Member(
+                email=f"admin{i}@consultancy.example",
+                role=Role.ADMIN,
+                status=MemberStatus.ACTIVE,
+                issuer="https://idp.test",
+                subject=f"admin-{i}",
+            )
+            for i in (1, 2)
+        ]
+        s.add_all(staff)
+    leaving = staff[0].id
+
+    async def create_token(session: AsyncSession) -> None:
+        await create_api_token(
+            session, actor=SYSTEM, tenant=tenant, name="ci", role=Role.ADMIN, member_id=leaving
+        )
+
+    async def deactivate(session: AsyncSession) -> None:
+        await deactivate_member(session, actor=SYSTEM, member_id=leaving, expected_version=1)
+
+    steps = (create_token, deactivate) if first == "token" else (deactivate, create_token)
+    async with tenant_session(engine, tenant) as one:
+        await steps[0](one)  # flushed, not committed
+
+        async def other() -> DomainError | None:
+            try:
+                async with tenant_session(engine, tenant) as two:
+                    await steps[1](two)
+            except DomainError as exc:
+                return exc
+            return None
+
+        racing = asyncio.create_task(other())
+        await asyncio.sleep(0.5)
+    refused = await asyncio.wait_for(racing, 10)
+
+    async with engine.connect() as conn:
+        live = await conn.scalar(
+            select(func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.member_id == leaving, ApiToken.revoked_at.is_(None))
+        )
+    assert live == 0
+    if first == "deactivation":  # the token was refused, not created and revoked
+        assert refused is not None and refused.errors[0].code is ErrorCode.FORBIDDEN
+
+
+async def _two_admins(engine: AsyncEngine, tenant: TenantRef) -> list[uuid.UUID]:
+    async with tenant_session(engine, tenant) as s:
+        staff = [
+            Member(
+                email=f"staff{i}@consultancy.example",
+                role=Role.ADMIN,
+                status=MemberStatus.ACTIVE,
+                issuer="https://idp.test",
+                subject=f"staff-{i}",
+            )
+            for i in (1, 2)
+        ]
+        s.add_all(staff)
+    return [m.id for m in staff]
+
+
+async def test_a_role_change_revokes_the_members_tokens(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
+    tenant = await make_tenant()
+    demoted, _ = await _two_admins(engine, tenant)
+    async with tenant_session(engine, tenant) as s:
+        issued = await create_api_token(
+            s,
+            actor=SYSTEM,
+            tenant=tenant,
+            name="ci",
+            role=Role.ADMIN,
+            member_id=demoted,
+            acting_role=Role.ADMIN,
+        )
+    async with tenant_session(engine, tenant) as s:
+        await update_member_role(
+            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
+        )
+    async with engine.connect() as conn:
+        assert await resolve_token(conn, issued.secret) is None
+    async with tenant_session(engine, tenant) as s:
+        event = await s.scalar(
+            select(AuditEvent).where(
+                AuditEvent.object_id == demoted, AuditEvent.action == "update_role"
+            )
+        )
+    assert event is not None and event.after["tokens_revoked"] == 1
+
+
+async def test_a_token_request_authorized_under_a_role_since_changed_is_refused(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    # The request was authorized as admin; the member was demoted before its token was
+    # written (the demotion committed first, so its revocation could not see this token).
+    tenant = await make_tenant()
+    demoted, _ = await _two_admins(engine, tenant)
+    async with tenant_session(engine, tenant) as s:
+        await update_member_role(
+            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
+        )
+    with pytest.raises(DomainError) as refused:
+        async with tenant_session(engine, tenant) as s:
+            await create_api_token(
+                s,
+                actor=SYSTEM,
+                tenant=tenant,
+                name="ci",
+                role=Role.ADMIN,
+                member_id=demoted,
+                acting_role=Role.ADMIN,
+            )
+    assert refused.value.errors[0].code is ErrorCode.FORBIDDEN
+    async with engine.connect() as conn:
+        count = await conn.scalar(
+            select(func.count()).select_from(ApiToken).where(ApiToken.member_id == demoted)
+        )
+    assert count == 0
