@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -159,3 +159,55 @@ def count_statements(engine: AsyncEngine | None = None) -> Iterator[StatementCou
         yield counter
     finally:
         event.remove(target, "before_cursor_execute", before)
+
+
+async def race_uncommitted(
+    engine: AsyncEngine,
+    tenant: Any,
+    first: Callable[[Any], Awaitable[Any]],
+    second: Callable[[Any], Awaitable[Any]],
+) -> tuple[Any, Any]:
+    """Run `second` while `first`'s writes are flushed but not yet committed.
+
+    Each gets a tenant session of its own. `first` runs, its transaction stays open
+    half a second (time for `second` to reach the rows it reads or waits on), then
+    commits. This makes a check-then-write race happen every time, not by luck.
+    Returns what `first` returned, and what `second` returned or the DomainError it
+    raised.
+    """
+    from tenants.errors import DomainError
+    from tenants.session import tenant_session
+
+    async def run_second() -> Any:
+        try:
+            async with tenant_session(engine, tenant) as two:
+                return await second(two)
+        except DomainError as exc:
+            return exc
+
+    async with tenant_session(engine, tenant) as one:
+        held = await first(one)
+        racing = asyncio.create_task(run_second())
+        await asyncio.sleep(0.5)
+    return held, await asyncio.wait_for(racing, 10)
+
+
+async def add_active_admins(engine: AsyncEngine, tenant: Any, count: int = 2) -> list[uuid.UUID]:
+    """Active admin members, as their first logins would have left them; their ids."""
+    from tenants.models import Member, MemberStatus
+    from tenants.principals import Role
+    from tenants.session import tenant_session
+
+    async with tenant_session(engine, tenant) as s:
+        admins = [
+            Member(
+                email=f"admin{i}@consultancy.example",
+                role=Role.ADMIN,
+                status=MemberStatus.ACTIVE,
+                issuer="https://idp.test",
+                subject=f"admin-{i}",
+            )
+            for i in range(1, count + 1)
+        ]
+        s.add_all(admins)
+    return [a.id for a in admins]

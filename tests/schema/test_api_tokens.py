@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from tenants.services.members import deactivate_member, invite_member, update_me
 from tenants.session import tenant_session
 from tenants.tokens import issue_token, resolve_token
 from tests.conftest import TenantFactory, TokenFactory
-from tests.support import data, gql
+from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id name role scopes prefix createdAt expiresAt revokedAt lastUsedAt active
   clientOrganisation { id name } member { id email }"""
@@ -311,19 +310,7 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
     # token another transaction has not committed yet. Whichever goes first, no live
     # token of the deactivated member may be left.
     tenant = await make_tenant()
-    async with tenant_session(engine, tenant) as s:
-        staff = [
-            Member(
-                email=f"admin{i}@consultancy.example",
-                role=Role.ADMIN,
-                status=MemberStatus.ACTIVE,
-                issuer="https://idp.test",
-                subject=f"admin-{i}",
-            )
-            for i in (1, 2)
-        ]
-        s.add_all(staff)
-    leaving = staff[0].id
+    leaving, _ = await add_active_admins(engine, tenant)
 
     async def create_token(session: AsyncSession) -> None:
         await create_api_token(
@@ -334,20 +321,7 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
         await deactivate_member(session, actor=SYSTEM, member_id=leaving, expected_version=1)
 
     steps = (create_token, deactivate) if first == "token" else (deactivate, create_token)
-    async with tenant_session(engine, tenant) as one:
-        await steps[0](one)  # flushed, not committed
-
-        async def other() -> DomainError | None:
-            try:
-                async with tenant_session(engine, tenant) as two:
-                    await steps[1](two)
-            except DomainError as exc:
-                return exc
-            return None
-
-        racing = asyncio.create_task(other())
-        await asyncio.sleep(0.5)
-    refused = await asyncio.wait_for(racing, 10)
+    _, refused = await race_uncommitted(engine, tenant, *steps)
 
     async with engine.connect() as conn:
         live = await conn.scalar(
@@ -360,28 +334,12 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
         assert refused is not None and refused.errors[0].code is ErrorCode.FORBIDDEN
 
 
-async def _two_admins(engine: AsyncEngine, tenant: TenantRef) -> list[uuid.UUID]:
-    async with tenant_session(engine, tenant) as s:
-        staff = [
-            Member(
-                email=f"staff{i}@consultancy.example",
-                role=Role.ADMIN,
-                status=MemberStatus.ACTIVE,
-                issuer="https://idp.test",
-                subject=f"staff-{i}",
-            )
-            for i in (1, 2)
-        ]
-        s.add_all(staff)
-    return [m.id for m in staff]
-
-
 async def test_a_role_change_revokes_the_members_tokens(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
     tenant = await make_tenant()
-    demoted, _ = await _two_admins(engine, tenant)
+    demoted, _ = await add_active_admins(engine, tenant)
     async with tenant_session(engine, tenant) as s:
         issued = await create_api_token(
             s,
@@ -413,7 +371,7 @@ async def test_a_token_request_authorized_under_a_role_since_changed_is_refused(
     # The request was authorized as admin; the member was demoted before its token was
     # written (the demotion committed first, so its revocation could not see this token).
     tenant = await make_tenant()
-    demoted, _ = await _two_admins(engine, tenant)
+    demoted, _ = await add_active_admins(engine, tenant)
     async with tenant_session(engine, tenant) as s:
         await update_member_role(
             s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER

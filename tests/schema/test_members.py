@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -12,7 +11,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from schema.ids import global_id
-from tenants.errors import DomainError
 from tenants.models import AuditEvent, Member, MemberStatus
 from tenants.principals import Role
 from tenants.registry import TenantRef
@@ -22,7 +20,7 @@ from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
-from tests.support import data, gql
+from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id version email displayName role status lastLoginAt createdAt
   clientOrganisation { id name }"""
@@ -377,19 +375,7 @@ async def test_two_admins_removing_each_other_at_once_leave_one_admin(
     # Write skew: each transaction checks "is another admin left?" before the other
     # commits. The second must wait for the first and then see it is the last admin.
     tenant = await make_tenant()
-    async with tenant_session(engine, tenant) as s:
-        admins = [
-            Member(
-                email=f"admin{i}@consultancy.example",
-                role=Role.ADMIN,
-                status=MemberStatus.ACTIVE,
-                issuer="https://idp.test",
-                subject=f"admin-{i}",
-            )
-            for i in (1, 2)
-        ]
-        s.add_all(admins)
-    first, second = (a.id for a in admins)
+    first, second = await add_active_admins(engine, tenant)
     actor = Actor("test", "system")
 
     async def remove(session: AsyncSession, member_id: uuid.UUID) -> None:
@@ -400,20 +386,9 @@ async def test_two_admins_removing_each_other_at_once_leave_one_admin(
         else:
             await deactivate_member(session, actor=actor, member_id=member_id, expected_version=1)
 
-    async with tenant_session(engine, tenant) as one:
-        await remove(one, first)  # flushed, not committed: the other cannot see it yet
-
-        async def other() -> DomainError | None:
-            try:
-                async with tenant_session(engine, tenant) as two:
-                    await remove(two, second)
-            except DomainError as exc:
-                return exc
-            return None
-
-        racing = asyncio.create_task(other())
-        await asyncio.sleep(0.5)
-    refused = await asyncio.wait_for(racing, 10)
+    _, refused = await race_uncommitted(
+        engine, tenant, lambda one: remove(one, first), lambda two: remove(two, second)
+    )
 
     assert refused is not None, "both admins were removed"
     assert "last active admin" in refused.errors[0].message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import httpx
 from arq.jobs import JobStatus
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.enqueue import job_status, readiness_job_id
 from jobs.readiness_job import build_readiness_report
@@ -24,7 +23,7 @@ from tenants.services.reports import request_readiness_report
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import TODAY, queue_report, seed_client, set_accountable
-from tests.support import count_statements, data, gql
+from tests.support import count_statements, data, gql, race_uncommitted
 
 REQUEST = """
 mutation($input: RequestReadinessReportInput!) {
@@ -309,23 +308,16 @@ async def test_two_requests_at_once_for_one_client_queue_one_report(
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
     actor = Actor("test", "system")
-    async with tenant_session(engine, tenant) as one:
-        first, created = await request_readiness_report(
-            one, actor=actor, client_id=seeded.client_id
+
+    async def ask(session: AsyncSession) -> tuple[uuid.UUID, bool]:
+        report, created = await request_readiness_report(
+            session, actor=actor, client_id=seeded.client_id
         )
-        assert created
+        return report.id, created
 
-        async def other() -> tuple[uuid.UUID, bool]:
-            async with tenant_session(engine, tenant) as two:
-                report, made = await request_readiness_report(
-                    two, actor=actor, client_id=seeded.client_id
-                )
-                return report.id, made
-
-        racing = asyncio.create_task(other())
-        await asyncio.sleep(0.5)
-    second, created_again = await asyncio.wait_for(racing, 10)
-    assert (second, created_again) == (first.id, False)
+    first, second = await race_uncommitted(engine, tenant, ask, ask)
+    assert first[1]  # the first one queued a report
+    assert second == (first[0], False)  # the second returned it, queuing nothing
     async with tenant_session(engine, tenant) as s:
         reports = list(await s.scalars(select(m.ReadinessReport.id)))
-    assert reports == [first.id]
+    assert reports == [first[0]]
