@@ -69,12 +69,13 @@ class StewardGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         state: Any = request.state
+        http_response = response if isinstance(response, Response) else None
         # process_result gets only the request; the response it may set a status on
         # (503 for an outage) travels in the request's state.
-        state.graphql_response = response if isinstance(response, Response) else None
+        state.graphql_response = http_response
         return Context(
             request=request,  # type: ignore[arg-type]
-            response=response if isinstance(response, Response) else None,
+            response=http_response,
             principal=state.principal,
             engine=state.engine,
             redis=state.redis,

@@ -24,6 +24,11 @@ SHARED = MIGRATIONS / "shared"
 TENANT = MIGRATIONS / "tenant"
 
 
+def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
+    """What autogenerate compares in a tenant schema: the version table is Alembic's own."""
+    return not (type_ == "table" and name == "alembic_version")
+
+
 def _config(location: Path) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(location))

@@ -15,12 +15,8 @@ from sqlalchemy import Connection, ForeignKeyConstraint, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.base import PlatformBase, TenantBase
+from tenants.migrate import include_object
 from tests.conftest import TenantFactory
-
-
-def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
-    # As in tenants/migrations/tenant/env.py: the version table is Alembic's own.
-    return not (type_ == "table" and name == "alembic_version")
 
 
 def _differences(conn: Connection, metadata: MetaData) -> list[Any]:

@@ -10,17 +10,11 @@ from alembic import context
 
 import tenants.models  # noqa: F401  (registers the tables)
 from tenants.base import TenantBase
+from tenants.migrate import include_object
 
 config = context.config
 connection = config.attributes["connection"]
 schema = config.attributes["tenant_schema"]
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    # The version table is Alembic's own, not part of the models.
-    return not (type_ == "table" and name == "alembic_version")
 
 
 context.configure(
