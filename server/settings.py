@@ -52,7 +52,19 @@ class Settings(BaseSettings):
         alias="STEWARD_CORS_ORIGINS",
         description="Comma-separated origins of the front end allowed to call the API.",
     )
+    # Only documents registered with `steward documents register` run on POST /graphql
+    # (server/middleware/persisted_documents.py); requests register no new ones.
+    trusted_documents_only: bool = Field(default=False, alias="STEWARD_TRUSTED_DOCUMENTS_ONLY")
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
+    # How query operations are read (schema/compiled): `compiled` answers them with one SQL
+    # statement per root field; `ordinary` runs every operation on Strawberry's executor;
+    # `differential` runs both, answers with the ordinary one and logs any difference
+    # (the test suite's mode, so every read document it sends is a differential test).
+    read_path: str = Field(
+        default="compiled", pattern="^(compiled|ordinary|differential)$", alias="STEWARD_READ_PATH"
+    )
+    # In `differential` mode, each differing answer is appended to this file as a JSON line.
+    read_path_diff_log: Path | None = Field(default=None, alias="STEWARD_READ_PATH_DIFF_LOG")
     # Fernet key(s) encrypting identity-provider client and webhook secrets, newest first,
     # comma-separated. Required in production; elsewhere a key is generated
     # once under STEWARD_DATA_DIR (server/auth/secret_key.py).
