@@ -11,11 +11,23 @@ from strawberry.dataloader import DataLoader
 
 from schema.context import Info
 from schema.scoping import visible
+from schema.settling import settled
 from tenants.base import TenantBase
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 M = TypeVar("M", bound=TenantBase)
+
+
+class SettlingDataLoader(DataLoader[K, V]):
+    """A DataLoader whose batch is never cancelled by a caller that goes away.
+
+    Strawberry cancels a batch's task once every caller cancelled its load; the
+    batch's statement would then die mid-flight (see schema/settling.py).
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return settled(super().load(key))
 
 
 def loader(
@@ -25,7 +37,7 @@ def loader(
     loaders = info.context.loaders
     existing: DataLoader[K, V] | None = loaders.get(key)
     if existing is None:
-        existing = DataLoader(load_fn=batch)
+        existing = SettlingDataLoader(load_fn=batch)
         loaders[key] = existing
     return existing
 

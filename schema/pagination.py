@@ -27,6 +27,7 @@ from schema.context import Info
 from schema.limits import MAX_PAGE_SIZE
 from schema.loaders import loader
 from schema.scoping import visible
+from schema.settling import settled
 from tenants.base import TenantBase
 
 M = TypeVar("M", bound=TenantBase)
@@ -180,16 +181,20 @@ async def paginate(
     conditions = [visible(model, info.context.principal), *where]
     db = info.context.db
     rows = (
-        await db.scalars(
-            select(model)
-            .where(*conditions, *keyset_after(model, ordering, after))
-            .order_by(*order_clauses(model, ordering))
-            .limit(size + 1)
+        await settled(
+            db.scalars(
+                select(model)
+                .where(*conditions, *keyset_after(model, ordering, after))
+                .order_by(*order_clauses(model, ordering))
+                .limit(size + 1)
+            )
         )
     ).all()
 
     async def count() -> int:
-        return int(await db.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+        stmt = select(func.count()).select_from(model).where(*conditions)
+        total: int | None = await settled(db.scalar(stmt))
+        return int(total or 0)
 
     return build_connection(rows, size, ordering, to_node, count, after is not None)
 
