@@ -20,6 +20,7 @@ from server.logging import configure_logging
 from server.middleware.authentication import AuthenticationMiddleware
 from server.middleware.body_limit import BodyLimitMiddleware
 from server.middleware.database_unavailable import DatabaseUnavailableMiddleware
+from server.middleware.persisted_documents import PersistedDocumentsMiddleware
 from server.middleware.rate_limit import RateLimitMiddleware, RateLimits
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
@@ -98,6 +99,12 @@ def create_app(settings: Settings) -> Starlette:
                     per_address=settings.rate_limit_per_address,
                     namespace=settings.queue_name,
                 ),
+            ),
+            Middleware(
+                PersistedDocumentsMiddleware,
+                trusted_only=settings.trusted_documents_only,
+                max_document_bytes=settings.max_body_bytes,
+                namespace=settings.queue_name,
             ),
         ],
         lifespan=lifespan,

@@ -6,6 +6,7 @@ import asyncio
 
 import typer
 
+from server.cli_documents import documents_app
 from server.cli_idp import idp_app
 from server.cli_tenants import tenants_app
 from server.cli_tokens import tokens_app
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(idp_app, name="idp")
+app.add_typer(documents_app, name="documents")
 
 
 @app.command()

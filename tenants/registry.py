@@ -18,7 +18,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, mapped_column
@@ -117,6 +127,29 @@ class BrowserSession(UUIDPrimaryKey, PlatformBase):
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TrustedDocument(PlatformBase):
+    """A GraphQL document a front-end build may run, by the SHA-256 of its text.
+
+    Platform-wide, not per tenant: every tenant is served the same front end, so its
+    build output is registered once (`steward documents register`, see
+    tenants/trusted_documents.py). Tenant roles have no grant on it; the login role
+    reads it before any tenant binding (server/middleware/persisted_documents.py).
+    """
+
+    __tablename__ = "trusted_documents"
+    __table_args__ = (CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),)
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document: Mapped[str] = mapped_column(Text, nullable=False)
+    # The operation's name from an Apollo manifest, for `steward documents list`.
+    operation_name: Mapped[str | None] = mapped_column(Text)
+    # The client the documents came from (`--name`), e.g. "web@2.4.0".
+    client_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
