@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 # asyncpg keeps one prepared statement per distinct SQL text per connection.
 # Tenant binding uses schema-qualified SQL (see tenants/session.py), so each
@@ -20,12 +25,19 @@ def make_engine(
     max_overflow: int = 10,
     application_name: str = "steward",
 ) -> AsyncEngine:
-    """An asyncpg engine with a server-side statement timeout on every connection."""
-    return create_async_engine(
+    """An asyncpg engine with a server-side statement timeout on every connection.
+
+    No `pool_pre_ping`: with asyncpg it costs three round trips per checkout (BEGIN,
+    an empty query, ROLLBACK; tests/benchmarks/bench_round_trips.py). A dead
+    connection is found instead by `_refuse_closed` (free), or by the first statement
+    on it failing with a disconnect error, which makes SQLAlchemy invalidate it and
+    every connection of the pool opened before it, so the next checkout reconnects.
+    """
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={
             "server_settings": {
@@ -37,3 +49,15 @@ def make_engine(
             "command_timeout": statement_timeout_ms / 1000 + 5,
         },
     )
+    event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
+    return engine
+
+
+def _refuse_closed(
+    dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
+) -> None:
+    # asyncpg marks a connection closed as soon as the server's goodbye (a restart's
+    # admin shutdown, a terminated backend) or EOF reaches it, without a round trip;
+    # DisconnectionError makes the pool discard it and hand out a fresh one.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the pooled connection was closed by the server")
