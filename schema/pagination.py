@@ -88,7 +88,11 @@ def _encode_value(value: Any) -> Any:
 
 
 def encode_cursor(value: Any, row_id: uuid.UUID) -> str:
-    raw = json.dumps([_encode_value(value), str(row_id)], separators=(",", ":"))
+    # The JSON text PostgreSQL's json_build_array writes, so the compiled read path
+    # (schema/compiled/planner.py cursor_sql) makes the very same cursor.
+    raw = json.dumps(
+        [_encode_value(value), str(row_id)], ensure_ascii=False, separators=(", ", ":")
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -12,8 +12,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from schema import build_schema
-from schema.limits import SchemaLimits
+from schema.compiled.documents import DocumentCache
+from schema.limits import SchemaLimits, limit_extensions
 from server.auth.resources import open_auth
+from server.compiled_reads import CompiledReadPath
 from server.graphql_app import StewardGraphQL
 from server.health import healthz, readyz
 from server.logging import configure_logging
@@ -56,16 +58,20 @@ def create_app(settings: Settings) -> Starlette:
             await redis.aclose()
             await engine.dispose()
 
-    schema = build_schema(
-        SchemaLimits(
-            max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-            introspection=settings.development,
-            suggestions=settings.development,
-        )
+    limits = SchemaLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        introspection=settings.development,
+        suggestions=settings.development,
     )
-    graphql = StewardGraphQL(schema, development=settings.development)
+    schema = build_schema(limits)
+    graphql = CompiledReadPath(
+        StewardGraphQL(schema, development=settings.development),
+        DocumentCache(schema, limit_extensions(limits)),
+        mode=settings.read_path,
+        diff_log=settings.read_path_diff_log,
+    )
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),

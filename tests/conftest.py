@@ -7,8 +7,10 @@ fresh database of its own and its own arq queue name, and drops both at the end.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -50,9 +52,38 @@ async def database_url(service_urls: tuple[str, str]) -> AsyncIterator[str]:
         yield url
 
 
+# Every query operation the suite sends runs on both read paths (server/compiled_reads.py);
+# each difference is a line here, and the run fails at the end if there is any.
+READ_PATH_DIFF_LOG = Path(
+    os.environ.get("STEWARD_TEST_DIFF_LOG", f"/tmp/steward-read-diff-{RUN_ID}.jsonl")
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def read_paths_agree() -> Iterator[None]:
+    """After the run: every compiled answer equalled the ordinary executor's."""
+    READ_PATH_DIFF_LOG.unlink(missing_ok=True)
+    yield
+    if not READ_PATH_DIFF_LOG.exists():
+        return
+    records = [json.loads(line) for line in READ_PATH_DIFF_LOG.read_text().splitlines()]
+    compiled = sum(1 for r in records if r.get("compiled"))
+    fallbacks = Counter(r["fallback"] for r in records if "fallback" in r)
+    print(
+        f"\nread path: {compiled} query operations compiled, "
+        f"{sum(fallbacks.values())} on the ordinary executor"
+    )
+    for reason, count in fallbacks.most_common():
+        print(f"  {count:5d}  {reason}")
+    differences = [r for r in records if "compiled" not in r and "fallback" not in r]
+    assert not differences, f"compiled and ordinary answers differ: {differences[:3]}"
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str, service_urls: tuple[str, str]) -> Settings:
     return Settings(  # type: ignore[call-arg]
+        STEWARD_READ_PATH="differential",
+        STEWARD_READ_PATH_DIFF_LOG=READ_PATH_DIFF_LOG,
         DATABASE_URL=database_url,
         REDIS_URL=service_urls[1],
         STEWARD_ENV="test",

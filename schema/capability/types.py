@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
+from sqlalchemy.orm import join
 
+from schema.compiled.sql import Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
 from schema.node import Node, register_node
 from tenants import models as m
@@ -48,12 +50,27 @@ class CapabilityDimensionNode(Node):
         )
 
 
+def _scores(row: Row) -> Source:
+    """The assessment's scores in dimension display order (position, then key)."""
+    s, d = Row.of(m.CapabilityScore).entity, Row.of(m.CapabilityDimension).entity
+    source = lateral_row(
+        s.dimension_id.label("dimension_db_id"),
+        s.score.label("score"),
+        d.position.label("position"),
+        d.key.label("key"),
+        froms=[join(s, d, d.id == s.dimension_id)],
+        where=[s.assessment_id == row.col("id")],
+    )
+    lat = source.row.entity
+    return Source(source.row, froms=source.froms, order_by=[lat.c.position, lat.c.key])
+
+
 @strawberry.type(description="One dimension's score (1-5) within an assessment.")
 class CapabilityScore:
     dimension_db_id: strawberry.Private[uuid.UUID]
     score: int
 
-    @strawberry.field
+    @strawberry.field(metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")))
     async def dimension(self, info: Info) -> CapabilityDimensionNode | None:
         from schema.capability import resolvers
 
@@ -87,13 +104,16 @@ class CapabilityAssessmentNode(Node):
             created_at=obj.created_at,
         )
 
-    @strawberry.field(description="Scores in dimension display order.")
+    @strawberry.field(
+        description="Scores in dimension display order.",
+        metadata=sql(Related(lambda row, _: _scores(row))),
+    )
     async def scores(self, info: Info) -> list[CapabilityScore]:
         from schema.capability import resolvers
 
         return await resolvers.scores(info, self.db_id)
 
-    @strawberry.field(description="The owner assessed.")
+    @strawberry.field(description="The owner assessed.", metadata=sql(to_one(m.Owner, "owner_id")))
     async def owner(
         self, info: Info
     ) -> Annotated[OwnerNode, strawberry.lazy("schema.owners.types")] | None:

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from schema.clients.types import ClientOrganisationNode
+from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.enums import EngagementStatus
 from schema.pagination import Connection, Ordering, SortDirection, paginate
@@ -63,7 +64,15 @@ def client_ordering(order: ClientOrganisationOrder | None) -> Ordering:
 @strawberry.type
 class ClientOrganisationQuery:
     @strawberry.field(
-        description="Client organisations the principal may see (a client user: its own)."
+        description="Client organisations the principal may see (a client user: its own).",
+        metadata=sql(
+            Page(
+                m.ClientOrganisation,
+                None,
+                conditions=lambda a: client_conditions(a.get("filter")),
+                ordering=lambda a: client_ordering(a.get("order_by")),
+            )
+        ),
     )
     async def client_organisations(
         self,

@@ -8,14 +8,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
+from sqlalchemy import Numeric, and_, case, cast, func, not_
 
+from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.pagination import Connection
 from tenants import models as m
-from tenants.services.clients import coverage_by_client
+from tenants.services.clients import RATIO_PLACES, coverage_by_client
 
 if TYPE_CHECKING:
     from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
@@ -32,7 +34,53 @@ class OwnershipCoverage:
     live_processes: int
     covered_processes: int
     ratio: Decimal | None = strawberry.field(
-        description="covered / live, null when the client has no live process."
+        description="covered / live, null when the client has no live process.",
+        metadata=sql(
+            Expr(
+                lambda row, _: case(
+                    (row.col("live_processes") == 0, None),
+                    else_=func.round(
+                        cast(row.col("covered_processes"), Numeric) / row.col("live_processes"),
+                        RATIO_PLACES,
+                    ),
+                )
+            )
+        ),
+    )
+
+
+def _coverage(row: Row, _: Args) -> Source:
+    from schema.processes.filters import live_condition, orphaned_condition
+
+    process = Row.of(m.AIProcess)
+    live, orphaned = process.adapt(live_condition(), orphaned_condition(date.today()))
+    return lateral_row(
+        func.count().filter(live).label("live_processes"),
+        func.count().filter(and_(live, not_(orphaned))).label("covered_processes"),
+        froms=[process.entity],
+        where=[process.entity.client_id == row.col("id")],
+    )
+
+
+def _processes_page() -> Page:
+    from schema.processes.filters import process_conditions, process_ordering
+
+    return Page(
+        m.AIProcess,
+        m.AIProcess.client_id,
+        conditions=lambda a: process_conditions(a.get("filter"))[0],
+        ordering=lambda a: process_ordering(a.get("order_by")),
+    )
+
+
+def _owners_page() -> Page:
+    from schema.owners.filters import owner_conditions, owner_ordering
+
+    return Page(
+        m.Owner,
+        m.Owner.client_id,
+        conditions=lambda a: owner_conditions(a.get("filter"))[0],
+        ordering=lambda a: owner_ordering(a.get("order_by")),
     )
 
 
@@ -72,7 +120,10 @@ class ClientOrganisationNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="Share of live processes that have a current accountable owner.")
+    @strawberry.field(
+        description="Share of live processes that have a current accountable owner.",
+        metadata=sql(Related(_coverage)),
+    )
     async def ownership_coverage(self, info: Info) -> OwnershipCoverage:
         async def batch(ids: list[uuid.UUID]) -> list[OwnershipCoverage]:
             found = await coverage_by_client(info.context.db, client_ids=ids)
@@ -118,7 +169,8 @@ class ClientOrganisationNode(Node):
     @strawberry.field(
         description="AI processes of the client, by name (see AIProcessOrder); archived ones "
         "are hidden unless `filter.includeArchived`; `filter.orphaned` selects live processes "
-        "with no accountable owner today."
+        "with no accountable owner today.",
+        metadata=sql(_processes_page()),
     )
     async def processes(
         self,
@@ -136,7 +188,8 @@ class ClientOrganisationNode(Node):
 
     @strawberry.field(
         description="Owners of the client, by name (see OwnerOrder); archived ones are hidden "
-        "unless `filter.includeArchived`."
+        "unless `filter.includeArchived`.",
+        metadata=sql(_owners_page()),
     )
     async def owners(
         self,

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import date
 from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import or_
+from sqlalchemy import not_, or_
 
 from schema.enums import DecisionAuthority
 from schema.pagination import Ordering, SortDirection
 from schema.processes.filters import like_pattern
 from tenants import models as m
+from tenants.services.assignments import in_effect
+
+# Assignments, newest first: an owner's or a process's history.
+ASSIGNMENT_ORDERING = Ordering(m.OwnershipAssignment.starts_on, descending=True)
+
+
+def assignment_conditions(current: bool | None, on: date) -> list[Any]:
+    """`current: true` keeps those in effect on `on`, `false` the others, null all."""
+    if current is None:
+        return []
+    return [in_effect(on) if current else not_(in_effect(on))]
 
 
 @strawberry.input(description="Narrow the list; all given conditions must hold.")

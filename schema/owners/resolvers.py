@@ -7,17 +7,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import not_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from schema.context import Info
 from schema.loaders import by_id, loader
-from schema.owners.filters import OwnerFilter, OwnerOrder, owner_conditions, owner_ordering
+from schema.owners.filters import (
+    ASSIGNMENT_ORDERING,
+    OwnerFilter,
+    OwnerOrder,
+    assignment_conditions,
+    owner_conditions,
+    owner_ordering,
+)
 from schema.owners.types import CapabilityGap, OwnerNode, OwnershipAssignmentNode
-from schema.pagination import Connection, Ordering, child_connection
+from schema.pagination import Connection, child_connection
 from tenants import models as m
 from tenants.services.assessments import gaps_by_owner
-from tenants.services.assignments import hours_by_owner, in_effect
+from tenants.services.assignments import hours_by_owner
 
 
 async def owner_by_id(info: Info, owner_id: uuid.UUID) -> OwnerNode | None:
@@ -34,17 +40,14 @@ async def _assignments(
     current: bool | None,
 ) -> Connection[OwnershipAssignmentNode]:
     today = date.today()
-    where: list[Any] = []
-    if current is not None:
-        where.append(in_effect(today) if current else not_(in_effect(today)))
     return await child_connection(
         info,
         m.OwnershipAssignment,
         parent,
         parent_id,
-        where=where,
+        where=assignment_conditions(current, today),
         where_key=(current, today),
-        ordering=Ordering(m.OwnershipAssignment.starts_on, descending=True),
+        ordering=ASSIGNMENT_ORDERING,
         first=first,
         after=after,
         to_node=OwnershipAssignmentNode.from_model,

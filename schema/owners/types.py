@@ -5,14 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import Numeric, cast, func, literal, select
+from sqlalchemy.orm import join
 
+from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.node import Node, register_node
-from schema.pagination import Connection
+from schema.pagination import Connection, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -22,19 +25,95 @@ if TYPE_CHECKING:
     from schema.processes.types import AIProcessNode
 
 
+def latest_assessment_id(owner_id: Any) -> Any:
+    """SQL: the id of the owner's latest assessment (by date, then creation), as
+    tenants.services.assessments.latest_assessment_by_owner picks it."""
+    a = Row.of(m.CapabilityAssessment).entity
+    return (
+        select(a.id)
+        .where(a.owner_id == owner_id)
+        .order_by(a.assessed_on.desc(), a.created_at.desc())
+        .limit(1)
+        .correlate_except(a)
+        .scalar_subquery()
+    )
+
+
+def _latest_assessment(row: Row) -> Source:
+    target = Row.of(m.CapabilityAssessment)
+    return Source(
+        target,
+        froms=[target.entity],
+        where=[target.entity.id == latest_assessment_id(row.col("id"))],
+        model=m.CapabilityAssessment,
+    )
+
+
+def _capability_gaps(row: Row) -> Source:
+    """Scores of the latest assessment below their dimension's bar, in display order."""
+    s, d = Row.of(m.CapabilityScore).entity, Row.of(m.CapabilityDimension).entity
+    source = lateral_row(
+        s.dimension_id.label("dimension_db_id"),
+        s.score.label("score"),
+        d.bar.label("bar"),
+        d.position.label("position"),
+        d.key.label("key"),
+        froms=[join(s, d, d.id == s.dimension_id)],
+        where=[s.assessment_id == latest_assessment_id(row.col("id")), s.score < d.bar],
+    )
+    lat = source.row.entity
+    return Source(source.row, froms=source.froms, order_by=[lat.c.position, lat.c.key])
+
+
+def _total_hours(row: Row) -> Any:
+    """Hours a week of the owner's assignments in effect today (0 without any)."""
+    from tenants.services.assignments import in_effect
+
+    assignment = Row.of(m.OwnershipAssignment)
+    a = assignment.entity
+    total = (
+        select(func.sum(a.hours_per_week))
+        .where(a.owner_id == row.col("id"), *assignment.adapt(in_effect(date.today())))
+        .correlate_except(a)
+        .scalar_subquery()
+    )
+    return func.coalesce(total, cast(literal(0), Numeric))
+
+
+def _assignments_page(parent: Any) -> Page:
+    from schema.owners.filters import ASSIGNMENT_ORDERING, assignment_conditions
+
+    return Page(
+        m.OwnershipAssignment,
+        parent,
+        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
+        ordering=lambda _: ASSIGNMENT_ORDERING,
+    )
+
+
+def _assignment_current(row: Row) -> Any:
+    from tenants.services.assignments import in_effect
+
+    return row.adapt(in_effect(date.today()))[0]
+
+
 @strawberry.type(description="A dimension on which the owner's latest score is below its bar.")
 class CapabilityGap:
     dimension_db_id: strawberry.Private[uuid.UUID]
     score: int
     bar: int = strawberry.field(description="The lowest acceptable score.")
 
-    @strawberry.field
+    @strawberry.field(metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")))
     async def dimension(
         self, info: Info
     ) -> Annotated[CapabilityDimensionNode, strawberry.lazy("schema.capability.types")] | None:
         from schema.capability import resolvers
 
         return await resolvers.dimension_by_id(info, self.dimension_db_id)
+
+
+# An owner's assessments, newest first.
+ASSESSMENT_ORDERING = Ordering(m.CapabilityAssessment.assessed_on, descending=True)
 
 
 @strawberry.type(name="Owner", description="A person at the client who can own processes.")
@@ -73,7 +152,8 @@ class OwnerNode(Node):
 
     @strawberry.field(
         description="The login (member) this person signs in as, if linked and visible; a "
-        "linked client_owner may record feedback on the processes this owner is assigned to."
+        "linked client_owner may record feedback on the processes this owner is assigned to.",
+        metadata=sql(to_one(m.Member, "member_id")),
     )
     async def member(
         self, info: Info
@@ -82,7 +162,10 @@ class OwnerNode(Node):
 
         return await member_by_id(info, self.member_db_id)
 
-    @strawberry.field(description="The client organisation the owner works for.")
+    @strawberry.field(
+        description="The client organisation the owner works for.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -94,7 +177,8 @@ class OwnerNode(Node):
         description=(
             "The owner's assignments, history included, by start date (newest first). "
             "Filter `current: true` for those in effect today, `false` for the others."
-        )
+        ),
+        metadata=sql(_assignments_page(m.OwnershipAssignment.owner_id)),
     )
     async def assignments(
         self,
@@ -107,19 +191,34 @@ class OwnerNode(Node):
 
         return await resolvers.owner_assignments(info, self.db_id, first, after, current)
 
-    @strawberry.field(description="Hours a week of the assignments in effect today.")
+    @strawberry.field(
+        description="Hours a week of the assignments in effect today.",
+        metadata=sql(Expr(lambda row, _: _total_hours(row))),
+    )
     async def total_hours_per_week(self, info: Info) -> Decimal:
         from schema.owners import resolvers
 
         return await resolvers.total_hours(info, self.db_id)
 
-    @strawberry.field(description="Dimensions scored below their bar in the latest assessment.")
+    @strawberry.field(
+        description="Dimensions scored below their bar in the latest assessment.",
+        metadata=sql(Related(lambda row, _: _capability_gaps(row))),
+    )
     async def capability_gaps(self, info: Info) -> list[CapabilityGap]:
         from schema.owners import resolvers
 
         return await resolvers.capability_gaps(info, self.db_id)
 
-    @strawberry.field(description="Capability assessments, newest first.")
+    @strawberry.field(
+        description="Capability assessments, newest first.",
+        metadata=sql(
+            Page(
+                m.CapabilityAssessment,
+                m.CapabilityAssessment.owner_id,
+                ordering=lambda _: ASSESSMENT_ORDERING,
+            )
+        ),
+    )
     async def assessments(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[
@@ -129,7 +228,10 @@ class OwnerNode(Node):
 
         return await resolvers.owner_assessments(info, self.db_id, first, after)
 
-    @strawberry.field(description="The most recent assessment (by date assessed), if any.")
+    @strawberry.field(
+        description="The most recent assessment (by date assessed), if any.",
+        metadata=sql(Related(lambda row, _: _latest_assessment(row))),
+    )
     async def latest_assessment(
         self, info: Info
     ) -> Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")] | None:
@@ -159,7 +261,10 @@ class OwnershipAssignmentNode(Node):
     ends_on: date | None = strawberry.field(
         description="Exclusive: the first day it no longer applies."
     )
-    current: bool = strawberry.field(description="In effect today.")
+    current: bool = strawberry.field(
+        description="In effect today.",
+        metadata=sql(Expr(lambda row, _: _assignment_current(row))),
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -180,13 +285,13 @@ class OwnershipAssignmentNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=sql(to_one(m.Owner, "owner_id")))
     async def owner(self, info: Info) -> OwnerNode | None:
         from schema.owners import resolvers
 
         return await resolvers.owner_by_id(info, self.owner_db_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=sql(to_one(m.AIProcess, "process_id")))
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:

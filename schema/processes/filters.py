@@ -57,9 +57,14 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def live_condition() -> Any:
+    """SQL: the process is live (pilot or production, not archived); see AIProcess.is_live."""
+    return and_(m.AIProcess.archived_at.is_(None), m.AIProcess.lifecycle_stage.in_(m.LIVE_STAGES))
+
+
 def orphaned_condition(on: date) -> Any:
     """SQL: a live process with no accountable assignment in effect on `on`."""
-    live = and_(m.AIProcess.archived_at.is_(None), m.AIProcess.lifecycle_stage.in_(m.LIVE_STAGES))
+    live = live_condition()
     covered = exists(
         select(m.OwnershipAssignment.id).where(
             m.OwnershipAssignment.process_id == m.AIProcess.id,

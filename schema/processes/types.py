@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import case, select
 
+from schema.compiled.sql import (
+    Expr,
+    Page,
+    Related,
+    Row,
+    Source,
+    json_object,
+    json_rows,
+    sql,
+    to_one,
+)
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.node import Node, register_node
-from schema.pagination import Connection
+from schema.pagination import Connection, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -35,7 +47,11 @@ class WorkflowStep:
 
 @strawberry.type(description="Where the process starts and stops, and what flows through it.")
 class ProcessBoundaries:
-    steps: list[WorkflowStep]
+    steps: list[WorkflowStep] = strawberry.field(
+        metadata=sql(
+            Related(lambda row, _: json_rows(row.col("steps"), ["name", "ai_role", "description"]))
+        )
+    )
     upstream: list[str] = strawberry.field(description="Processes or systems that feed this one.")
     downstream: list[str] = strawberry.field(description="Processes or systems this one feeds.")
     data_inputs: list[str]
@@ -77,6 +93,58 @@ class ProcessTool:
     purpose: str | None
 
 
+KPI_ORDERING = Ordering(m.ProcessKpi.created_at)
+
+
+def _on_target(row: Row) -> Any:
+    """ProcessKpi.on_target in SQL."""
+    target, latest = row.col("target"), row.col("latest_value")
+    return case(
+        ((target.is_(None)) | (latest.is_(None)), None),
+        (row.col("direction") == m.KpiDirection.HIGHER, latest >= target),
+        else_=latest <= target,
+    )
+
+
+def _orphaned(row: Row) -> Any:
+    from schema.processes.filters import orphaned_condition
+
+    return row.adapt(orphaned_condition(date.today()))[0]
+
+
+def _accountable_owner(row: Row) -> Source:
+    """The owner of the accountable assignment in effect today (the latest to start)."""
+    from tenants.services.assignments import in_effect
+
+    assignment = Row.of(m.OwnershipAssignment)
+    a = assignment.entity
+    owner_id = (
+        select(a.owner_id)
+        .where(
+            a.process_id == row.col("id"),
+            a.raci_role == m.RaciRole.ACCOUNTABLE,
+            *assignment.adapt(in_effect(date.today())),
+        )
+        .order_by(a.starts_on.desc())
+        .limit(1)
+        .correlate_except(a)
+        .scalar_subquery()
+    )
+    owner = Row.of(m.Owner)
+    return Source(owner, froms=[owner.entity], where=[owner.entity.id == owner_id], model=m.Owner)
+
+
+def _assignments_page(parent: Any) -> Page:
+    from schema.owners.filters import ASSIGNMENT_ORDERING, assignment_conditions
+
+    return Page(
+        m.OwnershipAssignment,
+        parent,
+        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
+        ordering=lambda _: ASSIGNMENT_ORDERING,
+    )
+
+
 @strawberry.type(name="ProcessKpi", description="A KPI of a process: target and latest value.")
 class ProcessKpiNode(Node):
     NODE_NAME: ClassVar[str] = "ProcessKpi"
@@ -91,7 +159,8 @@ class ProcessKpiNode(Node):
     latest_value: Decimal | None
     measured_at: datetime | None
     on_target: bool | None = strawberry.field(
-        description="Whether the latest value meets the target; null when either is missing."
+        description="Whether the latest value meets the target; null when either is missing.",
+        metadata=sql(Expr(lambda row, _: _on_target(row))),
     )
     created_at: datetime
     updated_at: datetime
@@ -113,7 +182,10 @@ class ProcessKpiNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="The process this KPI measures.")
+    @strawberry.field(
+        description="The process this KPI measures.",
+        metadata=sql(to_one(m.AIProcess, "process_id")),
+    )
     async def process(self, info: Info) -> AIProcessNode | None:
         from schema.processes import resolvers
 
@@ -134,10 +206,42 @@ class AIProcessNode(Node):
     business_unit: str | None
     lifecycle_stage: LifecycleStage  # type: ignore[valid-type]
     risk_tier: RiskTier  # type: ignore[valid-type]
-    boundaries: ProcessBoundaries
-    checkpoints: list[ReviewCheckpoint] = strawberry.field(description="Human-review checkpoints.")
-    escalation_path: list[EscalationLevel] = strawberry.field(description="Ordered by level.")
-    tools: list[ProcessTool] = strawberry.field(description="Tools and vendor products used.")
+    boundaries: ProcessBoundaries = strawberry.field(
+        metadata=sql(
+            Related(
+                lambda row, _: json_object(
+                    row.col("boundaries"),
+                    ["steps", "upstream", "downstream", "data_inputs", "outputs"],
+                )
+            )
+        )
+    )
+    checkpoints: list[ReviewCheckpoint] = strawberry.field(
+        description="Human-review checkpoints.",
+        metadata=sql(
+            Related(
+                lambda row, _: json_rows(
+                    row.col("checkpoints"), ["name", "stage", "reviewer_role", "criteria"]
+                )
+            )
+        ),
+    )
+    escalation_path: list[EscalationLevel] = strawberry.field(
+        description="Ordered by level.",
+        metadata=sql(
+            Related(
+                lambda row, _: json_rows(
+                    row.col("escalation_path"), ["level", "trigger", "contact", "response_hours"]
+                )
+            )
+        ),
+    )
+    tools: list[ProcessTool] = strawberry.field(
+        description="Tools and vendor products used.",
+        metadata=sql(
+            Related(lambda row, _: json_rows(row.col("tools"), ["name", "vendor", "purpose"]))
+        ),
+    )
     last_reviewed_at: datetime | None
     archived_at: datetime | None
     created_at: datetime
@@ -181,14 +285,18 @@ class AIProcessNode(Node):
         )
 
     @strawberry.field(
-        description="Live (pilot or production, not archived) with no accountable owner today."
+        description="Live (pilot or production, not archived) with no accountable owner today.",
+        metadata=sql(Expr(lambda row, _: _orphaned(row))),
     )
     async def orphaned(self, info: Info) -> bool:
         from schema.processes import resolvers
 
         return await resolvers.orphaned(info, self.model)
 
-    @strawberry.field(description="The client organisation the process belongs to.")
+    @strawberry.field(
+        description="The client organisation the process belongs to.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -196,7 +304,10 @@ class AIProcessNode(Node):
 
         return await resolvers.client_of(info, self.model.client_id)
 
-    @strawberry.field(description="The owner of the accountable assignment in effect today.")
+    @strawberry.field(
+        description="The owner of the accountable assignment in effect today.",
+        metadata=sql(Related(lambda row, _: _accountable_owner(row))),
+    )
     async def accountable_owner(
         self, info: Info
     ) -> Annotated[OwnerNode, strawberry.lazy("schema.owners.types")] | None:
@@ -208,7 +319,8 @@ class AIProcessNode(Node):
         description=(
             "Ownership assignments, history included, by start date (newest first). "
             "Filter `current: true` for those in effect today, `false` for the others."
-        )
+        ),
+        metadata=sql(_assignments_page(m.OwnershipAssignment.process_id)),
     )
     async def assignments(
         self,
@@ -221,7 +333,10 @@ class AIProcessNode(Node):
 
         return await resolvers.process_assignments(info, self.db_id, first, after, current)
 
-    @strawberry.field(description="KPIs of the process, oldest first.")
+    @strawberry.field(
+        description="KPIs of the process, oldest first.",
+        metadata=sql(Page(m.ProcessKpi, m.ProcessKpi.process_id, ordering=lambda _: KPI_ORDERING)),
+    )
     async def kpis(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[ProcessKpiNode]:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,9 @@ from tenants.services.audit import Actor, finish_write, snapshot
 from tenants.services.persistence import apply, guarded_write, load_target, utcnow
 from tenants.services.validation import UNSET, Collector, Unset, given
 
+# Decimal places of a coverage ratio.
+RATIO_PLACES = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -36,7 +39,10 @@ class Coverage:
         """covered / live, or None when the client has no live process."""
         if self.live == 0:
             return None
-        return (Decimal(self.covered) / Decimal(self.live)).quantize(Decimal("0.0001"))
+        # Half up, as PostgreSQL's round() does: the compiled read path computes it in SQL.
+        return (Decimal(self.covered) / Decimal(self.live)).quantize(
+            Decimal(1).scaleb(-RATIO_PLACES), rounding=ROUND_HALF_UP
+        )
 
 
 def ownership_coverage(

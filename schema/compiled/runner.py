@@ -1,0 +1,158 @@
+"""Executing a compiled operation: one tenant-bound, read-only transaction, JSON text out.
+
+SQL is compiled once per (document, operation, principal's visibility, tenant,
+variables, day) and kept in a bounded LRU: the cache holds SQL text and bound
+values, never data, and its key carries the tenant and the principal's scope,
+so no entry serves another tenant or another client organisation.
+
+The statement runs on the pooled asyncpg connection directly, so the JSON text
+PostgreSQL builds is spliced into the response without being decoded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.execution.values import get_variable_values
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.compiled.documents import Document
+from schema.compiled.planner import plan_operation
+from schema.compiled.sql import NotCompilable
+from tenants.principals import Principal
+from tenants.slugs import quote_ident
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatement:
+    key: str
+    sql: str
+    params: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """Why an operation runs on the ordinary executor."""
+
+    reason: str
+
+
+Plan = tuple[CompiledStatement, ...] | Fallback
+
+
+def _principal_key(principal: Principal) -> tuple[Any, ...]:
+    # Everything visibility depends on (schema/scoping.py), and the tenant.
+    return (
+        principal.tenant.schema_name,
+        principal.role.value,
+        principal.is_staff,
+        principal.scopes,
+        principal.client_organisation_id,
+    )
+
+
+class CompiledReads:
+    """Plans and runs query operations for one schema and engine."""
+
+    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, size: int = 1024) -> None:
+        self.schema = schema
+        self.engine = engine
+        self.size = size
+        self._plans: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
+
+    def plan(
+        self,
+        document: Document,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        principal: Principal,
+    ) -> Plan:
+        try:
+            variables_key = json.dumps(variables or {}, sort_keys=True)
+        except (TypeError, ValueError):
+            return Fallback("variables are not JSON")
+        key = (
+            document.digest,
+            operation_name,
+            variables_key,
+            _principal_key(principal),
+            date.today(),
+        )
+        if key in self._plans:
+            self._plans.move_to_end(key)
+            return self._plans[key]
+        plan = self._build(document, operation_name, variables or {}, principal)
+        self._plans[key] = plan
+        if len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+        return plan
+
+    def _build(
+        self,
+        document: Document,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        principal: Principal,
+    ) -> Plan:
+        operation = document.operation(operation_name)
+        if operation is None:
+            return Fallback("no such operation")
+        coerced = get_variable_values(
+            self.schema._schema, operation.variable_definitions or (), variables
+        )
+        if isinstance(coerced, list):  # variable errors: the ordinary executor reports them
+            return Fallback("invalid variables")
+        try:
+            statements = plan_operation(
+                self.schema, operation, document.fragments, coerced, principal
+            )
+        except NotCompilable as exc:
+            return Fallback(str(exc))
+        except GraphQLError as exc:
+            return Fallback(exc.message)
+        translate = {None: principal.tenant.schema_name}
+        out = []
+        for key, stmt in statements:
+            compiled = stmt.compile(
+                dialect=self.engine.dialect,
+                schema_translate_map=translate,
+                render_schema_translate=True,
+                compile_kwargs={"render_postcompile": True},
+            )
+            params = compiled.construct_params()
+            # The dialect's bind processors turn enums and the like into driver values.
+            processors = compiled._bind_processors
+            values = tuple(
+                processors[name](params[name]) if name in processors else params[name]
+                for name in compiled.positiontup or ()
+            )
+            out.append(CompiledStatement(key, compiled.string, values))
+        return tuple(out)
+
+    async def execute(self, plan: tuple[CompiledStatement, ...], principal: Principal) -> bytes:
+        """The response body `{"data": {...}}` built from PostgreSQL's JSON text."""
+        role = quote_ident(principal.tenant.role_name)
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            # One round trip: the transaction and the tenant role together. The role is
+            # transaction-local, so nothing outlives this block on the pooled connection.
+            await driver.execute(f"BEGIN READ ONLY; SET LOCAL ROLE {role}")
+            try:
+                parts = []
+                for statement in plan:
+                    text = await driver.fetchval(statement.sql, *statement.params)
+                    parts.append(json.dumps(statement.key) + ":" + (text or "null"))
+            finally:
+                try:
+                    await driver.execute("ROLLBACK")
+                except Exception:
+                    await conn.invalidate()
+                    raise
+        return ('{"data":{' + ",".join(parts) + "}}").encode()

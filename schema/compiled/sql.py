@@ -1,0 +1,162 @@
+"""How a field reads in SQL, declared beside the field: `metadata=sql(Spec)`.
+
+A field with no declaration reads the row's column of the same (Python) name,
+so a new plain field needs nothing here. A field with a resolver must declare
+its SQL, or the planner falls back to the ordinary executor for any operation
+that selects it (tests/schema/compiled/test_coverage.py lists such fields).
+
+Specs receive the parent `Row` and the field's arguments converted to Python
+exactly as its resolver would receive them (filters as Strawberry inputs), so
+they call the same condition and ordering functions the resolvers call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Text, column, func, inspect, literal, select
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.util import ClauseAdapter
+
+from schema.pagination import Ordering
+
+Args = dict[str, Any]
+
+
+class NotCompilable(Exception):
+    """The planner cannot express this operation; run it on the ordinary executor."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """An object's row in SQL: an aliased ORM entity, or a FROM clause with columns."""
+
+    entity: Any
+    model: type[Any] | None = None
+
+    def col(self, name: str) -> Any:
+        if isinstance(self.entity, FromClause):
+            return self.entity.c[name]
+        return getattr(self.entity, name)
+
+    @classmethod
+    def of(cls, model: type[Any]) -> Row:
+        return cls(aliased(model), model)
+
+    def adapt(self, *conditions: Any) -> list[Any]:
+        """Conditions written against the model's table, rewritten for this row's alias."""
+        adapter = ClauseAdapter(inspect(self.entity).selectable)
+        return [adapter.traverse(c) for c in conditions]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an object (or a list of them) comes from, relative to its parent row.
+
+    `model`, when set, is a table the principal's visibility rule is applied to
+    (schema/scoping.py), exactly as the ordinary path's loaders apply it.
+    """
+
+    row: Row
+    froms: Sequence[Any] = ()
+    where: Sequence[Any] = ()
+    order_by: Sequence[Any] = ()
+    model: type[Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A leaf value: an SQL expression over the parent row, rendered by the field's type."""
+
+    build: Callable[[Row, Args], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """An object, or a list of objects, read from `Source`."""
+
+    build: Callable[[Row, Args], Source]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A Relay connection over `model`, keyset-paginated as schema/pagination.py does.
+
+    `parent` is the model's column pointing at the parent row's `parent_key`
+    (None for a root connection); `conditions` and `ordering` are the resolver's
+    own functions of the arguments.
+    """
+
+    model: type[Any]
+    parent: InstrumentedAttribute[Any] | None
+    conditions: Callable[[Args], Sequence[Any]] = lambda _: ()
+    ordering: Callable[[Args], Ordering] | None = None
+    parent_key: str = "id"
+    # Extra SQL conditions that need the parent row (rare; e.g. via a join table).
+    parent_conditions: Callable[[Row, Row], Sequence[Any]] | None = field(default=None)
+
+
+Spec = Expr | Related | Page
+
+
+def sql(spec: Spec) -> dict[str, Any]:
+    """The field metadata that carries `spec` to the planner."""
+    return {"sql": spec}
+
+
+def to_one(model: type[Any], fk: str) -> Related:
+    """The `model` row whose id is the parent's `fk` column (null when absent or invisible)."""
+
+    def build(row: Row, _: Args) -> Source:
+        target = Row.of(model)
+        return Source(
+            target, froms=[target.entity], where=[target.entity.id == row.col(fk)], model=model
+        )
+
+    return Related(build)
+
+
+def same_row() -> Related:
+    """An object type that reads more columns of the parent's own row."""
+    return Related(lambda row, _: Source(row))
+
+
+def lateral_row(*columns: Any, where: Sequence[Any] = (), froms: Sequence[Any] = ()) -> Source:
+    """One computed row (a LATERAL subquery) whose labelled columns an object type reads."""
+    stmt = select(*columns)
+    if froms:
+        stmt = stmt.select_from(*froms)
+    # Subqueries here read their parent row from an enclosing query at any depth;
+    # correlate_except makes that explicit (SQLAlchemy's implicit correlation stops
+    # at the nearest enclosing FROM).
+    lat = stmt.where(*where).correlate_except(*froms).lateral()
+    return Source(Row(lat), froms=[lat])
+
+
+def json_object(document: Any, keys: Sequence[str]) -> Source:
+    """A JSON document's keys as the columns of one row (missing keys read as null)."""
+    return lateral_row(*(document[k].label(k) for k in keys))
+
+
+def json_rows(array: Any, keys: Sequence[str]) -> Source:
+    """The objects of a JSON array as rows, in array order."""
+    elements = func.jsonb_array_elements(array).table_valued(
+        column("value", JSONB), with_ordinality="ord"
+    )
+    lat = (
+        select(*(elements.c.value[k].label(k) for k in keys), elements.c.ord.label("ord"))
+        .select_from(elements)
+        .correlate_except(elements)
+        .lateral()
+    )
+    return Source(Row(lat), froms=[lat], order_by=[lat.c.ord])
+
+
+def json_text(value: Any) -> Any:
+    """A JSONB scalar as text (`#>> '{}'`), e.g. an enum stored in a document."""
+    return value.op("#>>")(sql_cast(literal("{}"), ARRAY(Text)))

@@ -1,0 +1,198 @@
+"""POST /graphql: query operations on the compiled read path, the rest on Strawberry.
+
+A valid query operation that the planner compiles is answered from PostgreSQL's
+JSON text; anything else (mutations, invalid documents, bad arguments,
+introspection, a field without SQL, a database failure) is handed to the
+ordinary executor with the request body replayed, so its answer, errors and
+status codes are exactly the ordinary ones.
+
+In `differential` mode both paths run: the client gets the ordinary answer and
+any difference is logged (and appended to STEWARD_READ_PATH_DIFF_LOG), which is
+how the test suite holds the two paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema.compiled.documents import DocumentCache
+from schema.compiled.runner import CompiledReads, CompiledStatement, Fallback
+
+log = structlog.get_logger("steward.compiled")
+
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return bool(value.split(b";", 1)[0].strip().lower() == b"application/json")
+    return False
+
+
+class CompiledReadPath:
+    """Wraps the GraphQL ASGI app; `mode` is compiled, ordinary or differential."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        documents: DocumentCache,
+        *,
+        mode: str,
+        diff_log: Path | None = None,
+    ) -> None:
+        self.app = app
+        self.documents = documents
+        self.mode = mode
+        self.diff_log = diff_log
+        # One CompiledReads per engine (the engine lives in the lifespan state).
+        self._readers: dict[int, CompiledReads] = {}
+
+    def _reader(self, engine: Any) -> CompiledReads:
+        reader = self._readers.get(id(engine))
+        if reader is None or reader.engine is not engine:
+            reader = CompiledReads(self.documents.schema, engine)
+            self._readers[id(engine)] = reader
+        return reader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.get("state", {})
+        principal = state.get("principal")
+        if (
+            self.mode == "ordinary"
+            or scope["type"] != "http"
+            or scope.get("method") != "POST"
+            or principal is None
+            or not _is_json(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        try:
+            plan, reader = self._plan(body, principal, state["engine"])
+        except Exception as exc:
+            # A planner bug must not fail the request: the ordinary executor answers.
+            log.error("compiled.plan_failed", exc_info=True)
+            self._record({"request": body.decode(errors="replace"), "plan_failed": repr(exc)})
+            await self.app(scope, _replay(body), send)
+            return
+        if plan is None:
+            await self.app(scope, _replay(body), send)
+            return
+        try:
+            answer = await reader.execute(plan, principal)
+        except Exception:
+            # The ordinary executor reports database trouble with its own codes (503).
+            log.warning("compiled.execute_failed", exc_info=True)
+            await self.app(scope, _replay(body), send)
+            return
+        if self.mode == "differential":
+            self._record({"compiled": True})
+            await self._differential(scope, body, answer, send)
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": JSON_HEADERS})
+        await send({"type": "http.response.body", "body": answer})
+
+    def _plan(
+        self, body: bytes, principal: Any, engine: Any
+    ) -> tuple[tuple[CompiledStatement, ...] | None, CompiledReads]:
+        reader = self._reader(engine)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None, reader
+        if not isinstance(payload, dict):
+            return None, reader
+        query, variables = payload.get("query"), payload.get("variables")
+        operation_name = payload.get("operationName")
+        if (
+            not isinstance(query, str)
+            or not (variables is None or isinstance(variables, dict))
+            or not (operation_name is None or isinstance(operation_name, str))
+            or payload.get("extensions")
+        ):
+            return None, reader
+        document = self.documents.get(query)
+        if document is None:
+            return None, reader
+        plan = reader.plan(document, operation_name, variables, principal)
+        if isinstance(plan, Fallback):
+            if self.mode == "differential" and document.is_query(operation_name):
+                self._record({"fallback": plan.reason, "query": query})
+            return None, reader
+        return plan, reader
+
+    async def _differential(self, scope: Scope, body: bytes, compiled: bytes, send: Send) -> None:
+        captured: list[bytes] = []
+        start: dict[str, Any] = {}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                captured.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, _replay(body), capture)
+        ordinary = b"".join(captured)
+        if start.get("status") == 200 and _same(ordinary, compiled):
+            return
+        record = {
+            "request": json.loads(body),
+            "status": start.get("status"),
+            "ordinary": ordinary.decode(errors="replace"),
+            "compiled": compiled.decode(errors="replace"),
+        }
+        log.error("compiled.differs", request=record["request"])
+        self._record(record)
+
+    def _record(self, record: dict[str, Any]) -> None:
+        if self.diff_log is not None:
+            with self.diff_log.open("a") as f:
+                f.write(json.dumps(record) + "\n")
+
+
+def _ordered(value: Any) -> Any:
+    """JSON with key order kept: dict equality in Python ignores order, responses do not."""
+    if isinstance(value, dict):
+        return [(k, _ordered(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def _same(ordinary: bytes, compiled: bytes) -> bool:
+    try:
+        return bool(_ordered(json.loads(ordinary)) == _ordered(json.loads(compiled)))
+    except ValueError:
+        return False
