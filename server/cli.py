@@ -26,12 +26,16 @@ app.add_typer(documents_app, name="documents")
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Processes sharing the port, each with its own DB pool"
+    ),
+) -> None:
     """Serve the API (HTTP on STEWARD_HOST:STEWARD_PORT)."""
-    from server.serving import serve_forever
+    from server.serving import serve as serve_api
 
     with resolved_settings(load_settings()) as settings:
-        asyncio.run(serve_forever(settings, with_worker=False))
+        serve_api(settings, workers=workers)
 
 
 @app.command()

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import os
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from importlib.util import find_spec
+from typing import Any, TypeVar
 
 import uvicorn
 from arq.worker import Worker
@@ -14,6 +19,60 @@ from server.app import create_app
 from server.auth.secret_key import secret_box_for
 from server.redis_pool import redis_settings
 from server.settings import Settings
+
+T = TypeVar("T")
+# libuv's event loop and the C HTTP parser when installed (they are in requirements.lock;
+# uvloop has no Windows build): uvicorn's pure-Python fallbacks cost CPU per request.
+LOOP = "uvloop" if find_spec("uvloop") else "asyncio"
+HTTP = "httptools" if find_spec("httptools") else "h11"
+_UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "server_header": False,
+    "proxy_headers": False,
+    "lifespan": "on",
+    "loop": LOOP,
+    "http": HTTP,
+}
+
+
+def run_on_fast_loop(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(main)`, on uvloop when it is installed."""
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    if LOOP == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main)
+
+
+def serve(settings: Settings, *, workers: int = 1) -> None:
+    """Serve the API until SIGINT/SIGTERM, in this process or in `workers` processes.
+
+    Workers share the listening socket, which uvicorn's supervisor binds once; each
+    has its own engine and pool, so the database sees `workers x STEWARD_DB_POOL_SIZE`
+    connections at most. A worker that dies is restarted by the supervisor.
+    """
+    if workers <= 1:
+        # uvicorn re-raises the signal it stopped on once it has shut down; SIGTERM's
+        # default action would end the process there, before the caller's context
+        # (resolved_settings) stops the embedded servers it started.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        run_on_fast_loop(serve_forever(settings, with_worker=False))
+        return
+    assert settings.database_url and settings.redis_url
+    # Spawned workers load their settings from the environment: hand them the servers
+    # this process resolved (embedded ones included, which only this process started).
+    os.environ["DATABASE_URL"] = settings.database_url
+    os.environ["REDIS_URL"] = settings.redis_url
+    uvicorn.run(
+        "server.asgi:app_from_env",
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        **_UVICORN_OPTIONS,
+    )
 
 
 def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
@@ -44,13 +103,7 @@ async def serve_forever(
 ) -> None:
     """Serve HTTP until SIGINT/SIGTERM; with `with_worker`, run the arq worker beside it."""
     config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="on",
+        create_app(settings), host=settings.host, port=settings.port, **_UVICORN_OPTIONS
     )
     server = uvicorn.Server(config)
     worker_task: asyncio.Task[None] | None = None
