@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint sdl install clean bench bench-abuse bench-migrate
+.PHONY: demo test lint sdl install clean bench bench-abuse bench-migrate bench-read
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "need Python 3.11 or newer (set PYTHON=...)"; exit 1; }
@@ -40,6 +40,11 @@ bench-abuse: $(STAMP)
 
 bench-migrate: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_migrate
+
+# W1 read over HTTP: `steward serve` against a one-statement floor (local PostgreSQL and
+# Redis, or DATABASE_URL / REDIS_URL); about 2.5 minutes. Needs no wrk: its own load generator.
+bench-read: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_read $(BENCH_READ_ARGS)
 
 clean:
 	rm -rf $(VENV) .steward
