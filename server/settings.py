@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
     # How query operations are read (schema/compiled): `compiled` answers them with one SQL
     # statement per root field; `ordinary` runs every operation on Strawberry's executor;
-    # `differential` runs both, answers with the ordinary one and logs any difference
+    # `differential` runs both, answers with the compiled one and logs any difference
     # (the test suite's mode, so every read document it sends is a differential test).
     read_path: str = Field(
         default="compiled", pattern="^(compiled|ordinary|differential)$", alias="STEWARD_READ_PATH"
