@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
 import os
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
