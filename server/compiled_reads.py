@@ -26,7 +26,11 @@ from schema.compiled.runner import CompiledReads, CompiledStatement, Fallback
 
 log = structlog.get_logger("steward.compiled")
 
-JSON_HEADERS = [(b"content-type", b"application/json")]
+
+async def _send_json(send: Send, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -121,8 +125,7 @@ class CompiledReadPath:
             self._record({"compiled": True})
             await self._differential(scope, body, answer, send)
             return
-        await send({"type": "http.response.start", "status": 200, "headers": JSON_HEADERS})
-        await send({"type": "http.response.body", "body": answer})
+        await _send_json(send, answer)
 
     def _plan(
         self, body: bytes, principal: Any, engine: Any
@@ -165,8 +168,7 @@ class CompiledReadPath:
         # The client gets the compiled answer, so every test's assertions hold for it;
         # the ordinary answer is the reference it is compared with.
         await self.app(scope, _replay(body), capture)
-        await send({"type": "http.response.start", "status": 200, "headers": JSON_HEADERS})
-        await send({"type": "http.response.body", "body": compiled})
+        await _send_json(send, compiled)
         ordinary = b"".join(captured)
         if start.get("status") == 200 and _same(ordinary, compiled):
             return

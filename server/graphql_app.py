@@ -16,11 +16,15 @@ from strawberry.types import ExecutionResult
 
 from schema.context import Context
 from schema.masking import mask_errors
+from server import json_encoding
 from server.responses import unauthenticated
 
 
 class StewardGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app, answering 401 before GraphQL when no valid credential came."""
+
+    # orjson where Python still encodes (mutations, and reads the planner cannot compile).
+    encode_json = staticmethod(json_encoding.encode_json)
 
     def __init__(self, schema: strawberry.Schema, *, development: bool) -> None:
         super().__init__(
