@@ -1,0 +1,115 @@
+"""Statements and round trips of a compiled read, counted on the PostgreSQL wire.
+
+A TCP proxy in front of PostgreSQL sees every message Steward sends, whichever
+library sends it (the compiled path talks to asyncpg directly). A process map
+(workload W1: processes, their accountable owners, their latest assessments and
+scores) costs the same at every list size: the credential lookup, the role
+binding, one data statement per root field, and the end of the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from server.settings import Settings
+from tests.benchmarks import read_seed
+from tests.benchmarks.read_wire import StatementCounter, kind
+from tests.support import serving
+
+W1 = (
+    "query ProcessMap($id: ID!, $first: Int!) { node(id: $id) { ... on ClientOrganisation {"
+    " id name processes(first: $first) { totalCount pageInfo { hasNextPage endCursor }"
+    " edges { node { id name lifecycleStage riskTier accountableOwner { id name title"
+    " latestAssessment { assessedOn scores { score dimension { key } } } } } } } } } }"
+)
+TWO_ROOTS = (
+    "query { a: clientOrganisations(first: 1) { totalCount }"
+    " b: clientOrganisations(first: 2) { edges { node { name } } } }"
+)
+
+
+def _via(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
+
+
+@pytest.fixture
+async def counted(settings: Settings) -> AsyncIterator[tuple[str, StatementCounter]]:
+    assert settings.database_url
+    upstream = urlsplit(settings.database_url)
+    async with StatementCounter(upstream.hostname or "127.0.0.1", upstream.port or 5432) as wire:
+        own = settings.model_copy(
+            update={"database_url": _via(settings.database_url, wire.port), "read_path": "compiled"}
+        )
+        async with serving(own) as url:
+            yield url, wire
+
+
+async def _count(
+    client: httpx.AsyncClient, wire: StatementCounter, body: dict[str, object], token: str
+) -> tuple[list[str], int]:
+    headers = {"authorization": f"Bearer {token}"}
+    for _ in range(2):  # warm-up: connections opened, statements prepared
+        await client.post("/graphql", json=body, headers=headers)
+    mark = wire.tally.mark()
+    response = await client.post("/graphql", json=body, headers=headers)
+    assert response.status_code == 200 and "errors" not in response.json()
+    return wire.tally.since(mark)
+
+
+async def test_a_process_map_costs_the_same_statements_at_every_size(
+    engine: AsyncEngine,
+    make_tenant: object,
+    make_token: object,
+    counted: tuple[str, StatementCounter],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(read_seed, "OWNERS_PER_CLIENT", 3)
+    monkeypatch.setattr(read_seed, "ASSESSMENTS_PER_OWNER", 2)
+    tenant = await make_tenant()  # type: ignore[operator]
+    token = await make_token(tenant)  # type: ignore[operator]
+    url, wire = counted
+    seen = {}
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for size in (2, 12):
+            seeded = await read_seed._seed_one(
+                engine,
+                tenant,
+                name=f"Map {size}",
+                processes=size,
+                today=read_seed.date.today(),
+                rows={},
+            )
+            variables = {"id": global_id("ClientOrganisation", seeded.client_id), "first": 50}
+            statements, trips = await _count(
+                client, wire, {"query": W1, "variables": variables}, token
+            )
+            seen[size] = ([kind(s) for s in statements], trips)
+    small, large = seen[2], seen[12]
+    assert small == large
+    kinds, trips = small
+    # The token lookup and the one statement of the root field; BEGIN, SET LOCAL ROLE
+    # (one round trip) and the ROLLBACK of the read-only transaction.
+    assert kinds.count("data") == 2
+    assert kinds.count("control") == 3
+    assert trips == 4
+
+
+async def test_each_root_field_is_one_statement(
+    make_tenant: object, make_token: object, counted: tuple[str, StatementCounter]
+) -> None:
+    tenant = await make_tenant()  # type: ignore[operator]
+    token = await make_token(tenant)  # type: ignore[operator]
+    url, wire = counted
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        statements, trips = await _count(client, wire, {"query": TWO_ROOTS}, token)
+    kinds = [kind(s) for s in statements]
+    assert kinds.count("data") == 3  # the token lookup, then one per root field
+    assert trips == 5
