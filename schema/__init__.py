@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -80,7 +83,16 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     return StewardSchema(
         query=query,
         mutation=mutation,
-        extensions=[*limit_extensions(limits), TenantTransaction, MaskUnexpectedErrors],
+        extensions=[
+            *limit_extensions(limits),
+            # Documents the compiled read path does not answer (mutations, fallbacks)
+            # are parsed once per text; validation is not cached here because the
+            # depth limiter makes a new rule class per request (schema/compiled caches
+            # both for the reads it answers).
+            partial(ParserCache, maxsize=512),
+            TenantTransaction,
+            MaskUnexpectedErrors,
+        ],
         config=StrawberryConfig(
             auto_camel_case=True, disable_field_suggestions=not limits.suggestions
         ),

@@ -24,9 +24,9 @@ from graphql import (
     OperationDefinitionNode,
     parse,
     specified_rules,
-    validate,
 )
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.schema.schema import validate_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,8 @@ class DocumentCache:
             ast: DocumentNode = parse(text, max_tokens=self.max_tokens)
         except GraphQLError:
             return None
-        if validate(self.graphql_schema, ast, self.rules):
+        # Strawberry's own entry point: it adds its @oneOf and Maybe rules to ours.
+        if validate_document(self.graphql_schema, ast, tuple(self.rules)):
             return None
         operations: dict[str | None, OperationDefinitionNode] = {}
         fragments: dict[str, FragmentDefinitionNode] = {}
