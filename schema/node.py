@@ -42,14 +42,23 @@ class NodeKind:
     # For a model `by_id` cannot read (e.g. `public.api_tokens`, whose digest column
     # the tenant role may not select): how to load it instead.
     load: NodeLoader | None = None
+    # With `load`: the compiled read path's SQL for it, the object of an id as a
+    # `schema.compiled.sql.Source` (visibility is applied to its model as usual).
+    source: Callable[[uuid.UUID], Any] | None = None
 
 
 NODE_KINDS: dict[str, NodeKind] = {}
 
 
-def register_node(cls: type[Any], model: type[Any], *, load: NodeLoader | None = None) -> None:
+def register_node(
+    cls: type[Any],
+    model: type[Any],
+    *,
+    load: NodeLoader | None = None,
+    source: Callable[[uuid.UUID], Any] | None = None,
+) -> None:
     """Make `node(id:)` resolve `cls` (a Strawberry type with NODE_NAME and from_model)."""
-    NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model, load)
+    NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model, load, source)
 
 
 async def resolve_node(info: Info, value: str) -> Node | None:

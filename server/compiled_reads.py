@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.compiled.documents import DocumentCache
@@ -104,7 +105,7 @@ class CompiledReadPath:
             return
         body = await _read_body(receive)
         try:
-            plan, reader = self._plan(body, principal, state["engine"])
+            plan, reader = self._plan(scope, body, principal, state["engine"])
         except Exception as exc:
             # A planner bug must not fail the request: the ordinary executor answers.
             log.error("compiled.plan_failed", exc_info=True)
@@ -128,7 +129,7 @@ class CompiledReadPath:
         await _send_json(send, answer)
 
     def _plan(
-        self, body: bytes, principal: Any, engine: Any
+        self, scope: Scope, body: bytes, principal: Any, engine: Any
     ) -> tuple[tuple[CompiledStatement, ...] | None, CompiledReads]:
         reader = self._reader(engine)
         try:
@@ -148,7 +149,9 @@ class CompiledReadPath:
         document = self.documents.get(query)
         if document is None:
             return None, reader
-        plan = reader.plan(document, operation_name, variables, principal)
+        # As resolvers build URLs (schema/reports/types.py `_url`), for report links.
+        base_url = str(Request(scope).base_url).rstrip("/")
+        plan = reader.plan(document, operation_name, variables, principal, base_url)
         if isinstance(plan, Fallback):
             if self.mode == "differential" and document.is_query(operation_name):
                 self._record({"fallback": plan.reason, "query": query})

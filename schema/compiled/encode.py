@@ -18,7 +18,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 def global_id_sql(type_name: str, id_column: Any) -> ColumnElement[Any]:
     """base64(`Type:uuid`), standard alphabet with padding, on one line (schema/ids.py)."""
-    raw = func.convert_to(literal(f"{type_name}:") + cast(id_column, Text), "UTF8")
+    return global_id_of_sql(literal(type_name, Text), id_column)
+
+
+def global_id_of_sql(type_name: Any, id_column: Any) -> ColumnElement[Any]:
+    """`global_id_sql` with the type name an SQL expression (e.g. a stored object type)."""
+    raw = func.convert_to(
+        cast(type_name, Text) + literal(":", Text) + cast(id_column, Text), "UTF8"
+    )
     return func.replace(func.encode(raw, "base64"), "\n", "")
 
 

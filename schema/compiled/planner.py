@@ -54,7 +54,18 @@ from sqlalchemy.dialects.postgresql import JSON, JSONB, aggregate_order_by
 from strawberry.types.arguments import convert_arguments
 
 from schema.compiled import encode
-from schema.compiled.sql import Expr, NotCompilable, Page, Related, Row, Source, Spec, json_text
+from schema.compiled.sql import (
+    Context,
+    Expr,
+    NotCompilable,
+    Page,
+    Related,
+    Row,
+    Source,
+    Spec,
+    json_text,
+    planning,
+)
 from schema.ids import parse_global_id
 from schema.node import NODE_KINDS
 from schema.pagination import DEFAULT_PAGE_SIZE, check_first, decode_cursor
@@ -493,18 +504,21 @@ class Planner:
         kind = NODE_KINDS.get(parsed[0]) if parsed else None
         if parsed is None or kind is None:
             return null()
-        if kind.load is not None:
+        if kind.load is not None and kind.source is None:
             raise NotCompilable(f"{parsed[0]} loads through Python")
         gtype = self.schema._schema.get_type(parsed[0])
         if not isinstance(gtype, GraphQLObjectType):
             return null()
-        row = Row.of(kind.model)
-        source = Source(
-            row,
-            froms=[row.entity],
-            where=[row.entity.id == literal(parsed[1], row.entity.id.type)],
-            model=kind.model,
-        )
+        if kind.source is not None:
+            source = kind.source(parsed[1])
+        else:
+            row = Row.of(kind.model)
+            source = Source(
+                row,
+                froms=[row.entity],
+                where=[row.entity.id == literal(parsed[1], row.entity.id.type)],
+                model=kind.model,
+            )
         return self.related_json(gtype, source, sub_sets, many=False)
 
 
@@ -514,18 +528,24 @@ def plan_operation(
     fragments: dict[str, FragmentDefinitionNode],
     variables: VariableValues,
     principal: Principal,
+    ctx: Context | None = None,
 ) -> list[tuple[str, Any]]:
-    """(response key, SELECT producing that key's JSON) for each root field, in order."""
+    """(response key, SELECT producing that key's JSON) for each root field, in order.
+
+    `ctx` is what specs read through `schema.compiled.sql.context()` (the principal,
+    the request's base URL); afterwards `ctx.personal` says whether they did.
+    """
     if operation.operation.value != "query":
         raise NotCompilable("only queries are compiled")
     query_type = schema._schema.query_type
     assert query_type is not None
     planner = Planner(schema, principal, variables, fragments)
-    groups = planner.collect(query_type, [operation.selection_set])
     out: list[tuple[str, Any]] = []
-    for key, nodes in groups.items():
-        # Text, not json: the driver would decode json, and the text goes out as it is.
-        out.append((key, select(sql_cast(planner.root_json(query_type, nodes), Text))))
+    with planning(ctx or Context(principal)):
+        groups = planner.collect(query_type, [operation.selection_set])
+        for key, nodes in groups.items():
+            # Text, not json: the driver would decode json, and the text goes out as it is.
+            out.append((key, select(sql_cast(planner.root_json(query_type, nodes), Text))))
     return out
 
 

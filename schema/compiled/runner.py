@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.compiled.documents import Document
 from schema.compiled.planner import plan_operation
-from schema.compiled.sql import NotCompilable
+from schema.compiled.sql import Context, NotCompilable
 from tenants.principals import Principal
 from tenants.slugs import quote_ident
 
@@ -57,6 +57,18 @@ def _principal_key(principal: Principal) -> tuple[Any, ...]:
     )
 
 
+def _identity_key(principal: Principal) -> tuple[Any, ...]:
+    # Who the principal is, beyond what visibility depends on (the `viewer`).
+    return (
+        principal.kind.value,
+        principal.id,
+        principal.name,
+        principal.member_id,
+        principal.tenant.slug,
+        principal.tenant.name,
+    )
+
+
 class CompiledReads:
     """Plans and runs query operations for one schema and engine."""
 
@@ -72,6 +84,7 @@ class CompiledReads:
         operation_name: str | None,
         variables: dict[str, Any] | None,
         principal: Principal,
+        base_url: str = "",
     ) -> Plan:
         try:
             variables_key = json.dumps(variables or {}, sort_keys=True)
@@ -84,11 +97,16 @@ class CompiledReads:
             _principal_key(principal),
             date.today(),
         )
-        if key in self._plans:
-            self._plans.move_to_end(key)
-            return self._plans[key]
-        plan = self._build(document, operation_name, variables or {}, principal)
-        self._plans[key] = plan
+        # A plan whose SQL carries the principal's own values or the request's base URL
+        # (Context.personal: `viewer`, report URLs) is kept under those too.
+        own = (*key, _identity_key(principal), base_url)
+        for k in (key, own):
+            if k in self._plans:
+                self._plans.move_to_end(k)
+                return self._plans[k]
+        ctx = Context(principal, base_url)
+        plan = self._build(document, operation_name, variables or {}, principal, ctx)
+        self._plans[own if ctx.personal else key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
         return plan
@@ -99,6 +117,7 @@ class CompiledReads:
         operation_name: str | None,
         variables: dict[str, Any],
         principal: Principal,
+        ctx: Context,
     ) -> Plan:
         operation = document.operation(operation_name)
         if operation is None:
@@ -110,7 +129,7 @@ class CompiledReads:
             return Fallback("invalid variables")
         try:
             statements = plan_operation(
-                self.schema, operation, document.fragments, coerced, principal
+                self.schema, operation, document.fragments, coerced, principal, ctx
             )
         except NotCompilable as exc:
             return Fallback(str(exc))

@@ -12,7 +12,9 @@ they call the same condition and ordering functions the resolvers call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +26,66 @@ from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
 from schema.pagination import Ordering
+from tenants.principals import Principal
+from tenants.registry import TenantRef
 
 Args = dict[str, Any]
 
 
 class NotCompilable(Exception):
     """The planner cannot express this operation; run it on the ordinary executor."""
+
+
+class Context:
+    """The request being planned, for specs whose SQL depends on it (`context()`).
+
+    Reading `principal` or `base_url` makes the plan this request's own: the runner
+    then caches it under the principal's identity and the base URL too. `tenant` and
+    `is_staff` are part of every plan's cache key already, so reading them does not.
+    """
+
+    __slots__ = ("_base_url", "_principal", "personal")
+
+    def __init__(self, principal: Principal, base_url: str = "") -> None:
+        self._principal = principal
+        self._base_url = base_url
+        self.personal = False
+
+    @property
+    def principal(self) -> Principal:
+        self.personal = True
+        return self._principal
+
+    @property
+    def base_url(self) -> str:
+        """The request's base URL without a trailing slash, as resolvers build URLs."""
+        self.personal = True
+        return self._base_url
+
+    @property
+    def tenant(self) -> TenantRef:
+        return self._principal.tenant
+
+    @property
+    def is_staff(self) -> bool:
+        return self._principal.is_staff
+
+
+_CONTEXT: ContextVar[Context] = ContextVar("steward_compiled_context")
+
+
+def context() -> Context:
+    """The request being planned; only valid while the planner runs (`planning`)."""
+    return _CONTEXT.get()
+
+
+@contextmanager
+def planning(ctx: Context) -> Iterator[Context]:
+    token = _CONTEXT.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _CONTEXT.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
