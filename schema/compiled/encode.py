@@ -9,10 +9,11 @@ differential tests hold the two paths to the same bytes' meaning.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Text, case, cast, func, literal, type_coerce
+from sqlalchemy import BigInteger, Float, Numeric, Text, case, cast, func, literal, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -67,3 +68,41 @@ def enum_name_sql(enum_cls: type[Enum], column: Any) -> ColumnElement[Any]:
 def json_text(value: Any) -> ColumnElement[Any]:
     """A bound Python value carried into JSON (viewer fields, literals)."""
     return type_coerce(literal(value), Text)
+
+
+def py_str_sql(document: Any, key: str, default: str) -> ColumnElement[Any]:
+    """`str(document.get(key, default))` of a JSON object's string, number, bool or null."""
+    value = document[key]
+    kind = func.jsonb_typeof(value)
+    return case(
+        (value.is_(None), literal(default, Text)),
+        (kind == "null", literal("None", Text)),
+        (kind == "boolean", case((value.astext == "true", "True"), else_="False")),
+        else_=value.astext,
+    )
+
+
+def py_round_sql(value: Any, ndigits: int) -> ColumnElement[Any]:
+    """Python's `round(x, ndigits)` of a float8 `x`: half to even on the float's exact value.
+
+    numeric's round() halves away from zero, and a float's decimal text is not its
+    exact value (0.15 is 0.1499999...), so the float is first expanded exactly:
+    its integer part plus its fraction in units of 2**-59 (exact for any float whose
+    bits stop there, e.g. a difference of two-decimal numbers of at least 0.01).
+    """
+    whole = func.trunc(value)
+    units = cast((value - whole) * literal(float(2**59), Float), BigInteger)
+    exact = cast(whole, Numeric) + cast(units, Numeric) * literal(_TWO_TO_MINUS_59, Numeric)
+    scaled = exact * literal(10**ndigits, Numeric)
+    floor = func.floor(scaled)
+    rest = scaled - floor
+    rounded = case(
+        (rest > Decimal("0.5"), floor + 1),
+        (rest < Decimal("0.5"), floor),
+        (func.mod(floor, 2) == 0, floor),
+        else_=floor + 1,
+    )
+    return cast(rounded / literal(10**ndigits, Numeric), Float)
+
+
+_TWO_TO_MINUS_59 = Decimal(f"{5**59}E-59")  # 2**-59, exactly (no context rounding)
