@@ -34,12 +34,14 @@ What it does, all in one run:
    asyncpg connection of a compiled read path, ...), unlike SQLAlchemy's cursor events.
    pg_stat_statements is not used: it needs `shared_preload_libraries` and a restart.
    Split into `data` statements and `control` ones (BEGIN, SET LOCAL ROLE, set_config,
-   COMMIT) plus pool pings.
+   COMMIT) plus pool pings; round trips (Sync and simple-query messages) are shown too.
 6. Load: read_load.py in its own process, a closed loop over `--connections` keep-alive
    connections (raw asyncio streams, cheap enough to share two cores; wrk is not used and
    not needed). For each N, rounds alternate floor, Steward, floor, Steward
    (`--repeats`), each `--warmup` s then `--duration` s measured, so both see the same
-   machine state.
+   machine state. Under load every answer must be 200 with the length of that server's
+   answer verified in step 4 (else it counts as an error). Before the rounds of each N,
+   the median latency of sequential requests on one connection (no load) is taken too.
 7. Per N and server: req/s, p50 and p99 latency, CPU per request of the server process
    (utime+stime from /proc, children included) and of the PostgreSQL backends of the
    scratch database (the floor moves work into PostgreSQL, so both are shown), statements
@@ -423,18 +425,37 @@ async def post(server: Server, body: bytes, token: str) -> bytes:
 
 async def compare(
     steward: Server, floor: Server, body: bytes, token: str
-) -> tuple[str, bool, bytes]:
-    """(what was found, whether the run may go on, Steward's body)."""
+) -> tuple[str, bool, bytes, bytes]:
+    """(what was found, whether it matched, Steward's body, the floor's body)."""
     ours, theirs = await post(steward, body, token), await post(floor, body, token)
     s, f = json.loads(ours), json.loads(theirs)
     if "errors" in s:
-        return f"Steward answered errors: {s['errors']}", False, ours
+        return f"Steward answered errors: {s['errors']}", False, ours, theirs
     if s == f:
         same = "byte-identical" if ours == theirs else "bytes differ (whitespace/escaping)"
-        return f"MATCH (parsed JSON equal; {same}; {len(ours):,} bytes)", True, ours
+        return f"MATCH (parsed JSON equal; {same}; {len(ours):,} bytes)", True, ours, theirs
     if _without_end_cursor(s) == _without_end_cursor(f):
-        return "MATCH except pageInfo.endCursor (cursor format changed?)", True, ours
-    return f"NO MATCH: {first_difference(s, f)}", False, ours
+        cursors = (
+            s["data"]["node"]["processes"]["pageInfo"]["endCursor"],
+            f["data"]["node"]["processes"]["pageInfo"]["endCursor"],
+        )
+        return (
+            "MATCH except pageInfo.endCursor (cursor format changed?): Steward "
+            f"{_b64url_text(cursors[0])!r}, floor {_b64url_text(cursors[1])!r}",
+            True,
+            ours,
+            theirs,
+        )
+    return f"NO MATCH: {first_difference(s, f)}", False, ours, theirs
+
+
+def _b64url_text(cursor: Any) -> str:
+    if not isinstance(cursor, str):
+        return repr(cursor)
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except ValueError:
+        return cursor
 
 
 async def count_statements(
@@ -465,9 +486,9 @@ async def count_statements(
                     for _ in range(COUNT_REQUESTS):
                         await post(server, body, token)
                     await asyncio.sleep(0.2)  # anything sent after the response
-                    statements = counter.tally.since(mark)
+                    statements, trips = counter.tally.since(mark)
                     kind = "floor" if server is floor else "steward"
-                    counts[(n, kind)] = summarize(statements, COUNT_REQUESTS)
+                    counts[(n, kind)] = summarize(statements, trips, COUNT_REQUESTS)
                     if kind == "steward":
                         listing[n] = statements[: len(statements) // COUNT_REQUESTS]
         finally:
@@ -498,7 +519,8 @@ def report(
     table = Table(title="W1 process map: Steward vs one-statement floor")
     for column in (
         "N", "server", "req/s (each round)", "p50 ms", "p99 ms", "1-conn p50 ms",
-        "server CPU ms/req", "PG CPU ms/req", "SQL/req data+control", "rest of machine",
+        "server CPU ms/req", "PG CPU ms/req", "SQL/req data+control", "PG round trips/req",
+        "rest of machine",
         "errors",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "server" else "right")
@@ -537,6 +559,7 @@ def report(
                 _fmt(a["cpu"], 2),
                 _fmt(a["pg"], 2),
                 stmts,
+                f"{c['round_trips']:.1f}" if c else "-",
                 " / ".join(f"{r.other_cores:.2f}" for r in rounds),
                 str(sum(r.errors for r in rounds)),
             )
@@ -598,8 +621,15 @@ async def run(url: str, args: argparse.Namespace, tmp: Path, children: Children)
 
     status = 0
     for n in sizes:
-        verdict, ok, expected = await compare(steward, floor, bodies[n], token)
-        (tmp / f"expect{n}.json").write_bytes(expected)
+        verdict, ok, expected, floor_body = await compare(steward, floor, bodies[n], token)
+        # Under load each server's answers are checked against its own, verified above.
+        (tmp / f"expect-steward{n}.json").write_bytes(expected)
+        (tmp / f"expect-floor{n}.json").write_bytes(floor_body)
+        if args.save_answers:
+            folder = Path(args.save_answers)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"steward-{n}.json").write_bytes(expected)
+            (folder / f"floor-{n}.json").write_bytes(floor_body)
         console.print(f"N={n}: floor vs Steward: {verdict}")
         if not ok:
             status = 1
@@ -617,15 +647,15 @@ async def run(url: str, args: argparse.Namespace, tmp: Path, children: Children)
         results: dict[tuple[int, str], list[Round]] = {}
         idle: dict[tuple[int, str], float] = {}
         for n in sizes:
-            files = {
-                "body": tmp / f"body{n}.json",
-                "token": tmp / "token",
-                "expect": tmp / f"expect{n}.json",
-            }
             for kind, server in (("floor", floor), ("steward", steward)):
                 idle[(n, kind)] = await one_connection_p50(server, bodies[n], token)
             for _ in range(args.repeats):
                 for kind, server in (("floor", floor), ("steward", steward)):
+                    files = {
+                        "body": tmp / f"body{n}.json",
+                        "token": tmp / "token",
+                        "expect": tmp / f"expect-{kind}{n}.json",
+                    }
                     r = await run_round(children, server, files, pg, args)
                     results.setdefault((n, kind), []).append(r)
                     console.print(
@@ -671,6 +701,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="5,50,100", help="processes of the measured clients")
     parser.add_argument("--no-end-cursor", action="store_true", help="W1 without endCursor")
     parser.add_argument("--show-statements", action="store_true", help="list Steward's SQL")
+    parser.add_argument("--save-answers", metavar="DIR", help="write both answers per N there")
     parser.add_argument(
         "--steward-env",
         action="append",
@@ -690,5 +721,6 @@ def parse_args() -> argparse.Namespace:
 if __name__ == "__main__":
     try:
         sys.exit(asyncio.run(main(parse_args())))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C, SIGTERM: cleaned up already
+        print("interrupted: subprocesses stopped, scratch database dropped", file=sys.stderr)
         sys.exit(130)

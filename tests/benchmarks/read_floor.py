@@ -15,8 +15,9 @@ same HTTP stack as `steward serve`) with an asyncpg pool:
   compact JSON (no spaces), so the body is byte-for-byte what Strawberry prints, not just
   equal once parsed. Keys come in selection order, global ids are
   base64("TypeName:uuid") with padding, enums are upper-cased values, dates ISO,
-  `endCursor` is base64url (no padding) of the compact JSON `[name, id]` of the last edge
-  (schema/pagination.py `encode_cursor`; identical for ASCII names, which the seed uses).
+  `endCursor` is base64url (no padding) of the JSON text `json_build_array(name, id)`
+  prints for the last edge, `["Process 049", "<uuid>"]` (schema/pagination.py
+  `encode_cursor` since the compiled read path; before it, the same without the space).
 * Tenant binding: the pool connects as the same login role as Steward (the benchmark uses
   the postgres superuser) and every request runs in its own transaction that takes
   `SET LOCAL ROLE <tenant role>`, as Steward's do, so PostgreSQL enforces the tenant
@@ -78,7 +79,7 @@ def w1_sql(schema: str, *, end_cursor: bool = True) -> str:
     cursor = (
         """,
                 (SELECT translate(encode(convert_to(
-                            array_to_json(ARRAY[pg.name::text, pg.id::text])::text, 'UTF8'),
+                            json_build_array(pg.name, pg.id::text)::text, 'UTF8'),
                             'base64'), E'+/=\\n', '-_')
                    FROM page pg WHERE pg.rn <= $2 ORDER BY pg.rn DESC LIMIT 1) AS "endCursor\""""
         if end_cursor

@@ -11,7 +11,9 @@ What is counted: each simple-query message (`Q`) by the statements in its text (
 `;`), and each extended-protocol `Execute` (`E`) as one, named by the `Parse` text of the
 statement its portal was bound to (prepared statements reused from asyncpg's cache are
 Execute without Parse, and are counted). Preparing without executing (`Parse`/`Describe`
-alone, as asyncpg does before the first use of a text) is not a statement. An
+alone, as asyncpg does before the first use of a text) is not a statement. Round trips
+are the messages a client then waits on: each `Sync` and each simple `Query` (several
+statements in one simple query are one round trip). An
 `SSLRequest` is answered "no" by the proxy, so the rest of the stream is plain text.
 """
 
@@ -46,17 +48,19 @@ def kind(sql: str) -> str:
 @dataclass
 class Tally:
     statements: list[str] = field(default_factory=list)
+    round_trips: int = 0  # messages the client then waits on: Sync, simple Query
 
-    def mark(self) -> int:
-        return len(self.statements)
+    def mark(self) -> tuple[int, int]:
+        return len(self.statements), self.round_trips
 
-    def since(self, mark: int) -> list[str]:
-        return self.statements[mark:]
+    def since(self, mark: tuple[int, int]) -> tuple[list[str], int]:
+        return self.statements[mark[0] :], self.round_trips - mark[1]
 
 
-def summarize(statements: list[str], requests: int) -> dict[str, float]:
+def summarize(statements: list[str], round_trips: int, requests: int) -> dict[str, float]:
     kinds = Counter(kind(s) for s in statements)
     return {
+        "round_trips": round_trips / requests,
         "total": len(statements) / requests,
         "data": kinds["data"] / requests,
         "control": kinds["control"] / requests,
@@ -143,13 +147,16 @@ class StatementCounter:
     async def _frontend(self, reader: asyncio.StreamReader, up: asyncio.StreamWriter) -> None:
         prepared: dict[str, str] = {}  # statement name -> SQL text
         portals: dict[str, str] = {}  # portal name -> statement name
-        record = self.tally.statements
+        tally = self.tally
+        record = tally.statements
         while True:
             header = await reader.readexactly(5)
             (length,) = struct.unpack("!i", header[1:])
             payload = await reader.readexactly(length - 4)
             up.write(header + payload)
             tag = header[:1]
+            if tag in (b"Q", b"S"):
+                tally.round_trips += 1
             if tag == b"Q":
                 sql, _ = _cstring(payload, 0)
                 parts = [p for p in sql.split(";") if p.strip()]
