@@ -264,8 +264,10 @@ class Planner:
         """A list of leaves from a PostgreSQL array or a JSON array, in order."""
         vtype = getattr(value, "type", None)
         if isinstance(vtype, JSON | JSONB):
-            elements = func.jsonb_array_elements(value).table_valued(
-                column("value", JSONB), with_ordinality="ord"
+            elements = (
+                func.jsonb_array_elements(value)
+                .table_valued(column("value", JSONB), with_ordinality="ord")
+                .render_derived()
             )
             item: Any = elements.c.value
             if isinstance(named, GraphQLEnumType):
@@ -273,7 +275,9 @@ class Planner:
             elif named.name not in ("String", "Int", "Float", "Boolean", "JSON", "ID"):
                 raise NotCompilable(f"list of {named.name} from JSON")
         else:
-            elements = func.unnest(value).table_valued("value", with_ordinality="ord")
+            elements = (
+                func.unnest(value).table_valued("value", with_ordinality="ord").render_derived()
+            )
             item = elements.c.value
             if isinstance(named, GraphQLEnumType):
                 item = encode.enum_name_sql(named.extensions[BACKREF].wrapped_cls, item)

@@ -201,8 +201,10 @@ def json_object(document: Any, keys: Sequence[str]) -> Source:
 
 def json_rows(array: Any, keys: Sequence[str]) -> Source:
     """The objects of a JSON array as rows, in array order."""
-    elements = func.jsonb_array_elements(array).table_valued(
-        column("value", JSONB), with_ordinality="ord"
+    elements = (
+        func.jsonb_array_elements(array)
+        .table_valued(column("value", JSONB), with_ordinality="ord")
+        .render_derived()
     )
     lat = (
         select(*(elements.c.value[k].label(k) for k in keys), elements.c.ord.label("ord"))
