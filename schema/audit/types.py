@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 import strawberry
+from sqlalchemy import case
 from strawberry.scalars import JSON
 
+from schema.compiled.encode import global_id_of_sql
+from schema.compiled.sql import Expr, Row, sql
 from schema.ids import global_id
 from schema.node import NODE_KINDS, Node, register_node
 from tenants import models as m
@@ -21,14 +24,30 @@ def node_name_of(model_name: str) -> str:
     return model_name
 
 
+def node_name_sql(model_name: Any) -> Any:
+    """`node_name_of` in SQL, over the node kinds registered when it is planned."""
+    whens = [(model_name == kind.model.__name__, name) for name, kind in NODE_KINDS.items()]
+    return case(*whens, else_=model_name) if whens else model_name
+
+
+def _object_id(row: Row) -> Any:
+    return global_id_of_sql(node_name_sql(row.col("object_type")), row.col("object_id"))
+
+
 @strawberry.type(name="AuditEvent", description="One recorded change; events are never edited.")
 class AuditEventNode(Node):
     NODE_NAME: ClassVar[str] = "AuditEvent"
     actor: str = strawberry.field(description="Who made the change (member or token label).")
     actor_kind: str = strawberry.field(description="member, api_token or system.")
     action: str = strawberry.field(description="e.g. create, update, archive, record, review.")
-    object_type: str = strawberry.field(description="The node type of the changed object.")
-    object: strawberry.ID = strawberry.field(description="The global id of the changed object.")
+    object_type: str = strawberry.field(
+        description="The node type of the changed object.",
+        metadata=sql(Expr(lambda row, _: node_name_sql(row.col("object_type")))),
+    )
+    object: strawberry.ID = strawberry.field(
+        description="The global id of the changed object.",
+        metadata=sql(Expr(lambda row, _: _object_id(row))),
+    )
     before: JSON | None = strawberry.field(description="Column values before; null on create.")
     after: JSON | None = strawberry.field(description="Column values after the change.")
     at: datetime

@@ -73,6 +73,24 @@ def _processes_page() -> Page:
     )
 
 
+def _readiness_reports_page() -> Page:
+    from schema.reports.resolvers import readiness_reports_page
+
+    return readiness_reports_page()
+
+
+def _latest_readiness_report() -> Related:
+    from schema.reports.resolvers import latest_readiness_spec
+
+    return latest_readiness_spec()
+
+
+def _health_reports_page() -> Page:
+    from schema.reports.resolvers import health_reports_page
+
+    return health_reports_page()
+
+
 def _owners_page() -> Page:
     from schema.owners.filters import owner_conditions, owner_ordering
 
@@ -203,7 +221,10 @@ class ClientOrganisationNode(Node):
 
         return await client_owners(info, self.db_id, first, after, filter, order_by)
 
-    @strawberry.field(description="Readiness reports of the client, most recently requested first.")
+    @strawberry.field(
+        description="Readiness reports of the client, most recently requested first.",
+        metadata=sql(_readiness_reports_page()),
+    )
     async def readiness_reports(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
@@ -213,7 +234,8 @@ class ClientOrganisationNode(Node):
 
     @strawberry.field(
         description="The most recently requested readiness report, whatever its status; "
-        "with `succeededOnly`, the latest one that SUCCEEDED."
+        "with `succeededOnly`, the latest one that SUCCEEDED.",
+        metadata=sql(_latest_readiness_report()),
     )
     async def latest_readiness_report(
         self, info: Info, succeeded_only: bool = False
@@ -223,7 +245,8 @@ class ClientOrganisationNode(Node):
         return await latest_readiness_report(info, self.db_id, succeeded_only=succeeded_only)
 
     @strawberry.field(
-        description="Weekly engagement health reports of the client, newest period first."
+        description="Weekly engagement health reports of the client, newest period first.",
+        metadata=sql(_health_reports_page()),
     )
     async def engagement_health_reports(
         self, info: Info, first: int | None = 20, after: str | None = None

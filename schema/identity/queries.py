@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.identity.types import IdentityProviderNode
 from schema.pagination import Connection, Ordering, paginate
 from tenants import models as m
+
+BY_NAME = Ordering(m.IdentityProvider.name)
 
 
 @strawberry.type
 class IdentityProviderQuery:
     @strawberry.field(
         description="The tenant's identity providers by name (then id); admins only, anyone "
-        "else gets an empty connection."
+        "else gets an empty connection.",
+        metadata=sql(Page(m.IdentityProvider, None, ordering=lambda _: BY_NAME)),
     )
     async def identity_providers(
         self, info: Info, first: int | None = 20, after: str | None = None
@@ -28,7 +32,7 @@ class IdentityProviderQuery:
             info,
             m.IdentityProvider,
             where=[],
-            ordering=Ordering(m.IdentityProvider.name),
+            ordering=BY_NAME,
             first=first,
             after=after,
             to_node=IdentityProviderNode.from_model,

@@ -7,7 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import Text, column, false, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 
+from schema.compiled.encode import py_str_sql
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
 from schema.node import Node, register_node
 from schema.viewer.types import RoleType
@@ -24,13 +28,42 @@ class ClaimRoleValue:
     role: RoleType  # type: ignore[valid-type]
 
 
+def _mapping_values(row: Row) -> Source:
+    """`raw.get("values") or {}` as (value, role) rows in the dict's order (jsonb's)."""
+    values = row.col("values")
+    document = func.jsonb_typeof(values) == "object"
+    pairs = func.jsonb_each(values).table_valued(
+        column("key", Text), column("value", JSONB), with_ordinality="ord"
+    )
+    lat = (
+        select(pairs.c.key.label("value"), pairs.c.value.label("role"), pairs.c.ord.label("ord"))
+        .select_from(pairs)
+        .where(document)
+        .correlate_except(pairs)
+        .lateral()
+    )
+    return Source(Row(lat), froms=[lat], order_by=[lat.c.ord])
+
+
+def _mapping(row: Row) -> Source:
+    """ClaimRoleMapping.from_json: null for no mapping or an empty one."""
+    raw = row.col("claim_role_mapping")
+    return lateral_row(
+        py_str_sql(raw, "claim", "").label("claim"),
+        raw["values"].label("values"),
+        where=[func.jsonb_typeof(raw) == "object", raw != func.jsonb_build_object()],
+    )
+
+
 @strawberry.type(
     description="Which role a first login gets: the value of one top-level claim (a string "
     "or a list of strings) looked up in `values`; no match gives the default role."
 )
 class ClaimRoleMapping:
     claim: str
-    values: list[ClaimRoleValue]
+    values: list[ClaimRoleValue] = strawberry.field(
+        metadata=sql(Related(lambda row, _: _mapping_values(row)))
+    )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any] | None) -> ClaimRoleMapping | None:
@@ -60,13 +93,22 @@ class IdentityProviderNode(Node):
     )
     client_id: str
     has_client_secret: bool = strawberry.field(
-        description="Whether a client secret is stored (it is write-only and never shown)."
+        description="Whether a client secret is stored (it is write-only and never shown).",
+        metadata=sql(
+            Expr(
+                lambda row, _: func.coalesce(
+                    func.length(row.col("client_secret_encrypted")) > 0, false()
+                )
+            )
+        ),
     )
     scopes: list[str]
     allowed_domains: list[str] = strawberry.field(
         description="E-mail domains a first login may come from (exact match)."
     )
-    claim_role_mapping: ClaimRoleMapping | None
+    claim_role_mapping: ClaimRoleMapping | None = strawberry.field(
+        metadata=sql(Related(lambda row, _: _mapping(row)))
+    )
     default_role: RoleType  # type: ignore[valid-type]
     created_at: datetime
     updated_at: datetime
@@ -89,12 +131,16 @@ class IdentityProviderNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="True for the tenant's staff provider.")
+    @strawberry.field(
+        description="True for the tenant's staff provider.",
+        metadata=sql(Expr(lambda row, _: row.col("client_organisation_id").is_(None))),
+    )
     def is_staff_provider(self) -> bool:
         return self.client_db_id is None
 
     @strawberry.field(
-        description="The client organisation whose members log in here; null for staff."
+        description="The client organisation whose members log in here; null for staff.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
     )
     async def client_organisation(
         self, info: Info

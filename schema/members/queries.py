@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import false
 
+from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.ids import parse_global_id
 from schema.members.types import MemberNode, MemberStatusType
@@ -55,11 +56,22 @@ def member_conditions(filter: MemberFilter | None) -> list[Any]:
     return where
 
 
+MEMBER_ORDERING = Ordering(m.Member.created_at)
+
+
 @strawberry.type
 class MemberQuery:
     @strawberry.field(
         description="Members the principal may see, oldest first (createdAt, then id): staff "
-        "see every member, a client principal the members of its own organisation."
+        "see every member, a client principal the members of its own organisation.",
+        metadata=sql(
+            Page(
+                m.Member,
+                None,
+                conditions=lambda a: member_conditions(a.get("filter")),
+                ordering=lambda _: MEMBER_ORDERING,
+            )
+        ),
     )
     async def members(
         self,
@@ -72,7 +84,7 @@ class MemberQuery:
             info,
             m.Member,
             where=member_conditions(filter),
-            ordering=Ordering(m.Member.created_at),
+            ordering=MEMBER_ORDERING,
             first=first,
             after=after,
             to_node=MemberNode.from_model,

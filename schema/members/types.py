@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
+from schema.compiled.sql import sql, to_one
 from schema.context import Info
 from schema.loaders import by_id
 from schema.node import Node, register_node
@@ -58,7 +59,8 @@ class MemberNode(Node):
         )
 
     @strawberry.field(
-        description="The client organisation a client member belongs to; null for staff."
+        description="The client organisation a client member belongs to; null for staff.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
     )
     async def client_organisation(
         self, info: Info

@@ -7,8 +7,34 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import (
+    Float,
+    Integer,
+    Text,
+    case,
+    column,
+    func,
+    literal,
+    select,
+    type_coerce,
+    values,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import JSONB
 
 from jobs.readiness.findings import Pillar, Severity
+from schema.compiled.encode import global_id_of_sql, py_str_sql
+from schema.compiled.sql import (
+    Expr,
+    Related,
+    Row,
+    Source,
+    context,
+    json_rows,
+    json_text,
+    sql,
+    to_one,
+)
 from schema.context import Info
 from schema.enums import HealthStatus, ReportStatus
 from schema.loaders import by_id
@@ -26,6 +52,87 @@ FindingSeverity = strawberry.enum(
 )
 
 
+FINDING_KEYS = [
+    "rule_id",
+    "pillar",
+    "severity",
+    "object_type",
+    "object_id",
+    "object_global_id",
+    "message",
+    "recommendation",
+]
+
+
+def _findings(documents: Any) -> Related:
+    return Related(lambda row, _: json_rows(row.col(documents), FINDING_KEYS))
+
+
+def _object_global_id(row: Row) -> Any:
+    """ReadinessFinding.of: the stored global id, else one made from type and id."""
+    stored = func.nullif(type_coerce(json_text(row.col("object_global_id")), Text), "")
+    made = global_id_of_sql(json_text(row.col("object_type")), json_text(row.col("object_id")))
+    return func.coalesce(stored, made)
+
+
+def _pillar_scores(row: Row) -> Source:
+    """The stored pillars, in Pillar's order (ReadinessReportNode.pillar_scores)."""
+    pillars = values(
+        column("pillar", Text), column("label", Text), column("position", Integer), name="pillars"
+    ).data([(p.value, p.label, i) for i, p in enumerate(Pillar)])
+    scores = row.col("pillar_scores")
+    lat = (
+        select(
+            pillars.c.pillar.label("pillar"),
+            pillars.c.label.label("label"),
+            scores[pillars.c.pillar].label("score"),
+            pillars.c.position.label("position"),
+        )
+        .select_from(pillars)
+        .where(scores.has_key(pillars.c.pillar))
+        .correlate_except(pillars)
+        .lateral()
+    )
+    return Source(Row(lat), froms=[lat], order_by=[lat.c.position])
+
+
+def _report_url(row: Row, kind: str, *, when: Any = None) -> Any:
+    """`_url(info, f"/reports/{kind}/{id}...")` in SQL, null unless `when`."""
+    url = literal(f"{context().base_url}/reports/{kind}/", Text) + sql_cast(row.col("id"), Text)
+    return url if when is None else case((when, url), else_=None)
+
+
+def _readiness_url(row: Row, suffix: str) -> Any:
+    succeeded = row.col("status") == m.ReportStatus.SUCCEEDED
+    return _report_url(row, "readiness", when=succeeded) + literal(suffix, Text)
+
+
+def _reasons(row: Row) -> Source:
+    """EngagementHealthReportNode's reasons, with from_model's defaults for missing keys."""
+    elements = func.jsonb_array_elements(row.col("reasons")).table_valued(
+        column("value", JSONB), with_ordinality="ord"
+    )
+    r = elements.c.value
+    lat = (
+        select(
+            py_str_sql(r, "code", "").label("code"),
+            py_str_sql(r, "level", "info").label("level"),
+            py_str_sql(r, "message", "").label("message"),
+            elements.c.ord.label("ord"),
+        )
+        .select_from(elements)
+        .correlate_except(elements)
+        .lateral()
+    )
+    return Source(Row(lat), froms=[lat], order_by=[lat.c.ord])
+
+
+def _comparison(row: Row) -> Source:
+    from schema.reports.resolvers import comparison_source
+
+    return comparison_source(row)
+
+
 @strawberry.type(description="A pillar's score, 0-100; null when no rule of it applies.")
 class PillarScore:
     pillar: ReadinessPillar  # type: ignore[valid-type]
@@ -39,7 +146,10 @@ class ReadinessFinding:
     pillar: ReadinessPillar  # type: ignore[valid-type]
     severity: FindingSeverity  # type: ignore[valid-type]
     object_type: str = strawberry.field(description="The GraphQL type of the object.")
-    object_id: strawberry.ID = strawberry.field(description="The object's global id.")
+    object_id: strawberry.ID = strawberry.field(
+        description="The object's global id.",
+        metadata=sql(Expr(lambda row, _: _object_global_id(row))),
+    )
     message: str
     recommendation: str
 
@@ -67,10 +177,12 @@ class ReadinessComparison:
         description="This score minus the previous one; null when either is null."
     )
     new_findings: list[ReadinessFinding] = strawberry.field(
-        description="Findings (rule and object) the previous report did not have."
+        description="Findings (rule and object) the previous report did not have.",
+        metadata=sql(_findings("new_findings")),
     )
     resolved_findings: list[ReadinessFinding] = strawberry.field(
-        description="Findings of the previous report that are gone, as they were then."
+        description="Findings of the previous report that are gone, as they were then.",
+        metadata=sql(_findings("resolved_findings")),
     )
 
 
@@ -97,7 +209,8 @@ class ReadinessReportNode(Node):
     failure_reason: str | None = strawberry.field(description="Why it FAILED; null otherwise.")
     attempts: int = strawberry.field(description="How many times a worker started it.")
     score: float | None = strawberry.field(
-        description="Overall score 0-100 once SUCCEEDED; null when no pillar applies."
+        description="Overall score 0-100 once SUCCEEDED; null when no pillar applies.",
+        metadata=sql(Expr(lambda row, _: sql_cast(row.col("score"), Float))),
     )
 
     @classmethod
@@ -122,7 +235,10 @@ class ReadinessReportNode(Node):
     def succeeded(self) -> bool:
         return self.status is m.ReportStatus.SUCCEEDED
 
-    @strawberry.field(description="Scores per pillar, in the report's order.")
+    @strawberry.field(
+        description="Scores per pillar, in the report's order.",
+        metadata=sql(Related(lambda row, _: _pillar_scores(row))),
+    )
     def pillar_scores(self) -> list[PillarScore]:
         return [
             PillarScore(pillar=p, label=p.label, score=self.stored_pillars.get(p.value))
@@ -130,13 +246,17 @@ class ReadinessReportNode(Node):
             if p.value in self.stored_pillars
         ]
 
-    @strawberry.field(description="Findings, most severe first, then by rule id.")
+    @strawberry.field(
+        description="Findings, most severe first, then by rule id.",
+        metadata=sql(_findings("findings")),
+    )
     def findings(self) -> list[ReadinessFinding]:
         return [ReadinessFinding.of(d) for d in self.stored_findings]
 
     @strawberry.field(
         description="Change since the client's previous successful report; null until this "
-        "report SUCCEEDED or when it is the first."
+        "report SUCCEEDED or when it is the first.",
+        metadata=sql(Related(lambda row, _: _comparison(row))),
     )
     async def compared_to_previous(self, info: Info) -> ReadinessComparison | None:
         if not self.succeeded:
@@ -145,15 +265,24 @@ class ReadinessReportNode(Node):
 
         return await comparison_of(info, self.db_id)
 
-    @strawberry.field(description="The rendered HTML document once SUCCEEDED, else null.")
+    @strawberry.field(
+        description="The rendered HTML document once SUCCEEDED, else null.",
+        metadata=sql(Expr(lambda row, _: _readiness_url(row, ".html"))),
+    )
     def html_url(self, info: Info) -> str | None:
         return _url(info, f"/reports/readiness/{self.db_id}.html") if self.succeeded else None
 
-    @strawberry.field(description="The rendered PDF document once SUCCEEDED, else null.")
+    @strawberry.field(
+        description="The rendered PDF document once SUCCEEDED, else null.",
+        metadata=sql(Expr(lambda row, _: _readiness_url(row, ".pdf"))),
+    )
     def pdf_url(self, info: Info) -> str | None:
         return _url(info, f"/reports/readiness/{self.db_id}.pdf") if self.succeeded else None
 
-    @strawberry.field(description="The client organisation the report is about.")
+    @strawberry.field(
+        description="The client organisation the report is about.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -180,7 +309,9 @@ class EngagementHealthReportNode(Node):
     period_start: date
     period_end: date
     status: HealthStatus  # type: ignore[valid-type]
-    reasons: list[HealthReason]
+    reasons: list[HealthReason] = strawberry.field(
+        metadata=sql(Related(lambda row, _: _reasons(row)))
+    )
     created_at: datetime
 
     @classmethod
@@ -202,11 +333,17 @@ class EngagementHealthReportNode(Node):
             created_at=obj.created_at,
         )
 
-    @strawberry.field(description="The rendered HTML document.")
+    @strawberry.field(
+        description="The rendered HTML document.",
+        metadata=sql(Expr(lambda row, _: _report_url(row, "health") + literal(".html", Text))),
+    )
     def html_url(self, info: Info) -> str:
         return _url(info, f"/reports/health/{self.db_id}.html")
 
-    @strawberry.field(description="The client organisation the report is about.")
+    @strawberry.field(
+        description="The client organisation the report is about.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:

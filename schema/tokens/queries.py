@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.compiled.sql import Page, context, sql
 from schema.context import Info
 from schema.pagination import (
     Connection,
@@ -17,7 +18,7 @@ from schema.pagination import (
 from schema.scoping import may_see_admin_data
 from schema.tokens.types import ApiTokenNode
 from tenants.registry import ApiToken
-from tenants.services.api_tokens import count_api_tokens, list_api_tokens
+from tenants.services.api_tokens import count_api_tokens, list_api_tokens, of_tenant
 
 NEWEST_FIRST = Ordering(ApiToken.created_at, descending=True)
 
@@ -26,7 +27,15 @@ NEWEST_FIRST = Ordering(ApiToken.created_at, descending=True)
 class ApiTokenQuery:
     @strawberry.field(
         description="The tenant's API tokens, newest first (createdAt, then id), revoked and "
-        "expired ones included; admins only, anyone else gets an empty connection."
+        "expired ones included; admins only, anyone else gets an empty connection.",
+        metadata=sql(
+            Page(
+                ApiToken,
+                None,
+                conditions=lambda _: [of_tenant(context().tenant)],
+                ordering=lambda _: NEWEST_FIRST,
+            )
+        ),
     )
     async def api_tokens(
         self, info: Info, first: int | None = 20, after: str | None = None

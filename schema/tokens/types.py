@@ -9,21 +9,46 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import false, func, literal
 
+from schema.compiled.sql import Expr, Row, Source, context, sql, to_one
 from schema.context import Info
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
 from schema.viewer.types import RoleType
+from tenants import models as m
 from tenants.registry import ApiToken
-from tenants.services.api_tokens import ApiTokenView, list_api_tokens
+from tenants.services.api_tokens import ApiTokenView, list_api_tokens, of_tenant
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
     from schema.members.types import MemberNode
+
+
+def _active(row: Row) -> Any:
+    """ApiTokenNode.active in SQL (now() is the transaction's start, as good as Python's now)."""
+    expired = func.coalesce(row.col("expires_at") <= func.now(), false())
+    return row.col("revoked_at").is_(None) & ~expired
+
+
+def tenant_tokens(row: Row) -> list[Any]:
+    """SQL: the planned principal's tenant's tokens, as list_api_tokens reads them."""
+    return row.adapt(of_tenant(context().tenant))
+
+
+def token_source(token_id: uuid.UUID) -> Source:
+    """`token_by_id` in SQL: one token of the tenant (visibility: admins only)."""
+    row = Row.of(ApiToken)
+    return Source(
+        row,
+        froms=[row.entity],
+        where=[row.entity.id == literal(token_id, row.entity.id.type), *tenant_tokens(row)],
+        model=ApiToken,
+    )
 
 
 @strawberry.type(
@@ -61,12 +86,18 @@ class ApiTokenNode(Node):
             last_used_at=obj.last_used_at,
         )
 
-    @strawberry.field(description="Neither revoked nor expired.")
+    @strawberry.field(
+        description="Neither revoked nor expired.",
+        metadata=sql(Expr(lambda row, _: _active(row))),
+    )
     def active(self) -> bool:
         expired = self.expires_at is not None and self.expires_at <= datetime.now(UTC)
         return self.revoked_at is None and not expired
 
-    @strawberry.field(description="The client organisation a client-role token is confined to.")
+    @strawberry.field(
+        description="The client organisation a client-role token is confined to.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
+    )
     async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -78,7 +109,8 @@ class ApiTokenNode(Node):
 
     @strawberry.field(
         description="The member who created it (deactivating them revokes it); null for a "
-        "token made outside a member's session."
+        "token made outside a member's session.",
+        metadata=sql(to_one(m.Member, "member_id")),
     )
     async def member(
         self, info: Info
@@ -104,4 +136,4 @@ async def token_by_id(info: Info, token_id: uuid.UUID) -> ApiTokenView | None:
     return result
 
 
-register_node(ApiTokenNode, ApiToken, load=token_by_id)
+register_node(ApiTokenNode, ApiToken, load=token_by_id, source=token_source)

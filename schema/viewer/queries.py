@@ -1,28 +1,57 @@
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
+import strawberry
+from sqlalchemy import Text, cast, literal
+from sqlalchemy.dialects.postgresql import UUID
+
+from schema.compiled.sql import Related, Source, context, lateral_row, sql
 from schema.context import Info
 from schema.viewer.types import TenantInfo, Viewer
+from tenants.principals import Principal
+
+
+def client_global_id(p: Principal) -> strawberry.ID | None:
+    """The global id of the client organisation a client principal is confined to."""
+    if not p.client_organisation_id:
+        return None
+    return strawberry.ID(
+        str(strawberry.relay.GlobalID("ClientOrganisation", str(p.client_organisation_id)))
+    )
+
+
+def _text(value: str | None) -> Any:
+    return cast(literal(value, Text), Text)
+
+
+def _viewer_row() -> Source:
+    """The viewer as one row of bound values: it comes from the principal, not a table."""
+    p = context().principal
+    return lateral_row(
+        _text(p.kind.value).label("kind"),
+        _text(p.name).label("name"),
+        _text(p.role.value).label("role"),
+        _text(client_global_id(p)).label("client_organisation_id"),
+        cast(literal(p.member_id, UUID(as_uuid=True)), UUID(as_uuid=True)).label("member_db_id"),
+        _text(p.tenant.slug).label("tenant_slug"),
+        _text(p.tenant.name).label("tenant_name"),
+    )
 
 
 @strawberry.type
 class ViewerQuery:
-    @strawberry.field(description="The principal making this request, its role and its tenant.")
+    @strawberry.field(
+        description="The principal making this request, its role and its tenant.",
+        metadata=sql(Related(lambda _row, _args: _viewer_row())),
+    )
     def viewer(self, info: Info) -> Viewer:
         p = info.context.principal
-        client = (
-            strawberry.ID(
-                str(strawberry.relay.GlobalID("ClientOrganisation", str(p.client_organisation_id)))
-            )
-            if p.client_organisation_id
-            else None
-        )
         return Viewer(
             kind=p.kind,
             name=p.name,
             role=p.role,
             tenant=TenantInfo(slug=p.tenant.slug, name=p.tenant.name),
-            client_organisation_id=client,
+            client_organisation_id=client_global_id(p),
             member_db_id=p.member_id,
         )

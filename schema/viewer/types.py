@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from schema.compiled.sql import Related, lateral_row, sql, to_one
 from schema.context import Info
+from tenants import models as m
 from tenants.principals import PrincipalKind, Role
 
 if TYPE_CHECKING:
@@ -30,7 +32,15 @@ class Viewer:
     kind: PrincipalKindType  # type: ignore[valid-type]
     name: str
     role: RoleType  # type: ignore[valid-type]
-    tenant: TenantInfo
+    tenant: TenantInfo = strawberry.field(
+        metadata=sql(
+            Related(
+                lambda row, _: lateral_row(
+                    row.col("tenant_slug").label("slug"), row.col("tenant_name").label("name")
+                )
+            )
+        )
+    )
     client_organisation_id: strawberry.ID | None = strawberry.field(
         description="Global id of the client organisation a client principal is confined to."
     )
@@ -38,7 +48,8 @@ class Viewer:
 
     @strawberry.field(
         description="The member behind the credential: the logged-in member, or the member an "
-        "API token was issued to; null for a plain service token."
+        "API token was issued to; null for a plain service token.",
+        metadata=sql(to_one(m.Member, "member_db_id")),
     )
     async def member(
         self, info: Info
