@@ -453,6 +453,10 @@ class Planner:
                 raise NotCompilable(f"connection field {name}")
         if len(parts) > 2 * MAX_KEYS:
             raise NotCompilable("too many keys")
+        if not any(nodes[0].name.value in ("edges", "pageInfo") for nodes in groups.values()):
+            # Nothing aggregates the page (only totalCount, __typename): one object, not
+            # one per row of the page (nor none for an empty page).
+            return func.json_build_object(*parts)
         stmt = select(func.json_build_object(*parts)).select_from(
             page_sq.join(row.entity, row.entity.id == page_sq.c.id, isouter=False)
         )
