@@ -32,8 +32,10 @@ def _mapping_values(row: Row) -> Source:
     """`raw.get("values") or {}` as (value, role) rows in the dict's order (jsonb's)."""
     values = row.col("values")
     document = func.jsonb_typeof(values) == "object"
-    pairs = func.jsonb_each(values).table_valued(
-        column("key", Text), column("value", JSONB), with_ordinality="ord"
+    pairs = (
+        func.jsonb_each(values)
+        .table_valued(column("key", Text), column("value", JSONB), with_ordinality="ord")
+        .render_derived()
     )
     lat = (
         select(pairs.c.key.label("value"), pairs.c.value.label("role"), pairs.c.ord.label("ord"))

@@ -129,8 +129,10 @@ def _valid_finding(doc: Any) -> Any:
 
 
 def _elements(findings: Any) -> Any:
-    return func.jsonb_array_elements(findings).table_valued(
-        column("value", JSONB), with_ordinality="ord"
+    return (
+        func.jsonb_array_elements(findings)
+        .table_valued(column("value", JSONB), with_ordinality="ord")
+        .render_derived()
     )
 
 

@@ -109,8 +109,10 @@ def _readiness_url(row: Row, suffix: str) -> Any:
 
 def _reasons(row: Row) -> Source:
     """EngagementHealthReportNode's reasons, with from_model's defaults for missing keys."""
-    elements = func.jsonb_array_elements(row.col("reasons")).table_valued(
-        column("value", JSONB), with_ordinality="ord"
+    elements = (
+        func.jsonb_array_elements(row.col("reasons"))
+        .table_valued(column("value", JSONB), with_ordinality="ord")
+        .render_derived()
     )
     r = elements.c.value
     lat = (
