@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from schema.capability.types import CapabilityDimensionNode
+from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.pagination import Connection, Ordering, SortDirection, paginate
 from tenants import models as m
@@ -26,9 +27,26 @@ class CapabilityDimensionOrder:
     direction: SortDirection = SortDirection.ASC
 
 
+def dimension_ordering(order: CapabilityDimensionOrder | None) -> Ordering:
+    o = order or CapabilityDimensionOrder()
+    return Ordering(
+        getattr(m.CapabilityDimension, o.field.value),
+        descending=o.direction is SortDirection.DESC,
+    )
+
+
 @strawberry.type
 class CapabilityQuery:
-    @strawberry.field(description="The capability dimensions owners are assessed on.")
+    @strawberry.field(
+        description="The capability dimensions owners are assessed on.",
+        metadata=sql(
+            Page(
+                m.CapabilityDimension,
+                None,
+                ordering=lambda a: dimension_ordering(a.get("order_by")),
+            )
+        ),
+    )
     async def capability_dimensions(
         self,
         info: Info,
@@ -36,15 +54,11 @@ class CapabilityQuery:
         after: str | None = None,
         order_by: CapabilityDimensionOrder | None = None,
     ) -> Connection[CapabilityDimensionNode]:
-        o = order_by or CapabilityDimensionOrder()
         return await paginate(
             info,
             m.CapabilityDimension,
             where=[],
-            ordering=Ordering(
-                getattr(m.CapabilityDimension, o.field.value),
-                descending=o.direction is SortDirection.DESC,
-            ),
+            ordering=dimension_ordering(order_by),
             first=first,
             after=after,
             to_node=CapabilityDimensionNode.from_model,

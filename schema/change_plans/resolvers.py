@@ -6,9 +6,22 @@ import uuid
 from typing import Any
 
 from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
+from schema.compiled.sql import Page
 from schema.context import Info
 from schema.pagination import Connection, Ordering, child_connection
 from tenants import models as m
+
+PLAN_ORDERING = Ordering(m.ChangePlan.created_at)
+
+
+def change_plans_page() -> Page:
+    """ClientOrganisation.changePlans in SQL (schema/compiled)."""
+    return Page(
+        m.ChangePlan,
+        m.ChangePlan.client_id,
+        conditions=lambda a: plan_conditions(a.get("filter"))[0],
+        ordering=lambda _: PLAN_ORDERING,
+    )
 
 
 def plan_conditions(filter: ChangePlanFilter | None) -> tuple[list[Any], tuple[Any, ...]]:
@@ -36,7 +49,7 @@ async def client_change_plans(
         client_id,
         where=where,
         where_key=key,
-        ordering=Ordering(m.ChangePlan.created_at),
+        ordering=PLAN_ORDERING,
         first=first,
         after=after,
         to_node=ChangePlanNode.from_model,

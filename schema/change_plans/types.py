@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
+from schema.compiled.sql import Expr, Page, Related, Row, Source, json_rows, sql, to_one
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.loaders import by_id, loader
 from schema.node import Node, register_node
 from schema.pagination import Connection, Ordering, child_connection
 from tenants import models as m
-from tenants.services.change_plans import overdue_by_plan
+from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
@@ -42,6 +43,26 @@ class ChangePlanFilter:
     )
 
 
+MILESTONE_ORDERING = Ordering(m.Milestone.position)
+
+
+def _overdue(row: Row) -> Any:
+    return row.adapt(overdue_condition(date.today()))[0]
+
+
+def _overdue_milestones(row: Row) -> Source:
+    """The plan's overdue milestones by position, then id (as overdue_by_plan reads them)."""
+    milestone = Row.of(m.Milestone)
+    ms = milestone.entity
+    return Source(
+        milestone,
+        froms=[ms],
+        where=[ms.plan_id == row.col("id"), _overdue(milestone)],
+        order_by=[ms.position, ms.id],
+        model=m.Milestone,
+    )
+
+
 @strawberry.type(name="Milestone", description="A dated step of a change plan.")
 class MilestoneNode(Node):
     NODE_NAME: ClassVar[str] = "Milestone"
@@ -55,7 +76,8 @@ class MilestoneNode(Node):
     status: MilestoneStatus  # type: ignore[valid-type]
     position: int = strawberry.field(description="Order within the plan, ascending.")
     overdue: bool = strawberry.field(
-        description="Due before today and neither COMPLETED nor CANCELLED."
+        description="Due before today and neither COMPLETED nor CANCELLED.",
+        metadata=sql(Expr(lambda row, _: _overdue(row))),
     )
     created_at: datetime
     updated_at: datetime
@@ -76,7 +98,10 @@ class MilestoneNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="The plan this milestone belongs to.")
+    @strawberry.field(
+        description="The plan this milestone belongs to.",
+        metadata=sql(to_one(m.ChangePlan, "plan_id")),
+    )
     async def plan(self, info: Info) -> ChangePlanNode | None:
         plan = await by_id(info, m.ChangePlan).load(self.plan_id)
         return None if plan is None else ChangePlanNode.from_model(plan)
@@ -95,7 +120,11 @@ class ChangePlanNode(Node):
         description="Send it back with updates; a stale one is a CONFLICT."
     )
     objective: str
-    stakeholders: list[Stakeholder]
+    stakeholders: list[Stakeholder] = strawberry.field(
+        metadata=sql(
+            Related(lambda row, _: json_rows(row.col("stakeholders"), ["name", "role", "impact"]))
+        )
+    )
     communication_plan: str | None
     readiness: int = strawberry.field(description="How ready the organisation is, 0-100.")
     status: ChangePlanStatus  # type: ignore[valid-type]
@@ -123,7 +152,10 @@ class ChangePlanNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="The client organisation the plan is for.")
+    @strawberry.field(
+        description="The client organisation the plan is for.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -132,7 +164,10 @@ class ChangePlanNode(Node):
         obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
         return None if obj is None else ClientOrganisationNode.from_model(obj)
 
-    @strawberry.field(description="The process the plan is about, or null for a client-wide plan.")
+    @strawberry.field(
+        description="The process the plan is about, or null for a client-wide plan.",
+        metadata=sql(to_one(m.AIProcess, "process_id")),
+    )
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
@@ -143,7 +178,10 @@ class ChangePlanNode(Node):
         obj = await by_id(info, m.AIProcess).load(self.process_id)
         return None if obj is None else AIProcessNode.from_model(obj)
 
-    @strawberry.field(description="The plan's milestones, ordered by position (then id).")
+    @strawberry.field(
+        description="The plan's milestones, ordered by position (then id).",
+        metadata=sql(Page(m.Milestone, m.Milestone.plan_id, ordering=lambda _: MILESTONE_ORDERING)),
+    )
     async def milestones(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[MilestoneNode]:
@@ -154,7 +192,7 @@ class ChangePlanNode(Node):
             self.db_id,
             where=[],
             where_key=None,
-            ordering=Ordering(m.Milestone.position),
+            ordering=MILESTONE_ORDERING,
             first=first,
             after=after,
             to_node=MilestoneNode.from_model,
@@ -162,7 +200,8 @@ class ChangePlanNode(Node):
 
     @strawberry.field(
         description="Milestones due before today that are neither COMPLETED nor CANCELLED, "
-        "ordered by position."
+        "ordered by position.",
+        metadata=sql(Related(lambda row, _: _overdue_milestones(row))),
     )
     async def overdue_milestones(self, info: Info) -> list[MilestoneNode]:
         async def batch(ids: list[uuid.UUID]) -> list[list[m.Milestone]]:

@@ -73,6 +73,18 @@ def _processes_page() -> Page:
     )
 
 
+def _change_plans_page() -> Page:
+    from schema.change_plans.resolvers import change_plans_page
+
+    return change_plans_page()
+
+
+def _vendor_agreements_page() -> Page:
+    from schema.vendors.resolvers import client_vendor_agreements_page
+
+    return client_vendor_agreements_page()
+
+
 def _readiness_reports_page() -> Page:
     from schema.reports.resolvers import readiness_reports_page
 
@@ -160,7 +172,8 @@ class ClientOrganisationNode(Node):
     # `resolvers.py` (processes, owners, change plans, vendor agreements, reports).
     @strawberry.field(
         description="Change plans of the client, oldest first (createdAt, then id); "
-        "filter by any of the given statuses."
+        "filter by any of the given statuses.",
+        metadata=sql(_change_plans_page()),
     )
     async def change_plans(
         self,
@@ -175,7 +188,8 @@ class ClientOrganisationNode(Node):
         return await client_change_plans(info, self.db_id, first=first, after=after, filter=filter)
 
     @strawberry.field(
-        description="Vendor agreements of the client, oldest first (createdAt, then id)."
+        description="Vendor agreements of the client, oldest first (createdAt, then id).",
+        metadata=sql(_vendor_agreements_page()),
     )
     async def vendor_agreements(
         self, info: Info, first: int | None = 20, after: str | None = None

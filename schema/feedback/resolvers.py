@@ -10,6 +10,9 @@ from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNod
 from schema.pagination import Connection, Ordering, child_connection
 from tenants import models as m
 
+REVIEW_ORDERING = Ordering(m.ProcessReview.reviewed_on, descending=True)
+INCIDENT_ORDERING = Ordering(m.Incident.occurred_at, descending=True)
+
 
 async def process_reviews(
     info: Info, process_id: uuid.UUID, *, first: int | None, after: str | None
@@ -22,7 +25,7 @@ async def process_reviews(
         process_id,
         where=[],
         where_key=None,
-        ordering=Ordering(m.ProcessReview.reviewed_on, descending=True),
+        ordering=REVIEW_ORDERING,
         first=first,
         after=after,
         to_node=ProcessReviewNode.from_model,
@@ -60,7 +63,7 @@ async def process_incidents(
         process_id,
         where=where,
         where_key=key,
-        ordering=Ordering(m.Incident.occurred_at, descending=True),
+        ordering=INCIDENT_ORDERING,
         first=first,
         after=after,
         to_node=IncidentNode.from_model,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal, type_coerce
 
+from schema.compiled.encode import py_str_sql
+from schema.compiled.sql import Expr, Related, Row, json_rows, json_text, sql, to_one
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.loaders import by_id
@@ -19,14 +23,94 @@ if TYPE_CHECKING:
     from schema.processes.types import AIProcessNode
 
 
+# What a snapshot value must look like to be read: a JSON string as
+# tenants/services/feedback.py writes it (`str(Decimal)`, an aware `isoformat()`);
+# anything else reads as null, on both read paths. The patterns are plain enough to
+# mean the same to Python's `re` and PostgreSQL's `~`.
+DECIMAL_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+DATETIME_TEXT = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if not isinstance(value, str) or not re.fullmatch(DECIMAL_TEXT, value):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    # PostgreSQL's numeric has no negative zero.
+    return number.copy_abs() if number.is_zero() else number
+
+
+def _direction(value: Any) -> m.KpiDirection | None:
+    try:
+        return None if value is None else m.KpiDirection(value)
+    except ValueError:
+        return None
+
+
+def _datetime(value: Any) -> datetime | None:
+    """An aware timestamp, rendered in UTC like every other DateTime of the API."""
+    if not isinstance(value, str) or not re.fullmatch(DATETIME_TEXT, value):
+        return None
+    try:
+        return datetime.fromisoformat(value).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _text_sql(value: Any) -> Any:
+    """SQL: a JSON scalar's text (null for JSON null), typed as text."""
+    return type_coerce(json_text(value), Text)
+
+
+def _matching(value: Any, pattern: str) -> Any:
+    """SQL: the JSON string's text when it matches `pattern` in full, else null."""
+    text = _text_sql(value)
+    matches = and_(
+        func.jsonb_typeof(value) == "string", text.op("~")(literal(f"^({pattern})$", Text))
+    )
+    return case((matches, text), else_=None)
+
+
+def _decimal_sql(row: Row, key: str) -> Any:
+    return cast(_matching(row.col(key), DECIMAL_TEXT), Numeric)
+
+
+def _datetime_sql(row: Row, key: str) -> Any:
+    return cast(_matching(row.col(key), DATETIME_TEXT), DateTime(timezone=True))
+
+
+def _direction_sql(row: Row) -> Any:
+    text = _text_sql(row.col("direction"))
+    return case((text.in_([d.value for d in m.KpiDirection]), text), else_=None)
+
+
+SNAPSHOT_KEYS = ["name", "unit", "target", "direction", "latest_value", "measured_at"]
+
+
 @strawberry.type(description="A KPI as it stood when the review was recorded.")
 class KpiSnapshot:
-    name: str
+    name: str = strawberry.field(
+        # str(raw.get("name", "")), as from_json reads it.
+        metadata=sql(Expr(lambda row, _: py_str_sql({"name": row.col("name")}, "name", ""))),
+    )
     unit: str | None
-    target: Decimal | None
-    direction: KpiDirection | None  # type: ignore[valid-type]
-    latest_value: Decimal | None
-    measured_at: datetime | None
+    target: Decimal | None = strawberry.field(
+        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "target")))
+    )
+    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
+        metadata=sql(Expr(lambda row, _: _direction_sql(row)))
+    )
+    latest_value: Decimal | None = strawberry.field(
+        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "latest_value")))
+    )
+    measured_at: datetime | None = strawberry.field(
+        metadata=sql(Expr(lambda row, _: _datetime_sql(row, "measured_at")))
+    )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> KpiSnapshot:
@@ -38,27 +122,6 @@ class KpiSnapshot:
             latest_value=_decimal(raw.get("latest_value")),
             measured_at=_datetime(raw.get("measured_at")),
         )
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return None if value is None else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _direction(value: Any) -> m.KpiDirection | None:
-    try:
-        return None if value is None else m.KpiDirection(value)
-    except ValueError:
-        return None
-
-
-def _datetime(value: Any) -> datetime | None:
-    try:
-        return None if value is None else datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 async def _process(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
@@ -77,7 +140,8 @@ class ProcessReviewNode(Node):
     summary: str
     outcome: ReviewOutcome  # type: ignore[valid-type]
     kpi_snapshot: list[KpiSnapshot] = strawberry.field(
-        description="The process's KPIs when reviewed; later KPI edits do not change it."
+        description="The process's KPIs when reviewed; later KPI edits do not change it.",
+        metadata=sql(Related(lambda row, _: json_rows(row.col("kpi_snapshot"), SNAPSHOT_KEYS))),
     )
     created_at: datetime
 
@@ -94,7 +158,9 @@ class ProcessReviewNode(Node):
             created_at=obj.created_at,
         )
 
-    @strawberry.field(description="The reviewed process.")
+    @strawberry.field(
+        description="The reviewed process.", metadata=sql(to_one(m.AIProcess, "process_id"))
+    )
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
@@ -137,7 +203,10 @@ class IncidentNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="The process the incident happened in.")
+    @strawberry.field(
+        description="The process the incident happened in.",
+        metadata=sql(to_one(m.AIProcess, "process_id")),
+    )
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:

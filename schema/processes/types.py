@@ -145,6 +145,29 @@ def _assignments_page(parent: Any) -> Page:
     )
 
 
+def _reviews_page() -> Page:
+    from schema.feedback.resolvers import REVIEW_ORDERING
+
+    return Page(m.ProcessReview, m.ProcessReview.process_id, ordering=lambda _: REVIEW_ORDERING)
+
+
+def _incidents_page() -> Page:
+    from schema.feedback.resolvers import INCIDENT_ORDERING, incident_conditions
+
+    return Page(
+        m.Incident,
+        m.Incident.process_id,
+        conditions=lambda a: incident_conditions(a.get("filter"))[0],
+        ordering=lambda _: INCIDENT_ORDERING,
+    )
+
+
+def _vendor_agreements_page() -> Page:
+    from schema.vendors.resolvers import process_vendor_agreements_page
+
+    return process_vendor_agreements_page()
+
+
 @strawberry.type(name="ProcessKpi", description="A KPI of a process: target and latest value.")
 class ProcessKpiNode(Node):
     NODE_NAME: ClassVar[str] = "ProcessKpi"
@@ -344,7 +367,10 @@ class AIProcessNode(Node):
 
         return await resolvers.kpis(info, self.db_id, first, after)
 
-    @strawberry.field(description="Performance reviews, newest first (reviewedOn, then id).")
+    @strawberry.field(
+        description="Performance reviews, newest first (reviewedOn, then id).",
+        metadata=sql(_reviews_page()),
+    )
     async def reviews(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated[ProcessReviewNode, strawberry.lazy("schema.feedback.types")]]:
@@ -354,7 +380,8 @@ class AIProcessNode(Node):
 
     @strawberry.field(
         description="Incidents, most recent first (occurredAt, then id); "
-        "filter by any of the given statuses and severities."
+        "filter by any of the given statuses and severities.",
+        metadata=sql(_incidents_page()),
     )
     async def incidents(
         self,
@@ -367,7 +394,10 @@ class AIProcessNode(Node):
 
         return await process_incidents(info, self.db_id, first=first, after=after, filter=filter)
 
-    @strawberry.field(description="Vendor agreements covering the process, oldest first.")
+    @strawberry.field(
+        description="Vendor agreements covering the process, oldest first.",
+        metadata=sql(_vendor_agreements_page()),
+    )
     async def vendor_agreements(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:

@@ -9,10 +9,12 @@ with the same keyset cursors as `schema.pagination`.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from schema.compiled.sql import Page, Row
 from schema.context import Info
 from schema.loaders import loader
 from schema.pagination import (
@@ -29,6 +31,29 @@ from schema.vendors.types import VendorAgreementNode
 from tenants import models as m
 
 _ORDERING = Ordering(m.VendorAgreement.created_at)
+
+
+def client_vendor_agreements_page() -> Page:
+    """ClientOrganisation.vendorAgreements in SQL (schema/compiled)."""
+    return Page(m.VendorAgreement, m.VendorAgreement.client_id, ordering=lambda _: _ORDERING)
+
+
+def covers_process(agreement: Row, process_id: Any) -> Any:
+    """SQL: the agreement has a row in the link table for `process_id`."""
+    link = aliased(m.VendorAgreementProcess)
+    return agreement.col("id").in_(
+        select(link.agreement_id).where(link.process_id == process_id).correlate_except(link)
+    )
+
+
+def process_vendor_agreements_page() -> Page:
+    """AIProcess.vendorAgreements in SQL: through the link table, as below."""
+    return Page(
+        m.VendorAgreement,
+        None,
+        ordering=lambda _: _ORDERING,
+        parent_conditions=lambda row, parent: [covers_process(row, parent.col("id"))],
+    )
 
 
 async def client_vendor_agreements(

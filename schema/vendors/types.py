@@ -8,13 +8,19 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
+from sqlalchemy import select
 
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
 from schema.enums import ResponsibleParty
 from schema.loaders import by_id, loader
 from schema.node import Node, register_node
 from tenants import models as m
-from tenants.services.vendors import missing_clauses, process_ids_by_agreement
+from tenants.services.vendors import (
+    missing_clauses,
+    missing_clauses_sql,
+    process_ids_by_agreement,
+)
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
@@ -45,6 +51,33 @@ def _clause(obj: m.VendorAgreement, name: str) -> AgreementClause:
     return AgreementClause(party=getattr(obj, f"{name}_party"), terms=getattr(obj, f"{name}_terms"))
 
 
+def _clause_sql(name: str) -> Related:
+    """An AgreementClause from the agreement's `<name>_party` and `<name>_terms` columns."""
+    return Related(
+        lambda row, _: lateral_row(
+            row.col(f"{name}_party").label("party"), row.col(f"{name}_terms").label("terms")
+        )
+    )
+
+
+def _processes(row: Row) -> Source:
+    """The visible processes the agreement covers, by name (code point order, as Python
+    sorts), then id."""
+    link = Row.of(m.VendorAgreementProcess).entity
+    process = Row.of(m.AIProcess)
+    p = process.entity
+    covered = (
+        select(link.process_id).where(link.agreement_id == row.col("id")).correlate_except(link)
+    )
+    return Source(
+        process,
+        froms=[p],
+        where=[p.id.in_(covered)],
+        order_by=[p.name.collate("C"), p.id],
+        model=m.AIProcess,
+    )
+
+
 @strawberry.type(
     name="VendorAgreement",
     description="A client's agreement with an AI vendor: who monitors, who answers incidents "
@@ -62,16 +95,21 @@ class VendorAgreementNode(Node):
     ends_on: date | None
     renewal_on: date | None
     auto_renews: bool
-    monitoring: AgreementClause
-    incident_response: AgreementClause
+    monitoring: AgreementClause = strawberry.field(metadata=sql(_clause_sql("monitoring")))
+    incident_response: AgreementClause = strawberry.field(
+        metadata=sql(_clause_sql("incident_response"))
+    )
     incident_response_hours: int | None = strawberry.field(
         description="Hours within which the responsible party must respond to an incident."
     )
-    updates: AgreementClause
-    data_governance: AgreementClause
+    updates: AgreementClause = strawberry.field(metadata=sql(_clause_sql("updates")))
+    data_governance: AgreementClause = strawberry.field(
+        metadata=sql(_clause_sql("data_governance"))
+    )
     missing_clauses: list[VendorClause] = strawberry.field(
         description="Clauses whose party is UNSPECIFIED, plus INCIDENT_RESPONSE when it has no "
-        "response hours."
+        "response hours.",
+        metadata=sql(Expr(lambda row, _: row.adapt(missing_clauses_sql())[0])),
     )
     created_at: datetime
     updated_at: datetime
@@ -98,7 +136,10 @@ class VendorAgreementNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(description="The client organisation that signed the agreement.")
+    @strawberry.field(
+        description="The client organisation that signed the agreement.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
     async def client(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
@@ -108,7 +149,8 @@ class VendorAgreementNode(Node):
         return None if obj is None else ClientOrganisationNode.from_model(obj)
 
     @strawberry.field(
-        description="The processes the agreement covers (archived ones included), by name."
+        description="The processes the agreement covers (archived ones included), by name.",
+        metadata=sql(Related(lambda row, _: _processes(row))),
     )
     async def processes(
         self, info: Info

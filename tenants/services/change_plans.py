@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.models import AIProcess, ChangePlan, ChangePlanStatus, ClientOrganisation, Milestone
@@ -28,6 +28,15 @@ class Stakeholder:
         return {"name": self.name, "role": self.role, "impact": self.impact}
 
 
+def overdue_condition(day: date) -> ColumnElement[bool]:
+    """SQL: Milestone.overdue_on(day), false (never null) when there is no due date."""
+    return and_(
+        Milestone.due_on.is_not(None),
+        Milestone.due_on < day,
+        Milestone.status.not_in([MS.COMPLETED, MS.CANCELLED]),
+    )
+
+
 def overdue_milestones(milestones: Iterable[Milestone], today: date) -> list[Milestone]:
     """Milestones due before `today` that are neither completed nor cancelled."""
     return [m for m in milestones if m.overdue_on(today)]
@@ -40,11 +49,7 @@ async def overdue_by_plan(
     day = today or date.today()
     rows = await session.scalars(
         select(Milestone)
-        .where(
-            Milestone.plan_id.in_(plan_ids),
-            Milestone.due_on < day,
-            Milestone.status.not_in([MS.COMPLETED, MS.CANCELLED]),
-        )
+        .where(Milestone.plan_id.in_(plan_ids), overdue_condition(day))
         .order_by(Milestone.position, Milestone.id)
     )
     out: dict[uuid.UUID, list[Milestone]] = {pid: [] for pid in plan_ids}

@@ -6,8 +6,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, Text, case, delete, func, literal, null, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import ErrorCode
@@ -52,6 +54,24 @@ def missing_clauses(agreement: VendorAgreement) -> list[str]:
         ):
             missing.append(clause)
     return missing
+
+
+def clause_missing_sql(clause: str) -> ColumnElement[bool]:
+    """SQL over VendorAgreement: `clause` is among `missing_clauses`."""
+    party: ColumnElement[ResponsibleParty] = getattr(VendorAgreement, f"{clause}_party")
+    unspecified = party == ResponsibleParty.UNSPECIFIED
+    if clause == "incident_response":
+        return or_(unspecified, VendorAgreement.incident_response_hours.is_(None))
+    return unspecified
+
+
+def missing_clauses_sql() -> ColumnElement[list[str]]:
+    """SQL over VendorAgreement: `missing_clauses` as a text array, in the same order."""
+    names: array[Any] = array(
+        [case((clause_missing_sql(c), literal(c, Text)), else_=null()) for c in CLAUSES],
+        type_=Text,
+    )
+    return func.array_remove(names, null(), type_=ARRAY(Text))
 
 
 async def process_ids_by_agreement(
