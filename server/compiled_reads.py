@@ -109,7 +109,13 @@ class CompiledReadPath:
         except Exception as exc:
             # A planner bug must not fail the request: the ordinary executor answers.
             log.error("compiled.plan_failed", exc_info=True)
-            self._record({"request": body.decode(errors="replace"), "plan_failed": repr(exc)})
+            self._record(
+                {
+                    "kind": "difference",
+                    "request": body.decode(errors="replace"),
+                    "plan_failed": repr(exc),
+                }
+            )
             await self.app(scope, _replay(body), send)
             return
         if plan is None:
@@ -117,13 +123,16 @@ class CompiledReadPath:
             return
         try:
             answer = await reader.execute(plan, principal)
-        except Exception:
+        except Exception as exc:
             # The ordinary executor reports database trouble with its own codes (503).
             log.warning("compiled.execute_failed", exc_info=True)
-            await self.app(scope, _replay(body), send)
+            if self.mode == "differential":
+                await self._differential(scope, body, None, send, failure=repr(exc))
+            else:
+                await self.app(scope, _replay(body), send)
             return
         if self.mode == "differential":
-            self._record({"compiled": True})
+            self._record({"kind": "compiled"})
             await self._differential(scope, body, answer, send)
             return
         await _send_json(send, answer)
@@ -154,11 +163,13 @@ class CompiledReadPath:
         plan = reader.plan(document, operation_name, variables, principal, base_url)
         if isinstance(plan, Fallback):
             if self.mode == "differential" and document.is_query(operation_name):
-                self._record({"fallback": plan.reason, "query": query})
+                self._record({"kind": "fallback", "reason": plan.reason, "query": query})
             return None, reader
         return plan, reader
 
-    async def _differential(self, scope: Scope, body: bytes, compiled: bytes, send: Send) -> None:
+    async def _differential(
+        self, scope: Scope, body: bytes, compiled: bytes | None, send: Send, failure: str = ""
+    ) -> None:
         captured: list[bytes] = []
         start: dict[str, Any] = {}
 
@@ -171,15 +182,25 @@ class CompiledReadPath:
         # The client gets the compiled answer, so every test's assertions hold for it;
         # the ordinary answer is the reference it is compared with.
         await self.app(scope, _replay(body), capture)
-        await _send_json(send, compiled)
         ordinary = b"".join(captured)
-        if start.get("status") == 200 and _same(ordinary, compiled):
-            return
+        if compiled is None:
+            # The compiled statement failed: the ordinary answer goes out, and it is a
+            # difference unless the ordinary executor failed too (a database outage).
+            await send({**start, "type": "http.response.start"})
+            await send({"type": "http.response.body", "body": ordinary})
+            if start.get("status") != 200 or b'"errors"' in ordinary:
+                return
+        else:
+            await _send_json(send, compiled)
+            if start.get("status") == 200 and _same(ordinary, compiled):
+                return
         record = {
+            "kind": "difference",
             "request": json.loads(body),
             "status": start.get("status"),
-            "ordinary": ordinary.decode(errors="replace"),
-            "compiled": compiled.decode(errors="replace"),
+            "ordinary_answer": ordinary.decode(errors="replace"),
+            "compiled_answer": (compiled or b"").decode(errors="replace"),
+            "compiled_failure": failure,
         }
         log.error("compiled.differs", request=record["request"])
         self._record(record)

@@ -67,15 +67,15 @@ def read_paths_agree() -> Iterator[None]:
     if not READ_PATH_DIFF_LOG.exists():
         return
     records = [json.loads(line) for line in READ_PATH_DIFF_LOG.read_text().splitlines()]
-    compiled = sum(1 for r in records if r.get("compiled"))
-    fallbacks = Counter(r["fallback"] for r in records if "fallback" in r)
+    compiled = sum(1 for r in records if r["kind"] == "compiled")
+    fallbacks = Counter(r["reason"] for r in records if r["kind"] == "fallback")
     print(
         f"\nread path: {compiled} query operations compiled, "
         f"{sum(fallbacks.values())} on the ordinary executor"
     )
     for reason, count in fallbacks.most_common():
         print(f"  {count:5d}  {reason}")
-    differences = [r for r in records if "compiled" not in r and "fallback" not in r]
+    differences = [r for r in records if r["kind"] == "difference"]
     assert not differences, f"compiled and ordinary answers differ: {differences[:3]}"
 
 

@@ -1,7 +1,9 @@
 """From a validated query operation to one SQL statement per root field.
 
-Each object selection becomes `json_build_object(key, value, ...)` over its row;
-a related object a correlated subquery; a list `json_agg` in the list's order;
+Each object selection becomes `row_to_json` of a one-row subquery whose columns
+are named by the response keys; a related object a correlated subquery; a list
+`array_to_json(array_agg(...))` in the list's order (both print compact JSON,
+byte for byte what the ordinary executor writes, unlike json_build_object);
 a connection one keyset page (`LIMIT first + 1`) aggregated into edges and
 pageInfo, with `totalCount` a subquery. Visibility (schema/scoping.py) is
 applied to every table-backed source exactly where the ordinary path's loaders
@@ -50,7 +52,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.postgresql import JSON, JSONB, aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSON, JSONB, aggregate_order_by, array
 from strawberry.types.arguments import convert_arguments
 
 from schema.compiled import encode
@@ -73,9 +75,33 @@ from schema.scoping import visible
 from tenants.principals import Principal
 
 BACKREF = "strawberry-definition"
-# PostgreSQL functions take at most 100 arguments: 50 keys and their values.
-MAX_KEYS = 50
+# Response keys become column names, which PostgreSQL cuts at 63 bytes.
+MAX_KEY_BYTES = 63
 EMPTY_ARRAY = sql_cast(literal("[]"), JSON)
+EMPTY_OBJECT = sql_cast(literal("{}"), JSON)
+
+
+def json_object_sql(pairs: list[tuple[str, Any]]) -> Any:
+    """`{"key": value, ...}` in this order, compact: row_to_json of a one-row subquery."""
+    if not pairs:
+        return EMPTY_OBJECT
+    for key, _ in pairs:
+        if len(key.encode()) > MAX_KEY_BYTES:
+            raise NotCompilable("a response key longer than a PostgreSQL identifier")
+    # The values read rows of enclosing queries at any depth: correlate them all.
+    row = select(*(value.label(key) for key, value in pairs)).correlate_except().lateral()
+    return select(func.row_to_json(row.table_valued())).select_from(row).scalar_subquery()
+
+
+def json_array_sql(item: Any, *order_by: Any, where: Any = None) -> Any:
+    """`array_to_json(array_agg(item ORDER BY ...))`: compact, unlike json_agg."""
+    agg: Any = (
+        func.array_agg(aggregate_order_by(item, *order_by)) if order_by else func.array_agg(item)
+    )
+    if where is not None:
+        agg = agg.filter(where)
+    return func.array_to_json(agg)
+
 
 FieldGroups = dict[str, list[FieldNode]]
 
@@ -178,13 +204,9 @@ class Planner:
     # -- objects -----------------------------------------------------------------
 
     def object_json(self, gtype: GraphQLObjectType, row: Row, groups: FieldGroups) -> Any:
-        if len(groups) > MAX_KEYS:
-            raise NotCompilable("more keys than json_build_object takes")
-        parts: list[Any] = []
-        for key, nodes in groups.items():
-            parts.append(literal(key))
-            parts.append(self.field_json(gtype, row, nodes))
-        return func.json_build_object(*parts)
+        return json_object_sql(
+            [(key, self.field_json(gtype, row, nodes)) for key, nodes in groups.items()]
+        )
 
     def field_json(self, gtype: GraphQLObjectType, row: Row, nodes: list[FieldNode]) -> Any:
         name = nodes[0].name.value
@@ -285,8 +307,9 @@ class Planner:
                 item = encode.date_sql(item)
             elif named.name not in ("String", "Int", "Boolean", "ID"):
                 raise NotCompilable(f"list of {named.name} from an array")
-        agg = func.json_agg(aggregate_order_by(item, elements.c.ord))
-        return func.coalesce(select(agg).select_from(elements).scalar_subquery(), EMPTY_ARRAY)
+        agg = json_array_sql(item, elements.c.ord)
+        stmt = select(agg).select_from(elements).correlate_except(elements)
+        return func.coalesce(stmt.scalar_subquery(), EMPTY_ARRAY)
 
     def related_json(
         self, named: Any, source: Source, sub_sets: list[SelectionSetNode], *, many: bool
@@ -301,17 +324,22 @@ class Planner:
         if not source.froms:
             if many:
                 raise NotCompilable("a list needs a FROM")
-            return obj if not where else select(obj).where(*where).scalar_subquery()
+            if not where:
+                return obj
+            return select(obj).where(*where).correlate_except().scalar_subquery()
         if many:
-            agg = (
-                func.json_agg(aggregate_order_by(obj, *source.order_by))
-                if source.order_by
-                else func.json_agg(obj)
+            agg = json_array_sql(obj, *source.order_by)
+            stmt = (
+                select(agg).select_from(*source.froms).where(*where).correlate_except(*source.froms)
             )
-            stmt = select(agg).select_from(*source.froms).where(*where)
             return func.coalesce(stmt.scalar_subquery(), EMPTY_ARRAY)
         stmt = (
-            select(obj).select_from(*source.froms).where(*where).order_by(*source.order_by).limit(1)
+            select(obj)
+            .select_from(*source.froms)
+            .where(*where)
+            .order_by(*source.order_by)
+            .limit(1)
+            .correlate_except(*source.froms)
         )
         return stmt.scalar_subquery()
 
@@ -382,85 +410,107 @@ class Planner:
         in_page = page_sq.c.rn <= size
         cursor_sql = self.cursor_sql(row, ordering)
 
-        parts: list[Any] = []
+        # One row of aggregates over the page: what edges and pageInfo are built from.
+        aggregates: dict[str, Any] = {}
+
+        def aggregate(name: str, value: Any) -> Any:
+            aggregates.setdefault(name, value)
+            return name
+
+        pairs: list[tuple[str, Any]] = []
         for key, nodes in groups.items():
             name = nodes[0].name.value
-            parts.append(literal(key))
             if name == "__typename":
-                parts.append(literal(conn_type.name))
+                pairs.append((key, literal(conn_type.name)))
             elif name == "totalCount":
                 counted = Row.of(model)
-                parts.append(
-                    select(func.count())
-                    .select_from(counted.entity)
-                    .where(*scoped(counted))
-                    .correlate_except(counted.entity)
-                    .scalar_subquery()
+                pairs.append(
+                    (
+                        key,
+                        select(func.count())
+                        .select_from(counted.entity)
+                        .where(*scoped(counted))
+                        .correlate_except(counted.entity)
+                        .scalar_subquery(),
+                    )
                 )
             elif name == "edges":
                 edge_type: GraphQLObjectType = _unwrap(conn_type.fields["edges"].type)[0]
                 edge_groups = self.collect(
                     edge_type, [n.selection_set for n in nodes if n.selection_set]
                 )
-                edge_parts: list[Any] = []
+                edge_pairs: list[tuple[str, Any]] = []
                 for ekey, enodes in edge_groups.items():
                     ename = enodes[0].name.value
-                    edge_parts.append(literal(ekey))
                     if ename == "__typename":
-                        edge_parts.append(literal(edge_type.name))
+                        edge_pairs.append((ekey, literal(edge_type.name)))
                     elif ename == "cursor":
-                        edge_parts.append(cursor_sql)
+                        edge_pairs.append((ekey, cursor_sql))
                     elif ename == "node":
                         node_groups = self.collect(
                             node_type, [n.selection_set for n in enodes if n.selection_set]
                         )
-                        edge_parts.append(self.object_json(node_type, row, node_groups))
+                        edge_pairs.append((ekey, self.object_json(node_type, row, node_groups)))
                     else:
                         raise NotCompilable(f"edge field {ename}")
-                agg = func.json_agg(
-                    aggregate_order_by(func.json_build_object(*edge_parts), page_sq.c.rn)
+                edges = func.coalesce(
+                    json_array_sql(json_object_sql(edge_pairs), page_sq.c.rn, where=in_page),
+                    EMPTY_ARRAY,
                 )
-                parts.append(func.coalesce(agg.filter(in_page), EMPTY_ARRAY))
+                pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
             elif name == "pageInfo":
                 info_type: GraphQLObjectType = _unwrap(conn_type.fields["pageInfo"].type)[0]
                 info_groups = self.collect(
                     info_type, [n.selection_set for n in nodes if n.selection_set]
                 )
-                info_parts: list[Any] = []
+                info: list[tuple[str, Any]] = []
                 for ikey, inodes in info_groups.items():
                     iname = inodes[0].name.value
-                    info_parts.append(literal(ikey))
                     if iname == "__typename":
-                        info_parts.append(literal(info_type.name))
+                        info.append((ikey, literal(info_type.name)))
                     elif iname == "hasNextPage":
-                        info_parts.append(func.count() > size)
+                        info.append((ikey, ("agg", aggregate("has_next", func.count() > size))))
                     elif iname == "hasPreviousPage":
-                        info_parts.append(true() if after is not None else false())
+                        info.append((ikey, true() if after is not None else false()))
                     elif iname == "startCursor":
                         first_agg = func.array_agg(
                             aggregate_order_by(cursor_sql, page_sq.c.rn.asc())
                         ).filter(in_page)
-                        info_parts.append(first_agg[1])
+                        info.append((ikey, ("agg", aggregate("start_cursor", first_agg[1]))))
                     elif iname == "endCursor":
                         last_agg = func.array_agg(
                             aggregate_order_by(cursor_sql, page_sq.c.rn.desc())
                         ).filter(in_page)
-                        info_parts.append(last_agg[1])
+                        info.append((ikey, ("agg", aggregate("end_cursor", last_agg[1]))))
                     else:
                         raise NotCompilable(f"pageInfo field {iname}")
-                parts.append(func.json_build_object(*info_parts))
+                pairs.append((key, ("info", info)))
             else:
                 raise NotCompilable(f"connection field {name}")
-        if len(parts) > 2 * MAX_KEYS:
-            raise NotCompilable("too many keys")
-        if not any(nodes[0].name.value in ("edges", "pageInfo") for nodes in groups.values()):
+        if not aggregates:
             # Nothing aggregates the page (only totalCount, __typename): one object, not
             # one per row of the page (nor none for an empty page).
-            return func.json_build_object(*parts)
-        stmt = select(func.json_build_object(*parts)).select_from(
-            page_sq.join(row.entity, row.entity.id == page_sq.c.id, isouter=False)
+            return json_object_sql(
+                [(k, json_object_sql(v[1]) if isinstance(v, tuple) else v) for k, v in pairs]
+            )
+        agg_row = (
+            select(*(value.label(name) for name, value in aggregates.items()))
+            .select_from(page_sq.join(row.entity, row.entity.id == page_sq.c.id))
+            .correlate_except(page_sq, row.entity)
+            .lateral()
         )
-        return stmt.scalar_subquery()
+
+        def resolve(value: Any) -> Any:
+            if isinstance(value, tuple) and value[0] == "agg":
+                return agg_row.c[value[1]]
+            if isinstance(value, tuple) and value[0] == "info":
+                return json_object_sql([(k, resolve(v)) for k, v in value[1]])
+            return value
+
+        top = json_object_sql([(k, resolve(v)) for k, v in pairs])
+        if top is EMPTY_OBJECT:
+            return top
+        return select(top).select_from(agg_row).scalar_subquery()
 
     def cursor_sql(self, row: Row, ordering: Any) -> Any:
         """`encode_cursor(value, id)` in SQL: base64url of `[value, "id"]` as JSON text."""
@@ -498,7 +548,7 @@ class Planner:
             items = [self.node_json(i, sub_sets) for i in args["ids"]]
             if not items:
                 return EMPTY_ARRAY
-            return func.json_build_array(*items)
+            return func.array_to_json(array(items, type_=JSON))
         spec = self.spec_of(query_type, name, gfield)
         named, is_list, _ = _unwrap(gfield.type)
         if isinstance(spec, Page):

@@ -22,7 +22,7 @@ from sqlalchemy import Text, column, func, inspect, literal, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import InstrumentedAttribute, aliased
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import FromClause, Select, visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from schema.pagination import Ordering
@@ -105,9 +105,21 @@ class Row:
         return cls(aliased(model), model)
 
     def adapt(self, *conditions: Any) -> list[Any]:
-        """Conditions written against the model's table, rewritten for this row's alias."""
+        """Conditions written against the model's table, rewritten for this row's alias.
+
+        A subquery inside a condition (an EXISTS over assignments) reads the row from
+        wherever the row is in the enclosing query, often several levels up, where
+        SQLAlchemy's implicit correlation does not reach: it is correlated explicitly.
+        """
         adapter = ClauseAdapter(inspect(self.entity).selectable)
-        return [adapter.traverse(c) for c in conditions]
+
+        def correlated(element: Any, **_: Any) -> Any:
+            if isinstance(element, Select):
+                return element.correlate(self.entity)
+            return None
+
+        traverse: Any = visitors.replacement_traverse
+        return [traverse(adapter.traverse(c), {}, correlated) for c in conditions]
 
 
 @dataclass(frozen=True, slots=True)
