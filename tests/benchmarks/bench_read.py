@@ -27,7 +27,7 @@ What it does, all in one run:
    reproduced in SQL (schema/pagination.py `encode_cursor`); if only it differs (a changed
    cursor format), that is reported and the run goes on; `--no-end-cursor` drops it from
    the query.
-5. SQL statements per request, counted on the PostgreSQL wire (read_wire.py): a second
+5. SQL statements per request, counted on the PostgreSQL wire (tests/wire.py): a second
    Steward and a second floor are started with DATABASE_URL pointing at a counting TCP
    proxy in front of PostgreSQL, and answer K sequential requests per N after a warm-up.
    This counts what reaches PostgreSQL whichever library sent it (SQLAlchemy, the raw
@@ -83,8 +83,8 @@ from tenants.registry import TenantRef
 from tenants.tokens import issue_token
 from tests.benchmarks.read_floor import W1_QUERY, W1_QUERY_NO_CURSOR
 from tests.benchmarks.read_seed import Seeded, seed_w1
-from tests.benchmarks.read_wire import StatementCounter, summarize
 from tests.support import free_port, scratch_database
+from tests.wire import StatementCounter, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 STEWARD_BIN = Path(sys.executable).with_name("steward")

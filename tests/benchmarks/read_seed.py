@@ -69,7 +69,7 @@ class Seeded:
         )
 
 
-async def _seed_one(
+async def seed_client(
     engine: AsyncEngine,
     tenant: TenantRef,
     *,
@@ -77,6 +77,8 @@ async def _seed_one(
     processes: int,
     today: date,
     rows: dict[str, int],
+    owners_per_client: int = OWNERS_PER_CLIENT,
+    assessments_per_owner: int = ASSESSMENTS_PER_OWNER,
 ) -> SeededClient:
     """One client in one transaction (one tenant session), all through the services."""
     async with tenant_session(engine, tenant) as db:
@@ -96,7 +98,7 @@ async def _seed_one(
             engagement_start=today - timedelta(days=90),
         )
         owners = []
-        for i in range(OWNERS_PER_CLIENT):
+        for i in range(owners_per_client):
             owner = await create_owner(
                 db,
                 actor=ACTOR,
@@ -106,12 +108,12 @@ async def _seed_one(
                 decision_authority=m.DecisionAuthority.FULL,
             )
             owners.append(owner)
-            for k in range(ASSESSMENTS_PER_OWNER):
+            for k in range(assessments_per_owner):
                 await record_assessment(
                     db,
                     actor=ACTOR,
                     owner_id=owner.id,
-                    assessed_on=today - timedelta(days=30 * (ASSESSMENTS_PER_OWNER - k)),
+                    assessed_on=today - timedelta(days=30 * (assessments_per_owner - k)),
                     assessor="Lead consultant",
                     scores=[
                         ScoreInput(dimension_id=d, score=1 + (i + j + k) % 5)
@@ -142,8 +144,8 @@ async def _seed_one(
             )
     rows["clients"] = rows.get("clients", 0) + 1
     rows["processes"] = rows.get("processes", 0) + processes
-    rows["owners"] = rows.get("owners", 0) + OWNERS_PER_CLIENT
-    rows["assessments"] = rows.get("assessments", 0) + OWNERS_PER_CLIENT * ASSESSMENTS_PER_OWNER
+    rows["owners"] = rows.get("owners", 0) + owners_per_client
+    rows["assessments"] = rows.get("assessments", 0) + owners_per_client * assessments_per_owner
     return SeededClient(client.id, name, processes)
 
 
@@ -156,7 +158,7 @@ async def seed_w1(engine: AsyncEngine, tenant: TenantRef, sizes: tuple[int, ...]
     for i in range(fillers):
         if i < len(sizes):  # measured clients sit between fillers, not at one end
             n = sizes[i]
-            seeded.measured[n] = await _seed_one(
+            seeded.measured[n] = await seed_client(
                 engine,
                 tenant,
                 name=f"Measured client N={n}",
@@ -165,7 +167,7 @@ async def seed_w1(engine: AsyncEngine, tenant: TenantRef, sizes: tuple[int, ...]
                 rows=seeded.rows,
             )
         seeded.fillers.append(
-            await _seed_one(
+            await seed_client(
                 engine,
                 tenant,
                 name=f"Filler client {i:02d}",
@@ -176,7 +178,7 @@ async def seed_w1(engine: AsyncEngine, tenant: TenantRef, sizes: tuple[int, ...]
         )
     for n in sizes:
         if n not in seeded.measured:
-            seeded.measured[n] = await _seed_one(
+            seeded.measured[n] = await seed_client(
                 engine,
                 tenant,
                 name=f"Measured client N={n}",

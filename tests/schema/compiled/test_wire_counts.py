@@ -10,7 +10,8 @@ binding, one data statement per root field, and the end of the transaction.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
+from datetime import date
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -18,26 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from server.settings import Settings
-from tests.benchmarks import read_seed
-from tests.benchmarks.read_wire import StatementCounter, kind
+from tests.benchmarks.read_floor import W1_QUERY
+from tests.benchmarks.read_seed import seed_client
 from tests.support import serving
+from tests.wire import StatementCounter, kind, through_proxy
 
-W1 = (
-    "query ProcessMap($id: ID!, $first: Int!) { node(id: $id) { ... on ClientOrganisation {"
-    " id name processes(first: $first) { totalCount pageInfo { hasNextPage endCursor }"
-    " edges { node { id name lifecycleStage riskTier accountableOwner { id name title"
-    " latestAssessment { assessedOn scores { score dimension { key } } } } } } } } } }"
-)
 TWO_ROOTS = (
     "query { a: clientOrganisations(first: 1) { totalCount }"
     " b: clientOrganisations(first: 2) { edges { node { name } } } }"
 )
-
-
-def _via(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
 
 
 @pytest.fixture
@@ -46,7 +36,10 @@ async def counted(settings: Settings) -> AsyncIterator[tuple[str, StatementCount
     upstream = urlsplit(settings.database_url)
     async with StatementCounter(upstream.hostname or "127.0.0.1", upstream.port or 5432) as wire:
         own = settings.model_copy(
-            update={"database_url": _via(settings.database_url, wire.port), "read_path": "compiled"}
+            update={
+                "database_url": through_proxy(settings.database_url, wire.port),
+                "read_path": "compiled",
+            }
         )
         async with serving(own) as url:
             yield url, wire
@@ -69,27 +62,26 @@ async def test_a_process_map_costs_the_same_statements_at_every_size(
     make_tenant: object,
     make_token: object,
     counted: tuple[str, StatementCounter],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(read_seed, "OWNERS_PER_CLIENT", 3)
-    monkeypatch.setattr(read_seed, "ASSESSMENTS_PER_OWNER", 2)
     tenant = await make_tenant()  # type: ignore[operator]
     token = await make_token(tenant)  # type: ignore[operator]
     url, wire = counted
     seen = {}
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for size in (2, 12):
-            seeded = await read_seed._seed_one(
+            seeded = await seed_client(
                 engine,
                 tenant,
                 name=f"Map {size}",
                 processes=size,
-                today=read_seed.date.today(),
+                today=date.today(),
                 rows={},
+                owners_per_client=3,
+                assessments_per_owner=2,
             )
             variables = {"id": global_id("ClientOrganisation", seeded.client_id), "first": 50}
             statements, trips = await _count(
-                client, wire, {"query": W1, "variables": variables}, token
+                client, wire, {"query": W1_QUERY, "variables": variables}, token
             )
             seen[size] = ([kind(s) for s in statements], trips)
     small, large = seen[2], seen[12]

@@ -25,6 +25,7 @@ import re
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
@@ -34,6 +35,13 @@ _CONTROL = re.compile(
     r"CLOSE\s|UNLISTEN\s)",
     re.IGNORECASE,
 )
+
+
+def through_proxy(url: str, port: int) -> str:
+    """`url` with its host and port replaced by the proxy's, user and database kept."""
+    parts = urlsplit(url)
+    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
 
 
 def kind(sql: str) -> str:
