@@ -11,9 +11,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenants.registry import ApiToken, Tenant, TenantRef
 
@@ -89,27 +91,25 @@ async def issue_token(
     return IssuedToken(token_id, secret)
 
 
-async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | None:
-    """The live token with this secret, with its tenant; None when unknown, revoked or expired."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        return None
-    row = (
-        (
-            await conn.execute(
-                select(
-                    ApiToken.__table__,
-                    Tenant.__table__.c.slug,
-                    Tenant.__table__.c.name.label("tenant_name"),
-                    Tenant.__table__.c.schema_name,
-                    Tenant.__table__.c.role_name.label("registry_role"),
-                )
-                .join(Tenant.__table__, Tenant.__table__.c.id == ApiToken.__table__.c.tenant_id)
-                .where(ApiToken.__table__.c.token_hash == digest(secret))
-            )
-        )
-        .mappings()
-        .first()
+# The lookup of a secret's digest, with the token's tenant: one statement, built once.
+_LOOKUP = (
+    select(
+        ApiToken.__table__,
+        Tenant.__table__.c.slug,
+        Tenant.__table__.c.name.label("tenant_name"),
+        Tenant.__table__.c.schema_name,
+        Tenant.__table__.c.role_name.label("registry_role"),
     )
+    .join(Tenant.__table__, Tenant.__table__.c.id == ApiToken.__table__.c.tenant_id)
+    .where(ApiToken.__table__.c.token_hash == bindparam("token_hash"))
+)
+# The same statement as asyncpg text, for the request path (`lookup_token`): every API
+# request runs it, and SQLAlchemy's execution machinery costs more than the query.
+_LOOKUP_SQL = str(_LOOKUP.compile(dialect=asyncpg_dialect()))  # type: ignore[no-untyped-call]
+
+
+def _live(row: Any) -> ResolvedToken | None:
+    """The token of a lookup row (an asyncpg Record or a RowMapping), if it is live."""
     if row is None or row["revoked_at"] is not None:
         return None
     if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
@@ -126,6 +126,33 @@ async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | N
         tenant,
         row["member_id"],
     )
+
+
+def _well_formed(secret: str) -> bool:
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
+
+
+async def resolve_token(conn: AsyncConnection, secret: str) -> ResolvedToken | None:
+    """The live token with this secret, with its tenant; None when unknown, revoked or expired."""
+    if not _well_formed(secret):
+        return None
+    result = await conn.execute(_LOOKUP, {"token_hash": digest(secret)})
+    return _live(result.mappings().first())
+
+
+async def lookup_token(engine: AsyncEngine, secret: str) -> ResolvedToken | None:
+    """`resolve_token` on a pooled connection's asyncpg driver, outside any transaction.
+
+    One SELECT is atomic on its own: without a transaction around it the lookup is
+    one round trip instead of three (BEGIN, SELECT, ROLLBACK).
+    """
+    if not _well_formed(secret):
+        return None
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        row = await driver.fetchrow(_LOOKUP_SQL, digest(secret))
+    return _live(row)
 
 
 async def revoke_token(

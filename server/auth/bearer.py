@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.principals import Principal, PrincipalKind, Role
-from tenants.tokens import resolve_token
+from tenants.tokens import lookup_token
 
 
 def bearer_secret(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -20,11 +20,7 @@ def bearer_secret(headers: list[tuple[bytes, bytes]]) -> str | None:
 
 async def principal_from_token(engine: AsyncEngine, secret: str) -> Principal | None:
     """The principal of a live token, or None for an unknown, revoked or expired one."""
-    async with engine.connect() as conn:
-        # One SELECT is atomic on its own: without a transaction around it the lookup
-        # is one round trip instead of three (BEGIN, SELECT, ROLLBACK).
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        token = await resolve_token(conn, secret)
+    token = await lookup_token(engine, secret)
     if token is None:
         return None
     return Principal(
