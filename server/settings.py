@@ -7,6 +7,7 @@ with a message naming the variable (see `load_settings`).
 from __future__ import annotations
 
 from enum import StrEnum
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -89,6 +90,13 @@ class Settings(BaseSettings):
     id_token_leeway_seconds: int = Field(
         default=60, ge=0, le=300, alias="STEWARD_ID_TOKEN_LEEWAY_SECONDS"
     )
+    # Addresses or CIDRs of the reverse proxies whose X-Forwarded-For (and -Proto) is
+    # believed, comma-separated; none by default (server/middleware/forwarded.py).
+    trusted_proxies: str = Field(default="", alias="STEWARD_TRUSTED_PROXIES")
+    # On SIGTERM: seconds in-flight requests (and a worker's running jobs) get to finish.
+    shutdown_grace_s: int = Field(default=20, ge=0, le=3600, alias="STEWARD_SHUTDOWN_GRACE_S")
+    # Bearer credential of the operator view `GET /status` (server/health.py); unset: no view.
+    operator_token: SecretStr | None = Field(default=None, alias="STEWARD_OPERATOR_TOKEN")
 
     @field_validator("database_url")
     @classmethod
@@ -168,6 +176,31 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        for entry in filter(None, (e.strip() for e in value.split(","))):
+            try:
+                ip_network(entry, strict=True)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or CIDR such as 10.0.0.0/8"
+                ) from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [e.strip() for e in self.trusted_proxies.split(",") if e.strip()]
+
+    @field_validator("operator_token")
+    @classmethod
+    def _operator_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return SecretStr(value.get_secret_value().strip())
+
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
@@ -203,6 +236,7 @@ def load_settings(**overrides: object) -> Settings:
             name = str(err["loc"][0])
             field = Settings.model_fields.get(name)
             variable = field.alias if field is not None and field.alias else name
-            shown = "<hidden>" if "secret" in name.lower() else repr(err.get("input"))
+            hidden = "secret" in name.lower() or "token" in name.lower()
+            shown = "<hidden>" if hidden else repr(err.get("input"))
             lines.append(f"  {variable}: {err['msg']} (got {shown})")
         raise SettingsError("invalid configuration:\n" + "\n".join(lines)) from None

@@ -25,6 +25,11 @@ def test_every_variable_is_documented_in_env_example() -> None:
         ("STEWARD_LOG_LEVEL", "LOUD"),
         ("STEWARD_CORS_ORIGINS", "*"),
         ("STEWARD_STATEMENT_TIMEOUT_MS", "5"),
+        ("STEWARD_TRUSTED_PROXIES", "*"),
+        ("STEWARD_TRUSTED_PROXIES", "10.0.0.1/8"),
+        ("STEWARD_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
+        ("STEWARD_SHUTDOWN_GRACE_S", "-1"),
+        ("STEWARD_OPERATOR_TOKEN", "short"),
     ],
 )
 def test_a_bad_value_stops_with_a_message_naming_the_variable(
@@ -41,3 +46,20 @@ def test_postgres_urls_are_normalised_to_asyncpg(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("STEWARD_ENV", "test")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h:5432/d")
     assert load_settings().database_url == "postgresql+asyncpg://u@h:5432/d"
+
+
+def test_trusted_proxies_take_addresses_and_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_ENV", "test")
+    monkeypatch.setenv("STEWARD_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.7 ,fd00::/8,")
+    assert load_settings().trusted_proxy_list == ["10.0.0.0/8", "192.0.2.7", "fd00::/8"]
+    monkeypatch.delenv("STEWARD_TRUSTED_PROXIES")
+    assert load_settings().trusted_proxy_list == []
+
+
+def test_an_invalid_operator_token_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_ENV", "test")
+    monkeypatch.setenv("STEWARD_OPERATOR_TOKEN", "hunter2hunter2")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "STEWARD_OPERATOR_TOKEN" in str(raised.value)
+    assert "hunter2" not in str(raised.value)
