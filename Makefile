@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint sdl install clean bench bench-abuse bench-migrate bench-read
+.PHONY: demo test lint lock sdl install clean bench bench-abuse bench-migrate bench-read
 
-$(STAMP): requirements.lock pyproject.toml
+# The dev lock: the runtime lock (requirements.lock, what the image installs) plus the `dev` and
+# `embedded` extras (test and lint tools, the embedded PostgreSQL and Redis).
+$(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "need Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -26,6 +28,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy server schema tenants jobs
+
+# Regenerates the locks from pyproject.toml (keeps current pins where they still fit; add
+# --upgrade-package NAME to move one). The commands are the locks' header lines.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra embedded --generate-hashes --python-version 3.11 -o requirements-dev.lock
+	$(BIN)/uv pip compile requirements-build.in --generate-hashes --python-version 3.11 -o requirements-build.lock
 
 sdl: $(STAMP)
 	$(BIN)/python -m schema.export

@@ -41,7 +41,8 @@ def package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddedServiceError(
-            f"the {name!r} package is not installed; install the project's dependencies, "
+            f"the {name!r} package is not installed: embedded servers need the `embedded` "
+            "extra (`make install`, or pip install -r requirements-dev.lock); "
             "or set DATABASE_URL / REDIS_URL to use external servers"
         )
     return Path(next(iter(spec.submodule_search_locations)))
