@@ -8,6 +8,7 @@ from arq.connections import RedisSettings
 
 from jobs.config import job_timeout_s as configured_timeout
 from jobs.config import test_job_delay_s
+from jobs.liveness import HEALTH_CHECK_INTERVAL_S, health_check_key
 from jobs.serialization import deserialize, serialize
 from jobs.tasks import TASKS, cron_jobs
 from tenants.engine import make_engine
@@ -26,11 +27,16 @@ def worker_settings(
     burst: bool = False,
     with_cron: bool = True,
     webhook_backoff_s: float = 2.0,
+    shutdown_grace_s: int = 0,
 ) -> dict[str, Any]:
     """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle.
 
     `job_timeout_s` defaults to STEWARD_JOB_TIMEOUT_S (jobs/config.py); a job killed
     with its worker is re-run by another worker 10 s after that timeout.
+
+    On SIGTERM the worker takes no new job and gives running ones `shutdown_grace_s`; then
+    it cancels them, and arq puts each back on the queue (counted as a try) for another
+    worker at once. Its health key (jobs/liveness.py) is fresh while its poll loop runs.
     """
     timeout_s = configured_timeout() if job_timeout_s is None else job_timeout_s
     test_job_delay_s()  # validate at start, not in the middle of a job
@@ -63,4 +69,7 @@ def worker_settings(
         "burst": burst,
         "keep_result": 3600,
         "handle_signals": True,
+        "job_completion_wait": shutdown_grace_s,
+        "health_check_interval": HEALTH_CHECK_INTERVAL_S,
+        "health_check_key": health_check_key(queue_name),
     }

@@ -17,13 +17,18 @@ from schema.limits import SchemaLimits, limit_extensions
 from server.auth.resources import open_auth
 from server.compiled_reads import CompiledReadPath
 from server.graphql_app import StewardGraphQL
-from server.health import healthz, readyz
+from server.health import Probes
 from server.logging import configure_logging
 from server.middleware.authentication import AuthenticationMiddleware
 from server.middleware.body_limit import BodyLimitMiddleware
 from server.middleware.database_unavailable import DatabaseUnavailableMiddleware
+from server.middleware.forwarded import ForwardedClientMiddleware
 from server.middleware.persisted_documents import PersistedDocumentsMiddleware
-from server.middleware.rate_limit import RateLimitMiddleware, RateLimits
+from server.middleware.rate_limit import (
+    AddressRateLimitMiddleware,
+    PrincipalRateLimitMiddleware,
+    RateLimits,
+)
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.redis_pool import open_pool
@@ -72,10 +77,17 @@ def create_app(settings: Settings) -> Starlette:
         mode=settings.read_path,
         diff_log=settings.read_path_diff_log,
     )
+    probes = Probes(operator_token=settings.operator_token, queue_name=settings.queue_name)
+    rate_limits = RateLimits(
+        per_principal=settings.rate_limit_per_principal,
+        per_address=settings.rate_limit_per_address,
+        namespace=settings.queue_name,
+    )
     return Starlette(
         routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
+            Route("/healthz", probes.healthz, methods=["GET"]),
+            Route("/readyz", probes.readyz, methods=["GET"]),
+            Route("/status", probes.status, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             reports_routes.reports_mount,
             Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
@@ -84,6 +96,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/auth/logout", auth_routes.logout, methods=["POST"]),
         ],
         middleware=[
+            # The client's address behind trusted proxies, before anything reads it.
+            Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxy_list),
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware, development=settings.development),
             Middleware(DatabaseUnavailableMiddleware),
@@ -96,16 +110,12 @@ def create_app(settings: Settings) -> Starlette:
                 allow_credentials=True,
                 max_age=600,
             ),
+            # Per address before authentication: a flood of bogus credentials is refused
+            # without a database lookup; per principal once it is known.
+            Middleware(AddressRateLimitMiddleware, limits=rate_limits),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(AuthenticationMiddleware),
-            Middleware(
-                RateLimitMiddleware,
-                limits=RateLimits(
-                    per_principal=settings.rate_limit_per_principal,
-                    per_address=settings.rate_limit_per_address,
-                    namespace=settings.queue_name,
-                ),
-            ),
+            Middleware(PrincipalRateLimitMiddleware, limits=rate_limits),
             Middleware(
                 PersistedDocumentsMiddleware,
                 trusted_only=settings.trusted_documents_only,

@@ -39,8 +39,19 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Do not run: exit 0 if this host's worker is alive (its health key in Redis "
+        "is fresh), 1 otherwise. For container health checks.",
+    ),
+) -> None:
     """Run the arq worker: readiness reports and scheduled health reports."""
+    if check:
+        from server.worker_check import check_worker
+
+        raise typer.Exit(check_worker(load_settings()))
     from server.serving import run_worker
 
     with resolved_settings(load_settings()) as settings:

@@ -28,6 +28,8 @@ HTTP = "httptools" if find_spec("httptools") else "h11"
 _UVICORN_OPTIONS: dict[str, Any] = {
     "log_config": None,
     "server_header": False,
+    # X-Forwarded-For is read by the app itself, from STEWARD_TRUSTED_PROXIES only
+    # (server/middleware/forwarded.py); uvicorn's would trust 127.0.0.1 by default.
     "proxy_headers": False,
     "lifespan": "on",
     "loop": LOOP,
@@ -71,6 +73,7 @@ def serve(settings: Settings, *, workers: int = 1) -> None:
         workers=workers,
         host=settings.host,
         port=settings.port,
+        timeout_graceful_shutdown=settings.shutdown_grace_s,
         **_UVICORN_OPTIONS,
     )
 
@@ -82,6 +85,7 @@ def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         redis_settings=redis_settings(settings.redis_url),
         queue_name=settings.queue_name,
         secret_box=secret_box_for(settings),
+        shutdown_grace_s=settings.shutdown_grace_s,
     )
     options["handle_signals"] = handle_signals
     return Worker(**options)
@@ -94,6 +98,12 @@ async def run_worker(settings: Settings) -> None:
     worker = make_worker(settings)
     try:
         await worker.async_run()
+    except asyncio.CancelledError:
+        # On SIGTERM/SIGINT arq lets running jobs finish within STEWARD_SHUTDOWN_GRACE_S,
+        # then ends its main task by cancelling it: a clean stop, exit status 0.
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
     finally:
         await worker.close()
 
@@ -102,8 +112,13 @@ async def serve_forever(
     settings: Settings, *, with_worker: bool, on_started: Callable[[], None] | None = None
 ) -> None:
     """Serve HTTP until SIGINT/SIGTERM; with `with_worker`, run the arq worker beside it."""
+    # SIGTERM: stop accepting, let in-flight requests finish within the grace, then stop.
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, **_UVICORN_OPTIONS
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        timeout_graceful_shutdown=settings.shutdown_grace_s,
+        **_UVICORN_OPTIONS,
     )
     server = uvicorn.Server(config)
     worker_task: asyncio.Task[None] | None = None

@@ -31,8 +31,15 @@ def free_port() -> int:
 async def serving_app(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
     """Any ASGI app on a real uvicorn on a loopback port (free unless given); yields its URL."""
     port = port or free_port()
+    # proxy_headers off as in server/serving.py: the app alone reads X-Forwarded-For.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", server_header=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        server_header=False,
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -89,7 +89,8 @@ async def test_reads_work_requests_are_kept_and_the_worker_finishes_them_after_r
             listed = data(await gql(client, READ, token=token))["clientOrganisations"]
             assert listed["totalCount"] == 1
             ready = await client.get("/readyz")
-            assert ready.status_code == 503 and ready.json()["checks"]["redis"]["ok"] is False
+            # Degraded, not unready: the pod stays in service.
+            assert (ready.status_code, ready.json()) == (200, {"status": "degraded"})
 
             # A report request is recorded, answered at once, and honest about its state.
             started = time.perf_counter()
