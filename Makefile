@@ -24,10 +24,18 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+# infra/ is checked offline from pinned wheels: hadolint on the Dockerfile, every Kubernetes
+# manifest against the schemas of K8S_VERSION (unknown fields refused), the compose file
+# against the compose-spec schema vendored in check-jsonschema.
+K8S_VERSION := 1.33.0
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy server schema tenants jobs
+	$(BIN)/hadolint infra/Dockerfile
+	$(BIN)/kubernetes-validate --strict --quiet --kubernetes-version $(K8S_VERSION) infra/k8s/*.yaml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec infra/compose.yaml
 
 # Regenerates the locks from pyproject.toml (keeps current pins where they still fit; add
 # --upgrade-package NAME to move one). The commands are the locks' header lines.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from server.middleware.rate_limit import WINDOW_S
 from server.settings import Settings
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import serving
+from tests.wire import StatementCounter, through_proxy
 
 VIEWER = {"query": "{ viewer { name } }"}
 
@@ -79,3 +81,81 @@ async def test_unauthenticated_guessing_is_limited_per_address(settings: Setting
             for i in range(5)
         ]
     assert statuses == [401, 401, 401, 429, 429]
+
+
+def _tight(settings: Settings, **update: object) -> Settings:
+    return settings.model_copy(
+        update={"rate_limit_per_address": 3, "queue_name": f"rl:{uuid.uuid4().hex}", **update}
+    )
+
+
+async def _logins(client: httpx.AsyncClient, forwarded_for: str, n: int) -> list[int]:
+    headers = {"x-forwarded-for": forwarded_for}
+    return [
+        (await client.get("/auth/nosuchtenant/login", headers=headers)).status_code
+        for _ in range(n)
+    ]
+
+
+async def test_a_flood_of_bogus_tokens_is_refused_before_any_database_lookup(
+    settings: Settings,
+) -> None:
+    assert settings.database_url
+    upstream = urlsplit(settings.database_url)
+    if upstream.hostname is None:
+        pytest.skip("the wire counter needs PostgreSQL over TCP (DATABASE_URL)")
+    async with StatementCounter(upstream.hostname, upstream.port or 5432) as wire:
+        counted = _tight(settings, database_url=through_proxy(settings.database_url, wire.port))
+        async with serving(counted) as url, httpx.AsyncClient(base_url=url) as client:
+
+            async def guess(i: int) -> int:
+                headers = {"authorization": f"Bearer stw_guess{i}"}
+                return (await client.post("/graphql", json=VIEWER, headers=headers)).status_code
+
+            assert [await guess(i) for i in range(3)] == [401] * 3
+            looked_up = len(wire.tally.statements)
+            assert looked_up >= 3  # each of those cost a token lookup
+            assert [await guess(i) for i in range(3, 23)] == [429] * 20
+            assert wire.tally.statements[looked_up:] == []
+
+
+async def test_authenticated_requests_spend_their_principal_budget_not_the_address(
+    settings: Settings, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token = await make_token(await make_tenant())
+    async with serving(_tight(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        auth = {"authorization": f"Bearer {token}"}
+        statuses = [
+            (await client.post("/graphql", json=VIEWER, headers=auth)).status_code for _ in range(6)
+        ]
+        assert statuses == [200] * 6
+        assert (await client.post("/graphql", json=VIEWER)).status_code != 429
+
+
+async def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(
+    settings: Settings,
+) -> None:
+    trusted = _tight(settings, trusted_proxies="127.0.0.1, 10.0.0.0/8")
+    async with serving(trusted) as url, httpx.AsyncClient(base_url=url) as client:
+        assert (await _logins(client, "203.0.113.5", 5))[3:] == [429, 429]
+        # Another client behind the same proxy is not refused for the first one's flood.
+        assert 429 not in await _logins(client, "203.0.113.6", 3)
+        # Through two trusted hops the client is still the right-most untrusted address.
+        assert 429 not in await _logins(client, "203.0.113.7, 10.1.2.3", 3)
+        assert await _logins(client, "203.0.113.7, 10.1.2.3", 1) == [429]
+        # Entries left of it are the client's own words: prepending one changes nothing.
+        assert await _logins(client, "198.51.100.9, 203.0.113.5", 1) == [429]
+
+
+async def test_an_untrusted_forwarder_cannot_choose_its_address(settings: Settings) -> None:
+    # The test client connects from 127.0.0.1, which is not among the trusted proxies.
+    untrusted = _tight(settings, trusted_proxies="10.0.0.0/8")
+    async with serving(untrusted) as url, httpx.AsyncClient(base_url=url) as client:
+        statuses = [(await _logins(client, f"203.0.113.{i}", 1))[0] for i in range(1, 6)]
+    assert statuses[3:] == [429, 429]
+
+
+async def test_by_default_no_forwarder_is_trusted(settings: Settings) -> None:
+    async with serving(_tight(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        statuses = [(await _logins(client, f"203.0.113.{i}", 1))[0] for i in range(1, 6)]
+    assert statuses[3:] == [429, 429]
