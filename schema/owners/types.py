@@ -25,26 +25,31 @@ if TYPE_CHECKING:
     from schema.processes.types import AIProcessNode
 
 
-def latest_assessment_id(owner_id: Any) -> Any:
-    """SQL: the id of the owner's latest assessment (by date, then creation), as
-    tenants.services.assessments.latest_assessment_by_owner picks it."""
+def latest_assessment(owner_id: Any) -> Any:
+    """SQL: a one-row LATERAL with the `id` of the owner's latest assessment (by date,
+    then creation), as tenants.services.assessments.latest_assessment_by_owner picks it.
+
+    A LATERAL, not a scalar subquery: `id = (SELECT ...)` correlated to the owner
+    cannot use the primary key, and PostgreSQL scans the table for every owner.
+    """
     a = Row.of(m.CapabilityAssessment).entity
     return (
-        select(a.id)
+        select(a.id.label("id"))
         .where(a.owner_id == owner_id)
         .order_by(a.assessed_on.desc(), a.created_at.desc())
         .limit(1)
         .correlate_except(a)
-        .scalar_subquery()
+        .lateral()
     )
 
 
 def _latest_assessment(row: Row) -> Source:
     target = Row.of(m.CapabilityAssessment)
+    latest = latest_assessment(row.col("id"))
     return Source(
         target,
-        froms=[target.entity],
-        where=[target.entity.id == latest_assessment_id(row.col("id"))],
+        froms=[latest, target.entity],
+        where=[target.entity.id == latest.c.id],
         model=m.CapabilityAssessment,
     )
 
@@ -52,14 +57,15 @@ def _latest_assessment(row: Row) -> Source:
 def _capability_gaps(row: Row) -> Source:
     """Scores of the latest assessment below their dimension's bar, in display order."""
     s, d = Row.of(m.CapabilityScore).entity, Row.of(m.CapabilityDimension).entity
+    latest = latest_assessment(row.col("id"))
     source = lateral_row(
         s.dimension_id.label("dimension_db_id"),
         s.score.label("score"),
         d.bar.label("bar"),
         d.position.label("position"),
         d.key.label("key"),
-        froms=[join(s, d, d.id == s.dimension_id)],
-        where=[s.assessment_id == latest_assessment_id(row.col("id")), s.score < d.bar],
+        froms=[latest, join(s, d, d.id == s.dimension_id)],
+        where=[s.assessment_id == latest.c.id, s.score < d.bar],
     )
     lat = source.row.entity
     return Source(source.row, froms=source.froms, order_by=[lat.c.position, lat.c.key])

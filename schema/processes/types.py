@@ -118,8 +118,10 @@ def _accountable_owner(row: Row) -> Source:
 
     assignment = Row.of(m.OwnershipAssignment)
     a = assignment.entity
-    owner_id = (
-        select(a.owner_id)
+    # A LATERAL pick, then the owner by primary key: `id = (SELECT ...)` correlated to
+    # the process would make PostgreSQL scan owners for every process.
+    pick = (
+        select(a.owner_id.label("owner_id"))
         .where(
             a.process_id == row.col("id"),
             a.raci_role == m.RaciRole.ACCOUNTABLE,
@@ -128,10 +130,15 @@ def _accountable_owner(row: Row) -> Source:
         .order_by(a.starts_on.desc())
         .limit(1)
         .correlate_except(a)
-        .scalar_subquery()
+        .lateral()
     )
     owner = Row.of(m.Owner)
-    return Source(owner, froms=[owner.entity], where=[owner.entity.id == owner_id], model=m.Owner)
+    return Source(
+        owner,
+        froms=[pick, owner.entity],
+        where=[owner.entity.id == pick.c.owner_id],
+        model=m.Owner,
+    )
 
 
 def _assignments_page(parent: Any) -> Page:
