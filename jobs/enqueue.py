@@ -16,6 +16,9 @@ from datetime import date
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 
+from jobs.metrics import REPORTS_ENQUEUED
+from jobs.tracing import enqueue_span
+
 READINESS_TASK = "build_readiness_report"
 HEALTH_TASK = "build_health_report"
 WEBHOOK_TASK = "deliver_health_webhook"
@@ -39,10 +42,17 @@ async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUI
 
     Raises the Redis error when Redis is unreachable: the report stays QUEUED in the
     database and the sweeper (jobs/sweeper.py) enqueues it once Redis is back."""
-    async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
-        job = await redis.enqueue_job(
-            READINESS_TASK, tenant, str(report_id), _job_id=readiness_job_id(tenant, report_id)
-        )
+    with enqueue_span(READINESS_TASK, redis.default_queue_name) as tracing:
+        async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
+            job = await redis.enqueue_job(
+                READINESS_TASK,
+                tenant,
+                str(report_id),
+                _job_id=readiness_job_id(tenant, report_id),
+                **tracing,
+            )
+    if job is not None:
+        REPORTS_ENQUEUED.labels("readiness").inc()
     return job is not None
 
 

@@ -25,10 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.enqueue import HEALTH_TASK, WEBHOOK_TASK, health_job_id, webhook_job_id
 from jobs.health import assess_health
 from jobs.health_schedule import due_period, load_schedule
+from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
 from jobs.readiness_job import lookup_tenant
 from jobs.rendering import HealthReportDocument, render_health_html
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.snapshot_loader import load_snapshot
+from jobs.tracing import enqueue_span
 from tenants import models as m
 from tenants.registry import TenantRef, list_tenants
 from tenants.session import tenant_session
@@ -76,14 +78,17 @@ async def schedule_health_reports(ctx: dict[str, Any], now: str | None = None) -
             log.exception("health.schedule_failed", tenant=ref.slug)
             continue
         for client_id in clients:
-            job = await redis.enqueue_job(
-                HEALTH_TASK,
-                ref.slug,
-                str(client_id),
-                start.isoformat(),
-                _job_id=health_job_id(ref.slug, client_id, start),
-            )
+            with enqueue_span(HEALTH_TASK, redis.default_queue_name) as tracing:
+                job = await redis.enqueue_job(
+                    HEALTH_TASK,
+                    ref.slug,
+                    str(client_id),
+                    start.isoformat(),
+                    _job_id=health_job_id(ref.slug, client_id, start),
+                    **tracing,
+                )
             enqueued += job is not None
+    REPORTS_ENQUEUED.labels("health").inc(enqueued)
     if enqueued:
         log.info("health.scheduled", jobs=enqueued)
     return enqueued
@@ -155,6 +160,7 @@ async def _create(
     if report_id is None:
         return "exists", None, False
     log.info("health.created", tenant=tenant.slug, client_id=str(client_id), status=health.status)
+    HEALTH_REPORTS.labels(health.status.lower()).inc()
     return "created", report_id, bool(schedule.webhook_url)
 
 
@@ -175,12 +181,14 @@ async def build_health_report(
         outcome, report_id, deliver = await _create(engine, ref, cid, start)
         if deliver and report_id is not None:
             redis: ArqRedis = ctx["redis"]
-            await redis.enqueue_job(
-                WEBHOOK_TASK,
-                ref.slug,
-                str(report_id),
-                _job_id=webhook_job_id(ref.slug, report_id),
-            )
+            with enqueue_span(WEBHOOK_TASK, redis.default_queue_name) as tracing:
+                await redis.enqueue_job(
+                    WEBHOOK_TASK,
+                    ref.slug,
+                    str(report_id),
+                    _job_id=webhook_job_id(ref.slug, report_id),
+                    **tracing,
+                )
         return outcome
     except Exception as exc:
         if is_transient(exc) and job_try < MAX_TRIES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from arq.connections import RedisSettings
@@ -9,8 +10,11 @@ from arq.connections import RedisSettings
 from jobs.config import job_timeout_s as configured_timeout
 from jobs.config import test_job_delay_s
 from jobs.liveness import HEALTH_CHECK_INTERVAL_S, health_check_key
+from jobs.metrics import WorkerMetrics
+from jobs.observed import observed
 from jobs.serialization import deserialize, serialize
 from jobs.tasks import TASKS, cron_jobs
+from jobs.tracing import trace_engine
 from tenants.engine import make_engine
 from tenants.services.secret_box import SecretBox
 
@@ -27,6 +31,9 @@ def worker_settings(
     burst: bool = False,
     with_cron: bool = True,
     webhook_backoff_s: float = 2.0,
+    metrics_port: int | None = None,
+    metrics_host: str = "127.0.0.1",
+    metrics_every_s: float = 5.0,
     shutdown_grace_s: int = 0,
 ) -> dict[str, Any]:
     """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle.
@@ -40,6 +47,7 @@ def worker_settings(
     """
     timeout_s = configured_timeout() if job_timeout_s is None else job_timeout_s
     test_job_delay_s()  # validate at start, not in the middle of a job
+    observer = WorkerMetrics(metrics_port, metrics_host, metrics_every_s)
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["job_timeout_s"] = timeout_s
@@ -50,13 +58,20 @@ def worker_settings(
             statement_timeout_ms=statement_timeout_ms,
             application_name="steward-worker",
         )
+        trace_engine(ctx["engine"])
+        # Prometheus text on `metrics_port` (jobs/metrics.py); nothing when it is None.
+        observer.start(ctx["engine"], ctx["redis"], queue_name)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        await observer.stop()
         await ctx["engine"].dispose()
 
     return {
-        "functions": list(TASKS),
-        "cron_jobs": cron_jobs() if with_cron else None,
+        # Each task and cron runs in jobs/observed.py: its span, its metrics.
+        "functions": [observed(task) for task in TASKS],
+        "cron_jobs": [replace(c, coroutine=observed(c.coroutine)) for c in cron_jobs()]
+        if with_cron
+        else None,
         "redis_settings": redis_settings,
         "queue_name": queue_name,
         "job_serializer": serialize,

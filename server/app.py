@@ -31,6 +31,7 @@ from server.middleware.rate_limit import (
 )
 from server.middleware.request_context import RequestContextMiddleware
 from server.middleware.security_headers import SecurityHeadersMiddleware
+from server.observability.wiring import observability_middleware, observe_engine, traced_graphql
 from server.redis_pool import open_pool
 from server.routes import auth as auth_routes
 from server.routes import reports as reports_routes
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> Starlette:
             statement_timeout_ms=settings.statement_timeout_ms,
             pool_size=settings.db_pool_size,
         )
+        stop_observing = observe_engine(engine, sample=settings.metrics_port is not None)
         redis = open_pool(redis_url, queue_name=settings.queue_name)
         auth = open_auth(settings)
         try:
@@ -61,6 +63,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await auth.aclose()
             await redis.aclose()
+            await stop_observing()
             await engine.dispose()
 
     limits = SchemaLimits(
@@ -88,7 +91,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", probes.healthz, methods=["GET"]),
             Route("/readyz", probes.readyz, methods=["GET"]),
             Route("/status", probes.status, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", traced_graphql(graphql), methods=["GET", "POST"]),
             reports_routes.reports_mount,
             Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
             Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
@@ -96,6 +99,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/auth/logout", auth_routes.logout, methods=["POST"]),
         ],
         middleware=[
+            # Request metrics, and the HTTP span when tracing (server/observability/).
+            *observability_middleware(),
             # The client's address behind trusted proxies, before anything reads it.
             Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxy_list),
             Middleware(RequestContextMiddleware),

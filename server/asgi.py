@@ -11,9 +11,12 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from server.app import create_app
+from server.observability.tracing import configure_tracing
 from server.settings import load_settings
 
 
 def app_from_env() -> Starlette:
     """The app for the settings in the environment; DATABASE_URL and REDIS_URL must be set."""
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_tracing(settings, "steward-api")  # a process of its own: its own provider
+    return create_app(settings)

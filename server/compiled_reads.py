@@ -22,8 +22,10 @@ import structlog
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from schema.compiled.documents import DocumentCache
+from schema.compiled.documents import Document, DocumentCache
 from schema.compiled.runner import CompiledReads, CompiledStatement, Fallback
+from server.observability.metrics import STATEMENT_TIMEOUTS
+from tenants.db_errors import is_statement_timeout
 
 log = structlog.get_logger("steward.compiled")
 
@@ -126,11 +128,14 @@ class CompiledReadPath:
         except Exception as exc:
             # The ordinary executor reports database trouble with its own codes (503).
             log.warning("compiled.execute_failed", exc_info=True)
+            if is_statement_timeout(exc):
+                STATEMENT_TIMEOUTS.labels("compiled").inc()
             if self.mode == "differential":
                 await self._differential(scope, body, None, send, failure=repr(exc))
             else:
                 await self.app(scope, _replay(body), send)
             return
+        state["read_path"] = "compiled"  # for the metrics and the GraphQL span
         if self.mode == "differential":
             self._record({"kind": "compiled"})
             await self._differential(scope, body, answer, send)
@@ -158,6 +163,7 @@ class CompiledReadPath:
         document = self.documents.get(query)
         if document is None:
             return None, reader
+        _note_operation(scope, document, operation_name)
         # As resolvers build URLs (schema/reports/types.py `_url`), for report links.
         base_url = str(Request(scope).base_url).rstrip("/")
         plan = reader.plan(document, operation_name, variables, principal, base_url)
@@ -209,6 +215,15 @@ class CompiledReadPath:
         if self.diff_log is not None:
             with self.diff_log.open("a") as f:
                 f.write(json.dumps(record) + "\n")
+
+
+def _note_operation(scope: Scope, document: Document, name: str | None) -> None:
+    """The operation's name and type, once found in a valid document (server/observability)."""
+    operation = document.operation(name)
+    if operation is not None:
+        state = scope["state"]
+        state["graphql_operation"] = operation.name.value if operation.name else None
+        state["graphql_operation_type"] = operation.operation.value
 
 
 def _ordered(value: Any) -> Any:

@@ -19,6 +19,20 @@ from schema.masking import mask_errors
 from server import json_encoding
 from server.responses import unauthenticated
 
+_OUTCOMES = (
+    ("SERVICE_UNAVAILABLE", "unavailable"),
+    ("TIMEOUT", "timeout"),
+    ("INTERNAL_SERVER_ERROR", "internal_error"),
+)
+
+
+def _outcome(result: ExecutionResult) -> str:
+    """ok, or what the (masked) errors say went wrong: one bounded label."""
+    if not result.errors:
+        return "ok"
+    codes = {(e.extensions or {}).get("code") for e in result.errors}
+    return next((label for code, label in _OUTCOMES if code in codes), "error")
+
 
 class StewardGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app, answering 401 before GraphQL when no valid credential came."""
@@ -67,6 +81,7 @@ class StewardGraphQL(GraphQL[Context, None]):
         # extension (so outside MaskUnexpectedErrors) is masked here all the same.
         if result.errors:
             result.errors = mask_errors(result.errors, request.state.graphql_response)
+        request.state.graphql_outcome = _outcome(result)  # server/observability/metrics.py
         return await super().process_result(request, result)
 
     async def get_context(

@@ -17,6 +17,8 @@ from arq.worker import Worker
 from jobs.worker import worker_settings
 from server.app import create_app
 from server.auth.secret_key import secret_box_for
+from server.observability.exposition import api_metrics_server
+from server.observability.tracing import configure_tracing
 from server.redis_pool import redis_settings
 from server.settings import Settings
 
@@ -55,6 +57,13 @@ def serve(settings: Settings, *, workers: int = 1) -> None:
     has its own engine and pool, so the database sees `workers x STEWARD_DB_POOL_SIZE`
     connections at most. A worker that dies is restarted by the supervisor.
     """
+    # Prometheus text on STEWARD_METRICS_PORT, answered by this process (with N workers,
+    # from their multiprocess files: server/observability/exposition.py).
+    with api_metrics_server(settings, workers=workers):
+        _serve(settings, workers)
+
+
+def _serve(settings: Settings, workers: int) -> None:
     if workers <= 1:
         # uvicorn re-raises the signal it stopped on once it has shut down; SIGTERM's
         # default action would end the process there, before the caller's context
@@ -86,6 +95,8 @@ def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         queue_name=settings.queue_name,
         secret_box=secret_box_for(settings),
         shutdown_grace_s=settings.shutdown_grace_s,
+        metrics_port=settings.worker_metrics_port,
+        metrics_host=settings.host,
     )
     options["handle_signals"] = handle_signals
     return Worker(**options)
@@ -95,6 +106,7 @@ async def run_worker(settings: Settings) -> None:
     from server.logging import configure_logging
 
     configure_logging(settings.log_level)
+    configure_tracing(settings, "steward-worker")
     worker = make_worker(settings)
     try:
         await worker.async_run()
@@ -112,6 +124,7 @@ async def serve_forever(
     settings: Settings, *, with_worker: bool, on_started: Callable[[], None] | None = None
 ) -> None:
     """Serve HTTP until SIGINT/SIGTERM; with `with_worker`, run the arq worker beside it."""
+    configure_tracing(settings, "steward-api")
     # SIGTERM: stop accepting, let in-flight requests finish within the grace, then stop.
     config = uvicorn.Config(
         create_app(settings),

@@ -97,6 +97,23 @@ class Settings(BaseSettings):
     shutdown_grace_s: int = Field(default=20, ge=0, le=3600, alias="STEWARD_SHUTDOWN_GRACE_S")
     # Bearer credential of the operator view `GET /status` (server/health.py); unset: no view.
     operator_token: SecretStr | None = Field(default=None, alias="STEWARD_OPERATOR_TOKEN")
+    # Prometheus text on these ports (server/observability/, jobs/metrics.py), bound to
+    # STEWARD_HOST: the API's and the worker's. Unset: no metrics port. Operator network only.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535, alias="STEWARD_METRICS_PORT")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, alias="STEWARD_WORKER_METRICS_PORT"
+    )
+    # OpenTelemetry traces (server/observability/tracing.py): off unless an OTLP endpoint or
+    # an exporter is named. The SDK reads the other OTEL_* variables from the environment.
+    otel_endpoint: str | None = Field(default=None, alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    otel_traces_endpoint: str | None = Field(
+        default=None, alias="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+    )
+    otel_traces_exporter: str | None = Field(
+        default=None, pattern="^(otlp|console|none)$", alias="OTEL_TRACES_EXPORTER"
+    )
+    otel_service_name: str | None = Field(default=None, alias="OTEL_SERVICE_NAME")
+    otel_sdk_disabled: bool = Field(default=False, alias="OTEL_SDK_DISABLED")
 
     @field_validator("database_url")
     @classmethod
@@ -175,6 +192,50 @@ class Settings(BaseSettings):
             if origin == "*" or not origin.startswith(("https://", "http://")):
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
         return value
+
+    @field_validator(
+        "metrics_port",
+        "worker_metrics_port",
+        "otel_endpoint",
+        "otel_traces_endpoint",
+        "otel_traces_exporter",
+        "otel_service_name",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("otel_endpoint", "otel_traces_endpoint")
+    @classmethod
+    def _otlp_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s) URL such as http://collector:4318")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_ports(self) -> Settings:
+        ports = [p for p in (self.port, self.metrics_port, self.worker_metrics_port) if p]
+        if len(set(ports)) != len(ports):
+            raise ValueError(
+                "STEWARD_PORT, STEWARD_METRICS_PORT and STEWARD_WORKER_METRICS_PORT must differ"
+            )
+        return self
+
+    @property
+    def tracing(self) -> bool:
+        """Whether traces are exported (OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none win)."""
+        if self.otel_sdk_disabled or self.otel_traces_exporter == "none":
+            return False
+        return bool(self.otel_traces_exporter or self.otel_endpoint or self.otel_traces_endpoint)
+
+    @property
+    def otel_traces_url(self) -> str | None:
+        if self.otel_traces_endpoint:
+            return self.otel_traces_endpoint
+        if self.otel_endpoint:
+            return self.otel_endpoint.rstrip("/") + "/v1/traces"
+        return None
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -28,6 +28,7 @@ from server.auth.login_flow import begin_login, finish_login
 from server.auth.pages import NO_STORE, refusal_response
 from server.auth.resources import AuthResources
 from server.auth.sessions import ResolvedSession
+from server.observability.metrics import record_login
 from server.responses import unauthenticated
 from tenants.registry import TenantRef, get_tenant
 from tenants.services.browser_sessions import csrf_token_for, revoke_browser_session
@@ -77,7 +78,9 @@ async def login(request: Request) -> Response:
             redirect_uri=redirect_uri(request, auth, tenant),
         )
     except LoginRefused as refusal:
+        record_login("start", refusal.reason.value)
         return refusal_response(request, refusal)
+    record_login("start", None)
     response = RedirectResponse(start.url, status_code=302, headers=NO_STORE)
     response.headers.append(
         "set-cookie",
@@ -104,7 +107,9 @@ async def callback(request: Request) -> Response:
             redirect_uri=redirect_uri(request, auth, tenant),
         )
     except LoginRefused as refusal:
+        record_login("callback", refusal.reason.value)
         return refusal_response(request, refusal)
+    record_login("callback", None)
     response = RedirectResponse(done.next_path, status_code=303, headers=NO_STORE)
     for cookie in session_cookies(
         done.session.secret,

@@ -1,0 +1,144 @@
+"""The worker's Prometheus metrics, and the sampler that keeps its gauges current.
+
+No series carries a tenant: the endpoint is operator-only, but a figure per tenant
+would still tell whoever reads it one consultancy's activity (and 1,000 tenants
+would be 1,000 series per metric). Task names and outcomes are closed sets.
+
+Queue-wide figures (jobs queued, tenants behind the migration head) are the same
+on every worker: aggregate them with max(), not sum().
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import structlog
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tenants.migrate import TENANT, head_of
+from tenants.pool_stats import pool_stats
+from tenants.registry import Tenant
+
+log = structlog.get_logger("steward.jobs.metrics")
+
+JOB_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+
+JOBS_QUEUED = Gauge(
+    "steward_jobs_queued",
+    "Jobs waiting in the arq queue (same on every worker)",
+    [],
+    multiprocess_mode="max",
+)
+JOBS_RUNNING = Gauge(
+    "steward_jobs_running", "Jobs running now, by task", ["task"], multiprocess_mode="livesum"
+)
+JOBS_FINISHED = Counter(
+    "steward_jobs_finished",
+    "Job runs that ended, by task and outcome (succeeded, failed, retried, cancelled)",
+    ["task", "outcome"],
+)
+JOB_DURATION = Histogram(
+    "steward_job_duration_seconds",
+    "Time a job run took, by task and outcome",
+    ["task", "outcome"],
+    buckets=JOB_BUCKETS,
+)
+REPORTS_ENQUEUED = Counter(
+    "steward_reports_enqueued",
+    "Report jobs newly queued (not already present), by kind (readiness, health)",
+    ["kind"],
+)
+HEALTH_REPORTS = Counter(
+    "steward_health_reports_produced",
+    "Engagement health reports written, by status (red, amber, green)",
+    ["status"],
+)
+WEBHOOK_DELIVERIES = Counter(
+    "steward_webhook_deliveries",
+    "Health-report webhook attempts, by outcome (delivered, retry, gave_up, skipped, error)",
+    ["outcome"],
+)
+TENANTS_BEHIND = Gauge(
+    "steward_tenants_behind_head",
+    "Tenant schemas not at the tenant migration head (same on every worker)",
+    [],
+    multiprocess_mode="max",
+)
+POOL_OPEN = Gauge(
+    "steward_worker_db_pool_open",
+    "Worker database connections open",
+    [],
+    multiprocess_mode="livesum",
+)
+POOL_IN_USE = Gauge(
+    "steward_worker_db_pool_in_use",
+    "Worker database connections checked out",
+    [],
+    multiprocess_mode="livesum",
+)
+POOL_WAITING = Gauge(
+    "steward_worker_db_pool_waiting",
+    "Worker callers waiting for a database connection",
+    [],
+    multiprocess_mode="livesum",
+)
+
+_WEBHOOK_RESULTS = {"delivered": "delivered", "gave up": "gave_up"}
+
+
+def webhook_outcome(result: Any) -> str:
+    """A delivery job's return value as a bounded label."""
+    return _WEBHOOK_RESULTS.get(str(result), "skipped")
+
+
+async def sample(engine: AsyncEngine, redis: Any, queue_name: str) -> None:
+    """Set the gauges from the queue, the registry and the pool (one round trip each)."""
+    stats = pool_stats(engine)
+    POOL_OPEN.set(stats.open)
+    POOL_IN_USE.set(stats.in_use)
+    POOL_WAITING.set(stats.waiting)
+    JOBS_QUEUED.set(await redis.zcard(queue_name))
+    async with engine.connect() as conn:
+        behind = await conn.scalar(
+            select(func.count())
+            .select_from(Tenant)
+            .where(or_(Tenant.schema_revision.is_(None), Tenant.schema_revision != head_of(TENANT)))
+        )
+    TENANTS_BEHIND.set(int(behind or 0))
+
+
+async def sample_forever(engine: AsyncEngine, redis: Any, queue_name: str, every_s: float) -> None:
+    while True:
+        try:
+            await sample(engine, redis, queue_name)
+        except Exception as exc:  # the database or Redis is down: keep the last figures
+            log.warning("metrics.sample_failed", error=type(exc).__name__)
+        await asyncio.sleep(every_s)
+
+
+class WorkerMetrics:
+    """The worker's metrics port and sampler, started and stopped with the worker."""
+
+    def __init__(self, port: int | None, host: str, every_s: float) -> None:
+        self.port, self.host, self.every_s = port, host, every_s
+        self._server: Any = None
+        self._sampler: asyncio.Task[None] | None = None
+
+    def start(self, engine: AsyncEngine, redis: Any, queue_name: str) -> None:
+        if self.port is None:
+            return
+        self._server, _thread = start_http_server(self.port, addr=self.host, registry=REGISTRY)
+        self._sampler = asyncio.create_task(sample_forever(engine, redis, queue_name, self.every_s))
+
+    async def stop(self) -> None:
+        if self._sampler is not None:
+            self._sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sampler
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()

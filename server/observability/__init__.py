@@ -1,0 +1,1 @@
+"""Metrics (Prometheus text on an operator-only port) and traces (OpenTelemetry, opt-in)."""

@@ -1,0 +1,68 @@
+"""Pure ASGI: one counter and one histogram observation per request, more for /graphql.
+
+Outermost but for tracing, so it sees every answer: 413s, 429s and 503s from the
+middleware further in included. The GraphQL layer leaves what only it knows in
+the request state: `graphql_operation` (the name of an operation found in a valid
+document), `read_path` ("compiled" when the compiled path answered) and
+`graphql_outcome` (set from the executor's errors).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from opentelemetry import trace
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.observability import metrics
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, *, tracing: bool = False) -> None:
+        self.app = app
+        self.tracing = tracing
+        self.operations = metrics.OperationNames()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self._record(scope, status, time.perf_counter() - started)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        state: dict[str, Any] = scope.get("state") or {}
+        route = metrics.route_label(scope["path"])
+        metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+        metrics.HTTP_DURATION.labels(route).observe(elapsed)
+        if route == "graphql" and scope.get("method") == "POST":
+            operation = self.operations.label(state.get("graphql_operation"))
+            read_path = state.get("read_path", "ordinary")
+            outcome = metrics.graphql_outcome(status, state)
+            metrics.GRAPHQL_REQUESTS.labels(operation, outcome, read_path).inc()
+            metrics.GRAPHQL_DURATION.labels(operation, read_path).observe(elapsed)
+        if self.tracing:
+            _annotate(trace.get_current_span(), state)
+
+
+def _annotate(span: trace.Span, state: dict[str, Any]) -> None:
+    """The HTTP server span started before the request id and tenant were known."""
+    if not span.is_recording():
+        return
+    if state.get("request_id"):
+        span.set_attribute("steward.request_id", str(state["request_id"]))
+    principal = state.get("principal")
+    if principal is not None:
+        span.set_attribute("steward.tenant", principal.tenant.slug)
