@@ -25,10 +25,7 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLScalarType,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -43,19 +40,18 @@ from graphql.type.directives import GraphQLIncludeDirective, GraphQLSkipDirectiv
 from sqlalchemy import (
     Text,
     column,
-    false,
     func,
     literal,
     null,
     select,
-    true,
-    tuple_,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.postgresql import JSON, JSONB, aggregate_order_by, array
+from sqlalchemy.dialects.postgresql import JSON, JSONB, array
 from strawberry.types.arguments import convert_arguments
 
 from schema.compiled import encode
+from schema.compiled.connections import connection_json
+from schema.compiled.json_sql import EMPTY_ARRAY, json_array_sql, json_object_sql, unwrap
 from schema.compiled.sql import (
     Context,
     Expr,
@@ -70,55 +66,14 @@ from schema.compiled.sql import (
 )
 from schema.ids import parse_global_id
 from schema.node import NODE_KINDS
-from schema.pagination import DEFAULT_PAGE_SIZE, check_first, decode_cursor
+from schema.pagination import check_first
 from schema.scoping import visible
 from tenants.principals import Principal
 
 BACKREF = "strawberry-definition"
-# Response keys become column names, which PostgreSQL cuts at 63 bytes.
-MAX_KEY_BYTES = 63
-EMPTY_ARRAY = sql_cast(literal("[]"), JSON)
-EMPTY_OBJECT = sql_cast(literal("{}"), JSON)
-
-
-def json_object_sql(pairs: list[tuple[str, Any]]) -> Any:
-    """`{"key": value, ...}` in this order, compact: row_to_json of a one-row subquery."""
-    if not pairs:
-        return EMPTY_OBJECT
-    for key, _ in pairs:
-        if len(key.encode()) > MAX_KEY_BYTES:
-            raise NotCompilable("a response key longer than a PostgreSQL identifier")
-    # The values read rows of enclosing queries at any depth: correlate them all.
-    row = select(*(value.label(key) for key, value in pairs)).correlate_except().lateral()
-    return select(func.row_to_json(row.table_valued())).select_from(row).scalar_subquery()
-
-
-def json_array_sql(item: Any, *order_by: Any, where: Any = None) -> Any:
-    """`array_to_json(array_agg(item ORDER BY ...))`: compact, unlike json_agg."""
-    agg: Any = (
-        func.array_agg(aggregate_order_by(item, *order_by)) if order_by else func.array_agg(item)
-    )
-    if where is not None:
-        agg = agg.filter(where)
-    return func.array_to_json(agg)
 
 
 FieldGroups = dict[str, list[FieldNode]]
-
-
-def _unwrap(t: GraphQLOutputType) -> tuple[Any, bool, bool]:
-    """(named type, is a list, list items nullable) with NonNull wrappers removed."""
-    if isinstance(t, GraphQLNonNull):
-        t = t.of_type
-    if isinstance(t, GraphQLList):
-        inner = t.of_type
-        nullable_items = not isinstance(inner, GraphQLNonNull)
-        if isinstance(inner, GraphQLNonNull):
-            inner = inner.of_type
-        if isinstance(inner, GraphQLList | GraphQLNonNull):
-            raise NotCompilable("nested lists")
-        return inner, True, nullable_items
-    return t, False, True
 
 
 @dataclass
@@ -223,7 +178,7 @@ class Planner:
             return self.leaf(gfield.type.of_type, row.col("id"), gtype=gtype, field=name, row=row)
         spec = self.spec_of(gtype, name, gfield)
         args = self.arguments(gfield, nodes[0]) if gfield.args else {}
-        named, is_list, _ = _unwrap(gfield.type)
+        named, is_list, _ = unwrap(gfield.type)
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             if spec is None:
                 value = self.default_column(gtype, row, name, gfield)
@@ -353,179 +308,7 @@ class Planner:
         args: dict[str, Any],
         sub_sets: list[SelectionSetNode],
     ) -> Any:
-        try:
-            size = check_first(args.get("first", DEFAULT_PAGE_SIZE))
-            ordering = spec.ordering(args) if spec.ordering else None
-            after = args.get("after")
-            cursor = (
-                decode_cursor(after, ordering)
-                if (after is not None and ordering is not None)
-                else None
-            )
-        except GraphQLError as exc:
-            raise NotCompilable(f"argument error: {exc.message}") from exc
-        if ordering is None:
-            raise NotCompilable("a connection without an ordering")
-        model = spec.model
-        base = [visible(model, self.principal), *spec.conditions(args)]
-
-        def scoped(row: Row) -> list[Any]:
-            conds = row.adapt(*base)
-            if spec.parent is not None:
-                assert parent is not None
-                conds.append(getattr(row.entity, spec.parent.key) == parent.col(spec.parent_key))
-            if spec.parent_conditions is not None:
-                assert parent is not None
-                conds.extend(spec.parent_conditions(row, parent))
-            return conds
-
-        groups = self.collect(conn_type, sub_sets)
-        node_type: GraphQLObjectType = _unwrap(
-            _unwrap(conn_type.fields["edges"].type)[0].fields["node"].type
-        )[0]
-        ranked = Row.of(model)
-        sort_col = getattr(ranked.entity, ordering.column.key)
-        order = (
-            [sort_col.desc(), ranked.entity.id.desc()]
-            if ordering.descending
-            else [sort_col.asc(), ranked.entity.id.asc()]
-        )
-        page_where = scoped(ranked)
-        if cursor is not None:
-            left = tuple_(sort_col, ranked.entity.id)
-            right = tuple_(
-                literal(cursor[0], sort_col.type), literal(cursor[1], ranked.entity.id.type)
-            )
-            page_where.append(left < right if ordering.descending else left > right)
-        rn = func.row_number().over(order_by=order).label("rn")
-        page = (
-            select(ranked.entity.id.label("id"), rn)
-            .where(*page_where)
-            .order_by(*order)
-            .limit(size + 1)
-            .correlate_except(ranked.entity)
-        )
-        page_sq = page.lateral("page") if parent is not None else page.subquery("page")
-        row = Row.of(model)
-        in_page = page_sq.c.rn <= size
-        cursor_sql = self.cursor_sql(row, ordering)
-
-        # One row of aggregates over the page: what edges and pageInfo are built from.
-        aggregates: dict[str, Any] = {}
-
-        def aggregate(name: str, value: Any) -> Any:
-            aggregates.setdefault(name, value)
-            return name
-
-        pairs: list[tuple[str, Any]] = []
-        for key, nodes in groups.items():
-            name = nodes[0].name.value
-            if name == "__typename":
-                pairs.append((key, literal(conn_type.name)))
-            elif name == "totalCount":
-                counted = Row.of(model)
-                pairs.append(
-                    (
-                        key,
-                        select(func.count())
-                        .select_from(counted.entity)
-                        .where(*scoped(counted))
-                        .correlate_except(counted.entity)
-                        .scalar_subquery(),
-                    )
-                )
-            elif name == "edges":
-                edge_type: GraphQLObjectType = _unwrap(conn_type.fields["edges"].type)[0]
-                edge_groups = self.collect(
-                    edge_type, [n.selection_set for n in nodes if n.selection_set]
-                )
-                edge_pairs: list[tuple[str, Any]] = []
-                for ekey, enodes in edge_groups.items():
-                    ename = enodes[0].name.value
-                    if ename == "__typename":
-                        edge_pairs.append((ekey, literal(edge_type.name)))
-                    elif ename == "cursor":
-                        edge_pairs.append((ekey, cursor_sql))
-                    elif ename == "node":
-                        node_groups = self.collect(
-                            node_type, [n.selection_set for n in enodes if n.selection_set]
-                        )
-                        edge_pairs.append((ekey, self.object_json(node_type, row, node_groups)))
-                    else:
-                        raise NotCompilable(f"edge field {ename}")
-                edges = func.coalesce(
-                    json_array_sql(json_object_sql(edge_pairs), page_sq.c.rn, where=in_page),
-                    EMPTY_ARRAY,
-                )
-                pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
-            elif name == "pageInfo":
-                info_type: GraphQLObjectType = _unwrap(conn_type.fields["pageInfo"].type)[0]
-                info_groups = self.collect(
-                    info_type, [n.selection_set for n in nodes if n.selection_set]
-                )
-                info: list[tuple[str, Any]] = []
-                for ikey, inodes in info_groups.items():
-                    iname = inodes[0].name.value
-                    if iname == "__typename":
-                        info.append((ikey, literal(info_type.name)))
-                    elif iname == "hasNextPage":
-                        info.append((ikey, ("agg", aggregate("has_next", func.count() > size))))
-                    elif iname == "hasPreviousPage":
-                        info.append((ikey, true() if after is not None else false()))
-                    elif iname == "startCursor":
-                        first_agg = func.array_agg(
-                            aggregate_order_by(cursor_sql, page_sq.c.rn.asc())
-                        ).filter(in_page)
-                        info.append((ikey, ("agg", aggregate("start_cursor", first_agg[1]))))
-                    elif iname == "endCursor":
-                        last_agg = func.array_agg(
-                            aggregate_order_by(cursor_sql, page_sq.c.rn.desc())
-                        ).filter(in_page)
-                        info.append((ikey, ("agg", aggregate("end_cursor", last_agg[1]))))
-                    else:
-                        raise NotCompilable(f"pageInfo field {iname}")
-                pairs.append((key, ("info", info)))
-            else:
-                raise NotCompilable(f"connection field {name}")
-        if not aggregates:
-            # Nothing aggregates the page (only totalCount, __typename): one object, not
-            # one per row of the page (nor none for an empty page).
-            return json_object_sql(
-                [(k, json_object_sql(v[1]) if isinstance(v, tuple) else v) for k, v in pairs]
-            )
-        agg_row = (
-            select(*(value.label(name) for name, value in aggregates.items()))
-            .select_from(page_sq.join(row.entity, row.entity.id == page_sq.c.id))
-            .correlate_except(page_sq, row.entity)
-            .lateral()
-        )
-
-        def resolve(value: Any) -> Any:
-            if isinstance(value, tuple) and value[0] == "agg":
-                return agg_row.c[value[1]]
-            if isinstance(value, tuple) and value[0] == "info":
-                return json_object_sql([(k, resolve(v)) for k, v in value[1]])
-            return value
-
-        top = json_object_sql([(k, resolve(v)) for k, v in pairs])
-        if top is EMPTY_OBJECT:
-            return top
-        return select(top).select_from(agg_row).scalar_subquery()
-
-    def cursor_sql(self, row: Row, ordering: Any) -> Any:
-        """`encode_cursor(value, id)` in SQL: base64url of `[value, "id"]` as JSON text."""
-        column = row.col(ordering.column.key)
-        python_type = ordering.column.type.python_type
-        from datetime import date, datetime
-
-        if python_type is datetime:
-            value: Any = encode.datetime_sql(column)
-        elif python_type is date:
-            value = encode.date_sql(column)
-        else:
-            value = column
-        array = sql_cast(func.json_build_array(value, sql_cast(row.col("id"), Text)), Text)
-        return encode.base64url_sql(array)
+        return connection_json(self, conn_type, spec, parent, args, sub_sets)
 
     # -- root fields -------------------------------------------------------------
 
@@ -550,7 +333,7 @@ class Planner:
                 return EMPTY_ARRAY
             return func.array_to_json(array(items, type_=JSON))
         spec = self.spec_of(query_type, name, gfield)
-        named, is_list, _ = _unwrap(gfield.type)
+        named, is_list, _ = unwrap(gfield.type)
         if isinstance(spec, Page):
             return self.connection_json(named, spec, None, args, sub_sets)
         if isinstance(spec, Related):

@@ -1,0 +1,211 @@
+"""A Relay connection in SQL: one keyset page aggregated into edges and pageInfo.
+
+The page is `first + 1` rows of the model in the ordering's order (after the
+cursor's row, when there is one), numbered by row_number(); edges and pageInfo
+are aggregates over it, `totalCount` a separate count with the same conditions
+but no keyset. Cursors are made in SQL exactly as schema/pagination.py makes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError, GraphQLObjectType, SelectionSetNode
+from sqlalchemy import Text, false, func, literal, select, true, tuple_
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from schema.compiled import encode
+from schema.compiled.json_sql import (
+    EMPTY_ARRAY,
+    EMPTY_OBJECT,
+    json_array_sql,
+    json_object_sql,
+    unwrap,
+)
+from schema.compiled.sql import NotCompilable, Page, Row
+from schema.pagination import DEFAULT_PAGE_SIZE, check_first, decode_cursor
+from schema.scoping import visible
+
+if TYPE_CHECKING:
+    from schema.compiled.planner import Planner
+
+
+def connection_json(
+    planner: Planner,
+    conn_type: GraphQLObjectType,
+    spec: Page,
+    parent: Row | None,
+    args: dict[str, Any],
+    sub_sets: list[SelectionSetNode],
+) -> Any:
+    try:
+        size = check_first(args.get("first", DEFAULT_PAGE_SIZE))
+        ordering = spec.ordering(args) if spec.ordering else None
+        after = args.get("after")
+        cursor = (
+            decode_cursor(after, ordering) if (after is not None and ordering is not None) else None
+        )
+    except GraphQLError as exc:
+        raise NotCompilable(f"argument error: {exc.message}") from exc
+    if ordering is None:
+        raise NotCompilable("a connection without an ordering")
+    model = spec.model
+    base = [visible(model, planner.principal), *spec.conditions(args)]
+
+    def scoped(row: Row) -> list[Any]:
+        conds = row.adapt(*base)
+        if spec.parent is not None:
+            assert parent is not None
+            conds.append(getattr(row.entity, spec.parent.key) == parent.col(spec.parent_key))
+        if spec.parent_conditions is not None:
+            assert parent is not None
+            conds.extend(spec.parent_conditions(row, parent))
+        return conds
+
+    groups = planner.collect(conn_type, sub_sets)
+    node_type: GraphQLObjectType = unwrap(
+        unwrap(conn_type.fields["edges"].type)[0].fields["node"].type
+    )[0]
+    ranked = Row.of(model)
+    sort_col = getattr(ranked.entity, ordering.column.key)
+    order = (
+        [sort_col.desc(), ranked.entity.id.desc()]
+        if ordering.descending
+        else [sort_col.asc(), ranked.entity.id.asc()]
+    )
+    page_where = scoped(ranked)
+    if cursor is not None:
+        left = tuple_(sort_col, ranked.entity.id)
+        right = tuple_(literal(cursor[0], sort_col.type), literal(cursor[1], ranked.entity.id.type))
+        page_where.append(left < right if ordering.descending else left > right)
+    rn = func.row_number().over(order_by=order).label("rn")
+    page = (
+        select(ranked.entity.id.label("id"), rn)
+        .where(*page_where)
+        .order_by(*order)
+        .limit(size + 1)
+        .correlate_except(ranked.entity)
+    )
+    page_sq = page.lateral("page") if parent is not None else page.subquery("page")
+    row = Row.of(model)
+    in_page = page_sq.c.rn <= size
+    cursor_text = cursor_sql(row, ordering)
+
+    # One row of aggregates over the page: what edges and pageInfo are built from.
+    aggregates: dict[str, Any] = {}
+
+    def aggregate(name: str, value: Any) -> Any:
+        aggregates.setdefault(name, value)
+        return name
+
+    pairs: list[tuple[str, Any]] = []
+    for key, nodes in groups.items():
+        name = nodes[0].name.value
+        if name == "__typename":
+            pairs.append((key, literal(conn_type.name)))
+        elif name == "totalCount":
+            counted = Row.of(model)
+            pairs.append(
+                (
+                    key,
+                    select(func.count())
+                    .select_from(counted.entity)
+                    .where(*scoped(counted))
+                    .correlate_except(counted.entity)
+                    .scalar_subquery(),
+                )
+            )
+        elif name == "edges":
+            edge_type: GraphQLObjectType = unwrap(conn_type.fields["edges"].type)[0]
+            edge_groups = planner.collect(
+                edge_type, [n.selection_set for n in nodes if n.selection_set]
+            )
+            edge_pairs: list[tuple[str, Any]] = []
+            for ekey, enodes in edge_groups.items():
+                ename = enodes[0].name.value
+                if ename == "__typename":
+                    edge_pairs.append((ekey, literal(edge_type.name)))
+                elif ename == "cursor":
+                    edge_pairs.append((ekey, cursor_text))
+                elif ename == "node":
+                    node_groups = planner.collect(
+                        node_type, [n.selection_set for n in enodes if n.selection_set]
+                    )
+                    edge_pairs.append((ekey, planner.object_json(node_type, row, node_groups)))
+                else:
+                    raise NotCompilable(f"edge field {ename}")
+            edges = func.coalesce(
+                json_array_sql(json_object_sql(edge_pairs), page_sq.c.rn, where=in_page),
+                EMPTY_ARRAY,
+            )
+            pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
+        elif name == "pageInfo":
+            info_type: GraphQLObjectType = unwrap(conn_type.fields["pageInfo"].type)[0]
+            info_groups = planner.collect(
+                info_type, [n.selection_set for n in nodes if n.selection_set]
+            )
+            info: list[tuple[str, Any]] = []
+            for ikey, inodes in info_groups.items():
+                iname = inodes[0].name.value
+                if iname == "__typename":
+                    info.append((ikey, literal(info_type.name)))
+                elif iname == "hasNextPage":
+                    info.append((ikey, ("agg", aggregate("has_next", func.count() > size))))
+                elif iname == "hasPreviousPage":
+                    info.append((ikey, true() if after is not None else false()))
+                elif iname == "startCursor":
+                    first_agg = func.array_agg(
+                        aggregate_order_by(cursor_text, page_sq.c.rn.asc())
+                    ).filter(in_page)
+                    info.append((ikey, ("agg", aggregate("start_cursor", first_agg[1]))))
+                elif iname == "endCursor":
+                    last_agg = func.array_agg(
+                        aggregate_order_by(cursor_text, page_sq.c.rn.desc())
+                    ).filter(in_page)
+                    info.append((ikey, ("agg", aggregate("end_cursor", last_agg[1]))))
+                else:
+                    raise NotCompilable(f"pageInfo field {iname}")
+            pairs.append((key, ("info", info)))
+        else:
+            raise NotCompilable(f"connection field {name}")
+    if not aggregates:
+        # Nothing aggregates the page (only totalCount, __typename): one object, not
+        # one per row of the page (nor none for an empty page).
+        return json_object_sql(
+            [(k, json_object_sql(v[1]) if isinstance(v, tuple) else v) for k, v in pairs]
+        )
+    agg_row = (
+        select(*(value.label(name) for name, value in aggregates.items()))
+        .select_from(page_sq.join(row.entity, row.entity.id == page_sq.c.id))
+        .correlate_except(page_sq, row.entity)
+        .lateral()
+    )
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, tuple) and value[0] == "agg":
+            return agg_row.c[value[1]]
+        if isinstance(value, tuple) and value[0] == "info":
+            return json_object_sql([(k, resolve(v)) for k, v in value[1]])
+        return value
+
+    top = json_object_sql([(k, resolve(v)) for k, v in pairs])
+    if top is EMPTY_OBJECT:
+        return top
+    return select(top).select_from(agg_row).scalar_subquery()
+
+
+def cursor_sql(row: Row, ordering: Any) -> Any:
+    """`encode_cursor(value, id)` in SQL: base64url of `[value, "id"]` as JSON text."""
+    column = row.col(ordering.column.key)
+    python_type = ordering.column.type.python_type
+
+    if python_type is datetime:
+        value: Any = encode.datetime_sql(column)
+    elif python_type is date:
+        value = encode.date_sql(column)
+    else:
+        value = column
+    array = sql_cast(func.json_build_array(value, sql_cast(row.col("id"), Text)), Text)
+    return encode.base64url_sql(array)
