@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import not_, or_
 
+from schema.compiled.sql import Page
 from schema.enums import DecisionAuthority
 from schema.pagination import Ordering, SortDirection
 from schema.processes.filters import like_pattern
@@ -18,6 +19,16 @@ from tenants.services.assignments import in_effect
 
 # Assignments, newest first: an owner's or a process's history.
 ASSIGNMENT_ORDERING = Ordering(m.OwnershipAssignment.starts_on, descending=True)
+
+
+def assignments_page(parent: Any) -> Page:
+    """An owner's or a process's assignments (`parent` is the column), paged as resolvers do."""
+    return Page(
+        m.OwnershipAssignment,
+        parent,
+        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
+        ordering=lambda _: ASSIGNMENT_ORDERING,
+    )
 
 
 def assignment_conditions(current: bool | None, on: date) -> list[Any]:

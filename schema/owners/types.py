@@ -15,6 +15,7 @@ from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, s
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.node import Node, register_node
+from schema.owners.filters import assignments_page
 from schema.pagination import Connection, Ordering
 from tenants import models as m
 
@@ -84,17 +85,6 @@ def _total_hours(row: Row) -> Any:
         .scalar_subquery()
     )
     return func.coalesce(total, cast(literal(0), Numeric))
-
-
-def _assignments_page(parent: Any) -> Page:
-    from schema.owners.filters import ASSIGNMENT_ORDERING, assignment_conditions
-
-    return Page(
-        m.OwnershipAssignment,
-        parent,
-        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
-        ordering=lambda _: ASSIGNMENT_ORDERING,
-    )
 
 
 def _assignment_current(row: Row) -> Any:
@@ -184,7 +174,7 @@ class OwnerNode(Node):
             "The owner's assignments, history included, by start date (newest first). "
             "Filter `current: true` for those in effect today, `false` for the others."
         ),
-        metadata=sql(_assignments_page(m.OwnershipAssignment.owner_id)),
+        metadata=sql(assignments_page(m.OwnershipAssignment.owner_id)),
     )
     async def assignments(
         self,

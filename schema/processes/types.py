@@ -24,6 +24,7 @@ from schema.compiled.sql import (
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.node import Node, register_node
+from schema.owners.filters import assignments_page
 from schema.pagination import Connection, Ordering
 from tenants import models as m
 
@@ -138,17 +139,6 @@ def _accountable_owner(row: Row) -> Source:
         froms=[pick, owner.entity],
         where=[owner.entity.id == pick.c.owner_id],
         model=m.Owner,
-    )
-
-
-def _assignments_page(parent: Any) -> Page:
-    from schema.owners.filters import ASSIGNMENT_ORDERING, assignment_conditions
-
-    return Page(
-        m.OwnershipAssignment,
-        parent,
-        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
-        ordering=lambda _: ASSIGNMENT_ORDERING,
     )
 
 
@@ -350,7 +340,7 @@ class AIProcessNode(Node):
             "Ownership assignments, history included, by start date (newest first). "
             "Filter `current: true` for those in effect today, `false` for the others."
         ),
-        metadata=sql(_assignments_page(m.OwnershipAssignment.process_id)),
+        metadata=sql(assignments_page(m.OwnershipAssignment.process_id)),
     )
     async def assignments(
         self,
