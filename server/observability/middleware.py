@@ -30,11 +30,16 @@ class MetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        # The HTTP server span (current here, inside the tracing middleware); it ends
+        # with the last body message, so it is annotated at the response's start.
+        server_span = trace.get_current_span() if self.tracing else None
 
         async def send_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if server_span is not None:
+                    _annotate(server_span, scope.get("state") or {})
             await send(message)
 
         try:
@@ -53,8 +58,6 @@ class MetricsMiddleware:
             outcome = metrics.graphql_outcome(status, state)
             metrics.GRAPHQL_REQUESTS.labels(operation, outcome, read_path).inc()
             metrics.GRAPHQL_DURATION.labels(operation, read_path).observe(elapsed)
-        if self.tracing:
-            _annotate(trace.get_current_span(), state)
 
 
 def _annotate(span: trace.Span, state: dict[str, Any]) -> None:
