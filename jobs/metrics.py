@@ -27,12 +27,6 @@ log = structlog.get_logger("steward.jobs.metrics")
 
 JOB_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
-JOBS_QUEUED = Gauge(
-    "steward_jobs_queued",
-    "Jobs waiting in the arq queue (same on every worker)",
-    [],
-    multiprocess_mode="max",
-)
 JOBS_RUNNING = Gauge(
     "steward_jobs_running", "Jobs running now, by task", ["task"], multiprocess_mode="livesum"
 )
@@ -62,32 +56,49 @@ WEBHOOK_DELIVERIES = Counter(
     "Health-report webhook attempts, by outcome (delivered, retry, gave_up, skipped, error)",
     ["outcome"],
 )
-TENANTS_BEHIND = Gauge(
-    "steward_tenants_behind_head",
-    "Tenant schemas not at the tenant migration head (same on every worker)",
-    [],
-    multiprocess_mode="max",
-)
-POOL_OPEN = Gauge(
-    "steward_worker_db_pool_open",
-    "Worker database connections open",
-    [],
-    multiprocess_mode="livesum",
-)
-POOL_IN_USE = Gauge(
-    "steward_worker_db_pool_in_use",
-    "Worker database connections checked out",
-    [],
-    multiprocess_mode="livesum",
-)
-POOL_WAITING = Gauge(
-    "steward_worker_db_pool_waiting",
-    "Worker callers waiting for a database connection",
-    [],
-    multiprocess_mode="livesum",
-)
 
 _WEBHOOK_RESULTS = {"delivered": "delivered", "gave up": "gave_up"}
+
+
+class _Gauges:
+    """The worker's own gauges, made when a worker starts its metrics: the API imports this
+    module too (it enqueues), and must not show a queue or migration figure it never sets."""
+
+    def __init__(self) -> None:
+        self.queued = Gauge(
+            "steward_jobs_queued",
+            "Jobs waiting in the arq queue (same on every worker)",
+            multiprocess_mode="max",
+        )
+        self.tenants_behind = Gauge(
+            "steward_tenants_behind_head",
+            "Tenant schemas not at the tenant migration head (same on every worker)",
+            multiprocess_mode="max",
+        )
+        self.pool_open = Gauge(
+            "steward_worker_db_pool_open",
+            "Worker database connections open",
+            multiprocess_mode="livesum",
+        )
+        self.pool_in_use = Gauge(
+            "steward_worker_db_pool_in_use",
+            "Worker database connections checked out",
+            multiprocess_mode="livesum",
+        )
+        self.pool_waiting = Gauge(
+            "steward_worker_db_pool_waiting",
+            "Worker callers waiting for a database connection",
+            multiprocess_mode="livesum",
+        )
+
+
+_gauges: list[_Gauges] = []
+
+
+def gauges() -> _Gauges:
+    if not _gauges:
+        _gauges.append(_Gauges())
+    return _gauges[0]
 
 
 def webhook_outcome(result: Any) -> str:
@@ -97,18 +108,19 @@ def webhook_outcome(result: Any) -> str:
 
 async def sample(engine: AsyncEngine, redis: Any, queue_name: str) -> None:
     """Set the gauges from the queue, the registry and the pool (one round trip each)."""
+    g = gauges()
     stats = pool_stats(engine)
-    POOL_OPEN.set(stats.open)
-    POOL_IN_USE.set(stats.in_use)
-    POOL_WAITING.set(stats.waiting)
-    JOBS_QUEUED.set(await redis.zcard(queue_name))
+    g.pool_open.set(stats.open)
+    g.pool_in_use.set(stats.in_use)
+    g.pool_waiting.set(stats.waiting)
+    g.queued.set(await redis.zcard(queue_name))
     async with engine.connect() as conn:
         behind = await conn.scalar(
             select(func.count())
             .select_from(Tenant)
             .where(or_(Tenant.schema_revision.is_(None), Tenant.schema_revision != head_of(TENANT)))
         )
-    TENANTS_BEHIND.set(int(behind or 0))
+    g.tenants_behind.set(int(behind or 0))
 
 
 async def sample_forever(engine: AsyncEngine, redis: Any, queue_name: str, every_s: float) -> None:
@@ -131,6 +143,7 @@ class WorkerMetrics:
     def start(self, engine: AsyncEngine, redis: Any, queue_name: str) -> None:
         if self.port is None:
             return
+        gauges()  # shown from the first scrape
         self._server, _thread = start_http_server(self.port, addr=self.host, registry=REGISTRY)
         self._sampler = asyncio.create_task(sample_forever(engine, redis, queue_name, self.every_s))
 

@@ -57,21 +57,6 @@ LOGINS = Counter(
     "Browser logins by step (start, callback), outcome (ok, refused) and refusal reason",
     ["step", "outcome", "reason"],
 )
-POOL_OPEN = Gauge(
-    "steward_db_pool_open", "API database connections open", [], multiprocess_mode="livesum"
-)
-POOL_IN_USE = Gauge(
-    "steward_db_pool_in_use",
-    "API database connections checked out",
-    [],
-    multiprocess_mode="livesum",
-)
-POOL_WAITING = Gauge(
-    "steward_db_pool_waiting",
-    "API callers waiting for a database connection",
-    [],
-    multiprocess_mode="livesum",
-)
 
 _ROUTES = {
     "/graphql": "graphql",
@@ -155,9 +140,39 @@ async def sample_pool(engine: AsyncEngine, every_s: float = POOL_SAMPLE_S) -> No
     scrape is answered from the multiprocess files, where each process's pool
     figures must already be (summed across live processes).
     """
+    open_, in_use, waiting = _pool_gauges()
     while True:
         stats = pool_stats(engine)
-        POOL_OPEN.set(stats.open)
-        POOL_IN_USE.set(stats.in_use)
-        POOL_WAITING.set(stats.waiting)
+        open_.set(stats.open)
+        in_use.set(stats.in_use)
+        waiting.set(stats.waiting)
         await asyncio.sleep(every_s)
+
+
+_POOL_GAUGES: list[tuple[Gauge, Gauge, Gauge]] = []
+
+
+def _pool_gauges() -> tuple[Gauge, Gauge, Gauge]:
+    # Summed over live server processes. Made by the first sampler, so that a worker
+    # process (it imports this module through server/serving.py) shows no API pool figure.
+    if not _POOL_GAUGES:
+        _POOL_GAUGES.append(
+            (
+                Gauge(
+                    "steward_db_pool_open",
+                    "API database connections open",
+                    multiprocess_mode="livesum",
+                ),
+                Gauge(
+                    "steward_db_pool_in_use",
+                    "API database connections checked out",
+                    multiprocess_mode="livesum",
+                ),
+                Gauge(
+                    "steward_db_pool_waiting",
+                    "API callers waiting for a connection",
+                    multiprocess_mode="livesum",
+                ),
+            )
+        )
+    return _POOL_GAUGES[0]

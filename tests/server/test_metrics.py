@@ -6,8 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -211,58 +210,51 @@ def test_operation_names_are_bounded() -> None:
     ]
 
 
-@pytest.fixture
-def served_workers(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    port, metrics_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "STEWARD_QUEUE_NAME": settings.queue_name,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-        "STEWARD_PORT": str(port),
-        "STEWARD_METRICS_PORT": str(metrics_port),
-        "STEWARD_RATE_LIMIT_PER_PRINCIPAL": "1000000",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--workers", "2"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, (tmp_path / "serve.log").read_text()
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "steward serve never became healthy"
-                time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}/metrics"
-        finally:
-            process.terminate()
-            process.wait(30)
+# A server process as far as metrics go: the middleware records requests, the pool
+# sampler's gauge is set; then it exits or waits for a line on stdin.
+_SERVER_PROCESS = """
+import asyncio, sys
+from server.observability.metrics import _pool_gauges
+from server.observability.middleware import MetricsMiddleware
+
+async def answer(scope, receive, send):
+    scope["state"].update(graphql_operation="Spread", read_path="compiled")
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"{}"})
+
+async def main(requests):
+    app = MetricsMiddleware(answer)
+    for _ in range(requests):
+        scope = {"type": "http", "method": "POST", "path": "/graphql", "state": {}}
+        await app(scope, None, lambda message: asyncio.sleep(0))
+    _pool_gauges()[0].set(requests)
+
+asyncio.run(main(int(sys.argv[1])))
+print("recorded", flush=True)
+if sys.argv[2] == "stay":
+    sys.stdin.readline()
+"""
 
 
-@pytest.mark.timeout(90)
-async def test_several_server_processes_are_counted_together(
-    served_workers: tuple[str, str], make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    url, metrics = served_workers
-    token = await make_token(await make_tenant(), "viewer")
-    before = await scrape(metrics)
-    # A new connection per request: the kernel spreads them over both processes.
-    for _ in range(12):
-        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-            data(await gql(client, "query Spread { viewer { role } }", token=token))
-    after = await scrape(metrics)
+@pytest.mark.timeout(60)
+async def test_several_server_processes_are_counted_together(settings: Settings) -> None:
+    """As under `steward serve --workers N`: each process writes multiprocess files, the
+    supervisor's port sums them, and a dead process's pool figures are dropped."""
+    metered = settings.model_copy(update={"metrics_port": free_port()})
+    with api_metrics_server(metered, workers=2) as port:
+        assert os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        command = [sys.executable, "-c", _SERVER_PROCESS]
+        leaving = subprocess.run([*command, "7", "leave"], cwd=ROOT, capture_output=True)
+        assert leaving.returncode == 0, leaving.stderr
+        with subprocess.Popen(
+            [*command, "5", "stay"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        ) as staying:
+            assert staying.stdout is not None and staying.stdout.readline() == b"recorded\n"
+            after = await scrape(f"http://127.0.0.1:{port}/metrics")
+            staying.communicate(b"\n", timeout=30)
     labels = {"operation": "Spread", "outcome": "ok", "read_path": "compiled"}
-    assert after[REQUESTS, labels] - before[REQUESTS, labels] == 12
+    assert after[REQUESTS, labels] == 12
     assert after.total(LATENCY, operation="Spread") == 12
+    assert after[HTTP, {"route": "graphql", "status": "200"}] == 12
+    assert after["steward_db_pool_open", {}] == 5  # the process that left is not counted
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
