@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lock sdl install clean bench bench-abuse bench-migrate bench-read
+.PHONY: demo test lint lock sdl install clean bench bench-abuse bench-migrate bench-read bench-tenants
 
 # The dev lock: the runtime lock (requirements.lock, what the image installs) plus the `dev` and
 # `embedded` extras (test and lint tools, the embedded PostgreSQL and Redis).
@@ -62,6 +62,12 @@ bench-migrate: $(STAMP)
 # Redis, or DATABASE_URL / REDIS_URL); about 2.5 minutes. Needs no wrk: its own load generator.
 bench-read: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_read $(BENCH_READ_ARGS)
+
+# 1,000 tenants: provisioning, a mixed GraphQL load round robin over them against one tenant
+# (one `steward serve`), an additive `steward tenants migrate`; 15-30 minutes on 2 cores,
+# bounded by --max-minutes. BENCH_TENANTS_ARGS="--tenants 50" for a quick run.
+bench-tenants: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_tenants $(BENCH_TENANTS_ARGS)
 
 clean:
 	rm -rf $(VENV) .steward

@@ -15,6 +15,10 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 # hot statements rather than asyncpg's default of 100 (measured in
 # tests/benchmarks/bench_binding.py).
 STATEMENT_CACHE_SIZE = 2000
+# asyncpg's own cache, for statements sent on the driver connection directly (the
+# compiled read path, the token lookup); asyncpg's defaults.
+DRIVER_STATEMENT_CACHE_SIZE = 100
+MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
 
 
 def make_engine(
@@ -46,6 +50,8 @@ def make_engine(
                 "application_name": application_name,
             },
             "prepared_statement_cache_size": STATEMENT_CACHE_SIZE,
+            "statement_cache_size": DRIVER_STATEMENT_CACHE_SIZE,
+            "max_cacheable_statement_size": MAX_CACHEABLE_STATEMENT_SIZE,
             "command_timeout": statement_timeout_ms / 1000 + 5,
         },
     )

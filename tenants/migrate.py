@@ -7,15 +7,20 @@ commits or rolls back as one unit.
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tenants.base import TenantBase
 from tenants.registry import Tenant, TenantRef
 from tenants.slugs import quote_ident
 
@@ -51,14 +56,37 @@ async def upgrade_shared(conn: AsyncConnection) -> None:
     await conn.run_sync(_upgrade_shared)
 
 
+def _history_key(location: Path) -> tuple[str, tuple[tuple[str, int], ...]]:
+    # The revision files and their modification times: a cached script is rebuilt when
+    # a revision is added or edited (tests and make_migration do that in one process).
+    files = sorted((location / "versions").glob("*.py"))
+    return str(location), tuple((f.name, f.stat().st_mtime_ns) for f in files)
+
+
+@lru_cache(maxsize=4)
+def _tenant_history(key: tuple[str, tuple[tuple[str, int], ...]]) -> ScriptDirectory:
+    """The tenant history's revisions, read once per process and per version of its files."""
+    return ScriptDirectory.from_config(_config(Path(key[0])))
+
+
 def _move_tenant(conn: Connection, schema: str, revision: str, down: bool) -> None:
+    # As `alembic.command.upgrade` / `downgrade`, on the history read once per process:
+    # reading the revision files again for every tenant (Alembic compiles each one)
+    # cost about as much as an additive migration itself.
     cfg = _config(TENANT)
     cfg.attributes["connection"] = conn
     cfg.attributes["tenant_schema"] = schema
-    if down:
-        command.downgrade(cfg, revision)
-    else:
-        command.upgrade(cfg, revision)
+    script = _tenant_history(_history_key(TENANT))
+
+    def steps(rev: Any, _context: Any) -> Any:
+        if down:
+            return script._downgrade_revs(revision, rev)
+        return script._upgrade_revs(revision, rev)
+
+    with EnvironmentContext(
+        cfg, script, fn=steps, as_sql=False, starting_rev=None, destination_rev=revision
+    ):
+        script.run_env()
 
 
 async def upgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: str = "head") -> None:
@@ -85,6 +113,62 @@ async def _migrate_tenant(
     await conn.run_sync(_move_tenant, tenant.schema_name, revision, down)
     # Read while still the tenant role: a login role that is not a superuser may not.
     reached = await conn.run_sync(_current, tenant.schema_name)
+    await conn.execute(text("SET LOCAL ROLE NONE"))
+    await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
+    await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=reached))
+
+
+@lru_cache(maxsize=4)
+def _render_new_schema(key: tuple[str, tuple[tuple[str, int], ...]]) -> tuple[str, str | None]:
+    """(SQL, head): the whole history from base to head as one script, for an empty schema.
+
+    Rendered by Alembic's offline mode from the same revision files, with unqualified
+    names and the version table unqualified too: the script runs with `search_path`
+    set to the new schema, as the online migration does, so it fits every tenant.
+    """
+    cfg = _config(Path(key[0]))
+    script = _tenant_history(key)
+    buffer = io.StringIO()
+
+    def revisions(rev: Any, _context: Any) -> Any:
+        return script._upgrade_revs("head", rev)
+
+    with EnvironmentContext(
+        cfg, script, fn=revisions, as_sql=True, starting_rev=None, destination_rev="head"
+    ) as env:
+        env.configure(  # as tenants/migrations/tenant/env.py, but offline
+            dialect_name="postgresql",
+            output_buffer=buffer,
+            transactional_ddl=False,
+            target_metadata=TenantBase.metadata,  # its naming convention names constraints
+            include_object=include_object,
+            version_table="alembic_version",
+        )
+        with env.begin_transaction():
+            env.run_migrations()
+    return buffer.getvalue(), script.get_current_head()
+
+
+async def create_tenant_schema_objects(conn: AsyncConnection, tenant: TenantRef) -> None:
+    """Migrate a new, empty tenant schema from base to head in one round trip.
+
+    The same end state as `upgrade_tenant` (tests/tenants/test_provisioning.py compares
+    the catalogs), without a round trip per DDL statement: the history is rendered
+    once per process (`_render_new_schema`) and sent as one simple-protocol query,
+    as the tenant's role, inside the caller's transaction.
+    """
+    sql, head = _render_new_schema(_history_key(TENANT))
+    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
+    await conn.execute(
+        text("SELECT set_config('search_path', :path, true)"),
+        {"path": f'"{tenant.schema_name}"'},
+    )
+    raw = await conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.execute(sql)
+    reached = await conn.run_sync(_current, tenant.schema_name)
+    if reached != head:  # pragma: no cover - the script always ends at head
+        raise RuntimeError(f"tenant schema at {reached!r} after provisioning, not {head!r}")
     await conn.execute(text("SET LOCAL ROLE NONE"))
     await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
     await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=reached))

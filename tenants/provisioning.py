@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from tenants.migrate import upgrade_tenant
+from tenants.migrate import create_tenant_schema_objects
 from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.services.assessments import ensure_default_dimensions
 from tenants.session import bind_connection
@@ -128,7 +128,7 @@ async def create_tenant(
             )
         except IntegrityError as exc:  # a concurrent create of the same slug
             raise TenantExistsError(f"tenant {slug!r} already exists") from exc
-        await upgrade_tenant(conn, ref)
+        await create_tenant_schema_objects(conn, ref)
         await _seed_defaults(conn, ref)
         if after_migrate is not None:
             await after_migrate(conn, ref)
