@@ -30,6 +30,10 @@ def test_every_variable_is_documented_in_env_example() -> None:
         ("STEWARD_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
         ("STEWARD_SHUTDOWN_GRACE_S", "-1"),
         ("STEWARD_OPERATOR_TOKEN", "short"),
+        ("STEWARD_METRICS_PORT", "8000"),  # the API's own port
+        ("STEWARD_WORKER_METRICS_PORT", "70000"),
+        ("OTEL_TRACES_EXPORTER", "jaeger"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"),
     ],
 )
 def test_a_bad_value_stops_with_a_message_naming_the_variable(
@@ -40,6 +44,18 @@ def test_a_bad_value_stops_with_a_message_naming_the_variable(
     with pytest.raises(SettingsError) as raised:
         load_settings()
     assert variable in str(raised.value)
+
+
+def test_traces_are_off_unless_an_endpoint_or_exporter_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STEWARD_ENV", "test")
+    assert not load_settings().tracing
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")
+    assert load_settings().tracing
+    assert load_settings().otel_traces_url == "http://collector:4318/v1/traces"
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    assert not load_settings().tracing
 
 
 def test_postgres_urls_are_normalised_to_asyncpg(monkeypatch: pytest.MonkeyPatch) -> None:
