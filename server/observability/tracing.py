@@ -15,6 +15,7 @@ no span records GraphQL variables, names, emails or tokens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -22,13 +23,14 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider, sampling
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
     SpanExporter,
 )
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.util.types import Attributes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobs import tracing as job_tracing
@@ -61,6 +63,38 @@ class RequestAttributes(SpanProcessor):
         return None
 
 
+class NoOrphanClientSpans(sampling.Sampler):
+    """Drops client spans (SQL, Redis, httpx) that belong to no request or job.
+
+    Without it the worker's queue polling and the metrics samplers would each start a
+    trace of one Redis or SQL span, several a second. Everything else is decided by the
+    sampler OTEL_TRACES_SAMPLER names (parent-based, always on by default).
+    """
+
+    def __init__(self, inner: sampling.Sampler) -> None:
+        self.inner = inner
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> sampling.SamplingResult:
+        parent = trace.get_current_span(parent_context).get_span_context()
+        if kind is SpanKind.CLIENT and not parent.is_valid:
+            return sampling.SamplingResult(sampling.Decision.DROP)
+        return self.inner.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return f"NoOrphanClientSpans{{{self.inner.get_description()}}}"
+
+
 def _exporter(settings: Settings) -> SpanExporter:
     if settings.otel_traces_exporter == "console":
         return ConsoleSpanExporter()
@@ -86,7 +120,10 @@ def configure_tracing(
         job_tracing.enable()
         return True
     attributes = {} if settings.otel_service_name else {"service.name": service_name}
-    provider = TracerProvider(resource=Resource.create(attributes))
+    provider = TracerProvider(
+        resource=Resource.create(attributes),
+        sampler=NoOrphanClientSpans(sampling._get_from_env_or_default()),
+    )
     provider.add_span_processor(RequestAttributes())
     provider.add_span_processor(span_processor or BatchSpanProcessor(_exporter(settings)))
     trace.set_tracer_provider(provider)

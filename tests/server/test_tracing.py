@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
+from opentelemetry import trace
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan
@@ -54,6 +56,14 @@ async def traced(
         yield url, own
 
 
+@contextmanager
+def calling() -> Iterator[None]:
+    """A traced caller: this suite's httpx client is instrumented too, and its request
+    span, alone in no trace, is not recorded (so the server would follow it, unsampled)."""
+    with trace.get_tracer("test").start_as_current_span("caller"):
+        yield
+
+
 def _of_trace(spans: InMemorySpanExporter, trace_id: int) -> list[ReadableSpan]:
     return [s for s in spans.get_finished_spans() if s.context and s.context.trace_id == trace_id]
 
@@ -70,11 +80,12 @@ async def test_a_request_has_http_graphql_and_sql_spans_with_tenant_and_request_
     request_id = f"trace-{uuid.uuid4().hex[:12]}"
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         spans.clear()
-        response = await client.post(
-            "/graphql?code=secret-code",
-            json={"query": "query Traced { clientOrganisations { totalCount } }"},
-            headers={"authorization": f"Bearer {token}", "x-request-id": request_id},
-        )
+        with calling():
+            response = await client.post(
+                "/graphql?code=secret-code",
+                json={"query": "query Traced { clientOrganisations { totalCount } }"},
+                headers={"authorization": f"Bearer {token}", "x-request-id": request_id},
+            )
     assert response.status_code == 200, response.text
     servers = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
     assert len(servers) == 1
@@ -120,7 +131,8 @@ async def test_a_report_job_span_belongs_to_the_request_that_queued_it(
     }
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         spans.clear()
-        body = data(await gql(client, mutation, variables, token=token))
+        with calling():
+            body = data(await gql(client, mutation, variables, token=token))
     assert body["requestReadinessReport"]["errors"] == []
     (server,) = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
     assert server.context is not None
@@ -150,3 +162,15 @@ async def test_a_report_job_span_belongs_to_the_request_that_queued_it(
         if s.parent is not None and s.parent.span_id == job.context.span_id
     ]
     assert job_sql
+
+
+def test_client_spans_outside_any_request_or_job_are_not_recorded(
+    spans: InMemorySpanExporter,
+) -> None:
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("orphan", kind=SpanKind.CLIENT) as orphan:
+        assert not orphan.is_recording()  # a worker's queue poll, a metrics sample
+    with tracer.start_as_current_span("job", kind=SpanKind.CONSUMER) as job:
+        assert job.is_recording()
+        with tracer.start_as_current_span("SELECT", kind=SpanKind.CLIENT) as child:
+            assert child.is_recording()
