@@ -144,3 +144,25 @@ def test_webhook_results_become_bounded_labels() -> None:
         "skipped",
         "skipped",
     ]
+
+
+async def test_a_health_report_written_is_counted_by_its_status(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    from jobs.health_job import build_health_report
+
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=2)
+
+    def produced() -> float:
+        return sum(
+            REGISTRY.get_sample_value("steward_health_reports_produced_total", {"status": s}) or 0.0
+            for s in ("red", "amber", "green")
+        )
+
+    before = produced()
+    ctx = {"engine": engine, "job_try": 1}
+    args = (tenant.slug, str(seeded.client_id), "2026-06-01")
+    assert await build_health_report(ctx, *args) == "created"
+    assert await build_health_report(ctx, *args) == "exists"  # a re-run writes nothing
+    assert produced() - before == 1
