@@ -62,18 +62,26 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import tenants.engine
+import tenants.provisioning
 from schema.ids import global_id
 from tenants import models as m
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
-from tenants.migrate import TENANT, head_of
-from tenants.provisioning import create_tenant
+from tenants.migrate import TENANT, head_of, upgrade_tenant
+from tenants.provisioning import create_tenant, drop_tenant
 from tenants.registry import TenantRef
 from tenants.services.clients import create_client
 from tenants.services.processes import create_process
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
-from tests.benchmarks.bench_read import Children, Server, wait_healthy
+from tests.benchmarks.bench_read import (
+    Children,
+    Server,
+    backend_cpu,
+    backend_delta,
+    tree_cpu_seconds,
+    wait_healthy,
+)
 from tests.benchmarks.read_load import build_request, read_response
 from tests.benchmarks.read_seed import ACTOR
 from tests.support import LOCAL_POSTGRES, free_port, scratch_database
@@ -222,6 +230,9 @@ class LoadResult:
     seconds: float
     errors: int
     latencies_ms: list[float]
+    all_requests: int = 0  # warm-up included, for CPU per request
+    api_cpu_s: float = 0.0  # warm-up included
+    pg_cpu_s: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -243,7 +254,7 @@ async def run_load(
     started = time.monotonic()
     measure_from, measure_to = started + warmup, started + warmup + duration
     latencies: list[float] = []
-    counts = {"errors": 0, "done": 0}
+    counts = {"errors": 0, "done": 0, "all": 0}
 
     async def one() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -255,6 +266,7 @@ async def run_load(
                 writer.write(request)
                 status, _ = await read_response(reader)
                 now = time.monotonic()
+                counts["all"] += 1
                 if measure_from <= sent and now <= measure_to:
                     latencies.append((now - sent) * 1000)
                     counts["done"] += 1
@@ -264,7 +276,7 @@ async def run_load(
             writer.close()
 
     await asyncio.gather(*(one() for _ in range(connections)))
-    return LoadResult(counts["done"], duration, counts["errors"], latencies)
+    return LoadResult(counts["done"], duration, counts["errors"], latencies, counts["all"])
 
 
 # --- migration ---------------------------------------------------------------------------
@@ -388,7 +400,9 @@ def _fmt_load(
     return (
         f"  {label:<14} {result.rps:7.1f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
         f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors}  "
-        f"visits/tenant {visits:5.1f}  "
+        f"visits/tenant {visits:5.1f}  CPU ms/request API "
+        f"{1000 * result.api_cpu_s / max(1, result.all_requests):.1f} PostgreSQL "
+        f"{1000 * result.pg_cpu_s / max(1, result.all_requests):.1f}  "
         f"API RSS {rss:6.1f} MiB  PostgreSQL backends {pg[0]}: {pg[1]:6.1f} MiB anon"
     )
 
@@ -452,9 +466,12 @@ async def workload(
                 for key, subset in (("one", seeded[:1]), ("all", seeded)):
                     if left() < args.warmup + args.duration + 120:
                         raise TimeoutError("--max-minutes reached during the workload")
+                    cpu0, pg0 = tree_cpu_seconds(server.proc.pid), await backend_cpu(pg)
                     result = await run_load(
                         server.port, subset, args.connections, args.warmup, args.duration
                     )
+                    result.api_cpu_s = tree_cpu_seconds(server.proc.pid) - cpu0
+                    result.pg_cpu_s = backend_delta(pg0, await backend_cpu(pg))
                     results[key].append(result)
                     label = "1 tenant" if key == "one" else f"{len(subset)} tenants"
                     rss = api_rss_mib(server.proc.pid)
@@ -469,6 +486,38 @@ async def workload(
         await children.stop_all()
 
 
+async def provisioning_baseline(engine: AsyncEngine, pairs: int) -> None:
+    """create_tenant as it is against create_tenant running the online migrations (the
+    path before the rendered script), alternating, then both sets dropped again."""
+    timings: dict[str, list[float]] = {"online": [], "script": []}
+    made: list[str] = []
+    module: Any = tenants.provisioning  # its create_tenant_schema_objects, swapped in turn
+    try:
+        for i in range(pairs):
+            for kind, step in (
+                ("online", upgrade_tenant),
+                ("script", module.create_tenant_schema_objects),
+            ):
+                saved = module.create_tenant_schema_objects
+                module.create_tenant_schema_objects = step
+                try:
+                    started = time.perf_counter()
+                    ref = await create_tenant(engine, slug=f"base{kind}{i:03d}", name="Baseline")
+                    timings[kind].append(time.perf_counter() - started)
+                    made.append(ref.slug)
+                finally:
+                    module.create_tenant_schema_objects = saved
+    finally:
+        for slug in made:
+            await drop_tenant(engine, slug=slug)
+    online, script = (statistics.median(timings[k]) for k in ("online", "script"))
+    print(
+        f"provisioning baseline, {pairs} pairs alternating: online migrations (before) "
+        f"{online:.3f} s, rendered script {script:.3f} s per tenant (median): "
+        f"{script / online:.2f}x"
+    )
+
+
 async def run(args: argparse.Namespace) -> None:
     deadline: float = time.monotonic() + float(args.max_minutes) * 60
 
@@ -481,6 +530,8 @@ async def run(args: argparse.Namespace) -> None:
         tmp = Path(tempfile.mkdtemp(prefix="bench_tenants_"))
         try:
             await migrate_shared(engine)
+            if args.baseline:
+                await provisioning_baseline(engine, args.baseline)
             print(f"provisioning {args.tenants} tenants (create_tenant, one after another)")
             seconds: list[float] = []
             refs: list[TenantRef] = []
@@ -543,6 +594,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument(
+        "--baseline", type=int, default=20, help="pairs: online migrations vs rendered script"
+    )
     parser.add_argument("--concurrency", type=int, default=2, help="steward tenants migrate")
     parser.add_argument("--max-minutes", type=float, default=30.0)
     parser.add_argument(
