@@ -13,10 +13,15 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 # Tenant binding uses schema-qualified SQL (see tenants/session.py), so each
 # tenant has its own statements; the cache is sized for many tenants' worth of
 # hot statements rather than asyncpg's default of 100 (measured in
-# tests/benchmarks/bench_binding.py).
+# tests/benchmarks/bench_binding.py). It is SQLAlchemy's LRU, pruned at 1.5x: at
+# most 3,000 server-side statements per connection, pool size x that per process.
+# Round robin over 1,000 tenants no size helps (every visit is a tenant's first on
+# that connection; bench_tenants measured 2,000 and 500 alike), so this bounds
+# memory rather than buying hits; see infra/SCALE_OUT.md.
 STATEMENT_CACHE_SIZE = 2000
 # asyncpg's own cache, for statements sent on the driver connection directly (the
-# compiled read path, the token lookup); asyncpg's defaults.
+# compiled read path, the token lookup): asyncpg's defaults, written out because
+# they bound it (100 statements, none over 15 KiB, each dropped after 300 s unused).
 DRIVER_STATEMENT_CACHE_SIZE = 100
 MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
 
