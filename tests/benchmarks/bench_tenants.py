@@ -44,6 +44,7 @@ import hashlib
 import itertools
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -606,11 +607,22 @@ def main() -> None:
     )
     parser.add_argument("--no-workload", action="store_true", help="provisioning and migration")
     args = parser.parse_args()
+    # Ctrl-C: asyncio.run cancels the run, so every `finally` (servers, database, roles)
+    # runs. A shell's `&` starts a job with SIGINT ignored, and `kill` sends SIGTERM:
+    # both are routed to the same cancellation.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        asyncio.run(run(args))
-    except KeyboardInterrupt:
+        asyncio.run(guarded(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print("interrupted; cleaned up")
         raise SystemExit(130) from None
+
+
+async def guarded(args: argparse.Namespace) -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    await run(args)
 
 
 if __name__ == "__main__":
