@@ -40,16 +40,18 @@ class Context:
     """The request being planned, for specs whose SQL depends on it (`context()`).
 
     Reading `principal` or `base_url` makes the plan this request's own: the runner
-    then caches it under the principal's identity and the base URL too. `tenant` and
-    `is_staff` are part of every plan's cache key already, so reading them does not.
+    then caches it under the principal's identity and the base URL too. Reading
+    `tenant` binds it to the tenant (plans are otherwise shared by every tenant, their
+    schema filled in at execution). `is_staff` is part of every plan's cache key.
     """
 
-    __slots__ = ("_base_url", "_principal", "personal")
+    __slots__ = ("_base_url", "_principal", "personal", "tenant_bound")
 
     def __init__(self, principal: Principal, base_url: str = "") -> None:
         self._principal = principal
         self._base_url = base_url
         self.personal = False
+        self.tenant_bound = False
 
     @property
     def principal(self) -> Principal:
@@ -64,6 +66,7 @@ class Context:
 
     @property
     def tenant(self) -> TenantRef:
+        self.tenant_bound = True
         return self._principal.tenant
 
     @property

@@ -1,0 +1,70 @@
+"""One compiled plan serves every tenant, each reading only its own schema.
+
+Plans are compiled with a placeholder for the tenant schema, filled in per request
+(schema/compiled/runner.py), so a thousand tenants' first requests do not compile
+the same SQL a thousand times. That must never let a request read a neighbour.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema import build_schema
+from schema.compiled.documents import DocumentCache
+from schema.compiled.runner import TENANT_SCHEMA, CompiledReads, Fallback
+from schema.limits import SchemaLimits, limit_extensions
+from tenants.principals import Principal, PrincipalKind, Role
+from tests.support import data, gql
+
+LIST = "{ clientOrganisations(first: 5) { totalCount edges { node { name } } } }"
+CREATE = """
+mutation($name: String!) {
+  createClientOrganisation(input: {name: $name, engagementStatus: ACTIVE}) {
+    clientOrganisation { id } errors { field }
+  }
+}
+"""
+
+
+async def test_the_same_document_reads_each_tenants_own_schema(
+    client: object, make_tenant: object, make_token: object
+) -> None:
+    answers = {}
+    for name in ("Alpha Insurance", "Beta Retail"):
+        tenant = await make_tenant()  # type: ignore[operator]
+        token = await make_token(tenant)  # type: ignore[operator]
+        created = await gql(client, CREATE, {"name": name}, token=token)  # type: ignore[arg-type]
+        assert data(created)["createClientOrganisation"]["errors"] == []
+        answers[name] = data(await gql(client, LIST, token=token))  # type: ignore[arg-type]
+    for name, answer in answers.items():
+        connection = answer["clientOrganisations"]
+        assert connection["totalCount"] == 1
+        assert [e["node"]["name"] for e in connection["edges"]] == [name]
+
+
+async def test_one_plan_is_compiled_for_every_tenant(
+    engine: AsyncEngine, make_tenant: object
+) -> None:
+    schema = build_schema()
+    reader = CompiledReads(schema, engine)
+    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(LIST)
+    assert document is not None
+    principals = [
+        Principal(
+            kind=PrincipalKind.API_TOKEN,
+            id=uuid.uuid4(),
+            name="admin",
+            role=Role.ADMIN,
+            tenant=await make_tenant(),  # type: ignore[operator]
+        )
+        for _ in range(2)
+    ]
+    plans = [reader.plan(document, None, {}, p) for p in principals]
+    assert plans[0] is plans[1]
+    assert not isinstance(plans[0], Fallback)
+    assert TENANT_SCHEMA in plans[0][0].sql
+    for principal in principals:
+        body = await reader.execute(plans[0], principal)
+        assert body == b'{"data":{"clientOrganisations":{"totalCount":0,"edges":[]}}}'
