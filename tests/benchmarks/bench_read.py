@@ -133,6 +133,9 @@ class Children:
                 stdout=out if stdout_pipe else (handle or asyncio.subprocess.DEVNULL),
                 stderr=handle or asyncio.subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C reaches this process only; we stop them
+                # The load generator's result line lists every latency: past asyncio's
+                # 64 KiB line limit at a few thousand requests a round.
+                limit=1 << 26,
             )
         finally:
             if handle is not None:
