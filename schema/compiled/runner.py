@@ -12,6 +12,7 @@ PostgreSQL builds is spliced into the response without being decoded.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import OrderedDict
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema.compiled.documents import Document
 from schema.compiled.planner import plan_operation
 from schema.compiled.sql import Context, NotCompilable
+from schema.ids import global_id, parse_global_id
 from tenants.principals import Principal
 from tenants.slugs import quote_ident
 
@@ -46,6 +48,48 @@ class CompiledStatement:
     key: str
     sql: str
     params: tuple[Any, ...]
+    # (position in params, variable name, form): where a global-id variable goes, as
+    # a uuid, its text, or the global id itself.
+    slots: tuple[tuple[int, str, str], ...] = ()
+
+    def bound(self, ids: dict[str, dict[str, Any]]) -> CompiledStatement:
+        """This statement with the request's own ids in its slots."""
+        if not self.slots:
+            return self
+        params = list(self.params)
+        for position, name, form in self.slots:
+            params[position] = ids[name][form]
+        return CompiledStatement(self.key, self.sql, tuple(params))
+
+
+# A global-id variable is planned with a stand-in uuid of its own, found afterwards
+# among the bound values: one plan then serves every id of that type (every client's
+# process map), with the request's ids put in its slots. Only the id's type can
+# change the SQL (which table `node` reads), so the type stays in the cache key.
+_STAND_IN = uuid.UUID("6f1b3c2e-9a4d-4f0e-8b7a-5d2c1e0f9a3b")
+
+Lifted = tuple[dict[str, Any], dict[str, dict[str, Any]], dict[Any, tuple[str, str]]]
+
+
+def _forms(type_name: str, value: uuid.UUID) -> dict[str, Any]:
+    return {"uuid": value, "str": str(value), "gid": global_id(type_name, value)}
+
+
+def _lift_ids(variables: dict[str, Any]) -> Lifted:
+    """(variables to plan with, each lifted variable's real forms, stand-in -> slot)."""
+    planned = dict(variables)
+    real: dict[str, dict[str, Any]] = {}
+    stand_ins: dict[Any, tuple[str, str]] = {}
+    for name, value in variables.items():
+        parsed = parse_global_id(value) if isinstance(value, str) else None
+        if parsed is None:
+            continue
+        stand_in = _forms(parsed[0], uuid.uuid5(_STAND_IN, name))
+        planned[name] = stand_in["gid"]
+        real[name] = _forms(parsed[0], parsed[1])
+        for form, shown in stand_in.items():
+            stand_ins[shown] = (name, form)
+    return planned, real, stand_ins
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +132,12 @@ def _identity_key(principal: Principal) -> tuple[Any, ...]:
     )
 
 
+def _with_ids(plan: Plan, ids: dict[str, dict[str, Any]]) -> Plan:
+    if isinstance(plan, Fallback) or not ids:
+        return plan
+    return tuple(statement.bound(ids) for statement in plan)
+
+
 class CompiledReads:
     """Plans and runs query operations for one schema and engine."""
 
@@ -105,8 +155,9 @@ class CompiledReads:
         principal: Principal,
         base_url: str = "",
     ) -> Plan:
+        planned, ids, stand_ins = _lift_ids(variables or {})
         try:
-            variables_key = json.dumps(variables or {}, sort_keys=True)
+            variables_key = json.dumps(planned, sort_keys=True)
         except (TypeError, ValueError):
             return Fallback("variables are not JSON")
         key = (
@@ -124,13 +175,13 @@ class CompiledReads:
         for k in (key, bound, own):
             if k in self._plans:
                 self._plans.move_to_end(k)
-                return self._plans[k]
+                return _with_ids(self._plans[k], ids)
         ctx = Context(principal, base_url)
-        plan = self._build(document, operation_name, variables or {}, principal, ctx)
+        plan = self._build(document, operation_name, planned, principal, ctx, stand_ins)
         self._plans[own if ctx.personal else bound if ctx.tenant_bound else key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
-        return plan
+        return _with_ids(plan, ids)
 
     def _build(
         self,
@@ -139,6 +190,7 @@ class CompiledReads:
         variables: dict[str, Any],
         principal: Principal,
         ctx: Context,
+        stand_ins: dict[Any, tuple[str, str]],
     ) -> Plan:
         operation = document.operation(operation_name)
         if operation is None:
@@ -172,7 +224,12 @@ class CompiledReads:
                 processors[name](params[name]) if name in processors else params[name]
                 for name in compiled.positiontup or ()
             )
-            out.append(CompiledStatement(key, compiled.string, values))
+            slots = tuple(
+                (i, *stand_ins[v])
+                for i, v in enumerate(values)
+                if isinstance(v, uuid.UUID | str) and v in stand_ins
+            )
+            out.append(CompiledStatement(key, compiled.string, values, slots))
         return tuple(out)
 
     async def execute(self, plan: tuple[CompiledStatement, ...], principal: Principal) -> bytes:

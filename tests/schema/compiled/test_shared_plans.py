@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema import build_schema
 from schema.compiled.documents import DocumentCache
 from schema.compiled.runner import TENANT_SCHEMA, CompiledReads, Fallback
+from schema.ids import global_id
 from schema.limits import SchemaLimits, limit_extensions
 from tenants.principals import Principal, PrincipalKind, Role
 from tests.support import data, gql
@@ -68,3 +69,31 @@ async def test_one_plan_is_compiled_for_every_tenant(
     for principal in principals:
         body = await reader.execute(plans[0], principal)
         assert body == b'{"data":{"clientOrganisations":{"totalCount":0,"edges":[]}}}'
+
+
+async def test_one_plan_serves_every_id_of_a_type(engine: AsyncEngine, make_tenant: object) -> None:
+    schema = build_schema()
+    reader = CompiledReads(schema, engine)
+    query = "query($id: ID!) { node(id: $id) { ... on ClientOrganisation { name } } }"
+    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(query)
+    assert document is not None
+    principal = Principal(
+        kind=PrincipalKind.API_TOKEN,
+        id=uuid.uuid4(),
+        name="admin",
+        role=Role.ADMIN,
+        tenant=await make_tenant(),  # type: ignore[operator]
+    )
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    plans = [
+        reader.plan(document, None, {"id": global_id("ClientOrganisation", i)}, principal)
+        for i in ids
+    ]
+    assert len(reader._plans) == 1
+    assert not isinstance(plans[0], Fallback) and not isinstance(plans[1], Fallback)
+    assert plans[0][0].sql == plans[1][0].sql
+    for plan, expected in zip(plans, ids, strict=True):
+        assert expected in plan[0].params
+    # Another type is another plan: the type decides which table is read.
+    reader.plan(document, None, {"id": global_id("Owner", ids[0])}, principal)
+    assert len(reader._plans) == 2
