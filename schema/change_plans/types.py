@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from schema.compiled.sql import Expr, Page, Related, Row, Source, json_rows, sql, to_one
+from schema.compiled.sql import (
+    Expr,
+    Page,
+    Related,
+    Row,
+    Source,
+    document_rows,
+    sql,
+    to_one,
+)
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.loaders import by_id, loader
@@ -121,9 +130,7 @@ class ChangePlanNode(Node):
     )
     objective: str
     stakeholders: list[Stakeholder] = strawberry.field(
-        metadata=sql(
-            Related(lambda row, _: json_rows(row.col("stakeholders"), ["name", "role", "impact"]))
-        )
+        metadata=sql(document_rows("stakeholders", ["name", "role", "impact"]))
     )
     communication_plan: str | None
     readiness: int = strawberry.field(description="How ready the organisation is, 0-100.")

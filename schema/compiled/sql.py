@@ -230,6 +230,16 @@ def json_rows(array: Any, keys: Sequence[str]) -> Source:
     return Source(Row(lat), froms=[lat], order_by=[lat.c.ord])
 
 
+def document_rows(column: str, keys: Sequence[str]) -> Related:
+    """A list field read from the JSON array in the parent row's `column`."""
+    return Related(lambda row, _: json_rows(row.col(column), keys))
+
+
+def document_object(column: str, keys: Sequence[str]) -> Related:
+    """An object field read from the JSON document in the parent row's `column`."""
+    return Related(lambda row, _: json_object(row.col(column), keys))
+
+
 def json_text(value: Any) -> Any:
     """A JSONB scalar as text (`#>> '{}'`), e.g. an enum stored in a document."""
     return value.op("#>>")(sql_cast(literal("{}"), ARRAY(Text)))

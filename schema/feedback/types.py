@@ -12,7 +12,7 @@ import strawberry
 from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal, type_coerce
 
 from schema.compiled.encode import py_str_sql
-from schema.compiled.sql import Expr, Related, Row, json_rows, json_text, sql, to_one
+from schema.compiled.sql import Expr, Row, document_rows, json_text, sql, to_one
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.loaders import by_id
@@ -141,7 +141,7 @@ class ProcessReviewNode(Node):
     outcome: ReviewOutcome  # type: ignore[valid-type]
     kpi_snapshot: list[KpiSnapshot] = strawberry.field(
         description="The process's KPIs when reviewed; later KPI edits do not change it.",
-        metadata=sql(Related(lambda row, _: json_rows(row.col("kpi_snapshot"), SNAPSHOT_KEYS))),
+        metadata=sql(document_rows("kpi_snapshot", SNAPSHOT_KEYS)),
     )
     created_at: datetime
 

@@ -16,8 +16,8 @@ from schema.compiled.sql import (
     Related,
     Row,
     Source,
-    json_object,
-    json_rows,
+    document_object,
+    document_rows,
     sql,
     to_one,
 )
@@ -49,9 +49,7 @@ class WorkflowStep:
 @strawberry.type(description="Where the process starts and stops, and what flows through it.")
 class ProcessBoundaries:
     steps: list[WorkflowStep] = strawberry.field(
-        metadata=sql(
-            Related(lambda row, _: json_rows(row.col("steps"), ["name", "ai_role", "description"]))
-        )
+        metadata=sql(document_rows("steps", ["name", "ai_role", "description"]))
     )
     upstream: list[str] = strawberry.field(description="Processes or systems that feed this one.")
     downstream: list[str] = strawberry.field(description="Processes or systems this one feeds.")
@@ -228,39 +226,24 @@ class AIProcessNode(Node):
     risk_tier: RiskTier  # type: ignore[valid-type]
     boundaries: ProcessBoundaries = strawberry.field(
         metadata=sql(
-            Related(
-                lambda row, _: json_object(
-                    row.col("boundaries"),
-                    ["steps", "upstream", "downstream", "data_inputs", "outputs"],
-                )
+            document_object(
+                "boundaries", ["steps", "upstream", "downstream", "data_inputs", "outputs"]
             )
         )
     )
     checkpoints: list[ReviewCheckpoint] = strawberry.field(
         description="Human-review checkpoints.",
-        metadata=sql(
-            Related(
-                lambda row, _: json_rows(
-                    row.col("checkpoints"), ["name", "stage", "reviewer_role", "criteria"]
-                )
-            )
-        ),
+        metadata=sql(document_rows("checkpoints", ["name", "stage", "reviewer_role", "criteria"])),
     )
     escalation_path: list[EscalationLevel] = strawberry.field(
         description="Ordered by level.",
         metadata=sql(
-            Related(
-                lambda row, _: json_rows(
-                    row.col("escalation_path"), ["level", "trigger", "contact", "response_hours"]
-                )
-            )
+            document_rows("escalation_path", ["level", "trigger", "contact", "response_hours"])
         ),
     )
     tools: list[ProcessTool] = strawberry.field(
         description="Tools and vendor products used.",
-        metadata=sql(
-            Related(lambda row, _: json_rows(row.col("tools"), ["name", "vendor", "purpose"]))
-        ),
+        metadata=sql(document_rows("tools", ["name", "vendor", "purpose"])),
     )
     last_reviewed_at: datetime | None
     archived_at: datetime | None

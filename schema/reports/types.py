@@ -30,7 +30,7 @@ from schema.compiled.sql import (
     Row,
     Source,
     context,
-    json_rows,
+    document_rows,
     json_text,
     sql,
     to_one,
@@ -62,10 +62,6 @@ FINDING_KEYS = [
     "message",
     "recommendation",
 ]
-
-
-def _findings(documents: Any) -> Related:
-    return Related(lambda row, _: json_rows(row.col(documents), FINDING_KEYS))
 
 
 def _object_global_id(row: Row) -> Any:
@@ -180,11 +176,11 @@ class ReadinessComparison:
     )
     new_findings: list[ReadinessFinding] = strawberry.field(
         description="Findings (rule and object) the previous report did not have.",
-        metadata=sql(_findings("new_findings")),
+        metadata=sql(document_rows("new_findings", FINDING_KEYS)),
     )
     resolved_findings: list[ReadinessFinding] = strawberry.field(
         description="Findings of the previous report that are gone, as they were then.",
-        metadata=sql(_findings("resolved_findings")),
+        metadata=sql(document_rows("resolved_findings", FINDING_KEYS)),
     )
 
 
@@ -250,7 +246,7 @@ class ReadinessReportNode(Node):
 
     @strawberry.field(
         description="Findings, most severe first, then by rule id.",
-        metadata=sql(_findings("findings")),
+        metadata=sql(document_rows("findings", FINDING_KEYS)),
     )
     def findings(self) -> list[ReadinessFinding]:
         return [ReadinessFinding.of(d) for d in self.stored_findings]
