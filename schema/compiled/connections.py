@@ -119,9 +119,7 @@ def connection_json(
             )
         elif name == "edges":
             edge_type: GraphQLObjectType = unwrap(conn_type.fields["edges"].type)[0]
-            edge_groups = planner.collect(
-                edge_type, [n.selection_set for n in nodes if n.selection_set]
-            )
+            edge_groups = planner.collect_below(edge_type, nodes)
             edge_pairs: list[tuple[str, Any]] = []
             for ekey, enodes in edge_groups.items():
                 ename = enodes[0].name.value
@@ -130,9 +128,7 @@ def connection_json(
                 elif ename == "cursor":
                     edge_pairs.append((ekey, cursor_text))
                 elif ename == "node":
-                    node_groups = planner.collect(
-                        node_type, [n.selection_set for n in enodes if n.selection_set]
-                    )
+                    node_groups = planner.collect_below(node_type, enodes)
                     edge_pairs.append((ekey, planner.object_json(node_type, row, node_groups)))
                 else:
                     raise NotCompilable(f"edge field {ename}")
@@ -143,9 +139,7 @@ def connection_json(
             pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
         elif name == "pageInfo":
             info_type: GraphQLObjectType = unwrap(conn_type.fields["pageInfo"].type)[0]
-            info_groups = planner.collect(
-                info_type, [n.selection_set for n in nodes if n.selection_set]
-            )
+            info_groups = planner.collect_below(info_type, nodes)
             info: list[tuple[str, Any]] = []
             for ikey, inodes in info_groups.items():
                 iname = inodes[0].name.value

@@ -94,6 +94,10 @@ class Planner:
             self._collect(gtype, selection_set, groups, set())
         return groups
 
+    def collect_below(self, gtype: GraphQLObjectType, nodes: list[FieldNode]) -> FieldGroups:
+        """The merged sub-selection of a field's nodes (`collect` over their selection sets)."""
+        return self.collect(gtype, [n.selection_set for n in nodes if n.selection_set])
+
     def _included(self, node: Any) -> bool:
         skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
         if skip and skip.get("if") is True:
