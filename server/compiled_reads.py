@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.compiled.documents import Document, DocumentCache
 from schema.compiled.runner import CompiledReads, CompiledStatement, Fallback
+from server.middleware.request_body import read_body, replay
 from server.observability.metrics import STATEMENT_TIMEOUTS
 from tenants.db_errors import is_statement_timeout
 
@@ -34,31 +35,6 @@ async def _send_json(send: Send, body: bytes) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive
 
 
 def _is_json(scope: Scope) -> bool:
@@ -105,7 +81,7 @@ class CompiledReadPath:
         ):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         try:
             plan, reader = self._plan(scope, body, principal, state["engine"])
         except Exception as exc:
@@ -118,10 +94,10 @@ class CompiledReadPath:
                     "plan_failed": repr(exc),
                 }
             )
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body, receive), send)
             return
         if plan is None:
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body, receive), send)
             return
         try:
             answer = await reader.execute(plan, principal)
@@ -131,14 +107,14 @@ class CompiledReadPath:
             if is_statement_timeout(exc):
                 STATEMENT_TIMEOUTS.labels("compiled").inc()
             if self.mode == "differential":
-                await self._differential(scope, body, None, send, failure=repr(exc))
+                await self._differential(scope, body, receive, None, send, failure=repr(exc))
             else:
-                await self.app(scope, _replay(body), send)
+                await self.app(scope, replay(body, receive), send)
             return
         state["read_path"] = "compiled"  # for the metrics and the GraphQL span
         if self.mode == "differential":
             self._record({"kind": "compiled"})
-            await self._differential(scope, body, answer, send)
+            await self._differential(scope, body, receive, answer, send)
             return
         await _send_json(send, answer)
 
@@ -174,7 +150,13 @@ class CompiledReadPath:
         return plan, reader
 
     async def _differential(
-        self, scope: Scope, body: bytes, compiled: bytes | None, send: Send, failure: str = ""
+        self,
+        scope: Scope,
+        body: bytes,
+        receive: Receive,
+        compiled: bytes | None,
+        send: Send,
+        failure: str = "",
     ) -> None:
         captured: list[bytes] = []
         start: dict[str, Any] = {}
@@ -187,7 +169,7 @@ class CompiledReadPath:
 
         # The client gets the compiled answer, so every test's assertions hold for it;
         # the ordinary answer is the reference it is compared with.
-        await self.app(scope, _replay(body), capture)
+        await self.app(scope, replay(body, receive), capture)
         ordinary = b"".join(captured)
         if compiled is None:
             # The compiled statement failed: the ordinary answer goes out, and it is a

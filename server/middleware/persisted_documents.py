@@ -46,8 +46,9 @@ from typing import Any
 import structlog
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.middleware.request_body import read_body, replay
 from server.responses import json_error
 from tenants.trusted_documents import find_trusted_document
 
@@ -107,30 +108,6 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # a disconnect: nothing to run
-            return b"".join(chunks)
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # later calls wait for the disconnect, as usual
-
-    return replayed
-
-
 def _with_length(scope: Scope, body: bytes) -> Scope:
     headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
     headers.append((b"content-length", str(len(body)).encode()))
@@ -176,7 +153,7 @@ class PersistedDocumentsMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         try:
             forwarded = await self._resolve(scope, body)
         except Refusal as refusal:
@@ -187,7 +164,7 @@ class PersistedDocumentsMiddleware:
             return
         if forwarded is not body:
             scope = _with_length(scope, forwarded)
-        await self.app(scope, _replay(forwarded, receive), send)
+        await self.app(scope, replay(forwarded, receive), send)
 
     async def _resolve(self, scope: Scope, body: bytes) -> bytes:
         """The body to forward: `body` itself, or one with the document filled in."""
