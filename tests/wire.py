@@ -25,7 +25,7 @@ import re
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
@@ -38,10 +38,15 @@ _CONTROL = re.compile(
 
 
 def through_proxy(url: str, port: int) -> str:
-    """`url` with its host and port replaced by the proxy's, user and database kept."""
+    """`url` with its host and port replaced by the proxy's, user and database kept.
+
+    A unix-socket `host=` query parameter (the embedded PostgreSQL) is dropped: the
+    proxy listens on TCP.
+    """
     parts = urlsplit(url)
     user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
+    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("host="))
+    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}", query=query))
 
 
 def kind(sql: str) -> str:
@@ -81,11 +86,28 @@ def _cstring(buf: bytes, start: int) -> tuple[str, int]:
     return buf[start:end].decode("utf-8", "replace"), end + 1
 
 
+def counter_for(url: str) -> StatementCounter:
+    """A counter in front of the server `url` names: TCP, or the embedded server's socket."""
+    parts = urlsplit(url)
+    if parts.hostname:
+        return StatementCounter(parts.hostname, parts.port or 5432)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    folder = unquote(query.get("host", "/var/run/postgresql"))
+    return StatementCounter(upstream_socket=f"{folder}/.s.PGSQL.{parts.port or 5432}")
+
+
 class StatementCounter:
     """`async with StatementCounter(upstream_port=5432) as counter:` then use `counter.port`."""
 
-    def __init__(self, upstream_host: str = "127.0.0.1", upstream_port: int = 5432) -> None:
+    def __init__(
+        self,
+        upstream_host: str = "127.0.0.1",
+        upstream_port: int = 5432,
+        *,
+        upstream_socket: str | None = None,
+    ) -> None:
         self.upstream = (upstream_host, upstream_port)
+        self.upstream_socket = upstream_socket
         self.tally = Tally()
         self.port = 0
         self._server: asyncio.Server | None = None
@@ -122,7 +144,10 @@ class StatementCounter:
                     await writer.drain()
                     continue
                 break
-            up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+            if self.upstream_socket is not None:
+                up_reader, up_writer = await asyncio.open_unix_connection(self.upstream_socket)
+            else:
+                up_reader, up_writer = await asyncio.open_connection(*self.upstream)
             up_writer.write(struct.pack("!i", length) + rest)
             back = asyncio.create_task(self._pump(up_reader, writer))
             self._tasks.add(back)

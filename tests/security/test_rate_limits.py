@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -14,7 +13,7 @@ from server.middleware.rate_limit import WINDOW_S
 from server.settings import Settings
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import serving
-from tests.wire import StatementCounter, through_proxy
+from tests.wire import counter_for, through_proxy
 
 VIEWER = {"query": "{ viewer { name } }"}
 
@@ -101,10 +100,7 @@ async def test_a_flood_of_bogus_tokens_is_refused_before_any_database_lookup(
     settings: Settings,
 ) -> None:
     assert settings.database_url
-    upstream = urlsplit(settings.database_url)
-    if upstream.hostname is None:
-        pytest.skip("the wire counter needs PostgreSQL over TCP (DATABASE_URL)")
-    async with StatementCounter(upstream.hostname, upstream.port or 5432) as wire:
+    async with counter_for(settings.database_url) as wire:
         counted = _tight(settings, database_url=through_proxy(settings.database_url, wire.port))
         async with serving(counted) as url, httpx.AsyncClient(base_url=url) as client:
 

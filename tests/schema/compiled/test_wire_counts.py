@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -22,7 +21,7 @@ from server.settings import Settings
 from tests.benchmarks.read_floor import W1_QUERY
 from tests.benchmarks.read_seed import seed_client
 from tests.support import serving
-from tests.wire import StatementCounter, kind, through_proxy
+from tests.wire import StatementCounter, counter_for, kind, through_proxy
 
 TWO_ROOTS = (
     "query { a: clientOrganisations(first: 1) { totalCount }"
@@ -33,8 +32,7 @@ TWO_ROOTS = (
 @pytest.fixture
 async def counted(settings: Settings) -> AsyncIterator[tuple[str, StatementCounter]]:
     assert settings.database_url
-    upstream = urlsplit(settings.database_url)
-    async with StatementCounter(upstream.hostname or "127.0.0.1", upstream.port or 5432) as wire:
+    async with counter_for(settings.database_url) as wire:
         own = settings.model_copy(
             update={
                 "database_url": through_proxy(settings.database_url, wire.port),
