@@ -1,16 +1,16 @@
-"""honest health reports, webhook deliveries, exports (issue 11)
+"""exports and tenant import (issue 11)
 
 Reserved slot, filled in by the work on that issue; empty until then.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 """
 
 from collections.abc import Sequence
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
