@@ -1,7 +1,8 @@
-"""Telling database outages and statement timeouts apart from bugs.
+"""Telling database outages, statement timeouts and passing conflicts apart from bugs.
 
-Both are expected in production and deserve a clear answer (503, or a TIMEOUT
-error) rather than a masked internal error.
+The one home for SQLSTATE lists: the server answers an outage with 503 and a timeout
+with a TIMEOUT error rather than a masked internal error, and the jobs retry what a
+later try may not meet (`jobs/retry.py` asks `is_retryable`).
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 # SQLSTATE classes: 08 connection exception, 57P01-57P03 admin shutdown / crash
 # shutdown / cannot connect now.
 _UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
 _STATEMENT_TIMEOUT = "57014"
+# Failures of this moment, not of the statement: serialization failure, deadlock, lock
+# not available, too many connections, and a cached plan invalidated by a migration
+# (asyncpg's InvalidCachedStatementError).
+_PASSING_STATES = frozenset({"40001", "40P01", "55P03", "53300", "0A000"})
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -57,3 +63,15 @@ def is_database_unavailable(exc: BaseException) -> bool:
 def is_statement_timeout(exc: BaseException) -> bool:
     """The statement ran past `statement_timeout` (or waited that long for a lock)."""
     return any(_sqlstate(link) == _STATEMENT_TIMEOUT for link in _chain(exc))
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """A later try of the same work may succeed: an outage or a passing conflict."""
+    if is_database_unavailable(exc):
+        return True
+    if any(_sqlstate(link) in _PASSING_STATES for link in _chain(exc)):
+        return True
+    # Without a SQLSTATE, SQLAlchemy's operational and interface errors are the
+    # driver's word for "the connection, not the query"; a timeout waiting for the
+    # server (pool or socket) is one too.
+    return isinstance(exc, OperationalError | InterfaceError | SATimeoutError | TimeoutError)
