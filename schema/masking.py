@@ -41,12 +41,41 @@ def _known_failure(error: GraphQLError, response: Response | None) -> GraphQLErr
     return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
 
 
+def _with_code(error: GraphQLError) -> GraphQLError:
+    """An error of the request itself, given the code a client branches on.
+
+    Errors without a path are the document's (syntax, validation, limits); an error
+    with a path was raised by a resolver over its arguments (a bad `first` or cursor).
+    """
+    if (error.extensions or {}).get("code"):
+        return error
+    if error.path is not None:
+        code = "BAD_USER_INPUT"
+    elif error.message.startswith("Syntax Error"):
+        code = "GRAPHQL_PARSE_FAILED"
+    else:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code},
+    )
+
+
 def mask_errors(errors: list[GraphQLError], response: Response | None) -> list[GraphQLError]:
-    """Each error as the client may see it; idempotent (a masked error is kept as it is)."""
+    """Each error as the client may see it; idempotent (a masked error is kept as it is).
+
+    Every error leaves with `extensions.code`: BAD_USER_INPUT, GRAPHQL_PARSE_FAILED and
+    GRAPHQL_VALIDATION_FAILED for the request's own mistakes, TIMEOUT,
+    SERVICE_UNAVAILABLE and INTERNAL_SERVER_ERROR for the server's.
+    """
     masked: list[GraphQLError] = []
     for error in errors:
         if _is_expected(error):
-            masked.append(error)
+            masked.append(_with_code(error))
             continue
         known = _known_failure(error, response)
         if known is not None:
