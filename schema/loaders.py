@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
@@ -53,26 +53,3 @@ def by_id(info: Info, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         return [found.get(i) for i in ids]
 
     return loader(info, ("by_id", model), batch)
-
-
-def grouped(
-    info: Info,
-    name: str,
-    model: type[M],
-    column: Any,
-    *,
-    where: Sequence[Any] = (),
-    order_by: Sequence[Any] = (),
-) -> DataLoader[uuid.UUID, list[M]]:
-    """All visible rows of `model` whose `column` is the key, in one statement per batch."""
-
-    async def batch(keys: list[uuid.UUID]) -> list[list[M]]:
-        stmt = select(model).where(column.in_(keys), visible(model, info.context.principal), *where)
-        if order_by:
-            stmt = stmt.order_by(*order_by)
-        groups: dict[uuid.UUID, list[M]] = {k: [] for k in keys}
-        for row in await info.context.db.scalars(stmt):
-            groups[getattr(row, column.key)].append(row)
-        return [groups[k] for k in keys]
-
-    return loader(info, ("grouped", name), batch)

@@ -44,10 +44,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from server.embedded_postgres import EmbeddedPostgres
-from server.embedded_redis import EmbeddedRedis, redis_settings_from_url
+from server.embedded_redis import EmbeddedRedis
 from server.embedded_support import (
     EmbeddedServiceError,
 )
+from server.redis_pool import redis_settings_from_url
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
-
-from arq.connections import RedisSettings
+from urllib.parse import quote
 
 from server.embedded_server import EmbeddedServer
 from server.embedded_support import (
@@ -189,23 +187,6 @@ class EmbeddedRedis(EmbeddedServer):
                 return sock.recv(64).startswith(b"+PONG")
         except OSError:
             return False
-
-
-def redis_settings_from_url(url: str) -> RedisSettings:
-    """arq settings from ``redis://[user:pass@]host:port/db``, ``rediss://…`` or ``unix:///path``.
-
-    ``unix://`` URLs may carry ``?db=N`` and a password (``unix://:secret@/path``).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in {"redis", "rediss", "unix"}:
-        raise ValueError(f"REDIS_URL must start with redis://, rediss:// or unix://, got {url!r}")
-    if parts.scheme == "unix" and not parts.path:
-        raise ValueError(f"unix:// Redis URL has no socket path: {url!r}")
-    settings = RedisSettings.from_dsn(url)
-    if parts.scheme == "unix":
-        # from_dsn keeps the percent-encoding; the socket path must be the real file name.
-        settings.unix_socket_path = unquote(parts.path)
-    return settings
 
 
 # --------------------------------------------------------------------------------------------
