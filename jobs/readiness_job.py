@@ -28,7 +28,7 @@ import structlog
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.config import DEFAULT_JOB_TIMEOUT_S, test_job_delay_s
+from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
 from jobs.readiness_store import Earlier, earlier_reports, stored_finding
@@ -174,7 +174,7 @@ async def build_readiness_report(ctx: dict[str, Any], tenant: str, report_id: st
             skipped = await _claim(engine, ref, rid)
             if skipped is not None:
                 return skipped
-            delay = test_job_delay_s()
+            delay = float(ctx.get("test_job_delay_s", 0.0))
             if delay:
                 await asyncio.sleep(delay)
             return await _build(engine, ref, rid)

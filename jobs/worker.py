@@ -7,8 +7,7 @@ from typing import Any
 
 from arq.connections import RedisSettings
 
-from jobs.config import job_timeout_s as configured_timeout
-from jobs.config import test_job_delay_s
+from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.liveness import HEALTH_CHECK_INTERVAL_S, health_check_key
 from jobs.metrics import WorkerMetrics
 from jobs.observed import observed
@@ -27,7 +26,8 @@ def worker_settings(
     secret_box: SecretBox,
     statement_timeout_ms: int = 60_000,
     max_jobs: int = 8,
-    job_timeout_s: int | None = None,
+    job_timeout_s: int = DEFAULT_JOB_TIMEOUT_S,
+    test_job_delay_s: float = 0.0,
     burst: bool = False,
     with_cron: bool = True,
     webhook_backoff_s: float = 2.0,
@@ -38,19 +38,18 @@ def worker_settings(
 ) -> dict[str, Any]:
     """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle.
 
-    `job_timeout_s` defaults to STEWARD_JOB_TIMEOUT_S (jobs/config.py); a job killed
-    with its worker is re-run by another worker 10 s after that timeout.
+    `job_timeout_s` is STEWARD_JOB_TIMEOUT_S; a job killed with its worker is re-run by
+    another worker 10 s after that timeout. `test_job_delay_s` is for tests only.
 
     On SIGTERM the worker takes no new job and gives running ones `shutdown_grace_s`; then
     it cancels them, and arq puts each back on the queue (counted as a try) for another
     worker at once. Its health key (jobs/liveness.py) is fresh while its poll loop runs.
     """
-    timeout_s = configured_timeout() if job_timeout_s is None else job_timeout_s
-    test_job_delay_s()  # validate at start, not in the middle of a job
     observer = WorkerMetrics(metrics_port, metrics_host, metrics_every_s)
 
     async def on_startup(ctx: dict[str, Any]) -> None:
-        ctx["job_timeout_s"] = timeout_s
+        ctx["job_timeout_s"] = job_timeout_s
+        ctx["test_job_delay_s"] = test_job_delay_s
         ctx["webhook_backoff_s"] = webhook_backoff_s
         ctx["secret_box"] = secret_box  # decrypts webhook secrets (jobs/webhooks.py)
         ctx["engine"] = make_engine(
@@ -79,7 +78,7 @@ def worker_settings(
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "max_jobs": max_jobs,
-        "job_timeout": timeout_s,
+        "job_timeout": job_timeout_s,
         "max_tries": 5,
         "burst": burst,
         "keep_result": 3600,

@@ -95,6 +95,8 @@ def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         queue_name=settings.queue_name,
         secret_box=secret_box_for(settings),
         shutdown_grace_s=settings.shutdown_grace_s,
+        job_timeout_s=settings.job_timeout_s,
+        test_job_delay_s=settings.test_job_delay_s,
         metrics_port=settings.worker_metrics_port,
         metrics_host=settings.host,
     )

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from tenants.services.secret_box import SecretBox, SecretKeyError
 
 
@@ -114,6 +115,14 @@ class Settings(BaseSettings):
     )
     otel_service_name: str | None = Field(default=None, alias="OTEL_SERVICE_NAME")
     otel_sdk_disabled: bool = Field(default=False, alias="OTEL_SDK_DISABLED")
+    # Seconds a job may run before it ends FAILED; a job killed with its worker goes to
+    # another worker once arq's in-progress key expires (this timeout + 10 s).
+    job_timeout_s: int = Field(
+        default=DEFAULT_JOB_TIMEOUT_S, ge=5, le=3600, alias="STEWARD_JOB_TIMEOUT_S"
+    )
+    # Tests only (refused in production): a readiness job sleeps this long once RUNNING, so
+    # a test can kill its worker or reach its timeout mid-job.
+    test_job_delay_s: float = Field(default=0.0, ge=0, le=3600, alias="STEWARD_TEST_JOB_DELAY_S")
 
     @field_validator("database_url")
     @classmethod
@@ -171,6 +180,8 @@ class Settings(BaseSettings):
     def _production_needs(self) -> Settings:
         if self.env is not Environment.PRODUCTION:
             return self
+        if self.test_job_delay_s:
+            raise ValueError("STEWARD_TEST_JOB_DELAY_S is only allowed outside production")
         missing = [
             name
             for name, value in (

@@ -143,15 +143,13 @@ async def test_unknown_tenant_and_report_are_no_ops(
 
 
 async def test_job_past_its_timeout_ends_failed_with_the_reason(
-    engine: AsyncEngine, make_tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=2)
     report_id = await queue_report(engine, tenant, seeded.client_id)
-    monkeypatch.setenv("STEWARD_ENV", "test")
-    monkeypatch.setenv("STEWARD_TEST_JOB_DELAY_S", "10")
     outcome = await build_readiness_report(
-        ctx(engine, job_timeout_s=5), tenant.slug, str(report_id)
+        ctx(engine, job_timeout_s=5, test_job_delay_s=10), tenant.slug, str(report_id)
     )
     row = await report_row(engine, tenant, report_id)
     assert outcome == "timed out"

@@ -34,6 +34,9 @@ def test_every_variable_is_documented_in_env_example() -> None:
         ("STEWARD_WORKER_METRICS_PORT", "70000"),
         ("OTEL_TRACES_EXPORTER", "jaeger"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"),
+        ("STEWARD_JOB_TIMEOUT_S", "2"),
+        ("STEWARD_JOB_TIMEOUT_S", "soon"),
+        ("STEWARD_TEST_JOB_DELAY_S", "-1"),
     ],
 )
 def test_a_bad_value_stops_with_a_message_naming_the_variable(
@@ -79,3 +82,16 @@ def test_an_invalid_operator_token_is_not_echoed(monkeypatch: pytest.MonkeyPatch
         load_settings()
     assert "STEWARD_OPERATOR_TOKEN" in str(raised.value)
     assert "hunter2" not in str(raised.value)
+
+
+def test_production_refuses_the_test_only_job_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("STEWARD_ENV", "production")
+    monkeypatch.setenv("STEWARD_SECRET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("STEWARD_PUBLIC_URL", "https://steward.example.com")
+    assert load_settings().test_job_delay_s == 0
+    monkeypatch.setenv("STEWARD_TEST_JOB_DELAY_S", "5")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "STEWARD_TEST_JOB_DELAY_S is only allowed outside production" in str(raised.value)
