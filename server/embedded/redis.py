@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from server.embedded_server import EmbeddedServer
-from server.embedded_support import (
+from server.embedded.server import EmbeddedServer
+from server.embedded.support import (
     EmbeddedServiceError,
     choose_socket_dir,
     kill_and_wait,

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from server.embedded_support import EmbeddedServiceError, FolderLock
+from server.embedded.support import EmbeddedServiceError, FolderLock
 
 logger = logging.getLogger(__name__)
 

@@ -43,12 +43,11 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from server.embedded_postgres import EmbeddedPostgres
-from server.embedded_redis import EmbeddedRedis
-from server.embedded_support import (
+from server.embedded.postgres import EmbeddedPostgres
+from server.embedded.redis import EmbeddedRedis
+from server.embedded.support import (
     EmbeddedServiceError,
 )
-from server.redis_pool import redis_settings_from_url
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +56,6 @@ __all__ = [
     "EmbeddedRedis",
     "EmbeddedServiceError",
     "embedded_services",
-    "redis_settings_from_url",
 ]
 
 

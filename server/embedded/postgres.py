@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from server.embedded_server import EmbeddedServer
-from server.embedded_support import (
+from server.embedded.server import EmbeddedServer
+from server.embedded.support import (
     PG_ENV_PREFIXES,
     PG_PORT,
     PG_SYSTEM_USER,
