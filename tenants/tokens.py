@@ -17,12 +17,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from tenants.principals import STAFF_ROLES, Role
 from tenants.registry import ApiToken, Tenant, TenantRef
 
 TOKEN_PREFIX = "stw_"  # noqa: S105  (a public marker, not a secret)
-STAFF_ROLES = ("admin", "consultant", "viewer")
-CLIENT_ROLES = ("client_owner", "client_viewer")
-ROLES = STAFF_ROLES + CLIENT_ROLES
+# The role names a token may carry, in the order the CLI lists them (tenants/principals.py).
+ROLES = tuple(role.value for role in Role)
 
 
 class InvalidRoleError(ValueError):
@@ -69,7 +69,7 @@ async def issue_token(
     """
     if role not in ROLES:
         raise InvalidRoleError(f"invalid role {role!r}: choose one of {', '.join(ROLES)}")
-    if role in CLIENT_ROLES and client_organisation_id is None:
+    if role not in STAFF_ROLES and client_organisation_id is None:
         raise InvalidRoleError(f"role {role!r} needs a client organisation")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = uuid.uuid4()
