@@ -35,6 +35,7 @@ from server.observability.wiring import observability_middleware, observe_engine
 from server.redis_pool import open_pool
 from server.routes import auth as auth_routes
 from server.routes import reports as reports_routes
+from server.scim.routes import scim_mount
 from server.settings import Settings
 from tenants.engine import make_engine
 
@@ -93,6 +94,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/status", probes.status, methods=["GET"]),
             Route("/graphql", traced_graphql(graphql), methods=["GET", "POST"]),
             reports_routes.reports_mount,
+            # SCIM 2.0 provisioning per identity provider (server/scim/).
+            scim_mount,
             Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
             Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
             Route("/auth/session", auth_routes.current_session, methods=["GET"]),
