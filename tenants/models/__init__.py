@@ -38,6 +38,7 @@ from tenants.models.process_shapes import (
 )
 from tenants.models.report_settings import ReportSchedule, WebhookDelivery
 from tenants.models.reports import EngagementHealthReport, ReadinessReport
+from tenants.models.scim import ScimToken, ScimUser
 from tenants.models.vendor import CLAUSES, VendorAgreement, VendorAgreementProcess
 
 __all__ = [
@@ -83,6 +84,8 @@ __all__ = [
     "ResponsibleParty",
     "ReviewOutcome",
     "RiskTier",
+    "ScimToken",
+    "ScimUser",
     "Tool",
     "VendorAgreement",
     "VendorAgreementProcess",
