@@ -50,7 +50,13 @@ def to_user(item: ScimMember, base_url: str) -> User[Any]:
         location=f"{base_url}/Users/{member.id}",
         version=etag(item),
     ).model_dump(scim_ctx=None, exclude_none=True, by_alias=True, mode="json")
-    return User.model_validate(body)
+    try:
+        return User.model_validate(body)
+    except ValueError:
+        # An address Steward accepts but pydantic's EmailStr does not (a special-use domain
+        # such as .local): the member stays readable, without the emails attribute.
+        body.pop("emails", None)
+        return User.model_validate(body)
 
 
 def _email_of(user: User[Any]) -> str:

@@ -98,7 +98,7 @@ async def _unique_user_name(
 def _search_request(request: Request) -> SearchRequest[Any]:
     q = request.query_params
     raw: dict[str, Any] = {}
-    for name in ("filter", "startIndex", "count"):
+    for name in ("startIndex", "count"):
         if name in q:
             raw[name] = q[name]
     for name in ("attributes", "excludedAttributes"):
@@ -116,7 +116,9 @@ def _search_request(request: Request) -> SearchRequest[Any]:
 async def list_users(request: Request) -> Response:
     search = _search_request(request)
     base = _base_url(request)
-    matcher = ScimFilter[User[Any]](str(search.filter)) if search.filter else None
+    raw_filter = request.query_params.get("filter")
+    # A syntax error is an invalidFilter error (scim2-models raises it so).
+    matcher = ScimFilter[User[Any]](raw_filter) if raw_filter else None
     async with provider_session(request) as (db, provider):
         users = [
             to_user(item, base) for item in await service.list_scim_members(db, provider=provider)

@@ -60,6 +60,27 @@ class UserFields:
     attributes: dict[str, Any]
 
 
+async def _audit_resource(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    resource: ScimUser,
+    before: dict[str, Any] | None,
+) -> None:
+    """The SCIM side is keyed by its member: the trail names the member's id."""
+    await session.flush()
+    await record_audit(
+        session,
+        actor=actor,
+        action=action,
+        obj=resource,
+        before=before,
+        after=snapshot(resource),
+        object_id=resource.member_id,
+    )
+    await session.flush()
+
+
 async def issue_scim_token(
     session: AsyncSession, *, actor: Actor, identity_provider_id: uuid.UUID
 ) -> IssuedScimToken:
@@ -156,7 +177,7 @@ async def list_scim_members(
         .where(_visible_to(provider))
         .order_by(Member.created_at, Member.id)
     )
-    return [ScimMember(member, resource) for member, resource in rows.tuples()]
+    return [ScimMember(member, resource) for member, resource in rows]
 
 
 async def get_scim_member(
@@ -198,8 +219,7 @@ async def create_scim_member(
         attributes=fields.attributes,
     )
     session.add(resource)
-    await session.flush()
-    await finish_write(session, actor=actor, action="scim_create", obj=resource, before=None)
+    await _audit_resource(session, actor, "scim_create", resource, None)
     if not fields.active:
         member = await deactivate_member(
             session, actor=actor, member_id=member.id, expected_version=member.version
@@ -255,8 +275,7 @@ async def replace_scim_member(
     else:
         before = snapshot(resource)
     apply(resource, {"external_id": fields.external_id, "attributes": fields.attributes})
-    await session.flush()
-    await finish_write(session, actor=actor, action="scim_replace", obj=resource, before=before)
+    await _audit_resource(session, actor, "scim_replace", resource, before)
     if not fields.active:
         member = await _set_active(session, actor, member, False)
     return ScimMember(member, resource)
