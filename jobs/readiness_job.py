@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
+from jobs.readiness.snapshot import ClientSnapshot
 from jobs.readiness_store import Earlier, earlier_reports, stored_finding
 from jobs.rendering import ReportDocument, render_html, render_pdf
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
@@ -63,15 +64,18 @@ class Built:
 
 
 def _render(
-    client_name: str, generated_at: datetime, result: ReadinessResult, earlier: Earlier
+    snapshot: ClientSnapshot, generated_at: datetime, result: ReadinessResult, earlier: Earlier
 ) -> Built:
     comparison = compare(earlier.previous, result) if earlier.previous is not None else None
     history = list(earlier.history)
     if result.score is not None:
-        history.append((generated_at.date(), result.score))
-    doc = ReportDocument.from_result(
-        client_name, generated_at, result, history=history, comparison=comparison
+        history.append((generated_at, result.score))
+    doc = ReportDocument.from_snapshot(
+        snapshot, generated_at, result, history=history, comparison=comparison
     )
+    # The stored findings carry their subjects, so the report can be rendered again in
+    # another language from the row alone.
+    result = replace(result, findings=list(doc.findings))
     return Built(result, comparison, render_html(doc), render_pdf(doc))
 
 
@@ -106,7 +110,7 @@ async def _build(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -
         return "failed"
     # Pure CPU work (rules, charts, PDF) off the event loop, so other jobs keep running.
     result = await asyncio.to_thread(build_readiness, snapshot)
-    built = await asyncio.to_thread(_render, snapshot.client_name, started, result, earlier)
+    built = await asyncio.to_thread(_render, snapshot, started, result, earlier)
     async with tenant_session(engine, tenant) as db:
         report = await db.get(
             ReadinessReport, report_id, with_for_update=True, populate_existing=True
@@ -117,7 +121,7 @@ async def _build(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -
         report.finished_at = _now()
         report.score = None if result.score is None else Decimal(str(result.score))
         report.pillar_scores = dict(result.pillar_scores)
-        report.findings = [stored_finding(f) for f in result.findings]
+        report.findings = [stored_finding(f) for f in built.result.findings]
         report.html = built.html
         report.pdf = built.pdf
         report.failure_reason = None

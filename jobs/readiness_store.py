@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -58,7 +58,7 @@ class Earlier:
     """What a new report needs from the client's earlier successful reports."""
 
     previous: PreviousReport | None
-    history: tuple[tuple[date, float], ...]
+    history: tuple[tuple[datetime, float], ...]
 
 
 async def earlier_reports(db: AsyncSession, *, client_id: uuid.UUID, exclude: uuid.UUID) -> Earlier:
@@ -81,7 +81,5 @@ async def earlier_reports(db: AsyncSession, *, client_id: uuid.UUID, exclude: uu
         return Earlier(None, ())
     latest = rows[0]
     previous = PreviousReport(score_of(latest.score), keys_of(latest.findings))
-    history = tuple(
-        (row.finished_at.date(), float(row.score)) for row in rows if row.score is not None
-    )
+    history = tuple((row.finished_at, float(row.score)) for row in rows if row.score is not None)
     return Earlier(previous, history)

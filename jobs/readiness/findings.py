@@ -86,6 +86,10 @@ class Finding:
     object_id: UUID
     message: str
     recommendation: str
+    #: Values a report needs to say the finding in any language (the object's name as
+    #: "subject"), kept with the stored finding next to its code (`rule_id`). Pairs, so a
+    #: finding stays hashable.
+    params: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> FindingKey:
@@ -104,6 +108,7 @@ class Finding:
             "object_id": str(self.object_id),
             "message": self.message,
             "recommendation": self.recommendation,
+            "params": dict(self.params),
         }
 
     @classmethod
@@ -116,4 +121,8 @@ class Finding:
             object_id=UUID(str(data["object_id"])),
             message=str(data["message"]),
             recommendation=str(data["recommendation"]),
+            params=tuple(sorted((str(k), str(v)) for k, v in data.get("params", {}).items())),
         )
+
+    def param(self, name: str, default: str = "") -> str:
+        return dict(self.params).get(name, default)

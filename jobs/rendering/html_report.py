@@ -1,23 +1,13 @@
-"""Self-contained HTML documents: inline CSS and SVG, no scripts, no external fetches.
-Every piece of user-supplied text goes through `html.escape`."""
+"""The engagement health report as a self-contained HTML document: inline CSS, no scripts,
+no external fetches. Every piece of user-supplied text goes through `html.escape`."""
 
 from __future__ import annotations
 
 from html import escape
 
-from jobs.readiness.findings import Finding
-from jobs.readiness.rules import RULES_BY_ID
-from jobs.rendering import svg
 from jobs.rendering.document import (
     HealthReportDocument,
-    ReportDocument,
-    by_severity,
-    fmt_change,
     fmt_score,
-    ordered_pillars,
-    pillar_label,
-    score_band,
-    sorted_history,
 )
 
 CSS = """
@@ -46,67 +36,6 @@ def _page(title: str, body: str) -> str:
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"
         f"<body>{body}</body></html>\n"
     )
-
-
-def _findings_table(findings: list[Finding]) -> str:
-    rows = "".join(
-        "<tr>"
-        f"<td>{escape(f.rule_id)}</td><td>{escape(pillar_label(f.pillar.value))}</td>"
-        f"<td>{escape(f.message)}</td><td>{escape(f.recommendation)}</td>"
-        "</tr>"
-        for f in findings
-    )
-    return (
-        "<table><thead><tr><th>Rule</th><th>Pillar</th><th>Finding</th>"
-        f"<th>Recommendation</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-
-
-def _comparison(doc: ReportDocument) -> str:
-    c = doc.comparison
-    if c is None:
-        return ""
-    resolved = "".join(
-        f"<li>{escape(k.rule_id)}: "
-        f"{escape(RULES_BY_ID[k.rule_id].checks if k.rule_id in RULES_BY_ID else '')}</li>"
-        for k in c.resolved_findings
-    )
-    return (
-        "<section><h2>Since the previous report</h2>"
-        f"<p>Score change: <strong>{escape(fmt_change(c.score_change))}</strong>; "
-        f"{len(c.new_findings)} new finding(s), {len(c.resolved_findings)} resolved.</p>"
-        + (f"<ul>{resolved}</ul>" if resolved else "")
-        + "</section>"
-    )
-
-
-def render_html(doc: ReportDocument) -> str:
-    """The readiness report as one HTML document."""
-    band = score_band(doc.score)
-    prepared = f" &middot; prepared by {escape(doc.prepared_by)}" if doc.prepared_by else ""
-    groups = by_severity(doc.findings)
-    findings_html = (
-        "".join(
-            f'<h3 class="sev sev-{s.value}">{escape(s.value)} ({len(fs)})</h3>'
-            + _findings_table(fs)
-            for s, fs in groups
-        )
-        or "<p>No findings: every rule passed.</p>"
-    )
-    body = (
-        f"<header><h1>{escape(doc.title)}: {escape(doc.client_name)}</h1>"
-        f'<p class="meta">Generated {escape(doc.generated_at.isoformat(timespec="minutes"))}'
-        f"{prepared}</p></header>"
-        f'<section><h2>Overall readiness</h2><p class="score {band}">'
-        f"{escape(fmt_score(doc.score))}<small>/100</small></p></section>"
-        + _comparison(doc)
-        + "<section><h2>Score by pillar</h2>"
-        + svg.bar_chart(ordered_pillars(doc.pillar_scores))
-        + "</section><section><h2>Score over time</h2>"
-        + svg.line_chart(sorted_history(doc.history))
-        + f"</section><section><h2>Findings ({len(doc.findings)})</h2>{findings_html}</section>"
-    )
-    return _page(f"{doc.title}: {doc.client_name}", body)
 
 
 def render_health_html(doc: HealthReportDocument) -> str:

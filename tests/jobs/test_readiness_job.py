@@ -209,8 +209,9 @@ async def test_history_of_earlier_scores_reaches_the_document(
     await build_readiness_report(ctx(engine), tenant.slug, str(second))
     a, b = await report_row(engine, tenant, first), await report_row(engine, tenant, second)
     assert b.score > a.score
-    assert "Since the previous report" in b.html and "OWN-001" in b.html
-    assert "Since the previous report" not in a.html
+    assert "Resolved:" in b.html and "Live process without an accountable owner" in b.html
+    assert "This is the first report for this client." in a.html
+    assert b.pdf.startswith(b"%PDF-")
 
 
 async def test_every_demo_client_gets_a_report(engine: AsyncEngine) -> None:
