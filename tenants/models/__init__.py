@@ -2,6 +2,7 @@
 
 from tenants.models.assignment import CURRENT_ACCOUNTABLE_INDEX, OwnershipAssignment
 from tenants.models.audit import AuditEvent
+from tenants.models.branding import ReportBranding
 from tenants.models.capability import CapabilityAssessment, CapabilityDimension, CapabilityScore
 from tenants.models.change_plan import ChangePlan, Milestone
 from tenants.models.client import ClientOrganisation
@@ -78,6 +79,7 @@ __all__ = [
     "ProcessReview",
     "RaciRole",
     "ReadinessReport",
+    "ReportBranding",
     "ReportSchedule",
     "ReportStatus",
     "Responsibility",
