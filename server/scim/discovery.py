@@ -23,8 +23,9 @@ from scim2_models import (
     Schema,
     ServiceProviderConfig,
     Sort,
-    User,
 )
+
+from server.scim.models import User
 
 MAX_RESULTS = 200
 

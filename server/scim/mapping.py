@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import Context, InvalidValueException, Meta, User
+from scim2_models import Context, InvalidValueException, Meta
 
+from server.scim.models import User
 from tenants.models import MemberStatus
 from tenants.services.scim import ScimMember, UserFields
 
-# Set from the member and the link row on every read, never from stored attributes.
-_SERVER_OWNED = ("id", "meta", "schemas", "displayName", "active", "externalId")
+# Set from the member and the link row on every read, never from stored attributes;
+# a password is never stored (Steward has none: members sign in at their provider).
+_SERVER_OWNED = ("id", "meta", "schemas", "displayName", "active", "externalId", "password")
 
 
 def etag(item: ScimMember) -> str:
@@ -25,7 +27,7 @@ def etag(item: ScimMember) -> str:
     return f'W/"{item.member.version}.{side}"'
 
 
-def to_user(item: ScimMember, base_url: str) -> User[Any]:
+def to_user(item: ScimMember, base_url: str) -> User:
     member, resource = item.member, item.resource
     stored: dict[str, Any] = dict(resource.attributes) if resource is not None else {}
     modified = member.updated_at
@@ -59,7 +61,7 @@ def to_user(item: ScimMember, base_url: str) -> User[Any]:
         return User.model_validate(body)
 
 
-def _email_of(user: User[Any]) -> str:
+def _email_of(user: User) -> str:
     if user.user_name is not None and "@" in user.user_name:
         return user.user_name
     emails = user.emails or []
@@ -71,7 +73,7 @@ def _email_of(user: User[Any]) -> str:
     )
 
 
-def to_fields(user: User[Any]) -> UserFields:
+def to_fields(user: User) -> UserFields:
     """What a create or replace asks of the member, and the attributes to keep."""
     if not user.user_name:
         raise InvalidValueException(detail="userName: is required")
@@ -87,7 +89,7 @@ def to_fields(user: User[Any]) -> UserFields:
     )
 
 
-def parse_user(payload: Any, ctx: Context) -> User[Any]:
+def parse_user(payload: Any, ctx: Context) -> User:
     """A User from a request body in `ctx`; a body that is not one is an invalidValue error
     naming the attribute."""
     try:

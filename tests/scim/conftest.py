@@ -100,5 +100,6 @@ def new_user(domain: str = "example.com", **extra: object) -> dict[str, object]:
         "displayName": f"User {name}",
         "name": {"givenName": "Ada", "familyName": name},
         "externalId": f"ext-{name}",
+        "emails": [{"value": f"{name}@{domain}", "type": "work", "primary": True}],
         "active": True,
     } | extra

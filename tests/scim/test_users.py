@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenants.models import AuditEvent, Member, MemberStatus
+from tenants.models import AuditEvent, Member, MemberStatus, ScimUser
 from tenants.principals import Role
 from tenants.session import tenant_session
 from tests.scim.conftest import ScimProvider, ScimWorld, new_user
@@ -152,12 +152,11 @@ async def test_bad_input_answers_scim_errors(
         f"{p.base}/Users", params={"filter": "userName eq"}, headers=p.headers()
     )
     assert bad_filter.status_code == 400 and bad_filter.json()["scimType"] == "invalidFilter"
-    not_an_email = await http.post(
-        f"{p.base}/Users", json=new_user(userName="no-at-sign"), headers=p.headers()
-    )
+    bad = new_user(userName="no-at-sign", emails=[{"value": "not-an-address"}])
+    not_an_email = await http.post(f"{p.base}/Users", json=bad, headers=p.headers())
     assert not_an_email.status_code == 400
     assert not_an_email.json()["scimType"] == "invalidValue"
-    assert "userName" in not_an_email.json()["detail"]
+    assert "emails" in not_an_email.json()["detail"]
     missing = await http.get(
         f"{p.base}/Users/00000000-0000-0000-0000-000000000000", headers=p.headers()
     )
@@ -181,3 +180,20 @@ async def test_delete_deactivates_and_hides_the_member(
     # Its address is free again for a new provisioning.
     again = new_user(userName=user["userName"])
     assert (await http.post(f"{p.base}/Users", json=again, headers=p.headers())).status_code == 201
+
+
+async def test_a_user_name_that_is_no_address_takes_the_primary_email_and_no_password_is_kept(
+    http: httpx.AsyncClient, scim_world: ScimWorld, engine: AsyncEngine
+) -> None:
+    p = scim_world.globex
+    body = new_user()
+    address = body["emails"][0]["value"]  # type: ignore[index]
+    body |= {"userName": "ada.lovelace", "password": "s3cret-Passw0rd"}
+    r = await http.post(f"{p.base}/Users", json=body, headers=p.headers())
+    assert r.status_code == 201, r.text
+    assert r.json()["userName"] == "ada.lovelace" and "password" not in r.json()
+    async with tenant_session(engine, p.tenant) as db:
+        member = await db.get(Member, r.json()["id"])
+        stored = await db.get(ScimUser, r.json()["id"])
+    assert member is not None and member.email == address
+    assert stored is not None and "password" not in stored.attributes
