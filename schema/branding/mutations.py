@@ -1,0 +1,63 @@
+"""`configureReportBranding`: the consultancy's name, logo, colour, footer, zone, language."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.branding.types import ReportBrandingType, ReportLocale
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.permissions import actor_of, authorize
+from tenants.models import ReportBranding
+from tenants.services.branding import configure_report_branding
+
+
+@strawberry.input(description="The whole branding; a logo not sent is kept.")
+class ConfigureReportBrandingInput:
+    version: int | None = strawberry.field(
+        description="The version you last saw; null when configuring for the first time."
+    )
+    name: str
+    accent_colour: str = "#1565c0"
+    footer_text: str | None = None
+    confidentiality_text: str | None = None
+    logo_base64: str | None = strawberry.field(
+        default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
+    )
+    logo_type: str | None = strawberry.field(default=None, description="image/png or image/jpeg.")
+    remove_logo: bool = False
+    timezone: str = "UTC"
+    locale: ReportLocale = ReportLocale.EN
+
+
+@strawberry.type
+class ReportBrandingPayload:
+    report_branding: ReportBrandingType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ReportBrandingMutation:
+    @strawberry.mutation
+    async def configure_report_branding(
+        self, info: Info, input: ConfigureReportBrandingInput
+    ) -> ReportBrandingPayload:
+        row: ReportBranding | None = None
+        async with atomic(info) as outcome:
+            await authorize(info, "configureReportBranding")
+            row = await configure_report_branding(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                expected_version=input.version,
+                name=input.name,
+                accent_colour=input.accent_colour,
+                footer_text=input.footer_text,
+                confidentiality_text=input.confidentiality_text,
+                logo_base64=input.logo_base64,
+                logo_type=input.logo_type,
+                remove_logo=input.remove_logo,
+                timezone=input.timezone,
+                locale=input.locale.value,
+            )
+        node = ReportBrandingType.from_model(row) if row is not None and not outcome.error else None
+        return ReportBrandingPayload(report_branding=node, errors=outcome.errors)

@@ -1,0 +1,67 @@
+"""The tenant's readiness report branding."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from tenants.models import ReportBranding
+
+DEFAULT_ACCENT = "#1565c0"
+
+
+@strawberry.enum(description="The language a readiness report is written in.")
+class ReportLocale(Enum):
+    EN = "en"
+    DE = "de"
+
+
+@strawberry.type(description="How the consultancy's readiness reports look and read.")
+class ReportBrandingType:
+    name: str | None = strawberry.field(
+        description="The consultancy as reports name it; null until configured (the tenant's"
+        " name is used)."
+    )
+    accent_colour: str = strawberry.field(description="Headings and charts, e.g. #1565c0.")
+    footer_text: str | None
+    confidentiality_text: str | None = strawberry.field(
+        description="Printed on the cover and at the top of every page."
+    )
+    logo_type: str | None = strawberry.field(description="image/png or image/jpeg.")
+    logo_bytes: int | None = strawberry.field(
+        description="The logo's size; the image is write-only."
+    )
+    timezone: str = strawberry.field(description="IANA time zone of report dates.")
+    locale: ReportLocale
+    version: int | None = strawberry.field(
+        description="Send it back with changes; null until the branding is first configured."
+    )
+
+    @classmethod
+    def default(cls) -> ReportBrandingType:
+        return cls(
+            name=None,
+            accent_colour=DEFAULT_ACCENT,
+            footer_text=None,
+            confidentiality_text=None,
+            logo_type=None,
+            logo_bytes=None,
+            timezone="UTC",
+            locale=ReportLocale.EN,
+            version=None,
+        )
+
+    @classmethod
+    def from_model(cls, row: ReportBranding) -> ReportBrandingType:
+        return cls(
+            name=row.name,
+            accent_colour=row.accent_colour,
+            footer_text=row.footer_text,
+            confidentiality_text=row.confidentiality_text,
+            logo_type=row.logo_type,
+            logo_bytes=len(row.logo) if row.logo is not None else None,
+            timezone=row.timezone,
+            locale=ReportLocale(row.locale),
+            version=row.version,
+        )

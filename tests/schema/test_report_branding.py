@@ -1,0 +1,134 @@
+"""configureReportBranding / reportBranding: the consultancy's look and language in reports."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import uuid
+import zlib
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tenants.models import AuditEvent, ReportBranding
+from tenants.session import tenant_session
+from tests.conftest import TenantFactory, TokenFactory
+from tests.support import data, gql
+
+READ = """{ reportBranding {
+  name accentColour footerText confidentialityText logoType logoBytes timezone locale version
+} }"""
+CONFIGURE = """mutation($input: ConfigureReportBrandingInput!) {
+  configureReportBranding(input: $input) {
+    reportBranding { name accentColour logoType logoBytes timezone locale version }
+    errors { field code message }
+  }
+}"""
+
+
+def png() -> bytes:
+    """A real 1x1 PNG."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"version": None, "name": "Müller & Partner", **fields}}
+    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
+    return result["configureReportBranding"]
+
+
+async def test_defaults_then_configure_with_a_logo_then_a_stale_version_conflicts(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    admin = await make_token(tenant, "admin")
+    default = data(await gql(client, READ, token=admin))["reportBranding"]
+    assert default["name"] is None and default["locale"] == "EN" and default["version"] is None
+    logo = png()
+    first = await configure(
+        client,
+        admin,
+        accentColour="#6A1B9A",
+        timezone="Europe/Berlin",
+        locale="DE",
+        logoBase64=base64.b64encode(logo).decode(),
+        logoType="image/png",
+    )
+    assert first["errors"] == []
+    assert first["reportBranding"] == {
+        "name": "Müller & Partner",
+        "accentColour": "#6a1b9a",
+        "logoType": "image/png",
+        "logoBytes": len(logo),
+        "timezone": "Europe/Berlin",
+        "locale": "DE",
+        "version": 1,
+    }
+    async with tenant_session(engine, tenant) as s:
+        row = await s.get(ReportBranding, 1)
+        audit = list(
+            await s.scalars(select(AuditEvent).where(AuditEvent.object_type == "ReportBranding"))
+        )
+    assert row is not None and row.logo == logo
+    assert [a.action for a in audit] == ["create"] and audit[0].after[
+        "logo"
+    ] == f"<{len(logo)} bytes>"
+    stale = await configure(client, admin)
+    assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
+    kept = await configure(client, admin, version=1, name="M&P")
+    assert kept["errors"] == [] and kept["reportBranding"]["logoBytes"] == len(logo)
+    removed = await configure(client, admin, version=2, removeLogo=True)
+    assert removed["reportBranding"]["logoType"] is None
+
+
+async def test_invalid_values_are_named_and_nothing_is_written(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    admin = await make_token(await make_tenant(), "admin")
+    svg = base64.b64encode(b"<svg onload='alert(1)'/>").decode()
+    bad = await configure(
+        client,
+        admin,
+        name="",
+        accentColour="purple",
+        timezone="Mars/Olympus",
+        logoBase64=svg,
+        logoType="image/svg+xml",
+    )
+    assert bad["reportBranding"] is None
+    assert {e["field"] for e in bad["errors"]} == {"name", "accentColour", "timezone", "logoType"}
+    fake = await configure(
+        client, admin, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="image/png"
+    )
+    assert [e["field"] for e in fake["errors"]] == ["logoBase64"]
+    huge = base64.b64encode(png() + b"\x00" * (512 * 1024)).decode()
+    too_big = await configure(client, admin, logoBase64=huge, logoType="image/png")
+    assert "512 KiB" in too_big["errors"][0]["message"]
+    assert data(await gql(client, READ, token=admin))["reportBranding"]["version"] is None
+
+
+async def test_only_admins_configure_and_clients_cannot_see_it(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    tenant = await make_tenant()
+    refused = await configure(client, await make_token(tenant, "consultant"))
+    assert refused["errors"][0]["code"] == "FORBIDDEN"
+    client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
+    assert data(await gql(client, READ, token=client_viewer))["reportBranding"] is None
