@@ -10,6 +10,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.audit.queries import AuditQuery
+from schema.branding.mutations import ReportBrandingMutation
+from schema.branding.queries import ReportBrandingQuery
 from schema.capability.mutations import CapabilityMutation
 from schema.capability.queries import CapabilityQuery
 from schema.change_plans.mutations import ChangePlanMutation
@@ -49,6 +51,7 @@ QUERIES: tuple[type, ...] = (
     IdentityProviderQuery,
     ApiTokenQuery,
     ReportScheduleQuery,
+    ReportBrandingQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -65,6 +68,7 @@ MUTATIONS: tuple[type, ...] = (
     IdentityProviderMutation,
     ApiTokenMutation,
     ReportScheduleMutation,
+    ReportBrandingMutation,
 )
 
 

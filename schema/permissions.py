@@ -69,6 +69,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "updateIncident": OWNER_FEEDBACK,
     "requestReadinessReport": REPORTS,
     "configureReportSchedule": ADMIN,
+    "configureReportBranding": ADMIN,
     "createApiToken": ADMIN,
     "revokeApiToken": ADMIN,
     "configureIdentityProvider": ADMIN,

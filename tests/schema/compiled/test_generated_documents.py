@@ -66,6 +66,7 @@ ROOTS = (
     "identityProviders",
     "apiTokens",
     "reportSchedule",
+    "reportBranding",
 )
 
 
