@@ -48,7 +48,7 @@ class ScimWorld:
     other: ScimProvider  # tenant B's staff provider
 
 
-async def _provider(
+async def add_scim_provider(
     engine: AsyncEngine, base_url: str, tenant: TenantRef, client: str | None
 ) -> ScimProvider:
     async with tenant_session(engine, tenant) as session:
@@ -79,10 +79,10 @@ async def scim_world(engine: AsyncEngine, base_url: str) -> ScimWorld:
     a = await create_tenant(engine, slug=unique_slug("scima"), name="SCIM A")
     b = await create_tenant(engine, slug=unique_slug("scimb"), name="SCIM B")
     return ScimWorld(
-        staff=await _provider(engine, base_url, a, None),
-        globex=await _provider(engine, base_url, a, "Globex"),
-        initech=await _provider(engine, base_url, a, "Initech"),
-        other=await _provider(engine, base_url, b, None),
+        staff=await add_scim_provider(engine, base_url, a, None),
+        globex=await add_scim_provider(engine, base_url, a, "Globex"),
+        initech=await add_scim_provider(engine, base_url, a, "Initech"),
+        other=await add_scim_provider(engine, base_url, b, None),
     )
 
 
