@@ -8,6 +8,7 @@ import typer
 
 from server.cli_documents import documents_app
 from server.cli_idp import idp_app
+from server.cli_scim import scim_token  # noqa: F401  (adds `steward idp scim-token`)
 from server.cli_tenants import tenants_app
 from server.cli_tokens import tokens_app
 from server.runtime import resolved_settings
