@@ -6,7 +6,8 @@ the active clients without a report for it, and enqueues one `build_health_repor
 per client under a deterministic id (tenant, client, period). Several workers,
 duplicate ticks or a re-run after a crash therefore enqueue each report once; the
 insert is `ON CONFLICT DO NOTHING` on unique (client_id, period_start), the final
-guard. A new report is sent to the tenant's webhook, if one is configured.
+guard. A period that ends before the client's engagement start gets no report.
+A new report is sent to the tenant's webhook, if one is configured.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import structlog
 from arq import Retry
 from arq.connections import ArqRedis
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -53,6 +54,8 @@ async def _due_clients(
             .where(
                 c.engagement_status == m.EngagementStatus.ACTIVE,
                 c.archived_at.is_(None),
+                # No report for a period that ends before the engagement starts.
+                or_(c.engagement_start.is_(None), c.engagement_start <= period.end),
                 c.id.not_in(reported),
             )
             .order_by(c.id)
@@ -125,6 +128,14 @@ async def _create(
                 select(m.WebhookDelivery.id).where(m.WebhookDelivery.report_id == found).limit(1)
             )
             return "exists", found, bool(schedule.webhook_url) and attempted is None
+        started = await db.scalar(
+            select(m.ClientOrganisation.engagement_start).where(
+                m.ClientOrganisation.id == client_id
+            )
+        )
+        if started is not None and started > end:
+            # The last guard, whoever enqueued it: never a report before the engagement.
+            return "before engagement start", None, False
         snapshot = await load_snapshot(db, client_id=client_id, as_of=end + timedelta(days=1))
         if snapshot is None:
             return "missing client", None, False
