@@ -33,7 +33,8 @@ from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
 from jobs.readiness.snapshot import ClientSnapshot
 from jobs.readiness_store import Earlier, earlier_reports, stored_finding
-from jobs.rendering import ReportDocument, render_html, render_pdf
+from jobs.rendering import Branding, ReportDocument, render_html, render_pdf
+from jobs.report_branding import lead_consultant, load_branding
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.snapshot_loader import load_snapshot
 from tenants.models import ReadinessReport, ReportStatus
@@ -63,20 +64,40 @@ class Built:
     pdf: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Dressing:
+    """Who presents the report, to whom, in which language."""
+
+    branding: Branding
+    lead_consultant: str | None
+    locale: str | None = None
+
+
 def _render(
-    snapshot: ClientSnapshot, generated_at: datetime, result: ReadinessResult, earlier: Earlier
+    snapshot: ClientSnapshot,
+    generated_at: datetime,
+    result: ReadinessResult,
+    earlier: Earlier,
+    dressing: Dressing,
 ) -> Built:
     comparison = compare(earlier.previous, result) if earlier.previous is not None else None
     history = list(earlier.history)
     if result.score is not None:
         history.append((generated_at, result.score))
     doc = ReportDocument.from_snapshot(
-        snapshot, generated_at, result, history=history, comparison=comparison
+        snapshot,
+        generated_at,
+        result,
+        history=history,
+        comparison=comparison,
+        branding=dressing.branding,
+        lead_consultant=dressing.lead_consultant,
     )
     # The stored findings carry their subjects, so the report can be rendered again in
     # another language from the row alone.
     result = replace(result, findings=list(doc.findings))
-    return Built(result, comparison, render_html(doc), render_pdf(doc))
+    locale = dressing.locale
+    return Built(result, comparison, render_html(doc, locale), render_pdf(doc, locale))
 
 
 async def _claim(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -> str | None:
@@ -105,12 +126,17 @@ async def _build(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -
         started = _now()
         snapshot = await load_snapshot(db, client_id=client_id, as_of=started.date())
         earlier = await earlier_reports(db, client_id=client_id, exclude=report_id)
+        dressing = Dressing(
+            await load_branding(db, tenant_name=tenant.name),
+            await lead_consultant(db, client_id=client_id),
+            report.locale,
+        )
     if snapshot is None:
         await fail_report(engine, tenant, report_id, "the client organisation no longer exists")
         return "failed"
     # Pure CPU work (rules, charts, PDF) off the event loop, so other jobs keep running.
     result = await asyncio.to_thread(build_readiness, snapshot)
-    built = await asyncio.to_thread(_render, snapshot, started, result, earlier)
+    built = await asyncio.to_thread(_render, snapshot, started, result, earlier, dressing)
     async with tenant_session(engine, tenant) as db:
         report = await db.get(
             ReadinessReport, report_id, with_for_update=True, populate_existing=True

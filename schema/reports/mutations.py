@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from jobs.enqueue import enqueue_readiness
+from schema.branding.types import ReportLocale
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
@@ -16,6 +17,9 @@ from tenants.services import reports as service
 @strawberry.input
 class RequestReadinessReportInput:
     client_organisation_id: strawberry.ID
+    locale: ReportLocale | None = strawberry.field(
+        default=None, description="The report's language; null: the tenant's branding locale."
+    )
 
 
 @strawberry.type
@@ -46,6 +50,7 @@ class ReportMutation:
                 client_id=decode_id(
                     input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
                 ),
+                locale=input.locale.value if input.locale is not None else None,
             )
         if obj is None or outcome.errors:
             return RequestReadinessReportPayload(readiness_report=None, errors=outcome.errors)

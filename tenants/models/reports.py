@@ -63,6 +63,8 @@ class ReadinessReport(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
     html: Mapped[str | None] = deferred(mapped_column(Text))
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The language asked for with the request; null means the tenant's branding locale.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
 
 class EngagementHealthReport(UUIDPrimaryKey, TenantBase):

@@ -14,7 +14,7 @@ from tenants.services.validation import Collector
 
 
 async def request_readiness_report(
-    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, locale: str | None = None
 ) -> tuple[ReadinessReport, bool]:
     """Queue a readiness report for a client; returns (report, created).
 
@@ -46,7 +46,7 @@ async def request_readiness_report(
     if pending is not None:
         return pending, False
     report = ReadinessReport(
-        client_id=client_id, status=ReportStatus.QUEUED, requested_by=actor.label
+        client_id=client_id, status=ReportStatus.QUEUED, requested_by=actor.label, locale=locale
     )
     async with guarded_write(session):
         session.add(report)

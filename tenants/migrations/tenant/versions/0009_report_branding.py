@@ -1,7 +1,8 @@
 """report branding and language (issue 11)
 
 One row per tenant schema: the consultancy's name, logo, accent colour, footer and
-confidentiality lines, time zone and locale for its readiness reports.
+confidentiality lines, time zone and locale for its readiness reports; and the language
+a readiness report was requested in.
 
 Revision ID: 0009
 Revises: 0008
@@ -53,7 +54,9 @@ def upgrade() -> None:
         sa.CheckConstraint("id = 1", name=op.f("ck_report_brandings_singleton")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_brandings")),
     )
+    op.add_column("readiness_reports", sa.Column("locale", sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("readiness_reports", "locale")
     op.drop_table("report_brandings")
