@@ -30,6 +30,9 @@ class Rule:
     weight: float
     recommendation: str
     traces_to: str
+    #: Framework requirement ids (`jobs/readiness/frameworks/data/`) this rule is evidence
+    #: for; a rule that passes shows the requirement met for its objects.
+    evidences: tuple[str, ...]
     scope: ScopeFn
     check: CheckFn
 
@@ -61,6 +64,7 @@ def rule(
     weight: float,
     recommendation: str,
     traces_to: str,
+    evidences: tuple[str, ...],
     scope: ScopeFn,
 ) -> Callable[[CheckFn], Rule]:
     """Register a rule; ids are unique and weights are points out of the pillar's 100."""
@@ -78,6 +82,7 @@ def rule(
             weight=weight,
             recommendation=recommendation,
             traces_to=traces_to,
+            evidences=evidences,
             scope=scope,
             check=check,
         )

@@ -47,6 +47,7 @@ def _assessed_running_owner_ids(snapshot: ClientSnapshot) -> list[UUID]:
         "management, and agree training for any gap."
     ),
     traces_to="Assess capability of owners before relying on them.",
+    evidences=("EUAIA-4", "EUAIA-26.2", "ISO42001-7.2", "NIST-GOVERN-2.2"),
     scope=_running_owner_ids,
 )
 def no_recent_assessment(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -76,6 +77,7 @@ def no_recent_assessment(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "six months; until then, back this owner with a more experienced colleague."
     ),
     traces_to="Capability of owners: AI fundamentals, data interpretation, operations.",
+    evidences=("EUAIA-4", "EUAIA-26.2", "ISO42001-7.2", "NIST-GOVERN-2.2"),
     scope=_assessed_running_owner_ids,
 )
 def capability_gaps(snapshot: ClientSnapshot) -> Iterator[Hit]:

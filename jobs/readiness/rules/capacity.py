@@ -42,6 +42,7 @@ def _owners_with_work(snapshot: ClientSnapshot) -> list[UUID]:
         "they are accountable for, or move accountability to someone who has it."
     ),
     traces_to="Owners need decision authority and operational insight, not only implementers.",
+    evidences=("EUAIA-26.2", "ISO42001-5.3"),
     scope=_accountable_live_owner_ids,
 )
 def owner_without_authority(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -69,6 +70,7 @@ def owner_without_authority(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "in their objectives; raise it to at least the minimum for its risk tier."
     ),
     traces_to="Owners need the time the process requires (hours a week).",
+    evidences=("ISO42001-7.1",),
     scope=lambda s: [p.id for p in s.live_processes if s.accountable(p.id)],
 )
 def hours_below_tier_minimum(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -98,6 +100,7 @@ def hours_below_tier_minimum(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "reduce the scope, so each process gets the attention it is promised."
     ),
     traces_to="Owners need the time they need; an overstretched owner is a silent orphan.",
+    evidences=("ISO42001-7.1",),
     scope=_owners_with_work,
 )
 def overstretched_owners(snapshot: ClientSnapshot) -> Iterator[Hit]:

@@ -32,6 +32,7 @@ def _open_milestone_ids(snapshot: ClientSnapshot) -> list[UUID]:
         "told, the milestones and how readiness will be measured."
     ),
     traces_to="Plan change management: stakeholders, communication, milestones, readiness.",
+    evidences=("ISO42001-6.3", "ISO42001-7.4"),
     scope=_client_if_changing,
 )
 def no_active_plan(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -56,6 +57,7 @@ def no_active_plan(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "stakeholders what changed."
     ),
     traces_to="Plan change management: milestones kept or consciously moved.",
+    evidences=("ISO42001-6.3",),
     scope=_open_milestone_ids,
 )
 def overdue_milestones(snapshot: ClientSnapshot) -> Iterator[Hit]:

@@ -23,6 +23,7 @@ REVIEW_MAX_AGE_DAYS = 90
         "targets, incidents, exceptions and frontline feedback, with actions and owners."
     ),
     traces_to="Close feedback loops: periodic performance reviews.",
+    evidences=("EUAIA-26.5", "ISO42001-9.1", "NIST-MEASURE-3.1", "NIST-MANAGE-4.1"),
     scope=live_process_ids,
 )
 def stale_reviews(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -51,6 +52,7 @@ def stale_reviews(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "business outcome) with a target for each, and track them in every review."
     ),
     traces_to="Close feedback loops: KPIs with targets.",
+    evidences=("ISO42001-9.1", "NIST-MEASURE-3.1"),
     scope=live_process_ids,
 )
 def no_kpis(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -70,6 +72,7 @@ def no_kpis(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "and trigger an exception or retraining when it is missed."
     ),
     traces_to="Close feedback loops: KPIs with targets.",
+    evidences=("ISO42001-9.1",),
     scope=lambda s: [p.id for p in s.live_processes if s.kpis_by_process.get(p.id)],
 )
 def kpis_without_targets(snapshot: ClientSnapshot) -> Iterator[Hit]:

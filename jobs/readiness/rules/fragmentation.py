@@ -85,6 +85,7 @@ def _purpose_scope(snapshot: ClientSnapshot) -> list[UUID]:
         "owner accountable for reconciling their outputs in the meantime."
     ),
     traces_to="Spot fragmentation: several processes doing the same job, none reconciling.",
+    evidences=("ISO42001-5.3", "NIST-GOVERN-2.1"),
     scope=_purpose_scope,
 )
 def overlapping_purposes(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -117,6 +118,7 @@ def overlapping_purposes(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "for reconciling the tools that remain, so they do not produce conflicting results."
     ),
     traces_to="Spot fragmentation: several tools doing the same job (e.g. segmentation).",
+    evidences=("ISO42001-5.3", "NIST-GOVERN-2.1"),
     scope=lambda s: [p.id for p in s.live_processes if p.tools],
 )
 def overlapping_tools(snapshot: ClientSnapshot) -> Iterator[Hit]:

@@ -22,6 +22,7 @@ from jobs.readiness.snapshot import ClientSnapshot
         "the flow: sample or threshold-based review is enough."
     ),
     traces_to="Design human oversight: review checkpoints on high-impact processes.",
+    evidences=("EUAIA-14", "EUAIA-26.2", "ISO42001-8.1", "NIST-MAP-3.5"),
     scope=live_high_impact_ids,
 )
 def missing_checkpoints(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -45,6 +46,7 @@ def missing_checkpoints(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "and share it with everyone who operates it."
     ),
     traces_to="Clear escalation paths: who is called, when, at which level.",
+    evidences=("EUAIA-26.5", "ISO42001-8.1", "NIST-MANAGE-4.3"),
     scope=live_high_impact_ids,
 )
 def missing_escalation(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -68,6 +70,7 @@ def missing_escalation(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "each, the data it takes in and the outputs it produces."
     ),
     traces_to="Map process boundaries: steps, upstream/downstream, inputs and outputs.",
+    evidences=("ISO42001-8.1", "NIST-MAP-1.1"),
     scope=live_process_ids,
 )
 def undocumented_boundaries(snapshot: ClientSnapshot) -> Iterator[Hit]:

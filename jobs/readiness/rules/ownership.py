@@ -20,6 +20,7 @@ from jobs.readiness.snapshot import ClientSnapshot
         "serves, with authority over its decisions and time set aside to run it."
     ),
     traces_to="Orphaned AI experiments: nobody monitors them or handles their exceptions.",
+    evidences=("EUAIA-26.2", "ISO42001-5.3", "ISO42001-A.3.2", "NIST-GOVERN-2.1"),
     scope=live_process_ids,
 )
 def orphaned_processes(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -43,6 +44,7 @@ def orphaned_processes(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "decisions about this process have one name behind them."
     ),
     traces_to="Shared accountability is no accountability: decisions stall between owners.",
+    evidences=("ISO42001-5.3", "ISO42001-A.3.2", "NIST-GOVERN-2.1"),
     scope=live_process_ids,
 )
 def several_accountable(snapshot: ClientSnapshot) -> Iterator[Hit]:

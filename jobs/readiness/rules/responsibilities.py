@@ -31,6 +31,13 @@ _LABELS = {
         "it takes, so nothing about this process depends on goodwill."
     ),
     traces_to="Define responsibilities: monitoring, exceptions, incidents, improvement.",
+    evidences=(
+        "EUAIA-26.5",
+        "ISO42001-5.3",
+        "ISO42001-A.3.2",
+        "NIST-GOVERN-2.1",
+        "NIST-MANAGE-4.1",
+    ),
     scope=live_process_ids,
 )
 def uncovered_responsibilities(snapshot: ClientSnapshot) -> Iterator[Hit]:

@@ -37,6 +37,7 @@ def _vendors(p: ProcessSnap) -> set[str]:
         "vendor, your organisation, or both with a clear split."
     ),
     traces_to="Put ownership into vendor agreements: who monitors, responds, updates.",
+    evidences=("ISO42001-A.10.2", "NIST-GOVERN-6.1", "NIST-MANAGE-3.1"),
     scope=_agreements_in_force,
 )
 def unspecified_clauses(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -64,6 +65,7 @@ def unspecified_clauses(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "risk of the processes it supports, and how they will notify you."
     ),
     traces_to="Vendor agreements: who responds to incidents and how fast.",
+    evidences=("ISO42001-A.10.2", "NIST-GOVERN-6.2"),
     scope=_agreements_in_force,
 )
 def incident_response_without_hours(snapshot: ClientSnapshot) -> Iterator[Hit]:
@@ -87,6 +89,7 @@ def incident_response_without_hours(snapshot: ClientSnapshot) -> Iterator[Hit]:
         "monitoring, incident response times, updates and data governance."
     ),
     traces_to="Vendor agreements: ownership is contractual, not assumed.",
+    evidences=("ISO42001-A.10.3", "NIST-GOVERN-6.1", "NIST-MANAGE-3.1"),
     scope=lambda s: [p.id for p in s.live_processes if _vendors(p)],
 )
 def vendor_tool_without_agreement(snapshot: ClientSnapshot) -> Iterator[Hit]:

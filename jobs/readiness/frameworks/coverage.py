@@ -1,0 +1,159 @@
+"""Framework coverage: how far a client (or one process) meets each requirement.
+
+Pure functions of the same `ClientSnapshot` and findings the readiness report is built
+from, so the coverage and the report can never disagree and no extra SQL is spent: the
+caller loads the snapshot once (`jobs/snapshot_loader.py`, a fixed number of statements)
+and passes the findings it already computed.
+
+A requirement is evidenced by the rules whose `evidences` name it. Each (rule, object)
+pair in a rule's scope is one piece of evidence; it fails when the rule has a finding on
+that object. The requirement is then
+
+- `not_assessed` when no rule evidences it (Steward cannot tell, and says so),
+- `not_applicable` when its rules have nothing in scope (no live process, say),
+- `met` when no evidence fails, `not_met` when all of it fails, `partly` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from jobs.readiness.findings import Finding
+from jobs.readiness.frameworks.catalogue import Framework, Requirement, frameworks
+from jobs.readiness.rules import RULES, Rule
+from jobs.readiness.snapshot import ClientSnapshot
+
+Evidence = tuple[str, UUID]  # (rule id, object id)
+
+
+class CoverageStatus(StrEnum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_ASSESSED = "not_assessed"
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementCoverage:
+    requirement: Requirement
+    status: CoverageStatus
+    rule_ids: tuple[str, ...]
+    #: Objects the rules checked, and those of them with a finding, in a stable order.
+    object_ids: tuple[UUID, ...]
+    failing_object_ids: tuple[UUID, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkCoverage:
+    framework: Framework
+    process_id: UUID | None
+    requirements: tuple[RequirementCoverage, ...]
+
+    def counts(self) -> dict[CoverageStatus, int]:
+        tally = dict.fromkeys(CoverageStatus, 0)
+        for r in self.requirements:
+            tally[r.status] += 1
+        return tally
+
+
+def rule_mapping(rules: Iterable[Rule] = RULES) -> dict[str, tuple[str, ...]]:
+    """Requirement id -> ids of the rules evidencing it, from the rules' metadata."""
+    mapping: dict[str, list[str]] = {}
+    for r in rules:
+        for requirement_id in r.evidences:
+            mapping.setdefault(requirement_id, []).append(r.id)
+    return {k: tuple(sorted(v)) for k, v in mapping.items()}
+
+
+def process_object_ids(snapshot: ClientSnapshot, process_id: UUID) -> frozenset[UUID]:
+    """The objects whose findings speak about one process.
+
+    The process itself, the owners currently assigned to it, the agreements covering it,
+    and change plans about it with their milestones. Client-wide findings (CHG-001) and
+    owners' other work are left out: they are not this process's evidence.
+    """
+    ids: set[UUID] = {process_id}
+    ids.update(a.owner_id for a in snapshot.current_by_process.get(process_id, ()))
+    ids.update(a.id for a in snapshot.vendor_agreements if process_id in a.covered_process_ids)
+    for plan in snapshot.change_plans:
+        if plan.process_id == process_id:
+            ids.add(plan.id)
+            ids.update(m.id for m in plan.milestones)
+    return frozenset(ids)
+
+
+def _status(mapped: bool, checked: set[Evidence], failing: set[Evidence]) -> CoverageStatus:
+    if not mapped:
+        return CoverageStatus.NOT_ASSESSED
+    if not checked:
+        return CoverageStatus.NOT_APPLICABLE
+    if not failing:
+        return CoverageStatus.MET
+    return CoverageStatus.NOT_MET if failing >= checked else CoverageStatus.PARTLY
+
+
+def _requirement_coverage(
+    requirement: Requirement,
+    rule_ids: Sequence[str],
+    scopes: Mapping[str, Collection[UUID]],
+    findings_by_rule: Mapping[str, Sequence[Finding]],
+    within: frozenset[UUID] | None,
+) -> RequirementCoverage:
+    def keep(object_id: UUID) -> bool:
+        return within is None or object_id in within
+
+    checked = {(r, o) for r in rule_ids for o in scopes.get(r, ()) if keep(o)}
+    behind = [f for r in rule_ids for f in findings_by_rule.get(r, ()) if keep(f.object_id)]
+    failing = {(f.rule_id, f.object_id) for f in behind}
+    checked |= failing  # a finding is evidence even if a scope forgot its object
+    return RequirementCoverage(
+        requirement=requirement,
+        status=_status(bool(rule_ids), checked, failing),
+        rule_ids=tuple(rule_ids),
+        object_ids=tuple(sorted({o for _, o in checked}, key=str)),
+        failing_object_ids=tuple(sorted({o for _, o in failing}, key=str)),
+        findings=tuple(sorted(behind, key=Finding.sort_key)),
+    )
+
+
+def framework_coverage(
+    snapshot: ClientSnapshot,
+    findings: Iterable[Finding],
+    framework: Framework | str,
+    *,
+    process_id: UUID | None = None,
+    rules: Sequence[Rule] = RULES,
+    mapping: Mapping[str, Sequence[str]] | None = None,
+) -> FrameworkCoverage:
+    """Coverage of one framework for the client, or for one of its processes.
+
+    `mapping` (requirement id -> rule ids) defaults to the rules' own `evidences`; a
+    tenant's control set passes its own.
+    """
+    fw = frameworks()[framework] if isinstance(framework, str) else framework
+    mapping = rule_mapping(rules) if mapping is None else mapping
+    scopes = {r.id: list(r.scope(snapshot)) for r in rules}
+    findings_by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        findings_by_rule.setdefault(f.rule_id, []).append(f)
+    within = None if process_id is None else process_object_ids(snapshot, process_id)
+    return FrameworkCoverage(
+        framework=fw,
+        process_id=process_id,
+        requirements=tuple(
+            _requirement_coverage(req, mapping.get(req.id, ()), scopes, findings_by_rule, within)
+            for req in fw.requirements
+        ),
+    )
+
+
+def framework_sections(
+    snapshot: ClientSnapshot, findings: Sequence[Finding], framework_ids: Iterable[str]
+) -> list[FrameworkCoverage]:
+    """One coverage section per framework a client chose, in the order given."""
+    return [framework_coverage(snapshot, findings, fid) for fid in framework_ids]

@@ -1,0 +1,102 @@
+"""Coverage from the readiness snapshot and its findings: met, partly, not met, n/a."""
+
+from __future__ import annotations
+
+from jobs.readiness import build_readiness
+from jobs.readiness.frameworks import (
+    CoverageStatus,
+    FrameworkCoverage,
+    framework_coverage,
+    framework_sections,
+)
+from jobs.readiness.snapshot import ClientSnapshot
+from tests.jobs.factories import SnapshotBuilder
+
+S = CoverageStatus
+
+
+def _coverage(snap: ClientSnapshot, fw: str, **kw: object) -> FrameworkCoverage:
+    return framework_coverage(snap, build_readiness(snap).findings, fw, **kw)  # type: ignore[arg-type]
+
+
+def _status(cov: FrameworkCoverage, requirement_id: str) -> CoverageStatus:
+    return next(r.status for r in cov.requirements if r.requirement.id == requirement_id)
+
+
+def test_healthy_client_meets_what_its_rules_evidence() -> None:
+    b = SnapshotBuilder()
+    b.healthy_process()
+    b.ensure_plan()
+    cov = _coverage(b.build(), "iso-iec-42001")
+    assert _status(cov, "ISO42001-5.3") is S.MET
+    assert _status(cov, "ISO42001-7.2") is S.MET
+    # No rule evidences awareness: Steward says it cannot tell instead of claiming it.
+    assert _status(cov, "ISO42001-7.3") is S.NOT_ASSESSED
+    # No vendor agreement and no vendor tool: nothing to check for suppliers.
+    assert _status(cov, "ISO42001-A.10.3") is S.NOT_APPLICABLE
+
+
+def test_no_live_process_is_not_applicable_not_met() -> None:
+    cov = _coverage(SnapshotBuilder().build(), "nist-ai-rmf")
+    assert _status(cov, "NIST-GOVERN-2.1") is S.NOT_APPLICABLE
+    assert all(r.status in (S.NOT_APPLICABLE, S.NOT_ASSESSED) for r in cov.requirements)
+
+
+def test_one_of_two_processes_orphaned_is_partly_with_the_finding_behind_it() -> None:
+    b = SnapshotBuilder()
+    good, _ = b.healthy_process("Claims triage")
+    orphan = b.process("Orphan", reviewed_days_ago=1)
+    b.kpi(orphan)
+    b.ensure_plan()
+    cov = _coverage(b.build(), "eu-ai-act")
+    oversight = next(r for r in cov.requirements if r.requirement.id == "EUAIA-26.2")
+    assert oversight.status is S.PARTLY
+    assert orphan.id in oversight.failing_object_ids
+    assert good.id in oversight.object_ids and good.id not in oversight.failing_object_ids
+    assert {f.rule_id for f in oversight.findings} >= {"OWN-001"}
+    assert all(f.object_id in oversight.failing_object_ids for f in oversight.findings)
+
+
+def test_per_process_coverage_only_counts_that_process_and_its_objects() -> None:
+    b = SnapshotBuilder()
+    good, _ = b.healthy_process("Claims triage")
+    orphan = b.process("Orphan", reviewed_days_ago=1)
+    b.kpi(orphan)
+    b.ensure_plan()
+    snap = b.build()
+    assert _status(_coverage(snap, "eu-ai-act", process_id=good.id), "EUAIA-26.2") is S.MET
+    assert _status(_coverage(snap, "eu-ai-act", process_id=orphan.id), "EUAIA-26.2") is S.NOT_MET
+
+
+def test_all_evidence_failing_is_not_met() -> None:
+    b = SnapshotBuilder()
+    p = b.process("Scoring", risk="high", checkpoints=0, reviewed_days_ago=1)
+    o = b.owner()
+    b.assign(o, p)
+    b.assess(o)
+    b.kpi(p)
+    b.ensure_plan()
+    cov = _coverage(b.build(), "nist-ai-rmf")
+    assert _status(cov, "NIST-MAP-3.5") is S.NOT_MET  # OVS-001: no human-review checkpoint
+
+
+def test_sections_follow_the_chosen_frameworks_and_counts_add_up() -> None:
+    b = SnapshotBuilder()
+    b.healthy_process()
+    snap = b.build()
+    sections = framework_sections(
+        snap, build_readiness(snap).findings, ["nist-ai-rmf", "eu-ai-act"]
+    )
+    assert [s.framework.id for s in sections] == ["nist-ai-rmf", "eu-ai-act"]
+    for s in sections:
+        assert sum(s.counts().values()) == len(s.framework.requirements)
+
+
+def test_a_tenant_mapping_replaces_the_rules_own() -> None:
+    b = SnapshotBuilder()
+    b.healthy_process()
+    b.process("Orphan", reviewed_days_ago=1)
+    snap = b.build()
+    cov = _coverage(snap, "iso-iec-42001", mapping={"ISO42001-7.3": ("OWN-001",)})
+    assert _status(cov, "ISO42001-7.3") is S.PARTLY
+    assert _status(cov, "ISO42001-5.3") is S.NOT_ASSESSED
