@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from jobs.readiness.comparison import Comparison
 from jobs.readiness.findings import PILLAR_LABELS, Finding, ObjectType, Pillar, Severity
+from jobs.readiness.frameworks.coverage import FrameworkCoverage
 from jobs.readiness.rules.capacity import MAX_OWNER_HOURS_PER_WEEK
 from jobs.readiness.scoring import ReadinessResult
 from jobs.readiness.snapshot import ClientSnapshot
@@ -89,6 +90,8 @@ class ReportDocument:
     assessed: Assessed = Assessed()
     processes: Sequence[ProcessRow] = ()
     owners: Sequence[OwnerRow] = ()
+    #: One section per framework chosen for the client (`framework_sections`).
+    frameworks: Sequence[FrameworkCoverage] = ()
 
     @classmethod
     def from_result(

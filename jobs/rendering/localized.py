@@ -49,7 +49,8 @@ class Localized:
         return format_datetime(value, format=form, tzinfo=self.zone, locale=self.locale)
 
     def time(self, value: datetime) -> str:
-        return format_datetime(value, format="HH:mm", tzinfo=self.zone, locale=self.locale)
+        """Day, month and time of day, for an axis spanning about a day."""
+        return format_datetime(value, format="d MMM HH:mm", tzinfo=self.zone, locale=self.locale)
 
     def number(self, value: float | None, digits: int = 1) -> str:
         if value is None:

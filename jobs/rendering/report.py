@@ -21,6 +21,7 @@ from jobs.i18n.rules import (
     STAGE_NAMES,
     TIER_NAMES,
 )
+from jobs.readiness.frameworks.coverage import COVERAGE_NAMES
 from jobs.readiness.rules import RULES_BY_ID
 from jobs.rendering import svg
 from jobs.rendering.document import (
@@ -45,10 +46,14 @@ SECTIONS: tuple[str, ...] = (
     "findings",
     "register",
     "owners",
+    "frameworks",
 )
 # Objects listed per rule in the PDF: a client with thousands of processes would otherwise
 # get hundreds of pages (and minutes of layout); the HTML lists every one.
 MAX_LISTED_PER_RULE = 100
+# Rows of the process and owner tables in the PDF, for the same reason (at 5,000 processes
+# the register alone took 100 pages and most of 30 s of layout).
+MAX_TABLE_ROWS = 300
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +112,7 @@ def context(doc: ReportDocument, locale: str | None, *, pdf: bool) -> dict[str, 
         "tier": TIER_NAMES,
         "authority": AUTHORITY_NAMES,
         "band": BAND_NAMES,
+        "coverage": COVERAGE_NAMES,
     }
     return {
         "doc": doc,
@@ -121,6 +127,7 @@ def context(doc: ReportDocument, locale: str | None, *, pdf: bool) -> dict[str, 
         "rules": RULES_BY_ID,
         "name": lambda kind, key: loc.gettext(names[kind].get(key) or str(key)),
         "listed": MAX_LISTED_PER_RULE if pdf else None,
+        "rows": MAX_TABLE_ROWS if pdf else None,
         **_chart_context(doc, loc),
     }
 

@@ -63,6 +63,18 @@ def _window(first: datetime, last: datetime) -> tuple[datetime, datetime]:
     return first - pad, last + pad
 
 
+def _labelled(points: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """The points whose value is written beside them: the latest always, with few points
+    each one that does not crowd the label after it (reports minutes apart overlap)."""
+    if len(points) > 6:
+        return points[-1:]
+    chosen: list[tuple[float, float, float]] = []
+    for point in reversed(points):
+        if not chosen or abs(chosen[-1][0] - point[0]) >= 28:
+            chosen.append(point)
+    return chosen
+
+
 def line_chart(
     history: Sequence[tuple[datetime, float]],
     *,
@@ -117,8 +129,7 @@ def line_chart(
     for x, y, _ in points:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{accent}"/>')
     # Label the latest value (and, with few points, each one) beside its point.
-    labelled = points if len(points) <= 6 else points[-1:]
-    for x, y, score in labelled:
+    for x, y, score in _labelled(points):
         parts.append(
             _text(
                 x,
