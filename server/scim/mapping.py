@@ -14,7 +14,7 @@ from scim2_models import Context, InvalidValueException, Meta
 
 from server.scim.models import User
 from tenants.models import MemberStatus
-from tenants.services.scim import ScimMember, UserFields
+from tenants.services.scim import ScimMember, UserFields, user_name_of
 
 # Set from the member and the link row on every read, never from stored attributes;
 # a password is never stored (Steward has none: members sign in at their provider).
@@ -36,7 +36,7 @@ def to_user(item: ScimMember, base_url: str) -> User:
     body = {key: value for key, value in stored.items() if key not in _SERVER_OWNED} | {
         "schemas": [User.__schema__],
         "id": str(member.id),
-        "userName": stored.get("userName", member.email),
+        "userName": user_name_of(item),
         "active": member.status is not MemberStatus.DEACTIVATED,
     }
     if "emails" not in body:
@@ -81,6 +81,7 @@ def to_fields(user: User) -> UserFields:
     for key in _SERVER_OWNED:
         kept.pop(key, None)
     return UserFields(
+        user_name=user.user_name,
         email=_email_of(user),
         display_name=user.display_name,
         active=user.active is not False,

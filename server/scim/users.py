@@ -16,7 +16,6 @@ from scim2_models import (
     SCIMException,
     ScimFilter,
     SearchRequest,
-    UniquenessException,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -59,21 +58,6 @@ def _user_response(
     if status == 201:
         response.headers["Location"] = f"{base_url(request)}/Users/{item.member.id}"
     return response
-
-
-async def _unique_user_name(
-    db: AsyncSession,
-    provider: IdentityProvider,
-    request: Request,
-    user: User,
-    skip: uuid.UUID | None,
-) -> None:
-    """userName is unique per service provider (RFC 7643 §4.1.1), case-insensitively."""
-    wanted = str(user.user_name).casefold()
-    for item in await service.list_scim_members(db, provider=provider):
-        name = to_user(item, base_url(request)).user_name or ""
-        if item.member.id != skip and name.casefold() == wanted:
-            raise UniquenessException(detail="userName: is already taken")
 
 
 def _search_from_query(request: Request) -> dict[str, Any]:
@@ -132,7 +116,6 @@ async def create_user(request: Request) -> Response:
     user = parse_user(await json_body(request), Context.RESOURCE_CREATION_REQUEST)
     fields = to_fields(user)
     async with provider_session(request) as (db, provider):
-        await _unique_user_name(db, provider, request, user, None)
         item = await service.create_scim_member(db, provider=provider, fields=fields)
     return _user_response(request, item, status=201)
 
@@ -151,7 +134,6 @@ async def get_user(request: Request) -> Response:
 async def _replace(
     request: Request, db: AsyncSession, provider: IdentityProvider, member_id: uuid.UUID, user: User
 ) -> service.ScimMember:
-    await _unique_user_name(db, provider, request, user, member_id)
     return await service.replace_scim_member(
         db, provider=provider, member_id=member_id, fields=to_fields(user)
     )

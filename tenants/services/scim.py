@@ -53,6 +53,7 @@ class ScimMember:
 class UserFields:
     """What a SCIM User sets on a member; `attributes` keeps the rest of the resource."""
 
+    user_name: str
     email: str
     display_name: str | None
     active: bool
@@ -153,6 +154,28 @@ async def provider_for_token(
     return await session.get(IdentityProvider, identity_provider_id)
 
 
+def user_name_of(item: ScimMember) -> str:
+    """The userName the provider wrote, or the e-mail of a member it did not provision."""
+    stored = item.resource.attributes.get("userName") if item.resource is not None else None
+    return str(stored) if stored else item.member.email
+
+
+async def _check_user_name(
+    session: AsyncSession, provider: IdentityProvider, user_name: str, skip: uuid.UUID | None
+) -> None:
+    """userName is unique per service provider (RFC 7643 §4.1.1), case-insensitively.
+
+    The provider's row is held until the transaction ends first, so its SCIM writes run one
+    at a time: a name found free stays free until this write commits."""
+    await session.execute(
+        select(IdentityProvider.id).where(IdentityProvider.id == provider.id).with_for_update()
+    )
+    wanted = user_name.casefold()
+    for item in await list_scim_members(session, provider=provider):
+        if item.member.id != skip and user_name_of(item).casefold() == wanted:
+            raise conflict("userName", "is already taken")
+
+
 def _in_scope(provider: IdentityProvider) -> ColumnElement[bool]:
     if provider.client_organisation_id is None:
         return Member.client_organisation_id.is_(None)
@@ -204,6 +227,7 @@ async def create_scim_member(
     """Provision a member in the provider's scope with its default role (invited until their
     first login links them), deactivated at once when the provider says `active: false`."""
     actor = provider_actor(provider)
+    await _check_user_name(session, provider, fields.user_name, None)
     member = await invite_member(
         session,
         actor=actor,
@@ -262,6 +286,7 @@ async def replace_scim_member(
 ) -> ScimMember:
     """Replace the SCIM resource of a member (PUT, and PATCH after it is applied)."""
     actor = provider_actor(provider)
+    await _check_user_name(session, provider, fields.user_name, member_id)
     current = await get_scim_member(session, provider=provider, member_id=member_id)
     member = current.member
     if fields.active:
