@@ -37,6 +37,16 @@ class CoverageStatus(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
+#: Report wording of each status (msgids: the German catalogue translates them).
+COVERAGE_NAMES: dict[str, str] = {
+    CoverageStatus.MET.value: "met",
+    CoverageStatus.PARTLY.value: "partly met",
+    CoverageStatus.NOT_MET.value: "not met",
+    CoverageStatus.NOT_APPLICABLE.value: "not applicable",
+    CoverageStatus.NOT_ASSESSED.value: "not assessed",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RequirementCoverage:
     requirement: Requirement
