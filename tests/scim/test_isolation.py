@@ -147,3 +147,14 @@ async def test_a_revoked_token_is_refused(
     async with tenant_session(engine, p.tenant) as db:
         assert await revoke_scim_tokens(db, actor=SYSTEM, identity_provider_id=p.idp_id) == 1
     assert (await http.get(f"{p.base}/Users", headers=p.headers())).status_code == 401
+
+
+async def test_a_scim_token_is_no_api_token(
+    http: httpx.AsyncClient, scim_world: ScimWorld, base_url: str
+) -> None:
+    """It opens the provider's SCIM endpoint and nothing else: GraphQL refuses it."""
+    p = scim_world.staff
+    query = {"query": "{ viewer { role } }"}
+    bearer = {"authorization": f"Bearer {p.token}"}
+    r = await http.post(f"{base_url}/graphql", json=query, headers=bearer)
+    assert r.status_code == 401
