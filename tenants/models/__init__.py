@@ -26,6 +26,13 @@ from tenants.models.enums import (
     RiskTier,
 )
 from tenants.models.feedback import Incident, ProcessReview
+from tenants.models.frameworks import (
+    AnnexIIIArea,
+    ClientFramework,
+    ClientRole,
+    EuAiActClass,
+    ProcessRegulatoryProfile,
+)
 from tenants.models.identity import IdentityProvider, LoginAttempt, Member, MemberStatus
 from tenants.models.kpi import ProcessKpi
 from tenants.models.owner import Owner
@@ -47,6 +54,7 @@ __all__ = [
     "CURRENT_ACCOUNTABLE_INDEX",
     "LIVE_STAGES",
     "AIProcess",
+    "AnnexIIIArea",
     "AuditEvent",
     "Boundaries",
     "CapabilityAssessment",
@@ -55,12 +63,15 @@ __all__ = [
     "ChangePlan",
     "ChangePlanStatus",
     "Checkpoint",
+    "ClientFramework",
     "ClientOrganisation",
+    "ClientRole",
     "ClientSize",
     "DecisionAuthority",
     "EngagementHealthReport",
     "EngagementStatus",
     "EscalationLevel",
+    "EuAiActClass",
     "HealthStatus",
     "IdentityProvider",
     "Incident",
@@ -76,6 +87,7 @@ __all__ = [
     "Owner",
     "OwnershipAssignment",
     "ProcessKpi",
+    "ProcessRegulatoryProfile",
     "ProcessReview",
     "RaciRole",
     "ReadinessReport",
