@@ -1,0 +1,150 @@
+"""A process's regulatory profile and the frameworks chosen for a client.
+
+Both are consultants' judgements (staff only, checked by the API layer), audited like
+every write. The profile is versioned: an edit sends the version it saw. The catalogue
+lives in the jobs package, which tenants may not import, so callers pass the known
+framework ids in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.errors import conflict
+from tenants.models import (
+    AIProcess,
+    AnnexIIIArea,
+    ClientFramework,
+    ClientOrganisation,
+    ClientRole,
+    EuAiActClass,
+    ProcessRegulatoryProfile,
+)
+from tenants.services.audit import Actor, record_audit, snapshot
+from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write, load_target
+from tenants.services.validation import Collector
+
+REASON_MAX = 4000
+PROFILE_UNIQUE = "uq_process_regulatory_profiles_process_id"
+
+
+def _checked_profile(
+    c: Collector,
+    client_role: object,
+    eu_ai_act_class: object,
+    annex_iii_area: object | None,
+    reason: str,
+) -> dict[str, object]:
+    role = c.enum("clientRole", ClientRole, client_role)
+    klass = c.enum("euAiActClass", EuAiActClass, eu_ai_act_class)
+    area = None if annex_iii_area is None else c.enum("annexIiiArea", AnnexIIIArea, annex_iii_area)
+    if klass is EuAiActClass.HIGH_RISK and area is None and not c.has("euAiActClass"):
+        c.add("annexIiiArea", "is required for a high-risk classification")
+    if klass is not EuAiActClass.HIGH_RISK and annex_iii_area is not None:
+        c.add("annexIiiArea", "is only set for a high-risk classification")
+    cleaned = c.text("reason", reason, max_length=REASON_MAX, multiline=True)
+    return {
+        "client_role": role,
+        "eu_ai_act_class": klass,
+        "annex_iii_area": area,
+        "reason": cleaned,
+    }
+
+
+async def profile_of(
+    session: AsyncSession, process_id: uuid.UUID
+) -> ProcessRegulatoryProfile | None:
+    query = select(ProcessRegulatoryProfile).where(
+        ProcessRegulatoryProfile.process_id == process_id
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
+async def set_regulatory_profile(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    process_id: uuid.UUID,
+    expected_version: int | None,
+    client_role: object,
+    eu_ai_act_class: object,
+    annex_iii_area: object | None,
+    reason: str,
+) -> ProcessRegulatoryProfile:
+    """Create (expected_version None) or replace the profile of a process."""
+    await load_target(session, AIProcess, process_id, field="processId")
+    c = Collector()
+    changes = _checked_profile(c, client_role, eu_ai_act_class, annex_iii_area, reason)
+    c.raise_if_any()
+    row = await profile_of(session, process_id)
+    if expected_version != (row.version if row is not None else None):
+        raise conflict("version", STALE_MESSAGE)
+    before = snapshot(row) if row is not None else None
+    # Two first profiles racing (both sent version null): the loser hits the unique index.
+    async with guarded_write(session, {PROFILE_UNIQUE: conflict("version", STALE_MESSAGE)}):
+        if row is None:
+            row = ProcessRegulatoryProfile(process_id=process_id, **changes)
+            session.add(row)
+        else:
+            apply(row, changes)
+    await record_audit(
+        session,
+        actor=actor,
+        action="update" if before else "create",
+        obj=row,
+        before=before,
+        after=snapshot(row),
+    )
+    await session.flush()
+    return row
+
+
+async def client_framework_ids(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
+    query = (
+        select(ClientFramework.framework_id)
+        .where(ClientFramework.client_id == client_id)
+        .order_by(ClientFramework.framework_id)
+    )
+    return list(await session.scalars(query))
+
+
+async def choose_client_frameworks(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    client_id: uuid.UUID,
+    framework_ids: Sequence[str],
+    known: Collection[str],
+) -> list[str]:
+    """Make `framework_ids` the client's frameworks: adds and removes are each audited."""
+    await load_target(session, ClientOrganisation, client_id, field="clientId")
+    c = Collector()
+    for index, fid in enumerate(framework_ids):
+        if fid not in known:
+            c.add(f"frameworks[{index}]", f"unknown framework {fid!r}")
+    c.raise_if_any()
+    wanted = set(framework_ids)
+    rows = list(
+        await session.scalars(select(ClientFramework).where(ClientFramework.client_id == client_id))
+    )
+    have = {r.framework_id: r for r in rows}
+    async with guarded_write(session):
+        for fid, row in sorted(have.items()):
+            if fid not in wanted:
+                await record_audit(
+                    session, actor=actor, action="delete", obj=row, before=snapshot(row), after=None
+                )
+                await session.delete(row)
+        for fid in sorted(wanted - set(have)):
+            added = ClientFramework(client_id=client_id, framework_id=fid)
+            session.add(added)
+            await session.flush()
+            await record_audit(
+                session, actor=actor, action="create", obj=added, before=None, after=snapshot(added)
+            )
+    await session.flush()
+    return sorted(wanted)
