@@ -101,6 +101,13 @@ def test_pdf_has_page_x_of_y_and_unicode_names() -> None:
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
 
 
+def test_pdf_metadata_names_the_report_its_author_and_its_date() -> None:
+    meta = pypdf.PdfReader(io.BytesIO(render_pdf(document()))).metadata
+    assert meta is not None and meta.author == "Müller & Partner"
+    assert meta.title is not None and "Zoë Ñúñez" in meta.title
+    assert meta.creation_date == GENERATED
+
+
 def test_pdf_embeds_a_subset_font() -> None:
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(document())))
     fonts = {
