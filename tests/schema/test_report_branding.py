@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tenants import models as m
 from tenants.models import AuditEvent, ReportBranding
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
@@ -132,3 +133,33 @@ async def test_only_admins_configure_and_clients_cannot_see_it(
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
     assert data(await gql(client, READ, token=client_viewer))["reportBranding"] is None
+
+
+REQUEST = """mutation($input: RequestReadinessReportInput!) {
+  requestReadinessReport(input: $input) { readinessReport { id } errors { field code message } }
+}"""
+
+
+async def test_a_report_request_may_ask_for_its_language(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    from schema.ids import global_id
+    from tests.jobs.seed import seed_client
+
+    tenant = await make_tenant()
+    token = await make_token(tenant, "consultant")
+    seeded = await seed_client(engine, tenant, processes=2)
+    variables = {
+        "input": {
+            "clientOrganisationId": global_id("ClientOrganisation", seeded.client_id),
+            "locale": "DE",
+        }
+    }
+    body = data(await gql(client, REQUEST, variables, token=token))["requestReadinessReport"]
+    assert body["errors"] == []
+    async with tenant_session(engine, tenant) as s:
+        locales = list(await s.scalars(select(m.ReadinessReport.locale)))
+    assert locales == ["de"]
