@@ -163,3 +163,13 @@ async def test_a_report_request_may_ask_for_its_language(
     async with tenant_session(engine, tenant) as s:
         locales = list(await s.scalars(select(m.ReadinessReport.locale)))
     assert locales == ["de"]
+
+
+async def test_one_tenants_branding_never_reaches_another(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    ours = await make_token(await make_tenant(), "admin")
+    theirs = await make_token(await make_tenant(), "admin")
+    assert (await configure(client, ours))["errors"] == []
+    other = data(await gql(client, READ, token=theirs))["reportBranding"]
+    assert other["name"] is None and other["version"] is None
