@@ -21,7 +21,10 @@ from jobs.tracing import enqueue_span
 
 READINESS_TASK = "build_readiness_report"
 HEALTH_TASK = "build_health_report"
-WEBHOOK_TASK = "deliver_health_webhook"
+WEBHOOK_TASK = "deliver_webhook"
+HEALTH_CREATED = "health_report.created"
+READINESS_SUCCEEDED = "readiness_report.succeeded"
+READINESS_FAILED = "readiness_report.failed"
 ENQUEUE_TIMEOUT_S = 5.0
 
 
@@ -33,8 +36,23 @@ def health_job_id(tenant: str, client_id: uuid.UUID, period_start: date) -> str:
     return f"health:{tenant}:{client_id}:{period_start.isoformat()}"
 
 
-def webhook_job_id(tenant: str, report_id: uuid.UUID) -> str:
-    return f"webhook:{tenant}:{report_id}"
+def webhook_job_id(tenant: str, subject_id: uuid.UUID, event: str = HEALTH_CREATED) -> str:
+    return f"webhook:{tenant}:{event}:{subject_id}"
+
+
+async def enqueue_webhook(
+    redis: ArqRedis, *, tenant: str, event: str, subject_id: uuid.UUID
+) -> None:
+    """Queue one webhook event (once: its job id names the event and its report)."""
+    with enqueue_span(WEBHOOK_TASK, redis.default_queue_name) as tracing:
+        await redis.enqueue_job(
+            WEBHOOK_TASK,
+            tenant,
+            str(subject_id),
+            event,
+            _job_id=webhook_job_id(tenant, subject_id, event),
+            **tracing,
+        )
 
 
 async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUID) -> bool:

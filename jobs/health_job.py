@@ -23,7 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.enqueue import HEALTH_TASK, WEBHOOK_TASK, health_job_id, webhook_job_id
+from jobs.enqueue import HEALTH_CREATED, HEALTH_TASK, enqueue_webhook, health_job_id
 from jobs.health import assess_health
 from jobs.health_schedule import due_period, load_schedule
 from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
@@ -125,7 +125,12 @@ async def _create(
             # A re-run after the report was written but before its webhook was queued.
             schedule = await load_schedule(db)
             attempted = await db.scalar(
-                select(m.WebhookDelivery.id).where(m.WebhookDelivery.report_id == found).limit(1)
+                select(m.WebhookDelivery.id)
+                .where(
+                    m.WebhookDelivery.report_id == found,
+                    m.WebhookDelivery.event == HEALTH_CREATED,
+                )
+                .limit(1)
             )
             return "exists", found, bool(schedule.webhook_url) and attempted is None
         started = await db.scalar(
@@ -164,7 +169,10 @@ async def _create(
                 reasons=[r.to_dict() for r in health.reasons],
                 html=html,
             )
-            .on_conflict_do_nothing(constraint="uq_engagement_health_reports_client_period")
+            .on_conflict_do_nothing(
+                index_elements=[h.client_id, h.period_start],
+                index_where=h.request_id.is_(None),
+            )
             .returning(h.id)
         )
         schedule = await load_schedule(db)
@@ -191,15 +199,9 @@ async def build_health_report(
             return "unknown tenant"
         outcome, report_id, deliver = await _create(engine, ref, cid, start)
         if deliver and report_id is not None:
-            redis: ArqRedis = ctx["redis"]
-            with enqueue_span(WEBHOOK_TASK, redis.default_queue_name) as tracing:
-                await redis.enqueue_job(
-                    WEBHOOK_TASK,
-                    ref.slug,
-                    str(report_id),
-                    _job_id=webhook_job_id(ref.slug, report_id),
-                    **tracing,
-                )
+            await enqueue_webhook(
+                ctx["redis"], tenant=ref.slug, event=HEALTH_CREATED, subject_id=report_id
+            )
         return outcome
     except Exception as exc:
         if is_transient(exc) and job_try < MAX_TRIES:

@@ -29,6 +29,7 @@ from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.config import DEFAULT_JOB_TIMEOUT_S
+from jobs.enqueue import READINESS_FAILED, READINESS_SUCCEEDED, enqueue_webhook
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
 from jobs.readiness.snapshot import ClientSnapshot
@@ -184,7 +185,24 @@ async def _fail_quietly(
 
 
 async def build_readiness_report(ctx: dict[str, Any], tenant: str, report_id: str) -> str:
-    """Build, score, render and store one readiness report; returns what happened."""
+    """Build, score, render and store one readiness report; returns what happened.
+
+    A report that ends SUCCEEDED or FAILED is announced to the tenant's webhook; a re-run
+    that finds it already ended announces it again, which the event's job id and the
+    delivery's own check make a no-op once sent (so a lost enqueue is mended).
+    """
+    outcome = await _run(ctx, tenant, report_id)
+    succeeded = outcome in ("succeeded", "already succeeded")
+    event = READINESS_SUCCEEDED if succeeded else READINESS_FAILED
+    ended = succeeded or outcome in ("failed", "timed out", "already failed")
+    if ended and "redis" in ctx:
+        await enqueue_webhook(
+            ctx["redis"], tenant=tenant, event=event, subject_id=uuid.UUID(report_id)
+        )
+    return outcome
+
+
+async def _run(ctx: dict[str, Any], tenant: str, report_id: str) -> str:
     engine: AsyncEngine = ctx["engine"]
     try:
         rid = uuid.UUID(report_id)

@@ -14,12 +14,12 @@ from arq.cron import CronJob, cron
 from jobs.health_job import build_health_report, schedule_health_reports
 from jobs.readiness_job import build_readiness_report
 from jobs.sweeper import sweep_reports
-from jobs.webhooks import deliver_health_webhook
+from jobs.webhooks import deliver_webhook
 
 TASKS: tuple[Callable[..., Any], ...] = (
     build_readiness_report,
     build_health_report,
-    deliver_health_webhook,
+    deliver_webhook,
     schedule_health_reports,
     sweep_reports,
 )

@@ -1,16 +1,25 @@
-"""Delivery of new health reports to a tenant's webhook, signed with HMAC-SHA256.
+"""Webhook events to a tenant's endpoint, signed by the Standard Webhooks scheme.
 
-The receiver checks `X-Steward-Signature: sha256=<hex>`, the HMAC-SHA256 with the
-tenant's webhook secret (stored encrypted, decrypted only here) of
-`<X-Steward-Timestamp>.<raw body>` (the timestamp is in
-the signed text so a captured request cannot be replayed later with a new one).
+Events: `health_report.created`, `readiness_report.succeeded`, `readiness_report.failed`.
+The body is `{"type", "timestamp", "data"}`; the headers are Standard Webhooks'
+(https://www.standardwebhooks.com): `webhook-id` (one per event, the same on every
+retry, so a receiver drops repeats), `webhook-timestamp` (Unix seconds, signed, so a
+captured request cannot be replayed later) and `webhook-signature: v1,<base64
+HMAC-SHA256 of "<id>.<timestamp>.<body>">`. The key is the tenant's `whsec_<base64>`
+secret, decoded (stored encrypted, decrypted only here), so a receiver verifies with
+any Standard Webhooks library. The older `X-Steward-Signature` header is gone: one
+scheme, the one receivers' libraries know.
+
 Any answer but 2xx, a timeout or a refused connection is retried with exponential
 backoff up to `WEBHOOK_MAX_TRIES` attempts; every attempt is a row of
-`webhook_deliveries` (and a log line). Redirects are not followed.
+`webhook_deliveries` (admins read them as `webhookDeliveries`). Redirects are not
+followed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -25,6 +34,7 @@ from arq import Retry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from jobs.health_schedule import load_schedule
 from jobs.readiness_job import lookup_tenant
 from jobs.readiness_store import global_id
@@ -37,34 +47,80 @@ from tenants.session import tenant_session
 log = structlog.get_logger("steward.jobs.webhooks")
 WEBHOOK_MAX_TRIES = 5
 REQUEST_TIMEOUT_S = 10.0
-SIGNATURE_HEADER = "X-Steward-Signature"
-TIMESTAMP_HEADER = "X-Steward-Timestamp"
+EVENTS = (HEALTH_CREATED, READINESS_SUCCEEDED, READINESS_FAILED)
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the scheme's prefix, not a secret)
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a `whsec_<base64>` secret; any other secret (saved before the
+    Standard Webhooks scheme) signs with its UTF-8 bytes, which receivers pass as bytes."""
+    if secret.startswith(SECRET_PREFIX):
+        try:
+            return base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return secret.encode()
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    mac = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
 
 
-def _payload(tenant: TenantRef, report: m.EngagementHealthReport, client_name: str) -> bytes:
+def message_id(event: str, subject_id: uuid.UUID) -> str:
+    """The event's `webhook-id`: derived from what it is about, so retries repeat it."""
+    return "msg_" + uuid.uuid5(subject_id, event).hex
+
+
+async def _health_data(db: AsyncSession, rid: uuid.UUID) -> dict[str, Any] | None:
+    report = await db.get(m.EngagementHealthReport, rid)
+    if report is None:
+        return None
+    return {
+        "id": global_id("EngagementHealthReport", report.id),
+        "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
+        "clientName": await _client_name(db, report.client_id),
+        "periodStart": report.period_start.isoformat(),
+        "periodEnd": report.period_end.isoformat(),
+        "status": report.status.value.upper(),
+        "requested": report.request_id is not None,
+        "reasons": report.reasons,
+    }
+
+
+async def _readiness_data(db: AsyncSession, rid: uuid.UUID) -> dict[str, Any] | None:
+    report = await db.get(m.ReadinessReport, rid)
+    if report is None:
+        return None
+    return {
+        "id": global_id("ReadinessReport", report.id),
+        "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
+        "clientName": await _client_name(db, report.client_id),
+        "status": report.status.value.upper(),
+        "score": None if report.score is None else float(report.score),
+        "failureReason": report.failure_reason,
+        "finishedAt": report.finished_at.isoformat() if report.finished_at else None,
+    }
+
+
+async def _client_name(db: AsyncSession, client_id: uuid.UUID) -> str:
+    c = m.ClientOrganisation
+    return str(await db.scalar(select(c.name).where(c.id == client_id)) or "")
+
+
+def _body(tenant: TenantRef, event: str, data: dict[str, Any]) -> bytes:
     doc = {
-        "event": "engagement_health_report.created",
-        "tenant": tenant.slug,
-        "report": {
-            "id": global_id("EngagementHealthReport", report.id),
-            "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
-            "clientName": client_name,
-            "periodStart": report.period_start.isoformat(),
-            "periodEnd": report.period_end.isoformat(),
-            "status": report.status.value.upper(),
-            "reasons": report.reasons,
-        },
+        "type": event,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "data": {"tenant": tenant.slug, **data},
     }
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _subject(d: type[m.WebhookDelivery], event: str, sid: uuid.UUID) -> Any:
+    column = d.report_id if event == HEALTH_CREATED else d.readiness_report_id
+    return (column == sid) & (d.event == event)
 
 
 async def _record(engine: AsyncEngine, tenant: TenantRef, row: m.WebhookDelivery) -> None:
@@ -73,7 +129,8 @@ async def _record(engine: AsyncEngine, tenant: TenantRef, row: m.WebhookDelivery
     log.info(
         "webhook.attempt",
         tenant=tenant.slug,
-        report_id=str(row.report_id),
+        webhook_event=row.event,
+        message_id=row.message_id,
         attempt=row.attempt,
         status_code=row.status_code,
         error=row.error,
@@ -105,48 +162,36 @@ async def _signing_secret(db: AsyncSession, box: SecretBox) -> tuple[str | None,
         )
 
 
-async def deliver_health_webhook(ctx: dict[str, Any], tenant: str, report_id: str) -> str:
-    """POST one health report to the tenant's webhook; retried until it answers 2xx."""
-    engine: AsyncEngine = ctx["engine"]
-    rid = uuid.UUID(report_id)
-    ref = await lookup_tenant(engine, tenant)
-    if ref is None:
-        return "unknown tenant"
-    d = m.WebhookDelivery
-    box: SecretBox = ctx["secret_box"]
+class _Prepared:
+    """What one attempt needs, read in one transaction."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self.data: dict[str, Any] | None = None
+        self.secret: str | None = None
+        self.secret_problem = ""
+        self.delivered = False
+        self.attempts = 0
+
+
+async def _prepare(
+    engine: AsyncEngine, ref: TenantRef, event: str, sid: uuid.UUID, box: SecretBox
+) -> _Prepared:
+    d, p = m.WebhookDelivery, _Prepared()
     async with tenant_session(engine, ref) as db:
-        schedule = await load_schedule(db)
-        report = await db.get(m.EngagementHealthReport, rid)
-        if report is None:
-            return "missing report"
-        secret, secret_problem = await _signing_secret(db, box)
-        client_name = await db.scalar(
-            select(m.ClientOrganisation.name).where(m.ClientOrganisation.id == report.client_id)
-        )
-        done = await db.scalar(select(d.id).where(d.report_id == rid, d.succeeded).limit(1))
-        attempts = int(await db.scalar(select(func.count()).where(d.report_id == rid)) or 0)
-    if done is not None:
-        return "already delivered"
-    url = schedule.webhook_url
-    if not url:
-        return "no webhook"
-    attempt = attempts + 1
-    row = d(report_id=rid, attempt=attempt, url=url, succeeded=False)
-    if secret is None:
-        # Not retried: only configuring the webhook again can mend either cause.
-        row.error = secret_problem
-        await _record(engine, ref, row)
-        return "not configured"
-    body = _payload(ref, report, client_name or "")
-    stamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "steward-webhooks/1",
-        "X-Steward-Event": "engagement_health_report.created",
-        "X-Steward-Delivery": f"{rid}:{attempt}",
-        TIMESTAMP_HEADER: stamp,
-        SIGNATURE_HEADER: sign(secret, stamp, body),
-    }
+        p.url = (await load_schedule(db)).webhook_url
+        load = _health_data if event == HEALTH_CREATED else _readiness_data
+        p.data = await load(db, sid)
+        if p.url is None or p.data is None:
+            return p
+        p.secret, p.secret_problem = await _signing_secret(db, box)
+        mine = _subject(d, event, sid)
+        p.delivered = (await db.scalar(select(d.id).where(mine, d.succeeded).limit(1))) is not None
+        p.attempts = int(await db.scalar(select(func.count()).where(mine)) or 0)
+    return p
+
+
+async def _post(url: str, body: bytes, headers: dict[str, str], row: m.WebhookDelivery) -> None:
     try:
         async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_S, follow_redirects=False) as http:
             response = await http.post(url, content=body, headers=headers)
@@ -157,11 +202,53 @@ async def deliver_health_webhook(ctx: dict[str, Any], tenant: str, report_id: st
     except httpx.HTTPError as exc:
         row.error = f"{type(exc).__name__}: {exc}"[:1000]
     row.attempted_at = datetime.now(UTC)
+
+
+async def deliver_webhook(
+    ctx: dict[str, Any], tenant: str, subject_id: str, event: str = HEALTH_CREATED
+) -> str:
+    """POST one event to the tenant's webhook; retried until it answers 2xx."""
+    engine: AsyncEngine = ctx["engine"]
+    if event not in EVENTS:
+        return "unknown event"
+    sid = uuid.UUID(subject_id)
+    ref = await lookup_tenant(engine, tenant)
+    if ref is None:
+        return "unknown tenant"
+    p = await _prepare(engine, ref, event, sid, ctx["secret_box"])
+    if p.data is None:
+        return "missing report"
+    if not p.url:
+        return "no webhook"
+    if p.delivered:
+        return "already delivered"
+    attempt, msg_id = p.attempts + 1, message_id(event, sid)
+    row = m.WebhookDelivery(
+        event=event, message_id=msg_id, attempt=attempt, url=p.url, succeeded=False
+    )
+    if event == HEALTH_CREATED:
+        row.report_id = sid
+    else:
+        row.readiness_report_id = sid
+    if p.secret is None:
+        # Not retried: only configuring the webhook again can mend either cause.
+        row.error = p.secret_problem
+        await _record(engine, ref, row)
+        return "not configured"
+    body, stamp = _body(ref, event, p.data), int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "steward-webhooks/2",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(stamp),
+        "webhook-signature": sign(p.secret, msg_id, stamp, body),
+    }
+    await _post(p.url, body, headers, row)
     await _record(engine, ref, row)
     if row.succeeded:
         return "delivered"
     if attempt < WEBHOOK_MAX_TRIES:
         base = float(ctx.get("webhook_backoff_s", 2.0))
         raise Retry(defer=backoff_s(attempt, base=base))
-    log.warning("webhook.gave_up", tenant=ref.slug, report_id=report_id, attempts=attempt)
+    log.warning("webhook.gave_up", tenant=ref.slug, message_id=msg_id, attempts=attempt)
     return "gave up"

@@ -25,8 +25,8 @@ class ConfigureReportScheduleInput:
     webhook_url: str | None = None
     webhook_secret: str | None = strawberry.field(
         default=None,
-        description="Signs deliveries (HMAC-SHA256); at least 16 characters. Write-only:"
-        " stored encrypted, never shown.",
+        description="Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
+        " base64 of 24 to 64 random bytes. Write-only: stored encrypted, never shown.",
     )
 
 

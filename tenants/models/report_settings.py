@@ -28,7 +28,7 @@ class ReportSchedule(Timestamps, Versioned, TenantBase):
 
     Health reports are weekly: they are due at `weekday` (0 = Monday) `hour`:`minute`
     in `timezone` (an IANA name), default Mondays 06:00 UTC. `webhook_url`, when set,
-    receives each new report as JSON signed with HMAC-SHA256 using the webhook secret.
+    receives webhook events signed by the Standard Webhooks scheme with the webhook secret.
     """
 
     __tablename__ = "report_schedules"
@@ -56,16 +56,31 @@ class ReportSchedule(Timestamps, Versioned, TenantBase):
 
 
 class WebhookDelivery(UUIDPrimaryKey, TenantBase):
-    """One attempt to deliver a health report to the tenant's webhook."""
+    """One attempt to deliver one webhook event (jobs/webhooks.py).
+
+    The event is about one report: a health report (`report_id`) or a readiness report
+    (`readiness_report_id`), exactly one of the two. `message_id` is the Standard Webhooks
+    `webhook-id`, the same for every attempt at one event, so a receiver drops repeats.
+    """
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         Index("ix_webhook_deliveries_report_id_attempt", "report_id", "attempt"),
+        Index("ix_webhook_deliveries_message_id_attempt", "message_id", "attempt"),
+        Index("ix_webhook_deliveries_attempted_at_id", "attempted_at", "id"),
         CheckConstraint("attempt >= 1", name="attempt_positive"),
+        CheckConstraint("num_nonnulls(report_id, readiness_report_id) = 1", name="one_subject"),
     )
 
-    report_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("engagement_health_reports.id"), nullable=False
+    event: Mapped[str] = mapped_column(
+        String(64), nullable=False, server_default="health_report.created"
+    )
+    message_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    report_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("engagement_health_reports.id")
+    )
+    readiness_report_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("readiness_reports.id")
     )
     attempt: Mapped[int] = mapped_column(Integer, nullable=False)
     url: Mapped[str] = mapped_column(String(2000), nullable=False)

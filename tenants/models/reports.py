@@ -18,8 +18,8 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, deferred, mapped_column
@@ -68,12 +68,17 @@ class ReadinessReport(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
 
 
 class EngagementHealthReport(UUIDPrimaryKey, TenantBase):
-    """One per client and period, written once by the scheduled job."""
+    """One per client and scheduled period, written once by the scheduled job; and one
+    per `requestEngagementHealthReport` request (`request_id`), written once by its job."""
 
     __tablename__ = "engagement_health_reports"
     __table_args__ = (
-        UniqueConstraint(
-            "client_id", "period_start", name="uq_engagement_health_reports_client_period"
+        Index(
+            "uq_engagement_health_reports_client_period",
+            "client_id",
+            "period_start",
+            unique=True,
+            postgresql_where=text("request_id IS NULL"),
         ),
         CheckConstraint("period_end >= period_start", name="period_ordered"),
     )
@@ -90,3 +95,6 @@ class EngagementHealthReport(UUIDPrimaryKey, TenantBase):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
+    # Set for a report asked for with requestEngagementHealthReport: the request's id,
+    # so a retried or duplicated job writes one report per request.
+    request_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), unique=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,17 @@ def _redacted(values: dict[str, Any]) -> dict[str, Any]:
     return values | {"webhook_secret": "<set>" if encrypted or legacy else None}
 
 
+def _standard_webhooks_secret(secret: str) -> bool:
+    """`whsec_<base64>` with a key of 24 to 64 bytes, as Standard Webhooks libraries take."""
+    if not secret.startswith("whsec_"):
+        return False
+    try:
+        key = base64.b64decode(secret[len("whsec_") :], validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return 24 <= len(key) <= 64
+
+
 async def configure_report_schedule(
     session: AsyncSession,
     *,
@@ -70,8 +83,11 @@ async def configure_report_schedule(
             c.add("timezone", "must be an IANA time zone such as Europe/London")
     url = _check_url(c, webhook_url)
     secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
-    if secret is not None and len(secret) < 16:
-        c.add("webhookSecret", "must be at least 16 characters")
+    if secret is not None and not _standard_webhooks_secret(secret):
+        c.add(
+            "webhookSecret",
+            "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes",
+        )
     if url is not None and secret is None and not c.has("webhookSecret"):
         c.add("webhookSecret", "is required with a webhook URL (deliveries are signed)")
     c.raise_if_any()

@@ -1,35 +1,25 @@
-"""Engagement health: status rules, schedule periods, cron fan-out, catch-up, webhooks."""
+"""Engagement health: status rules, schedule periods, cron fan-out, catch-up, engagement start.
+
+Webhook delivery is in tests/jobs/test_webhooks.py."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
-from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from jobs.health import assess_health
 from jobs.health_schedule import Schedule, due_period, save_schedule
-from jobs.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
-from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
 from tests.jobs.factories import SnapshotBuilder
 from tests.jobs.seed import seed_client
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst
-from tests.support import serving_app
 
 # A Tuesday: the Monday 06:00 run of this week is already due.
 TUESDAY = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
@@ -181,135 +171,6 @@ async def test_disabled_schedule_produces_nothing(
     async with tenant_session(engine, tenant) as db:
         await save_schedule(db, Schedule(enabled=False))
     assert (await _due_clients(engine, tenant, TUESDAY))[1] == []
-
-
-# -- webhooks -------------------------------------------------------------------
-
-
-class Receiver:
-    """A real HTTP endpoint that fails the first `failures` requests with 500."""
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-
-    async def hook(self, request: Request) -> Response:
-        self.requests.append((dict(request.headers), await request.body()))
-        return Response(status_code=500 if len(self.requests) <= self.failures else 204)
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
-    recv = Receiver(failures=2)
-    app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
-    async with serving_app(app) as base:
-        yield recv, f"{base}/hook"
-
-
-async def test_new_report_is_delivered_signed_and_retried_with_backoff(
-    engine: AsyncEngine,
-    settings: Settings,
-    make_tenant: TenantFactory,
-    receiver: tuple[Receiver, str],
-) -> None:
-    recv, url = receiver
-    tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    secret = "whsec_test_1234"
-    async with tenant_session(engine, tenant) as db:
-        await save_schedule(
-            db,
-            Schedule(webhook_url=url),
-            webhook_secret_encrypted=secret_box_for(settings).encrypt(secret),
-        )
-    queue = new_queue()
-    async with pool(settings, queue) as redis:
-        await redis.enqueue_job(
-            "build_health_report", tenant.slug, str(seeded.client_id), LAST_WEEK.isoformat()
-        )
-        await run_burst(make_worker(settings, queue, webhook_backoff_s=0.2))
-    assert len(recv.requests) == 3
-    for headers, body in recv.requests:
-        assert verify(
-            secret, headers[TIMESTAMP_HEADER.lower()], body, headers[SIGNATURE_HEADER.lower()]
-        )
-        assert not verify(
-            "wrong", headers[TIMESTAMP_HEADER.lower()], body, headers[SIGNATURE_HEADER.lower()]
-        )
-    payload = json.loads(recv.requests[-1][1])
-    assert payload["event"] == "engagement_health_report.created"
-    assert payload["report"]["periodStart"] == LAST_WEEK.isoformat()
-    assert payload["report"]["status"] == "RED"
-    d = m.WebhookDelivery
-    async with tenant_session(engine, tenant) as db:
-        attempts = (
-            await db.execute(select(d.attempt, d.status_code, d.succeeded).order_by(d.attempt))
-        ).all()
-        assert await db.scalar(select(func.count()).select_from(m.EngagementHealthReport)) == 1
-    assert [tuple(a) for a in attempts] == [(1, 500, False), (2, 500, False), (3, 204, True)]
-
-
-async def _deliver_one_report(settings: Settings, engine: AsyncEngine, tenant: TenantRef) -> None:
-    seeded = await seed_client(engine, tenant, processes=2)
-    queue = new_queue()
-    async with pool(settings, queue) as redis:
-        await redis.enqueue_job(
-            "build_health_report", tenant.slug, str(seeded.client_id), LAST_WEEK.isoformat()
-        )
-        await run_burst(make_worker(settings, queue, webhook_backoff_s=0.2))
-
-
-async def test_a_secret_left_in_clear_by_revision_0003_signs_then_is_encrypted(
-    engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
-) -> None:
-    recv = Receiver(failures=0)
-    app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
-    tenant = await make_tenant()
-    secret = "whsec_from_revision_0003"
-    async with tenant_session(engine, tenant) as db:
-        # As a schema migrated from 0003 holds it: the secret in the old clear-text column.
-        db.add(m.ReportSchedule(id=1, webhook_url=None, legacy_webhook_secret=secret))
-    async with serving_app(app) as base:
-        async with tenant_session(engine, tenant) as db:
-            row = await db.get(m.ReportSchedule, 1)
-            assert row is not None
-            row.webhook_url = f"{base}/hook"
-        await _deliver_one_report(settings, engine, tenant)
-    [(headers, body)] = recv.requests
-    assert verify(
-        secret, headers[TIMESTAMP_HEADER.lower()], body, headers[SIGNATURE_HEADER.lower()]
-    )
-    async with tenant_session(engine, tenant) as db:
-        row = await db.get(m.ReportSchedule, 1)
-        assert row is not None
-        assert row.legacy_webhook_secret is None
-        assert row.webhook_secret_encrypted and secret not in row.webhook_secret_encrypted
-        assert secret_box_for(settings).decrypt(row.webhook_secret_encrypted) == secret
-
-
-async def test_a_secret_under_a_replaced_key_is_reported_and_nothing_is_sent(
-    engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
-) -> None:
-    recv = Receiver(failures=0)
-    app = Starlette(routes=[Route("/hook", recv.hook, methods=["POST"])])
-    tenant = await make_tenant()
-    other_key = SecretBox([Fernet.generate_key()])  # the key it was saved under is gone
-    async with serving_app(app) as base:
-        async with tenant_session(engine, tenant) as db:
-            await save_schedule(
-                db,
-                Schedule(webhook_url=f"{base}/hook"),
-                webhook_secret_encrypted=other_key.encrypt("whsec_lost_key_123"),
-            )
-        await _deliver_one_report(settings, engine, tenant)
-    assert recv.requests == []  # never sent unsigned, nor signed with something else
-    d = m.WebhookDelivery
-    async with tenant_session(engine, tenant) as db:
-        rows = (await db.execute(select(d.attempt, d.succeeded, d.error))).all()
-    assert len(rows) == 1  # not retried: only configuring the webhook again mends it
-    attempt, succeeded, error = rows[0]
-    assert (attempt, succeeded) == (1, False)
-    assert "cannot be decrypted" in str(error) and "configure the webhook again" in str(error)
 
 
 # -- no report before the engagement starts ---------------------------------------

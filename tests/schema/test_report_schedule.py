@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from typing import Any
 
 import httpx
@@ -16,6 +17,9 @@ from tenants.models import AuditEvent, ReportSchedule
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
+
+# A Standard Webhooks secret: whsec_ and the base64 of 32 bytes.
+SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 
 READ = """{ reportSchedule {
   enabled weekday hour minute timezone webhookUrl hasWebhookSecret version
@@ -53,7 +57,7 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
         minute=30,
         timezone="Europe/London",
         webhookUrl="https://hooks.consultancy.example/steward",
-        webhookSecret="s" * 32,
+        webhookSecret=SECRET,
     )
     assert first["errors"] == []
     assert first["reportSchedule"] == {
@@ -77,10 +81,10 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
     assert [a.action for a in audit] == ["create"]
     # The secret never reaches the trail, not even as ciphertext.
     assert audit[0].after["webhook_secret"] == "<set>"
-    assert "s" * 32 not in str(audit[0].after) and str(stored[0]) not in str(audit[0].after)
+    assert SECRET not in str(audit[0].after) and str(stored[0]) not in str(audit[0].after)
     # Stored only encrypted under the deployment's key, which gives it back.
-    assert stored[1] is None and stored[0] is not None and "s" * 32 not in stored[0]
-    assert secret_box_for(settings).decrypt(stored[0]) == "s" * 32
+    assert stored[1] is None and stored[0] is not None and SECRET not in stored[0]
+    assert secret_box_for(settings).decrypt(stored[0]) == SECRET
     stale = await configure(client, admin, hour=8)  # version null: someone configured it already
     assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
     second = await configure(client, admin, version=1, hour=8, timezone="UTC")
