@@ -18,6 +18,7 @@ from schema.change_plans.mutations import ChangePlanMutation
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
 from schema.feedback.mutations import FeedbackMutation
+from schema.frameworks.mutations import FrameworkMutation
 from schema.identity.mutations import IdentityProviderMutation
 from schema.identity.queries import IdentityProviderQuery
 from schema.limits import SchemaLimits, limit_extensions
@@ -69,6 +70,7 @@ MUTATIONS: tuple[type, ...] = (
     ApiTokenMutation,
     ReportScheduleMutation,
     ReportBrandingMutation,
+    FrameworkMutation,
 )
 
 

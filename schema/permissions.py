@@ -70,6 +70,8 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "requestReadinessReport": REPORTS,
     "configureReportSchedule": ADMIN,
     "configureReportBranding": ADMIN,
+    "setProcessRegulatoryProfile": WRITE,
+    "chooseClientFrameworks": WRITE,
     "createApiToken": ADMIN,
     "revokeApiToken": ADMIN,
     "configureIdentityProvider": ADMIN,

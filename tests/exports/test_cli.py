@@ -1,0 +1,81 @@
+"""`steward tenants export|import` as a user runs them: a seeded tenant exported to a file and
+imported into a fresh tenant; bad input is a one-line error with exit code 2."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.settings import Settings
+from tenants.demo_seed import seed_demo
+from tenants.models import AIProcess, AuditEvent
+from tenants.provisioning import create_tenant
+from tenants.registry import TenantRef
+from tenants.session import tenant_session
+from tests.auth.support import REPO
+from tests.support import unique_slug
+
+
+async def _steward(settings: Settings, *args: str) -> tuple[int, str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(settings.database_url),
+        "REDIS_URL": str(settings.redis_url),
+        "STEWARD_ENV": "test",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server.cli", "tenants", *args,
+        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    return int(process.returncode or 0), out.decode(), err.decode()
+
+
+async def _counts(engine: AsyncEngine, ref: TenantRef) -> tuple[int, int]:
+    async with tenant_session(engine, ref) as s:
+        processes = await s.scalar(select(func.count()).select_from(AIProcess))
+        events = await s.scalar(select(func.count()).select_from(AuditEvent))
+    return int(processes or 0), int(events or 0)
+
+
+async def test_export_then_import_into_a_fresh_tenant(
+    settings: Settings, engine: AsyncEngine, make_tenant: Any, tmp_path: Path
+) -> None:
+    source = await create_tenant(engine, slug=unique_slug(), name="Src", after_migrate=seed_demo)
+    target = await make_tenant()
+    dump = tmp_path / "export.jsonl"
+    code, out, err = await _steward(settings, "export", source.slug, "--output", str(dump))
+    assert code == 0, err
+    assert "exported" in out and dump.stat().st_size > 0
+    code, out, err = await _steward(settings, "import", target.slug, "--input", str(dump))
+    assert code == 0, err
+    assert "imported" in out
+    assert await _counts(engine, target) == await _counts(engine, source)
+
+
+async def test_bad_input_is_one_line_and_exit_code_2(
+    settings: Settings, make_tenant: Any, tmp_path: Path
+) -> None:
+    tenant = await make_tenant()
+    dump = tmp_path / "x.jsonl"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    cases = [
+        ("export", "nosuchtenant", "--output", str(dump)),
+        ("import", tenant.slug, "--input", str(tmp_path / "missing.jsonl")),
+        ("import", tenant.slug, "--input", str(bad)),
+    ]
+    for args in cases:
+        code, _, err = await _steward(settings, *args)
+        assert code == 2, (args, err)
+        assert err.strip().startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    # An existing file is never overwritten.
+    dump.write_text("keep")
+    code, _, err = await _steward(settings, "export", tenant.slug, "--output", str(dump))
+    assert code == 2 and dump.read_text() == "keep", err
