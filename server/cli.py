@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from server.cli_documents import documents_app
+from server.cli_exports import export  # noqa: F401  (adds `steward tenants export|import`)
 from server.cli_idp import idp_app
 from server.cli_scim import scim_token  # noqa: F401  (adds `steward idp scim-token`)
 from server.cli_tenants import tenants_app
