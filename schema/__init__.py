@@ -21,6 +21,7 @@ from schema.feedback.mutations import FeedbackMutation
 from schema.frameworks.mutations import FrameworkMutation
 from schema.identity.mutations import IdentityProviderMutation
 from schema.identity.queries import IdentityProviderQuery
+from schema.identity.scim import ScimTokenMutation
 from schema.limits import SchemaLimits, limit_extensions
 from schema.masking import MaskUnexpectedErrors
 from schema.members.mutations import MemberMutation
@@ -67,6 +68,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportMutation,
     MemberMutation,
     IdentityProviderMutation,
+    ScimTokenMutation,
     ApiTokenMutation,
     ReportScheduleMutation,
     ReportBrandingMutation,

@@ -76,6 +76,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "revokeApiToken": ADMIN,
     "configureIdentityProvider": ADMIN,
     "removeIdentityProvider": ADMIN,
+    "issueScimToken": ADMIN,
     "inviteMember": ADMIN,
     "updateMemberRole": ADMIN,
     "deactivateMember": ADMIN,

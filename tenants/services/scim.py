@@ -89,7 +89,7 @@ async def issue_scim_token(
     revoked, so a provider can rotate without downtime."""
     provider = await session.get(IdentityProvider, identity_provider_id)
     if provider is None:
-        raise not_found("id", "identity provider not found")
+        raise not_found("identityProviderId", "identity provider not found")
     secret = SCIM_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ScimToken(
         identity_provider_id=provider.id,
@@ -116,7 +116,7 @@ async def revoke_scim_tokens(
     """Revoke every live SCIM token of a provider; returns how many."""
     provider = await session.get(IdentityProvider, identity_provider_id)
     if provider is None:
-        raise not_found("id", "identity provider not found")
+        raise not_found("identityProviderId", "identity provider not found")
     result = await session.execute(
         update(ScimToken)
         .where(ScimToken.identity_provider_id == provider.id, ScimToken.revoked_at.is_(None))

@@ -1,0 +1,77 @@
+"""`issueScimToken`: a bearer token for an identity provider's SCIM 2.0 client; admins only.
+
+The secret is in the payload once; Steward keeps its SHA-256 (tenants/services/scim.py).
+Issuing and revoking are audited with the admin as the actor.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.identity.types import IdentityProviderNode
+from schema.ids import decode_id
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import scim as service
+
+
+@strawberry.input
+class IssueScimTokenInput:
+    identity_provider_id: strawberry.ID
+    revoke_existing: bool = strawberry.field(
+        default=False, description="Revoke the provider's earlier SCIM tokens first."
+    )
+
+
+@strawberry.type
+class IssueScimTokenPayload:
+    identity_provider: IdentityProviderNode | None
+    secret: str | None = strawberry.field(
+        description="The bearer token, shown here only; null when there are errors."
+    )
+    scim_base_url: str | None = strawberry.field(
+        description="The SCIM base URL to give the provider: `/scim/v2/{tenant}/{provider}`."
+    )
+    errors: list[UserError]
+
+
+def _base_url(info: Info, provider: m.IdentityProvider) -> str:
+    request = info.context.request
+    origin = request.state.settings.public_url or str(request.base_url)
+    return f"{origin.rstrip('/')}/scim/v2/{info.context.principal.tenant.slug}/{provider.id}"
+
+
+@strawberry.type
+class ScimTokenMutation:
+    @strawberry.mutation(description="Issue a SCIM provisioning token for a provider; admins only.")
+    async def issue_scim_token(
+        self, info: Info, input: IssueScimTokenInput
+    ) -> IssueScimTokenPayload:
+        provider = secret = None
+        async with atomic(info) as outcome:
+            await authorize(info, "issueScimToken")
+            provider_id = decode_id(
+                input.identity_provider_id, "IdentityProvider", "identityProviderId"
+            )
+            actor = actor_of(info.context.principal)
+            if input.revoke_existing:
+                await service.revoke_scim_tokens(
+                    info.context.db, actor=actor, identity_provider_id=provider_id
+                )
+            issued = await service.issue_scim_token(
+                info.context.db, actor=actor, identity_provider_id=provider_id
+            )
+            provider = await info.context.db.get(m.IdentityProvider, provider_id)
+            secret = issued.secret
+        if outcome.errors or provider is None:
+            return IssueScimTokenPayload(
+                identity_provider=None, secret=None, scim_base_url=None, errors=outcome.errors
+            )
+        return IssueScimTokenPayload(
+            identity_provider=IdentityProviderNode.from_model(provider),
+            secret=secret,
+            scim_base_url=_base_url(info, provider),
+            errors=[],
+        )
