@@ -1,0 +1,89 @@
+"""`setProcessRegulatoryProfile` and `chooseClientFrameworks` (consultants and admins)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from jobs.readiness.frameworks import frameworks
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
+from schema.ids import decode_id
+from schema.permissions import actor_of, authorize
+from tenants import models as m
+from tenants.services import frameworks as service
+
+
+@strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
+class SetProcessRegulatoryProfileInput:
+    process_id: strawberry.ID
+    version: int | None = strawberry.field(
+        description="The version you last saw; null when the process has no profile yet."
+    )
+    client_role: ClientRole  # type: ignore[valid-type]
+    eu_ai_act_class: EuAiActClass  # type: ignore[valid-type]
+    reason: str = strawberry.field(description="Why this classification: the consultant's note.")
+    annex_iii_area: AnnexIIIArea | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class RegulatoryProfilePayload:
+    profile: RegulatoryProfile | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="The complete set of frameworks for the client; others are removed.")
+class ChooseClientFrameworksInput:
+    client_organisation_id: strawberry.ID
+    framework_ids: list[str] = strawberry.field(
+        description="Catalogue ids, e.g. eu-ai-act, iso-iec-42001, nist-ai-rmf."
+    )
+
+
+@strawberry.type
+class ClientFrameworksPayload:
+    framework_ids: list[str] | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class FrameworkMutation:
+    @strawberry.mutation
+    async def set_process_regulatory_profile(
+        self, info: Info, input: SetProcessRegulatoryProfileInput
+    ) -> RegulatoryProfilePayload:
+        row: m.ProcessRegulatoryProfile | None = None
+        async with atomic(info) as outcome:
+            await authorize(info, "setProcessRegulatoryProfile")
+            row = await service.set_regulatory_profile(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                process_id=decode_id(input.process_id, "AIProcess", "processId"),
+                expected_version=input.version,
+                client_role=input.client_role,
+                eu_ai_act_class=input.eu_ai_act_class,
+                annex_iii_area=input.annex_iii_area,
+                reason=input.reason,
+            )
+        node = RegulatoryProfile.from_model(row) if row is not None and not outcome.error else None
+        return RegulatoryProfilePayload(profile=node, errors=outcome.errors)
+
+    @strawberry.mutation
+    async def choose_client_frameworks(
+        self, info: Info, input: ChooseClientFrameworksInput
+    ) -> ClientFrameworksPayload:
+        chosen: list[str] | None = None
+        async with atomic(info) as outcome:
+            await authorize(info, "chooseClientFrameworks")
+            chosen = await service.choose_client_frameworks(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
+                framework_ids=input.framework_ids,
+                known=frozenset(frameworks()),
+            )
+        return ClientFrameworksPayload(
+            framework_ids=None if outcome.error else chosen, errors=outcome.errors
+        )

@@ -1,0 +1,135 @@
+"""setProcessRegulatoryProfile and chooseClientFrameworks over real HTTP and PostgreSQL.
+
+Who may run them (staff writers only) is held by tests/security/test_permission_matrix.py,
+which walks every mutation; cross-tenant ids by tests/security/test_isolation.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.engagement_helpers import audit_rows, error_fields, mutate, seed
+
+SET = """mutation($input: SetProcessRegulatoryProfileInput!) {
+  setProcessRegulatoryProfile(input: $input) {
+    profile { processId clientRole euAiActClass annexIiiArea reason version }
+    errors { field code message }
+  }
+}"""
+CHOOSE = """mutation($input: ChooseClientFrameworksInput!) {
+  chooseClientFrameworks(input: $input) { frameworkIds errors { field code message } }
+}"""
+
+
+async def _set(client: httpx.AsyncClient, token: str, **input: Any) -> dict[str, Any]:
+    return await mutate(client, token, SET, "setProcessRegulatoryProfile", **input)
+
+
+async def test_profile_is_created_versioned_and_audited(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    first = await _set(
+        client,
+        w.token,
+        processId=w.processes[0],
+        version=None,
+        clientRole="DEPLOYER",
+        euAiActClass="HIGH_RISK",
+        annexIiiArea="ESSENTIAL_SERVICES",
+        reason="Assesses claims of natural persons for insurance (Annex III 5(c)).",
+    )
+    assert first["errors"] == []
+    profile = first["profile"]
+    assert profile["processId"] == w.processes[0]
+    assert profile["annexIiiArea"] == "ESSENTIAL_SERVICES"
+    second = await _set(
+        client,
+        w.token,
+        processId=w.processes[0],
+        version=profile["version"],
+        clientRole="BOTH",
+        euAiActClass="MINIMAL",
+        reason="Re-scoped: no decisions about persons.",
+    )
+    assert second["errors"] == [] and second["profile"]["version"] == profile["version"] + 1
+    stale = await _set(
+        client,
+        w.token,
+        processId=w.processes[0],
+        version=profile["version"],
+        clientRole="DEPLOYER",
+        euAiActClass="MINIMAL",
+        reason="x",
+    )
+    assert error_fields(stale) == {"version": "CONFLICT"} and stale["profile"] is None
+    trail = await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile")
+    assert [a for a, _, _ in trail] == ["create", "update"]
+    assert trail[1][1] is not None and trail[1][1]["eu_ai_act_class"] == "high_risk"
+    assert trail[1][2] is not None and trail[1][2]["annex_iii_area"] is None
+
+
+async def test_profile_errors_name_the_field_and_write_nothing(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    base = {"processId": w.processes[1], "version": None, "clientRole": "PROVIDER"}
+    no_area = await _set(client, w.token, **base, euAiActClass="HIGH_RISK", reason="r")
+    assert error_fields(no_area) == {"annexIiiArea": "VALIDATION"}
+    stray = await _set(
+        client, w.token, **base, euAiActClass="TRANSPARENCY", annexIiiArea="EDUCATION", reason=" "
+    )
+    assert error_fields(stray) == {"annexIiiArea": "VALIDATION", "reason": "VALIDATION"}
+    assert await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile") == []
+
+
+async def test_client_frameworks_are_replaced_as_a_set_and_unknown_ids_refused(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    ok = await mutate(
+        client,
+        w.token,
+        CHOOSE,
+        "chooseClientFrameworks",
+        clientOrganisationId=w.client,
+        frameworkIds=["eu-ai-act", "iso-iec-42001"],
+    )
+    assert ok == {"frameworkIds": ["eu-ai-act", "iso-iec-42001"], "errors": []}
+    again = await mutate(
+        client,
+        w.token,
+        CHOOSE,
+        "chooseClientFrameworks",
+        clientOrganisationId=w.client,
+        frameworkIds=["nist-ai-rmf", "iso-iec-42001"],
+    )
+    assert again["frameworkIds"] == ["iso-iec-42001", "nist-ai-rmf"]
+    bad = await mutate(
+        client,
+        w.token,
+        CHOOSE,
+        "chooseClientFrameworks",
+        clientOrganisationId=w.client,
+        frameworkIds=["nist-ai-rmf", "soc-2"],
+    )
+    assert error_fields(bad) == {"frameworkIds[1]": "VALIDATION"} and bad["frameworkIds"] is None
+    trail = await audit_rows(engine, w.tenant, "ClientFramework")
+    assert sorted((a, (b or c or {}).get("framework_id")) for a, b, c in trail) == [
+        ("create", "eu-ai-act"),
+        ("create", "iso-iec-42001"),
+        ("create", "nist-ai-rmf"),
+        ("delete", "eu-ai-act"),
+    ]
