@@ -31,6 +31,8 @@ class ProviderMetadata:
     iss_parameter_supported: bool
     token_auth_methods: tuple[str, ...]
     signing_algs: tuple[str, ...] | None
+    # OpenID Connect Core 5.3; None when the provider publishes none.
+    userinfo_endpoint: str | None = None
 
 
 def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) -> ProviderMetadata:
@@ -40,6 +42,7 @@ def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) 
             f"the discovery document names issuer {doc.get('issuer')!r}, not {issuer!r}"
         )
     methods = doc.get("token_endpoint_auth_methods_supported")
+    userinfo = doc.get("userinfo_endpoint")
     algs = doc.get("id_token_signing_alg_values_supported")
     return ProviderMetadata(
         issuer=issuer,
@@ -59,6 +62,9 @@ def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) 
         signing_algs=tuple(a for a in algs if isinstance(a, str))
         if isinstance(algs, list)
         else None,
+        userinfo_endpoint=None
+        if userinfo is None
+        else check_url(userinfo, require_https=require_https, what="userinfo_endpoint"),
     )
 
 

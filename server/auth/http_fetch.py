@@ -26,13 +26,18 @@ def check_url(url: object, *, require_https: bool, what: str) -> str:
     return url
 
 
-async def fetch_json(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
+async def fetch_json(
+    http: httpx.AsyncClient, url: str, *, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """GET `url` and return its JSON object. Redirects are not followed: a provider's
     documents are at the URLs it publishes, and following one would let a hijacked
     endpoint point us anywhere."""
     try:
         async with http.stream(
-            "GET", url, headers={"accept": "application/json"}, follow_redirects=False
+            "GET",
+            url,
+            headers={"accept": "application/json", **(headers or {})},
+            follow_redirects=False,
         ) as response:
             if response.status_code != 200:
                 raise FetchError(f"{url} answered HTTP {response.status_code}")

@@ -14,10 +14,10 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.auth.claims import ClaimMapping, identity_from
 from server.auth.next_url import UnsafeNextError, safe_next
 from server.auth.resources import AuthResources
 from tenants.models import IdentityProvider
@@ -187,20 +187,6 @@ def _single(items: Sequence[tuple[str, str]]) -> dict[str, str]:
     return params
 
 
-def _identity(claims: dict[str, Any]) -> VerifiedIdentity:
-    email, verified, name = claims.get("email"), claims.get("email_verified"), claims.get("name")
-    if isinstance(verified, str):  # some providers send "true"/"false"
-        verified = verified.strip().lower() == "true"
-    return VerifiedIdentity(
-        issuer=claims["iss"],
-        subject=claims["sub"],
-        email=email.strip() if isinstance(email, str) else None,
-        email_verified=verified if isinstance(verified, bool) else None,
-        name=name.strip()[:200] if isinstance(name, str) else None,
-        claims=claims,
-    )
-
-
 async def _finish(
     engine: AsyncEngine,
     auth: AuthResources,
@@ -258,7 +244,9 @@ async def _finish(
     claims = await auth.oidc.verify(
         metadata, token.get("id_token"), client_id=idp.client_id, nonce=attempt.nonce
     )
-    trail.identity = _identity(claims)
+    mapping = ClaimMapping()
+    claims = await auth.oidc.identity_claims(metadata, token, claims, mapping)
+    trail.identity = identity_from(claims, mapping)
     async with tenant_session(engine, tenant) as session:
         member = await complete_login(session, idp=idp, identity=trail.identity)
         opened = await open_browser_session(

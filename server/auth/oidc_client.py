@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from authlib.oauth2.client import OAuth2Client
 
+from server.auth.claims import ClaimMapping, fetch_userinfo, merge_userinfo, needs_userinfo
 from server.auth.discovery import DiscoveryCache, ProviderMetadata
 from server.auth.http_fetch import FetchError
 from server.auth.id_token import Expected, verify_id_token
@@ -150,3 +151,16 @@ class OidcClient:
             leeway=self._leeway,
         )
         return await verify_id_token(id_token, expected, self.jwks)
+
+    async def identity_claims(
+        self,
+        metadata: ProviderMetadata,
+        token: dict[str, Any],
+        id_claims: dict[str, Any],
+        mapping: ClaimMapping,
+    ) -> dict[str, Any]:
+        """The verified id token's claims, completed from UserInfo when they lack the e-mail."""
+        if not needs_userinfo(id_claims, mapping):
+            return id_claims
+        userinfo = await fetch_userinfo(self._http, metadata, token.get("access_token"))
+        return merge_userinfo(id_claims, userinfo)

@@ -40,6 +40,8 @@ class Refusal(StrEnum):
     TOKEN_IAT = "id_token_iat"
     NONCE_MISMATCH = "nonce_mismatch"
     CLAIMS_INVALID = "claims_invalid"
+    USERINFO_FAILED = "userinfo_failed"
+    USERINFO_SUBJECT = "userinfo_subject_mismatch"
     EMAIL_MISSING = "email_missing"
     EMAIL_UNVERIFIED = "email_unverified"
     DOMAIN_NOT_ALLOWED = "domain_not_allowed"
@@ -60,7 +62,7 @@ FORBIDDEN = frozenset(
     }
 )
 NOT_FOUND = frozenset({Refusal.TENANT_UNKNOWN, Refusal.IDP_UNKNOWN})
-UPSTREAM = frozenset({Refusal.DISCOVERY_FAILED, Refusal.IDP_MISCONFIGURED})
+UPSTREAM = frozenset({Refusal.DISCOVERY_FAILED, Refusal.IDP_MISCONFIGURED, Refusal.USERINFO_FAILED})
 
 
 class LoginRefused(Exception):

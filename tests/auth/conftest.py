@@ -132,3 +132,15 @@ async def browser(world: World) -> AsyncIterator[Browser]:
         await provider.control(reset=True)
     async with httpx.AsyncClient(timeout=30) as http:
         yield Browser(http, world.auth_url)
+
+
+@pytest.fixture(params=["claims_in_id_token", "claims_in_userinfo"])
+async def claims_mode(request: pytest.FixtureRequest, browser: Browser, world: World) -> str:
+    """Run a login test twice: claims in the id token, then as OpenID Connect Core 5.4
+    has it for the code flow (the id token carries only `sub`; e-mail and name come
+    from UserInfo). After `browser`, whose reset would forget the knob."""
+    mode: str = request.param
+    if mode == "claims_in_userinfo":
+        for provider in world.providers.values():
+            await provider.knobs(claims_in_userinfo=True)
+    return mode

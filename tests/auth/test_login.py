@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,6 +15,9 @@ from tenants.services.audit import SYSTEM
 from tenants.services.members import invite_member
 from tenants.session import tenant_session
 from tests.auth.support import Browser, World, person
+
+# Every login here runs with the claims in the id token and with them only in UserInfo.
+pytestmark = pytest.mark.usefixtures("claims_mode")
 
 VIEWER = "{ viewer { kind name role tenant { slug } clientOrganisationId } }"
 

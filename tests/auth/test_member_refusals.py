@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -12,6 +13,9 @@ from tenants.services.members import deactivate_member, invite_member
 from tenants.session import tenant_session
 from tests.auth.refusals import RefusalCheck
 from tests.auth.support import Browser, World, person
+
+# Every login here runs with the claims in the id token and with them only in UserInfo.
+pytestmark = pytest.mark.usefixtures("claims_mode")
 
 
 async def _members_with(engine: AsyncEngine, world: World, email: str) -> list[Member]:

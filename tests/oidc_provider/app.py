@@ -1,4 +1,4 @@
-"""The provider's HTTP face: discovery, JWKS, authorize, token, and `/_control` for tests."""
+"""The provider's HTTP face: discovery, JWKS, authorize, token, UserInfo, `/_control` for tests."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def create_provider_app(issuer: str) -> Starlette:
                 "authorization_endpoint": f"{state.issuer}/authorize",
                 "token_endpoint": f"{state.issuer}/token",
                 "jwks_uri": f"{state.issuer}/jwks",
+                "userinfo_endpoint": f"{state.issuer}/userinfo",
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
@@ -77,6 +78,17 @@ def create_provider_app(issuer: str) -> Starlette:
         req = PlainRequest("POST", str(request.url), request.headers, {}, form)
         return _to_starlette(server.create_token_response(req))
 
+    async def userinfo(request: Request) -> Response:
+        # OpenID Connect Core 5.3: a bearer access token from the token endpoint.
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        found = state.access_tokens.get(value) if scheme.lower() == "bearer" else None
+        state.userinfo_requests += 1
+        if found is None:
+            return JSONResponse({"error": "invalid_token"}, 401)
+        user, knobs = found
+        claims = {**user, "sub": knobs.get("userinfo_sub", user["sub"])}
+        return JSONResponse(claims)
+
     async def control(request: Request) -> Response:
         if request.method == "POST":
             body: dict[str, Any] = await request.json()
@@ -101,6 +113,7 @@ def create_provider_app(issuer: str) -> Starlette:
             Route("/jwks", jwks, methods=["GET"]),
             Route("/authorize", authorize, methods=["GET"]),
             Route("/token", token, methods=["POST"]),
+            Route("/userinfo", userinfo, methods=["GET"]),
             Route("/_control", control, methods=["GET", "POST"]),
         ]
     )

@@ -118,6 +118,10 @@ class ProviderOpenIDCode(OpenIDCode):  # type: ignore[misc]
         return {"alg": "RS256", "kid": self.state.signing_key.kid}
 
     def generate_user_info(self, user: dict[str, Any], scope: str) -> dict[str, Any]:
+        # Knob `claims_in_userinfo`: behave as OpenID Connect Core 5.4 (the code flow's
+        # profile and email claims come from UserInfo; the id token carries only `sub`).
+        if self.state.knobs.get("claims_in_userinfo"):
+            return {"sub": user["sub"]}
         return dict(user)
 
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
@@ -150,6 +154,11 @@ class ProviderServer(AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         self.state.token_requests += 1
+        if token.get("access_token") and request.user is not None:
+            self.state.access_tokens[token["access_token"]] = (
+                dict(request.user),
+                dict(self.state.knobs),
+            )
 
     def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
         return request

@@ -91,8 +91,11 @@ class ProviderState:
     next_user: dict[str, Any] | None = None
     knobs: dict[str, Any] = field(default_factory=dict)
     signing_key: RSAKey = field(default_factory=new_signing_key)
+    # Access token -> (user, knobs at issue): what UserInfo answers for it.
+    access_tokens: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     jwks_requests: int = 0
     token_requests: int = 0
+    userinfo_requests: int = 0
 
     def reset(self) -> None:
         self.next_user = None
@@ -109,4 +112,5 @@ class ProviderState:
             "knobs": self.knobs,
             "jwks_requests": self.jwks_requests,
             "token_requests": self.token_requests,
+            "userinfo_requests": self.userinfo_requests,
         }
