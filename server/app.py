@@ -34,6 +34,7 @@ from server.middleware.security_headers import SecurityHeadersMiddleware
 from server.observability.wiring import observability_middleware, observe_engine, traced_graphql
 from server.redis_pool import open_pool
 from server.routes import auth as auth_routes
+from server.routes import exports as exports_routes
 from server.routes import reports as reports_routes
 from server.scim.routes import scim_mount
 from server.settings import Settings
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/status", probes.status, methods=["GET"]),
             Route("/graphql", traced_graphql(graphql), methods=["GET", "POST"]),
             reports_routes.reports_mount,
+            exports_routes.exports_mount,  # client tables as CSV / XLSX
             # SCIM 2.0 provisioning per identity provider (server/scim/).
             scim_mount,
             Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
