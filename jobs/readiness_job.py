@@ -32,6 +32,7 @@ from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.enqueue import READINESS_FAILED, READINESS_SUCCEEDED, enqueue_webhook
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
+from jobs.readiness.frameworks import framework_sections
 from jobs.readiness.snapshot import ClientSnapshot
 from jobs.readiness_store import Earlier, earlier_reports, stored_finding
 from jobs.rendering import Branding, ReportDocument, render_html, render_pdf
@@ -40,6 +41,7 @@ from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.snapshot_loader import load_snapshot
 from tenants.models import ReadinessReport, ReportStatus
 from tenants.registry import TenantRef, get_tenant
+from tenants.services.frameworks import client_framework_ids
 from tenants.session import tenant_session
 
 log = structlog.get_logger("steward.jobs.readiness")
@@ -72,6 +74,8 @@ class Dressing:
     branding: Branding
     lead_consultant: str | None
     locale: str | None = None
+    #: Catalogue ids of the frameworks chosen for the client: one report section each.
+    frameworks: tuple[str, ...] = ()
 
 
 def _render(
@@ -93,6 +97,7 @@ def _render(
         comparison=comparison,
         branding=dressing.branding,
         lead_consultant=dressing.lead_consultant,
+        frameworks=framework_sections(snapshot, result.findings, dressing.frameworks),
     )
     # The stored findings carry their subjects, so the report can be rendered again in
     # another language from the row alone.
@@ -131,6 +136,7 @@ async def _build(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -
             await load_branding(db, tenant_name=tenant.name),
             await lead_consultant(db, client_id=client_id),
             report.locale,
+            tuple(await client_framework_ids(db, client_id)),
         )
     if snapshot is None:
         await fail_report(engine, tenant, report_id, "the client organisation no longer exists")
