@@ -24,13 +24,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.enqueue import HEALTH_CREATED, HEALTH_TASK, enqueue_webhook, health_job_id
-from jobs.health import assess_health
+from jobs.health_compose import compose_health
 from jobs.health_schedule import due_period, load_schedule
 from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
 from jobs.readiness_job import lookup_tenant
-from jobs.rendering import HealthReportDocument, render_health_html
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
-from jobs.snapshot_loader import load_snapshot
 from jobs.tracing import enqueue_span
 from tenants import models as m
 from tenants.registry import TenantRef, list_tenants
@@ -97,21 +95,6 @@ async def schedule_health_reports(ctx: dict[str, Any], now: str | None = None) -
     return enqueued
 
 
-async def _scores(db: Any, client_id: uuid.UUID) -> list[float]:
-    r = m.ReadinessReport
-    rows = await db.scalars(
-        select(r.score)
-        .where(
-            r.client_id == client_id,
-            r.status == m.ReportStatus.SUCCEEDED,
-            r.score.is_not(None),
-        )
-        .order_by(r.finished_at.desc(), r.id.desc())
-        .limit(2)
-    )
-    return [float(s) for s in rows]
-
-
 async def _create(
     engine: AsyncEngine, tenant: TenantRef, client_id: uuid.UUID, start: date
 ) -> tuple[str, uuid.UUID | None, bool]:
@@ -119,7 +102,9 @@ async def _create(
     async with tenant_session(engine, tenant) as db:
         h = m.EngagementHealthReport
         found = await db.scalar(
-            select(h.id).where(h.client_id == client_id, h.period_start == start)
+            select(h.id).where(
+                h.client_id == client_id, h.period_start == start, h.request_id.is_(None)
+            )
         )
         if found is not None:
             # A re-run after the report was written but before its webhook was queued.
@@ -141,34 +126,15 @@ async def _create(
         if started is not None and started > end:
             # The last guard, whoever enqueued it: never a report before the engagement.
             return "before engagement start", None, False
-        snapshot = await load_snapshot(db, client_id=client_id, as_of=end + timedelta(days=1))
-        if snapshot is None:
-            return "missing client", None, False
-        scores = await _scores(db, client_id)
-        health = assess_health(snapshot, scores)
-        html = render_health_html(
-            HealthReportDocument(
-                client_name=snapshot.client_name,
-                generated_at=datetime.now(UTC),
-                status=health.status,
-                reasons=[r.message for r in health.reasons],
-                period_start=start,
-                period_end=end,
-                readiness_score=scores[0] if scores else None,
-                metrics=health.metrics,
-            )
+        composed = await compose_health(
+            db, client_id=client_id, start=start, end=end, as_of=end + timedelta(days=1)
         )
+        if composed is None:
+            return "missing client", None, False
+        health = composed.health
         report_id = await db.scalar(
             insert(h)
-            .values(
-                id=uuid.uuid4(),
-                client_id=client_id,
-                period_start=start,
-                period_end=end,
-                status=m.HealthStatus(health.status.lower()),
-                reasons=[r.to_dict() for r in health.reasons],
-                html=html,
-            )
+            .values(**composed.values(client_id, start, end))
             .on_conflict_do_nothing(
                 index_elements=[h.client_id, h.period_start],
                 index_where=h.request_id.is_(None),

@@ -68,6 +68,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "reportIncident": OWNER_FEEDBACK,
     "updateIncident": OWNER_FEEDBACK,
     "requestReadinessReport": REPORTS,
+    "requestEngagementHealthReport": REPORTS,
     "configureReportSchedule": ADMIN,
     "configureReportBranding": ADMIN,
     "setProcessRegulatoryProfile": WRITE,

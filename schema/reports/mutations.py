@@ -1,16 +1,20 @@
-"""`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness_job.py)."""
+"""`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness_job.py).
+`requestEngagementHealthReport`: a health report now (jobs/health_request.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 
-from jobs.enqueue import enqueue_readiness
+from jobs.enqueue import HEALTH_CREATED, enqueue_readiness, enqueue_webhook
+from jobs.health_request import request_health_report
 from schema.branding.types import ReportLocale
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
 from schema.permissions import actor_of, authorize
-from schema.reports.types import ReadinessReportNode
+from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
 from tenants.services import reports as service
 
 
@@ -25,6 +29,17 @@ class RequestReadinessReportInput:
 @strawberry.type
 class RequestReadinessReportPayload:
     readiness_report: ReadinessReportNode | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RequestEngagementHealthReportInput:
+    client_organisation_id: strawberry.ID
+
+
+@strawberry.type
+class RequestEngagementHealthReportPayload:
+    engagement_health_report: EngagementHealthReportNode | None
     errors: list[UserError]
 
 
@@ -65,4 +80,44 @@ class ReportMutation:
         info.context.after_commit.append(enqueue)
         return RequestReadinessReportPayload(
             readiness_report=ReadinessReportNode.from_model(obj), errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Produce a client's engagement health report now, covering the seven "
+        "days up to today (from the engagement start, if later), and return it. Staff "
+        "only; one request makes exactly one report, written in the request's "
+        "transaction; at most one a minute per client (UNAVAILABLE with the wait "
+        "otherwise); refused before the engagement starts. Announced to the tenant's "
+        "webhook as `health_report.created`."
+    )
+    async def request_engagement_health_report(
+        self, info: Info, input: RequestEngagementHealthReportInput
+    ) -> RequestEngagementHealthReportPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info, "requestEngagementHealthReport")
+            obj = await request_health_report(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
+                now=datetime.now(UTC),
+            )
+        if obj is None or outcome.errors:
+            return RequestEngagementHealthReportPayload(
+                engagement_health_report=None, errors=outcome.errors
+            )
+        redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
+
+        async def announce() -> None:
+            # The delivery job reads the tenant's webhook; without one it does nothing.
+            if redis is not None:
+                await enqueue_webhook(
+                    redis, tenant=tenant, event=HEALTH_CREATED, subject_id=report_id
+                )
+
+        info.context.after_commit.append(announce)
+        return RequestEngagementHealthReportPayload(
+            engagement_health_report=EngagementHealthReportNode.from_model(obj), errors=[]
         )
