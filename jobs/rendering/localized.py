@@ -10,7 +10,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from jobs.i18n import normalize_locale, translations
-from jobs.i18n.rules import RULE_TITLES
+from jobs.i18n.messages import RULE_MESSAGES
+from jobs.i18n.rules import AUTHORITY_NAMES, RULE_TITLES, STAGE_NAMES, TIER_NAMES
 
 #: What a table shows for a missing date or number (an en dash).
 NONE = "\u2013"
@@ -37,6 +38,33 @@ class Localized:
 
     def rule_title(self, rule_id: str) -> str:
         return self.gettext(RULE_TITLES.get(rule_id, rule_id))
+
+    def _word(self, name: str) -> str:
+        """A name inside a sentence: lower case in English, as written in German (nouns)."""
+        word = self.gettext(name)
+        return word.lower() if self.locale == "en" else word
+
+    def finding(self, message: str, params: dict[str, str]) -> str:
+        """A finding's sentence in this language from its key and parameters; the stored
+        English sentence in English, or the object's name, when it has no key."""
+        template = RULE_MESSAGES.get(params.get("message_key", ""))
+        if template is None:
+            return message if self.locale == "en" else params.get("subject") or message
+        shown = dict(params)
+        for name, table in (("stage", STAGE_NAMES), ("tier", TIER_NAMES)):
+            if name in shown:
+                shown[name] = self._word(table.get(shown[name], shown[name]))
+        if "authority" in shown:
+            shown["authority"] = self._word(AUTHORITY_NAMES.get(shown["authority"], ""))
+        for name in ("hours", "minimum", "limit"):
+            if name in shown:
+                shown[name] = self.number(float(shown[name]))
+        if "date" in shown:
+            shown["date"] = self.date(date.fromisoformat(shown["date"]))
+        try:
+            return self.gettext(template) % shown
+        except (KeyError, ValueError, TypeError):
+            return message
 
     def date(self, value: date | datetime | None, form: str = "medium") -> str:
         if value is None:

@@ -133,6 +133,9 @@ def test_stored_report_renders_in_both_languages() -> None:
     en, de = render_html(again, "en"), render_html(again, "de")
     assert "Executive summary" in en and "Zusammenfassung" in de
     assert "Laufender Prozess ohne verantwortliche Person" in de and "Claims &lt;triage&gt;" in de
+    # The finding's own sentence, from its message key and parameters.
+    assert "Claims &lt;triage&gt; ist in der Phase Produktion und hat keine verantwortliche" in de
+    assert "Claims &lt;triage&gt; is in production with no accountable owner." in en
     assert "2. Juni 2026" in render_html(
         ReportDocument("x", datetime(2026, 6, 1, 23, 30, tzinfo=UTC), None, {}, [], branding=BRAND),
         "de",
@@ -163,7 +166,9 @@ def test_german_catalogue_is_complete() -> None:
         for m in catalog
         if m.id and (m.string if isinstance(m.string, str) else all(m.string))
     }
-    needed = _template_msgids() | {r.recommendation for r in RULES}
+    from jobs.i18n.messages import RULE_MESSAGES
+
+    needed = _template_msgids() | {r.recommendation for r in RULES} | set(RULE_MESSAGES.values())
     for table in (
         names.RULE_TITLES,
         names.PILLAR_NAMES,

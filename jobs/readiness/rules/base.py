@@ -16,6 +16,27 @@ from uuid import UUID
 from jobs.readiness.findings import Finding, ObjectType, Pillar, Severity
 from jobs.readiness.snapshot import ClientSnapshot
 
+
+class Said(str):
+    """A finding's English sentence that also keeps its message key and parameters, so a
+    report can say it again in another language (`jobs/i18n/messages.py`)."""
+
+    key: str
+    params: dict[str, str]
+
+    def __new__(cls, key: str, text: str, **params: object) -> Said:
+        said = super().__new__(cls, text)
+        said.key = key
+        said.params = {k: str(v) for k, v in params.items()}
+        return said
+
+
+def _params(message: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(message, Said):
+        return ()
+    return tuple(sorted({**message.params, "message_key": message.key}.items()))
+
+
 Hit = tuple[ObjectType, UUID, str]
 CheckFn = Callable[[ClientSnapshot], Iterable[Hit]]
 ScopeFn = Callable[[ClientSnapshot], Collection[UUID]]
@@ -44,8 +65,9 @@ class Rule:
                 severity=self.severity,
                 object_type=object_type,
                 object_id=object_id,
-                message=message,
+                message=str(message),
                 recommendation=self.recommendation,
+                params=_params(message),
             )
             for object_type, object_id, message in self.check(snapshot)
         ]

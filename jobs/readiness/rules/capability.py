@@ -7,7 +7,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, rule
+from jobs.readiness.rules.base import Hit, Said, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 #: An assessment this many days old or newer is recent (a yearly cycle; exactly 365 passes).
@@ -57,12 +57,21 @@ def no_recent_assessment(snapshot: ClientSnapshot) -> Iterator[Hit]:
         owner = snapshot.owners_by_id[owner_id]
         assessment = latest.get(owner_id)
         if assessment is None:
-            yield ObjectType.OWNER, owner_id, f"{owner.name} has never been assessed."
+            yield (
+                ObjectType.OWNER,
+                owner_id,
+                Said("CAB-001", f"{owner.name} has never been assessed.", subject=owner.name),
+            )
         elif assessment.assessed_on < cutoff:
             yield (
                 ObjectType.OWNER,
                 owner_id,
-                f"{owner.name} was last assessed on {assessment.assessed_on.isoformat()}.",
+                Said(
+                    "CAB-001.dated",
+                    f"{owner.name} was last assessed on {assessment.assessed_on.isoformat()}.",
+                    subject=owner.name,
+                    date=assessment.assessed_on.isoformat(),
+                ),
             )
 
 

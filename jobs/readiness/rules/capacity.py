@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, rule
+from jobs.readiness.rules.base import Hit, Said, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 #: Minimum hours a week the accountable owner(s) of a live process spend on it, by risk
@@ -52,7 +52,12 @@ def owner_without_authority(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.OWNER,
                 owner.id,
-                f"{owner.name} is accountable but has {owner.decision_authority} authority.",
+                Said(
+                    "AUT-001",
+                    f"{owner.name} is accountable but has {owner.decision_authority} authority.",
+                    subject=owner.name,
+                    authority=owner.decision_authority,
+                ),
             )
 
 
@@ -84,8 +89,15 @@ def hours_below_tier_minimum(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} ({p.risk_tier} risk) gets {hours:g} accountable hours a week; "
-                f"the minimum is {minimum:g}.",
+                Said(
+                    "AUT-002",
+                    f"{p.name} ({p.risk_tier} risk) gets {hours:g} accountable hours a week; "
+                    f"the minimum is {minimum:g}.",
+                    subject=p.name,
+                    tier=p.risk_tier,
+                    hours=f"{hours:g}",
+                    minimum=f"{minimum:g}",
+                ),
             )
 
 
@@ -116,6 +128,12 @@ def overstretched_owners(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.OWNER,
                 owner_id,
-                f"{owner.name} carries {hours:g} hours a week across assignments "
-                f"(limit {MAX_OWNER_HOURS_PER_WEEK:g}).",
+                Said(
+                    "AUT-003",
+                    f"{owner.name} carries {hours:g} hours a week across assignments "
+                    f"(limit {MAX_OWNER_HOURS_PER_WEEK:g}).",
+                    subject=owner.name,
+                    hours=f"{hours:g}",
+                    limit=f"{MAX_OWNER_HOURS_PER_WEEK:g}",
+                ),
             )

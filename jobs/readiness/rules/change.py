@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, rule
+from jobs.readiness.rules.base import Hit, Said, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 
@@ -42,7 +42,11 @@ def no_active_plan(snapshot: ClientSnapshot) -> Iterator[Hit]:
         yield (
             ObjectType.CLIENT,
             snapshot.client_id,
-            f"{snapshot.client_name} has no active change-management plan.",
+            Said(
+                "CHG-001",
+                f"{snapshot.client_name} has no active change-management plan.",
+                subject=snapshot.client_name,
+            ),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, live_process_ids, names, rule
+from jobs.readiness.rules.base import Hit, Said, live_process_ids, names, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 #: A review this many days old or newer is recent (quarterly; exactly 90 passes).
@@ -31,13 +31,23 @@ def stale_reviews(snapshot: ClientSnapshot) -> Iterator[Hit]:
     for p in snapshot.live_processes:
         reviewed = last.get(p.id)
         if reviewed is None:
-            yield ObjectType.PROCESS, p.id, f"{p.name} has never been reviewed."
+            yield (
+                ObjectType.PROCESS,
+                p.id,
+                Said("FBK-001", f"{p.name} has never been reviewed.", subject=p.name),
+            )
         elif (snapshot.as_of - reviewed).days > REVIEW_MAX_AGE_DAYS:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} was last reviewed on {reviewed.isoformat()}, "
-                f"{(snapshot.as_of - reviewed).days} days ago.",
+                Said(
+                    "FBK-001.dated",
+                    f"{p.name} was last reviewed on {reviewed.isoformat()}, "
+                    f"{(snapshot.as_of - reviewed).days} days ago.",
+                    subject=p.name,
+                    date=reviewed.isoformat(),
+                    days=(snapshot.as_of - reviewed).days,
+                ),
             )
 
 
@@ -58,7 +68,7 @@ def stale_reviews(snapshot: ClientSnapshot) -> Iterator[Hit]:
 def no_kpis(snapshot: ClientSnapshot) -> Iterator[Hit]:
     for p in snapshot.live_processes:
         if not snapshot.kpis_by_process.get(p.id):
-            yield ObjectType.PROCESS, p.id, f"{p.name} has no KPI."
+            yield ObjectType.PROCESS, p.id, Said("FBK-002", f"{p.name} has no KPI.", subject=p.name)
 
 
 @rule(

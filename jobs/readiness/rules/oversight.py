@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, live_high_impact_ids, live_process_ids, rule
+from jobs.readiness.rules.base import Hit, Said, live_high_impact_ids, live_process_ids, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 
@@ -31,7 +31,12 @@ def missing_checkpoints(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} is {p.risk_tier} risk and has no human-review checkpoint.",
+                Said(
+                    "OVS-001",
+                    f"{p.name} is {p.risk_tier} risk and has no human-review checkpoint.",
+                    subject=p.name,
+                    tier=p.risk_tier,
+                ),
             )
 
 
@@ -55,7 +60,12 @@ def missing_escalation(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} is {p.risk_tier} risk and has no escalation path.",
+                Said(
+                    "OVS-002",
+                    f"{p.name} is {p.risk_tier} risk and has no escalation path.",
+                    subject=p.name,
+                    tier=p.risk_tier,
+                ),
             )
 
 

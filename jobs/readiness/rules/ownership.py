@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, live_process_ids, names, rule
+from jobs.readiness.rules.base import Hit, Said, live_process_ids, names, rule
 from jobs.readiness.snapshot import ClientSnapshot
 
 
@@ -29,7 +29,12 @@ def orphaned_processes(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} is in {p.lifecycle_stage} with no accountable owner.",
+                Said(
+                    "OWN-001",
+                    f"{p.name} is in {p.lifecycle_stage} with no accountable owner.",
+                    subject=p.name,
+                    stage=p.lifecycle_stage,
+                ),
             )
 
 
@@ -59,5 +64,11 @@ def several_accountable(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.PROCESS,
                 p.id,
-                f"{p.name} has {len(owner_ids)} accountable owners: {owner_names}.",
+                Said(
+                    "OWN-002",
+                    f"{p.name} has {len(owner_ids)} accountable owners: {owner_names}.",
+                    subject=p.name,
+                    count=len(owner_ids),
+                    names=owner_names,
+                ),
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness.rules.base import Hit, names, rule
+from jobs.readiness.rules.base import Hit, Said, names, rule
 from jobs.readiness.snapshot import ClientSnapshot, ProcessSnap
 
 
@@ -74,7 +74,11 @@ def incident_response_without_hours(snapshot: ClientSnapshot) -> Iterator[Hit]:
             yield (
                 ObjectType.VENDOR_AGREEMENT,
                 a.id,
-                f"Agreement with {a.vendor} sets no incident response time.",
+                Said(
+                    "VEN-002",
+                    f"Agreement with {a.vendor} sets no incident response time.",
+                    subject=a.vendor,
+                ),
             )
 
 
