@@ -1,6 +1,6 @@
 """Load a `ClientSnapshot` for one client with a fixed number of SQL statements.
 
-Thirteen SELECTs, one per collection, each filtered by the client id, whatever the
+Fourteen SELECTs, one per collection, each filtered by the client id, whatever the
 client's size (`STATEMENTS`; the benchmark and a test check it). Archived processes are
 left out entirely (they are neither live nor judged); of reviews only the latest per
 process is read, of assessments only the latest per owner, and of incidents only the
@@ -34,13 +34,14 @@ from jobs.readiness.snapshot import (
     MilestoneSnap,
     OwnerSnap,
     ProcessSnap,
+    RegulatorySnap,
     ReviewSnap,
     ToolSnap,
     VendorAgreementSnap,
 )
 from tenants import models as m
 
-STATEMENTS = 13
+STATEMENTS = 14
 _EMPTY: ColumnElement[Any] = literal_column("'[]'::jsonb")
 
 
@@ -278,6 +279,19 @@ async def _kpis(db: AsyncSession, client_id: uuid.UUID) -> tuple[KpiSnap, ...]:
     )
 
 
+async def _profiles(db: AsyncSession, client_id: uuid.UUID) -> tuple[RegulatorySnap, ...]:
+    r = m.ProcessRegulatoryProfile
+    stmt = (
+        select(r.process_id, r.client_role, r.eu_ai_act_class, r.annex_iii_area)
+        .where(r.process_id.in_(_process_ids(client_id)))
+        .order_by(r.process_id)
+    )
+    return tuple(
+        RegulatorySnap(row[0], row[1].value, row[2].value, row[3].value if row[3] else None)
+        for row in (await db.execute(stmt))
+    )
+
+
 async def load_snapshot(
     db: AsyncSession, *, client_id: uuid.UUID, as_of: date
 ) -> ClientSnapshot | None:
@@ -305,4 +319,5 @@ async def load_snapshot(
         reviews=await _reviews(db, client_id),
         incidents=await _incidents(db, client_id),
         kpis=await _kpis(db, client_id),
+        regulatory_profiles=await _profiles(db, client_id),
     )

@@ -215,6 +215,24 @@ class KpiSnap:
     target: float | None = None
 
 
+class RegulatorySnap(NamedTuple):
+    """A process's EU AI Act profile (tenants/models/frameworks.py), as lowercase values."""
+
+    process_id: UUID
+    client_role: str  # deployer, provider or both
+    eu_ai_act_class: str  # prohibited_screened_out, high_risk, transparency, minimal
+    annex_iii_area: str | None = None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        both = frozenset({"deployer", "provider"})
+        return both if self.client_role == "both" else frozenset({self.client_role})
+
+    @property
+    def is_high_risk(self) -> bool:
+        return self.eu_ai_act_class == "high_risk"
+
+
 @dataclass(frozen=True)
 class ClientSnapshot:
     """Everything about one client the rules need. Not slotted so derived indexes can be
@@ -233,6 +251,8 @@ class ClientSnapshot:
     reviews: tuple[ReviewSnap, ...] = ()
     incidents: tuple[IncidentSnap, ...] = ()
     kpis: tuple[KpiSnap, ...] = ()
+    #: Regulatory profiles of processes that have one (issue 13); others are unclassified.
+    regulatory_profiles: tuple[RegulatorySnap, ...] = ()
 
     # Derived indexes: built once, so every rule stays linear in the snapshot's size.
 
@@ -296,3 +316,7 @@ class ClientSnapshot:
         for k in self.kpis:
             grouped[k.process_id].append(k)
         return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
+    def profile_by_process(self) -> Mapping[UUID, RegulatorySnap]:
+        return {r.process_id: r for r in self.regulatory_profiles}

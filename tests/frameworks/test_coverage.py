@@ -100,3 +100,40 @@ def test_a_tenant_mapping_replaces_the_rules_own() -> None:
     cov = _coverage(snap, "iso-iec-42001", mapping={"ISO42001-7.3": ("OWN-001",)})
     assert _status(cov, "ISO42001-7.3") is S.PARTLY
     assert _status(cov, "ISO42001-5.3") is S.NOT_ASSESSED
+
+
+def test_regulatory_profile_decides_what_applies_to_a_process() -> None:
+    from dataclasses import replace
+
+    from jobs.readiness.snapshot import RegulatorySnap
+
+    b = SnapshotBuilder()
+    hr = b.process("Credit scoring", reviewed_days_ago=1)  # orphaned: fails OWN-001
+    b.kpi(hr)
+    minimal, _ = b.healthy_process("Invoice matching")
+    b.ensure_plan()
+    snap = replace(
+        b.build(),
+        regulatory_profiles=(
+            RegulatorySnap(hr.id, "deployer", "high_risk", "essential_services"),
+            RegulatorySnap(minimal.id, "deployer", "minimal"),
+        ),
+    )
+    on_minimal = _coverage(snap, "eu-ai-act", process_id=minimal.id)
+    assert _status(on_minimal, "EUAIA-26.2") is S.NOT_APPLICABLE  # high-risk duty
+    assert _status(on_minimal, "EUAIA-4") is S.MET  # AI literacy binds every deployer
+    on_hr = _coverage(snap, "eu-ai-act", process_id=hr.id)
+    assert _status(on_hr, "EUAIA-26.2") is S.NOT_MET
+    # Client-wide, only the high-risk process's evidence counts for a high-risk duty.
+    client = next(
+        r for r in _coverage(snap, "eu-ai-act").requirements if r.requirement.id == "EUAIA-26.2"
+    )
+    assert client.status is S.NOT_MET and minimal.id not in client.object_ids
+    # A provider-only process is not bound by deployer duties.
+    provider = replace(
+        snap, regulatory_profiles=(RegulatorySnap(hr.id, "provider", "high_risk", "employment"),)
+    )
+    assert (
+        _status(_coverage(provider, "eu-ai-act", process_id=hr.id), "EUAIA-26.2")
+        is S.NOT_APPLICABLE
+    )

@@ -10,7 +10,10 @@ pair in a rule's scope is one piece of evidence; it fails when the rule has a fi
 that object. The requirement is then
 
 - `not_assessed` when no rule evidences it (Steward cannot tell, and says so),
-- `not_applicable` when its rules have nothing in scope (no live process, say),
+- `not_applicable` when its rules have nothing in scope (no live process, say), or the
+  process's regulatory profile rules it out (a high-risk duty of a minimal-risk process, a
+  provider duty of a pure deployer); an unclassified process is judged as if it applied,
+
 - `met` when no evidence fails, `not_met` when all of it fails, `partly` otherwise.
 """
 
@@ -24,7 +27,7 @@ from uuid import UUID
 from jobs.readiness.findings import Finding
 from jobs.readiness.frameworks.catalogue import Framework, Requirement, frameworks
 from jobs.readiness.rules import RULES, Rule
-from jobs.readiness.snapshot import ClientSnapshot
+from jobs.readiness.snapshot import ClientSnapshot, RegulatorySnap
 
 Evidence = tuple[str, UUID]  # (rule id, object id)
 
@@ -97,6 +100,34 @@ def process_object_ids(snapshot: ClientSnapshot, process_id: UUID) -> frozenset[
     return frozenset(ids)
 
 
+def applies(requirement: Requirement, profile: RegulatorySnap | None) -> bool:
+    """Whether a requirement binds a process with this profile; unclassified: it may."""
+    if profile is None:
+        return True
+    if requirement.high_risk_only and not profile.is_high_risk:
+        return False
+    return bool(profile.roles & set(requirement.applies_to))
+
+
+def _within(
+    snapshot: ClientSnapshot, requirement: Requirement, process_id: UUID | None
+) -> frozenset[UUID] | None:
+    """The objects whose evidence counts; None for all; empty when nothing applies."""
+    profiles = snapshot.profile_by_process
+    if process_id is not None:
+        if not applies(requirement, profiles.get(process_id)):
+            return frozenset()
+        return process_object_ids(snapshot, process_id)
+    live = [p.id for p in snapshot.live_processes]
+    bound = [p for p in live if applies(requirement, profiles.get(p))]
+    if len(bound) == len(live):
+        return None
+    objects: set[UUID] = {snapshot.client_id}
+    for p in bound:
+        objects |= process_object_ids(snapshot, p)
+    return frozenset(objects) if bound else frozenset()
+
+
 def _status(mapped: bool, checked: set[Evidence], failing: set[Evidence]) -> CoverageStatus:
     if not mapped:
         return CoverageStatus.NOT_ASSESSED
@@ -114,6 +145,8 @@ def _requirement_coverage(
     findings_by_rule: Mapping[str, Sequence[Finding]],
     within: frozenset[UUID] | None,
 ) -> RequirementCoverage:
+    """`within` limits the evidence to those objects (None: all of the client's)."""
+
     def keep(object_id: UUID) -> bool:
         return within is None or object_id in within
 
@@ -123,7 +156,11 @@ def _requirement_coverage(
     checked |= failing  # a finding is evidence even if a scope forgot its object
     return RequirementCoverage(
         requirement=requirement,
-        status=_status(bool(rule_ids), checked, failing),
+        status=(
+            CoverageStatus.NOT_APPLICABLE
+            if within is not None and not within
+            else _status(bool(rule_ids), checked, failing)
+        ),
         rule_ids=tuple(rule_ids),
         object_ids=tuple(sorted({o for _, o in checked}, key=str)),
         failing_object_ids=tuple(sorted({o for _, o in failing}, key=str)),
@@ -151,12 +188,17 @@ def framework_coverage(
     findings_by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         findings_by_rule.setdefault(f.rule_id, []).append(f)
-    within = None if process_id is None else process_object_ids(snapshot, process_id)
     return FrameworkCoverage(
         framework=fw,
         process_id=process_id,
         requirements=tuple(
-            _requirement_coverage(req, mapping.get(req.id, ()), scopes, findings_by_rule, within)
+            _requirement_coverage(
+                req,
+                mapping.get(req.id, ()),
+                scopes,
+                findings_by_rule,
+                _within(snapshot, req, process_id),
+            )
             for req in fw.requirements
         ),
     )
