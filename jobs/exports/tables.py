@@ -12,7 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, column, func, select, true
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from tenants import models as m
@@ -99,3 +100,28 @@ def owners(client_id: uuid.UUID, visible: ColumnElement[bool]) -> TableExport:
 
 
 EXPORTS = {"processes": process_register, "owners": owners}
+
+
+def report_findings(report_id: uuid.UUID, visible: ColumnElement[bool]) -> TableExport:
+    """A finished readiness report's findings, one row per finding, in stored order."""
+    r = m.ReadinessReport
+    elements = func.jsonb_array_elements(r.findings)
+    item = elements.table_valued(column("value", JSONB), with_ordinality="n").render_derived()
+    value = item.c.value
+    query = (
+        select(
+            value["pillar"].astext,
+            value["severity"].astext,
+            value["rule_id"].astext,
+            value["params"]["subject"].astext,
+            value["object_type"].astext,
+            value["message"].astext,
+            value["recommendation"].astext,
+        )
+        .select_from(r)
+        .join(item, true())
+        .where(r.id == report_id, r.status == m.ReportStatus.SUCCEEDED, visible)
+        .order_by(item.c.n)
+    )
+    header = ("pillar", "severity", "rule", "about", "object type", "finding", "recommendation")
+    return TableExport("findings", header, query)

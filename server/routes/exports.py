@@ -1,4 +1,6 @@
-"""A client's tables as files: `/exports/clients/{id}/processes.csv|.xlsx`, `owners.csv|.xlsx`.
+"""Tables as files: `/exports/clients/{id}/processes|owners.csv|.xlsx` (a client's process
+register; its owners with current hours and latest assessment) and
+`/exports/readiness/{id}/findings.csv|.xlsx` (a finished readiness report's findings).
 
 Same authorization as the report documents (server/routes/reports.py): an authenticated
 principal (401 otherwise), a session bound to its tenant, and `schema.scoping.visible` on
@@ -23,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route
 
-from jobs.exports.tables import EXPORTS, TableExport
+from jobs.exports.tables import EXPORTS, TableExport, report_findings
 from jobs.exports.writers import Cell, csv_chunks, write_xlsx
 from schema.scoping import visible
 from server.responses import json_error, unauthenticated
@@ -70,6 +72,7 @@ async def _rows(request: Request, export: TableExport) -> AsyncIterator[Sequence
 
 
 async def download(request: Request) -> Response:
+    """`/exports/clients/{client_id}/{kind}.{fmt}`."""
     if request.state.principal is None:
         return unauthenticated()
     if request.path_params["kind"] not in EXPORTS or request.path_params["fmt"] not in _FORMATS:
@@ -77,7 +80,32 @@ async def download(request: Request) -> Response:
     export = await _export_for(request)
     if export is None:
         return json_error(404, "NOT_FOUND", "client organisation not found")
-    name = f"{export.name}-{request.path_params['client_id']}.{request.path_params['fmt']}"
+    return await _respond(request, export, request.path_params["client_id"])
+
+
+async def findings(request: Request) -> Response:
+    """`/exports/readiness/{report_id}/findings.{fmt}`: the report must be visible and done."""
+    principal = request.state.principal
+    if principal is None:
+        return unauthenticated()
+    if request.path_params["fmt"] not in _FORMATS:
+        return json_error(404, "NOT_FOUND", "no such export")
+    report_id: uuid.UUID = request.path_params["report_id"]
+    where = [
+        m.ReadinessReport.id == report_id,
+        m.ReadinessReport.status == m.ReportStatus.SUCCEEDED,
+        visible(m.ReadinessReport, principal),
+    ]
+    async with tenant_connection(request.state.engine, principal.tenant) as conn:
+        found = await conn.scalar(select(m.ReadinessReport.id).where(*where))
+    if found is None:
+        return json_error(404, "NOT_FOUND", "report not found")
+    export = report_findings(report_id, visible(m.ReadinessReport, principal))
+    return await _respond(request, export, report_id)
+
+
+async def _respond(request: Request, export: TableExport, subject: uuid.UUID) -> Response:
+    name = f"{export.name}-{subject}.{request.path_params['fmt']}"
     if request.path_params["fmt"] == "csv":
         chunks = csv_chunks(export.header, _rows(request, export))
         return StreamingResponse(
@@ -107,5 +135,6 @@ ROUTES: list[BaseRoute] = [
         download,
         methods=["GET"],
     ),
+    Route("/readiness/{report_id:uuid}/findings.{fmt:str}", findings, methods=["GET"]),
 ]
 exports_mount = Mount("/exports", routes=ROUTES)

@@ -14,10 +14,11 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jobs.readiness_job import build_readiness_report
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import seed_client
+from tests.jobs.seed import queue_report, seed_client
 
 
 def auth(token: str) -> dict[str, str]:
@@ -85,3 +86,40 @@ async def test_register_and_owners_for_staff_and_for_the_clients_own_principal_o
         assert (await client.get(bad, headers=auth(viewer))).status_code == 404
     unknown = f"/exports/clients/{uuid.uuid4()}/owners.csv"
     assert (await client.get(unknown, headers=auth(viewer))).status_code == 404
+
+
+async def test_a_reports_findings_for_its_client_only(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant, other = await make_tenant(), await make_tenant()
+    mine = await seed_client(engine, tenant, processes=8, name="Harbor Logistics")
+    theirs = await seed_client(engine, tenant, processes=1, name="Meridian")
+    report_id = await queue_report(engine, tenant, mine.client_id)
+    path = f"/exports/readiness/{report_id}/findings"
+    viewer = await make_token(tenant, "viewer")
+    # Not finished: no findings file, as no document.
+    assert (await client.get(f"{path}.csv", headers=auth(viewer))).status_code == 404
+    ctx = {"engine": engine, "job_try": 1, "job_timeout_s": 300}
+    await build_readiness_report(ctx, tenant.slug, str(report_id))
+    async with tenant_session(engine, tenant) as s:
+        stored = (await s.get(m.ReadinessReport, report_id)).findings  # type: ignore[union-attr]
+    assert stored, "the seeded client has gaps"
+
+    rows = _csv((await client.get(f"{path}.csv", headers=auth(viewer))).text)
+    assert rows[0] == [
+        "pillar", "severity", "rule", "about", "object type", "finding", "recommendation",
+    ]  # fmt: skip
+    assert [r[2] for r in rows[1:]] == [f["rule_id"] for f in stored]
+    assert [r[5] for r in rows[1:]] == [f["message"] for f in stored]
+    xlsx = await client.get(f"{path}.xlsx", headers=auth(viewer))
+    assert xlsx.status_code == 200 and stored[0]["rule_id"] in _xlsx_strings(xlsx.content)
+
+    own = await make_token(tenant, "client_viewer", client_organisation_id=mine.client_id)
+    assert _csv((await client.get(f"{path}.csv", headers=auth(own))).text) == rows
+    neighbour = await make_token(tenant, "client_viewer", client_organisation_id=theirs.client_id)
+    for token in (neighbour, await make_token(other, "admin")):
+        assert (await client.get(f"{path}.csv", headers=auth(token))).status_code == 404
+    assert (await client.get(f"{path}.csv")).status_code == 401
