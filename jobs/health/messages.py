@@ -47,6 +47,10 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     "OWNERS_OVER_CAPACITY": lambda p: (
         f"{_plural(p['count'], 'owner')} over {p['hours']:.0f} hours a week ({_names(p)})."
     ),
+    "HIGH_RISK_DEPLOYER_DUTIES_UNMET": lambda p: (
+        f"{_plural(p['count'], 'high-risk process')} with EU AI Act deployer duties unmet"
+        f" ({_names(p)}): {', '.join(p['duties'])}."
+    ),
 }
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from jobs.health.registry import HealthInput, Params, health_rule, names
+from jobs.readiness import build_readiness
+from jobs.readiness.frameworks import CoverageStatus, framework_coverage
 from jobs.readiness.rules.capacity import MAX_OWNER_HOURS_PER_WEEK
 from jobs.readiness.rules.feedback import REVIEW_MAX_AGE_DAYS
 
@@ -110,3 +112,34 @@ def owners_over_capacity(h: HealthInput) -> Params | None:
     over = [o for o, v in hours.items() if v > MAX_OWNER_HOURS_PER_WEEK]
     found = [s.owners_by_id[o] for o in over if o in s.owners_by_id]
     return {**names(found), "count": len(over), "hours": MAX_OWNER_HOURS_PER_WEEK} if over else None
+
+
+_UNMET = frozenset({CoverageStatus.NOT_MET, CoverageStatus.PARTLY})
+
+
+@health_rule("HIGH_RISK_DEPLOYER_DUTIES_UNMET", "red")
+def high_risk_deployer_duties_unmet(h: HealthInput) -> Params | None:
+    """A live process classified high-risk, the client its deployer, with an EU AI Act
+    deployer duty the readiness rules show not met or only partly met (issue 13)."""
+    s = h.snapshot
+    bound = [
+        p
+        for p in s.live_processes
+        if (profile := s.profile_by_process.get(p.id)) is not None
+        and profile.is_high_risk
+        and "deployer" in profile.roles
+    ]
+    if not bound:
+        return None
+    findings = build_readiness(s).findings
+    found, duties = [], set()
+    for p in bound:
+        unmet = [
+            r.requirement.reference
+            for r in framework_coverage(s, findings, "eu-ai-act", process_id=p.id).requirements
+            if r.status in _UNMET and "deployer" in r.requirement.applies_to
+        ]
+        if unmet:
+            found.append(p)
+            duties.update(unmet)
+    return {**names(found), "duties": sorted(duties)} if found else None

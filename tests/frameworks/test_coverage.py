@@ -137,3 +137,31 @@ def test_regulatory_profile_decides_what_applies_to_a_process() -> None:
         _status(_coverage(provider, "eu-ai-act", process_id=hr.id), "EUAIA-26.2")
         is S.NOT_APPLICABLE
     )
+
+
+def test_health_flags_a_high_risk_process_whose_deployer_duties_are_unmet() -> None:
+    from dataclasses import replace
+
+    from jobs.health import assess_health
+    from jobs.readiness.snapshot import RegulatorySnap
+
+    b = SnapshotBuilder()
+    hr = b.process("Credit scoring", reviewed_days_ago=1)  # orphaned
+    b.kpi(hr)
+    fine, _ = b.healthy_process("Fraud screening")
+    b.ensure_plan()
+    base = b.build()
+    profiles = (RegulatorySnap(hr.id, "both", "high_risk", "essential_services"),)
+    health = assess_health(replace(base, regulatory_profiles=profiles), [80.0])
+    reason = next(r for r in health.reasons if r.code == "HIGH_RISK_DEPLOYER_DUTIES_UNMET")
+    assert health.status == "RED"
+    assert reason.params["names"] == ["Credit scoring"] and "Art. 26(2)" in reason.params["duties"]
+    assert "deployer duties unmet (Credit scoring): " in reason.message
+    # The same process classified minimal, or a healthy high-risk one: no such reason.
+    minimal = (RegulatorySnap(hr.id, "deployer", "minimal"),)
+    healthy = (RegulatorySnap(fine.id, "deployer", "high_risk", "employment"),)
+    for quiet in (minimal, healthy):
+        codes = {
+            r.code for r in assess_health(replace(base, regulatory_profiles=quiet), []).reasons
+        }
+        assert "HIGH_RISK_DEPLOYER_DUTIES_UNMET" not in codes
