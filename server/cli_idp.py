@@ -1,29 +1,37 @@
-"""`steward idp add|list|remove`: a tenant's identity providers from the command line.
+"""`steward idp add|list|remove|check`: a tenant's identity providers from the command line.
 
 The client secret is encrypted with STEWARD_SECRET_KEY before it is stored; it
 is asked for interactively (hidden) when `--client-secret` is not given, so it
-need not appear in shell history.
+need not appear in shell history. Ids are accepted as raw UUIDs or as the
+global ids GraphQL shows; bad input is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.ids import global_id
+from server.auth.issuer_rule import allow_http_issuers, http_issuer_warning
 from server.auth.secret_key import secret_box_for
-from server.cli_support import with_engine
-from server.runtime import resolved_settings
-from server.settings import Settings, load_settings
-from tenants.errors import DomainError
+from server.cli_idp_check import check
+from server.cli_support import (
+    CliError,
+    err,
+    parse_id,
+    plain_table,
+    public_origin,
+    run_with_settings,
+    tenant_ref,
+)
+from server.settings import Settings
+from tenants.models import IdentityProvider
 from tenants.principals import Role
-from tenants.registry import TenantRef, get_tenant
 from tenants.services.audit import Actor
 from tenants.services.identity_providers import (
     DEFAULT_SCOPES,
@@ -34,17 +42,23 @@ from tenants.services.identity_providers import (
 from tenants.session import tenant_session
 
 idp_app = typer.Typer(no_args_is_help=True, help="Configure tenants' OpenID identity providers.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # ids and URLs are never cut to the terminal's width
 CLI_ACTOR = Actor("cli", "system")
-
-
-class CliError(Exception):
-    pass
+idp_app.command("check")(check)
+_ROLES = ", ".join(r.value for r in Role)
 
 
 def _split(value: str, sep: str = ",") -> list[str]:
     return [part.strip() for part in value.split(sep) if part.strip()]
+
+
+def _role(value: str | None) -> Role | None:
+    if value is None:
+        return None
+    try:
+        return Role(value)
+    except ValueError:
+        raise CliError(f"--default-role {value!r} is not one of {_ROLES}") from None
 
 
 def _role_mapping(claim: str | None, pairs: str | None) -> dict[str, Any] | None:
@@ -62,25 +76,16 @@ def _role_mapping(claim: str | None, pairs: str | None) -> dict[str, Any] | None
     return {"claim": claim, "values": values}
 
 
-def _run(work: Callable[[Settings, AsyncEngine], Awaitable[None]]) -> None:
-    try:
-        with resolved_settings(load_settings()) as settings:
-            asyncio.run(with_engine(settings, lambda engine: work(settings, engine)))
-    except DomainError as exc:
-        for e in exc.errors:
-            err.print(f"error: {e.field or '-'}: {e.message}")
-        raise typer.Exit(2) from None
-    except (CliError, ValueError) as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-
-async def _tenant(engine: AsyncEngine, slug: str) -> TenantRef:
-    async with engine.connect() as conn:
-        ref = await get_tenant(conn, slug)
-    if ref is None:
-        raise CliError(f"tenant {slug!r} does not exist")
-    return ref
+def print_urls(settings: Settings, slug: str, idp_id: uuid.UUID) -> None:
+    origin = public_origin(settings)
+    console.print(f"redirect URI to register: {origin}/auth/{slug}/callback")
+    console.print(f"sign-in URL: {origin}/auth/{slug}/login?idp={idp_id}")
+    if settings.public_url is None:
+        err.print(
+            "note: STEWARD_PUBLIC_URL is unset here; the server then uses the address each "
+            "request came to. Run this CLI with the server's own settings (beside `make demo`: "
+            "STEWARD_ENV=development) so the URI above is the one it will send."
+        )
 
 
 @idp_app.command("add")
@@ -93,7 +98,9 @@ def add(
         None, "--client-secret", help="Asked for (hidden) when omitted"
     ),
     client_organisation: str | None = typer.Option(
-        None, "--client-organisation", help="Client organisation UUID (omit for the staff IdP)"
+        None,
+        "--client-organisation",
+        help="Client organisation: UUID or GraphQL id (omit for the staff IdP)",
     ),
     default_role: str | None = typer.Option(
         None, "--default-role", help="viewer (staff) or client_viewer (client) by default"
@@ -104,13 +111,18 @@ def add(
     role_map: str | None = typer.Option(None, "--role-map", help="VALUE=ROLE,VALUE=ROLE"),
 ) -> None:
     """Add the staff identity provider of a tenant, or one of a client organisation."""
-    secret = client_secret or typer.prompt("client secret", hide_input=True)
-    mapping = _role_mapping(role_claim, role_map)
-    organisation = uuid.UUID(client_organisation) if client_organisation else None
-    role = Role(default_role) if default_role else None
 
     async def work(settings: Settings, engine: AsyncEngine) -> None:
-        ref = await _tenant(engine, tenant)
+        mapping = _role_mapping(role_claim, role_map)
+        organisation = (
+            parse_id(client_organisation, "ClientOrganisation", "--client-organisation")
+            if client_organisation
+            else None
+        )
+        role = _role(default_role)
+        ref = await tenant_ref(engine, tenant)
+        secret = client_secret or typer.prompt("client secret", hide_input=True)
+        warning = http_issuer_warning(settings, issuer)
         async with tenant_session(engine, ref) as session:
             idp = await add_identity_provider(
                 session,
@@ -125,55 +137,73 @@ def add(
                 scopes=_split(scopes, " "),
                 claim_role_mapping=mapping,
                 name=name,
+                allow_http=allow_http_issuers(settings),
             )
-        origin = settings.public_url or f"http://{settings.host}:{settings.port}"
-        console.print(f"identity provider id: {idp.id}")
-        console.print(f"redirect URI to register: {origin}/auth/{ref.slug}/callback")
-        console.print(f"sign-in URL: {origin}/auth/{ref.slug}/login?idp={idp.id}")
+        if warning:
+            err.print(f"warning: {warning}")
+        console.print(f"identity provider id: {idp.id} ({global_id('IdentityProvider', idp.id)})")
+        print_urls(settings, ref.slug, idp.id)
 
-    _run(work)
+    run_with_settings(work)
+
+
+def _row(p: IdentityProvider) -> dict[str, Any]:
+    return {
+        "id": str(p.id),
+        "globalId": global_id("IdentityProvider", p.id),
+        "name": p.name,
+        "clientOrganisationId": None
+        if p.client_organisation_id is None
+        else global_id("ClientOrganisation", p.client_organisation_id),
+        "issuer": p.issuer,
+        "clientId": p.client_id,
+        "allowedDomains": list(p.allowed_domains),
+        "defaultRole": p.default_role.value,
+    }
 
 
 @idp_app.command("list")
-def list_(tenant: str = typer.Option(..., "--tenant", help="Tenant slug")) -> None:
-    """List a tenant's identity providers (never their secrets)."""
+def list_(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON array, ids in full"),
+) -> None:
+    """List a tenant's identity providers (never their secrets); ids are never cut."""
 
     async def work(settings: Settings, engine: AsyncEngine) -> None:
-        ref = await _tenant(engine, tenant)
+        ref = await tenant_ref(engine, tenant)
         async with tenant_session(engine, ref) as session:
-            providers = await list_identity_providers(session)
-        table = Table("id", "name", "organisation", "issuer", "client id", "domains", "default")
-        for p in providers:
-            table.add_row(
-                str(p.id),
-                p.name,
-                str(p.client_organisation_id or "staff"),
-                p.issuer,
-                p.client_id,
-                ",".join(p.allowed_domains),
-                p.default_role.value,
-            )
-        console.print(table)
+            rows = [_row(p) for p in await list_identity_providers(session)]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        headers = ("id", "name", "organisation", "issuer", "client id", "domains", "default")
+        keys = ("id", "name", "clientOrganisationId", "issuer", "clientId")
+        table = [
+            [*(str(r[k] or "staff") for k in keys), ",".join(r["allowedDomains"]), r["defaultRole"]]
+            for r in rows
+        ]
+        typer.echo(plain_table(headers, table))
 
-    _run(work)
+    run_with_settings(work)
 
 
 @idp_app.command("remove")
 def remove(
-    identity_provider_id: str, tenant: str = typer.Option(..., "--tenant", help="Tenant slug")
+    identity_provider_id: str = typer.Argument(..., help="UUID or GraphQL id"),
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug"),
 ) -> None:
     """Remove an identity provider; its members stay but cannot log in through it."""
 
     async def work(settings: Settings, engine: AsyncEngine) -> None:
-        ref = await _tenant(engine, tenant)
+        wanted = parse_id(identity_provider_id, "IdentityProvider", "identity provider id")
+        ref = await tenant_ref(engine, tenant)
         async with tenant_session(engine, ref) as session:
-            providers = {p.id: p for p in await list_identity_providers(session)}
-            idp = providers.get(uuid.UUID(identity_provider_id))
+            idp = await session.get(IdentityProvider, wanted)
             if idp is None:
                 raise CliError(f"no identity provider {identity_provider_id} in {tenant!r}")
             await remove_identity_provider(
                 session, actor=CLI_ACTOR, identity_provider_id=idp.id, expected_version=idp.version
             )
-        console.print(f"removed {identity_provider_id}")
+        console.print(f"removed {idp.id}")
 
-    _run(work)
+    run_with_settings(work)

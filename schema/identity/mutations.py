@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+import structlog
 
 from schema.context import Info
 from schema.errors import UserError, atomic
@@ -22,7 +23,10 @@ from tenants import models as m
 from tenants.errors import validation
 from tenants.principals import Role
 from tenants.services import identity_providers as service
+from tenants.services.idp_fields import ISSUER_RULE, is_plain_http
 from tenants.services.validation import UNSET as SERVICE_UNSET
+
+log = structlog.get_logger("steward.graphql")
 
 
 @strawberry.input
@@ -94,6 +98,14 @@ def _text(value: str | None) -> str:
     return "" if value is None or value is strawberry.UNSET else value
 
 
+def _allow_http(info: Info, issuer: str | None) -> bool:
+    """The issuer rule (ISSUER_RULE): plain http only outside production, with a warning."""
+    allowed = not info.context.request.state.settings.production
+    if allowed and isinstance(issuer, str) and is_plain_http(issuer):
+        log.warning("identity_provider.http_issuer", issuer=issuer, rule=ISSUER_RULE)
+    return allowed
+
+
 async def _add(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityProvider:
     client = None
     if i.client_organisation_id not in (None, strawberry.UNSET):
@@ -116,6 +128,7 @@ async def _add(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityProvi
         if i.claim_role_mapping is strawberry.UNSET
         else _mapping(i.claim_role_mapping),
         name=None if i.name is strawberry.UNSET else i.name,
+        allow_http=_allow_http(info, i.issuer),
     )
 
 
@@ -144,6 +157,7 @@ async def _update(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityPr
         scopes=required(i.scopes, "scopes"),
         claim_role_mapping=mapping,
         name=required(i.name, "name"),
+        allow_http=_allow_http(info, i.issuer),
     )
 
 

@@ -22,7 +22,8 @@ def check_url(url: object, *, require_https: bool, what: str) -> str:
     parts = urlsplit(url)
     allowed = ("https",) if require_https else ("https", "http")
     if parts.scheme not in allowed or not parts.hostname or parts.fragment:
-        raise FetchError(f"{what} must be an absolute {' or '.join(allowed)} URL")
+        rule = " (plain http is refused when STEWARD_ENV=production)" if require_https else ""
+        raise FetchError(f"{what} must be an absolute {' or '.join(allowed)} URL{rule}")
     return url
 
 

@@ -44,7 +44,7 @@ class _Entry:
     keys: list[AsymmetricKey] = field(default_factory=list)
 
 
-def _import(doc: dict[str, object]) -> list[AsymmetricKey]:
+def import_signing_keys(doc: dict[str, object]) -> list[AsymmetricKey]:
     raw = doc.get("keys")
     keys: list[AsymmetricKey] = []
     for item in raw if isinstance(raw, list) else []:
@@ -122,6 +122,6 @@ class JwksCache:
                 old.fetched_at = self._clock()
                 return old
             raise
-        entry = _Entry(jwks_uri, self._clock(), _import(doc))
+        entry = _Entry(jwks_uri, self._clock(), import_signing_keys(doc))
         self._entries[issuer] = entry
         return entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from server.auth.issuer_rule import allow_http_issuers
 from server.auth.oidc_client import OidcClient
 from server.auth.secret_key import secret_box_for
 from server.settings import Settings
@@ -40,7 +41,7 @@ def open_auth(settings: Settings) -> AuthResources:
             timeout=settings.oidc_timeout_seconds,
             metadata_ttl=settings.oidc_metadata_ttl_seconds,
             jwks_min_refresh=settings.jwks_min_refresh_seconds,
-            require_https=settings.production,
+            require_https=not allow_http_issuers(settings),
             leeway=settings.id_token_leeway_seconds,
         ),
         box=secret_box_for(settings),

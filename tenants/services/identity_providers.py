@@ -56,8 +56,11 @@ async def add_identity_provider(
     scopes: Sequence[str] = DEFAULT_SCOPES,
     claim_role_mapping: Mapping[str, Any] | None = None,
     name: str | None = None,
+    allow_http: bool = False,
 ) -> IdentityProvider:
-    """Add the staff provider (no organisation) or a client organisation's provider."""
+    """Add the staff provider (no organisation) or a client organisation's provider.
+
+    `allow_http` lets a plain http issuer in: only outside production (ISSUER_RULE)."""
     c = Collector()
     client = await c.load(
         session, ClientOrganisation, client_organisation_id, "clientOrganisationId"
@@ -75,6 +78,7 @@ async def add_identity_provider(
         scopes=scopes,
         claim_role_mapping=claim_role_mapping,
         name=name,
+        allow_http=allow_http,
     )
     c.raise_if_any()
     secret = changes.pop("client_secret")
@@ -108,6 +112,7 @@ async def update_identity_provider(
     scopes: Sequence[str] | Unset = UNSET,
     claim_role_mapping: Mapping[str, Any] | Unset | None = UNSET,
     name: str | Unset = UNSET,
+    allow_http: bool = False,
 ) -> IdentityProvider:
     """Change the given settings of a provider; its organisation stays as it was."""
     idp = await load_target(
@@ -125,6 +130,7 @@ async def update_identity_provider(
         scopes=scopes,
         claim_role_mapping=claim_role_mapping,
         name=name,
+        allow_http=allow_http,
     )
     c.raise_if_any()
     secret_changed = "client_secret" in changes

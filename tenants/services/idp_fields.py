@@ -18,19 +18,35 @@ from tenants.services.validation import Collector, Unset, given
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _SCOPE = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]{1,100}$")
 _CLAIM = re.compile(r"^[A-Za-z0-9_:./-]{1,100}$")
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# The rule, stated in every refusal of an issuer (service, CLI, GraphQL, login).
+ISSUER_RULE = (
+    "must be an https URL without query, fragment or credentials "
+    "(plain http is accepted only outside production, i.e. STEWARD_ENV=development or test)"
+)
 MAX_ITEMS = 100
 
 
-def check_issuer(c: Collector, value: str) -> str:
-    """An https URL without query or fragment (plain http only on a loopback host, for tests)."""
+def is_plain_http(issuer: str) -> bool:
+    """True for an http issuer: accepted outside production, where callers warn about it."""
+    return urlsplit(issuer).scheme == "http"
+
+
+def check_issuer(c: Collector, value: str, *, allow_http: bool) -> str:
+    """An https URL without query or fragment; any plain http host too when `allow_http`
+    (outside production: a Keycloak at http://keycloak:8080 in a compose network)."""
     issuer = c.text("issuer", value, max_length=500)
     if not issuer:
         return issuer
     parts = urlsplit(issuer)
-    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
-    if not secure or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
-        c.add("issuer", "must be an https URL without query, fragment or credentials")
+    schemes = ("https", "http") if allow_http else ("https",)
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
+        c.add("issuer", ISSUER_RULE)
     return issuer
 
 
@@ -111,11 +127,12 @@ def check_provider_fields(
     scopes: Sequence[str] | Unset,
     claim_role_mapping: Mapping[str, Any] | Unset | None,
     name: str | Unset | None,
+    allow_http: bool,
 ) -> dict[str, object]:
     """The column values for the given fields; problems are collected in `c`."""
     changes: dict[str, object] = {}
     if given(issuer):
-        changes["issuer"] = check_issuer(c, issuer)
+        changes["issuer"] = check_issuer(c, issuer, allow_http=allow_http)
     if given(client_id):
         changes["client_id"] = c.text("clientId", client_id, max_length=500)
     if given(client_secret):

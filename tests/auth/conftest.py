@@ -86,6 +86,7 @@ async def _sso_tenant(
             client_id=f"steward-{tenant.slug}",
             client_secret=f"secret-{tenant.slug}",
             allowed_domains=[domain],
+            allow_http=True,  # the test providers are plain http on loopback
             claim_role_mapping={
                 "claim": "groups",
                 "values": {"steward-admins": "admin", "consultants": "consultant"},
@@ -102,6 +103,7 @@ async def _sso_tenant(
                 client_id=f"steward-{tenant.slug}-globex",
                 client_secret="globex-secret",
                 allowed_domains=["globex.test"],
+                allow_http=True,
                 client_organisation_id=org.id,
                 claim_role_mapping={"claim": "groups", "values": {"ai-owners": "client_owner"}},
             )

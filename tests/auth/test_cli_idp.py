@@ -19,12 +19,14 @@ from tests.auth.support import REPO, SECRET_KEY
 from tests.conftest import TenantFactory
 
 
-async def _steward(settings: Settings, *args: str) -> tuple[int, str, str]:
+async def _steward(
+    settings: Settings, *args: str, env_name: str = "test"
+) -> tuple[int, str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": str(settings.database_url),
         "REDIS_URL": str(settings.redis_url),
-        "STEWARD_ENV": "test",
+        "STEWARD_ENV": env_name,
         "STEWARD_SECRET_KEY": SECRET_KEY,
         "STEWARD_PUBLIC_URL": "https://steward.example",
     }
@@ -83,7 +85,7 @@ async def test_idp_add_explains_what_is_wrong(
         settings,
         "idp", "add",
         "--tenant", tenant.slug,
-        "--issuer", "http://idp.example",
+        "--issuer", "https://idp.example?realm=1",
         "--client-id", "app",
         "--client-secret", "x",
         "--domains", "not a domain",

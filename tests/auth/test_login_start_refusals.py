@@ -108,6 +108,7 @@ async def test_a_discovery_document_for_another_issuer_is_not_used(
             client_id="steward",
             client_secret="secret",
             allowed_domains=["liar.test"],
+            allow_http=True,  # the test provider is plain http on loopback
         )
     await liar.register_client("steward", "secret", f"{auth_url}/auth/{tenant.slug}/callback")
     await liar.next_user(**person("liar.test"))

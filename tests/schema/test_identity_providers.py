@@ -170,7 +170,8 @@ async def test_add_validation_errors_name_the_field(
         "allowedDomains": "VALIDATION",
     }
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
-        ({"issuer": "http://login.acme.test"}, {"issuer": "VALIDATION"}),
+        ({"issuer": "https://login.acme.test?tenant=1"}, {"issuer": "VALIDATION"}),
+        ({"issuer": "ftp://login.acme.test"}, {"issuer": "VALIDATION"}),
         (
             {"allowedDomains": ["not a domain"]},
             {"allowedDomains[0]": "VALIDATION", "allowedDomains": "VALIDATION"},
