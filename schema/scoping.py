@@ -32,6 +32,7 @@ from tenants.models import (
     ProcessReview,
     ReadinessReport,
     VendorAgreement,
+    WebhookDelivery,
 )
 from tenants.principals import Principal, Role
 from tenants.registry import ApiToken
@@ -71,7 +72,7 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
 # Tenant administration: only admins see these, in every query, node(id) and count;
 # for anyone else they do not exist (an empty connection, a null node). A scoped
 # API token also needs the `admin` scope. Client principals never see them.
-ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken})
+ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken, WebhookDelivery})
 
 
 def may_see_admin_data(principal: Principal) -> bool:

@@ -5,6 +5,7 @@ from sqlalchemy import false, func, literal, select, true
 
 from schema.compiled.sql import Related, Row, Source, context, sql
 from schema.context import Info
+from schema.report_schedule.deliveries import WebhookDeliveryQuery
 from schema.report_schedule.types import ReportScheduleType
 from tenants.models import ReportSchedule
 from tenants.services.report_schedules import SCHEDULE_ID
@@ -41,7 +42,7 @@ def _schedule() -> Source:
 
 
 @strawberry.type
-class ReportScheduleQuery:
+class ReportScheduleQuery(WebhookDeliveryQuery):
     @strawberry.field(
         description="The weekly health report schedule (defaults until configured); staff only.",
         metadata=sql(Related(lambda _row, _args: _schedule())),

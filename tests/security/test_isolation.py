@@ -70,7 +70,7 @@ def _principal(tenant: TenantRef, role: Role, client: uuid.UUID | None) -> Princ
 
 
 async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID) -> None:
-    """The seed has no generated reports; add one of each for client X."""
+    """The seed has no generated reports; add one of each for client X, and a delivery."""
     async with tenant_session(engine, tenant) as s:
         s.add(
             m.ReadinessReport(client_id=client, status=m.ReportStatus.QUEUED, requested_by="probe")
@@ -83,6 +83,19 @@ async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID
                 period_end=monday,
                 status=m.HealthStatus.AMBER,
                 reasons=[],
+            )
+        )
+        await s.flush()
+        health_id = await s.scalar(select(m.EngagementHealthReport.id).limit(1))
+        s.add(
+            m.WebhookDelivery(
+                event="health_report.created",
+                message_id="msg_probe",
+                report_id=health_id,
+                attempt=1,
+                url="https://hooks.tenant-a.test/steward",
+                status_code=204,
+                succeeded=True,
             )
         )
 
@@ -148,7 +161,7 @@ async def world(engine: AsyncEngine) -> World:
 
 TENANT_WIDE = {"CapabilityDimension"}
 # Tenant administration (schema/scoping.py ADMIN_ONLY): no client principal sees these at all.
-ADMIN_ONLY = {"IdentityProvider", "ApiToken"}
+ADMIN_ONLY = {"IdentityProvider", "ApiToken", "WebhookDelivery"}
 
 
 def test_every_node_type_is_covered(world: World) -> None:

@@ -1,0 +1,78 @@
+"""`webhookDeliveries(first, after)`: every attempt to deliver a webhook event; admins only.
+
+Like identity providers and API tokens, deliveries are tenant administration
+(`ADMIN_ONLY` in schema/scoping.py): for anyone else they do not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+import strawberry
+
+from schema.compiled.sql import Page, sql
+from schema.context import Info
+from schema.node import Node, register_node
+from schema.pagination import Connection, Ordering, paginate
+from tenants import models as m
+
+NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
+
+
+@strawberry.type(
+    name="WebhookDelivery",
+    description="One attempt to deliver one webhook event (Standard Webhooks) to the tenant's "
+    "endpoint; retries of one event share its messageId.",
+)
+class WebhookDeliveryNode(Node):
+    NODE_NAME: ClassVar[str] = "WebhookDelivery"
+    event: str = strawberry.field(
+        description="health_report.created, readiness_report.succeeded or "
+        "readiness_report.failed (the Standard Webhooks event type, as sent)."
+    )
+    message_id: str = strawberry.field(description="The `webhook-id` header sent.")
+    attempt: int
+    url: str
+    status_code: int | None = strawberry.field(description="The HTTP answer; null if none.")
+    error: str | None
+    succeeded: bool
+    attempted_at: datetime
+
+    @classmethod
+    def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:
+        return cls(
+            db_id=obj.id,
+            event=obj.event,
+            message_id=obj.message_id,
+            attempt=obj.attempt,
+            url=obj.url,
+            status_code=obj.status_code,
+            error=obj.error,
+            succeeded=obj.succeeded,
+            attempted_at=obj.attempted_at,
+        )
+
+
+register_node(WebhookDeliveryNode, m.WebhookDelivery)
+
+
+@strawberry.type
+class WebhookDeliveryQuery:
+    @strawberry.field(
+        description="Every webhook delivery attempt, newest first (attemptedAt, then id); "
+        "admins only, anyone else gets an empty connection.",
+        metadata=sql(Page(m.WebhookDelivery, None, ordering=lambda _: NEWEST_FIRST)),
+    )
+    async def webhook_deliveries(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Connection[WebhookDeliveryNode]:
+        return await paginate(
+            info,
+            m.WebhookDelivery,
+            where=[],
+            ordering=NEWEST_FIRST,
+            first=first,
+            after=after,
+            to_node=WebhookDeliveryNode.from_model,
+        )
