@@ -20,7 +20,7 @@ File format, one JSON document per line:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
@@ -28,6 +28,7 @@ from sqlalchemy import Table, Text, column, func, select, text
 from sqlalchemy import table as table_clause
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.elements import ColumnElement
 
 import tenants.models  # noqa: F401  (registers every tenant table on the metadata)
 from tenants.base import TenantBase
@@ -67,11 +68,20 @@ async def _revision(conn: AsyncConnection, tenant: TenantRef) -> str:
     return str(await conn.scalar(select(version.c.version_num)))
 
 
-async def _counts(conn: AsyncConnection) -> dict[str, int]:
-    return {
-        t.name: int(await conn.scalar(select(func.count()).select_from(t)) or 0)
-        for t in tenant_tables()
-    }
+async def _counts(
+    conn: AsyncConnection, scope: Mapping[str, ColumnElement[bool]] | None = None
+) -> dict[str, int]:
+    counts = {}
+    for t in _tables(scope):
+        query = select(func.count()).select_from(t)
+        if scope is not None:
+            query = query.where(scope[t.name])
+        counts[t.name] = int(await conn.scalar(query) or 0)
+    return counts
+
+
+def _tables(scope: Mapping[str, ColumnElement[bool]] | None) -> list[Table]:
+    return [t for t in tenant_tables() if scope is None or t.name in scope]
 
 
 async def export_tenant(
@@ -81,8 +91,13 @@ async def export_tenant(
     *,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    scope: Mapping[str, ColumnElement[bool]] | None = None,
 ) -> ExportStats:
-    """Write `tenant` to `out`, one consistent snapshot, `batch_size` rows in memory at most."""
+    """Write `tenant` to `out`, one consistent snapshot, `batch_size` rows in memory at most.
+
+    `scope` (jobs/exports/scope.py) limits the export to some tables and rows of each,
+    e.g. one client engagement; None is the whole tenant.
+    """
     async with engine.connect() as raw:
         # One snapshot for the counts and every table: a write during the export
         # cannot leave a child row whose parent was read before it existed.
@@ -90,14 +105,16 @@ async def export_tenant(
         async with raw.begin():
             await raw.execute(text("SET TRANSACTION READ ONLY"))
             conn = await bind_connection(raw, tenant)
-            counts = await _counts(conn)
+            counts = await _counts(conn, scope)
             header = {"format": FORMAT, "version": VERSION, "tables": counts}
             header["revision"] = await _revision(raw, tenant)
             out.write(json.dumps(header) + "\n")
             total, done, largest = sum(counts.values()), 0, 0
-            for table in tenant_tables():
+            for table in _tables(scope):
                 stmt = select(func.row_to_json(table.table_valued()).cast(Text))
                 stmt = stmt.select_from(table).order_by(*table.primary_key.columns)
+                if scope is not None:
+                    stmt = stmt.where(scope[table.name])
                 result = await conn.stream(stmt, execution_options={"yield_per": batch_size})
                 async for batch in result.partitions():
                     largest = max(largest, len(batch))

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jobs.exports.scope import client_scope, excluded
 from jobs.exports.tenant_json import (
     TenantImportError,
     export_tenant,
@@ -130,3 +132,32 @@ async def test_a_truncated_or_foreign_file_leaves_the_target_as_it_was(
     with pytest.raises(TenantImportError):
         await import_tenant(engine, fresh, io.StringIO(orphan))
     assert await _rows(engine, fresh) == before
+
+
+async def test_one_client_engagement_round_trips_without_its_neighbours(
+    engine: AsyncEngine, seeded: TenantRef, make_tenant: Any
+) -> None:
+    source = await _rows(engine, seeded)
+    clients = source["client_organisations"]
+    mine, others = clients[0]["id"], {c["id"] for c in clients[1:]}
+    assert others
+    scope = client_scope(uuid.UUID(mine))
+    # Every table is classified: in the engagement, or tenant-wide and left out on purpose.
+    assert set(excluded(scope)) <= {"report_brandings", "report_schedules"}
+    buf = io.StringIO()
+    await export_tenant(engine, seeded, buf, scope=scope)
+    fresh = await make_tenant()
+    await import_tenant(engine, fresh, io.StringIO(buf.getvalue()))
+    target = await _rows(engine, fresh)
+    assert [c["id"] for c in target["client_organisations"]] == [mine]
+    processes = {p["id"] for p in source["ai_processes"] if p["client_id"] == mine}
+    assert {p["id"] for p in target["ai_processes"]} == processes
+    assigned = [a for a in source["ownership_assignments"] if a["process_id"] in processes]
+    assert target["ownership_assignments"] == assigned
+    events = [e for e in source["audit_events"] if e["client_id"] == mine]
+    assert events and target["audit_events"] == events
+    # Nothing of another client crosses, in any table that names a client.
+    for name, rows in target.items():
+        for row in rows:
+            assert row.get("client_id") not in others, name
+            assert row.get("client_organisation_id") not in others, name
