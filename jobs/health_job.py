@@ -46,7 +46,7 @@ async def _due_clients(
         if not schedule.enabled:
             return period.start, []
         c, h = m.ClientOrganisation, m.EngagementHealthReport
-        reported = select(h.client_id).where(h.period_start == period.start)
+        reported = select(h.client_id).where(h.period_start == period.start, h.request_id.is_(None))
         ids = await db.scalars(
             select(c.id)
             .where(

@@ -199,3 +199,31 @@ async def test_no_report_for_a_period_before_the_engagement_start(
     )
     assert outcome == "before engagement start"
     assert [r[0] for r in await _reports(engine, tenant)] == []
+
+
+async def test_a_requested_report_does_not_stand_in_for_the_scheduled_one(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    import uuid
+
+    from jobs.health_job import _due_clients, build_health_report
+
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=1)
+    async with tenant_session(engine, tenant) as db:
+        db.add(
+            m.EngagementHealthReport(
+                client_id=seeded.client_id,
+                period_start=LAST_WEEK,
+                period_end=LAST_WEEK + timedelta(days=6),
+                status=m.HealthStatus.AMBER,
+                reasons=[],
+                request_id=uuid.uuid4(),
+            )
+        )
+    assert (await _due_clients(engine, tenant, TUESDAY))[1] == [seeded.client_id]
+    ctx = {"engine": engine}
+    assert await build_health_report(ctx, tenant.slug, str(seeded.client_id), "2026-06-01") == (
+        "created"
+    )
+    assert len(await _reports(engine, tenant)) == 2
