@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.ids import global_id
 from server.settings import Settings
 from tenants.demo_seed import seed_demo
-from tenants.models import AIProcess, AuditEvent
+from tenants.models import AIProcess, AuditEvent, ClientOrganisation
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
@@ -68,6 +70,8 @@ async def test_bad_input_is_one_line_and_exit_code_2(
     bad.write_text("not json\n")
     cases = [
         ("export", "nosuchtenant", "--output", str(dump)),
+        ("export", tenant.slug, "--output", str(dump), "--client", "not-an-id"),
+        ("export", tenant.slug, "--output", str(dump), "--client", str(uuid.uuid4())),
         ("import", tenant.slug, "--input", str(tmp_path / "missing.jsonl")),
         ("import", tenant.slug, "--input", str(bad)),
     ]
@@ -75,7 +79,26 @@ async def test_bad_input_is_one_line_and_exit_code_2(
         code, _, err = await _steward(settings, *args)
         assert code == 2, (args, err)
         assert err.strip().startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    assert not dump.exists()
     # An existing file is never overwritten.
     dump.write_text("keep")
     code, _, err = await _steward(settings, "export", tenant.slug, "--output", str(dump))
     assert code == 2 and dump.read_text() == "keep", err
+
+
+async def test_export_of_one_engagement_by_its_graphql_id(
+    settings: Settings, engine: AsyncEngine, make_tenant: Any, tmp_path: Path
+) -> None:
+    source = await create_tenant(engine, slug=unique_slug(), name="Src", after_migrate=seed_demo)
+    async with tenant_session(engine, source) as s:
+        clients = list(await s.scalars(select(ClientOrganisation.id)))
+    dump = tmp_path / "engagement.jsonl"
+    client = global_id("ClientOrganisation", clients[0])
+    args = ("export", source.slug, "--output", str(dump), "--client", client)
+    code, _, err = await _steward(settings, *args)
+    assert code == 0, err
+    target = await make_tenant()
+    code, _, err = await _steward(settings, "import", target.slug, "--input", str(dump))
+    assert code == 0, err
+    async with tenant_session(engine, target) as s:
+        assert list(await s.scalars(select(ClientOrganisation.id))) == [clients[0]]
