@@ -21,6 +21,7 @@ from tenants.services.clients import RATIO_PLACES, coverage_by_client
 
 if TYPE_CHECKING:
     from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
+    from schema.frameworks.coverage import FrameworkCoverageType
     from schema.owners.filters import OwnerFilter, OwnerOrder
     from schema.owners.types import OwnerNode
     from schema.processes.filters import AIProcessFilter, AIProcessOrder
@@ -167,6 +168,19 @@ class ClientOrganisationNode(Node):
             ]
 
         return await loader(info, "client.coverage", batch).load(self.db_id)
+
+    @strawberry.field(
+        description="Per requirement of a catalogue framework (eu-ai-act, iso-iec-42001,"
+        " nist-ai-rmf): met, partly, not met, not applicable or not assessed, with the"
+        " findings behind it; null for an unknown framework. Computed from the readiness"
+        " snapshot in Python (ordinary executor)."
+    )
+    async def framework_coverage(
+        self, info: Info, framework: str
+    ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
+        from schema.frameworks.coverage import coverage_of
+
+        return await coverage_of(info, self.db_id, framework)
 
     # Relations to other areas are added below, each resolver living in its area's
     # `resolvers.py` (processes, owners, change plans, vendor agreements, reports).

@@ -31,6 +31,7 @@ from tenants import models as m
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
     from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
+    from schema.frameworks.coverage import FrameworkCoverageType
     from schema.owners.types import OwnerNode, OwnershipAssignmentNode
     from schema.vendors.types import VendorAgreementNode
 
@@ -306,6 +307,17 @@ class AIProcessNode(Node):
         from schema.processes import resolvers
 
         return await resolvers.client_of(info, self.model.client_id)
+
+    @strawberry.field(
+        description="frameworkCoverage of the client, counting only this process and its"
+        " owners, agreements and change plans; its regulatory profile rules duties out."
+    )
+    async def framework_coverage(
+        self, info: Info, framework: str
+    ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
+        from schema.frameworks.coverage import coverage_of
+
+        return await coverage_of(info, self.model.client_id, framework, self.db_id)
 
     @strawberry.field(
         description="The owner of the accountable assignment in effect today.",

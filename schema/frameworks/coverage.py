@@ -1,0 +1,128 @@
+"""`frameworkCoverage(framework:)` on a client and on a process.
+
+Computed in Python from the readiness snapshot (a fixed number of SELECTs,
+`jobs/snapshot_loader.py`) and the rules' findings, exactly as the report is, so it has
+no SQL for the compiled read path: an operation selecting it runs on the ordinary
+executor (tests/schema/compiled/test_coverage.py lists it under PYTHON_FIELDS).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+from jobs.readiness import build_readiness
+from jobs.readiness.findings import ObjectType
+from jobs.readiness.frameworks import FrameworkCoverage, frameworks
+from jobs.readiness.frameworks import framework_coverage as compute
+from jobs.readiness.snapshot import ClientSnapshot
+from jobs.snapshot_loader import load_snapshot
+from schema.context import Info
+from schema.ids import global_id
+
+
+@strawberry.enum(description="How far the readiness findings evidence a requirement.")
+class CoverageStatus(Enum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_ASSESSED = "not_assessed"
+
+
+@strawberry.type(description="A framework of the catalogue, as its data file states it.")
+class FrameworkInfo:
+    id: str
+    title: str
+    source: str
+    version: str = strawberry.field(description="The edition the catalogue entries reflect.")
+
+
+@strawberry.type(description="A finding behind a requirement's status.")
+class CoverageFinding:
+    rule_id: str
+    severity: str
+    message: str
+    object_type: str
+    object_id: strawberry.ID = strawberry.field(description="Global id of the object.")
+
+
+@strawberry.type
+class RequirementCoverage:
+    id: str
+    reference: str = strawberry.field(description="The clause in the source, e.g. Art. 26(2).")
+    title: str
+    summary: str = strawberry.field(description="Steward's paraphrase, not the source text.")
+    status: CoverageStatus
+    rule_ids: list[str] = strawberry.field(description="Readiness rules evidencing it.")
+    object_ids: list[strawberry.ID] = strawberry.field(description="Objects the rules checked.")
+    failing_object_ids: list[strawberry.ID]
+    findings: list[CoverageFinding]
+
+
+@strawberry.type(description="Per requirement: met, partly, not met, not applicable.")
+class FrameworkCoverageType:
+    framework: FrameworkInfo
+    requirements: list[RequirementCoverage]
+
+
+def _object_types(snapshot: ClientSnapshot) -> dict[uuid.UUID, str]:
+    """The GraphQL type of every object a rule can check, for its global id."""
+    types = {snapshot.client_id: ObjectType.CLIENT.value}
+    types |= {p.id: ObjectType.PROCESS.value for p in snapshot.processes}
+    types |= {o.id: ObjectType.OWNER.value for o in snapshot.owners}
+    types |= {a.id: ObjectType.VENDOR_AGREEMENT.value for a in snapshot.vendor_agreements}
+    for plan in snapshot.change_plans:
+        types[plan.id] = ObjectType.CHANGE_PLAN.value
+        types |= {ms.id: ObjectType.MILESTONE.value for ms in plan.milestones}
+    return types
+
+
+def to_graphql(cov: FrameworkCoverage, types: dict[uuid.UUID, str]) -> FrameworkCoverageType:
+    def gid(object_id: uuid.UUID) -> strawberry.ID:
+        return strawberry.ID(global_id(types.get(object_id, ObjectType.PROCESS.value), object_id))
+
+    fw = cov.framework
+    return FrameworkCoverageType(
+        framework=FrameworkInfo(id=fw.id, title=fw.title, source=fw.source, version=fw.version),
+        requirements=[
+            RequirementCoverage(
+                id=r.requirement.id,
+                reference=r.requirement.reference,
+                title=r.requirement.title,
+                summary=r.requirement.summary,
+                status=CoverageStatus(r.status.value),
+                rule_ids=list(r.rule_ids),
+                object_ids=[gid(o) for o in r.object_ids],
+                failing_object_ids=[gid(o) for o in r.failing_object_ids],
+                findings=[
+                    CoverageFinding(
+                        rule_id=f.rule_id,
+                        severity=f.severity.value,
+                        message=f.message,
+                        object_type=f.object_type.value,
+                        object_id=strawberry.ID(global_id(f.object_type.value, f.object_id)),
+                    )
+                    for f in r.findings
+                ],
+            )
+            for r in cov.requirements
+        ],
+    )
+
+
+async def coverage_of(
+    info: Info, client_id: uuid.UUID, framework: str, process_id: uuid.UUID | None = None
+) -> FrameworkCoverageType | None:
+    """None for an unknown framework id; the parent's visibility was checked by its field."""
+    if framework not in frameworks():
+        return None
+    snapshot = await load_snapshot(info.context.db, client_id=client_id, as_of=date.today())
+    if snapshot is None:
+        return None
+    findings = build_readiness(snapshot).findings
+    coverage = compute(snapshot, findings, framework, process_id=process_id)
+    return to_graphql(coverage, _object_types(snapshot))
