@@ -103,3 +103,25 @@ async def test_coverage_costs_the_same_statements_at_every_size(
     # (client row included); BEGIN, SET LOCAL ROLE and the end of the transaction.
     assert seen[3].count("data") == 2 + STATEMENTS
     assert seen[3].count("control") == 3
+
+
+async def test_coverage_stays_within_the_tenant_and_the_client_organisation(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant, other_tenant = await make_tenant(), await make_tenant()
+    mine = await seed_client(engine, tenant, processes=3, name="Mine")
+    theirs = await seed_client(engine, tenant, processes=3, name="Theirs")
+    cid = global_id("ClientOrganisation", mine.client_id)
+    pid = global_id("AIProcess", mine.process_ids[0])
+    viewer = await make_token(tenant, "client_viewer", mine.client_id)
+    stranger = await make_token(tenant, "client_viewer", theirs.client_id)
+    outsider = await make_token(other_tenant, "admin")
+    for query, id_ in ((CLIENT, cid), (PROCESS, pid)):
+        variables = {"id": id_, "fw": "iso-iec-42001"}
+        own = data(await gql(client, query, variables, token=viewer))["node"]
+        assert own is not None and own["frameworkCoverage"]["requirements"]
+        for token in (stranger, outsider):
+            assert data(await gql(client, query, variables, token=token))["node"] is None
