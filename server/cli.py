@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import typer
 
@@ -69,7 +70,12 @@ def demo() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # never a traceback: one line says what failed
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"error: {type(exc).__name__}: {first}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli_support import with_engine
+from server.cli_support import plain_table, with_engine
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants.trusted_documents import (
@@ -34,8 +33,8 @@ from tenants.trusted_documents import (
 documents_app = typer.Typer(
     no_args_is_help=True, help="Register the GraphQL documents front ends may run."
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # nothing is cut to the terminal's width
+err = Console(stderr=True, soft_wrap=True)
 NOT_MIGRATED = "public.trusted_documents does not exist yet: run `steward tenants migrate` first"
 
 
@@ -96,24 +95,29 @@ def register(
 
 
 @documents_app.command("list")
-def list_() -> None:
-    """List the registered documents, newest first (hashes, not their text)."""
+def list_(as_json: bool = typer.Option(False, "--json", help="One JSON array")) -> None:
+    """List the registered documents, newest first (hashes in full, not their text)."""
 
     async def work(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             if not await trusted_table_exists(conn):
                 raise CliError(NOT_MIGRATED)
             rows = await list_trusted_documents(conn)
-        table = Table("sha256", "operation", "client", "bytes", "registered")
-        for r in rows:
-            table.add_row(
-                r.sha256,
-                r.operation_name or "-",
-                r.client_name or "-",
-                str(r.size),
-                str(r.created_at),
-            )
-        console.print(table)
+        items = [
+            {
+                "sha256": r.sha256,
+                "operation": r.operation_name,
+                "client": r.client_name,
+                "bytes": r.size,
+                "registered": str(r.created_at),
+            }
+            for r in rows
+        ]
+        if as_json:
+            typer.echo(json.dumps(items, indent=2))
+            return
+        keys = ("sha256", "operation", "client", "bytes", "registered")
+        typer.echo(plain_table(keys, [[str(i[k] or "-") for k in keys] for i in items]))
         console.print(f"{len(rows)} documents")
 
     _run(work)

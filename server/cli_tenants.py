@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli_support import with_engine
+from server.cli_support import plain_table, run_with_settings, with_engine
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants.fleet import MigrationOutcome, migrate_all, migrate_shared
@@ -20,8 +20,8 @@ from tenants.registry import Tenant
 from tenants.slugs import InvalidSlugError
 
 tenants_app = typer.Typer(no_args_is_help=True, help="Create, list, migrate and drop tenants.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # nothing is cut to the terminal's width
+err = Console(stderr=True, soft_wrap=True)
 
 
 @tenants_app.command("create")
@@ -42,23 +42,32 @@ def create(slug: str, name: str = typer.Option(..., "--name", help="Display name
 
 
 @tenants_app.command("list")
-def list_() -> None:
-    """List tenants with the migration revision of each schema."""
+def list_(
+    as_json: bool = typer.Option(False, "--json", help="One JSON array"),
+) -> None:
+    """List tenants with the migration revision of each schema; nothing is cut."""
 
     async def work(engine: AsyncEngine) -> None:
         await migrate_shared(engine)
         async with engine.connect() as conn:
             t = Tenant.__table__
             rows = (await conn.execute(select(t).order_by(t.c.slug))).mappings().all()
-        table = Table("slug", "name", "schema", "revision")
-        for row in rows:
-            table.add_row(
-                row["slug"], row["name"], row["schema_name"], row["schema_revision"] or "-"
-            )
-        console.print(table)
+        items = [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "schema": row["schema_name"],
+                "revision": row["schema_revision"],
+            }
+            for row in rows
+        ]
+        if as_json:
+            typer.echo(json.dumps(items, indent=2))
+            return
+        keys = ("slug", "name", "schema", "revision")
+        typer.echo(plain_table(keys, [[str(i[k] or "-") for k in keys] for i in items]))
 
-    with resolved_settings(load_settings()) as settings:
-        asyncio.run(with_engine(settings, work))
+    run_with_settings(lambda settings, engine: work(engine))
 
 
 @tenants_app.command("migrate")

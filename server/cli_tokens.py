@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
+import json
 import uuid
+from collections.abc import Awaitable, Callable
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli_support import with_engine
-from server.runtime import resolved_settings
-from server.settings import load_settings
+from schema.ids import global_id
+from server.cli_support import CliError, parse_id, plain_table, run_with_settings
+from server.settings import Settings
 from tenants.registry import get_tenant
 from tenants.tokens import ROLES, InvalidRoleError, issue_token, list_tokens, revoke_token
 
 tokens_app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API tokens.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # a token or id is never cut to the terminal's width
 
 
-class CliError(Exception):
-    pass
+def _run(work: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+    async def with_settings(settings: Settings, engine: AsyncEngine) -> None:
+        try:
+            await work(engine)
+        except InvalidRoleError as exc:
+            raise CliError(str(exc)) from None
 
-
-def _run(work: object) -> None:
-    try:
-        with resolved_settings(load_settings()) as settings:
-            asyncio.run(with_engine(settings, work))  # type: ignore[arg-type]
-    except (CliError, InvalidRoleError) as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
+    run_with_settings(with_settings)
 
 
 @tokens_app.command("create")
@@ -40,17 +36,23 @@ def create(
     role: str = typer.Option(..., "--role", help=f"One of {', '.join(ROLES)}"),
     name: str = typer.Option("cli token", "--name", help="What the token is for"),
     client_organisation: str | None = typer.Option(
-        None, "--client-organisation", help="Client organisation UUID (client roles only)"
+        None,
+        "--client-organisation",
+        help="Client organisation: UUID or GraphQL id (client roles only)",
     ),
 ) -> None:
     """Issue a token and print it once; only its hash is stored."""
 
     async def work(engine: AsyncEngine) -> None:
+        client = (
+            parse_id(client_organisation, "ClientOrganisation", "--client-organisation")
+            if client_organisation
+            else None
+        )
         async with engine.connect() as conn, conn.begin():
             ref = await get_tenant(conn, tenant)
             if ref is None:
                 raise CliError(f"tenant {tenant!r} does not exist")
-            client = uuid.UUID(client_organisation) if client_organisation else None
             issued = await issue_token(
                 conn, tenant=ref, role=role, name=name, client_organisation_id=client
             )
@@ -61,8 +63,11 @@ def create(
 
 
 @tokens_app.command("list")
-def list_(tenant: str = typer.Option(..., "--tenant")) -> None:
-    """List a tenant's tokens (never their secrets)."""
+def list_(
+    tenant: str = typer.Option(..., "--tenant"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON array, ids in full"),
+) -> None:
+    """List a tenant's tokens (never their secrets); ids are never cut."""
 
     async def work(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
@@ -70,31 +75,42 @@ def list_(tenant: str = typer.Option(..., "--tenant")) -> None:
             if ref is None:
                 raise CliError(f"tenant {tenant!r} does not exist")
             rows = await list_tokens(conn, tenant=ref)
-        table = Table("id", "name", "role", "prefix", "created", "revoked")
-        for r in rows:
-            table.add_row(
-                str(r["id"]),
-                str(r["name"]),
-                str(r["role"]),
-                str(r["prefix"]),
-                str(r["created_at"]),
-                str(r["revoked_at"] or "-"),
-            )
-        console.print(table)
+        items = [
+            {
+                "id": str(r["id"]),
+                "globalId": global_id("ApiToken", uuid.UUID(str(r["id"]))),
+                "name": str(r["name"]),
+                "role": str(r["role"]),
+                "prefix": str(r["prefix"]),
+                "createdAt": str(r["created_at"]),
+                "revokedAt": None if r["revoked_at"] is None else str(r["revoked_at"]),
+            }
+            for r in rows
+        ]
+        if as_json:
+            typer.echo(json.dumps(items, indent=2))
+            return
+        keys = ("id", "name", "role", "prefix", "createdAt", "revokedAt")
+        headers = ("id", "name", "role", "prefix", "created", "revoked")
+        typer.echo(plain_table(headers, [[str(i[k] or "-") for k in keys] for i in items]))
 
     _run(work)
 
 
 @tokens_app.command("revoke")
-def revoke(token_id: str, tenant: str = typer.Option(..., "--tenant")) -> None:
+def revoke(
+    token_id: str = typer.Argument(..., help="UUID or GraphQL id"),
+    tenant: str = typer.Option(..., "--tenant"),
+) -> None:
     """Revoke a token at once."""
 
     async def work(engine: AsyncEngine) -> None:
+        wanted = parse_id(token_id, "ApiToken", "token id")
         async with engine.connect() as conn, conn.begin():
             ref = await get_tenant(conn, tenant)
             if ref is None:
                 raise CliError(f"tenant {tenant!r} does not exist")
-            if not await revoke_token(conn, token_id=uuid.UUID(token_id), tenant=ref):
+            if not await revoke_token(conn, token_id=wanted, tenant=ref):
                 raise CliError(f"no live token {token_id} in tenant {tenant!r}")
         console.print(f"revoked {token_id}")
 
