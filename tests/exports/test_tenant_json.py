@@ -108,6 +108,22 @@ async def test_export_streams_in_batches_of_at_most_the_fetch_size(
     assert len(buf.getvalue().splitlines()) == stats.rows + 1
 
 
+async def test_import_reads_the_file_in_batches_of_at_most_the_batch_size(
+    engine: AsyncEngine, seeded: TenantRef, make_tenant: Any
+) -> None:
+    dump = await _export(engine, seeded)
+    done: list[int] = []
+    fresh = await make_tenant()
+    # A generator: the import can only see lines as it pulls them, never the whole file.
+    lines = (line for line in dump.splitlines(keepends=True))
+    rows = await import_tenant(
+        engine, fresh, lines, batch_size=5, progress=lambda d, t: done.append(d)
+    )
+    steps = [b - a for a, b in zip([0, *done], done, strict=False)]
+    assert rows > 5 * 10 and done[-1] == rows
+    assert max(steps) <= 5
+
+
 async def test_import_refuses_a_tenant_with_data_and_writes_nothing(
     engine: AsyncEngine, seeded: TenantRef
 ) -> None:
