@@ -15,13 +15,12 @@ from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
-from tests.auth.support import REPO, SECRET_KEY
+from tests.auth.support import REPO, SECRET_KEY, Provider
 from tests.conftest import TenantFactory
+from tests.support import free_port
 
 
-async def _steward(
-    settings: Settings, *args: str, env_name: str = "test"
-) -> tuple[int, str, str]:
+async def _steward(settings: Settings, *args: str, env_name: str = "test") -> tuple[int, str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": str(settings.database_url),
@@ -106,3 +105,41 @@ async def test_a_second_staff_idp_is_a_conflict(
         settings, *args, "--issuer", "https://b.example", "--client-id", "2"
     )
     assert code == 2 and "already has a staff identity provider" in err
+
+
+async def test_idp_check_fetches_discovery_and_jwks_of_a_real_provider(
+    settings: Settings, make_tenant: TenantFactory, providers: dict[str, Provider]
+) -> None:
+    tenant = await make_tenant()
+    issuer = providers["staff"].issuer
+    code, out, err = await _steward(
+        settings,
+        "idp", "add", "--tenant", tenant.slug, "--issuer", issuer, "--client-id", "c",
+        "--client-secret", "s", "--domains", "a.example",
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"warning: the issuer {issuer} is plain http" in err
+    idp_id = out.split("(", 1)[1].split(")", 1)[0]  # the GraphQL id printed beside the UUID
+    check = ("idp", "check", "--tenant", tenant.slug, "--id", idp_id)
+    code, out, err = await _steward(settings, *check)
+    assert code == 0, (out, err)
+    assert "discovery: ok" in out and "jwks: ok (1 signing key(s))" in out
+    assert f"redirect URI to register: https://steward.example/auth/{tenant.slug}/callback" in out
+
+
+async def test_idp_check_says_what_is_wrong(
+    settings: Settings, make_tenant: TenantFactory, providers: dict[str, Provider]
+) -> None:
+    tenant = await make_tenant()
+    dead = f"http://127.0.0.1:{free_port()}/realms/gone"
+    code, out, err = await _steward(
+        settings,
+        "idp", "add", "--tenant", tenant.slug, "--issuer", dead, "--client-id", "c",
+        "--client-secret", "s", "--domains", "a.example",
+    )  # fmt: skip
+    assert code == 0, err
+    raw = out.split("identity provider id: ", 1)[1].split()[0]
+    code, out, err = await _steward(settings, "idp", "check", "--tenant", tenant.slug, "--id", raw)
+    assert code == 1, (out, err)
+    assert f"problem: discovery: {dead}/.well-known/openid-configuration could not" in err
+    assert "Traceback" not in err
