@@ -15,6 +15,7 @@ from schema import build_schema
 from schema.compiled.documents import DocumentCache
 from schema.limits import SchemaLimits, limit_extensions
 from server.auth.resources import open_auth
+from server.auth.signed_in_page import signed_in_page
 from server.compiled_reads import CompiledReadPath
 from server.graphql_app import StewardGraphQL
 from server.health import Probes
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> Starlette:
             scim_mount,
             Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
             Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
+            Route("/auth/{tenant}/signed-in", signed_in_page, methods=["GET"]),
             Route("/auth/session", auth_routes.current_session, methods=["GET"]),
             Route("/auth/logout", auth_routes.logout, methods=["POST"]),
         ],

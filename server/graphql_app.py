@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -17,6 +17,7 @@ from strawberry.types import ExecutionResult
 from schema.context import Context
 from schema.masking import mask_errors
 from server import json_encoding
+from server.auth.graphiql_page import with_steward_csrf
 from server.responses import unauthenticated
 
 _OUTCOMES = (
@@ -51,6 +52,8 @@ class StewardGraphQL(GraphQL[Context, None]):
             subscription_protocols=(),
         )
         self.development = development
+        # Rewritten once at start: a changed Strawberry page stops the app, not GraphiQL.
+        self._ide_html = with_steward_csrf(self.graphql_ide_html) if development else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -63,6 +66,9 @@ class StewardGraphQL(GraphQL[Context, None]):
             await unauthenticated()(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html)
 
     async def parse_http_body(self, request: Any) -> Any:
         # Strawberry assumes a JSON object: a JSON string, number or null body

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth.claims import ClaimMapping, identity_from
 from server.auth.next_url import UnsafeNextError, safe_next
+from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
 from tenants.models import IdentityProvider
 from tenants.registry import TenantRef
@@ -68,8 +69,15 @@ class LoginDone:
 
 
 async def _audit_refusal(
-    engine: AsyncEngine, tenant: TenantRef, refusal: LoginRefused, trail: Trail
+    engine: AsyncEngine, tenant: TenantRef, refusal: LoginRefused, trail: Trail, stage: str
 ) -> None:
+    log_refusal(
+        refusal,
+        stage=stage,
+        tenant=tenant.slug,
+        identity_provider_id=trail.identity_provider_id,
+        email=trail.identity.email if trail.identity else None,
+    )
     async with tenant_session(engine, tenant) as session:
         await record_login_failure(
             session,
@@ -96,7 +104,7 @@ async def begin_login(
     try:
         return await _begin(engine, auth, tenant, trail, next_value, browser_binding, redirect_uri)
     except LoginRefused as refusal:
-        await _audit_refusal(engine, tenant, refusal, trail)
+        await _audit_refusal(engine, tenant, refusal, trail, "start")
         raise
 
 
@@ -160,7 +168,7 @@ async def finish_login(
     try:
         return await _finish(engine, auth, tenant, trail, params, browser_binding, redirect_uri)
     except LoginRefused as refusal:
-        await _audit_refusal(engine, tenant, refusal, trail)
+        await _audit_refusal(engine, tenant, refusal, trail, "callback")
         raise
 
 

@@ -26,8 +26,10 @@ from server.auth.cookies import (
 )
 from server.auth.login_flow import begin_login, finish_login
 from server.auth.pages import NO_STORE, refusal_response
+from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
 from server.auth.sessions import ResolvedSession
+from server.auth.signed_in_page import landing_path
 from server.observability.metrics import record_login
 from server.responses import unauthenticated
 from tenants.registry import TenantRef, get_tenant
@@ -44,7 +46,10 @@ async def _tenant(engine: AsyncEngine, slug: str) -> TenantRef:
         async with engine.connect() as conn:
             tenant = await get_tenant(conn, slug)
     if tenant is None:
-        raise LoginRefused(Refusal.TENANT_UNKNOWN, "there is no such consultancy here")
+        refusal = LoginRefused(Refusal.TENANT_UNKNOWN, "there is no such consultancy here")
+        # Not audited (there is no tenant to write to), so the log is its only trace.
+        log_refusal(refusal, stage="lookup", tenant=None)
+        raise refusal
     return tenant
 
 
@@ -110,7 +115,9 @@ async def callback(request: Request) -> Response:
         record_login("callback", refusal.reason.value)
         return refusal_response(request, refusal)
     record_login("callback", None)
-    response = RedirectResponse(done.next_path, status_code=303, headers=NO_STORE)
+    response = RedirectResponse(
+        landing_path(tenant.slug, done.next_path), status_code=303, headers=NO_STORE
+    )
     for cookie in session_cookies(
         done.session.secret,
         done.session.csrf_token,
@@ -149,7 +156,8 @@ async def current_session(request: Request) -> Response:
         return unauthenticated()
     body = {
         "member": {
-            "id": str(session.member_id),
+            # Global ids, as GraphQL gives them (`viewer`, `node(id:)`).
+            "id": str(GlobalID("Member", str(session.member_id))),
             "name": session.member_name,
             "role": session.role.value.upper(),
             # The Relay global id, as `viewer.clientOrganisationId` gives it.

@@ -137,7 +137,11 @@ class Browser:
             if response.status_code not in REDIRECTS:
                 return response
             location = urljoin(str(response.url), response.headers["location"])
-            if self._ours(location) and not urlsplit(location).path.startswith("/auth/"):
+            path = urlsplit(location).path
+            # Past the login flow: the `next` page, or the signed-in page when there was none.
+            if self._ours(location) and (
+                not path.startswith("/auth/") or path.endswith("/signed-in")
+            ):
                 return response
             if stop_before_callback and "/callback" in urlsplit(location).path:
                 return response
