@@ -73,6 +73,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "configureReportBranding": ADMIN,
     "setProcessRegulatoryProfile": WRITE,
     "chooseClientFrameworks": WRITE,
+    "importControlSet": WRITE,
     "createApiToken": ADMIN,
     "revokeApiToken": ADMIN,
     "configureIdentityProvider": ADMIN,

@@ -16,12 +16,13 @@ import strawberry
 
 from jobs.readiness import build_readiness
 from jobs.readiness.findings import ObjectType
-from jobs.readiness.frameworks import FrameworkCoverage, frameworks
+from jobs.readiness.frameworks import Framework, FrameworkCoverage, Requirement, frameworks
 from jobs.readiness.frameworks import framework_coverage as compute
 from jobs.readiness.snapshot import ClientSnapshot
 from jobs.snapshot_loader import load_snapshot
 from schema.context import Info
 from schema.ids import global_id
+from tenants.services.frameworks import control_set
 
 
 @strawberry.enum(description="How far the readiness findings evidence a requirement.")
@@ -114,15 +115,55 @@ def to_graphql(cov: FrameworkCoverage, types: dict[uuid.UUID, str]) -> Framework
     )
 
 
+TENANT_PREFIX = "tenant:"
+
+
+async def _tenant_framework(
+    info: Info, framework: str
+) -> tuple[Framework, dict[str, tuple[str, ...]]] | None:
+    """A tenant's imported control set as a framework, with its own rule mapping."""
+    rows = await control_set(info.context.db, framework.removeprefix(TENANT_PREFIX))
+    if not rows:
+        return None
+    fw = Framework(
+        id=framework,
+        title=rows[0].set_title,
+        source="the consultancy's own control set",
+        version=f"imported {max(r.updated_at for r in rows).date().isoformat()}",
+        publisher="tenant",
+        requirements=tuple(
+            Requirement(
+                id=r.control_id,
+                framework_id=framework,
+                reference=r.control_id,
+                title=r.title,
+                summary=r.summary or "",
+            )
+            for r in rows
+        ),
+    )
+    return fw, {r.control_id: tuple(r.rule_ids) for r in rows}
+
+
 async def coverage_of(
     info: Info, client_id: uuid.UUID, framework: str, process_id: uuid.UUID | None = None
 ) -> FrameworkCoverageType | None:
-    """None for an unknown framework id; the parent's visibility was checked by its field."""
-    if framework not in frameworks():
+    """None for an unknown framework id; the parent's visibility was checked by its field.
+
+    `framework` is a catalogue id, or `tenant:<key>` for an imported control set (one
+    more SELECT).
+    """
+    chosen: Framework | None = frameworks().get(framework)
+    mapping: dict[str, tuple[str, ...]] | None = None
+    if chosen is None and framework.startswith(TENANT_PREFIX):
+        found = await _tenant_framework(info, framework)
+        if found is not None:
+            chosen, mapping = found
+    if chosen is None:
         return None
     snapshot = await load_snapshot(info.context.db, client_id=client_id, as_of=date.today())
     if snapshot is None:
         return None
     findings = build_readiness(snapshot).findings
-    coverage = compute(snapshot, findings, framework, process_id=process_id)
+    coverage = compute(snapshot, findings, chosen, process_id=process_id, mapping=mapping)
     return to_graphql(coverage, _object_types(snapshot))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 from jobs.readiness.frameworks import frameworks
+from jobs.readiness.frameworks.tenant_import import ControlSetError, parse_control_set
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
 from schema.ids import decode_id
 from schema.permissions import actor_of, authorize
 from tenants import models as m
+from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.services import frameworks as service
 
 
@@ -46,8 +50,68 @@ class ClientFrameworksPayload:
     errors: list[UserError]
 
 
+@strawberry.enum
+class ControlSetFormat(Enum):
+    CSV = "csv"
+    JSON = "json"
+
+
+@strawberry.input(
+    description="A consultancy's own control set, the whole file as a string. CSV: header"
+    " id,title,summary,rules (rules: readiness rule ids separated by spaces, commas or"
+    " semicolons); JSON: a list of {id, title, summary, rules: [...]}. Errors name the row"
+    " and column, e.g. content[3].rules. Replaces an earlier import of the same key."
+)
+class ImportControlSetInput:
+    key: str = strawberry.field(description="Lowercase letters, digits, hyphens.")
+    title: str
+    format: ControlSetFormat
+    content: str
+
+
+@strawberry.type
+class ImportControlSetPayload:
+    framework_id: str | None = strawberry.field(
+        description="Pass to frameworkCoverage(framework:): tenant:<key>."
+    )
+    control_count: int | None
+    errors: list[UserError]
+
+
+def _parsed(content: str, fmt: ControlSetFormat) -> list[service.ControlInput]:
+    try:
+        rows = parse_control_set(content, fmt.value)
+    except ControlSetError as exc:
+        raise DomainError(
+            [FieldError(e.field, ErrorCode.VALIDATION, e.message) for e in exc.errors]
+        ) from exc
+    return [service.ControlInput(r.control_id, r.title, r.summary, r.rule_ids) for r in rows]
+
+
 @strawberry.type
 class FrameworkMutation:
+    @strawberry.mutation
+    async def import_control_set(
+        self, info: Info, input: ImportControlSetInput
+    ) -> ImportControlSetPayload:
+        added: list[m.TenantControl] = []
+        async with atomic(info) as outcome:
+            await authorize(info, "importControlSet")
+            added = await service.import_control_set(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                set_key=input.key,
+                set_title=input.title,
+                controls=_parsed(input.content, input.format),
+            )
+        if outcome.error:
+            return ImportControlSetPayload(
+                framework_id=None, control_count=None, errors=outcome.errors
+            )
+        return ImportControlSetPayload(
+            framework_id=f"tenant:{input.key.strip()}", control_count=len(added), errors=[]
+        )
+
     @strawberry.mutation
     async def set_process_regulatory_profile(
         self, info: Info, input: SetProcessRegulatoryProfileInput

@@ -32,6 +32,7 @@ from tenants.models.frameworks import (
     ClientRole,
     EuAiActClass,
     ProcessRegulatoryProfile,
+    TenantControl,
 )
 from tenants.models.identity import IdentityProvider, LoginAttempt, Member, MemberStatus
 from tenants.models.kpi import ProcessKpi
@@ -100,6 +101,7 @@ __all__ = [
     "RiskTier",
     "ScimToken",
     "ScimUser",
+    "TenantControl",
     "Tool",
     "VendorAgreement",
     "VendorAgreementProcess",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
@@ -87,3 +87,24 @@ class ClientFramework(UUIDPrimaryKey, Timestamps, TenantBase):
         UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
     )
     framework_id: Mapped[str] = mapped_column(String(100), nullable=False)
+
+
+class TenantControl(UUIDPrimaryKey, Timestamps, TenantBase):
+    """One control of a consultancy's own control set, imported from CSV or JSON.
+
+    `set_key` names the set (a tenant may keep several); `rule_ids` are the readiness
+    rules whose findings evidence the control, checked against the registry on import.
+    """
+
+    __tablename__ = "tenant_controls"
+    __table_args__ = (
+        UniqueConstraint("set_key", "control_id", name="uq_tenant_controls_set_key_control_id"),
+    )
+
+    set_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    set_title: Mapped[str] = mapped_column(String(200), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    control_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    summary: Mapped[str | None] = mapped_column(Text)
+    rule_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list)

@@ -8,8 +8,10 @@ framework ids in.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +25,7 @@ from tenants.models import (
     ClientRole,
     EuAiActClass,
     ProcessRegulatoryProfile,
+    TenantControl,
 )
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write, load_target
@@ -121,11 +124,11 @@ async def choose_client_frameworks(
     known: Collection[str],
 ) -> list[str]:
     """Make `framework_ids` the client's frameworks: adds and removes are each audited."""
-    await load_target(session, ClientOrganisation, client_id, field="clientId")
+    await load_target(session, ClientOrganisation, client_id, field="clientOrganisationId")
     c = Collector()
     for index, fid in enumerate(framework_ids):
         if fid not in known:
-            c.add(f"frameworks[{index}]", f"unknown framework {fid!r}")
+            c.add(f"frameworkIds[{index}]", f"unknown framework {fid!r}")
     c.raise_if_any()
     wanted = set(framework_ids)
     rows = list(
@@ -148,3 +151,74 @@ async def choose_client_frameworks(
             )
     await session.flush()
     return sorted(wanted)
+
+
+CONTROL_SET_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ControlInput:
+    """One validated control (the jobs package parses and checks the file)."""
+
+    control_id: str
+    title: str
+    summary: str | None
+    rule_ids: tuple[str, ...]
+
+
+async def import_control_set(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    set_key: str,
+    set_title: str,
+    controls: Sequence[ControlInput],
+) -> list[TenantControl]:
+    """Replace the tenant's control set `set_key` with `controls`; all audited.
+
+    One audit event per control removed and per control added: the trail shows exactly
+    which controls and rule mappings an import changed.
+    """
+    c = Collector()
+    key = c.text("key", set_key, max_length=100)
+    if key and not CONTROL_SET_KEY.match(key):
+        c.add("key", "must be lowercase letters, digits and hyphens")
+    title = c.text("title", set_title, max_length=200)
+    c.raise_if_any()
+    old = list(await session.scalars(select(TenantControl).where(TenantControl.set_key == key)))
+    added: list[TenantControl] = []
+    async with guarded_write(session):
+        for row in old:
+            await record_audit(
+                session, actor=actor, action="delete", obj=row, before=snapshot(row), after=None
+            )
+            await session.delete(row)
+        await session.flush()
+        for position, control in enumerate(controls, start=1):
+            new = TenantControl(
+                set_key=key,
+                set_title=title,
+                position=position,
+                control_id=control.control_id,
+                title=control.title,
+                summary=control.summary,
+                rule_ids=list(control.rule_ids),
+            )
+            session.add(new)
+            added.append(new)
+        await session.flush()
+    for new in added:
+        await record_audit(
+            session, actor=actor, action="create", obj=new, before=None, after=snapshot(new)
+        )
+    await session.flush()
+    return added
+
+
+async def control_set(session: AsyncSession, set_key: str) -> list[TenantControl]:
+    query = (
+        select(TenantControl)
+        .where(TenantControl.set_key == set_key)
+        .order_by(TenantControl.position)
+    )
+    return list(await session.scalars(query))

@@ -1,9 +1,10 @@
 """regulatory frameworks: process regulatory profile, client frameworks (issue 13)
 
 A process's EU AI Act profile (the client's role, the classification, the Annex III area
-of a high-risk one, and the consultant's reason), at most one per process; and the
-catalogue frameworks chosen for a client. The catalogue itself is data in the repository
-(jobs/readiness/frameworks/data/), not tables.
+of a high-risk one, and the consultant's reason), at most one per process; the
+catalogue frameworks chosen for a client; and a consultancy's own control sets
+(imported from CSV or JSON), each control naming the readiness rules that evidence
+it. The catalogue itself is data in the repository (jobs/readiness/frameworks/data/).
 
 Revision ID: 0005
 Revises: 0004
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -94,7 +96,23 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "tenant_controls",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("set_key", sa.String(length=100), nullable=False),
+        sa.Column("set_title", sa.String(length=200), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("control_id", sa.String(length=100), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("rule_ids", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        *_timestamps(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenant_controls")),
+        sa.UniqueConstraint("set_key", "control_id", name="uq_tenant_controls_set_key_control_id"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("tenant_controls")
     op.drop_table("client_frameworks")
     op.drop_table("process_regulatory_profiles")
