@@ -104,6 +104,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/auth/{tenant}/signed-in", signed_in_page, methods=["GET"]),
             Route("/auth/session", auth_routes.current_session, methods=["GET"]),
             Route("/auth/logout", auth_routes.logout, methods=["POST"]),
+            # After /auth/session: a path parameter would match it too.
+            Route("/auth/{tenant}", auth_routes.signin_page, methods=["GET"]),
         ],
         middleware=[
             # Request metrics, and the HTTP span when tracing (server/observability/).

@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from strawberry.relay import GlobalID
 
 from server.auth.cookies import (
@@ -30,10 +30,12 @@ from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
 from server.auth.sessions import ResolvedSession
 from server.auth.signed_in_page import landing_path
+from server.auth.signin_page import login_link, providers_for_email, render_signin_page
 from server.observability.metrics import record_login
 from server.responses import unauthenticated
 from tenants.registry import TenantRef, get_tenant
 from tenants.services.browser_sessions import csrf_token_for, revoke_browser_session
+from tenants.services.identity_providers import list_identity_providers
 from tenants.services.login import record_logout
 from tenants.services.login_refusals import LoginRefused, Refusal
 from tenants.session import tenant_session
@@ -66,6 +68,39 @@ def _provider_id(request: Request) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError:
         raise LoginRefused(Refusal.IDP_UNKNOWN, "no such identity provider is configured") from None
+
+
+async def signin_page(request: Request) -> Response:
+    """The tenant's providers by name; `?email=` picks the one whose domains hold it."""
+    engine: AsyncEngine = request.state.engine
+    try:
+        tenant = await _tenant(engine, request.path_params["tenant"])
+    except LoginRefused as refusal:
+        return refusal_response(request, refusal)
+    async with tenant_session(engine, tenant) as session:
+        providers = await list_identity_providers(session)
+    next_value = request.query_params.get("next") or None
+    email = request.query_params.get("email")
+    notice = None
+    if email:
+        matches = providers_for_email(providers, email)
+        if len(matches) == 1:
+            url = login_link(tenant.slug, matches[0], next_value)
+            return RedirectResponse(url, status_code=303, headers=NO_STORE)
+        notice = (
+            "Several organisations use that domain; choose yours below."
+            if matches
+            else "No organisation here signs in with that e-mail domain; choose yours below."
+        )
+        providers = matches or providers
+    page = render_signin_page(
+        slug=tenant.slug,
+        tenant_name=tenant.name,
+        providers=providers,
+        next_value=next_value,
+        notice=notice,
+    )
+    return HTMLResponse(page, headers=NO_STORE)
 
 
 async def login(request: Request) -> Response:
