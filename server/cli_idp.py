@@ -109,6 +109,15 @@ def add(
     name: str | None = typer.Option(None, "--name", help="Shown on the sign-in page"),
     role_claim: str | None = typer.Option(None, "--role-claim", help="e.g. groups"),
     role_map: str | None = typer.Option(None, "--role-map", help="VALUE=ROLE,VALUE=ROLE"),
+    email_claim: str = typer.Option(
+        "email", "--email-claim", help="email, or preferred_username / upn for Entra ID"
+    ),
+    name_claim: str = typer.Option("name", "--name-claim", help="The display-name claim"),
+    require_email_verified: bool = typer.Option(
+        True,
+        "--require-email-verified/--no-require-email-verified",
+        help="Refuse unless email_verified is true (Entra ID sends none: turn it off)",
+    ),
 ) -> None:
     """Add the staff identity provider of a tenant, or one of a client organisation."""
 
@@ -138,6 +147,9 @@ def add(
                 claim_role_mapping=mapping,
                 name=name,
                 allow_http=allow_http_issuers(settings),
+                email_claim=email_claim,
+                name_claim=name_claim,
+                require_email_verified=require_email_verified,
             )
         if warning:
             err.print(f"warning: {warning}")
@@ -159,6 +171,9 @@ def _row(p: IdentityProvider) -> dict[str, Any]:
         "clientId": p.client_id,
         "allowedDomains": list(p.allowed_domains),
         "defaultRole": p.default_role.value,
+        "emailClaim": p.email_claim,
+        "nameClaim": p.name_claim,
+        "requireEmailVerified": p.require_email_verified,
     }
 
 

@@ -18,6 +18,7 @@ import httpx
 
 from server.auth.discovery import ProviderMetadata
 from server.auth.http_fetch import FetchError, fetch_json
+from tenants.models import IdentityProvider
 from tenants.services.login import VerifiedIdentity
 from tenants.services.login_refusals import LoginRefused, Refusal
 
@@ -34,6 +35,10 @@ class ClaimMapping:
 
     def needed(self) -> tuple[str, ...]:
         return (self.email_claim,)
+
+    @classmethod
+    def of(cls, idp: IdentityProvider) -> ClaimMapping:
+        return cls(email_claim=idp.email_claim or "email", name_claim=idp.name_claim or "name")
 
 
 def needs_userinfo(claims: dict[str, Any], mapping: ClaimMapping) -> bool:

@@ -252,7 +252,7 @@ async def _finish(
     claims = await auth.oidc.verify(
         metadata, token.get("id_token"), client_id=idp.client_id, nonce=attempt.nonce
     )
-    mapping = ClaimMapping()
+    mapping = ClaimMapping.of(idp)
     claims = await auth.oidc.identity_claims(metadata, token, claims, mapping)
     trail.identity = identity_from(claims, mapping)
     async with tenant_session(engine, tenant) as session:

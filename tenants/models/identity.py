@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -115,6 +116,18 @@ class IdentityProvider(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
     allowed_domains: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     claim_role_mapping: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     default_role: Mapped[Role] = mapped_column(enum_type(Role, "default_role"), nullable=False)
+    # The claim mapping (issue 10): which claim is the e-mail (`email`; Entra ID:
+    # `preferred_username` or `upn`), which the display name, and whether `email_verified`
+    # must be true (strict by default; Entra ID sends none, so its providers turn it off).
+    email_claim: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="email", server_default="email"
+    )
+    name_claim: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="name", server_default="name"
+    )
+    require_email_verified: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=text("true")
+    )
 
 
 class LoginAttempt(UUIDPrimaryKey, TenantBase):

@@ -19,7 +19,7 @@ from tenants.errors import conflict
 from tenants.models import ClientOrganisation, IdentityProvider
 from tenants.principals import Role
 from tenants.services.audit import Actor, record_audit, snapshot
-from tenants.services.idp_fields import check_provider_fields
+from tenants.services.idp_fields import check_claim_fields, check_provider_fields
 from tenants.services.persistence import apply, guarded_write, load_target
 from tenants.services.secret_box import SecretBox
 from tenants.services.validation import UNSET, Collector, Unset, given
@@ -57,6 +57,9 @@ async def add_identity_provider(
     claim_role_mapping: Mapping[str, Any] | None = None,
     name: str | None = None,
     allow_http: bool = False,
+    email_claim: str | Unset = UNSET,
+    name_claim: str | Unset = UNSET,
+    require_email_verified: bool | Unset = UNSET,
 ) -> IdentityProvider:
     """Add the staff provider (no organisation) or a client organisation's provider.
 
@@ -79,6 +82,12 @@ async def add_identity_provider(
         claim_role_mapping=claim_role_mapping,
         name=name,
         allow_http=allow_http,
+    )
+    changes |= check_claim_fields(
+        c,
+        email_claim=email_claim,
+        name_claim=name_claim,
+        require_email_verified=require_email_verified,
     )
     c.raise_if_any()
     secret = changes.pop("client_secret")
@@ -113,6 +122,9 @@ async def update_identity_provider(
     claim_role_mapping: Mapping[str, Any] | Unset | None = UNSET,
     name: str | Unset = UNSET,
     allow_http: bool = False,
+    email_claim: str | Unset = UNSET,
+    name_claim: str | Unset = UNSET,
+    require_email_verified: bool | Unset = UNSET,
 ) -> IdentityProvider:
     """Change the given settings of a provider; its organisation stays as it was."""
     idp = await load_target(
@@ -131,6 +143,12 @@ async def update_identity_provider(
         claim_role_mapping=claim_role_mapping,
         name=name,
         allow_http=allow_http,
+    )
+    changes |= check_claim_fields(
+        c,
+        email_claim=email_claim,
+        name_claim=name_claim,
+        require_email_verified=require_email_verified,
     )
     c.raise_if_any()
     secret_changed = "client_secret" in changes

@@ -115,6 +115,30 @@ def check_mapping(
     return {"claim": claim, "values": mapped}
 
 
+def check_claim_name(c: Collector, field: str, value: str) -> str:
+    """A top-level claim name such as `email`, `preferred_username` or `upn`."""
+    if not _CLAIM.fullmatch(value):
+        c.add(field, "must name a claim (letters, digits, _ : . / -)")
+    return value
+
+
+def check_claim_fields(
+    c: Collector,
+    *,
+    email_claim: str | Unset,
+    name_claim: str | Unset,
+    require_email_verified: bool | Unset,
+) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if given(email_claim):
+        changes["email_claim"] = check_claim_name(c, "emailClaim", email_claim)
+    if given(name_claim):
+        changes["name_claim"] = check_claim_name(c, "nameClaim", name_claim)
+    if given(require_email_verified):
+        changes["require_email_verified"] = bool(require_email_verified)
+    return changes
+
+
 def check_provider_fields(
     c: Collector,
     *,

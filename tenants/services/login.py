@@ -5,8 +5,9 @@ The rules, in order:
 1. A member with this (issuer, subject) is that person. They must not be
    deactivated and must belong to the provider's organisation (staff for the
    staff provider); e-mail plays no part.
-2. Otherwise the identity needs an e-mail that is not marked unverified, in one
-   of the provider's allowed domains.
+2. Otherwise the identity needs an e-mail marked verified (or, when the
+   provider's mapping does not require `email_verified`, not marked unverified),
+   in one of the provider's allowed domains.
 3. A member invited with that e-mail and not yet linked is linked to this
    identity, keeping the role they were invited with, if the invitation is for
    the provider's organisation; otherwise the login is refused.
@@ -76,7 +77,10 @@ async def _by_email(session: AsyncSession, email: str) -> list[Member]:
 def _checked_email(idp: IdentityProvider, identity: VerifiedIdentity) -> str:
     if not identity.email or "@" not in identity.email:
         raise LoginRefused(Refusal.EMAIL_MISSING, "the identity provider sent no e-mail address")
-    if identity.email_verified is False:
+    # Strict unless the provider's mapping says it sends no email_verified (Entra ID): then
+    # only an explicit false refuses.
+    required = idp.require_email_verified is not False
+    if identity.email_verified is False or (required and identity.email_verified is not True):
         raise LoginRefused(
             Refusal.EMAIL_UNVERIFIED, "the identity provider has not verified this e-mail address"
         )

@@ -1,6 +1,8 @@
 """sign-in: claim mapping per identity provider (issue 10)
 
-Reserved slot, filled in by the work on that issue; empty until then.
+Which claim carries the e-mail (`email`, or `preferred_username` / `upn` for Entra ID),
+which the display name, and whether `email_verified` must be true. Existing providers
+get the defaults: `email`, `name`, and strict.
 
 Revision ID: 0006
 Revises: 0005
@@ -9,6 +11,9 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +21,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column(
+        "identity_providers",
+        sa.Column("email_claim", sa.String(100), nullable=False, server_default="email"),
+    )
+    op.add_column(
+        "identity_providers",
+        sa.Column("name_claim", sa.String(100), nullable=False, server_default="name"),
+    )
+    op.add_column(
+        "identity_providers",
+        sa.Column(
+            "require_email_verified", sa.Boolean(), nullable=False, server_default=sa.text("true")
+        ),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("identity_providers", "require_email_verified")
+    op.drop_column("identity_providers", "name_claim")
+    op.drop_column("identity_providers", "email_claim")
