@@ -24,7 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.config import DEFAULT_JOB_TIMEOUT_S
-from jobs.enqueue import enqueue_readiness, forget_result, job_status, readiness_job_id
+from jobs.enqueue import (
+    READINESS_FAILED,
+    enqueue_readiness,
+    enqueue_webhook,
+    forget_result,
+    job_status,
+    readiness_job_id,
+)
 from jobs.readiness_job import fail_report
 from jobs.retry import MAX_TRIES
 from tenants.models import ReadinessReport, ReportStatus
@@ -60,7 +67,12 @@ async def _sweep_tenant(
             if started_at is not None and started_at > stale_before:
                 continue
             if attempts >= MAX_TRIES:
-                await fail_report(engine, tenant, report_id, f"abandoned after {attempts} attempts")
+                reason = f"abandoned after {attempts} attempts"
+                if await fail_report(engine, tenant, report_id, reason):
+                    # Ended here, not in its job: announce it as the job would have.
+                    await enqueue_webhook(
+                        redis, tenant=tenant.slug, event=READINESS_FAILED, subject_id=report_id
+                    )
                 continue
         if state is JobStatus.complete:
             await forget_result(redis, job_id)

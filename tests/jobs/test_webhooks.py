@@ -225,3 +225,36 @@ async def test_a_secret_under_a_replaced_key_is_reported_and_nothing_is_sent(
     attempt, succeeded, error = rows[0]
     assert (attempt, succeeded) == (1, False)
     assert "cannot be decrypted" in str(error) and "configure the webhook again" in str(error)
+
+
+async def test_a_report_the_sweeper_gives_up_on_is_announced_as_failed(
+    engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from jobs.sweeper import sweep_reports
+
+    recv = Receiver(SECRET)
+    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=1)
+    exhausted = await queue_report(
+        engine,
+        tenant,
+        seeded.client_id,
+        status=m.ReportStatus.RUNNING,
+        attempts=5,
+        started_at=datetime.now(UTC) - timedelta(hours=2),
+    )
+    async with serving_app(app) as base:
+        await _configure(engine, tenant, f"{base}/hook", secret_box_for(settings).encrypt(SECRET))
+        queue = new_queue()
+        async with pool(settings, queue) as redis:
+            await sweep_reports({"engine": engine, "redis": redis, "job_timeout_s": 300})
+            await run_burst(make_worker(settings, queue))
+    [event] = recv.verified
+    assert event["type"] == "readiness_report.failed"
+    assert event["data"]["failureReason"] == "abandoned after 5 attempts"
+    assert [a[1] for a in await _attempts(engine, tenant)] == [
+        message_id("readiness_report.failed", exhausted)
+    ]
