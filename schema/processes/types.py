@@ -32,8 +32,15 @@ if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
     from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
     from schema.frameworks.coverage import FrameworkCoverageType
+    from schema.frameworks.types import RegulatoryProfile
     from schema.owners.types import OwnerNode, OwnershipAssignmentNode
     from schema.vendors.types import VendorAgreementNode
+
+
+def _regulatory_profile(row: Row) -> Source:
+    from schema.frameworks.types import profile_source
+
+    return profile_source(row)
 
 
 @strawberry.type(description="One step of the workflow and what the AI does in it.")
@@ -307,6 +314,17 @@ class AIProcessNode(Node):
         from schema.processes import resolvers
 
         return await resolvers.client_of(info, self.model.client_id)
+
+    @strawberry.field(
+        description="The EU AI Act profile consultants set; null until classified.",
+        metadata=sql(Related(lambda row, _: _regulatory_profile(row))),
+    )
+    async def regulatory_profile(
+        self, info: Info
+    ) -> Annotated[RegulatoryProfile, strawberry.lazy("schema.frameworks.types")] | None:
+        from schema.frameworks.types import profile_of_process
+
+        return await profile_of_process(info, self.db_id)
 
     @strawberry.field(
         description="frameworkCoverage of the client, counting only this process and its"

@@ -12,13 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFactory, TokenFactory
 from tests.schema.engagement_helpers import audit_rows, error_fields, mutate, seed
+from tests.support import data, gql
 
 SET = """mutation($input: SetProcessRegulatoryProfileInput!) {
   setProcessRegulatoryProfile(input: $input) {
-    profile { processId clientRole euAiActClass annexIiiArea reason version }
+    profile { clientRole euAiActClass annexIiiArea reason version }
     errors { field code message }
   }
 }"""
+READ = """query($id: ID!) { node(id: $id) { ... on AIProcess {
+  regulatoryProfile { clientRole euAiActClass annexIiiArea reason version } } } }"""
 CHOOSE = """mutation($input: ChooseClientFrameworksInput!) {
   chooseClientFrameworks(input: $input) { frameworkIds errors { field code message } }
 }"""
@@ -47,7 +50,6 @@ async def test_profile_is_created_versioned_and_audited(
     )
     assert first["errors"] == []
     profile = first["profile"]
-    assert profile["processId"] == w.processes[0]
     assert profile["annexIiiArea"] == "ESSENTIAL_SERVICES"
     second = await _set(
         client,
@@ -69,6 +71,16 @@ async def test_profile_is_created_versioned_and_audited(
         reason="x",
     )
     assert error_fields(stale) == {"version": "CONFLICT"} and stale["profile"] is None
+    read = data(await gql(client, READ, {"id": w.processes[0]}, token=w.token))["node"]
+    assert read["regulatoryProfile"] == {
+        "clientRole": "BOTH",
+        "euAiActClass": "MINIMAL",
+        "annexIiiArea": None,
+        "reason": "Re-scoped: no decisions about persons.",
+        "version": profile["version"] + 1,
+    }
+    unclassified = data(await gql(client, READ, {"id": w.processes[1]}, token=w.token))["node"]
+    assert unclassified["regulatoryProfile"] is None
     trail = await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile")
     assert [a for a, _, _ in trail] == ["create", "update"]
     assert trail[1][1] is not None and trail[1][1]["eu_ai_act_class"] == "high_risk"
