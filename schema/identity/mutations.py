@@ -66,6 +66,26 @@ class ConfigureIdentityProviderInput:
         default=strawberry.UNSET, description="Null removes the mapping."
     )
     default_role: RoleType | None = strawberry.UNSET  # type: ignore[valid-type]
+    email_claim: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The claim holding the e-mail: email (default), or preferred_username / "
+        "upn for Entra ID.",
+    )
+    name_claim: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The claim holding the display name (name)."
+    )
+    require_email_verified: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Refuse a first login unless email_verified is true (default true; Entra "
+        "ID sends no email_verified, so false there).",
+    )
+
+
+def _claim_fields(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
+    """The claim-mapping fields given (null means: back to the default)."""
+    defaults = {"email_claim": "email", "name_claim": "name", "require_email_verified": True}
+    given = {k: getattr(i, k) for k in defaults if getattr(i, k) is not strawberry.UNSET}
+    return {k: defaults[k] if v is None else v for k, v in given.items()}
 
 
 @strawberry.input
@@ -129,6 +149,7 @@ async def _add(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityProvi
         else _mapping(i.claim_role_mapping),
         name=None if i.name is strawberry.UNSET else i.name,
         allow_http=_allow_http(info, i.issuer),
+        **_claim_fields(i),
     )
 
 
@@ -158,6 +179,7 @@ async def _update(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityPr
         claim_role_mapping=mapping,
         name=required(i.name, "name"),
         allow_http=_allow_http(info, i.issuer),
+        **_claim_fields(i),
     )
 
 

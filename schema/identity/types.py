@@ -112,6 +112,11 @@ class IdentityProviderNode(Node):
         metadata=sql(Related(lambda row, _: _mapping(row)))
     )
     default_role: RoleType  # type: ignore[valid-type]
+    email_claim: str = strawberry.field(description="The claim holding the e-mail.")
+    name_claim: str = strawberry.field(description="The claim holding the display name.")
+    require_email_verified: bool = strawberry.field(
+        description="Whether a first login needs email_verified true."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -129,6 +134,9 @@ class IdentityProviderNode(Node):
             allowed_domains=list(obj.allowed_domains),
             claim_role_mapping=ClaimRoleMapping.from_json(obj.claim_role_mapping),
             default_role=obj.default_role,
+            email_claim=obj.email_claim,
+            name_claim=obj.name_claim,
+            require_email_verified=obj.require_email_verified,
             created_at=obj.created_at,
             updated_at=obj.updated_at,
         )

@@ -328,3 +328,36 @@ async def test_another_tenants_provider_is_like_a_missing_one(
     assert _errors(other) == {"id": "NOT_FOUND"}
     listed = data(await gql(client, LIST, token=token_b))["identityProviders"]
     assert listed["totalCount"] == 0
+
+
+CLAIMS = """
+mutation($input: ConfigureIdentityProviderInput!) {
+  configureIdentityProvider(input: $input) {
+    identityProvider { id version emailClaim nameClaim requireEmailVerified }
+    errors { field code message }
+  }
+}"""
+
+
+async def test_the_claim_mapping_is_configured_and_read_back(
+    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+) -> None:
+    token = await make_token(await make_tenant(), "admin")
+
+    async def send(fields: dict[str, Any]) -> dict[str, Any]:
+        result = data(await gql(client, CLAIMS, {"input": fields}, token=token))
+        payload: dict[str, Any] = result["configureIdentityProvider"]
+        return payload
+
+    added = (await send(STAFF))["identityProvider"]
+    assert (added["emailClaim"], added["nameClaim"], added["requireEmailVerified"]) == (
+        "email",
+        "name",
+        True,
+    )
+    entra = {"emailClaim": "upn", "nameClaim": "given_name", "requireEmailVerified": False}
+    changed = await send({"id": added["id"], "version": added["version"], **entra})
+    assert changed["errors"] == []
+    assert {k: changed["identityProvider"][k] for k in entra} == entra
+    bad = await send({"id": added["id"], "version": added["version"] + 1, "emailClaim": "a b"})
+    assert _errors(bad) == {"emailClaim": "VALIDATION"}
