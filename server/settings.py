@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # The origin browsers use to reach Steward; redirect URIs are built from it.
     # Required in production; elsewhere the request's own origin is used.
     public_url: str | None = Field(default=None, alias="STEWARD_PUBLIC_URL")
+    # Where a browser goes after a login that named no `next` (else /auth/<tenant>/signed-in).
+    frontend_url: str | None = Field(default=None, alias="STEWARD_FRONTEND_URL")
     session_idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, alias="STEWARD_SESSION_IDLE_MINUTES"
     )
@@ -175,6 +177,18 @@ class Settings(BaseSettings):
         if parts.path not in ("", "/") or parts.query or parts.fragment:
             raise ValueError("must be an origin only, without path, query or fragment")
         return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("frontend_url")
+    @classmethod
+    def _frontend_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://app.example.com/")
+        if parts.query or parts.fragment:
+            raise ValueError("must not carry a query or fragment")
+        return value
 
     @model_validator(mode="after")
     def _production_needs(self) -> Settings:

@@ -22,9 +22,11 @@ _PAGE = """<!doctype html>
 """
 
 
-def landing_path(tenant_slug: str, next_path: str) -> str:
-    """Where to send the browser after login: its `next`, else the signed-in page."""
-    return f"/auth/{tenant_slug}/signed-in" if next_path == DEFAULT_LANDING else next_path
+def landing_path(tenant_slug: str, next_path: str, frontend_url: str | None = None) -> str:
+    """After login: its `next`, else STEWARD_FRONTEND_URL, else the signed-in page."""
+    if next_path != DEFAULT_LANDING:
+        return next_path
+    return frontend_url or f"/auth/{tenant_slug}/signed-in"
 
 
 async def signed_in_page(request: Request) -> Response:

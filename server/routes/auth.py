@@ -151,7 +151,9 @@ async def callback(request: Request) -> Response:
         return refusal_response(request, refusal)
     record_login("callback", None)
     response = RedirectResponse(
-        landing_path(tenant.slug, done.next_path), status_code=303, headers=NO_STORE
+        landing_path(tenant.slug, done.next_path, auth.settings.frontend_url),
+        status_code=303,
+        headers=NO_STORE,
     )
     for cookie in session_cookies(
         done.session.secret,

@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 
 import httpx
+import pytest
+from pydantic import ValidationError
 from structlog.testing import capture_logs
 
 from schema import build_schema
 from server.auth.graphiql_page import GraphiQLPageChangedError, with_steward_csrf
+from server.auth.signed_in_page import landing_path
 from server.graphql_app import StewardGraphQL
+from server.settings import Settings
 from tests.auth.support import Browser, World, person
 
 VIEWER = "{ viewer { kind role } }"
@@ -107,3 +111,17 @@ async def test_every_refusal_is_one_log_event_with_reason_tenant_and_provider_on
     flat = repr(events)
     for secret in (user["email"], user["name"], user["sub"], "code=", "state="):
         assert secret not in flat
+
+
+def test_without_next_the_front_end_url_wins_over_the_signed_in_page() -> None:
+    assert landing_path("acme", "/", "https://app.example.com/") == "https://app.example.com/"
+    assert landing_path("acme", "/", None) == "/auth/acme/signed-in"
+    # An explicit `next` (already checked to be a same-origin path) always wins.
+    assert landing_path("acme", "/app/clients", "https://app.example.com/") == "/app/clients"
+
+
+def test_the_front_end_url_setting_must_be_an_http_url() -> None:
+    dev = {"STEWARD_ENV": "development"}
+    assert Settings(**dev, STEWARD_FRONTEND_URL="").frontend_url is None  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="STEWARD_FRONTEND_URL"):
+        Settings(**dev, STEWARD_FRONTEND_URL="javascript:alert(1)")  # type: ignore[arg-type]
