@@ -9,7 +9,6 @@ one-line error and exit code 2, as every other command.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -22,32 +21,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.exports.scope import client_scope
 from jobs.exports.tenant_json import Progress as ProgressFn
 from jobs.exports.tenant_json import TenantImportError, export_tenant, import_tenant
-from schema.ids import parse_global_id
-from server.cli_support import with_engine
+from server.cli_support import CliError, fail, parse_id, tenant_ref, with_engine
 from server.cli_tenants import tenants_app
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants import models as m
-from tenants.registry import TenantRef, get_tenant
 from tenants.session import tenant_connection
 
 console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-class CliError(Exception):
-    pass
+err = Console(stderr=True, soft_wrap=True)  # the progress bar; errors go through fail()
 
 
 Work = Callable[[AsyncEngine, ProgressFn], Awaitable[None]]
-
-
-async def _tenant(engine: AsyncEngine, slug: str) -> TenantRef:
-    async with engine.connect() as conn:
-        ref = await get_tenant(conn, slug)
-    if ref is None:
-        raise CliError(f"no tenant {slug!r}")
-    return ref
 
 
 def _run(label: str, work: Work) -> None:
@@ -73,22 +58,8 @@ def _run(label: str, work: Work) -> None:
                 await work(engine, progress)
 
             asyncio.run(with_engine(settings, job))
-    except (CliError, TenantImportError, OSError) as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-
-def _client_id(value: str) -> uuid.UUID:
-    """A raw UUID, or the global id GraphQL shows for a ClientOrganisation."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        parsed = parse_global_id(value)
-        if parsed is None or parsed[0] != "ClientOrganisation":
-            raise CliError(
-                f"--client {value!r} is neither a UUID nor a ClientOrganisation id"
-            ) from None
-        return parsed[1]
+    except (CliError, TenantImportError, OSError) as exc:  # TenantImportError: a ValueError
+        raise fail(str(exc)) from None
 
 
 @tenants_app.command("export")
@@ -103,10 +74,10 @@ def export(
     client engagement with --client."""
 
     async def work(engine: AsyncEngine, progress: ProgressFn) -> None:
-        ref = await _tenant(engine, slug)
+        ref = await tenant_ref(engine, slug)
         scope = None
         if client is not None:
-            client_id = _client_id(client)
+            client_id = parse_id(client, "ClientOrganisation", "--client")
             async with tenant_connection(engine, ref) as conn:
                 c = m.ClientOrganisation
                 if await conn.scalar(select(c.id).where(c.id == client_id)) is None:
@@ -127,7 +98,7 @@ def import_(
     """Load an export into an empty tenant (create it first); all or nothing."""
 
     async def work(engine: AsyncEngine, progress: ProgressFn) -> None:
-        ref = await _tenant(engine, slug)
+        ref = await tenant_ref(engine, slug)
         with input_.open(encoding="utf-8") as lines:
             rows = await import_tenant(engine, ref, lines, progress=progress)
         console.print(f"imported {rows} rows into tenant {ref.slug}")
