@@ -82,6 +82,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "inviteMember": ADMIN,
     "updateMemberRole": ADMIN,
     "deactivateMember": ADMIN,
+    "endMemberSessions": ADMIN,
 }
 
 

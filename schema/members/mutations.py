@@ -19,6 +19,7 @@ from schema.permissions import actor_of, authorize
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
+from tenants.services.member_sessions import end_member_sessions
 from tenants.services.validation import UNSET
 
 
@@ -59,6 +60,18 @@ class UpdateMemberRoleInput:
 class DeactivateMemberInput:
     id: strawberry.ID
     version: int
+
+
+@strawberry.input(description="End every browser session of a member (they must sign in again).")
+class EndMemberSessionsInput:
+    member_id: strawberry.ID
+
+
+@strawberry.type
+class EndMemberSessionsPayload:
+    member: MemberNode | None
+    sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -121,3 +134,20 @@ class MemberMutation:
                 expected_version=input.version,
             )
         return _payload(obj, outcome.errors)
+
+    @strawberry.mutation
+    async def end_member_sessions(
+        self, info: Info, input: EndMemberSessionsInput
+    ) -> EndMemberSessionsPayload:
+        obj, ended = None, 0
+        async with atomic(info) as outcome:
+            await authorize(info, "endMemberSessions")
+            obj, ended = await end_member_sessions(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                member_id=decode_id(input.member_id, "Member", "memberId"),
+            )
+        node = MemberNode.from_model(obj) if obj is not None and not outcome.errors else None
+        return EndMemberSessionsPayload(
+            member=node, sessions_ended=0 if outcome.errors else ended, errors=outcome.errors
+        )

@@ -83,6 +83,16 @@ async def revoke_browser_session(session: AsyncSession, *, session_id: uuid.UUID
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def revoke_member_sessions(session: AsyncSession, *, member_id: uuid.UUID) -> int:
+    """End every live browser session of a member; returns how many."""
+    result = await session.execute(
+        update(BrowserSession)
+        .where(BrowserSession.member_id == member_id, BrowserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def revoke_member_credentials(
     session: AsyncSession, *, member_id: uuid.UUID
 ) -> tuple[int, int]:
