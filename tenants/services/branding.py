@@ -25,10 +25,15 @@ MAX_LOGO_BYTES = 512 * 1024
 # Raster only: an SVG can carry scripts and external references into every report.
 _LOGO_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
 def _check_logo(c: Collector, logo_base64: str | None, logo_type: str | None) -> bytes | None:
+    if logo_type is not None and logo_type not in _LOGO_MAGIC:
+        c.add("logoType", "must be image/png or image/jpeg")
     if logo_base64 is None:
+        if logo_type is not None:
+            c.add("logoType", "goes with logoBase64")
         return None
     try:
         data = base64.b64decode(logo_base64, validate=True)
@@ -39,9 +44,11 @@ def _check_logo(c: Collector, logo_base64: str | None, logo_type: str | None) ->
         c.add("logoBase64", "is empty")
     elif len(data) > MAX_LOGO_BYTES:
         c.add("logoBase64", f"must be at most {MAX_LOGO_BYTES // 1024} KiB")
-    if logo_type not in _LOGO_MAGIC:
+    elif not data.startswith(tuple(_LOGO_MAGIC.values())):
+        c.add("logoBase64", "must be a PNG or JPEG image")
+    elif logo_type is None:
         c.add("logoType", "must be image/png or image/jpeg")
-    elif not data.startswith(_LOGO_MAGIC[logo_type]):
+    elif logo_type in _LOGO_MAGIC and not data.startswith(_LOGO_MAGIC[logo_type]):
         c.add("logoBase64", f"is not a {logo_type} image")
     return data
 
@@ -49,9 +56,13 @@ def _check_logo(c: Collector, logo_base64: str | None, logo_type: str | None) ->
 def _check_rest(c: Collector, *, accent_colour: str, timezone: str, locale: str) -> None:
     if not _COLOUR.match(accent_colour):
         c.add("accentColour", "must be a colour like #1565c0")
+    # ZoneInfo reads a file named after the zone: bound the name before it touches the disk
+    # (an over-long one is an OSError, which would read as an outage).
     try:
+        if len(timezone) > 64 or not _ZONE.match(timezone):
+            raise ValueError(timezone)
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         c.add("timezone", "must be an IANA time zone such as Europe/London")
     if locale not in REPORT_LOCALES:
         c.add("locale", f"must be one of {', '.join(REPORT_LOCALES)}")

@@ -114,7 +114,18 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         logoType="image/svg+xml",
     )
     assert bad["reportBranding"] is None
-    assert {e["field"] for e in bad["errors"]} == {"name", "accentColour", "timezone", "logoType"}
+    # The SVG is refused twice over: by its declared type and by its bytes.
+    assert {e["field"] for e in bad["errors"]} == {
+        "name",
+        "accentColour",
+        "timezone",
+        "logoType",
+        "logoBase64",
+    }
+    over_long_zone = await configure(client, admin, timezone="Europe/" + "x" * 6000)
+    assert [e["field"] for e in over_long_zone["errors"]] == ["timezone"]
+    type_alone = await configure(client, admin, logoType="image/png")
+    assert [e["field"] for e in type_alone["errors"]] == ["logoType"]
     fake = await configure(
         client, admin, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="image/png"
     )
