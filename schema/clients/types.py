@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
-from sqlalchemy import Numeric, and_, case, cast, func, not_
+from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
 from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
@@ -18,6 +19,7 @@ from schema.node import Node, register_node
 from schema.pagination import Connection
 from tenants import models as m
 from tenants.services.clients import RATIO_PLACES, coverage_by_client
+from tenants.services.frameworks import client_framework_ids_by_client
 
 if TYPE_CHECKING:
     from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
@@ -61,6 +63,17 @@ def _coverage(row: Row, _: Args) -> Source:
         froms=[process.entity],
         where=[process.entity.client_id == row.col("id")],
     )
+
+
+def _chosen_frameworks(row: Row) -> Any:
+    chosen = Row.of(m.ClientFramework).entity
+    ids = (
+        select(func.array_agg(aggregate_order_by(chosen.framework_id, chosen.framework_id)))
+        .where(chosen.client_id == row.col("id"))
+        .correlate_except(chosen)
+        .scalar_subquery()
+    )
+    return func.coalesce(ids, cast(array([], type_=String), ARRAY(String)))
 
 
 def _processes_page() -> Page:
@@ -168,6 +181,20 @@ class ClientOrganisationNode(Node):
             ]
 
         return await loader(info, "client.coverage", batch).load(self.db_id)
+
+    @strawberry.field(
+        description="Ids of the frameworks chosen for this client (chooseClientFrameworks),"
+        " in id order: catalogue ids such as eu-ai-act, or tenant:<key> for the"
+        " consultancy's own control sets. Their coverage is shown and the readiness report"
+        " has a section for each. Empty when none is chosen.",
+        metadata=sql(Expr(lambda row, _: _chosen_frameworks(row))),
+    )
+    async def frameworks(self, info: Info) -> list[str]:
+        async def batch(ids: list[uuid.UUID]) -> list[list[str]]:
+            chosen = await client_framework_ids_by_client(info.context.db, client_ids=ids)
+            return [chosen.get(i, []) for i in ids]
+
+        return await loader(info, "client.frameworks", batch).load(self.db_id)
 
     @strawberry.field(
         description="Per requirement of a catalogue framework (eu-ai-act, iso-iec-42001,"

@@ -115,6 +115,21 @@ async def client_framework_ids(session: AsyncSession, client_id: uuid.UUID) -> l
     return list(await session.scalars(query))
 
 
+async def client_framework_ids_by_client(
+    session: AsyncSession, *, client_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """The chosen framework ids of each client, in id order (one statement)."""
+    query = (
+        select(ClientFramework.client_id, ClientFramework.framework_id)
+        .where(ClientFramework.client_id.in_(client_ids))
+        .order_by(ClientFramework.client_id, ClientFramework.framework_id)
+    )
+    chosen: dict[uuid.UUID, list[str]] = {}
+    for client_id, framework_id in await session.execute(query):
+        chosen.setdefault(client_id, []).append(framework_id)
+    return chosen
+
+
 async def choose_client_frameworks(
     session: AsyncSession,
     *,

@@ -104,6 +104,9 @@ async def test_profile_errors_name_the_field_and_write_nothing(
     assert await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile") == []
 
 
+CHOSEN = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on ClientOrganisation { frameworks } } }"
+
+
 async def test_client_frameworks_are_replaced_as_a_set_and_unknown_ids_refused(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
@@ -129,6 +132,8 @@ async def test_client_frameworks_are_replaced_as_a_set_and_unknown_ids_refused(
         frameworkIds=["nist-ai-rmf", "iso-iec-42001"],
     )
     assert again["frameworkIds"] == ["iso-iec-42001", "nist-ai-rmf"]
+    chosen = data(await gql(client, CHOSEN, {"ids": [w.client, w.other_client]}, token=w.token))
+    assert [n["frameworks"] for n in chosen["nodes"]] == [["iso-iec-42001", "nist-ai-rmf"], []]
     bad = await mutate(
         client,
         w.token,
