@@ -14,7 +14,6 @@ from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, Regu
 from schema.ids import decode_id
 from schema.permissions import actor_of, authorize
 from tenants import models as m
-from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.services import frameworks as service
 
 
@@ -78,14 +77,15 @@ class ImportControlSetPayload:
     errors: list[UserError]
 
 
-def _parsed(content: str, fmt: ControlSetFormat) -> list[service.ControlInput]:
+def _parsed(
+    content: str, fmt: ControlSetFormat
+) -> tuple[list[service.ControlInput], list[tuple[str, str]]]:
+    """The file's controls, or the (field, message) problems it has."""
     try:
         rows = parse_control_set(content, fmt.value)
     except ControlSetError as exc:
-        raise DomainError(
-            [FieldError(e.field, ErrorCode.VALIDATION, e.message) for e in exc.errors]
-        ) from exc
-    return [service.ControlInput(r.control_id, r.title, r.summary, r.rule_ids) for r in rows]
+        return [], [(e.field, e.message) for e in exc.errors]
+    return [service.ControlInput(r.control_id, r.title, r.summary, r.rule_ids) for r in rows], []
 
 
 @strawberry.type
@@ -97,12 +97,14 @@ class FrameworkMutation:
         added: list[m.TenantControl] = []
         async with atomic(info) as outcome:
             await authorize(info, "importControlSet")
+            controls, problems = _parsed(input.content, input.format)
             added = await service.import_control_set(
                 info.context.db,
                 actor=actor_of(info.context.principal),
                 set_key=input.key,
                 set_title=input.title,
-                controls=_parsed(input.content, input.format),
+                controls=controls,
+                content_problems=problems,
             )
         if outcome.error:
             return ImportControlSetPayload(

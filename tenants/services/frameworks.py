@@ -188,8 +188,12 @@ async def import_control_set(
     set_key: str,
     set_title: str,
     controls: Sequence[ControlInput],
+    content_problems: Sequence[tuple[str, str]] = (),
 ) -> list[TenantControl]:
     """Replace the tenant's control set `set_key` with `controls`; all audited.
+
+    `content_problems` are the (field, message) pairs the file's parser found: they are
+    reported together with the key's and title's, so one answer names every problem.
 
     One audit event per control removed and per control added: the trail shows exactly
     which controls and rule mappings an import changed.
@@ -199,6 +203,8 @@ async def import_control_set(
     if key and not CONTROL_SET_KEY.match(key):
         c.add("key", "must be lowercase letters, digits and hyphens")
     title = c.text("title", set_title, max_length=200)
+    for field_name, problem in content_problems:
+        c.add(field_name, problem)
     c.raise_if_any()
     old = list(await session.scalars(select(TenantControl).where(TenantControl.set_key == key)))
     added: list[TenantControl] = []
