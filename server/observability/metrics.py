@@ -75,13 +75,18 @@ def route_label(path: str) -> str:
     label = _ROUTES.get(path)
     if label is not None:
         return label
-    if path.startswith("/reports/"):
-        return "reports"
+    for prefix, family in (("/reports/", "reports"), ("/exports/", "exports"), ("/scim/", "scim")):
+        if path.startswith(prefix):
+            return family
     if path.startswith("/auth/"):
-        if path.endswith("/login"):
-            return "auth_login"
-        if path.endswith("/callback"):
-            return "auth_callback"
+        # /auth/{tenant}/login, /callback, /signed-in, and /auth/{tenant} (the sign-in page)
+        step = path.rstrip("/").split("/")[3:]
+        return {
+            (): "auth_signin_page",
+            ("login",): "auth_login",
+            ("callback",): "auth_callback",
+            ("signed-in",): "auth_signed_in",
+        }.get(tuple(step), "other")
     return "other"
 
 
