@@ -11,7 +11,7 @@ from typing import Any
 
 from arq.cron import CronJob, cron
 
-from jobs.health_job import build_health_report, schedule_health_reports
+from jobs.health.job import build_health_report, schedule_health_reports
 from jobs.readiness_job import build_readiness_report
 from jobs.sweeper import sweep_reports
 from jobs.webhooks import deliver_webhook

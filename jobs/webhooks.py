@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
-from jobs.health_schedule import load_schedule
+from jobs.health.schedule import load_schedule
 from jobs.readiness_job import lookup_tenant
 from jobs.readiness_store import global_id
 from jobs.retry import backoff_s

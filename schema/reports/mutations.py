@@ -1,5 +1,5 @@
 """`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness_job.py).
-`requestEngagementHealthReport`: a health report now (jobs/health_request.py)."""
+`requestEngagementHealthReport`: a health report now (jobs/health/request.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import strawberry
 
 from jobs.enqueue import HEALTH_CREATED, enqueue_readiness, enqueue_webhook
-from jobs.health_request import request_health_report
+from jobs.health.request import request_health_report
 from schema.branding.types import ReportLocale
 from schema.context import Info
 from schema.errors import UserError, atomic

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.health import assess_health
-from jobs.health_schedule import Schedule, due_period, save_schedule
+from jobs.health.schedule import Schedule, due_period, save_schedule
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
@@ -143,7 +143,7 @@ async def test_two_workers_produce_exactly_one_report_per_active_client(
 async def test_a_worker_started_after_the_due_time_catches_up_once(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
-    from jobs.health_job import schedule_health_reports
+    from jobs.health.job import schedule_health_reports
 
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=2)
@@ -164,7 +164,7 @@ async def test_a_worker_started_after_the_due_time_catches_up_once(
 async def test_disabled_schedule_produces_nothing(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
-    from jobs.health_job import _due_clients
+    from jobs.health.job import _due_clients
 
     tenant = await make_tenant()
     await seed_client(engine, tenant, processes=1)
@@ -179,7 +179,7 @@ async def test_disabled_schedule_produces_nothing(
 async def test_no_report_for_a_period_before_the_engagement_start(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
-    from jobs.health_job import _due_clients, build_health_report
+    from jobs.health.job import _due_clients, build_health_report
 
     tenant = await make_tenant()
     later = await seed_client(engine, tenant, processes=2, name="Starts next month")
@@ -206,7 +206,7 @@ async def test_a_requested_report_does_not_stand_in_for_the_scheduled_one(
 ) -> None:
     import uuid
 
-    from jobs.health_job import _due_clients, build_health_report
+    from jobs.health.job import _due_clients, build_health_report
 
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from jobs.health_schedule import Schedule, save_schedule
+from jobs.health.schedule import Schedule, save_schedule
 from jobs.webhooks import message_id, sign
 from server.auth.secret_key import secret_box_for
 from server.settings import Settings

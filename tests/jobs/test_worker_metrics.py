@@ -149,7 +149,7 @@ def test_webhook_results_become_bounded_labels() -> None:
 async def test_a_health_report_written_is_counted_by_its_status(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
-    from jobs.health_job import build_health_report
+    from jobs.health.job import build_health_report
 
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=2)

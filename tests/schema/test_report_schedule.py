@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.health_schedule import load_schedule
+from jobs.health.schedule import load_schedule
 from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants.models import AuditEvent, ReportSchedule

@@ -1,7 +1,7 @@
 """Scheduled engagement health reports: the per-minute fan-out and the per-client job.
 
 `schedule_health_reports` (arq cron, every minute, unique per tick across workers)
-finds, for each tenant, the period due by its schedule (jobs/health_schedule.py) and
+finds, for each tenant, the period due by its schedule (jobs/health/schedule.py) and
 the active clients without a report for it, and enqueues one `build_health_report`
 per client under a deterministic id (tenant, client, period). Several workers,
 duplicate ticks or a re-run after a crash therefore enqueue each report once; the
@@ -24,8 +24,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.enqueue import HEALTH_CREATED, HEALTH_TASK, enqueue_webhook, health_job_id
-from jobs.health_compose import compose_health
-from jobs.health_schedule import due_period, load_schedule
+from jobs.health.compose import compose_health
+from jobs.health.schedule import due_period, load_schedule
 from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
 from jobs.readiness_job import lookup_tenant
 from jobs.retry import MAX_TRIES, backoff_s, is_transient

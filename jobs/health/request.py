@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs.health_compose import compose_health
-from jobs.health_schedule import load_schedule
+from jobs.health.compose import compose_health
+from jobs.health.schedule import load_schedule
 from tenants import models as m
 from tenants.errors import DomainError, ErrorCode, not_found, validation
 from tenants.services.audit import Actor, record_audit

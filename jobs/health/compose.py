@@ -1,7 +1,7 @@
 """One health report's content: the status, reasons and HTML for a client and period.
 
-Shared by the scheduled job (jobs/health_job.py) and the on-demand request
-(jobs/health_request.py), so both tell the same truth.
+Shared by the scheduled job (jobs/health/job.py) and the on-demand request
+(jobs/health/request.py), so both tell the same truth.
 """
 
 from __future__ import annotations
