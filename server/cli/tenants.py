@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli_support import plain_table, run_with_settings, with_engine
+from server.cli.support import plain_table, run_with_settings, with_engine
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants.fleet import MigrationOutcome, migrate_all, migrate_shared

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli_support import plain_table, with_engine
+from server.cli.support import plain_table, with_engine
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants.trusted_documents import (

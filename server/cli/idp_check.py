@@ -16,7 +16,7 @@ from server.auth.discovery import WELL_KNOWN, ProviderMetadata, parse_metadata
 from server.auth.http_fetch import FetchError, check_url, fetch_json
 from server.auth.issuer_rule import allow_http_issuers, http_issuer_warning
 from server.auth.jwks import import_signing_keys
-from server.cli_support import CliError, err, parse_id, public_origin, run_with_settings, tenant_ref
+from server.cli.support import CliError, err, parse_id, public_origin, run_with_settings, tenant_ref
 from server.settings import Settings
 from tenants.models import IdentityProvider
 from tenants.session import tenant_session

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema.ids import global_id
 from server.auth.issuer_rule import allow_http_issuers, http_issuer_warning
 from server.auth.secret_key import secret_box_for
-from server.cli_idp_check import check
-from server.cli_support import (
+from server.cli.idp_check import check
+from server.cli.support import (
     CliError,
     err,
     parse_id,

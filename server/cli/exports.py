@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.exports.scope import client_scope
 from jobs.exports.tenant_json import Progress as ProgressFn
 from jobs.exports.tenant_json import TenantImportError, export_tenant, import_tenant
-from server.cli_support import CliError, fail, parse_id, tenant_ref, with_engine
-from server.cli_tenants import tenants_app
+from server.cli.support import CliError, fail, parse_id, tenant_ref, with_engine
+from server.cli.tenants import tenants_app
 from server.runtime import resolved_settings
 from server.settings import load_settings
 from tenants import models as m

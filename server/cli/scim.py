@@ -15,8 +15,8 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import parse_global_id
-from server.cli_idp import idp_app
-from server.cli_support import with_engine
+from server.cli.idp import idp_app
+from server.cli.support import with_engine
 from server.runtime import resolved_settings
 from server.settings import Settings, load_settings
 from tenants.errors import DomainError

@@ -7,12 +7,12 @@ import sys
 
 import typer
 
-from server.cli_documents import documents_app
-from server.cli_exports import export  # noqa: F401  (adds `steward tenants export|import`)
-from server.cli_idp import idp_app
-from server.cli_scim import scim_token  # noqa: F401  (adds `steward idp scim-token`)
-from server.cli_tenants import tenants_app
-from server.cli_tokens import tokens_app
+from server.cli.documents import documents_app
+from server.cli.exports import export  # noqa: F401  (adds `steward tenants export|import`)
+from server.cli.idp import idp_app
+from server.cli.scim import scim_token  # noqa: F401  (adds `steward idp scim-token`)
+from server.cli.tenants import tenants_app
+from server.cli.tokens import tokens_app
 from server.runtime import resolved_settings
 from server.settings import load_settings
 
@@ -76,7 +76,3 @@ def main() -> None:
         first = (str(exc).splitlines() or [""])[0][:300]
         print(f"error: {type(exc).__name__}: {first}", file=sys.stderr)
         raise SystemExit(1) from None
-
-
-if __name__ == "__main__":
-    main()

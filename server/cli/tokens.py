@@ -11,7 +11,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
-from server.cli_support import CliError, parse_id, plain_table, run_with_settings
+from server.cli.support import CliError, parse_id, plain_table, run_with_settings
 from server.settings import Settings
 from tenants.registry import get_tenant
 from tenants.tokens import ROLES, InvalidRoleError, issue_token, list_tokens, revoke_token
