@@ -32,7 +32,7 @@ from jobs.enqueue import (
     job_status,
     readiness_job_id,
 )
-from jobs.readiness_job import fail_report
+from jobs.readiness.job import fail_report
 from jobs.retry import MAX_TRIES
 from tenants.models import ReadinessReport, ReportStatus
 from tenants.registry import TenantRef, list_tenants

@@ -12,7 +12,7 @@ from typing import Any
 from arq.cron import CronJob, cron
 
 from jobs.health.job import build_health_report, schedule_health_reports
-from jobs.readiness_job import build_readiness_report
+from jobs.readiness.job import build_readiness_report
 from jobs.sweeper import sweep_reports
 from jobs.webhooks import deliver_webhook
 

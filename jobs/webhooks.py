@@ -36,11 +36,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from jobs.health.schedule import load_schedule
-from jobs.readiness_job import lookup_tenant
-from jobs.readiness_store import global_id
+from jobs.readiness.store import global_id
 from jobs.retry import backoff_s
 from tenants import models as m
-from tenants.registry import TenantRef
+from tenants.registry import TenantRef, lookup_tenant
 from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.session import tenant_session
 

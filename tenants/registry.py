@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenants.base import PlatformBase, UUIDPrimaryKey
@@ -175,6 +175,12 @@ async def get_tenant(conn: AsyncConnection, slug: str) -> TenantRef | None:
     if row is None:
         return None
     return TenantRef(row["id"], row["slug"], row["name"], row["schema_name"], row["role_name"])
+
+
+async def lookup_tenant(engine: AsyncEngine, slug: str) -> TenantRef | None:
+    """The tenant of `slug` on a connection of its own (jobs get only the slug)."""
+    async with engine.connect() as conn:
+        return await get_tenant(conn, slug)
 
 
 async def list_tenants(conn: AsyncConnection) -> list[TenantRef]:

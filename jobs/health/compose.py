@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.health import Health, assess_health
+from jobs.readiness.loader import load_snapshot
 from jobs.rendering import HealthReportDocument, render_health_html
-from jobs.snapshot_loader import load_snapshot
 from tenants import models as m
 
 

@@ -27,11 +27,10 @@ from jobs.enqueue import HEALTH_CREATED, HEALTH_TASK, enqueue_webhook, health_jo
 from jobs.health.compose import compose_health
 from jobs.health.schedule import due_period, load_schedule
 from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
-from jobs.readiness_job import lookup_tenant
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from jobs.tracing import enqueue_span
 from tenants import models as m
-from tenants.registry import TenantRef, list_tenants
+from tenants.registry import TenantRef, list_tenants, lookup_tenant
 from tenants.session import tenant_session
 
 log = structlog.get_logger("steward.jobs.health")

@@ -1,6 +1,10 @@
 """Readiness: a pure rules engine over a `ClientSnapshot`, independent of the database.
 
-snapshot = load_snapshot(...)            # elsewhere: a fixed number of SQL statements
+Beside the engine, the package's database side: `loader.py` reads a snapshot in a fixed
+number of statements, `job.py` is the arq job that scores and renders a report, and
+`store.py` writes its outcome. Importing the package loads only the pure engine.
+
+snapshot = load_snapshot(...)            # jobs/readiness/loader.py
 result = build_readiness(snapshot)       # score, pillar scores, sorted findings
 delta = compare(previous_result, result) # score change, new and resolved findings
 """

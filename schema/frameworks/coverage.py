@@ -1,7 +1,7 @@
 """`frameworkCoverage(framework:)` on a client and on a process.
 
 Computed in Python from the readiness snapshot (a fixed number of SELECTs,
-`jobs/snapshot_loader.py`) and the rules' findings, exactly as the report is, so it has
+`jobs/readiness/loader.py`) and the rules' findings, exactly as the report is, so it has
 no SQL for the compiled read path: an operation selecting it runs on the ordinary
 executor (tests/schema/compiled/test_coverage.py lists it under PYTHON_FIELDS).
 """
@@ -18,8 +18,8 @@ from jobs.readiness import build_readiness
 from jobs.readiness.findings import ObjectType
 from jobs.readiness.frameworks import Framework, FrameworkCoverage, Requirement, frameworks
 from jobs.readiness.frameworks import framework_coverage as compute
+from jobs.readiness.loader import load_snapshot
 from jobs.readiness.snapshot import ClientSnapshot
-from jobs.snapshot_loader import load_snapshot
 from schema.context import Info
 from schema.ids import global_id
 from tenants.services.frameworks import control_set

@@ -1,4 +1,4 @@
-"""`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness_job.py).
+"""`requestReadinessReport`: queue a report; a worker builds it (jobs/readiness/job.py).
 `requestEngagementHealthReport`: a health report now (jobs/health/request.py)."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from jobs.readiness import compare
 from jobs.readiness.comparison import PreviousReport
 from jobs.readiness.findings import ObjectType, Pillar, Severity
-from jobs.readiness_store import finding_of, score_of
+from jobs.readiness.store import finding_of, score_of
 from schema.compiled.encode import py_round_sql
 from schema.compiled.sql import Args, Page, Related, Row, Source, json_text, lateral_row
 from schema.context import Info

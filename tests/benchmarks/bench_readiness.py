@@ -20,7 +20,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.readiness_job import build_readiness_report
+from jobs.readiness.job import build_readiness_report
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
 from tenants.provisioning import create_tenant

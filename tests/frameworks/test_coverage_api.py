@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.snapshot_loader import STATEMENTS
+from jobs.readiness.loader import STATEMENTS
 from schema.ids import global_id
 from server.settings import Settings
 from tests.conftest import TenantFactory, TokenFactory

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.readiness.frameworks import frameworks
-from jobs.readiness_job import build_readiness_report
+from jobs.readiness.job import build_readiness_report
 from tenants.services.audit import SYSTEM
 from tenants.services.frameworks import choose_client_frameworks
 from tenants.session import tenant_session

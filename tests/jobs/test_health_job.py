@@ -91,7 +91,7 @@ def test_no_readiness_report_is_information_only() -> None:
 async def test_seeded_client_health_names_every_concern(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
-    from jobs.snapshot_loader import load_snapshot
+    from jobs.readiness.loader import load_snapshot
 
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=21)

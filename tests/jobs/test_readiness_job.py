@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.relay.utils import from_base64
 
-from jobs import readiness_job
-from jobs.readiness_job import build_readiness_report
-from jobs.snapshot_loader import STATEMENTS, load_snapshot
+from jobs.readiness import job as readiness_job
+from jobs.readiness.job import build_readiness_report
+from jobs.readiness.loader import STATEMENTS, load_snapshot
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory

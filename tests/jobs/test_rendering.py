@@ -16,7 +16,7 @@ from jobs.i18n import LOCALE_DIR
 from jobs.readiness import Finding, ObjectType, Pillar, Severity, build_readiness, compare
 from jobs.readiness.comparison import PreviousReport
 from jobs.readiness.findings import FindingKey
-from jobs.readiness_store import finding_of, stored_finding
+from jobs.readiness.store import finding_of, stored_finding
 from jobs.rendering import (
     SECTIONS,
     Branding,

@@ -9,8 +9,8 @@ import pypdf
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.i18n import SUPPORTED_LOCALES
-from jobs.readiness_job import build_readiness_report
-from jobs.readiness_store import finding_of
+from jobs.readiness.job import build_readiness_report
+from jobs.readiness.store import finding_of
 from jobs.rendering import Branding, ReportDocument, render_html
 from tenants.services.audit import SYSTEM
 from tenants.services.branding import REPORT_LOCALES, configure_report_branding

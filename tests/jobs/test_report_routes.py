@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.readiness_job import build_readiness_report
+from jobs.readiness.job import build_readiness_report
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.enqueue import job_status, readiness_job_id
-from jobs.readiness_job import build_readiness_report
+from jobs.readiness.job import build_readiness_report
 from schema.ids import global_id
 from server.redis_pool import open_pool
 from server.settings import Settings

@@ -2,7 +2,7 @@
 
 Pure functions of the same `ClientSnapshot` and findings the readiness report is built
 from, so the coverage and the report can never disagree and no extra SQL is spent: the
-caller loads the snapshot once (`jobs/snapshot_loader.py`, a fixed number of statements)
+caller loads the snapshot once (`jobs/readiness/loader.py`, a fixed number of statements)
 and passes the findings it already computed.
 
 A requirement is evidenced by the rules whose `evidences` name it. Each (rule, object)

@@ -33,14 +33,14 @@ from jobs.enqueue import READINESS_FAILED, READINESS_SUCCEEDED, enqueue_webhook
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
 from jobs.readiness.frameworks import framework_sections
+from jobs.readiness.loader import load_snapshot
 from jobs.readiness.snapshot import ClientSnapshot
-from jobs.readiness_store import Earlier, earlier_reports, stored_finding
+from jobs.readiness.store import Earlier, earlier_reports, stored_finding
 from jobs.rendering import Branding, ReportDocument, render_html, render_pdf
 from jobs.report_branding import lead_consultant, load_branding
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
-from jobs.snapshot_loader import load_snapshot
 from tenants.models import ReadinessReport, ReportStatus
-from tenants.registry import TenantRef, get_tenant
+from tenants.registry import TenantRef, lookup_tenant
 from tenants.services.frameworks import client_framework_ids
 from tenants.session import tenant_session
 
@@ -52,11 +52,6 @@ _TIMEOUT_MARGIN_S = 3.0
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-async def lookup_tenant(engine: AsyncEngine, slug: str) -> TenantRef | None:
-    async with engine.connect() as conn:
-        return await get_tenant(conn, slug)
 
 
 @dataclass(frozen=True, slots=True)
