@@ -118,8 +118,14 @@ async def _assigned(info: Info, process_id: uuid.UUID) -> bool:
     return found is not None
 
 
-async def authorize(info: Info, action: str, *, process_id: uuid.UUID | None = None) -> None:
-    """Raise FORBIDDEN unless the principal may run `action` (on `process_id`)."""
+async def authorize(info: Info, *, process_id: uuid.UUID | None = None) -> None:
+    """Raise FORBIDDEN unless the principal may run the mutation being resolved.
+
+    The policy is looked up by the field's own GraphQL name, so a resolver cannot ask
+    for another mutation's policy by mistake; a mutation missing from MUTATION_POLICIES
+    is a KeyError, which the permission matrix test turns into a failure.
+    """
+    action = info.field_name
     policy = MUTATION_POLICIES[action]
     principal = info.context.principal
     scoped = principal.kind is PrincipalKind.API_TOKEN and bool(principal.scopes)

@@ -44,7 +44,7 @@ class ReportBrandingMutation:
     ) -> ReportBrandingPayload:
         row: ReportBranding | None = None
         async with atomic(info) as outcome:
-            await authorize(info, "configureReportBranding")
+            await authorize(info)
             row = await configure_report_branding(
                 info.context.db,
                 actor=actor_of(info.context.principal),

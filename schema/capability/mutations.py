@@ -98,7 +98,7 @@ class CapabilityMutation:
     ) -> CapabilityAssessmentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "recordCapabilityAssessment")
+            await authorize(info)
             obj = await service.record_assessment(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -119,7 +119,7 @@ class CapabilityMutation:
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createCapabilityDimension")
+            await authorize(info)
             obj = await service.create_dimension(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -137,7 +137,7 @@ class CapabilityMutation:
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateCapabilityDimension")
+            await authorize(info)
             obj = await service.update_dimension(
                 info.context.db,
                 actor=actor_of(info.context.principal),

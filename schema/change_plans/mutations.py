@@ -120,7 +120,7 @@ class ChangePlanMutation:
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createChangePlan")
+            await authorize(info)
             process_id: uuid.UUID | None = None
             if input.process_id is not None:
                 process_id = decode_id(input.process_id, "AIProcess", "processId")
@@ -146,7 +146,7 @@ class ChangePlanMutation:
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateChangePlan")
+            await authorize(info)
             stakeholders = required(input.stakeholders, "stakeholders")
             obj = await service.update_change_plan(
                 info.context.db,
@@ -169,7 +169,7 @@ class ChangePlanMutation:
     async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "addMilestone")
+            await authorize(info)
             obj = await service.add_milestone(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -186,7 +186,7 @@ class ChangePlanMutation:
     async def update_milestone(self, info: Info, input: UpdateMilestoneInput) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateMilestone")
+            await authorize(info)
             obj = await service.update_milestone(
                 info.context.db,
                 actor=actor_of(info.context.principal),

@@ -70,7 +70,7 @@ class ClientOrganisationMutation:
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createClientOrganisation")
+            await authorize(info)
             obj = await service.create_client(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -91,7 +91,7 @@ class ClientOrganisationMutation:
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateClientOrganisation")
+            await authorize(info)
             obj = await service.update_client(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -114,7 +114,7 @@ class ClientOrganisationMutation:
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "archiveClientOrganisation")
+            await authorize(info)
             obj = await service.archive_client(
                 info.context.db,
                 actor=actor_of(info.context.principal),

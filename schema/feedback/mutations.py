@@ -90,9 +90,7 @@ class FeedbackMutation:
     ) -> ProcessReviewPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(
-                info, "recordProcessReview", process_id=_id_of(input.process_id, "AIProcess")
-            )
+            await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
             obj = await service.record_process_review(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -109,9 +107,7 @@ class FeedbackMutation:
     async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(
-                info, "reportIncident", process_id=_id_of(input.process_id, "AIProcess")
-            )
+            await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
             obj = await service.report_incident(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -132,9 +128,7 @@ class FeedbackMutation:
             current = (
                 None if incident_id is None else await info.context.db.get(m.Incident, incident_id)
             )
-            await authorize(
-                info, "updateIncident", process_id=None if current is None else current.process_id
-            )
+            await authorize(info, process_id=None if current is None else current.process_id)
             obj = await service.update_incident(
                 info.context.db,
                 actor=actor_of(info.context.principal),

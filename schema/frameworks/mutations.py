@@ -96,7 +96,7 @@ class FrameworkMutation:
     ) -> ImportControlSetPayload:
         added: list[m.TenantControl] = []
         async with atomic(info) as outcome:
-            await authorize(info, "importControlSet")
+            await authorize(info)
             controls, problems = _parsed(input.content, input.format)
             added = await service.import_control_set(
                 info.context.db,
@@ -120,7 +120,7 @@ class FrameworkMutation:
     ) -> RegulatoryProfilePayload:
         row: m.ProcessRegulatoryProfile | None = None
         async with atomic(info) as outcome:
-            await authorize(info, "setProcessRegulatoryProfile")
+            await authorize(info)
             row = await service.set_regulatory_profile(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -140,7 +140,7 @@ class FrameworkMutation:
     ) -> ClientFrameworksPayload:
         chosen: list[str] | None = None
         async with atomic(info) as outcome:
-            await authorize(info, "chooseClientFrameworks")
+            await authorize(info)
             chosen = await service.choose_client_frameworks(
                 info.context.db,
                 actor=actor_of(info.context.principal),

@@ -193,7 +193,7 @@ class IdentityProviderMutation:
     ) -> IdentityProviderPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "configureIdentityProvider")
+            await authorize(info)
             obj = await (_add(info, input) if input.id is None else _update(info, input))
         node = (
             IdentityProviderNode.from_model(obj) if obj is not None and not outcome.errors else None
@@ -209,7 +209,7 @@ class IdentityProviderMutation:
     ) -> RemoveIdentityProviderPayload:
         removed = False
         async with atomic(info) as outcome:
-            await authorize(info, "removeIdentityProvider")
+            await authorize(info)
             await service.remove_identity_provider(
                 info.context.db,
                 actor=actor_of(info.context.principal),

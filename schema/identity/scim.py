@@ -51,7 +51,7 @@ class ScimTokenMutation:
     ) -> IssueScimTokenPayload:
         provider = secret = None
         async with atomic(info) as outcome:
-            await authorize(info, "issueScimToken")
+            await authorize(info)
             provider_id = decode_id(
                 input.identity_provider_id, "IdentityProvider", "identityProviderId"
             )

@@ -91,7 +91,7 @@ class MemberMutation:
     async def invite_member(self, info: Info, input: InviteMemberInput) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "inviteMember")
+            await authorize(info)
             obj = await service.invite_member(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -106,7 +106,7 @@ class MemberMutation:
     async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateMemberRole")
+            await authorize(info)
             client = (
                 UNSET
                 if input.client_organisation_id is strawberry.UNSET
@@ -126,7 +126,7 @@ class MemberMutation:
     async def deactivate_member(self, info: Info, input: DeactivateMemberInput) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "deactivateMember")
+            await authorize(info)
             obj = await service.deactivate_member(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -141,7 +141,7 @@ class MemberMutation:
     ) -> EndMemberSessionsPayload:
         obj, ended = None, 0
         async with atomic(info) as outcome:
-            await authorize(info, "endMemberSessions")
+            await authorize(info)
             obj, ended = await end_member_sessions(
                 info.context.db,
                 actor=actor_of(info.context.principal),

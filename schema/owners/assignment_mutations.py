@@ -91,7 +91,7 @@ class AssignmentMutation:
     async def assign_owner(self, info: Info, input: AssignOwnerInput) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "assignOwner")
+            await authorize(info)
             obj = await service.assign_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -110,7 +110,7 @@ class AssignmentMutation:
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateAssignment")
+            await authorize(info)
             obj = await service.update_assignment(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -127,7 +127,7 @@ class AssignmentMutation:
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "endAssignment")
+            await authorize(info)
             obj = await service.end_assignment(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -143,7 +143,7 @@ class AssignmentMutation:
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "handOverAccountability")
+            await authorize(info)
             obj = await service.hand_over_accountability(
                 info.context.db,
                 actor=actor_of(info.context.principal),

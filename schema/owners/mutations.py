@@ -82,7 +82,7 @@ class OwnerMutation:
     async def create_owner(self, info: Info, input: CreateOwnerInput) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createOwner")
+            await authorize(info)
             obj = await service.create_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -102,7 +102,7 @@ class OwnerMutation:
     async def update_owner(self, info: Info, input: UpdateOwnerInput) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateOwner")
+            await authorize(info)
             obj = await service.update_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -121,7 +121,7 @@ class OwnerMutation:
     async def archive_owner(self, info: Info, input: ArchiveOwnerInput) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "archiveOwner")
+            await authorize(info)
             obj = await service.archive_owner(
                 info.context.db,
                 actor=actor_of(info.context.principal),

@@ -83,7 +83,7 @@ class KpiMutation:
     async def add_kpi(self, info: Info, input: AddKpiInput) -> ProcessKpiPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "addKpi")
+            await authorize(info)
             obj = await service.add_kpi(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -105,7 +105,7 @@ class KpiMutation:
             process_id = await info.context.db.scalar(
                 select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id)
             )
-            await authorize(info, "updateKpi", process_id=process_id)
+            await authorize(info, process_id=process_id)
             obj = await service.update_kpi(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -124,7 +124,7 @@ class KpiMutation:
     async def remove_kpi(self, info: Info, input: RemoveKpiInput) -> RemoveKpiPayload:
         removed = False
         async with atomic(info) as outcome:
-            await authorize(info, "removeKpi")
+            await authorize(info)
             await service.remove_kpi(
                 info.context.db,
                 actor=actor_of(info.context.principal),

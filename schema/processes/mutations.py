@@ -82,7 +82,7 @@ class AIProcessMutation:
     async def create_ai_process(self, info: Info, input: CreateAIProcessInput) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createAIProcess")
+            await authorize(info)
             obj = await service.create_process(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -105,7 +105,7 @@ class AIProcessMutation:
     async def update_ai_process(self, info: Info, input: UpdateAIProcessInput) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateAIProcess")
+            await authorize(info)
             obj = await service.update_process(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -131,7 +131,7 @@ class AIProcessMutation:
     ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "archiveAIProcess")
+            await authorize(info)
             obj = await service.archive_process(
                 info.context.db,
                 actor=actor_of(info.context.principal),

@@ -44,7 +44,7 @@ class ReportScheduleMutation:
     ) -> ReportSchedulePayload:
         row: ReportSchedule | None = None
         async with atomic(info) as outcome:
-            await authorize(info, "configureReportSchedule")
+            await authorize(info)
             row = await configure_report_schedule(
                 info.context.db,
                 actor=actor_of(info.context.principal),

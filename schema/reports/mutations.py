@@ -58,7 +58,7 @@ class ReportMutation:
     ) -> RequestReadinessReportPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "requestReadinessReport")
+            await authorize(info)
             obj, _created = await service.request_readiness_report(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -95,7 +95,7 @@ class ReportMutation:
     ) -> RequestEngagementHealthReportPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "requestEngagementHealthReport")
+            await authorize(info)
             obj = await request_health_report(
                 info.context.db,
                 actor=actor_of(info.context.principal),

@@ -80,7 +80,7 @@ class ApiTokenMutation:
         view: ApiTokenView | None = None
         secret: str | None = None
         async with atomic(info) as outcome:
-            await authorize(info, "createApiToken")
+            await authorize(info)
             principal = info.context.principal
             client = (
                 None
@@ -121,7 +121,7 @@ class ApiTokenMutation:
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
         view = None
         async with atomic(info) as outcome:
-            await authorize(info, "revokeApiToken")
+            await authorize(info)
             principal = info.context.principal
             view = await service.revoke_api_token(
                 info.context.db,

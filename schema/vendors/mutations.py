@@ -90,7 +90,7 @@ class VendorAgreementMutation:
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "createVendorAgreement")
+            await authorize(info)
             obj = await service.create_vendor_agreement(
                 info.context.db,
                 actor=actor_of(info.context.principal),
@@ -118,7 +118,7 @@ class VendorAgreementMutation:
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:
-            await authorize(info, "updateVendorAgreement")
+            await authorize(info)
             process_ids = required(input.process_ids, "processIds")
             obj = await service.update_vendor_agreement(
                 info.context.db,
