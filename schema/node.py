@@ -11,7 +11,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 
@@ -48,6 +48,13 @@ class NodeKind:
 
 
 NODE_KINDS: dict[str, NodeKind] = {}
+
+N = TypeVar("N")
+
+
+def node_or_none(make: Callable[[Any], N], obj: Any | None) -> N | None:
+    """`make(obj)` (a node type's `from_model`), or None for a missing or invisible object."""
+    return None if obj is None else make(obj)
 
 
 def register_node(

@@ -13,6 +13,7 @@ from schema.capability.types import (
 )
 from schema.context import Info
 from schema.loaders import by_id, loader
+from schema.node import node_or_none
 from schema.pagination import Connection, Ordering, child_connection
 from tenants import models as m
 from tenants.services.assessments import latest_assessment_by_owner
@@ -20,7 +21,7 @@ from tenants.services.assessments import latest_assessment_by_owner
 
 async def dimension_by_id(info: Info, dimension_id: uuid.UUID) -> CapabilityDimensionNode | None:
     obj = await by_id(info, m.CapabilityDimension).load(dimension_id)
-    return None if obj is None else CapabilityDimensionNode.from_model(obj)
+    return node_or_none(CapabilityDimensionNode.from_model, obj)
 
 
 async def scores(info: Info, assessment_id: uuid.UUID) -> list[CapabilityScore]:

@@ -21,7 +21,7 @@ from schema.compiled.sql import (
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.loaders import by_id, loader
-from schema.node import Node, register_node
+from schema.node import Node, node_or_none, register_node
 from schema.pagination import Connection, Ordering, child_connection
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
@@ -113,7 +113,7 @@ class MilestoneNode(Node):
     )
     async def plan(self, info: Info) -> ChangePlanNode | None:
         plan = await by_id(info, m.ChangePlan).load(self.plan_id)
-        return None if plan is None else ChangePlanNode.from_model(plan)
+        return node_or_none(ChangePlanNode.from_model, plan)
 
 
 @strawberry.type(
@@ -169,7 +169,7 @@ class ChangePlanNode(Node):
         from schema.clients.types import ClientOrganisationNode
 
         obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return None if obj is None else ClientOrganisationNode.from_model(obj)
+        return node_or_none(ClientOrganisationNode.from_model, obj)
 
     @strawberry.field(
         description="The process the plan is about, or null for a client-wide plan.",
@@ -183,7 +183,7 @@ class ChangePlanNode(Node):
         if self.process_id is None:
             return None
         obj = await by_id(info, m.AIProcess).load(self.process_id)
-        return None if obj is None else AIProcessNode.from_model(obj)
+        return node_or_none(AIProcessNode.from_model, obj)
 
     @strawberry.field(
         description="The plan's milestones, ordered by position (then id).",

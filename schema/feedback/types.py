@@ -16,7 +16,7 @@ from schema.compiled.sql import Expr, Row, document_rows, json_text, sql, to_one
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.loaders import by_id
-from schema.node import Node, register_node
+from schema.node import Node, node_or_none, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ async def _process(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
     from schema.processes.types import AIProcessNode
 
     obj = await by_id(info, m.AIProcess).load(process_id)
-    return None if obj is None else AIProcessNode.from_model(obj)
+    return node_or_none(AIProcessNode.from_model, obj)
 
 
 @strawberry.type(name="ProcessReview", description="A periodic performance review of a process.")

@@ -11,7 +11,7 @@ import strawberry
 from schema.compiled.sql import sql, to_one
 from schema.context import Info
 from schema.loaders import by_id
-from schema.node import Node, register_node
+from schema.node import Node, node_or_none, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 
@@ -77,7 +77,7 @@ async def member_by_id(info: Info, member_id: uuid.UUID | None) -> MemberNode | 
     if member_id is None:
         return None
     obj = await by_id(info, m.Member).load(member_id)
-    return None if obj is None else MemberNode.from_model(obj)
+    return node_or_none(MemberNode.from_model, obj)
 
 
 register_node(MemberNode, m.Member)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from schema.context import Info
 from schema.loaders import by_id, loader
+from schema.node import node_or_none
 from schema.owners.filters import (
     ASSIGNMENT_ORDERING,
     OwnerFilter,
@@ -28,7 +29,7 @@ from tenants.services.assignments import hours_by_owner
 
 async def owner_by_id(info: Info, owner_id: uuid.UUID) -> OwnerNode | None:
     obj = await by_id(info, m.Owner).load(owner_id)
-    return None if obj is None else OwnerNode.from_model(obj)
+    return node_or_none(OwnerNode.from_model, obj)
 
 
 async def _assignments(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from schema.context import Info
 from schema.loaders import by_id, loader
+from schema.node import node_or_none
 from schema.pagination import Connection, Ordering, child_connection
 from schema.processes.filters import (
     AIProcessFilter,
@@ -26,14 +27,14 @@ if TYPE_CHECKING:
 
 async def process_by_id(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
     obj = await by_id(info, m.AIProcess).load(process_id)
-    return None if obj is None else AIProcessNode.from_model(obj)
+    return node_or_none(AIProcessNode.from_model, obj)
 
 
 async def client_of(info: Info, client_id: uuid.UUID) -> ClientOrganisationNode | None:
     from schema.clients.types import ClientOrganisationNode
 
     obj = await by_id(info, m.ClientOrganisation).load(client_id)
-    return None if obj is None else ClientOrganisationNode.from_model(obj)
+    return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 async def orphaned(info: Info, process: m.AIProcess) -> bool:
@@ -56,7 +57,7 @@ async def accountable_owner(info: Info, process_id: uuid.UUID) -> OwnerNode | No
     if owner_id is None:
         return None
     owner = await by_id(info, m.Owner).load(owner_id)
-    return None if owner is None else OwnerNode.from_model(owner)
+    return node_or_none(OwnerNode.from_model, owner)
 
 
 async def kpis(

@@ -18,6 +18,7 @@ from schema.compiled.encode import py_round_sql
 from schema.compiled.sql import Args, Page, Related, Row, Source, json_text, lateral_row
 from schema.context import Info
 from schema.loaders import loader
+from schema.node import node_or_none
 from schema.pagination import Connection, Ordering, child_connection
 from schema.reports.types import (
     EngagementHealthReportNode,
@@ -85,7 +86,7 @@ async def latest_readiness_report(
         return [found.get(i) for i in ids]
 
     obj = await loader(info, ("readiness.latest", succeeded_only), batch).load(client_id)
-    return None if obj is None else ReadinessReportNode.from_model(obj)
+    return node_or_none(ReadinessReportNode.from_model, obj)
 
 
 def previous_success(client_id: Any, finished_at: Any, report_id: Any) -> Any:

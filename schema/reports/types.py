@@ -38,7 +38,7 @@ from schema.compiled.sql import (
 from schema.context import Info
 from schema.enums import HealthStatus, ReportStatus
 from schema.loaders import by_id
-from schema.node import Node, register_node
+from schema.node import Node, node_or_none, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ class ReadinessReportNode(Node):
         from schema.clients.types import ClientOrganisationNode
 
         obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return None if obj is None else ClientOrganisationNode.from_model(obj)
+        return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 @strawberry.type(description="One reason behind a health status.")
@@ -348,7 +348,7 @@ class EngagementHealthReportNode(Node):
         from schema.clients.types import ClientOrganisationNode
 
         obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return None if obj is None else ClientOrganisationNode.from_model(obj)
+        return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 register_node(ReadinessReportNode, m.ReadinessReport)

@@ -14,7 +14,7 @@ from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to
 from schema.context import Info
 from schema.enums import ResponsibleParty
 from schema.loaders import by_id, loader
-from schema.node import Node, register_node
+from schema.node import Node, node_or_none, register_node
 from tenants import models as m
 from tenants.services.vendors import (
     missing_clauses,
@@ -146,7 +146,7 @@ class VendorAgreementNode(Node):
         from schema.clients.types import ClientOrganisationNode
 
         obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return None if obj is None else ClientOrganisationNode.from_model(obj)
+        return node_or_none(ClientOrganisationNode.from_model, obj)
 
     @strawberry.field(
         description="The processes the agreement covers (archived ones included), by name.",
