@@ -36,9 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from jobs.health.schedule import load_schedule
-from jobs.readiness.store import global_id
 from jobs.retry import backoff_s
 from tenants import models as m
+from tenants.global_ids import global_id
 from tenants.registry import TenantRef, lookup_tenant
 from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.session import tenant_session

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from strawberry.relay.utils import from_base64, to_base64
-
 from tenants.errors import DomainError, validation
+from tenants.global_ids import global_id, parse_global_id
 
-
-def global_id(type_name: str, db_id: uuid.UUID) -> str:
-    return str(to_base64(type_name, str(db_id)))
-
-
-def parse_global_id(value: str) -> tuple[str, uuid.UUID] | None:
-    """(type name, uuid), or None for anything that is not one of our ids."""
-    try:
-        type_name, raw = from_base64(value)
-        return type_name, uuid.UUID(raw)
-    except (ValueError, TypeError, UnicodeDecodeError):
-        return None
+__all__ = ["decode_id", "global_id", "parse_global_id"]
 
 
 def decode_id(value: str, expected: str, field: str) -> uuid.UUID:

@@ -10,18 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.relay.utils import to_base64
 
 from jobs.readiness.comparison import PreviousReport
 from jobs.readiness.findings import Finding, FindingKey
+from tenants.global_ids import global_id
 from tenants.models import ReadinessReport, ReportStatus
 
 HISTORY_POINTS = 12
-
-
-def global_id(type_name: str, object_id: uuid.UUID | str) -> str:
-    """The Relay global id of an object (the same as schema.ids.global_id)."""
-    return str(to_base64(type_name, str(object_id)))
 
 
 def stored_finding(finding: Finding) -> dict[str, Any]:

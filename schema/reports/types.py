@@ -153,7 +153,7 @@ class ReadinessFinding:
 
     @classmethod
     def of(cls, doc: dict[str, Any]) -> ReadinessFinding:
-        from jobs.readiness.store import global_id
+        from tenants.global_ids import global_id
 
         object_id = doc.get("object_global_id") or global_id(
             str(doc["object_type"]), str(doc["object_id"])
