@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -153,21 +153,6 @@ async def lookup_token(engine: AsyncEngine, secret: str) -> ResolvedToken | None
         driver: Any = raw.driver_connection
         row = await driver.fetchrow(_LOOKUP_SQL, digest(secret))
     return _live(row)
-
-
-async def revoke_token(
-    conn: AsyncConnection, *, token_id: uuid.UUID, tenant: TenantRef | None = None
-) -> bool:
-    """Revoke a token; True when a live token was revoked. Scoped to `tenant` when given."""
-    stmt = (
-        update(ApiToken)
-        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
-    if tenant is not None:
-        stmt = stmt.where(ApiToken.tenant_id == tenant.id)
-    result = await conn.execute(stmt)
-    return bool(result.rowcount)
 
 
 async def list_tokens(conn: AsyncConnection, *, tenant: TenantRef) -> list[dict[str, object]]:

@@ -21,6 +21,7 @@ from server.auth.issuer_rule import allow_http_issuers, http_issuer_warning
 from server.auth.secret_key import secret_box_for
 from server.cli.idp_check import check
 from server.cli.support import (
+    CLI_ACTOR,
     CliError,
     err,
     parse_id,
@@ -32,7 +33,6 @@ from server.cli.support import (
 from server.settings import Settings
 from tenants.models import IdentityProvider
 from tenants.principals import Role
-from tenants.services.audit import Actor
 from tenants.services.identity_providers import (
     DEFAULT_SCOPES,
     add_identity_provider,
@@ -43,7 +43,6 @@ from tenants.session import tenant_session
 
 idp_app = typer.Typer(no_args_is_help=True, help="Configure tenants' OpenID identity providers.")
 console = Console(soft_wrap=True)  # ids and URLs are never cut to the terminal's width
-CLI_ACTOR = Actor("cli", "system")
 idp_app.command("check")(check)
 _ROLES = ", ".join(r.value for r in Role)
 

@@ -16,18 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import parse_global_id
 from server.cli.idp import idp_app
-from server.cli.support import with_engine
+from server.cli.support import CLI_ACTOR, with_engine
 from server.runtime import resolved_settings
 from server.settings import Settings, load_settings
 from tenants.errors import DomainError
 from tenants.registry import get_tenant
-from tenants.services.audit import Actor
 from tenants.services.scim import issue_scim_token, revoke_scim_tokens
 from tenants.session import tenant_session
 
 console = Console(soft_wrap=True)  # a token or URL is never cut to the terminal's width
 err = Console(stderr=True, soft_wrap=True)
-CLI_ACTOR = Actor("cli", "system")
 
 
 class CliError(Exception):

@@ -11,10 +11,20 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
-from server.cli.support import CliError, parse_id, plain_table, run_with_settings
+from server.cli.support import (
+    CLI_ACTOR,
+    CliError,
+    parse_id,
+    plain_table,
+    run_with_settings,
+    tenant_ref,
+)
 from server.settings import Settings
+from tenants.errors import DomainError
 from tenants.registry import get_tenant
-from tenants.tokens import ROLES, InvalidRoleError, issue_token, list_tokens, revoke_token
+from tenants.services.api_tokens import revoke_api_token
+from tenants.session import tenant_session
+from tenants.tokens import ROLES, InvalidRoleError, issue_token, list_tokens
 
 tokens_app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API tokens.")
 console = Console(soft_wrap=True)  # a token or id is never cut to the terminal's width
@@ -106,12 +116,13 @@ def revoke(
 
     async def work(engine: AsyncEngine) -> None:
         wanted = parse_id(token_id, "ApiToken", "token id")
-        async with engine.connect() as conn, conn.begin():
-            ref = await get_tenant(conn, tenant)
-            if ref is None:
-                raise CliError(f"tenant {tenant!r} does not exist")
-            if not await revoke_token(conn, token_id=wanted, tenant=ref):
-                raise CliError(f"no live token {token_id} in tenant {tenant!r}")
+        ref = await tenant_ref(engine, tenant)
+        # Through the same service as revokeApiToken, so the revocation is audited.
+        try:
+            async with tenant_session(engine, ref) as session:
+                await revoke_api_token(session, actor=CLI_ACTOR, tenant=ref, token_id=wanted)
+        except DomainError:
+            raise CliError(f"no live token {token_id} in tenant {tenant!r}") from None
         console.print(f"revoked {token_id}")
 
     _run(work)

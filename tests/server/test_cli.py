@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
+from tenants import models as m
 from tenants.migrate import TENANT, head_of
+from tenants.registry import get_tenant
+from tenants.session import tenant_session
 from tests.support import data, gql, unique_slug
 
 STEWARD = [sys.executable, "-m", "server.cli"]
@@ -80,6 +86,36 @@ async def test_tokens_create_prints_a_token_once_that_authenticates(
     assert viewer == {"role": "VIEWER", "tenant": {"slug": slug}}
     listed = run(settings, "tokens", "list", "--tenant", slug)
     assert "ci" in listed.stdout and token not in listed.stdout
+
+
+async def test_tokens_revoke_ends_the_token_and_is_audited(
+    settings: Settings, slug: str, client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    assert run(settings, "tenants", "create", slug, "--name", "Revoke").returncode == 0
+    created = run(settings, "tokens", "create", "--tenant", slug, "--role", "viewer")
+    token = next(
+        x.removeprefix("API token: ").strip()
+        for x in created.stdout.splitlines()
+        if x.startswith("API token: ")
+    )
+    listed = json.loads(run(settings, "tokens", "list", "--tenant", slug, "--json").stdout)
+    revoked = run(settings, "tokens", "revoke", listed[0]["globalId"], "--tenant", slug)
+    assert revoked.returncode == 0, revoked.stderr
+    await gql(client, "{ viewer { role } }", token=token, expect_status=401)
+    async with engine.connect() as conn:
+        ref = await get_tenant(conn, slug)
+    assert ref is not None
+    async with tenant_session(engine, ref) as session:
+        trail = (
+            await session.execute(
+                select(m.AuditEvent.action, m.AuditEvent.actor, m.AuditEvent.actor_kind).where(
+                    m.AuditEvent.object_id == uuid.UUID(listed[0]["id"])
+                )
+            )
+        ).all()
+    assert [tuple(r) for r in trail] == [("revoke", "cli", "system")]
+    again = run(settings, "tokens", "revoke", listed[0]["id"], "--tenant", slug)
+    assert again.returncode == 2 and "no live token" in again.stderr
 
 
 def test_tokens_create_refuses_an_unknown_role(settings: Settings, slug: str) -> None:

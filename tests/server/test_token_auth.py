@@ -1,9 +1,14 @@
 """`Authorization: Bearer` resolves tenant and role; the tenant comes from the token only."""
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenants.tokens import issue_token, revoke_token
+from tenants.errors import DomainError
+from tenants.services.api_tokens import revoke_api_token
+from tenants.services.audit import SYSTEM
+from tenants.session import tenant_session
+from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
 
@@ -50,8 +55,8 @@ async def test_a_revoked_token_gets_401_at_once(
     async with engine.connect() as conn, conn.begin():
         issued = await issue_token(conn, tenant=tenant, role="admin", name="to revoke")
     data(await gql(client, VIEWER, token=issued.secret))
-    async with engine.connect() as conn, conn.begin():
-        assert await revoke_token(conn, token_id=issued.id, tenant=tenant)
+    async with tenant_session(engine, tenant) as session:
+        await revoke_api_token(session, actor=SYSTEM, tenant=tenant, token_id=issued.id)
     await gql(client, VIEWER, token=issued.secret, expect_status=401)
 
 
@@ -61,7 +66,10 @@ async def test_a_token_cannot_be_revoked_through_another_tenant(
     a, b = await make_tenant(), await make_tenant()
     async with engine.connect() as conn, conn.begin():
         issued = await issue_token(conn, tenant=a, role="admin", name="a's")
-        assert not await revoke_token(conn, token_id=issued.id, tenant=b)
+    with pytest.raises(DomainError) as refused:
+        async with tenant_session(engine, b) as session:
+            await revoke_api_token(session, actor=SYSTEM, tenant=b, token_id=issued.id)
+    assert [e.code.value for e in refused.value.errors] == ["NOT_FOUND"]
 
 
 async def test_another_tenants_token_sees_only_its_own_tenant_whatever_the_headers_say(
