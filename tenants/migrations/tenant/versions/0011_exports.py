@@ -1,6 +1,8 @@
 """exports and tenant import (issue 11)
 
-Reserved slot, filled in by the work on that issue; empty until then.
+Empty on purpose. It was reserved for that work, which needed no table here or did not
+land in the stop it was reserved for. It may already be applied wherever Steward runs, so
+never fill it in: new schema changes go in a new revision after the head.
 
 Revision ID: 0011
 Revises: 0010
