@@ -30,6 +30,10 @@ RESERVED_SLUGS = frozenset(
         "current_user",
         "session_user",
         "system",
+        # Fixed routes beside /auth/{tenant} (server/routes/auth.py): a tenant of these
+        # names could not reach its own sign-in page.
+        "session",
+        "logout",
     }
 )
 RESERVED_PREFIXES = ("pg_", "tenant_", "steward_", "st_")

@@ -17,7 +17,9 @@ def test_malformed_slugs_are_rejected_with_the_rule(slug: str) -> None:
         validate_slug(slug)
 
 
-@pytest.mark.parametrize("slug", ["public", "information_schema", "postgres", "template1"])
+@pytest.mark.parametrize(
+    "slug", ["public", "information_schema", "postgres", "template1", "session", "logout"]
+)
 def test_reserved_names_are_rejected(slug: str) -> None:
     with pytest.raises(InvalidSlugError, match="reserved"):
         validate_slug(slug)
