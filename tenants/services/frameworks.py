@@ -107,12 +107,9 @@ async def set_regulatory_profile(
 
 
 async def client_framework_ids(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
-    query = (
-        select(ClientFramework.framework_id)
-        .where(ClientFramework.client_id == client_id)
-        .order_by(ClientFramework.framework_id)
-    )
-    return list(await session.scalars(query))
+    """The chosen framework ids of one client, in id order."""
+    chosen = await client_framework_ids_by_client(session, client_ids=[client_id])
+    return chosen.get(client_id, [])
 
 
 async def client_framework_ids_by_client(
