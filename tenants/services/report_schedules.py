@@ -7,7 +7,6 @@ import binascii
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,12 +74,7 @@ async def configure_report_schedule(
     c.int_range("weekday", weekday, 0, 6)
     c.int_range("hour", hour, 0, 23)
     c.int_range("minute", minute, 0, 59)
-    zone = c.text("timezone", timezone, max_length=64)
-    if zone and not c.has("timezone"):
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            c.add("timezone", "must be an IANA time zone such as Europe/London")
+    zone = c.time_zone("timezone", timezone)
     url = _check_url(c, webhook_url)
     secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
     if secret is not None and not _standard_webhooks_secret(secret):

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import Final, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypeIs
@@ -18,6 +19,7 @@ from tenants.base import TenantBase
 from tenants.errors import DomainError, ErrorCode, FieldError
 
 NAME_MAX: Final = 200
+_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 TEXT_MAX: Final = 5000
 LIST_MAX: Final = 100
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -76,6 +78,23 @@ class Collector:
                 self.add(field, "must not be blank")
             return ""
         return cleaned
+
+    def time_zone(self, field: str, value: str) -> str:
+        """An IANA time zone name such as Europe/London (the stripped name, or "").
+
+        The name is bounded and shaped before ZoneInfo reads the file it names: an
+        over-long one is an OSError there, which would otherwise read as an outage.
+        """
+        zone = self.text(field, value, max_length=64)
+        if not zone or self.has(field):
+            return zone
+        try:
+            if not _ZONE.match(zone):
+                raise ValueError(zone)
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            self.add(field, "must be an IANA time zone such as Europe/London")
+        return zone
 
     def optional_text(
         self,
