@@ -95,40 +95,70 @@ async def _create_process(ctx: SeedContext, client_id: uuid.UUID, spec: ProcessS
     return process.id
 
 
+def _day_or_none(ctx: SeedContext, offset: int | None) -> date | None:
+    return None if offset is None else ctx.day(offset)
+
+
 async def load_client(
     ctx: SeedContext, spec: ClientSpec, dimensions: dict[str, uuid.UUID]
 ) -> uuid.UUID:
-    """Create one client organisation and everything of its engagement; returns its id."""
-    s, actor = ctx.session, ctx.actor
+    """Create one client organisation and everything of its engagement; returns its id.
+
+    The order matters: owners and processes first (everything else refers to them),
+    leavers archived only after their handovers, reviews and incidents last.
+    """
     client = await create_client(
-        s,
-        actor=actor,
+        ctx.session,
+        actor=ctx.actor,
         name=spec.name,
         industry=spec.industry,
         size=spec.size,
         region=spec.region,
         engagement_status=spec.status,
         engagement_start=ctx.day(spec.engagement_start),
-        engagement_end=None if spec.engagement_end is None else ctx.day(spec.engagement_end),
+        engagement_end=_day_or_none(ctx, spec.engagement_end),
         lead_consultant=spec.lead_consultant,
     )
-    owners: dict[str, uuid.UUID] = {}
-    owner_rows: dict[str, Owner] = {}
-    for o in spec.owners:
-        owner = await create_owner(
-            s,
-            actor=actor,
-            client_id=client.id,
+    owners = await _load_owners(ctx, spec, client.id)
+    processes = {p.key: await _create_process(ctx, client.id, p) for p in spec.processes}
+    ids = {o.key: owner.id for o, owner in zip(spec.owners, owners, strict=True)}
+    await _load_assignments(ctx, spec, processes, ids)
+    for o, owner in zip(spec.owners, owners, strict=True):
+        if o.leaves:
+            await archive_owner(
+                ctx.session, actor=ctx.actor, owner_id=owner.id, expected_version=owner.version
+            )
+    await _load_assessments(ctx, spec, ids, dimensions)
+    await _load_plans(ctx, spec, client.id, processes)
+    await _load_agreements(ctx, spec, client.id, processes)
+    await _load_reviews(ctx, spec, processes)
+    await _load_incidents(ctx, spec, processes)
+    return client.id
+
+
+async def _load_owners(ctx: SeedContext, spec: ClientSpec, client_id: uuid.UUID) -> list[Owner]:
+    return [
+        await create_owner(
+            ctx.session,
+            actor=ctx.actor,
+            client_id=client_id,
             name=o.name,
             email=o.email,
             title=o.title,
             business_unit=o.business_unit,
             decision_authority=o.authority,
         )
-        owners[o.key] = owner.id
-        owner_rows[o.key] = owner
-    processes = {p.key: await _create_process(ctx, client.id, p) for p in spec.processes}
+        for o in spec.owners
+    ]
 
+
+async def _load_assignments(
+    ctx: SeedContext,
+    spec: ClientSpec,
+    processes: dict[str, uuid.UUID],
+    owners: dict[str, uuid.UUID],
+) -> None:
+    s, actor = ctx.session, ctx.actor
     for a in spec.assignments:
         assignment = await assign_owner(
             s,
@@ -158,15 +188,18 @@ async def load_client(
             responsibilities=list(h.duties),
             hours_per_week=Decimal(h.hours),
         )
-    for o in spec.owners:
-        if o.leaves:
-            leaver = owner_rows[o.key]
-            await archive_owner(s, actor=actor, owner_id=leaver.id, expected_version=leaver.version)
 
+
+async def _load_assessments(
+    ctx: SeedContext,
+    spec: ClientSpec,
+    owners: dict[str, uuid.UUID],
+    dimensions: dict[str, uuid.UUID],
+) -> None:
     for asmt in spec.assessments:
         await record_assessment(
-            s,
-            actor=actor,
+            ctx.session,
+            actor=ctx.actor,
             owner_id=owners[asmt.owner],
             assessed_on=ctx.day(asmt.on),
             assessor=asmt.assessor,
@@ -176,18 +209,23 @@ async def load_client(
             today=ctx.today,
         )
 
+
+async def _load_plans(
+    ctx: SeedContext, spec: ClientSpec, client_id: uuid.UUID, processes: dict[str, uuid.UUID]
+) -> None:
+    s, actor = ctx.session, ctx.actor
     for plan in spec.plans:
         created = await create_change_plan(
             s,
             actor=actor,
-            client_id=client.id,
+            client_id=client_id,
             objective=plan.objective,
             process_id=None if plan.process is None else processes[plan.process],
             stakeholders=plan.stakeholders,
             communication_plan=plan.communication,
             readiness=plan.readiness,
             status=plan.status,
-            due_on=None if plan.due is None else ctx.day(plan.due),
+            due_on=_day_or_none(ctx, plan.due),
         )
         for m in plan.milestones:
             await add_milestone(
@@ -195,22 +233,26 @@ async def load_client(
                 actor=actor,
                 plan_id=created.id,
                 title=m.title,
-                due_on=None if m.due is None else ctx.day(m.due),
+                due_on=_day_or_none(ctx, m.due),
                 status=m.status,
-                completed_on=None if m.completed is None else ctx.day(m.completed),
+                completed_on=_day_or_none(ctx, m.completed),
                 today=ctx.today,
             )
 
+
+async def _load_agreements(
+    ctx: SeedContext, spec: ClientSpec, client_id: uuid.UUID, processes: dict[str, uuid.UUID]
+) -> None:
     for ag in spec.agreements:
         await create_vendor_agreement(
-            s,
-            actor=actor,
-            client_id=client.id,
+            ctx.session,
+            actor=ctx.actor,
+            client_id=client_id,
             vendor=ag.vendor,
             product=ag.product,
-            starts_on=None if ag.starts is None else ctx.day(ag.starts),
-            ends_on=None if ag.ends is None else ctx.day(ag.ends),
-            renewal_on=None if ag.renewal is None else ctx.day(ag.renewal),
+            starts_on=_day_or_none(ctx, ag.starts),
+            ends_on=_day_or_none(ctx, ag.ends),
+            renewal_on=_day_or_none(ctx, ag.renewal),
             auto_renews=ag.auto_renews,
             monitoring=ag.monitoring,
             incident_response=ag.incident_response,
@@ -220,10 +262,14 @@ async def load_client(
             process_ids=[processes[k] for k in ag.processes],
         )
 
+
+async def _load_reviews(
+    ctx: SeedContext, spec: ClientSpec, processes: dict[str, uuid.UUID]
+) -> None:
     for r in spec.reviews:
         await record_process_review(
-            s,
-            actor=actor,
+            ctx.session,
+            actor=ctx.actor,
             process_id=processes[r.process],
             reviewed_on=ctx.day(r.on),
             reviewer=r.reviewer,
@@ -232,10 +278,14 @@ async def load_client(
             today=ctx.today,
         )
 
+
+async def _load_incidents(
+    ctx: SeedContext, spec: ClientSpec, processes: dict[str, uuid.UUID]
+) -> None:
     for inc in spec.incidents:
         incident = await report_incident(
-            s,
-            actor=actor,
+            ctx.session,
+            actor=ctx.actor,
             process_id=processes[inc.process],
             title=inc.title,
             severity=inc.severity,
@@ -245,11 +295,10 @@ async def load_client(
         )
         if inc.status is not IncidentStatus.OPEN:
             await update_incident(
-                s,
-                actor=actor,
+                ctx.session,
+                actor=ctx.actor,
                 incident_id=incident.id,
                 expected_version=incident.version,
                 status=inc.status,
                 resolved_at=None if inc.resolved is None else ctx.moment(inc.resolved),
             )
-    return client.id
