@@ -170,56 +170,78 @@ class PersistedDocumentsMiddleware:
         """The body to forward: `body` itself, or one with the document filled in."""
         if self.trusted is None and b"persistedQuery" not in body:
             return body  # the common case costs no decoding
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            if self.trusted is None:
-                return body  # Strawberry answers malformed JSON itself
-            raise Refusal(400, "BAD_REQUEST", "the request body is not valid JSON") from None
-        if not isinstance(payload, dict):
-            if self.trusted is None:
-                return body
-            raise Refusal(
-                400,
-                "TRUSTED_DOCUMENT_REQUIRED",
-                "only registered documents run here: send one JSON object with a registered "
-                "document's `query` or its `extensions.persistedQuery.sha256Hash`",
-            )
+        payload = self._decode(body)
+        if payload is None:
+            return body  # not ours to judge: Strawberry answers it itself
         query = payload.get("query")
         if query is not None and not isinstance(query, str):
             raise Refusal(400, "BAD_REQUEST", "`query` must be a string")
         extensions = payload.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         if persisted is None:
-            if self.trusted is None:
-                return body
-            if query is None:
-                raise Refusal(
-                    400,
-                    "TRUSTED_DOCUMENT_REQUIRED",
-                    "only registered documents run here: send a registered document's "
-                    "`query` or its `extensions.persistedQuery.sha256Hash`",
-                )
-            await self._require_trusted(scope, hashlib.sha256(_utf8(query)).hexdigest())
-            return _encode(payload)
+            return await self._plain_query(scope, body, payload, query)
         sha256 = self._persisted_hash(persisted)
         if query is not None:
-            encoded = _utf8(query)
-            if len(encoded) > self.max_document_bytes:
-                raise Refusal(
-                    400,
-                    "BAD_REQUEST",
-                    f"a persisted document may be at most {self.max_document_bytes} bytes",
-                )
-            if hashlib.sha256(encoded).hexdigest() != sha256:
-                raise Refusal(
-                    400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query"
-                )
-            if self.trusted is not None:
-                await self._require_trusted(scope, sha256)
-                return _encode(payload)
-            await self._remember(scope, sha256, query)
+            return await self._query_with_hash(scope, body, payload, query, sha256)
+        payload["query"] = await self._document_by_hash(scope, sha256)
+        return _encode(payload)
+
+    def _decode(self, body: bytes) -> dict[str, object] | None:
+        """The body as a JSON object; None when Strawberry may answer it itself."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            if self.trusted is None:
+                return None  # Strawberry answers malformed JSON itself
+            raise Refusal(400, "BAD_REQUEST", "the request body is not valid JSON") from None
+        if isinstance(payload, dict):
+            return payload
+        if self.trusted is None:
+            return None
+        raise Refusal(
+            400,
+            "TRUSTED_DOCUMENT_REQUIRED",
+            "only registered documents run here: send one JSON object with a registered "
+            "document's `query` or its `extensions.persistedQuery.sha256Hash`",
+        )
+
+    async def _plain_query(
+        self, scope: Scope, body: bytes, payload: dict[str, object], query: str | None
+    ) -> bytes:
+        """A request without `persistedQuery`: free unless only trusted documents run."""
+        if self.trusted is None:
             return body
+        if query is None:
+            raise Refusal(
+                400,
+                "TRUSTED_DOCUMENT_REQUIRED",
+                "only registered documents run here: send a registered document's "
+                "`query` or its `extensions.persistedQuery.sha256Hash`",
+            )
+        await self._require_trusted(scope, hashlib.sha256(_utf8(query)).hexdigest())
+        return _encode(payload)
+
+    async def _query_with_hash(
+        self, scope: Scope, body: bytes, payload: dict[str, object], query: str, sha256: str
+    ) -> bytes:
+        """APQ registration (or a trusted document sent in full): the hash must match."""
+        encoded = _utf8(query)
+        if len(encoded) > self.max_document_bytes:
+            raise Refusal(
+                400,
+                "BAD_REQUEST",
+                f"a persisted document may be at most {self.max_document_bytes} bytes",
+            )
+        if hashlib.sha256(encoded).hexdigest() != sha256:
+            raise Refusal(400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
+        if self.trusted is not None:
+            await self._require_trusted(scope, sha256)
+            return _encode(payload)
+        await self._remember(scope, sha256, query)
+        return body
+
+    async def _document_by_hash(self, scope: Scope, sha256: str) -> str:
+        """The document a hash names: a registered one, or one this tenant sent before."""
         if self.trusted is not None:
             document = await self.trusted.get(scope["state"]["engine"], sha256)
             if document is None:
@@ -230,14 +252,13 @@ class PersistedDocumentsMiddleware:
                     f"no registered document has the hash {sha256}; register the client's "
                     "manifest with `steward documents register`",
                 )
-        else:
-            document = await self._recall(scope, sha256)
-            if document is None:
-                raise Refusal(
-                    200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound", headers=_NO_CACHE
-                )
-        payload["query"] = document
-        return _encode(payload)
+            return document
+        document = await self._recall(scope, sha256)
+        if document is None:
+            raise Refusal(
+                200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound", headers=_NO_CACHE
+            )
+        return document
 
     @staticmethod
     def _persisted_hash(persisted: object) -> str:
