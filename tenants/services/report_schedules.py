@@ -52,6 +52,33 @@ def _standard_webhooks_secret(secret: str) -> bool:
     return 24 <= len(key) <= 64
 
 
+def _validated(
+    weekday: int,
+    hour: int,
+    minute: int,
+    timezone: str,
+    webhook_url: str | None,
+    webhook_secret: str | None,
+) -> tuple[str, str | None, str | None]:
+    """The time zone, URL and secret to store; every problem raised at once, by field."""
+    c = Collector()
+    c.int_range("weekday", weekday, 0, 6)
+    c.int_range("hour", hour, 0, 23)
+    c.int_range("minute", minute, 0, 59)
+    zone = c.time_zone("timezone", timezone)
+    url = _check_url(c, webhook_url)
+    secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
+    if secret is not None and not _standard_webhooks_secret(secret):
+        c.add(
+            "webhookSecret",
+            "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes",
+        )
+    if url is not None and secret is None and not c.has("webhookSecret"):
+        c.add("webhookSecret", "is required with a webhook URL (deliveries are signed)")
+    c.raise_if_any()
+    return zone, url, secret
+
+
 async def configure_report_schedule(
     session: AsyncSession,
     *,
@@ -70,21 +97,7 @@ async def configure_report_schedule(
 
     The webhook secret is stored only encrypted with `box`, never in clear.
     """
-    c = Collector()
-    c.int_range("weekday", weekday, 0, 6)
-    c.int_range("hour", hour, 0, 23)
-    c.int_range("minute", minute, 0, 59)
-    zone = c.time_zone("timezone", timezone)
-    url = _check_url(c, webhook_url)
-    secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
-    if secret is not None and not _standard_webhooks_secret(secret):
-        c.add(
-            "webhookSecret",
-            "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes",
-        )
-    if url is not None and secret is None and not c.has("webhookSecret"):
-        c.add("webhookSecret", "is required with a webhook URL (deliveries are signed)")
-    c.raise_if_any()
+    zone, url, secret = _validated(weekday, hour, minute, timezone, webhook_url, webhook_secret)
     row = await session.get(ReportSchedule, SCHEDULE_ID)
     before = snapshot(row) if row is not None else None
     current_version = row.version if row is not None else None
