@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -87,36 +87,57 @@ def print_urls(settings: Settings, slug: str, idp_id: uuid.UUID) -> None:
         )
 
 
-@idp_app.command("add")
-def add(
-    tenant: str = typer.Option(..., "--tenant", help="Tenant slug"),
-    issuer: str = typer.Option(..., "--issuer", help="Issuer URL, exactly as the provider says"),
-    client_id: str = typer.Option(..., "--client-id"),
-    domains: str = typer.Option(..., "--domains", help="Allowed e-mail domains: a.com,b.com"),
-    client_secret: str | None = typer.Option(
-        None, "--client-secret", help="Asked for (hidden) when omitted"
-    ),
-    client_organisation: str | None = typer.Option(
-        None,
-        "--client-organisation",
-        help="Client organisation: UUID or GraphQL id (omit for the staff IdP)",
-    ),
-    default_role: str | None = typer.Option(
-        None, "--default-role", help="viewer (staff) or client_viewer (client) by default"
-    ),
-    scopes: str = typer.Option(" ".join(DEFAULT_SCOPES), "--scopes", help="Space-separated"),
-    name: str | None = typer.Option(None, "--name", help="Shown on the sign-in page"),
-    role_claim: str | None = typer.Option(None, "--role-claim", help="e.g. groups"),
-    role_map: str | None = typer.Option(None, "--role-map", help="VALUE=ROLE,VALUE=ROLE"),
-    email_claim: str = typer.Option(
-        "email", "--email-claim", help="email, or preferred_username / upn for Entra ID"
-    ),
-    name_claim: str = typer.Option("name", "--name-claim", help="The display-name claim"),
-    require_email_verified: bool = typer.Option(
-        True,
+# The claim mapping's options, named here so `add` reads as what it does.
+_EmailClaim = Annotated[
+    str,
+    typer.Option("--email-claim", help="email, or preferred_username / upn for Entra ID"),
+]
+_NameClaim = Annotated[str, typer.Option("--name-claim", help="The display-name claim")]
+_RequireVerified = Annotated[
+    bool,
+    typer.Option(
         "--require-email-verified/--no-require-email-verified",
         help="Refuse unless email_verified is true (Entra ID sends none: turn it off)",
     ),
+]
+_ClientOrganisation = Annotated[
+    str | None,
+    typer.Option(
+        "--client-organisation",
+        help="Client organisation: UUID or GraphQL id (omit for the staff IdP)",
+    ),
+]
+_DefaultRole = Annotated[
+    str | None,
+    typer.Option("--default-role", help="viewer (staff) or client_viewer (client) by default"),
+]
+_ClientSecret = Annotated[
+    str | None, typer.Option("--client-secret", help="Asked for (hidden) when omitted")
+]
+
+
+@idp_app.command("add")
+def add(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant slug")],
+    issuer: Annotated[
+        str, typer.Option("--issuer", help="Issuer URL, exactly as the provider says")
+    ],
+    client_id: Annotated[str, typer.Option("--client-id")],
+    domains: Annotated[str, typer.Option("--domains", help="Allowed e-mail domains: a.com,b.com")],
+    client_secret: _ClientSecret = None,
+    client_organisation: _ClientOrganisation = None,
+    default_role: _DefaultRole = None,
+    scopes: Annotated[str, typer.Option("--scopes", help="Space-separated")] = " ".join(
+        DEFAULT_SCOPES
+    ),
+    name: Annotated[str | None, typer.Option("--name", help="Shown on the sign-in page")] = None,
+    role_claim: Annotated[str | None, typer.Option("--role-claim", help="e.g. groups")] = None,
+    role_map: Annotated[
+        str | None, typer.Option("--role-map", help="VALUE=ROLE,VALUE=ROLE")
+    ] = None,
+    email_claim: _EmailClaim = "email",
+    name_claim: _NameClaim = "name",
+    require_email_verified: _RequireVerified = True,
 ) -> None:
     """Add the staff identity provider of a tenant, or one of a client organisation."""
 
