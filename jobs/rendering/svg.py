@@ -4,6 +4,7 @@ scripts, no external references. Text is escaped; labels come in already localis
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
@@ -75,50 +76,58 @@ def _labelled(points: list[tuple[float, float, float]]) -> list[tuple[float, flo
     return chosen
 
 
-def line_chart(
-    history: Sequence[tuple[datetime, float]],
-    *,
-    title: str,
-    empty: str,
-    tick_label: Callable[[datetime, bool], str],
-    value_label: Callable[[float], str],
-    accent: str = "#1565c0",
-    width: int = 640,
-    height: int = 200,
-) -> str:
-    """Score over time on a real time axis. `tick_label(moment, short_span)` formats an
-    axis tick (times of day when the whole window is about a day)."""
-    left, right, top, bottom = 36, 16, 14, 28
-    plot_w, plot_h = width - left - right, height - top - bottom
-    parts = [_open("line-chart", width, height, title)]
+@dataclass(frozen=True, slots=True)
+class _Plot:
+    """The plotting area inside a chart's margins, in SVG units."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    def y_of(self, score: float) -> float:
+        return self.top + self.height * (1 - max(0.0, min(100.0, score)) / 100)
+
+
+def _score_grid(plot: _Plot) -> list[str]:
+    parts = []
     for level in (0, 25, 50, 75, 100):
-        y = top + plot_h * (1 - level / 100)
+        y = plot.y_of(level)
         parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            f'<line x1="{plot.left}" y1="{y:.1f}" x2="{plot.left + plot.width}" y2="{y:.1f}" '
             f'stroke="{"#cccccc" if level in (0, 100) else "#eeeeee"}"/>'
         )
-        parts.append(_text(left - 6, y + 4, str(level), anchor="end", extra='fill="#757575"'))
-    if not history:
-        parts.append(_text(left + plot_w / 2, top + plot_h / 2, empty, anchor="middle"))
-        return "".join([*parts, "</svg>"])
-    start, end = _window(history[0][0], history[-1][0])
-    total = (end - start).total_seconds()
+        parts.append(_text(plot.left - 6, y + 4, str(level), anchor="end", extra='fill="#757575"'))
+    return parts
 
-    def x_of(moment: datetime) -> float:
-        return left + plot_w * (moment - start).total_seconds() / total
 
+def _time_ticks(
+    plot: _Plot,
+    start: datetime,
+    end: datetime,
+    x_of: Callable[[datetime], float],
+    tick_label: Callable[[datetime, bool], str],
+    label_y: float,
+) -> list[str]:
+    parts = []
     short = end - start <= _DAY * 1.5
     for i in range(5):
         tick = start + (end - start) * (0.1 + 0.2 * i)
         x = x_of(tick)
+        bottom = plot.top + plot.height
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" '
-            f'y2="{top + plot_h + 4}" stroke="#9e9e9e"/>'
+            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}" stroke="#9e9e9e"/>'
         )
         parts.append(
-            _text(x, height - 8, tick_label(tick, short), anchor="middle", extra='fill="#616161"')
+            _text(x, label_y, tick_label(tick, short), anchor="middle", extra='fill="#616161"')
         )
-    points = [(x_of(m), top + plot_h * (1 - max(0.0, min(100.0, s)) / 100), s) for m, s in history]
+    return parts
+
+
+def _series(
+    points: list[tuple[float, float, float]], accent: str, value_label: Callable[[float], str]
+) -> list[str]:
+    parts = []
     if len(points) > 1:
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
         parts.append(
@@ -139,5 +148,36 @@ def line_chart(
                 extra='font-weight="bold" fill="#212121"',
             )
         )
+    return parts
+
+
+def line_chart(
+    history: Sequence[tuple[datetime, float]],
+    *,
+    title: str,
+    empty: str,
+    tick_label: Callable[[datetime, bool], str],
+    value_label: Callable[[float], str],
+    accent: str = "#1565c0",
+    width: int = 640,
+    height: int = 200,
+) -> str:
+    """Score over time on a real time axis. `tick_label(moment, short_span)` formats an
+    axis tick (times of day when the whole window is about a day)."""
+    left, right, top, bottom = 36, 16, 14, 28
+    plot = _Plot(left, top, width - left - right, height - top - bottom)
+    parts = [_open("line-chart", width, height, title), *_score_grid(plot)]
+    if not history:
+        parts.append(_text(left + plot.width / 2, top + plot.height / 2, empty, anchor="middle"))
+        return "".join([*parts, "</svg>"])
+    start, end = _window(history[0][0], history[-1][0])
+    total = (end - start).total_seconds()
+
+    def x_of(moment: datetime) -> float:
+        return left + plot.width * (moment - start).total_seconds() / total
+
+    parts += _time_ticks(plot, start, end, x_of, tick_label, height - 8)
+    points = [(x_of(m), plot.y_of(s), s) for m, s in history]
+    parts += _series(points, accent, value_label)
     parts.append("</svg>")
     return "".join(parts)
