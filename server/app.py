@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from schema import build_schema
 from schema.compiled.documents import DocumentCache
@@ -48,8 +48,19 @@ def create_app(settings: Settings) -> Starlette:
         raise ValueError(
             "create_app needs DATABASE_URL and REDIS_URL (the CLI starts embedded ones)"
         )
-    database_url, redis_url = settings.database_url, settings.redis_url
     configure_logging(settings.log_level)
+    probes = Probes(operator_token=settings.operator_token, queue_name=settings.queue_name)
+    return Starlette(
+        routes=_routes(probes, _graphql(settings)),
+        middleware=_middleware(settings),
+        lifespan=_lifespan(settings, settings.database_url, settings.redis_url),
+    )
+
+
+def _lifespan(
+    settings: Settings, database_url: str, redis_url: str
+) -> Callable[[Starlette], AbstractAsyncContextManager[dict[str, Any]]]:
+    """Opens what requests share (engine, Redis, OIDC client) and closes it in reverse."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -69,6 +80,11 @@ def create_app(settings: Settings) -> Starlette:
             await stop_observing()
             await engine.dispose()
 
+    return lifespan
+
+
+def _graphql(settings: Settings) -> CompiledReadPath:
+    """The /graphql endpoint: the compiled read path in front of Strawberry's executor."""
     limits = SchemaLimits(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -77,65 +93,68 @@ def create_app(settings: Settings) -> Starlette:
         suggestions=settings.development,
     )
     schema = build_schema(limits)
-    graphql = CompiledReadPath(
+    return CompiledReadPath(
         StewardGraphQL(schema, development=settings.development),
         DocumentCache(schema, limit_extensions(limits)),
         mode=settings.read_path,
         diff_log=settings.read_path_diff_log,
     )
-    probes = Probes(operator_token=settings.operator_token, queue_name=settings.queue_name)
+
+
+def _routes(probes: Probes, graphql: CompiledReadPath) -> list[BaseRoute]:
+    return [
+        Route("/healthz", probes.healthz, methods=["GET"]),
+        Route("/readyz", probes.readyz, methods=["GET"]),
+        Route("/status", probes.status, methods=["GET"]),
+        Route("/graphql", traced_graphql(graphql), methods=["GET", "POST"]),
+        reports_routes.reports_mount,
+        exports_routes.exports_mount,  # client tables as CSV / XLSX
+        # SCIM 2.0 provisioning per identity provider (server/scim/).
+        scim_mount,
+        Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
+        Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
+        Route("/auth/{tenant}/signed-in", signed_in_page, methods=["GET"]),
+        Route("/auth/session", auth_routes.current_session, methods=["GET"]),
+        Route("/auth/logout", auth_routes.logout, methods=["POST"]),
+        # After /auth/session: a path parameter would match it too.
+        Route("/auth/{tenant}", auth_routes.signin_page, methods=["GET"]),
+    ]
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first; the order is part of the security design (comments say why)."""
     rate_limits = RateLimits(
         per_principal=settings.rate_limit_per_principal,
         per_address=settings.rate_limit_per_address,
         namespace=settings.queue_name,
     )
-    return Starlette(
-        routes=[
-            Route("/healthz", probes.healthz, methods=["GET"]),
-            Route("/readyz", probes.readyz, methods=["GET"]),
-            Route("/status", probes.status, methods=["GET"]),
-            Route("/graphql", traced_graphql(graphql), methods=["GET", "POST"]),
-            reports_routes.reports_mount,
-            exports_routes.exports_mount,  # client tables as CSV / XLSX
-            # SCIM 2.0 provisioning per identity provider (server/scim/).
-            scim_mount,
-            Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
-            Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
-            Route("/auth/{tenant}/signed-in", signed_in_page, methods=["GET"]),
-            Route("/auth/session", auth_routes.current_session, methods=["GET"]),
-            Route("/auth/logout", auth_routes.logout, methods=["POST"]),
-            # After /auth/session: a path parameter would match it too.
-            Route("/auth/{tenant}", auth_routes.signin_page, methods=["GET"]),
-        ],
-        middleware=[
-            # Request metrics, and the HTTP span when tracing (server/observability/).
-            *observability_middleware(),
-            # The client's address behind trusted proxies, before anything reads it.
-            Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxy_list),
-            Middleware(RequestContextMiddleware),
-            Middleware(SecurityHeadersMiddleware, development=settings.development),
-            Middleware(DatabaseUnavailableMiddleware),
-            # An allow-list, never "*": cookies authenticate browser sessions.
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origin_list,
-                allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-steward-csrf", "x-request-id"],
-                allow_credentials=True,
-                max_age=600,
-            ),
-            # Per address before authentication: a flood of bogus credentials is refused
-            # without a database lookup; per principal once it is known.
-            Middleware(AddressRateLimitMiddleware, limits=rate_limits),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
-            Middleware(AuthenticationMiddleware),
-            Middleware(PrincipalRateLimitMiddleware, limits=rate_limits),
-            Middleware(
-                PersistedDocumentsMiddleware,
-                trusted_only=settings.trusted_documents_only,
-                max_document_bytes=settings.max_body_bytes,
-                namespace=settings.queue_name,
-            ),
-        ],
-        lifespan=lifespan,
-    )
+    return [
+        # Request metrics, and the HTTP span when tracing (server/observability/).
+        *observability_middleware(),
+        # The client's address behind trusted proxies, before anything reads it.
+        Middleware(ForwardedClientMiddleware, trusted_proxies=settings.trusted_proxy_list),
+        Middleware(RequestContextMiddleware),
+        Middleware(SecurityHeadersMiddleware, development=settings.development),
+        Middleware(DatabaseUnavailableMiddleware),
+        # An allow-list, never "*": cookies authenticate browser sessions.
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-steward-csrf", "x-request-id"],
+            allow_credentials=True,
+            max_age=600,
+        ),
+        # Per address before authentication: a flood of bogus credentials is refused
+        # without a database lookup; per principal once it is known.
+        Middleware(AddressRateLimitMiddleware, limits=rate_limits),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(AuthenticationMiddleware),
+        Middleware(PrincipalRateLimitMiddleware, limits=rate_limits),
+        Middleware(
+            PersistedDocumentsMiddleware,
+            trusted_only=settings.trusted_documents_only,
+            max_document_bytes=settings.max_body_bytes,
+            namespace=settings.queue_name,
+        ),
+    ]
