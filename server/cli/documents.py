@@ -9,7 +9,6 @@ STEWARD_TRUSTED_DOCUMENTS_ONLY for running nothing else.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,9 +17,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.cli.support import plain_table, with_engine
-from server.runtime import resolved_settings
-from server.settings import load_settings
+from server.cli.support import CliError, fail, plain_table, run_with_settings
 from tenants.trusted_documents import (
     ManifestDocument,
     ManifestError,
@@ -34,21 +31,11 @@ documents_app = typer.Typer(
     no_args_is_help=True, help="Register the GraphQL documents front ends may run."
 )
 console = Console(soft_wrap=True)  # nothing is cut to the terminal's width
-err = Console(stderr=True, soft_wrap=True)
 NOT_MIGRATED = "public.trusted_documents does not exist yet: run `steward tenants migrate` first"
 
 
-class CliError(Exception):
-    pass
-
-
 def _run(work: Callable[[AsyncEngine], Awaitable[None]]) -> None:
-    try:
-        with resolved_settings(load_settings()) as settings:
-            asyncio.run(with_engine(settings, work))
-    except CliError as exc:
-        err.print(f"error: {exc}", soft_wrap=True)
-        raise typer.Exit(2) from None
+    run_with_settings(lambda _settings, engine: work(engine))
 
 
 def _read_manifest(path: Path) -> list[ManifestDocument]:
@@ -77,8 +64,7 @@ def register(
     try:
         documents = _read_manifest(manifest)
     except CliError as exc:  # before any server is started or reached
-        err.print(f"error: {exc}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
 
     async def work(engine: AsyncEngine) -> None:
         async with engine.connect() as conn, conn.begin():
