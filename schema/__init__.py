@@ -29,6 +29,7 @@ from schema.members.queries import MemberQuery
 from schema.node import NodeQuery
 from schema.owners.assignment_mutations import AssignmentMutation
 from schema.owners.mutations import OwnerMutation
+from schema.page_window import add_backward_pagination
 from schema.processes.kpi_mutations import KpiMutation
 from schema.processes.mutations import AIProcessMutation
 from schema.report_schedule.mutations import ReportScheduleMutation
@@ -85,7 +86,14 @@ class StewardSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     """The schema with its limits; `schema/schema.graphql` is generated from it."""
-    limits = limits or SchemaLimits()
+    schema = _build(limits or SchemaLimits())
+    # Every connection pages backward too (`last`/`before`): found in the built schema.
+    if add_backward_pagination(schema._schema):
+        schema = _build(limits or SchemaLimits())
+    return schema
+
+
+def _build(limits: SchemaLimits) -> strawberry.Schema:
     query = merge_types("Query", QUERIES)
     mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
     return StewardSchema(
