@@ -15,6 +15,7 @@ from schema.branding.queries import ReportBrandingQuery
 from schema.capability.mutations import CapabilityMutation
 from schema.capability.queries import CapabilityQuery
 from schema.change_plans.mutations import ChangePlanMutation
+from schema.client_lists.queries import ClientListsQuery
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
 from schema.feedback.mutations import FeedbackMutation
@@ -47,6 +48,7 @@ QUERIES: tuple[type, ...] = (
     ViewerQuery,
     NodeQuery,
     ClientOrganisationQuery,
+    ClientListsQuery,
     AuditQuery,
     CapabilityQuery,
     ReportQuery,

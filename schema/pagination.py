@@ -214,36 +214,42 @@ async def child_connection(
     first: int | None,
     after: str | None,
     to_node: Callable[[M], NodeT],
+    through: tuple[Any, Any] | None = None,
 ) -> Connection[NodeT]:
     """A nested connection, batched with every sibling that asks with the same arguments.
 
     `where_key` identifies `where` (filters) so siblings with equal arguments share
-    one loader and one statement.
+    one loader and one statement. `parent` is a column of `model`, or, with
+    `through=(table, onclause)`, of a table joined to it (a client's incidents are
+    those of its processes: `parent=AIProcess.client_id`, through AIProcess).
     """
     win = page_window(first, after)
     conditions = [visible(model, info.context.principal), *where]
     between = keyset(model, ordering, win)
-    args = (model.__name__, parent.key, where_key, ordering.key(), win)
+    args = (model.__name__, str(parent), where_key, ordering.key(), win)
+
+    def joined(stmt: Any) -> Any:
+        return stmt.join(*through) if through is not None else stmt
 
     async def load_pages(parent_ids: list[uuid.UUID]) -> list[list[M]]:
         order = order_clauses(model, ordering, win.backward)
         rank = func.row_number().over(partition_by=parent, order_by=order)
-        inner = (
-            select(model, rank.label("rank"))
-            .where(parent.in_(parent_ids), *conditions, *between)
-            .subquery()
-        )
+        inner = joined(select(model, parent.label("parent_id"), rank.label("rank")))
+        inner = inner.where(parent.in_(parent_ids), *conditions, *between).subquery()
         row = aliased(model, inner)
-        stmt = select(row).where(inner.c.rank <= win.size + 1).order_by(inner.c.rank)
+        stmt = (
+            select(row, inner.c.parent_id)
+            .where(inner.c.rank <= win.size + 1)
+            .order_by(inner.c.rank)
+        )
         grouped: dict[uuid.UUID, list[M]] = {p: [] for p in parent_ids}
-        for obj in await info.context.db.scalars(stmt):
-            grouped[getattr(obj, parent.key)].append(obj)
+        for obj, parent_value in await info.context.db.execute(stmt):
+            grouped[parent_value].append(obj)
         return [grouped[p] for p in parent_ids]
 
     async def load_counts(parent_ids: list[uuid.UUID]) -> list[int]:
-        stmt = (
-            select(parent, func.count()).where(parent.in_(parent_ids), *conditions).group_by(parent)
-        )
+        stmt = joined(select(parent, func.count()).select_from(model))
+        stmt = stmt.where(parent.in_(parent_ids), *conditions).group_by(parent)
         counts = {k: int(n) for k, n in await info.context.db.execute(stmt)}
         return [counts.get(p, 0) for p in parent_ids]
 

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
+from schema.client_lists.fields import ClientOrganisationLists
 from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
@@ -129,7 +130,7 @@ def _owners_page() -> Page:
 
 
 @strawberry.type(name="ClientOrganisation", description="An organisation the consultancy serves.")
-class ClientOrganisationNode(Node):
+class ClientOrganisationNode(ClientOrganisationLists, Node):
     NODE_NAME: ClassVar[str] = "ClientOrganisation"
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."

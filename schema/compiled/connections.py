@@ -52,11 +52,12 @@ def connection_json(
             for name, value, later in (("after", win.after, True), ("before", win.before, False))
             if value is not None
         ]
+        conditions = spec.conditions(args)
     except GraphQLError as exc:
         raise NotCompilable(f"argument error: {exc.message}") from exc
     size = win.size
     model = spec.model
-    base = [visible(model, planner.principal), *spec.conditions(args)]
+    base = [visible(model, planner.principal), *conditions]
 
     def scoped(row: Row) -> list[Any]:
         conds = row.adapt(*base)
