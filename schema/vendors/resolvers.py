@@ -21,6 +21,7 @@ from schema.pagination import (
     Ordering,
     child_connection,
 )
+from schema.vendors.filters import VendorAgreementFilter, agreement_conditions
 from schema.vendors.types import VendorAgreementNode
 from tenants import models as m
 
@@ -29,7 +30,12 @@ _ORDERING = Ordering(m.VendorAgreement.created_at)
 
 def client_vendor_agreements_page() -> Page:
     """ClientOrganisation.vendorAgreements in SQL (schema/compiled)."""
-    return Page(m.VendorAgreement, m.VendorAgreement.client_id, ordering=lambda _: _ORDERING)
+    return Page(
+        m.VendorAgreement,
+        m.VendorAgreement.client_id,
+        conditions=lambda a: agreement_conditions(a.get("filter"))[0],
+        ordering=lambda _: _ORDERING,
+    )
 
 
 def covers_process(agreement: Row, process_id: Any) -> Any:
@@ -51,15 +57,21 @@ def process_vendor_agreements_page() -> Page:
 
 
 async def client_vendor_agreements(
-    info: Info, client_id: uuid.UUID, *, first: int | None, after: str | None
+    info: Info,
+    client_id: uuid.UUID,
+    *,
+    first: int | None,
+    after: str | None,
+    filter: VendorAgreementFilter | None = None,
 ) -> Connection[VendorAgreementNode]:
+    where, key = agreement_conditions(filter)
     return await child_connection(
         info,
         m.VendorAgreement,
         m.VendorAgreement.client_id,
         client_id,
-        where=[],
-        where_key=None,
+        where=where,
+        where_key=key,
         ordering=_ORDERING,
         first=first,
         after=after,
