@@ -37,6 +37,7 @@ from schema.report_schedule.mutations import ReportScheduleMutation
 from schema.report_schedule.queries import ReportScheduleQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
+from schema.restore.mutations import RestoreMutation
 from schema.tokens.mutations import ApiTokenMutation
 from schema.tokens.queries import ApiTokenQuery
 from schema.transaction import TenantTransaction
@@ -76,6 +77,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportScheduleMutation,
     ReportBrandingMutation,
     FrameworkMutation,
+    RestoreMutation,
 )
 
 
