@@ -279,3 +279,38 @@ async def test_delete_milestone_answers_its_id(
         await gql(client, query, {"input": {"id": node_id, "version": version}}, token=demo.token)
     )
     assert body == {"deleteMilestone": {"deletedMilestoneId": node_id, "errors": []}}
+
+
+async def test_restoring_a_process_waits_for_an_archive_of_its_client_in_flight(
+    engine: AsyncEngine, make_tenant: Any
+) -> None:
+    # The live-client check reads the client row under a share lock: a restore racing an
+    # archive of the client sees the archive once it commits, instead of restoring a
+    # process into an archived client.
+    from tenants.services.audit import Actor
+    from tenants.services.clients import archive_client
+    from tenants.services.processes import archive_process
+    from tenants.services.restore import restore_process
+    from tests.jobs.seed import seed_client
+    from tests.support import race_uncommitted
+
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=1)
+    actor = Actor("test", "system")
+    process_id = seeded.process_ids[0]
+    async with tenant_session(engine, tenant) as s:
+        process = await archive_process(s, actor=actor, process_id=process_id, expected_version=1)
+        version = process.version
+
+    async def archive(session: Any) -> None:
+        await archive_client(session, actor=actor, client_id=seeded.client_id, expected_version=1)
+
+    async def restore(session: Any) -> Any:
+        return await restore_process(
+            session, actor=actor, process_id=process_id, expected_version=version
+        )
+
+    _, refused = await race_uncommitted(engine, tenant, archive, restore)
+    assert [(e.field, e.code.value) for e in refused.errors] == [("id", "VALIDATION")]
+    async with tenant_session(engine, tenant) as s:
+        assert (await s.get(m.AIProcess, process_id)).archived_at is not None  # type: ignore[union-attr]
