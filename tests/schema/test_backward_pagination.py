@@ -229,3 +229,28 @@ def test_every_connection_field_of_the_schema_takes_last_and_before() -> None:
                 elif any(args[a].description is None for a in ("first", "after", "last")):
                     missing.append(f"{gtype.name}.{name} (undocumented)")
     assert missing == []
+
+
+SIBLINGS = """query($last: Int!) { clientOrganisations(first: 100) { edges { node {
+  id
+  all: processes(first: 100, filter: {includeArchived: true}) { edges { node { id } } }
+  tail: processes(last: $last, filter: {includeArchived: true}) {
+    edges { node { id } } pageInfo { hasPreviousPage hasNextPage }
+  }
+} } } }"""
+
+
+@pytest.mark.parametrize("size", [1, 4])
+async def test_a_backward_page_of_each_sibling_is_that_siblings_own_end(
+    client: httpx.AsyncClient, seeded: Seeded, size: int
+) -> None:
+    # Sibling connections are loaded in one statement (row_number per parent): each
+    # parent's backward page must be its own last rows, in forward order.
+    body = data(await gql(client, SIBLINGS, {"last": size}, token=seeded.token))
+    clients = body["clientOrganisations"]["edges"]
+    assert len(clients) == 3
+    for edge in clients:
+        whole = [e["node"]["id"] for e in edge["node"]["all"]["edges"]]
+        tail = edge["node"]["tail"]
+        assert [e["node"]["id"] for e in tail["edges"]] == whole[-size:]
+        assert tail["pageInfo"] == {"hasPreviousPage": len(whole) > size, "hasNextPage": False}
