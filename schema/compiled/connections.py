@@ -1,7 +1,9 @@
 """A Relay connection in SQL: one keyset page aggregated into edges and pageInfo.
 
-The page is `first + 1` rows of the model in the ordering's order (after the
-cursor's row, when there is one), numbered by row_number(); edges and pageInfo
+The page is `first + 1` rows of the model in the ordering's order (between the
+`after` and `before` cursors' rows, when given), numbered by row_number(); for
+`last` it is `last + 1` rows in the reversed order, turned round when aggregated
+(schema/page_window.py decides the window for both executors). Edges and pageInfo
 are aggregates over it, `totalCount` a separate count with the same conditions
 but no keyset. Cursors are made in SQL exactly as schema/pagination.py makes them.
 """
