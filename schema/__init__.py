@@ -15,6 +15,7 @@ from schema.branding.queries import ReportBrandingQuery
 from schema.capability.mutations import CapabilityMutation
 from schema.capability.queries import CapabilityQuery
 from schema.change_plans.mutations import ChangePlanMutation
+from schema.client_lists.queries import ClientListsQuery
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
 from schema.feedback.mutations import FeedbackMutation
@@ -29,12 +30,14 @@ from schema.members.queries import MemberQuery
 from schema.node import NodeQuery
 from schema.owners.assignment_mutations import AssignmentMutation
 from schema.owners.mutations import OwnerMutation
+from schema.page_window import add_backward_pagination
 from schema.processes.kpi_mutations import KpiMutation
 from schema.processes.mutations import AIProcessMutation
 from schema.report_schedule.mutations import ReportScheduleMutation
 from schema.report_schedule.queries import ReportScheduleQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
+from schema.restore.mutations import RestoreMutation
 from schema.tokens.mutations import ApiTokenMutation
 from schema.tokens.queries import ApiTokenQuery
 from schema.transaction import TenantTransaction
@@ -46,6 +49,7 @@ QUERIES: tuple[type, ...] = (
     ViewerQuery,
     NodeQuery,
     ClientOrganisationQuery,
+    ClientListsQuery,
     AuditQuery,
     CapabilityQuery,
     ReportQuery,
@@ -73,6 +77,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportScheduleMutation,
     ReportBrandingMutation,
     FrameworkMutation,
+    RestoreMutation,
 )
 
 
@@ -85,7 +90,14 @@ class StewardSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     """The schema with its limits; `schema/schema.graphql` is generated from it."""
-    limits = limits or SchemaLimits()
+    schema = _build(limits or SchemaLimits())
+    # Every connection pages backward too (`last`/`before`): found in the built schema.
+    if add_backward_pagination(schema._schema):
+        schema = _build(limits or SchemaLimits())
+    return schema
+
+
+def _build(limits: SchemaLimits) -> strawberry.Schema:
     query = merge_types("Query", QUERIES)
     mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
     return StewardSchema(

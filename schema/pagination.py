@@ -24,15 +24,14 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from schema.context import Info
-from schema.limits import MAX_PAGE_SIZE
 from schema.loaders import loader
+from schema.page_window import Window, page_window, window
 from schema.scoping import visible
 from schema.settling import settled
 from tenants.base import TenantBase
 
 M = TypeVar("M", bound=TenantBase)
 NodeT = TypeVar("NodeT")
-DEFAULT_PAGE_SIZE = 20
 
 
 @strawberry.enum(description="Sort direction.")
@@ -96,11 +95,11 @@ def encode_cursor(value: Any, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _bad_cursor() -> GraphQLError:
-    return GraphQLError("invalid cursor: `after` must be a cursor from this connection")
+def _bad_cursor(name: str) -> GraphQLError:
+    return GraphQLError(f"invalid cursor: `{name}` must be a cursor from this connection")
 
 
-def decode_cursor(cursor: str, ordering: Ordering) -> tuple[Any, uuid.UUID]:
+def decode_cursor(cursor: str, ordering: Ordering, name: str = "after") -> tuple[Any, uuid.UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw_value, raw_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -115,45 +114,45 @@ def decode_cursor(cursor: str, ordering: Ordering) -> tuple[Any, uuid.UUID]:
             value = raw_value
         return value, uuid.UUID(raw_id)
     except (ValueError, TypeError, json.JSONDecodeError, NotImplementedError) as exc:
-        raise _bad_cursor() from exc
+        raise _bad_cursor(name) from exc
 
 
 def check_first(first: int | None) -> int:
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if first < 0 or first > MAX_PAGE_SIZE:
-        raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
-    return first
+    return window(first, None).size
 
 
-def keyset_after(model: type[M], ordering: Ordering, after: str | None) -> list[Any]:
-    """SQL conditions selecting the rows after the cursor `after` in `ordering`."""
-    if after is None:
-        return []
-    value, row_id = decode_cursor(after, ordering)
+def keyset(model: type[M], ordering: Ordering, win: Window) -> list[Any]:
+    """SQL conditions keeping the rows between the window's `after` and `before` cursors."""
     left = tuple_(ordering.column, model.id)  # type: ignore[attr-defined]
-    right = tuple_(value, row_id)
-    return [left < right if ordering.descending else left > right]
+    out: list[Any] = []
+    for name, cursor, later in (("after", win.after, True), ("before", win.before, False)):
+        if cursor is None:
+            continue
+        right = tuple_(*decode_cursor(cursor, ordering, name))
+        out.append(left > right if later != ordering.descending else left < right)
+    return out
 
 
-def order_clauses(model: type[M], ordering: Ordering) -> list[Any]:
-    """ORDER BY the ordering's column, then id: a total order for keyset cursors."""
+def order_clauses(model: type[M], ordering: Ordering, reverse: bool = False) -> list[Any]:
+    """ORDER BY the ordering's column, then id: a total order for keyset cursors.
+
+    `reverse` is the fetch order of a backward window (`last`): from the end.
+    """
     id_col = model.id  # type: ignore[attr-defined]
-    if ordering.descending:
+    if ordering.descending != reverse:
         return [ordering.column.desc(), id_col.desc()]
     return [ordering.column.asc(), id_col.asc()]
 
 
 def build_connection(
     rows: Sequence[M],
-    first: int,
+    win: Window,
     ordering: Ordering,
     to_node: Callable[[M], NodeT],
     count: Callable[[], Awaitable[int]],
-    had_cursor: bool,
 ) -> Connection[NodeT]:
-    """A Connection from up to `first + 1` rows (the extra one only says there is more)."""
-    page = list(rows[:first])
+    """A Connection from up to `size + 1` rows in fetch order (the extra one says there is more)."""
+    page = win.page(rows)
     edges = [
         Edge(node=to_node(r), cursor=encode_cursor(getattr(r, ordering.column.key), r.id))  # type: ignore[attr-defined]
         for r in page
@@ -161,8 +160,8 @@ def build_connection(
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=had_cursor,
+            has_next_page=win.has_next(len(rows)),
+            has_previous_page=win.has_previous(len(rows)),
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
@@ -181,16 +180,16 @@ async def paginate(
     to_node: Callable[[M], NodeT],
 ) -> Connection[NodeT]:
     """A top-level connection over visible rows of `model` matching `where`."""
-    size = check_first(first)
+    win = page_window(first, after)
     conditions = [visible(model, info.context.principal), *where]
     db = info.context.db
     rows = (
         await settled(
             db.scalars(
                 select(model)
-                .where(*conditions, *keyset_after(model, ordering, after))
-                .order_by(*order_clauses(model, ordering))
-                .limit(size + 1)
+                .where(*conditions, *keyset(model, ordering, win))
+                .order_by(*order_clauses(model, ordering, win.backward))
+                .limit(win.size + 1)
             )
         )
     ).all()
@@ -200,7 +199,7 @@ async def paginate(
         total: int | None = await settled(db.scalar(stmt))
         return int(total or 0)
 
-    return build_connection(rows, size, ordering, to_node, count, after is not None)
+    return build_connection(rows, win, ordering, to_node, count)
 
 
 async def child_connection(
@@ -215,35 +214,42 @@ async def child_connection(
     first: int | None,
     after: str | None,
     to_node: Callable[[M], NodeT],
+    through: tuple[Any, Any] | None = None,
 ) -> Connection[NodeT]:
     """A nested connection, batched with every sibling that asks with the same arguments.
 
     `where_key` identifies `where` (filters) so siblings with equal arguments share
-    one loader and one statement.
+    one loader and one statement. `parent` is a column of `model`, or, with
+    `through=(table, onclause)`, of a table joined to it (a client's incidents are
+    those of its processes: `parent=AIProcess.client_id`, through AIProcess).
     """
-    size = check_first(first)
+    win = page_window(first, after)
     conditions = [visible(model, info.context.principal), *where]
-    keyset = keyset_after(model, ordering, after)
-    args = (model.__name__, parent.key, where_key, ordering.key(), size, after)
+    between = keyset(model, ordering, win)
+    args = (model.__name__, str(parent), where_key, ordering.key(), win)
+
+    def joined(stmt: Any) -> Any:
+        return stmt.join(*through) if through is not None else stmt
 
     async def load_pages(parent_ids: list[uuid.UUID]) -> list[list[M]]:
-        rank = func.row_number().over(partition_by=parent, order_by=order_clauses(model, ordering))
-        inner = (
-            select(model, rank.label("rank"))
-            .where(parent.in_(parent_ids), *conditions, *keyset)
-            .subquery()
-        )
+        order = order_clauses(model, ordering, win.backward)
+        rank = func.row_number().over(partition_by=parent, order_by=order)
+        inner = joined(select(model, parent.label("parent_id"), rank.label("rank")))
+        inner = inner.where(parent.in_(parent_ids), *conditions, *between).subquery()
         row = aliased(model, inner)
-        stmt = select(row).where(inner.c.rank <= size + 1).order_by(inner.c.rank)
+        stmt = (
+            select(row, inner.c.parent_id)
+            .where(inner.c.rank <= win.size + 1)
+            .order_by(inner.c.rank)
+        )
         grouped: dict[uuid.UUID, list[M]] = {p: [] for p in parent_ids}
-        for obj in await info.context.db.scalars(stmt):
-            grouped[getattr(obj, parent.key)].append(obj)
+        for obj, parent_value in await info.context.db.execute(stmt):
+            grouped[parent_value].append(obj)
         return [grouped[p] for p in parent_ids]
 
     async def load_counts(parent_ids: list[uuid.UUID]) -> list[int]:
-        stmt = (
-            select(parent, func.count()).where(parent.in_(parent_ids), *conditions).group_by(parent)
-        )
+        stmt = joined(select(parent, func.count()).select_from(model))
+        stmt = stmt.where(parent.in_(parent_ids), *conditions).group_by(parent)
         counts = {k: int(n) for k, n in await info.context.db.execute(stmt)}
         return [counts.get(p, 0) for p in parent_ids]
 
@@ -253,4 +259,4 @@ async def child_connection(
     async def count() -> int:
         return await counter.load(parent_id)
 
-    return build_connection(rows, size, ordering, to_node, count, after is not None)
+    return build_connection(rows, win, ordering, to_node, count)

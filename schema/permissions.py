@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from sqlalchemy import select
 
@@ -42,15 +43,18 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "createClientOrganisation": WRITE,
     "updateClientOrganisation": WRITE,
     "archiveClientOrganisation": WRITE,
+    "restoreClientOrganisation": WRITE,
     "createAIProcess": WRITE,
     "updateAIProcess": WRITE,
     "archiveAIProcess": WRITE,
+    "restoreAIProcess": WRITE,
     "addKpi": WRITE,
     "updateKpi": OWNER_FEEDBACK,
     "removeKpi": WRITE,
     "createOwner": WRITE,
     "updateOwner": WRITE,
     "archiveOwner": WRITE,
+    "restoreOwner": WRITE,
     "assignOwner": WRITE,
     "updateAssignment": WRITE,
     "endAssignment": WRITE,
@@ -62,6 +66,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "updateChangePlan": WRITE,
     "addMilestone": WRITE,
     "updateMilestone": WRITE,
+    "deleteMilestone": WRITE,
     "createVendorAgreement": WRITE,
     "updateVendorAgreement": WRITE,
     "recordProcessReview": OWNER_FEEDBACK,
@@ -84,6 +89,34 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "deactivateMember": ADMIN,
     "endMemberSessions": ADMIN,
 }
+
+
+class Grant(Enum):
+    """What a policy grants a principal: the decision `authorize` and `viewer.permissions` share."""
+
+    NONE = "none"
+    # On any object the principal can see.
+    ANY = "any"
+    # Only on a process the principal (a client owner) is currently assigned to.
+    ASSIGNED_PROCESS = "assigned_process"
+
+
+def grant(principal: Principal, policy: Policy) -> Grant:
+    """What `policy` lets `principal` do, before looking at any object."""
+    scoped = principal.kind is PrincipalKind.API_TOKEN and bool(principal.scopes)
+    if scoped and not scope_allows(principal.scopes, policy.scope):
+        return Grant.NONE
+    if principal.role in policy.roles:
+        return Grant.ANY
+    if policy.assigned_client_owner and principal.role is Role.CLIENT_OWNER:
+        return Grant.ASSIGNED_PROCESS
+    return Grant.NONE
+
+
+def grants(principal: Principal) -> dict[str, Grant]:
+    """Each mutation the principal may run (by GraphQL name, sorted) and on what."""
+    out = {name: grant(principal, policy) for name, policy in sorted(MUTATION_POLICIES.items())}
+    return {name: g for name, g in out.items() if g is not Grant.NONE}
 
 
 def scope_allows(scopes: tuple[str, ...], needed: str) -> bool:
@@ -128,16 +161,16 @@ async def authorize(info: Info, *, process_id: uuid.UUID | None = None) -> None:
     action = info.field_name
     policy = MUTATION_POLICIES[action]
     principal = info.context.principal
-    scoped = principal.kind is PrincipalKind.API_TOKEN and bool(principal.scopes)
-    if scoped and not scope_allows(principal.scopes, policy.scope):
-        raise forbidden(f"this token lacks the {policy.scope!r} scope")
-    if principal.role in policy.roles:
+    granted = grant(principal, policy)
+    if granted is Grant.ANY:
         return
     if (
-        policy.assigned_client_owner
-        and principal.role is Role.CLIENT_OWNER
+        granted is Grant.ASSIGNED_PROCESS
         and process_id is not None
         and await _assigned(info, process_id)
     ):
         return
+    scoped = principal.kind is PrincipalKind.API_TOKEN and bool(principal.scopes)
+    if scoped and not scope_allows(principal.scopes, policy.scope):
+        raise forbidden(f"this token lacks the {policy.scope!r} scope")
     raise forbidden(f"the {principal.role.value} role may not run {action}")

@@ -68,6 +68,22 @@ class AddMilestoneInput:
     )
 
 
+@strawberry.input(description="Which milestone to delete.")
+class DeleteMilestoneInput:
+    id: strawberry.ID = strawberry.field(description="The milestone's id.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
+
+
+@strawberry.type(description="The outcome of deleteMilestone.")
+class DeleteMilestonePayload:
+    deleted_milestone_id: strawberry.ID | None = strawberry.field(
+        description="The id of the milestone deleted; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")
+
+
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateMilestoneInput:
     id: strawberry.ID
@@ -199,3 +215,25 @@ class ChangePlanMutation:
                 position=required(input.position, "position"),
             )
         return _milestone_payload(obj, outcome.errors)
+
+    @strawberry.mutation(
+        description="Delete a milestone for good (the audit trail keeps its last values as a "
+        "`delete` event); the plan's other milestones keep their positions."
+    )
+    async def delete_milestone(
+        self, info: Info, input: DeleteMilestoneInput
+    ) -> DeleteMilestonePayload:
+        deleted = False
+        async with atomic(info) as outcome:
+            await authorize(info)
+            await service.delete_milestone(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                milestone_id=decode_id(input.id, "Milestone", "id"),
+                expected_version=input.version,
+            )
+            deleted = True
+        errors = outcome.errors
+        return DeleteMilestonePayload(
+            deleted_milestone_id=input.id if deleted and not errors else None, errors=errors
+        )

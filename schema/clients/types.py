@@ -11,9 +11,10 @@ import strawberry
 from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
+from schema.client_lists.fields import ClientOrganisationLists
 from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
-from schema.enums import ClientSize, EngagementStatus
+from schema.enums import ClientSize, EngagementStatus, ReportStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.pagination import Connection
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from schema.processes.filters import AIProcessFilter, AIProcessOrder
     from schema.processes.types import AIProcessNode
     from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
+    from schema.vendors.filters import VendorAgreementFilter
     from schema.vendors.types import VendorAgreementNode
 
 
@@ -129,7 +131,7 @@ def _owners_page() -> Page:
 
 
 @strawberry.type(name="ClientOrganisation", description="An organisation the consultancy serves.")
-class ClientOrganisationNode(Node):
+class ClientOrganisationNode(ClientOrganisationLists, Node):
     NODE_NAME: ClassVar[str] = "ClientOrganisation"
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
@@ -229,15 +231,23 @@ class ClientOrganisationNode(Node):
         return await client_change_plans(info, self.db_id, first=first, after=after, filter=filter)
 
     @strawberry.field(
-        description="Vendor agreements of the client, oldest first (createdAt, then id).",
+        description="Vendor agreements of the client, oldest first (createdAt, then id); "
+        "`filter` keeps those ending before a date or missing clauses.",
         metadata=sql(_vendor_agreements_page()),
     )
     async def vendor_agreements(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: Annotated[VendorAgreementFilter, strawberry.lazy("schema.vendors.filters")]
+        | None = None,
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
         from schema.vendors.resolvers import client_vendor_agreements
 
-        return await client_vendor_agreements(info, self.db_id, first=first, after=after)
+        return await client_vendor_agreements(
+            info, self.db_id, first=first, after=after, filter=filter
+        )
 
     @strawberry.field(
         description="AI processes of the client, by name (see AIProcessOrder); archived ones "
@@ -277,15 +287,22 @@ class ClientOrganisationNode(Node):
         return await client_owners(info, self.db_id, first, after, filter, order_by)
 
     @strawberry.field(
-        description="Readiness reports of the client, most recently requested first.",
+        description="Readiness reports of the client, most recently requested first; "
+        "`status` keeps those of any of the given statuses (e.g. [FAILED]).",
         metadata=sql(_readiness_reports_page()),
     )
     async def readiness_reports(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ReportStatus] | None = None,  # type: ignore[valid-type]
     ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_readiness_reports
 
-        return await client_readiness_reports(info, self.db_id, first=first, after=after)
+        return await client_readiness_reports(
+            info, self.db_id, first=first, after=after, status=status
+        )
 
     @strawberry.field(
         description="The most recently requested readiness report, whatever its status; "

@@ -1,13 +1,16 @@
 """A Relay connection in SQL: one keyset page aggregated into edges and pageInfo.
 
-The page is `first + 1` rows of the model in the ordering's order (after the
-cursor's row, when there is one), numbered by row_number(); edges and pageInfo
+The page is `first + 1` rows of the model in the ordering's order (between the
+`after` and `before` cursors' rows, when given), numbered by row_number(); for
+`last` it is `last + 1` rows in the reversed order, turned round when aggregated
+(schema/page_window.py decides the window for both executors). Edges and pageInfo
 are aggregates over it, `totalCount` a separate count with the same conditions
 but no keyset. Cursors are made in SQL exactly as schema/pagination.py makes them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +28,8 @@ from schema.compiled.json_sql import (
     unwrap,
 )
 from schema.compiled.sql import NotCompilable, Page, Row
-from schema.pagination import DEFAULT_PAGE_SIZE, check_first, decode_cursor
+from schema.page_window import window
+from schema.pagination import decode_cursor
 from schema.scoping import visible
 
 if TYPE_CHECKING:
@@ -41,18 +45,21 @@ def connection_json(
     sub_sets: list[SelectionSetNode],
 ) -> Any:
     try:
-        size = check_first(args.get("first", DEFAULT_PAGE_SIZE))
+        win = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
         ordering = spec.ordering(args) if spec.ordering else None
-        after = args.get("after")
-        cursor = (
-            decode_cursor(after, ordering) if (after is not None and ordering is not None) else None
-        )
+        if ordering is None:
+            raise NotCompilable("a connection without an ordering")
+        cursors = [
+            (decode_cursor(value, ordering, name), later)
+            for name, value, later in (("after", win.after, True), ("before", win.before, False))
+            if value is not None
+        ]
+        conditions = spec.conditions(args)
     except GraphQLError as exc:
         raise NotCompilable(f"argument error: {exc.message}") from exc
-    if ordering is None:
-        raise NotCompilable("a connection without an ordering")
+    size = win.size
     model = spec.model
-    base = [visible(model, planner.principal), *spec.conditions(args)]
+    base = [visible(model, planner.principal), *conditions]
 
     def scoped(row: Row) -> list[Any]:
         conds = row.adapt(*base)
@@ -70,16 +77,17 @@ def connection_json(
     )[0]
     ranked = Row.of(model)
     sort_col = getattr(ranked.entity, ordering.column.key)
+    # A backward window (`last`) fetches from the end: rn 1 is the page's last row.
     order = (
         [sort_col.desc(), ranked.entity.id.desc()]
-        if ordering.descending
+        if ordering.descending != win.backward
         else [sort_col.asc(), ranked.entity.id.asc()]
     )
     page_where = scoped(ranked)
-    if cursor is not None:
-        left = tuple_(sort_col, ranked.entity.id)
-        right = tuple_(literal(cursor[0], sort_col.type), literal(cursor[1], ranked.entity.id.type))
-        page_where.append(left < right if ordering.descending else left > right)
+    left = tuple_(sort_col, ranked.entity.id)
+    for (value, row_id), later in cursors:
+        right = tuple_(literal(value, sort_col.type), literal(row_id, ranked.entity.id.type))
+        page_where.append(left > right if later != ordering.descending else left < right)
     rn = func.row_number().over(order_by=order).label("rn")
     page = (
         select(ranked.entity.id.label("id"), rn)
@@ -91,6 +99,9 @@ def connection_json(
     page_sq = page.lateral("page") if parent is not None else page.subquery("page")
     row = Row.of(model)
     in_page = page_sq.c.rn <= size
+    # The page's order: rn ascending forward, descending backward.
+    shown = page_sq.c.rn.desc() if win.backward else page_sq.c.rn.asc()
+    shown_last = page_sq.c.rn.asc() if win.backward else page_sq.c.rn.desc()
     cursor_text = cursor_sql(row, ordering)
 
     # One row of aggregates over the page: what edges and pageInfo are built from.
@@ -133,7 +144,7 @@ def connection_json(
                 else:
                     raise NotCompilable(f"edge field {ename}")
             edges = func.coalesce(
-                json_array_sql(json_object_sql(edge_pairs), page_sq.c.rn, where=in_page),
+                json_array_sql(json_object_sql(edge_pairs), shown, where=in_page),
                 EMPTY_ARRAY,
             )
             pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
@@ -146,18 +157,18 @@ def connection_json(
                 if iname == "__typename":
                     info.append((ikey, literal(info_type.name)))
                 elif iname == "hasNextPage":
-                    info.append((ikey, ("agg", aggregate("has_next", func.count() > size))))
+                    info.append((ikey, _has_more(win.backward, win.before, aggregate, size)))
                 elif iname == "hasPreviousPage":
-                    info.append((ikey, true() if after is not None else false()))
+                    info.append((ikey, _has_more(not win.backward, win.after, aggregate, size)))
                 elif iname == "startCursor":
-                    first_agg = func.array_agg(
-                        aggregate_order_by(cursor_text, page_sq.c.rn.asc())
-                    ).filter(in_page)
+                    first_agg = func.array_agg(aggregate_order_by(cursor_text, shown)).filter(
+                        in_page
+                    )
                     info.append((ikey, ("agg", aggregate("start_cursor", first_agg[1]))))
                 elif iname == "endCursor":
-                    last_agg = func.array_agg(
-                        aggregate_order_by(cursor_text, page_sq.c.rn.desc())
-                    ).filter(in_page)
+                    last_agg = func.array_agg(aggregate_order_by(cursor_text, shown_last)).filter(
+                        in_page
+                    )
                     info.append((ikey, ("agg", aggregate("end_cursor", last_agg[1]))))
                 else:
                     raise NotCompilable(f"pageInfo field {iname}")
@@ -188,6 +199,15 @@ def connection_json(
     if top is EMPTY_OBJECT:
         return top
     return select(top).select_from(agg_row).scalar_subquery()
+
+
+def _has_more(
+    from_cursor: bool, cursor: str | None, aggregate: Callable[[str, Any], str], size: int
+) -> Any:
+    """hasNextPage / hasPreviousPage as Window.has_next / has_previous decide them."""
+    if from_cursor:
+        return true() if cursor is not None else false()
+    return ("agg", aggregate("has_more", func.count() > size))
 
 
 def cursor_sql(row: Row, ordering: Any) -> Any:

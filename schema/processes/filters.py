@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Hashable
 from datetime import date
 from enum import Enum
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import and_, exists, not_, select
 
 from schema.enums import LifecycleStage, RiskTier
+from schema.ids import parse_global_id
 from schema.pagination import Ordering, SortDirection
 from tenants import models as m
 from tenants.services.assignments import in_effect
@@ -36,6 +39,16 @@ class AIProcessFilter:
     )
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive substring of the name."
+    )
+    business_unit: list[str] | None = strawberry.field(
+        default=None,
+        description="Any of these business units (exact, case-sensitive, as stored in "
+        "AIProcess.businessUnit); processes without one never match.",
+    )
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Only processes this Owner (an Owner id) has an assignment in effect "
+        "today on, in any RACI role.",
     )
 
 
@@ -93,15 +106,41 @@ def process_conditions(
         where.append(cond if f.orphaned else not_(cond))
     if f.search:
         where.append(m.AIProcess.name.ilike(like_pattern(f.search), escape="\\"))
+    if f.business_unit:
+        where.append(m.AIProcess.business_unit.in_(f.business_unit))
+    owner = filter_id(f.owner_id, "Owner", "filter.ownerId")
+    if owner is not None:
+        where.append(owned_by_condition(owner, day))
     key = (
         tuple(sorted(str(s) for s in f.lifecycle_stage or ())),
         tuple(sorted(str(t) for t in f.risk_tier or ())),
         f.orphaned,
         f.include_archived,
         f.search,
+        tuple(sorted(f.business_unit or ())),
+        owner,
         day,
     )
     return where, key
+
+
+def filter_id(value: str | None, expected: str, argument: str) -> uuid.UUID | None:
+    """The uuid of a global-id filter argument; a GraphQL error naming it for another id."""
+    if value is None:
+        return None
+    parsed = parse_global_id(value)
+    if parsed is None or parsed[0] != expected:
+        article = "an" if expected[0] in "AEIOU" else "a"
+        raise GraphQLError(f"`{argument}` must be the id of {article} {expected}")
+    return parsed[1]
+
+
+def owned_by_condition(owner_id: uuid.UUID, on: date) -> Any:
+    """SQL: the owner has an assignment in effect on `on` on the process."""
+    a = m.OwnershipAssignment
+    return exists(
+        select(a.id).where(a.process_id == m.AIProcess.id, a.owner_id == owner_id, in_effect(on))
+    )
 
 
 def process_ordering(order: AIProcessOrder | None) -> Ordering:

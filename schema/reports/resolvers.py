@@ -33,16 +33,28 @@ READINESS_ORDER = Ordering(m.ReadinessReport.requested_at, descending=True)
 HEALTH_ORDER = Ordering(m.EngagementHealthReport.period_start, descending=True)
 
 
+def readiness_conditions(status: list[m.ReportStatus] | None) -> tuple[list[Any], Any]:
+    """`status` keeps reports of any of these statuses; null or empty: every report."""
+    statuses = tuple(sorted(m.ReportStatus(s) for s in status or ()))
+    return ([m.ReadinessReport.status.in_(statuses)] if statuses else []), statuses
+
+
 async def client_readiness_reports(
-    info: Info, client_id: uuid.UUID, *, first: int | None, after: str | None
+    info: Info,
+    client_id: uuid.UUID,
+    *,
+    first: int | None,
+    after: str | None,
+    status: list[m.ReportStatus] | None = None,
 ) -> Connection[ReadinessReportNode]:
+    where, key = readiness_conditions(status)
     return await child_connection(
         info,
         m.ReadinessReport,
         m.ReadinessReport.client_id,
         client_id,
-        where=[],
-        where_key=None,
+        where=where,
+        where_key=key,
         ordering=READINESS_ORDER,
         first=first,
         after=after,
@@ -213,7 +225,12 @@ def comparison_source(row: Row) -> Source:
 
 
 def readiness_reports_page() -> Page:
-    return Page(m.ReadinessReport, m.ReadinessReport.client_id, ordering=lambda _: READINESS_ORDER)
+    return Page(
+        m.ReadinessReport,
+        m.ReadinessReport.client_id,
+        conditions=lambda a: readiness_conditions(a.get("status"))[0],
+        ordering=lambda _: READINESS_ORDER,
+    )
 
 
 def health_reports_page() -> Page:

@@ -6,12 +6,12 @@ import strawberry
 
 from schema.compiled.sql import Page, context, sql
 from schema.context import Info
+from schema.page_window import page_window
 from schema.pagination import (
     Connection,
     Edge,
     Ordering,
     PageInfo,
-    check_first,
     decode_cursor,
     encode_cursor,
 )
@@ -40,20 +40,25 @@ class ApiTokenQuery:
     async def api_tokens(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[ApiTokenNode]:
-        size = check_first(first)
-        position = None if after is None else decode_cursor(after, NEWEST_FIRST)
+        win = page_window(first, after)
+        before = None if win.before is None else decode_cursor(win.before, NEWEST_FIRST, "before")
         principal = info.context.principal
         allowed = may_see_admin_data(principal)
         rows = (
             await list_api_tokens(
-                info.context.db, tenant=principal.tenant, after=position, limit=size + 1
+                info.context.db,
+                tenant=principal.tenant,
+                after=None if after is None else decode_cursor(after, NEWEST_FIRST),
+                before=before,
+                limit=win.size + 1,
+                from_oldest=win.backward,
             )
             if allowed
             else []
         )
         edges = [
             Edge(node=ApiTokenNode.from_model(r), cursor=encode_cursor(r.created_at, r.id))
-            for r in rows[:size]
+            for r in win.page(rows)
         ]
 
         async def count() -> int:
@@ -64,8 +69,8 @@ class ApiTokenQuery:
         return Connection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=len(rows) > size,
-                has_previous_page=after is not None,
+                has_next_page=win.has_next(len(rows)),
+                has_previous_page=win.has_previous(len(rows)),
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),

@@ -11,22 +11,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from schema.compiled.sql import Page, Row
 from schema.context import Info
-from schema.loaders import loader
 from schema.pagination import (
     Connection,
     Ordering,
-    build_connection,
-    check_first,
     child_connection,
-    keyset_after,
-    order_clauses,
 )
-from schema.scoping import visible
+from schema.vendors.filters import VendorAgreementFilter, agreement_conditions
 from schema.vendors.types import VendorAgreementNode
 from tenants import models as m
 
@@ -35,7 +30,12 @@ _ORDERING = Ordering(m.VendorAgreement.created_at)
 
 def client_vendor_agreements_page() -> Page:
     """ClientOrganisation.vendorAgreements in SQL (schema/compiled)."""
-    return Page(m.VendorAgreement, m.VendorAgreement.client_id, ordering=lambda _: _ORDERING)
+    return Page(
+        m.VendorAgreement,
+        m.VendorAgreement.client_id,
+        conditions=lambda a: agreement_conditions(a.get("filter"))[0],
+        ordering=lambda _: _ORDERING,
+    )
 
 
 def covers_process(agreement: Row, process_id: Any) -> Any:
@@ -57,15 +57,21 @@ def process_vendor_agreements_page() -> Page:
 
 
 async def client_vendor_agreements(
-    info: Info, client_id: uuid.UUID, *, first: int | None, after: str | None
+    info: Info,
+    client_id: uuid.UUID,
+    *,
+    first: int | None,
+    after: str | None,
+    filter: VendorAgreementFilter | None = None,
 ) -> Connection[VendorAgreementNode]:
+    where, key = agreement_conditions(filter)
     return await child_connection(
         info,
         m.VendorAgreement,
         m.VendorAgreement.client_id,
         client_id,
-        where=[],
-        where_key=None,
+        where=where,
+        where_key=key,
         ordering=_ORDERING,
         first=first,
         after=after,
@@ -77,47 +83,17 @@ async def process_vendor_agreements(
     info: Info, process_id: uuid.UUID, *, first: int | None, after: str | None
 ) -> Connection[VendorAgreementNode]:
     """Agreements covering a process, oldest first (created_at, then id)."""
-    size = check_first(first)
-    agreement = m.VendorAgreement
     link = m.VendorAgreementProcess
-    seen = visible(agreement, info.context.principal)
-    keyset = keyset_after(agreement, _ORDERING, after)
-
-    async def load_pages(process_ids: list[uuid.UUID]) -> list[list[m.VendorAgreement]]:
-        rank = func.row_number().over(
-            partition_by=link.process_id, order_by=order_clauses(agreement, _ORDERING)
-        )
-        inner = (
-            select(agreement, link.process_id.label("parent_id"), rank.label("rank"))
-            .join(link, link.agreement_id == agreement.id)
-            .where(link.process_id.in_(process_ids), seen, *keyset)
-            .subquery()
-        )
-        row = aliased(agreement, inner)
-        stmt = select(row, inner.c.parent_id).where(inner.c.rank <= size + 1).order_by(inner.c.rank)
-        pages: dict[uuid.UUID, list[m.VendorAgreement]] = {p: [] for p in process_ids}
-        for obj, parent_id in await info.context.db.execute(stmt):
-            pages[parent_id].append(obj)
-        return [pages[p] for p in process_ids]
-
-    async def load_counts(process_ids: list[uuid.UUID]) -> list[int]:
-        stmt = (
-            select(link.process_id, func.count())
-            .join(agreement, link.agreement_id == agreement.id)
-            .where(link.process_id.in_(process_ids), seen)
-            .group_by(link.process_id)
-        )
-        counts = {k: int(n) for k, n in await info.context.db.execute(stmt)}
-        return [counts.get(p, 0) for p in process_ids]
-
-    rows = await loader(info, ("process.vendor_agreements", size, after), load_pages).load(
-        process_id
-    )
-    counter = loader(info, "process.vendor_agreements.count", load_counts)
-
-    async def count() -> int:
-        return await counter.load(process_id)
-
-    return build_connection(
-        rows, size, _ORDERING, VendorAgreementNode.from_model, count, after is not None
+    return await child_connection(
+        info,
+        m.VendorAgreement,
+        link.process_id,
+        process_id,
+        where=[],
+        where_key=None,
+        ordering=_ORDERING,
+        first=first,
+        after=after,
+        to_node=VendorAgreementNode.from_model,
+        through=(link, link.agreement_id == m.VendorAgreement.id),
     )

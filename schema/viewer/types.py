@@ -9,6 +9,7 @@ import strawberry
 
 from schema.compiled.sql import Related, lateral_row, sql, to_one
 from schema.context import Info
+from schema.viewer.permissions import PERMISSIONS_SQL, ViewerPermission, permissions_of
 from tenants import models as m
 from tenants.principals import PrincipalKind, Role
 
@@ -45,6 +46,15 @@ class Viewer:
         description="Global id of the client organisation a client principal is confined to."
     )
     member_db_id: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field(
+        description="The mutations the viewer may run, sorted by name, each with the objects "
+        "it may run them on; a mutation not listed answers FORBIDDEN. Derived from the policy "
+        "table the server enforces (role, a token's scopes, a client owner's assignments).",
+        metadata=PERMISSIONS_SQL,
+    )
+    def permissions(self, info: Info) -> list[ViewerPermission]:
+        return permissions_of(info.context.principal)
 
     @strawberry.field(
         description="The member behind the credential: the logged-in member, or the member an "

@@ -209,19 +209,28 @@ async def list_api_tokens(
     tenant: TenantRef,
     ids: Sequence[uuid.UUID] | None = None,
     after: tuple[datetime, uuid.UUID] | None = None,
+    before: tuple[datetime, uuid.UUID] | None = None,
     limit: int | None = None,
+    from_oldest: bool = False,
 ) -> list[ApiTokenView]:
     """The tenant's tokens, newest first (then by id, descending), without secrets or digests.
 
-    `ids` selects some; `after` is the (created_at, id) of the last token of the
-    previous page, `limit` the page size.
+    `ids` selects some; `after` and `before` are (created_at, id) positions in that
+    order that the tokens lie between, `limit` the page size; `from_oldest` reads
+    from the other end (a backward page: the tokens just before `before`).
     """
     query = select(*_COLUMNS).where(of_tenant(tenant))
     if ids is not None:
         query = query.where(ApiToken.id.in_(ids))
+    position = tuple_(ApiToken.created_at, ApiToken.id)
     if after is not None:
-        query = query.where(tuple_(ApiToken.created_at, ApiToken.id) < tuple_(*after))
-    query = query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        query = query.where(position < tuple_(*after))
+    if before is not None:
+        query = query.where(position > tuple_(*before))
+    if from_oldest:
+        query = query.order_by(ApiToken.created_at.asc(), ApiToken.id.asc())
+    else:
+        query = query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     if limit is not None:
         query = query.limit(limit)
     return [_view(r) for r in await session.execute(query)]

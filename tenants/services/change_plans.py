@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.models import AIProcess, ChangePlan, ChangePlanStatus, ClientOrganisation, Milestone
 from tenants.models import MilestoneStatus as MS
-from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.audit import Actor, finish_write, record_audit, snapshot
 from tenants.services.persistence import apply, guarded_write, load_target
 from tenants.services.validation import LIST_MAX, UNSET, Collector, Unset, given
 
@@ -252,3 +252,22 @@ async def update_milestone(
         apply(milestone, changes)
     await finish_write(session, actor=actor, action="update", obj=milestone, before=before)
     return milestone
+
+
+async def delete_milestone(
+    session: AsyncSession, *, actor: Actor, milestone_id: uuid.UUID, expected_version: int
+) -> None:
+    """Delete a milestone; the audit trail keeps its last values (the others keep their order)."""
+    milestone = await load_target(
+        session, Milestone, milestone_id, expected_version=expected_version
+    )
+    await record_audit(
+        session,
+        actor=actor,
+        action="delete",
+        obj=milestone,
+        before=snapshot(milestone),
+        after=None,
+    )
+    async with guarded_write(session):
+        await session.delete(milestone)

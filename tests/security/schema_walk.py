@@ -50,6 +50,7 @@ ID_FIELD_TYPES = {
 # Mutations whose payload carries no node: the type their `id` input names.
 PAYLOADLESS_TARGETS = {
     "removeKpi": "ProcessKpi",
+    "deleteMilestone": "Milestone",
     "revokeApiToken": "ApiToken",
     "removeIdentityProvider": "IdentityProvider",
     "deactivateMember": "Member",

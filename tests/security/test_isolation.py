@@ -309,3 +309,40 @@ async def test_every_list_holds_only_rows_the_principal_may_see(
             if principal == "y_viewer":
                 where.append(visible(model, viewer))
             assert await s.scalar(select(model.id).where(*where)) == row_id, (field, value)
+
+
+def _client_scoped_lists() -> list[str]:
+    """Top-level connections narrowed by a `clientOrganisationId` argument."""
+    from graphql import get_named_type
+
+    from tests.security.schema_walk import GRAPHQL
+
+    assert GRAPHQL.query_type is not None
+    return sorted(
+        name
+        for name, field in GRAPHQL.query_type.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+        and "clientOrganisationId" in field.args
+    )
+
+
+def test_the_client_wide_lists_are_found() -> None:
+    assert {"incidents", "kpis", "reviews", "milestones"} <= set(_client_scoped_lists())
+
+
+@pytest.mark.parametrize("field", _client_scoped_lists())
+@pytest.mark.parametrize("principal", ["b_admin", "y_viewer", "y_owner"])
+async def test_a_list_of_another_tenants_or_clients_organisation_is_like_a_missing_ones(
+    client: httpx.AsyncClient, world: World, field: str, principal: str
+) -> None:
+    query = (
+        f"query($id: ID) {{ {field}(clientOrganisationId: $id, first: 100) "
+        "{ totalCount edges { node { id } } } }"
+    )
+    real = global_id("ClientOrganisation", world.client_x)
+    own = data(await gql(client, query, {"id": real}, token=world.tokens["a_admin"]))[field]
+    assert own["totalCount"] > 0, f"seed {field} for client X"
+    token = world.tokens[principal]
+    foreign = await gql(client, query, {"id": real}, token=token)
+    absent = await gql(client, query, {"id": fake_id("ClientOrganisation")}, token=token)
+    assert foreign == absent == {"data": {field: {"totalCount": 0, "edges": []}}}

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.permissions import MUTATION_POLICIES
+from schema.viewer.permissions import enum_name
 from tenants.principals import Role
 from tenants.registry import TenantRef
 from tenants.tokens import issue_token
@@ -138,3 +139,48 @@ async def test_every_query_runs_for_every_role_and_admin_data_stays_with_admins(
                 assert value["totalCount"] == 0, (name, role)
         if name in ("reportSchedule", "reportBranding"):
             assert (value is None) == (role not in (Role.ADMIN, Role.CONSULTANT, Role.VIEWER))
+
+
+VIEWER_PERMISSIONS = "{ viewer { permissions { action scope } } }"
+
+
+async def _permissions(client: httpx.AsyncClient, token: str) -> dict[str, str]:
+    body = await gql(client, VIEWER_PERMISSIONS, token=token)
+    assert not body.get("errors"), body["errors"]
+    return {p["action"]: p["scope"] for p in body["data"]["viewer"]["permissions"]}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_viewer_permissions_list_exactly_what_the_matrix_lets_the_role_run(
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, role: Role
+) -> None:
+    token = await _token(engine, tenant, role)
+    listed = await _permissions(client, token)
+    # What the server does: every mutation it does not refuse is listed as ANY ...
+    expected = {
+        enum_name(s.name): "ANY" for s in SPECS if "FORBIDDEN" not in await _codes(client, s, token)
+    }
+    # ... and a client owner's feedback on its own processes as ASSIGNED_PROCESS (the
+    # matrix test above checks these are refused on any other process).
+    if role is Role.CLIENT_OWNER:
+        expected |= {
+            enum_name(s.name): "ASSIGNED_PROCESS"
+            for s in SPECS
+            if MUTATION_POLICIES[s.name].assigned_client_owner
+        }
+    assert listed == expected
+    by_name = [enum_name(n) for n in sorted(MUTATION_POLICIES)]
+    assert list(listed) == [a for a in by_name if a in listed]  # sorted by mutation name
+
+
+@pytest.mark.parametrize("scopes", [("read",), ("reports",), ("write",), ("admin",)])
+async def test_viewer_permissions_of_a_scoped_token_are_what_its_scopes_allow(
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, scopes: tuple[str, ...]
+) -> None:
+    token = await _token(engine, tenant, Role.ADMIN, scopes=scopes)
+    listed = await _permissions(client, token)
+    allowed = {
+        enum_name(s.name): "ANY" for s in SPECS if "FORBIDDEN" not in await _codes(client, s, token)
+    }
+    assert listed == allowed
+    assert bool(listed) == (scopes != ("read",))
