@@ -51,6 +51,11 @@ def register_shape(model: type[Any], node_name: str, fields: list[ApiField]) -> 
     _SHAPES[model] = ApiShape(node_name, {f.attr: f for f in fields})
 
 
+def shaped_models() -> list[type[Any]]:
+    """Every model the API layer registered a shape for."""
+    return list(_SHAPES)
+
+
 def shape_of(model: type[Any]) -> ApiShape | None:
     return _SHAPES.get(model)
 

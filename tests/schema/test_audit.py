@@ -153,6 +153,40 @@ def test_each_audited_field_is_a_field_of_the_node_type() -> None:
             assert field.name.split(".")[0] in gtype.fields, (name, field)
 
 
+def test_the_mapping_follows_a_rename_of_the_api_field() -> None:
+    """A field renamed in the type (or its link to the client) is renamed in the trail."""
+    import strawberry
+
+    from schema.audit.shape import api_fields
+    from schema.compiled.sql import sql, to_one
+    from tenants import models as m
+    from tenants.services.audit_shape import ApiField
+
+    @strawberry.type
+    class Renamed:
+        name: str = strawberry.field(name="title")
+        risk_tier: str
+        orphaned: bool = strawberry.field(metadata={})  # no column of that name: not audited
+
+        @strawberry.field(metadata=sql(to_one(m.ClientOrganisation, "client_id")))
+        def client_organisation(self) -> str:
+            return ""
+
+    assert api_fields(Renamed, m.AIProcess) == [
+        ApiField("name", "title"),
+        ApiField("risk_tier", "riskTier"),
+        ApiField("client_id", "clientOrganisation", m.ClientOrganisation),
+    ]
+
+
+def test_every_audited_model_has_an_object_type() -> None:
+    from schema.audit.types import AuditObjectType
+    from tenants.services.audit_shape import shaped_models
+
+    audited = {model.__name__ for model in shaped_models()} - {"AuditEvent", "WebhookDelivery"}
+    assert audited <= {t.value for t in AuditObjectType}
+
+
 async def test_the_actor_is_named_by_kind_label_and_global_id(
     client: httpx.AsyncClient,
     engine: AsyncEngine,

@@ -317,6 +317,16 @@ async def test_administration_events_are_in_the_admins_feed_only(
         assert await _feed(client, world, principal, objectTypes=admin_types) == []
 
 
+async def test_every_stored_object_type_is_an_audit_object_type(
+    engine: AsyncEngine, world: World
+) -> None:
+    from schema.audit.types import AuditObjectType
+
+    async with tenant_session(engine, world.a) as s:
+        stored = set(await s.scalars(select(m.AuditEvent.object_type).distinct()))
+    assert len(stored) > 10 and stored <= {t.value for t in AuditObjectType}
+
+
 async def test_log_lines_of_a_foreign_request_name_only_the_callers_tenant(
     client: httpx.AsyncClient, world: World
 ) -> None:
