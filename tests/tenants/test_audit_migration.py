@@ -77,9 +77,10 @@ async def _insert_old(engine: AsyncEngine, tenant: Any, member_id: uuid.UUID) ->
         for event, actor, kind in zip(OLD_EVENTS, actors, kinds, strict=True):
             await s.execute(
                 text(
-                    "INSERT INTO audit_events (id, actor, actor_kind, action, object_type,"
-                    " object_id, before, after) VALUES (:id, :actor, :kind, :action, :type,"
-                    " :object_id, CAST(:before AS jsonb), CAST(:after AS jsonb))"
+                    f'INSERT INTO "{tenant.schema_name}".audit_events'
+                    " (id, actor, actor_kind, action, object_type, object_id, before, after)"
+                    " VALUES (:id, :actor, :kind, :action, :type, :object_id,"
+                    " CAST(:before AS jsonb), CAST(:after AS jsonb))"
                 ),
                 {
                     "id": uuid.uuid4(),
