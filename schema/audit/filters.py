@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import false
 
-from schema.audit.types import ACTOR_NODES, AuditActorKind, AuditObjectType
+from schema.audit.types import ACTOR_NODES, AuditAction, AuditActorKind, AuditObjectType
 from schema.ids import parse_global_id
 from schema.node import NODE_KINDS
 from schema.pagination import Ordering
@@ -34,6 +34,9 @@ class AuditEventFilter:
     )
     object_types: list[AuditObjectType] | None = strawberry.field(
         default=None, description="Only events about objects of any of these kinds."
+    )
+    actions: list[AuditAction] | None = strawberry.field(
+        default=None, description="Only events of any of these actions."
     )
     actor_kinds: list[AuditActorKind] | None = strawberry.field(
         default=None, description="Only events by actors of any of these kinds."
@@ -87,6 +90,8 @@ def audit_conditions(f: AuditEventFilter | None) -> list[Any]:
         where.extend(_object_conditions(f.object_id))
     if f.object_types:
         where.append(m.AuditEvent.object_type.in_(sorted(t.value for t in f.object_types)))
+    if f.actions:
+        where.append(m.AuditEvent.action.in_(sorted(a.value for a in f.actions)))
     if f.actor_kinds:
         where.append(m.AuditEvent.actor_kind.in_(sorted(k.value for k in f.actor_kinds)))
     if f.actor_id is not None:
@@ -106,6 +111,7 @@ def filter_key(f: AuditEventFilter | None) -> tuple[Any, ...]:
         f.client_organisation_id,
         f.object_id,
         tuple(sorted(t.value for t in f.object_types or [])),
+        tuple(sorted(a.value for a in f.actions or [])),
         tuple(sorted(k.value for k in f.actor_kinds or [])),
         f.actor_id,
         f.since,

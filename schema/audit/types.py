@@ -41,6 +41,39 @@ class AuditActorKind(Enum):
     )
 
 
+def _action(value: str, description: str) -> Any:
+    return strawberry.enum_value(value, description=description)
+
+
+@strawberry.enum(description="What an audit event did.")
+class AuditAction(Enum):
+    CREATE = _action("create", "The object was created.")
+    UPDATE = _action("update", "Fields of the object were changed.")
+    ARCHIVE = _action("archive", "The object was archived (archivedAt set).")
+    DELETE = _action("delete", "The object was deleted; changes show what it had.")
+    CONFIGURE = _action("configure", "A tenant setting (schedule, branding) was changed.")
+    RECORD = _action("record", "A review or assessment was recorded.")
+    REVIEW = _action("review", "A recorded review moved the process's lastReviewedAt.")
+    REQUEST = _action("request", "A report was requested.")
+    ASSIGN = _action("assign", "An owner was assigned to a process.")
+    END = _action("end", "An ownership assignment was ended.")
+    INVITE = _action("invite", "A member was invited.")
+    UPDATE_ROLE = _action("update_role", "A member's role or organisation changed.")
+    DEACTIVATE = _action("deactivate", "A member was deactivated.")
+    REACTIVATE = _action("reactivate", "A member was reactivated (by SCIM).")
+    END_SESSIONS = _action("end_sessions", "A member's browser sessions were ended.")
+    REVOKE = _action("revoke", "An API token was revoked.")
+    LOGIN = _action("login", "A member signed in.")
+    LOGIN_FAILED = _action("login_failed", "A login was refused; changes say why.")
+    LOGOUT = _action("logout", "A member signed out.")
+    ISSUE_SCIM_TOKEN = _action("issue_scim_token", "A SCIM token was issued.")
+    REVOKE_SCIM_TOKENS = _action("revoke_scim_tokens", "A provider's SCIM tokens were revoked.")
+    SCIM_CREATE = _action("scim_create", "SCIM provisioned a user.")
+    SCIM_REPLACE = _action("scim_replace", "SCIM replaced a user.")
+    SCIM_UPDATE = _action("scim_update", "SCIM changed a user.")
+    SCIM_DELETE = _action("scim_delete", "SCIM deleted (deprovisioned) a user.")
+
+
 def _type(value: str, description: str) -> Any:
     return strawberry.enum_value(value, description=description)
 
@@ -153,10 +186,7 @@ class AuditEventNode(Node):
     actor: AuditActor = strawberry.field(
         description="Who made the change.", metadata=sql(Related(lambda row, _: _actor(row)))
     )
-    action: str = strawberry.field(
-        description="What was done, lower case: create, update, archive, delete, record, "
-        "review, assign, end, invite, update_role, deactivate, login, login_failed, logout, …"
-    )
+    action: AuditAction = strawberry.field(description="What was done.")
     object_type: AuditObjectType = strawberry.field(description="The kind of object changed.")
     object_id: strawberry.ID = strawberry.field(
         description="The global id of the changed object (resolve it with `node`; it may "
@@ -182,7 +212,7 @@ class AuditEventNode(Node):
                 label=obj.actor,
                 id=cast(strawberry.ID | None, actor_id_of(obj.actor_kind, obj.actor_id)),
             ),
-            action=obj.action,
+            action=AuditAction(obj.action),
             object_type=AuditObjectType(obj.object_type),
             object_id=strawberry.ID(global_id(node_name_of(obj.object_type), obj.object_id)),
             changes=[

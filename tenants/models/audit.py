@@ -26,6 +26,36 @@ class AuditActorKind(StrEnum):
     ANONYMOUS = "anonymous"  # a refused login with no verified identity
 
 
+class AuditAction(StrEnum):
+    """What an event did: stored by value in `audit_events.action`."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    ARCHIVE = "archive"
+    DELETE = "delete"
+    CONFIGURE = "configure"
+    RECORD = "record"
+    REVIEW = "review"
+    REQUEST = "request"
+    ASSIGN = "assign"
+    END = "end"
+    INVITE = "invite"
+    UPDATE_ROLE = "update_role"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    END_SESSIONS = "end_sessions"
+    REVOKE = "revoke"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    ISSUE_SCIM_TOKEN = "issue_scim_token"  # noqa: S105  (an action, not a secret)
+    REVOKE_SCIM_TOKENS = "revoke_scim_tokens"
+    SCIM_CREATE = "scim_create"
+    SCIM_REPLACE = "scim_replace"
+    SCIM_UPDATE = "scim_update"
+    SCIM_DELETE = "scim_delete"
+
+
 class AuditEvent(UUIDPrimaryKey, TenantBase):
     """Append-only: written in the transaction of the change it records, never updated.
 

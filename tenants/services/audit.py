@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.models import AuditActorKind, AuditEvent
+from tenants.models import AuditAction, AuditActorKind, AuditEvent
 from tenants.services.audit_shape import api_values, diff, snapshot
 
 __all__ = [
@@ -62,7 +62,7 @@ async def record_event(
         actor=actor.label[:200],
         actor_kind=actor.kind.value,
         actor_id=actor.id,
-        action=action,
+        action=AuditAction(action).value,  # a closed set: an unknown action is a bug
         object_type=object_type,
         object_id=object_id,
         changes=changes,

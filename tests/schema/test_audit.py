@@ -102,7 +102,7 @@ async def test_an_update_records_only_the_api_fields_it_changed(
     w = await seed(engine, make_tenant, make_token)
     plan_id = await plan_with_history(client, w)
     found = nodes(await feed(client, w.token, objectId=plan_id))
-    assert [n["action"] for n in found] == ["update", "update", "create"]
+    assert [n["action"] for n in found] == ["UPDATE", "UPDATE", "CREATE"]
     assert {(n["objectType"], n["objectId"]) for n in found} == {("CHANGE_PLAN", plan_id)}
     assert found[0]["changes"] == [{"field": "readiness", "before": 30, "after": 60}]
     assert found[1]["changes"] == [{"field": "readiness", "before": 0, "after": 30}]
@@ -179,6 +179,17 @@ def test_the_mapping_follows_a_rename_of_the_api_field() -> None:
     ]
 
 
+def test_the_api_enums_are_the_stored_sets() -> None:
+    from schema.audit import types
+    from tenants import models as m
+
+    for api, stored in [
+        (types.AuditAction, m.AuditAction),
+        (types.AuditActorKind, m.AuditActorKind),
+    ]:
+        assert [(a.name, a.value) for a in api] == [(s.name, s.value) for s in stored]
+
+
 def test_every_audited_model_has_an_object_type() -> None:
     from schema.audit.types import AuditObjectType
     from tenants.services.audit_shape import shaped_models
@@ -248,7 +259,7 @@ async def test_events_paginate_with_cursors(
     assert page1["pageInfo"]["hasNextPage"] and len(page1["edges"]) == 2
     cursor = page1["pageInfo"]["endCursor"]
     page2 = await feed(client, w.token, first=2, after=cursor, objectId=plan_id)
-    assert [n["action"] for n in nodes(page2)] == ["create"]
+    assert [n["action"] for n in nodes(page2)] == ["CREATE"]
     assert not page2["pageInfo"]["hasNextPage"] and page2["totalCount"] == 3
 
 
@@ -266,11 +277,11 @@ async def test_a_review_moving_the_process_is_an_event_of_the_process(
     )  # fmt: skip
     review_id = result["processReview"]["id"]
     newest = nodes(await feed(client, w.token, objectId=w.processes[0]))[0]
-    assert newest["action"] == "review" and newest["objectType"] == "AI_PROCESS"
+    assert newest["action"] == "REVIEW" and newest["objectType"] == "AI_PROCESS"
     assert [c["field"] for c in newest["changes"]] == ["lastReviewedAt"]
     assert newest["changes"][0]["after"].startswith("2026-01-15")
     reviews = nodes(await feed(client, w.token, objectId=review_id))
-    assert [n["action"] for n in reviews] == ["record"]
+    assert [n["action"] for n in reviews] == ["RECORD"]
     process_change = {c["field"]: c["after"] for c in reviews[0]["changes"]}
     assert w.processes[0] in process_change.values()
 
@@ -292,6 +303,8 @@ async def test_the_feed_filters_by_client_object_type_and_time(
     assert {n["objectId"] for n in theirs} == {w.other_client, w.other_process}
     plans = nodes(await feed(client, w.token, objectTypes=["CHANGE_PLAN", "MILESTONE"]))
     assert {n["objectId"] for n in plans} == {plan_id}
+    updates = nodes(await feed(client, w.token, actions=["UPDATE", "ARCHIVE"]))
+    assert [n["objectId"] for n in updates] == [plan_id, plan_id]
     processes = await feed(
         client, w.token, objectTypes=["AI_PROCESS"], clientOrganisationId=w.client
     )
@@ -363,7 +376,7 @@ async def test_administration_events_are_for_admins_only(
     created = data(await gql(client, CREATE_TOKEN, variables, token=admin))["createApiToken"]
     token_id = created["apiToken"]["id"]
     events = nodes(await feed(client, admin, objectTypes=["API_TOKEN"]))
-    assert [(n["action"], n["objectId"]) for n in events] == [("create", token_id)]
+    assert [(n["action"], n["objectId"]) for n in events] == [("CREATE", token_id)]
     fields = {c["field"]: c["after"] for c in events[0]["changes"]}
     assert fields["name"] == "CI export" and fields["role"] == "VIEWER"
     assert events[0]["actor"]["label"] == "test admin"
@@ -406,7 +419,7 @@ async def test_node_returns_an_audit_event_only_to_its_tenant(
     fields = "... on AuditEvent { action objectId }"
     assert await node(client, w.token, event_id, fields) == {
         "id": event_id,
-        "action": "update",
+        "action": "UPDATE",
         "objectId": plan_id,
     }
     stranger = await seed(engine, make_tenant, make_token)
