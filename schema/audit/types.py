@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
@@ -182,7 +183,7 @@ class AuditChange:
 )
 class AuditEventNode(Node):
     NODE_NAME: ClassVar[str] = "AuditEvent"
-    client_db_id: strawberry.Private[Any]
+    client_db_id: strawberry.Private[uuid.UUID | None]
     actor: AuditActor = strawberry.field(
         description="Who made the change.", metadata=sql(Related(lambda row, _: _actor(row)))
     )
