@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 
 import strawberry
 
+from schema.audit.shape import register_audit_shape
 from schema.context import Info
 from schema.ids import global_id, parse_global_id
 from schema.loaders import by_id
@@ -64,8 +65,10 @@ def register_node(
     load: NodeLoader | None = None,
     source: Callable[[uuid.UUID], Any] | None = None,
 ) -> None:
-    """Make `node(id:)` resolve `cls` (a Strawberry type with NODE_NAME and from_model)."""
+    """Make `node(id:)` resolve `cls` (a Strawberry type with NODE_NAME and from_model),
+    and the audit trail name `model`'s columns by `cls`'s fields."""
     NODE_KINDS[cls.NODE_NAME] = NodeKind(model, cls.from_model, load, source)
+    register_audit_shape(cls, model, cls.NODE_NAME)
 
 
 async def resolve_node(info: Info, value: str) -> Node | None:

@@ -19,7 +19,7 @@ from tenants.errors import forbidden
 from tenants.models import Owner, OwnershipAssignment
 from tenants.principals import Principal, PrincipalKind, Role
 from tenants.services.assignments import in_effect
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 
 STAFF_WRITERS = frozenset({Role.ADMIN, Role.CONSULTANT})
 ADMINS = frozenset({Role.ADMIN})
@@ -127,8 +127,16 @@ def scope_allows(scopes: tuple[str, ...], needed: str) -> bool:
 
 
 def actor_of(principal: Principal) -> Actor:
-    """How the principal is recorded in audit events."""
-    return Actor(label=f"{principal.kind.value}:{principal.id}", kind=principal.kind.value)
+    """How the principal is recorded in audit events: by name (a member's display name or
+    e-mail, a token's label) as it is now, kept if it later changes, and by id."""
+    kind = ACTOR_KINDS[principal.kind]
+    return Actor(label=principal.name, kind=kind, id=principal.id)
+
+
+ACTOR_KINDS = {
+    PrincipalKind.MEMBER: AuditActorKind.MEMBER,
+    PrincipalKind.API_TOKEN: AuditActorKind.API_TOKEN,
+}
 
 
 async def _assigned(info: Info, process_id: uuid.UUID) -> bool:

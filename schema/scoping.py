@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, select, true
 
 from tenants.base import TenantBase
 from tenants.models import (
@@ -52,7 +52,6 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
     VendorAgreement: lambda c: VendorAgreement.client_id == c,
     ReadinessReport: lambda c: ReadinessReport.client_id == c,
     EngagementHealthReport: lambda c: EngagementHealthReport.client_id == c,
-    AuditEvent: lambda c: AuditEvent.client_id == c,
     OwnershipAssignment: _via_process(OwnershipAssignment.process_id),  # type: ignore[arg-type]
     ProcessKpi: _via_process(ProcessKpi.process_id),  # type: ignore[arg-type]
     ProcessReview: _via_process(ProcessReview.process_id),  # type: ignore[arg-type]
@@ -75,6 +74,28 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
 ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken, WebhookDelivery})
 
 
+# Events about tenant administration (and refused logins, which name identities) are
+# admin data too: for anyone else the feed does not hold them.
+ADMIN_AUDIT_TYPES = frozenset(
+    {*(model.__name__ for model in ADMIN_ONLY), "LoginAttempt", "ReportSchedule", "ReportBranding"}
+)
+
+
+def _audit_visible(principal: Principal) -> ColumnElement[bool]:
+    """Events are seen like their objects: a client principal sees its organisation's."""
+    admin_types = (
+        true()
+        if may_see_admin_data(principal)
+        else AuditEvent.object_type.not_in(sorted(ADMIN_AUDIT_TYPES))
+    )
+    if principal.is_staff:
+        return admin_types
+    client = principal.client_organisation_id
+    if client is None:
+        return false()
+    return and_(AuditEvent.client_id == client, admin_types)
+
+
 def may_see_admin_data(principal: Principal) -> bool:
     if principal.role is not Role.ADMIN:
         return False
@@ -85,6 +106,8 @@ def visible(model: type[TenantBase], principal: Principal) -> ColumnElement[bool
     """SQL condition: rows of `model` the principal may see."""
     if model in ADMIN_ONLY:
         return true() if may_see_admin_data(principal) else false()
+    if model is AuditEvent:
+        return _audit_visible(principal)
     if principal.is_staff:
         return true()
     client = principal.client_organisation_id

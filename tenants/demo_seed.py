@@ -30,10 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from tenants.demo_data import CLIENTS
 from tenants.demo_data.loader import SeedContext, dimensions_by_key, load_client
 from tenants.registry import TenantRef
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 from tenants.session import bind_connection
 
-DEMO_ACTOR = Actor("system:demo-seed", "system")
+DEMO_ACTOR = Actor("demo seed", AuditActorKind.SYSTEM)
 
 
 async def seed_session(session: AsyncSession, *, today: date, actor: Actor = DEMO_ACTOR) -> None:

@@ -51,5 +51,6 @@ class Principal:
 
     @property
     def label(self) -> str:
-        """How the principal appears in audit events and logs."""
+        """How the principal appears in log lines (the audit trail names it by
+        `schema.permissions.actor_of`: its name, kind and id)."""
         return f"{self.kind.value}:{self.id}"

@@ -86,11 +86,10 @@ async def request_health_report(
         db.add(report)
     # The audit keeps what was decided, not the rendered document.
     after = {
-        "client_id": str(client_id),
-        "request_id": str(report.request_id),
-        "period_start": start.isoformat(),
-        "period_end": end.isoformat(),
-        "status": report.status.value,
+        "client_id": client_id,
+        "period_start": start,
+        "period_end": end,
+        "status": report.status,
         "reasons": [r.code for r in composed.health.reasons],
     }
     await record_audit(db, actor=actor, action="request", obj=report, before=None, after=after)

@@ -1,19 +1,110 @@
-"""The AuditEvent node: who changed what, when, with before and after values."""
+"""The AuditEvent node: who changed which fields of what, when, from what to what."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
-from typing import Any, ClassVar, cast
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 import strawberry
 from sqlalchemy import case
 from strawberry.scalars import JSON
 
 from schema.compiled.encode import global_id_of_sql
-from schema.compiled.sql import Expr, Row, sql
+from schema.compiled.sql import Expr, Related, Row, Source, document_rows, lateral_row, sql, to_one
+from schema.context import Info
 from schema.ids import global_id
 from schema.node import NODE_KINDS, Node, register_node
 from tenants import models as m
+
+if TYPE_CHECKING:
+    from schema.clients.types import ClientOrganisationNode
+
+
+@strawberry.enum(name="AuditActorKind", description="What kind of actor made a change.")
+class AuditActorKind(Enum):
+    MEMBER = strawberry.enum_value("member", description="A member signed in with SSO.")
+    API_TOKEN = strawberry.enum_value("api_token", description="A service API token.")
+    CLI = strawberry.enum_value("cli", description="An operator at the `steward` command line.")
+    SYSTEM = strawberry.enum_value(
+        "system", description="Steward itself: default data, the demo seed, background jobs."
+    )
+    SCIM = strawberry.enum_value(
+        "scim", description="The SCIM client of an identity provider (user provisioning)."
+    )
+    IDENTITY = strawberry.enum_value(
+        "identity",
+        description="A person the identity provider vouched for whose login was refused.",
+    )
+    ANONYMOUS = strawberry.enum_value(
+        "anonymous", description="A refused login with no verified identity."
+    )
+
+
+def _action(value: str, description: str) -> Any:
+    return strawberry.enum_value(value, description=description)
+
+
+@strawberry.enum(description="What an audit event did.")
+class AuditAction(Enum):
+    CREATE = _action("create", "The object was created.")
+    UPDATE = _action("update", "Fields of the object were changed.")
+    ARCHIVE = _action("archive", "The object was archived (archivedAt set).")
+    DELETE = _action("delete", "The object was deleted; changes show what it had.")
+    CONFIGURE = _action("configure", "A tenant setting (schedule, branding) was changed.")
+    RECORD = _action("record", "A review or assessment was recorded.")
+    REVIEW = _action("review", "A recorded review moved the process's lastReviewedAt.")
+    REQUEST = _action("request", "A report was requested.")
+    ASSIGN = _action("assign", "An owner was assigned to a process.")
+    END = _action("end", "An ownership assignment was ended.")
+    INVITE = _action("invite", "A member was invited.")
+    UPDATE_ROLE = _action("update_role", "A member's role or organisation changed.")
+    DEACTIVATE = _action("deactivate", "A member was deactivated.")
+    REACTIVATE = _action("reactivate", "A member was reactivated (by SCIM).")
+    END_SESSIONS = _action("end_sessions", "A member's browser sessions were ended.")
+    REVOKE = _action("revoke", "An API token was revoked.")
+    LOGIN = _action("login", "A member signed in.")
+    LOGIN_FAILED = _action("login_failed", "A login was refused; changes say why.")
+    LOGOUT = _action("logout", "A member signed out.")
+    ISSUE_SCIM_TOKEN = _action("issue_scim_token", "A SCIM token was issued.")
+    REVOKE_SCIM_TOKENS = _action("revoke_scim_tokens", "A provider's SCIM tokens were revoked.")
+    SCIM_CREATE = _action("scim_create", "SCIM provisioned a user.")
+    SCIM_REPLACE = _action("scim_replace", "SCIM replaced a user.")
+    SCIM_UPDATE = _action("scim_update", "SCIM changed a user.")
+    SCIM_DELETE = _action("scim_delete", "SCIM deleted (deprovisioned) a user.")
+
+
+def _type(value: str, description: str) -> Any:
+    return strawberry.enum_value(value, description=description)
+
+
+@strawberry.enum(description="The kind of object an audit event is about.")
+class AuditObjectType(Enum):
+    CLIENT_ORGANISATION = _type("ClientOrganisation", "A ClientOrganisation.")
+    AI_PROCESS = _type("AIProcess", "An AIProcess (also: a review moving lastReviewedAt).")
+    PROCESS_KPI = _type("ProcessKpi", "A KPI of a process.")
+    OWNER = _type("Owner", "An Owner.")
+    OWNERSHIP_ASSIGNMENT = _type("OwnershipAssignment", "An OwnershipAssignment.")
+    CAPABILITY_DIMENSION = _type("CapabilityDimension", "A capability dimension (tenant-wide).")
+    CAPABILITY_ASSESSMENT = _type("CapabilityAssessment", "A CapabilityAssessment.")
+    CHANGE_PLAN = _type("ChangePlan", "A ChangePlan.")
+    MILESTONE = _type("Milestone", "A Milestone of a change plan.")
+    VENDOR_AGREEMENT = _type("VendorAgreement", "A VendorAgreement.")
+    PROCESS_REVIEW = _type("ProcessReview", "A ProcessReview.")
+    INCIDENT = _type("Incident", "An Incident.")
+    READINESS_REPORT = _type("ReadinessReport", "A readiness report request.")
+    ENGAGEMENT_HEALTH_REPORT = _type("EngagementHealthReport", "A health report request.")
+    REGULATORY_PROFILE = _type("ProcessRegulatoryProfile", "A process's EU AI Act profile.")
+    CLIENT_FRAMEWORK = _type("ClientFramework", "A framework chosen for a client.")
+    TENANT_CONTROL = _type("TenantControl", "A control of an imported control set.")
+    REPORT_SCHEDULE = _type("ReportSchedule", "The tenant's report schedule (admins only).")
+    REPORT_BRANDING = _type("ReportBranding", "The tenant's report branding (admins only).")
+    MEMBER = _type("Member", "A Member (invites, role changes, logins, logouts).")
+    SCIM_USER = _type("ScimUser", "A member as provisioned by SCIM; objectId is the Member's.")
+    IDENTITY_PROVIDER = _type("IdentityProvider", "An IdentityProvider (admins only).")
+    API_TOKEN = _type("ApiToken", "An API token (admins only).")
+    LOGIN_ATTEMPT = _type("LoginAttempt", "A refused login (admins only).")
 
 
 def node_name_of(model_name: str) -> str:
@@ -34,38 +125,115 @@ def _object_id(row: Row) -> Any:
     return global_id_of_sql(node_name_sql(row.col("object_type")), row.col("object_id"))
 
 
-@strawberry.type(name="AuditEvent", description="One recorded change; events are never edited.")
+# The node type of the actor's id, by actor kind (the others have no id).
+ACTOR_NODES = {
+    m.AuditActorKind.MEMBER.value: "Member",
+    m.AuditActorKind.API_TOKEN.value: "ApiToken",
+    m.AuditActorKind.SCIM.value: "IdentityProvider",
+}
+
+
+def actor_id_of(kind: str, actor_id: Any) -> str | None:
+    node = ACTOR_NODES.get(kind)
+    return None if node is None or actor_id is None else global_id(node, actor_id)
+
+
+def _actor(row: Row) -> Source:
+    kind, actor_id = row.col("actor_kind"), row.col("actor_id")
+    whens = [(kind == k, global_id_of_sql(n, actor_id)) for k, n in ACTOR_NODES.items()]
+    gid = case((actor_id.is_(None), None), *whens, else_=None)
+    return lateral_row(kind.label("kind"), row.col("actor").label("label"), gid.label("id"))
+
+
+@strawberry.type(description="Who made a change, as they were named when they made it.")
+class AuditActor:
+    kind: AuditActorKind = strawberry.field(description="Member, API token, CLI, system, ….")
+    label: str = strawberry.field(
+        description="The member's display name (or e-mail), the token's label, the identity "
+        "provider's name; stored when the change was made, so a later rename does not "
+        "rewrite history."
+    )
+    id: strawberry.ID | None = strawberry.field(
+        description="The global id of the Member, ApiToken or IdentityProvider that acted "
+        "(resolve it with `node`; null if you may not see it or it is gone); null for the "
+        "CLI, the system and refused logins."
+    )
+
+
+@strawberry.type(description="One API field an event changed.")
+class AuditChange:
+    field: str = strawberry.field(
+        description="The API field name, as the object's type spells it (lowerCamelCase); "
+        "`a.b` for a subfield (an agreement's `monitoring.party`). Events from before the "
+        "API's renames keep the name of their time."
+    )
+    before: JSON | None = strawberry.field(
+        description="The value before, as the API shows it (enum names, global ids, ISO "
+        "dates); null on a create or when the field was unset."
+    )
+    after: JSON | None = strawberry.field(
+        description="The value after; null on a delete or when the field was cleared."
+    )
+
+
+@strawberry.type(
+    name="AuditEvent",
+    description="One recorded change, never edited. Only fields that changed are listed; an "
+    "update that changed nothing records no event.",
+)
 class AuditEventNode(Node):
     NODE_NAME: ClassVar[str] = "AuditEvent"
-    actor: str = strawberry.field(description="Who made the change (member or token label).")
-    actor_kind: str = strawberry.field(description="member, api_token or system.")
-    action: str = strawberry.field(description="e.g. create, update, archive, record, review.")
-    object_type: str = strawberry.field(
-        description="The node type of the changed object.",
-        metadata=sql(Expr(lambda row, _: node_name_sql(row.col("object_type")))),
+    client_db_id: strawberry.Private[uuid.UUID | None]
+    actor: AuditActor = strawberry.field(
+        description="Who made the change.", metadata=sql(Related(lambda row, _: _actor(row)))
     )
-    object: strawberry.ID = strawberry.field(
-        description="The global id of the changed object.",
+    action: AuditAction = strawberry.field(description="What was done.")
+    object_type: AuditObjectType = strawberry.field(description="The kind of object changed.")
+    object_id: strawberry.ID = strawberry.field(
+        description="The global id of the changed object (resolve it with `node`; it may "
+        "since have been deleted).",
         metadata=sql(Expr(lambda row, _: _object_id(row))),
     )
-    before: JSON | None = strawberry.field(description="Column values before; null on create.")
-    after: JSON | None = strawberry.field(description="Column values after the change.")
-    at: datetime
+    changes: list[AuditChange] = strawberry.field(
+        description="The fields that changed, by field name; a create lists those it set, "
+        "a delete those the object had; also facts such as `sessionsRevoked`.",
+        metadata=sql(document_rows("changes", ["field", "before", "after"])),
+    )
+    at: datetime = strawberry.field(
+        description="When the change was made (the start of its transaction), in UTC."
+    )
 
     @classmethod
     def from_model(cls, obj: m.AuditEvent) -> AuditEventNode:
-        node_name = node_name_of(obj.object_type)
         return cls(
             db_id=obj.id,
-            actor=obj.actor,
-            actor_kind=obj.actor_kind,
-            action=obj.action,
-            object_type=node_name,
-            object=strawberry.ID(global_id(node_name, obj.object_id)),
-            before=cast(JSON, obj.before),
-            after=cast(JSON, obj.after),
+            client_db_id=obj.client_id,
+            actor=AuditActor(
+                kind=AuditActorKind(obj.actor_kind),
+                label=obj.actor,
+                id=cast(strawberry.ID | None, actor_id_of(obj.actor_kind, obj.actor_id)),
+            ),
+            action=AuditAction(obj.action),
+            object_type=AuditObjectType(obj.object_type),
+            object_id=strawberry.ID(global_id(node_name_of(obj.object_type), obj.object_id)),
+            changes=[
+                AuditChange(field=c["field"], before=c.get("before"), after=c.get("after"))
+                for c in obj.changes
+            ],
             at=obj.at,
         )
+
+    @strawberry.field(
+        description="The client organisation the object belongs to; null for tenant-wide "
+        "objects (capability dimensions, members, settings) or when you may not see it.",
+        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    )
+    async def client_organisation(
+        self, info: Info
+    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
+        from schema.processes.resolvers import client_of
+
+        return None if self.client_db_id is None else await client_of(info, self.client_db_id)
 
 
 register_node(AuditEventNode, m.AuditEvent)

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from schema.audit.shape import register_audit_shape
 from tenants.models import ReportBranding
 
 DEFAULT_ACCENT = "#1565c0"
@@ -65,3 +66,7 @@ class ReportBrandingType:
             locale=ReportLocale(row.locale),
             version=row.version,
         )
+
+
+# Not a node, but audited: the trail names its columns by these fields.
+register_audit_shape(ReportBrandingType, ReportBranding, "ReportBranding")

@@ -23,6 +23,8 @@ from tenants.services.clients import RATIO_PLACES, coverage_by_client
 from tenants.services.frameworks import client_framework_ids_by_client
 
 if TYPE_CHECKING:
+    from schema.audit.filters import AuditEventFilter
+    from schema.audit.types import AuditEventNode
     from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
     from schema.frameworks.coverage import FrameworkCoverageType
     from schema.owners.filters import OwnerFilter, OwnerOrder
@@ -117,6 +119,12 @@ def _health_reports_page() -> Page:
     from schema.reports.resolvers import health_reports_page
 
     return health_reports_page()
+
+
+def _audit_events_page() -> Page:
+    from schema.audit.queries import client_feed_page
+
+    return client_feed_page()
 
 
 def _owners_page() -> Page:
@@ -326,6 +334,30 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
         from schema.reports.resolvers import client_health_reports
 
         return await client_health_reports(info, self.db_id, first=first, after=after)
+
+    @strawberry.field(
+        description="The client's activity feed: changes to its data, newest first, "
+        "narrowed by `filter` (its clientOrganisationId is redundant here). Visible as "
+        "the root auditEvents is.",
+        metadata=sql(_audit_events_page()),
+    )
+    async def audit_events(
+        self,
+        info: Info,
+        filter: Annotated[
+            Annotated[AuditEventFilter, strawberry.lazy("schema.audit.filters")] | None,
+            strawberry.argument(description="Conditions every event must meet; none: all."),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page.")
+        ] = None,
+    ) -> Connection[Annotated[AuditEventNode, strawberry.lazy("schema.audit.types")]]:
+        from schema.audit.queries import client_audit_events
+
+        return await client_audit_events(info, self.db_id, filter, first, after)
 
     # -- relations --
 

@@ -12,7 +12,7 @@ they call the same condition and ordering functions the resolvers call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -149,9 +149,18 @@ class Expr:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """An object, or a list of objects, read from `Source`."""
+    """An object, or a list of objects, read from `Source`.
+
+    `column` names the parent row's column the object is read from, when it is one
+    (a foreign key, a JSON document) and `target` the model a foreign key points at;
+    `parts` maps the subfields of an object built from several parent columns to them.
+    The audit trail names a changed column by the API field that reads it from these.
+    """
 
     build: Callable[[Row, Args], Source]
+    column: str | None = None
+    target: type[Any] | None = None
+    parts: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +198,7 @@ def to_one(model: type[Any], fk: str) -> Related:
             target, froms=[target.entity], where=[target.entity.id == row.col(fk)], model=model
         )
 
-    return Related(build)
+    return Related(build, column=fk, target=model)
 
 
 def same_row() -> Related:
@@ -232,12 +241,12 @@ def json_rows(array: Any, keys: Sequence[str]) -> Source:
 
 def document_rows(column: str, keys: Sequence[str]) -> Related:
     """A list field read from the JSON array in the parent row's `column`."""
-    return Related(lambda row, _: json_rows(row.col(column), keys))
+    return Related(lambda row, _: json_rows(row.col(column), keys), column=column)
 
 
 def document_object(column: str, keys: Sequence[str]) -> Related:
     """An object field read from the JSON document in the parent row's `column`."""
-    return Related(lambda row, _: json_object(row.col(column), keys))
+    return Related(lambda row, _: json_object(row.col(column), keys), column=column)
 
 
 def json_text(value: Any) -> Any:

@@ -6,6 +6,7 @@ import uuid
 
 import strawberry
 
+from schema.audit.shape import register_audit_shape
 from schema.compiled.sql import Row, Source, lateral_row
 from schema.context import Info
 from tenants import models as m
@@ -41,6 +42,10 @@ class RegulatoryProfile:
             reason=row.reason,
             version=row.version,
         )
+
+
+# Not a node, but audited: the trail names its columns by these fields.
+register_audit_shape(RegulatoryProfile, m.ProcessRegulatoryProfile, "ProcessRegulatoryProfile")
 
 
 def profile_source(row: Row) -> Source:

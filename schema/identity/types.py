@@ -109,7 +109,7 @@ class IdentityProviderNode(Node):
         description="E-mail domains a first login may come from (exact match)."
     )
     claim_role_mapping: ClaimRoleMapping | None = strawberry.field(
-        metadata=sql(Related(lambda row, _: _mapping(row)))
+        metadata=sql(Related(lambda row, _: _mapping(row), column="claim_role_mapping"))
     )
     default_role: RoleType  # type: ignore[valid-type]
     email_claim: str = strawberry.field(description="The claim holding the e-mail.")

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from schema.audit.shape import register_audit_shape
 from tenants.models import ReportSchedule
 
 
@@ -58,3 +59,7 @@ class ReportScheduleType:
             has_webhook_secret=bool(row.webhook_secret_encrypted or row.legacy_webhook_secret),
             version=row.version,
         )
+
+
+# Not a node, but audited: the trail names its columns by these fields.
+register_audit_shape(ReportScheduleType, ReportSchedule, "ReportSchedule")

@@ -308,7 +308,7 @@ class EngagementHealthReportNode(Node):
     period_end: date
     status: HealthStatus  # type: ignore[valid-type]
     reasons: list[HealthReason] = strawberry.field(
-        metadata=sql(Related(lambda row, _: _reasons(row)))
+        metadata=sql(Related(lambda row, _: _reasons(row), column="reasons"))
     )
     created_at: datetime
 

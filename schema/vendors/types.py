@@ -56,7 +56,8 @@ def _clause_sql(name: str) -> Related:
     return Related(
         lambda row, _: lateral_row(
             row.col(f"{name}_party").label("party"), row.col(f"{name}_terms").label("terms")
-        )
+        ),
+        parts={"party": f"{name}_party", "terms": f"{name}_terms"},
     )
 
 

@@ -17,7 +17,7 @@ from server.settings import Settings, load_settings
 from tenants.engine import make_engine
 from tenants.errors import DomainError
 from tenants.registry import TenantRef, get_tenant
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 
 T = TypeVar("T")
 # soft_wrap: an id, token or URL is never cut or folded to the terminal's width.
@@ -25,7 +25,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 # Who the audit trail names for a write made from the command line.
-CLI_ACTOR = Actor("cli", "system")
+CLI_ACTOR = Actor("steward command line", AuditActorKind.CLI)
 
 
 class CliError(Exception):

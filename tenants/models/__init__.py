@@ -1,7 +1,7 @@
 """ORM models of a tenant schema. Importing this package registers every table."""
 
 from tenants.models.assignment import CURRENT_ACCOUNTABLE_INDEX, OwnershipAssignment
-from tenants.models.audit import AuditEvent
+from tenants.models.audit import AuditAction, AuditActorKind, AuditEvent
 from tenants.models.branding import ReportBranding
 from tenants.models.capability import CapabilityAssessment, CapabilityDimension, CapabilityScore
 from tenants.models.change_plan import ChangePlan, Milestone
@@ -56,6 +56,8 @@ __all__ = [
     "LIVE_STAGES",
     "AIProcess",
     "AnnexIIIArea",
+    "AuditAction",
+    "AuditActorKind",
     "AuditEvent",
     "Boundaries",
     "CapabilityAssessment",

@@ -12,15 +12,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import forbidden, not_found, validation
-from tenants.models import AuditEvent, ClientOrganisation, Member, MemberStatus
+from tenants.models import ClientOrganisation, Member, MemberStatus
 from tenants.principals import STAFF_ROLES, Role
 from tenants.registry import ApiToken, TenantRef
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, record_event
+from tenants.services.audit_shape import api_values, diff
 from tenants.services.persistence import utcnow
 from tenants.services.validation import Collector
 from tenants.tokens import IssuedToken, issue_token
@@ -76,15 +78,24 @@ def _view(row: object) -> ApiTokenView:
     )
 
 
-def _audit(actor: Actor, action: str, token_id: uuid.UUID, after: dict[str, object]) -> AuditEvent:
-    return AuditEvent(
-        actor=actor.label,
-        actor_kind=actor.kind,
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    token_id: uuid.UUID,
+    values: dict[str, Any],
+    client_id: uuid.UUID | None,
+) -> None:
+    """Tokens live in `public`: the event is about no tenant row, by the token's API fields."""
+    changes = diff(None, api_values(ApiToken, values))
+    await record_event(
+        session,
+        actor=actor,
         action=action,
         object_type="ApiToken",
         object_id=token_id,
-        before=None,
-        after=after,
+        changes=changes,
+        client_id=client_id,
     )
 
 
@@ -158,15 +169,16 @@ async def create_api_token(
         expires_at=expires_at,
         member_id=member_id,
     )
-    after: dict[str, object] = {
+    after: dict[str, Any] = {
         "name": label,
-        "role": checked_role.value,
+        "role": checked_role,
         "scopes": list(dict.fromkeys(scopes)),
         "prefix": issued.secret[:12],
-        "expires_at": expires_at.isoformat() if expires_at else None,
-        "client_organisation_id": str(client_organisation_id) if client_organisation_id else None,
+        "expires_at": expires_at,
+        "client_organisation_id": client_organisation_id,
+        "member_id": member_id,
     }
-    session.add(_audit(actor, "create", issued.id, after))
+    await _audit(session, actor, "create", issued.id, after, client_organisation_id)
     await session.flush()
     return issued
 
@@ -193,7 +205,14 @@ async def revoke_api_token(
         )
         raise validation("id", "is already revoked") if exists else not_found("id")
     view = _view(row)
-    session.add(_audit(actor, "revoke", token_id, {"revoked_at": str(view.revoked_at)}))
+    await _audit(
+        session,
+        actor,
+        "revoke",
+        token_id,
+        {"revoked_at": view.revoked_at},
+        view.client_organisation_id,
+    )
     await session.flush()
     return view
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.models import CapabilityAssessment, CapabilityDimension, CapabilityScore, Owner
 from tenants.services.audit import SYSTEM, Actor, finish_write, snapshot
+from tenants.services.audit_shape import global_ids_of
 from tenants.services.persistence import apply, guarded_write, load_target
 from tenants.services.validation import UNSET, Collector, Unset, given
 
@@ -203,6 +204,12 @@ async def update_dimension(
     return dimension
 
 
+def _audited_scores(scores: Sequence[ScoreInput]) -> list[dict[str, object]]:
+    """The scores as the API lists them: `{dimension, score}` with the dimension's global id."""
+    ids = global_ids_of(CapabilityDimension, [s.dimension_id for s in scores])
+    return [{"dimension": i, "score": s.score} for i, s in zip(ids, scores, strict=True)]
+
+
 async def record_assessment(
     session: AsyncSession,
     *,
@@ -251,6 +258,6 @@ async def record_assessment(
         action="record",
         obj=assessment,
         before=None,
-        extra_after={"scores": {str(s.dimension_id): s.score for s in scores}},
+        extra_after={"scores": _audited_scores(scores)},
     )
     return assessment

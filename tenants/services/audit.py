@@ -1,68 +1,74 @@
-"""Who did it, and the audit trail every write leaves."""
+"""Who did it, and the audit trail every write leaves: the one way events are written.
+
+Every event goes through `record_event` (most through `record_audit` / `finish_write`,
+which compute the diff), so its shape is decided here: API field names, global ids,
+only the fields that changed, and no event at all for a change that changed nothing.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.base import TenantBase
-from tenants.models import AuditEvent
+from tenants.models import AuditAction, AuditActorKind, AuditEvent
+from tenants.services.audit_shape import api_values, diff, snapshot
 
-# Noise in a diff: changes whenever anything changes.
-_SKIPPED = frozenset({"updated_at"})
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "AuditActorKind",
+    "client_of",
+    "finish_write",
+    "record_audit",
+    "record_event",
+    "snapshot",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """`label` is what the trail shows (an email, a token name); `kind` is e.g.
-    "member", "api_token" or "system"."""
+    """`label` is what the trail shows (a member's name, a token's label), stored as it
+    is when they act; `id` the member, token or identity provider (None for the CLI and
+    the system)."""
 
     label: str
-    kind: str
+    kind: AuditActorKind
+    id: uuid.UUID | None = None
 
 
-SYSTEM = Actor("steward", "system")
+SYSTEM = Actor("Steward", AuditActorKind.SYSTEM)
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value.value if isinstance(value, Enum) else value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, uuid.UUID | Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_json_value(v) for v in value]
-    return str(value)
+async def record_event(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: uuid.UUID,
+    changes: list[dict[str, Any]],
+    client_id: uuid.UUID | None = None,
+) -> AuditEvent:
+    """Add an event to the current transaction (flushed by the caller).
 
-
-def snapshot(obj: TenantBase) -> dict[str, Any]:
-    """The loaded column values of `obj`, JSON-safe, keyed by attribute name.
-
-    Unloaded (expired or deferred) attributes are left out rather than loaded, so a
-    snapshot never issues SQL.
+    For objects that are no tenant row (an API token, a login attempt); `changes` is
+    already `[{field, before, after}]` by API name (`diff(None, api_values(...))`).
     """
-    state = inspect(obj)
-    loaded = state.dict
-    out: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in _SKIPPED or attr.key not in loaded:
-            continue
-        out[attr.key] = _json_value(loaded[attr.key])
-    return out
+    event = AuditEvent(
+        client_id=client_id,
+        actor=actor.label[:200],
+        actor_kind=actor.kind.value,
+        actor_id=actor.id,
+        action=AuditAction(action).value,  # a closed set: an unknown action is a bug
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+    )
+    session.add(event)
+    return event
 
 
 async def record_audit(
@@ -70,40 +76,41 @@ async def record_audit(
     *,
     actor: Actor,
     action: str,
-    obj: TenantBase,
+    obj: Any,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     object_id: uuid.UUID | None = None,
-) -> AuditEvent:
-    """Add an AuditEvent for `obj` to the current transaction (flushed by the caller).
+) -> AuditEvent | None:
+    """Add the event for `obj` (`before`/`after` by ORM attribute, as `snapshot` gives them).
 
+    Returns None, writing nothing, when an update changed no field the API shows.
     `object_id` names objects whose primary key is not a uuid (the report schedule).
     """
-    if object_id is None:
-        object_id = obj.id  # type: ignore[attr-defined]
-    event = AuditEvent(
-        client_id=await client_of(session, obj),
-        actor=actor.label,
-        actor_kind=actor.kind,
+    model = type(obj)
+    changes = diff(api_values(model, before), api_values(model, after))
+    if before is not None and after is not None and not changes:
+        return None
+    return await record_event(
+        session,
+        actor=actor,
         action=action,
-        object_type=type(obj).__name__,
-        object_id=object_id,
-        before=before,
-        after=after,
+        object_type=model.__name__,
+        object_id=obj.id if object_id is None else object_id,
+        changes=changes,
+        client_id=await client_of(session, obj),
     )
-    session.add(event)
-    return event
 
 
-async def client_of(session: AsyncSession, obj: TenantBase) -> uuid.UUID | None:
+async def client_of(session: AsyncSession, obj: Any) -> uuid.UUID | None:
     """The client organisation `obj` belongs to, following its parent when needed."""
     from tenants.models import AIProcess, ChangePlan, ClientOrganisation, Owner
 
     if isinstance(obj, ClientOrganisation):
         return obj.id
-    direct = getattr(obj, "client_id", None)
-    if isinstance(direct, uuid.UUID):
-        return direct
+    for attr in ("client_id", "client_organisation_id"):
+        direct = getattr(obj, attr, None)
+        if isinstance(direct, uuid.UUID):
+            return direct
     parents: tuple[tuple[str, type[AIProcess | Owner | ChangePlan]], ...] = (
         ("process_id", AIProcess),
         ("owner_id", Owner),
@@ -123,11 +130,11 @@ async def finish_write(
     *,
     actor: Actor,
     action: str,
-    obj: TenantBase,
+    obj: Any,
     before: dict[str, Any] | None,
     extra_after: dict[str, Any] | None = None,
 ) -> None:
-    """Record the audit event for a change already flushed, and flush it."""
+    """Record the audit event for a change already flushed (none for a no-op), and flush."""
     after = snapshot(obj) | (extra_after or {})
     await record_audit(session, actor=actor, action=action, obj=obj, before=before, after=after)
     await session.flush()

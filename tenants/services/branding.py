@@ -62,10 +62,10 @@ def _check_rest(c: Collector, *, accent_colour: str, timezone: str, locale: str)
 
 
 def _redacted(row: ReportBranding) -> dict[str, Any]:
-    """The row for the audit trail: the logo by its size, not its bytes."""
+    """The row for the audit trail: the logo by its size (the API's logoBytes), not its bytes."""
     values = snapshot(row)
     values.pop("logo", None)
-    return values | {"logo": f"<{len(row.logo)} bytes>" if row.logo else None}
+    return values | {"logo_bytes": len(row.logo) if row.logo else None}
 
 
 async def configure_report_branding(

@@ -28,8 +28,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.models import AuditEvent, IdentityProvider, Member, MemberStatus
+from tenants.global_ids import global_id
+from tenants.models import IdentityProvider, Member, MemberStatus
 from tenants.principals import Role
+from tenants.services.audit import Actor, AuditActorKind, record_event
+from tenants.services.audit_shape import facts
 from tenants.services.login_refusals import LoginRefused, Refusal
 from tenants.services.persistence import utcnow
 
@@ -168,21 +171,21 @@ async def record_login(
     session_id: uuid.UUID,
 ) -> None:
     """Audit a successful login."""
-    session.add(
-        AuditEvent(
-            actor=member.email,
-            actor_kind="member",
-            action="login",
-            object_type="Member",
-            object_id=member.id,
-            before=None,
-            after={
-                "identity_provider_id": str(idp.id),
+    await record_event(
+        session,
+        actor=Actor(member.display_name or member.email, AuditActorKind.MEMBER, member.id),
+        action="login",
+        object_type="Member",
+        object_id=member.id,
+        client_id=member.client_organisation_id,
+        changes=facts(
+            {
+                "identity_provider": global_id("IdentityProvider", idp.id),
                 "issuer": idp.issuer,
-                "role": member.role.value,
-                "browser_session_id": str(session_id),
-            },
-        )
+                "role": member.role,
+                "browser_session": global_id("BrowserSession", session_id),
+            }
+        ),
     )
     await session.flush()
 
@@ -197,23 +200,28 @@ async def record_login_failure(
     identity: VerifiedIdentity | None = None,
 ) -> None:
     """Audit a refused login; the object is the login attempt (a fresh id when there was none)."""
-    session.add(
-        AuditEvent(
-            actor=(identity.email or identity.subject)[:200] if identity else "anonymous",
-            actor_kind="identity" if identity else "anonymous",
-            action="login_failed",
-            object_type="LoginAttempt",
-            object_id=attempt_id or uuid.uuid4(),
-            before=None,
-            after={
-                "reason": refusal.reason.value,
+    actor = (
+        Actor((identity.email or identity.subject)[:200], AuditActorKind.IDENTITY)
+        if identity
+        else Actor("anonymous", AuditActorKind.ANONYMOUS)
+    )
+    provider = global_id("IdentityProvider", identity_provider_id) if identity_provider_id else None
+    await record_event(
+        session,
+        actor=actor,
+        action="login_failed",
+        object_type="LoginAttempt",
+        object_id=attempt_id or uuid.uuid4(),
+        changes=facts(
+            {
+                "reason": refusal.reason.value,  # as the refusal page and its header name it
                 "message": refusal.message,
                 "detail": (refusal.detail or "")[:500] or None,
-                "identity_provider_id": str(identity_provider_id) if identity_provider_id else None,
+                "identity_provider": provider,
                 "issuer": issuer,
                 "subject": identity.subject if identity else None,
-            },
-        )
+            }
+        ),
     )
     await session.flush()
 
@@ -222,15 +230,12 @@ async def record_logout(
     session: AsyncSession, *, member_id: uuid.UUID, label: str, session_id: uuid.UUID
 ) -> None:
     """Audit the end of a browser session by its member."""
-    session.add(
-        AuditEvent(
-            actor=label[:200],
-            actor_kind="member",
-            action="logout",
-            object_type="Member",
-            object_id=member_id,
-            before=None,
-            after={"browser_session_id": str(session_id)},
-        )
+    await record_event(
+        session,
+        actor=Actor(label, AuditActorKind.MEMBER, member_id),
+        action="logout",
+        object_type="Member",
+        object_id=member_id,
+        changes=facts({"browser_session": global_id("BrowserSession", session_id)}),
     )
     await session.flush()

@@ -14,7 +14,7 @@ from tenants.errors import conflict
 from tenants.models import ReportSchedule
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
-from tenants.services.secret_box import SecretBox
+from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.services.validation import Collector
 
 SCHEDULE_ID = 1  # one row per tenant schema
@@ -39,6 +39,21 @@ def _redacted(values: dict[str, Any]) -> dict[str, Any]:
     encrypted = values.pop("webhook_secret_encrypted", None)
     legacy = values.pop("legacy_webhook_secret", None)
     return values | {"webhook_secret": "<set>" if encrypted or legacy else None}
+
+
+def _ciphertext(box: SecretBox, row: ReportSchedule | None, secret: str | None) -> str | None:
+    """The secret encrypted; the stored ciphertext when it is the same secret, so sending
+    an unchanged configuration back changes nothing (no new version, no audit event)."""
+    if secret is None:
+        return None
+    stored = row.webhook_secret_encrypted if row is not None else None
+    if stored is not None:
+        try:
+            if box.decrypt(stored) == secret:
+                return stored
+        except UndecryptableSecretError:
+            pass  # under a replaced key: encrypt it anew
+    return box.encrypt(secret)
 
 
 def _standard_webhooks_secret(secret: str) -> bool:
@@ -110,7 +125,7 @@ async def configure_report_schedule(
         "timezone": zone,
         "enabled": enabled,
         "webhook_url": url,
-        "webhook_secret_encrypted": box.encrypt(secret) if secret else None,
+        "webhook_secret_encrypted": _ciphertext(box, row, secret),
         "legacy_webhook_secret": None,  # a clear-text secret of revision 0003 goes too
     }
     # Two first configurations racing (both sent version null): the loser's INSERT of
@@ -124,7 +139,11 @@ async def configure_report_schedule(
     # The secret signs deliveries; neither it nor its ciphertext goes into the audit trail.
     after = _redacted(snapshot(row))
     if before is not None:
+        rotated = before.get("webhook_secret_encrypted") != row.webhook_secret_encrypted
         before = _redacted(before)
+        # Both sides read "<set>": say so when the secret itself was replaced.
+        if rotated and row.webhook_secret_encrypted is not None:
+            after["webhook_secret_changed"] = True
     await record_audit(
         session,
         actor=actor,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import conflict, not_found
 from tenants.models import IdentityProvider, Member, MemberStatus, ScimToken, ScimUser
-from tenants.services.audit import Actor, finish_write, record_audit, snapshot
+from tenants.services.audit import Actor, AuditActorKind, finish_write, record_audit, snapshot
 from tenants.services.members import EMAIL_INDEX, deactivate_member, invite_member
 from tenants.services.persistence import apply, guarded_write, utcnow
 from tenants.services.validation import Collector
@@ -32,7 +32,7 @@ _CONFLICT = {EMAIL_INDEX: conflict("userName", "a member with this e-mail addres
 
 def provider_actor(provider: IdentityProvider) -> Actor:
     """The audit trail names the provider whose SCIM client made the change."""
-    return Actor(f"scim:{provider.name} ({provider.id})", "scim")
+    return Actor(f"SCIM of {provider.name}", AuditActorKind.SCIM, provider.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ async def issue_scim_token(
         action="issue_scim_token",
         obj=provider,
         before=None,
-        after={"scim_token_id": str(token.id), "prefix": token.prefix},
+        after={"scim_token_prefix": token.prefix},
     )
     await session.flush()
     return IssuedScimToken(token.id, secret)

@@ -22,6 +22,7 @@ from tenants.models import (
     VendorAgreementProcess,
 )
 from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.audit_shape import global_ids_of
 from tenants.services.persistence import apply, guarded_write, load_target, utcnow
 from tenants.services.validation import LIST_MAX, UNSET, Collector, Unset, given
 
@@ -221,7 +222,7 @@ async def create_vendor_agreement(
         action="create",
         obj=agreement,
         before=None,
-        extra_after={"process_ids": [str(p) for p in covered]},
+        extra_after={"processes": global_ids_of(AIProcess, list(covered))},
     )
     return agreement
 
@@ -273,7 +274,7 @@ async def update_vendor_agreement(
     c.raise_if_any()
     before = snapshot(agreement)
     previous = (await process_ids_by_agreement(session, agreement_ids=[agreement.id]))[agreement.id]
-    before["process_ids"] = [str(p) for p in previous]
+    before["processes"] = global_ids_of(AIProcess, previous)
     async with guarded_write(session):
         changed = apply(agreement, changes)
         if covered is not None and set(covered) != set(previous):
@@ -289,7 +290,9 @@ async def update_vendor_agreement(
         obj=agreement,
         before=before,
         extra_after={
-            "process_ids": [str(p) for p in (covered if covered is not None else previous)]
+            "processes": global_ids_of(
+                AIProcess, list(covered if covered is not None else previous)
+            )
         },
     )
     return agreement

@@ -33,7 +33,11 @@ async def last_failure(engine: AsyncEngine, tenant: TenantRef) -> dict[str, Any]
             .order_by(AuditEvent.seq.desc())
             .limit(1)
         )
-    return None if event is None else dict(event.after or {}) | {"id": event.id}
+    return (
+        None
+        if event is None
+        else {c["field"]: c["after"] for c in event.changes} | {"id": event.id}
+    )
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tenants.global_ids import parse_global_id
 from tenants.models import AuditEvent, Member, MemberStatus
 from tenants.principals import Role
 from tenants.services.audit import SYSTEM
@@ -114,4 +115,7 @@ async def test_a_login_is_audited(browser: Browser, world: World, engine: AsyncE
                 AuditEvent.action == "login", AuditEvent.object_id == member.id
             )
         )
-    assert event is not None and event.actor == user["email"]
+    assert event is not None and event.actor == user["name"]
+    assert event.actor_kind == "member" and event.actor_id == member.id
+    provider = parse_global_id(event.after("identityProvider"))
+    assert provider is not None and provider[0] == "IdentityProvider"

@@ -29,7 +29,7 @@ from tenants import models as m
 from tenants.registry import TenantRef
 from tenants.services.assessments import ScoreInput, record_assessment
 from tenants.services.assignments import assign_owner
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 from tenants.services.clients import create_client
 from tenants.services.owners import create_owner
 from tenants.services.processes import create_process
@@ -39,7 +39,7 @@ CLIENTS = 20
 OWNERS_PER_CLIENT = 30
 ASSESSMENTS_PER_OWNER = 3
 FILLER_PROCESSES = 5
-ACTOR = Actor("bench-read seed", "system")
+ACTOR = Actor("bench-read seed", AuditActorKind.SYSTEM)
 TITLES = ("Head of Claims", "Finance Operations Lead", "Service Manager", "Category Manager")
 STAGES = (m.LifecycleStage.PRODUCTION, m.LifecycleStage.PILOT, m.LifecycleStage.IDEA)
 

@@ -83,8 +83,9 @@ async def test_profile_is_created_versioned_and_audited(
     assert unclassified["regulatoryProfile"] is None
     trail = await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile")
     assert [a for a, _, _ in trail] == ["create", "update"]
-    assert trail[1][1] is not None and trail[1][1]["eu_ai_act_class"] == "high_risk"
-    assert trail[1][2] is not None and trail[1][2]["annex_iii_area"] is None
+    assert trail[1][1] is not None and trail[1][1]["euAiActClass"] == "HIGH_RISK"
+    assert trail[1][1]["annexIiiArea"] is not None and trail[1][2] is not None
+    assert trail[1][2]["annexIiiArea"] is None
 
 
 async def test_profile_errors_name_the_field_and_write_nothing(
@@ -144,7 +145,7 @@ async def test_client_frameworks_are_replaced_as_a_set_and_unknown_ids_refused(
     )
     assert error_fields(bad) == {"frameworkIds[1]": "VALIDATION"} and bad["frameworkIds"] is None
     trail = await audit_rows(engine, w.tenant, "ClientFramework")
-    assert sorted((a, (b or c or {}).get("framework_id")) for a, b, c in trail) == [
+    assert sorted((a, (b or c or {}).get("frameworkId")) for a, b, c in trail) == [
         ("create", "eu-ai-act"),
         ("create", "iso-iec-42001"),
         ("create", "nist-ai-rmf"),

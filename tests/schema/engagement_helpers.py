@@ -113,14 +113,22 @@ def error_fields(payload: dict[str, Any]) -> dict[str | None, str]:
 async def audit_rows(
     engine: AsyncEngine, tenant: TenantRef, object_type: str
 ) -> list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]:
-    """(action, before, after) of every audit event about objects of `object_type`."""
+    """(action, before, after) of every audit event about objects of `object_type`:
+    the changed fields' values on each side by API field name (None for a side with
+    none, e.g. before a create)."""
     async with tenant_session(engine, tenant) as s:
-        rows = await s.execute(
-            select(AuditEvent.action, AuditEvent.before, AuditEvent.after)
-            .where(AuditEvent.object_type == object_type)
-            .order_by(AuditEvent.seq)
+        events = await s.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == object_type).order_by(AuditEvent.seq)
         )
-        return [tuple(r) for r in rows]
+        return [(e.action, *sides(e)) for e in events]
+
+
+def sides(event: AuditEvent) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """An event's changes as {field: before} and {field: after}, None where all are null."""
+    before = {c["field"]: c["before"] for c in event.changes}
+    after = {c["field"]: c["after"] for c in event.changes}
+    has = any(v is not None for v in before.values()), any(v is not None for v in after.values())
+    return (before if has[0] else None), (after if has[1] else None)
 
 
 async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> Any:

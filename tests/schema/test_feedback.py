@@ -205,8 +205,8 @@ async def test_update_incident_resolves_reopens_and_conflicts(
     assert reopened["incident"]["resolvedAt"] is None
     rows = await audit_rows(engine, w.tenant, "Incident")
     assert [r[0] for r in rows] == ["create", "update", "update", "update"]
-    assert rows[2][1] is not None and rows[2][1]["status"] == "investigating"
-    assert rows[2][2] is not None and rows[2][2]["status"] == "resolved"
+    assert rows[2][1] is not None and rows[2][1]["status"] == "INVESTIGATING"
+    assert rows[2][2] is not None and rows[2][2]["status"] == "RESOLVED"
 
 
 async def test_update_incident_validation_errors(

@@ -72,8 +72,8 @@ async def test_a_client_with_nothing_recorded_gets_an_amber_report_now(
         audit = await db.scalar(
             select(m.AuditEvent).where(m.AuditEvent.action == "request").limit(1)
         )
-    assert audit is not None and audit.after["reasons"][0] == "NOTHING_RECORDED"
-    assert "html" not in audit.after
+    assert audit is not None and audit.after("reasons")[0] == "NOTHING_RECORDED"
+    assert "html" not in audit.changed_fields
 
 
 async def test_a_second_request_within_a_minute_is_refused_with_the_wait(

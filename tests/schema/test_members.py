@@ -14,7 +14,7 @@ from schema.ids import global_id
 from tenants.models import AuditEvent, Member, MemberStatus
 from tenants.principals import Role
 from tenants.registry import TenantRef
-from tenants.services.audit import SYSTEM, Actor
+from tenants.services.audit import SYSTEM, Actor, AuditActorKind
 from tenants.services.clients import create_client
 from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
@@ -262,12 +262,13 @@ async def test_deactivation_revokes_the_members_tokens_at_once(
     )["deactivateMember"]
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("id", "VALIDATION")]
     async with tenant_session(engine, tenant) as s:
-        after = await s.scalar(
-            select(AuditEvent.after).where(
+        event = await s.scalar(
+            select(AuditEvent).where(
                 AuditEvent.object_type == "Member", AuditEvent.action == "deactivate"
             )
         )
-    assert after is not None and after["tokens_revoked"] == 1
+    assert event is not None and event.after("tokensRevoked") == 1
+    assert event.before("status") == "ACTIVE" and event.after("status") == "DEACTIVATED"
 
 
 async def test_only_admins_manage_members(
@@ -376,7 +377,7 @@ async def test_two_admins_removing_each_other_at_once_leave_one_admin(
     # commits. The second must wait for the first and then see it is the last admin.
     tenant = await make_tenant()
     first, second = await add_active_admins(engine, tenant)
-    actor = Actor("test", "system")
+    actor = Actor("test", AuditActorKind.SYSTEM)
 
     async def remove(session: AsyncSession, member_id: uuid.UUID) -> None:
         if change == "demote":

@@ -80,8 +80,8 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
         stored = (row.webhook_secret_encrypted, row.legacy_webhook_secret)
     assert [a.action for a in audit] == ["create"]
     # The secret never reaches the trail, not even as ciphertext.
-    assert audit[0].after["webhook_secret"] == "<set>"
-    assert SECRET not in str(audit[0].after) and str(stored[0]) not in str(audit[0].after)
+    assert audit[0].after("webhookSecret") == "<set>"
+    assert SECRET not in str(audit[0].changes) and str(stored[0]) not in str(audit[0].changes)
     # Stored only encrypted under the deployment's key, which gives it back.
     assert stored[1] is None and stored[0] is not None and SECRET not in stored[0]
     assert secret_box_for(settings).decrypt(stored[0]) == SECRET

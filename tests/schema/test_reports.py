@@ -18,7 +18,7 @@ from server.redis_pool import open_pool
 from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 from tenants.services.reports import request_readiness_report
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
@@ -307,7 +307,7 @@ async def test_two_requests_at_once_for_one_client_queue_one_report(
     # commits. It must wait for the first and return its report, not queue a second job.
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
-    actor = Actor("test", "system")
+    actor = Actor("test", AuditActorKind.SYSTEM)
 
     async def ask(session: AsyncSession) -> tuple[uuid.UUID, bool]:
         report, created = await request_readiness_report(

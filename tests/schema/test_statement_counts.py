@@ -14,12 +14,12 @@ from schema.ids import global_id
 from tenants import models as m
 from tenants.registry import TenantRef
 from tenants.services import assessments, assignments, clients, owners, processes, vendors
-from tenants.services.audit import Actor
+from tenants.services.audit import Actor, AuditActorKind
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import count_statements, data, gql
 
-ACTOR = Actor("test:counts", "system")
+ACTOR = Actor("test:counts", AuditActorKind.SYSTEM)
 NESTED = """
 query($id: ID!) {
   node(id: $id) {

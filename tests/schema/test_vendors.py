@@ -116,8 +116,8 @@ async def test_create_with_every_clause_and_covered_processes(
     assert [r[0] for r in rows] == ["create"]
     after = rows[0][2]
     assert after is not None
-    assert sorted(after["process_ids"]) == sorted(str(p) for p in w.process_ids)
-    assert after["monitoring_party"] == "vendor"
+    assert sorted(after["processes"]) == sorted(w.processes)
+    assert after["monitoring.party"] == "VENDOR"
 
 
 async def test_missing_clauses_name_the_gaps(
@@ -247,8 +247,8 @@ async def test_update_clauses_and_covered_processes_with_audit(
     assert [r[0] for r in rows] == ["create", "update", "update"]
     before, after = rows[2][1], rows[2][2]
     assert before is not None and after is not None
-    assert before["process_ids"] == [str(w.process_ids[0])]
-    assert after["process_ids"] == [str(w.process_ids[1])]
+    assert before["processes"] == [w.processes[0]]
+    assert after["processes"] == [w.processes[1]]
 
 
 async def test_update_validation_errors(

@@ -61,7 +61,7 @@ async def test_the_printed_token_works_and_revoke_existing_ends_the_old_one(
         assert (await http.get(f"{p.base}/Users", headers=fresh)).status_code == 200
     async with tenant_session(engine, p.tenant) as db:
         events = list(await db.scalars(select(AuditEvent).where(AuditEvent.object_id == p.idp_id)))
-    by_cli = {e.action for e in events if e.actor == "cli"}
+    by_cli = {e.action for e in events if e.actor_kind == "cli"}
     assert {"issue_scim_token", "revoke_scim_tokens"} <= by_cli
 
 

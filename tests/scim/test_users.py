@@ -37,7 +37,7 @@ async def test_create_invites_a_member_of_the_providers_organisation(
     assert member.display_name == user["displayName"]
     assert member.client_organisation_id == p.client_organisation_id
     assert member.role is Role.CLIENT_VIEWER and member.status is MemberStatus.INVITED
-    assert events and all(e.actor_kind == "scim" and str(p.idp_id) in e.actor for e in events)
+    assert events and all(e.actor_kind == "scim" and e.actor_id == p.idp_id for e in events)
     assert user["name"] == {"givenName": "Ada", "familyName": user["name"]["familyName"]}  # type: ignore[index]
     assert user["meta"]["resourceType"] == "User"  # type: ignore[index]
 

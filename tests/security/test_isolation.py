@@ -242,7 +242,9 @@ async def test_lists_and_counts_show_only_the_principals_own_data(
     ]
 
 
-AUDIT = "query($id: ID!) { auditEvents(objectId: $id) { totalCount edges { node { id } } } }"
+AUDIT = """query($id: ID!) {
+  auditEvents(filter: {objectId: $id}) { totalCount edges { node { id } } }
+}"""
 
 
 @pytest.mark.parametrize("principal", ["b_admin", "y_viewer"])
@@ -256,6 +258,73 @@ async def test_the_audit_trail_of_a_foreign_object_is_like_a_missing_one(
     foreign = await gql(client, AUDIT, {"id": real}, token=token)
     absent = await gql(client, AUDIT, {"id": fake_id("AIProcess")}, token=token)
     assert foreign == absent
+
+
+FEED = """query($filter: AuditEventFilter) {
+  auditEvents(filter: $filter, first: 100) {
+    totalCount edges { node { objectType clientOrganisation { id } } }
+  }
+}"""
+CLIENT_FEED = """query($id: ID!) {
+  node(id: $id) { ... on ClientOrganisation { auditEvents(first: 1) { totalCount } } }
+}"""
+
+
+async def _feed(
+    client: httpx.AsyncClient, world: World, principal: str, **f: Any
+) -> list[dict[str, Any]]:
+    body = data(await gql(client, FEED, {"filter": f or None}, token=world.tokens[principal]))
+    page = body["auditEvents"]
+    assert page["totalCount"] == len(page["edges"])  # fewer than 100 here
+    return [e["node"] for e in page["edges"]]
+
+
+@pytest.mark.parametrize(("principal", "own"), [("x_viewer", "x"), ("y_viewer", "y")])
+async def test_a_client_members_activity_feed_holds_only_its_organisations_events(
+    client: httpx.AsyncClient, world: World, principal: str, own: str
+) -> None:
+    ids = {"x": global_id("ClientOrganisation", world.client_x)}
+    ids["y"] = global_id("ClientOrganisation", world.client_y)
+    other = "y" if own == "x" else "x"
+    events = await _feed(client, world, principal, clientOrganisationId=ids[own])
+    assert events and {e["clientOrganisation"]["id"] for e in events} == {ids[own]}
+    assert not {e["objectType"] for e in events} & {"IDENTITY_PROVIDER", "API_TOKEN"}
+    assert await _feed(client, world, principal) == events
+    assert await _feed(client, world, principal, clientOrganisationId=ids[other]) == []
+    token = world.tokens[principal]
+    foreign = data(await gql(client, CLIENT_FEED, {"id": ids[other]}, token=token))
+    assert foreign == {"node": None}
+    mine = data(await gql(client, CLIENT_FEED, {"id": ids[own]}, token=token))
+    assert mine["node"]["auditEvents"]["totalCount"] == len(events)
+
+
+async def test_another_tenants_feed_holds_none_of_its_events(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    x = global_id("ClientOrganisation", world.client_x)
+    assert await _feed(client, world, "a_admin", clientOrganisationId=x)
+    assert await _feed(client, world, "b_admin", clientOrganisationId=x) == []
+    b_events = await _feed(client, world, "b_admin")
+    assert {e["clientOrganisation"] for e in b_events} == {None}  # B has no clients
+
+
+async def test_administration_events_are_in_the_admins_feed_only(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin_types = ["IDENTITY_PROVIDER", "API_TOKEN", "LOGIN_ATTEMPT"]
+    assert await _feed(client, world, "a_admin", objectTypes=admin_types)
+    for principal in ("a_consultant", "x_viewer"):
+        assert await _feed(client, world, principal, objectTypes=admin_types) == []
+
+
+async def test_every_stored_object_type_is_an_audit_object_type(
+    engine: AsyncEngine, world: World
+) -> None:
+    from schema.audit.types import AuditObjectType
+
+    async with tenant_session(engine, world.a) as s:
+        stored = set(await s.scalars(select(m.AuditEvent.object_type).distinct()))
+    assert len(stored) > 10 and stored <= {t.value for t in AuditObjectType}
 
 
 async def test_log_lines_of_a_foreign_request_name_only_the_callers_tenant(

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.cli.support import CLI_ACTOR
 from server.settings import Settings
 from tenants import models as m
 from tenants.migrate import TENANT, head_of
@@ -113,7 +114,7 @@ async def test_tokens_revoke_ends_the_token_and_is_audited(
                 )
             )
         ).all()
-    assert [tuple(r) for r in trail] == [("revoke", "cli", "system")]
+    assert [tuple(r) for r in trail] == [("revoke", CLI_ACTOR.label, "cli")]
     again = run(settings, "tokens", "revoke", listed[0]["id"], "--tenant", slug)
     assert again.returncode == 2 and "no live token" in again.stderr
 

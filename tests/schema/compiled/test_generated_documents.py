@@ -68,6 +68,7 @@ ROOTS = (
     "apiTokens",
     "reportSchedule",
     "reportBranding",
+    "auditEvents",
 )
 
 
