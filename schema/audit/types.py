@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any, ClassVar, cast
 
 import strawberry
@@ -34,17 +35,27 @@ def _object_id(row: Row) -> Any:
     return global_id_of_sql(node_name_sql(row.col("object_type")), row.col("object_id"))
 
 
+@strawberry.enum(description="What kind of actor made a change.")
+class ActorKind(Enum):
+    MEMBER = strawberry.enum_value("member", description="A signed-in member.")
+    API_TOKEN = strawberry.enum_value("api_token", description="A service using an API token.")
+    SCIM = strawberry.enum_value("scim", description="An identity provider's SCIM provisioning.")
+    SYSTEM = strawberry.enum_value(
+        "system", description="Steward itself: jobs, the command line, the demo seed."
+    )
+
+
 @strawberry.type(name="AuditEvent", description="One recorded change; events are never edited.")
 class AuditEventNode(Node):
     NODE_NAME: ClassVar[str] = "AuditEvent"
     actor: str = strawberry.field(description="Who made the change (member or token label).")
-    actor_kind: str = strawberry.field(description="member, api_token or system.")
+    actor_kind: ActorKind = strawberry.field(description="What kind of actor made the change.")
     action: str = strawberry.field(description="e.g. create, update, archive, record, review.")
     object_type: str = strawberry.field(
         description="The node type of the changed object.",
         metadata=sql(Expr(lambda row, _: node_name_sql(row.col("object_type")))),
     )
-    object: strawberry.ID = strawberry.field(
+    object_id: strawberry.ID = strawberry.field(
         description="The global id of the changed object.",
         metadata=sql(Expr(lambda row, _: _object_id(row))),
     )
@@ -58,10 +69,10 @@ class AuditEventNode(Node):
         return cls(
             db_id=obj.id,
             actor=obj.actor,
-            actor_kind=obj.actor_kind,
+            actor_kind=ActorKind(obj.actor_kind),
             action=obj.action,
             object_type=node_name,
-            object=strawberry.ID(global_id(node_name, obj.object_id)),
+            object_id=strawberry.ID(global_id(node_name, obj.object_id)),
             before=cast(JSON, obj.before),
             after=cast(JSON, obj.after),
             at=obj.at,

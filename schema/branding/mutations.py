@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.branding.types import ReportBrandingType, ReportLocale
+from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.permissions import actor_of, authorize
@@ -24,7 +24,9 @@ class ConfigureReportBrandingInput:
     logo_base64: str | None = strawberry.field(
         default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
     )
-    logo_type: str | None = strawberry.field(default=None, description="image/png or image/jpeg.")
+    logo_type: LogoFormat | None = strawberry.field(
+        default=None, description="The format of `logoBase64`; required with it."
+    )
     remove_logo: bool = False
     timezone: str = "UTC"
     locale: ReportLocale = ReportLocale.EN
@@ -54,7 +56,7 @@ class ReportBrandingMutation:
                 footer_text=input.footer_text,
                 confidentiality_text=input.confidentiality_text,
                 logo_base64=input.logo_base64,
-                logo_type=input.logo_type,
+                logo_type=None if input.logo_type is None else str(input.logo_type.value),
                 remove_logo=input.remove_logo,
                 timezone=input.timezone,
                 locale=input.locale.value,

@@ -17,7 +17,15 @@ class ReportLocale(Enum):
     DE = "de"
 
 
-@strawberry.type(description="How the consultancy's readiness reports look and read.")
+@strawberry.enum(description="The image format of a report logo.")
+class LogoFormat(Enum):
+    PNG = strawberry.enum_value("image/png", description="A PNG image (image/png).")
+    JPEG = strawberry.enum_value("image/jpeg", description="A JPEG image (image/jpeg).")
+
+
+@strawberry.type(
+    name="ReportBranding", description="How the consultancy's readiness reports look and read."
+)
 class ReportBrandingType:
     name: str | None = strawberry.field(
         description="The consultancy as reports name it; null until configured (the tenant's"
@@ -28,7 +36,9 @@ class ReportBrandingType:
     confidentiality_text: str | None = strawberry.field(
         description="Printed on the cover and at the top of every page."
     )
-    logo_type: str | None = strawberry.field(description="image/png or image/jpeg.")
+    logo_type: LogoFormat | None = strawberry.field(
+        description="The logo's format; null when there is no logo."
+    )
     logo_bytes: int | None = strawberry.field(
         description="The logo's size; the image is write-only."
     )
@@ -59,7 +69,7 @@ class ReportBrandingType:
             accent_colour=row.accent_colour,
             footer_text=row.footer_text,
             confidentiality_text=row.confidentiality_text,
-            logo_type=row.logo_type,
+            logo_type=None if row.logo_type is None else LogoFormat(row.logo_type),
             logo_bytes=len(row.logo) if row.logo is not None else None,
             timezone=row.timezone,
             locale=ReportLocale(row.locale),

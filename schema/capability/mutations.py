@@ -56,13 +56,13 @@ class UpdateCapabilityDimensionInput:
 
 @strawberry.type
 class CapabilityAssessmentPayload:
-    assessment: CapabilityAssessmentNode | None
+    capability_assessment: CapabilityAssessmentNode | None
     errors: list[UserError]
 
 
 @strawberry.type
 class CapabilityDimensionPayload:
-    dimension: CapabilityDimensionNode | None
+    capability_dimension: CapabilityDimensionNode | None
     errors: list[UserError]
 
 
@@ -70,7 +70,7 @@ def _dimension(
     obj: m.CapabilityDimension | None, errors: list[UserError]
 ) -> CapabilityDimensionPayload:
     node = CapabilityDimensionNode.from_model(obj) if obj is not None and not errors else None
-    return CapabilityDimensionPayload(dimension=node, errors=errors)
+    return CapabilityDimensionPayload(capability_dimension=node, errors=errors)
 
 
 def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
@@ -111,7 +111,7 @@ class CapabilityMutation:
             )
         errors = outcome.errors
         node = CapabilityAssessmentNode.from_model(obj) if obj is not None and not errors else None
-        return CapabilityAssessmentPayload(assessment=node, errors=errors)
+        return CapabilityAssessmentPayload(capability_assessment=node, errors=errors)
 
     @strawberry.mutation
     async def create_capability_dimension(

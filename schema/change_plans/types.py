@@ -163,7 +163,7 @@ class ChangePlanNode(Node):
         description="The client organisation the plan is for.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.clients.types import ClientOrganisationNode

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -16,6 +15,7 @@ from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
+from schema.numbers import to_float
 from schema.pagination import Connection
 from tenants import models as m
 from tenants.services.clients import RATIO_PLACES, coverage_by_client
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 class OwnershipCoverage:
     live_processes: int
     covered_processes: int
-    ratio: Decimal | None = strawberry.field(
+    ratio: float | None = strawberry.field(
         description="covered / live, null when the client has no live process.",
         metadata=sql(
             Expr(
@@ -175,7 +175,7 @@ class ClientOrganisationNode(Node):
                 OwnershipCoverage(
                     live_processes=found[i].live,
                     covered_processes=found[i].covered,
-                    ratio=found[i].ratio,
+                    ratio=to_float(found[i].ratio),
                 )
                 for i in ids
             ]

@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
+from schema.numbers import to_float
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -99,13 +100,13 @@ class KpiSnapshot:
         metadata=sql(Expr(lambda row, _: py_str_sql({"name": row.col("name")}, "name", ""))),
     )
     unit: str | None
-    target: Decimal | None = strawberry.field(
+    target: float | None = strawberry.field(
         metadata=sql(Expr(lambda row, _: _decimal_sql(row, "target")))
     )
     direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
         metadata=sql(Expr(lambda row, _: _direction_sql(row)))
     )
-    latest_value: Decimal | None = strawberry.field(
+    latest_value: float | None = strawberry.field(
         metadata=sql(Expr(lambda row, _: _decimal_sql(row, "latest_value")))
     )
     measured_at: datetime | None = strawberry.field(
@@ -117,9 +118,9 @@ class KpiSnapshot:
         return cls(
             name=str(raw.get("name", "")),
             unit=raw.get("unit"),
-            target=_decimal(raw.get("target")),
+            target=to_float(_decimal(raw.get("target"))),
             direction=_direction(raw.get("direction")),
-            latest_value=_decimal(raw.get("latest_value")),
+            latest_value=to_float(_decimal(raw.get("latest_value"))),
             measured_at=_datetime(raw.get("measured_at")),
         )
 

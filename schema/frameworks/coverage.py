@@ -21,6 +21,7 @@ from jobs.readiness.frameworks import framework_coverage as compute
 from jobs.readiness.loader import load_snapshot
 from jobs.readiness.snapshot import ClientSnapshot
 from schema.context import Info
+from schema.enums import FindingSeverity
 from schema.ids import global_id
 from tenants.services.frameworks import control_set
 
@@ -45,7 +46,7 @@ class FrameworkInfo:
 @strawberry.type(description="A finding behind a requirement's status.")
 class CoverageFinding:
     rule_id: str
-    severity: str
+    severity: FindingSeverity  # type: ignore[valid-type]
     message: str
     object_type: str
     object_id: strawberry.ID = strawberry.field(description="Global id of the object.")
@@ -64,7 +65,9 @@ class RequirementCoverage:
     findings: list[CoverageFinding]
 
 
-@strawberry.type(description="Per requirement: met, partly, not met, not applicable.")
+@strawberry.type(
+    name="FrameworkCoverage", description="Per requirement: met, partly, not met, not applicable."
+)
 class FrameworkCoverageType:
     framework: FrameworkInfo
     requirements: list[RequirementCoverage]
@@ -102,7 +105,7 @@ def to_graphql(cov: FrameworkCoverage, types: dict[uuid.UUID, str]) -> Framework
                 findings=[
                     CoverageFinding(
                         rule_id=f.rule_id,
-                        severity=f.severity.value,
+                        severity=f.severity,
                         message=f.message,
                         object_type=f.object_type.value,
                         object_id=strawberry.ID(global_id(f.object_type.value, f.object_id)),

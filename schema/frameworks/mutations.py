@@ -31,7 +31,7 @@ class SetProcessRegulatoryProfileInput:
 
 @strawberry.type
 class RegulatoryProfilePayload:
-    profile: RegulatoryProfile | None
+    regulatory_profile: RegulatoryProfile | None
     errors: list[UserError]
 
 
@@ -132,7 +132,7 @@ class FrameworkMutation:
                 reason=input.reason,
             )
         node = RegulatoryProfile.from_model(row) if row is not None and not outcome.error else None
-        return RegulatoryProfilePayload(profile=node, errors=outcome.errors)
+        return RegulatoryProfilePayload(regulatory_profile=node, errors=outcome.errors)
 
     @strawberry.mutation
     async def choose_client_frameworks(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -13,6 +12,7 @@ from schema.enums import RaciRole, Responsibility
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
 from schema.mutation_support import given, or_default, required
+from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
 from schema.permissions import actor_of, authorize
 from tenants import models as m
@@ -32,7 +32,7 @@ class AssignOwnerInput:
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
         default_factory=list
     )
-    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
     starts_on: date | None = strawberry.field(default=None, description="Default today.")
 
 
@@ -41,7 +41,7 @@ class UpdateAssignmentInput:
     id: strawberry.ID
     version: int = strawberry.field(description="The version you last saw.")
     responsibilities: list[Responsibility] | None = strawberry.UNSET  # type: ignore[valid-type]
-    hours_per_week: Decimal | None = strawberry.UNSET
+    hours_per_week: float | None = strawberry.UNSET
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
@@ -69,12 +69,12 @@ class HandOverAccountabilityInput:
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
         default_factory=list
     )
-    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
 
 
 @strawberry.type
 class OwnershipAssignmentPayload:
-    assignment: OwnershipAssignmentNode | None
+    ownership_assignment: OwnershipAssignmentNode | None
     errors: list[UserError]
 
 
@@ -82,7 +82,7 @@ def _payload(
     obj: m.OwnershipAssignment | None, errors: list[UserError]
 ) -> OwnershipAssignmentPayload:
     node = OwnershipAssignmentNode.from_model(obj) if obj is not None and not errors else None
-    return OwnershipAssignmentPayload(assignment=node, errors=errors)
+    return OwnershipAssignmentPayload(ownership_assignment=node, errors=errors)
 
 
 @strawberry.type
@@ -99,7 +99,7 @@ class AssignmentMutation:
                 owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
                 raci_role=input.raci_role,
                 responsibilities=list(input.responsibilities),
-                hours_per_week=input.hours_per_week,
+                hours_per_week=to_decimal(input.hours_per_week),
                 starts_on=or_default(input.starts_on, date.today()),
             )
         return _payload(obj, outcome.errors)
@@ -117,7 +117,7 @@ class AssignmentMutation:
                 assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
                 expected_version=input.version,
                 responsibilities=_responsibilities(input.responsibilities),
-                hours_per_week=required(input.hours_per_week, "hoursPerWeek"),
+                hours_per_week=to_decimal(required(input.hours_per_week, "hoursPerWeek")),
             )
         return _payload(obj, outcome.errors)
 
@@ -151,7 +151,7 @@ class AssignmentMutation:
                 to_owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
                 on=or_default(input.on, date.today()),
                 responsibilities=list(input.responsibilities),
-                hours_per_week=input.hours_per_week,
+                hours_per_week=to_decimal(input.hours_per_week),
             )
         return _payload(obj, outcome.errors)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -15,6 +14,7 @@ from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, s
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.node import Node, register_node
+from schema.numbers import to_float
 from schema.owners.filters import assignments_page
 from schema.pagination import Connection, Ordering
 from tenants import models as m
@@ -162,7 +162,7 @@ class OwnerNode(Node):
         description="The client organisation the owner works for.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.processes import resolvers
@@ -191,10 +191,10 @@ class OwnerNode(Node):
         description="Hours a week of the assignments in effect today.",
         metadata=sql(Expr(lambda row, _: _total_hours(row))),
     )
-    async def total_hours_per_week(self, info: Info) -> Decimal:
+    async def total_hours_per_week(self, info: Info) -> float:
         from schema.owners import resolvers
 
-        return await resolvers.total_hours(info, self.db_id)
+        return to_float(await resolvers.total_hours(info, self.db_id))
 
     @strawberry.field(
         description="Dimensions scored below their bar in the latest assessment.",
@@ -252,7 +252,7 @@ class OwnershipAssignmentNode(Node):
     )
     raci_role: RaciRole  # type: ignore[valid-type]
     responsibilities: list[Responsibility]  # type: ignore[valid-type]
-    hours_per_week: Decimal
+    hours_per_week: float
     starts_on: date
     ends_on: date | None = strawberry.field(
         description="Exclusive: the first day it no longer applies."
@@ -273,7 +273,7 @@ class OwnershipAssignmentNode(Node):
             version=obj.version,
             raci_role=obj.raci_role,
             responsibilities=[m.Responsibility(r) for r in obj.responsibilities],
-            hours_per_week=obj.hours_per_week,
+            hours_per_week=to_float(obj.hours_per_week),
             starts_on=obj.starts_on,
             ends_on=obj.ends_on,
             current=obj.in_effect_on(date.today()),

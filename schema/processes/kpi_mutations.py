@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 import strawberry
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from schema.enums import KpiDirection
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
 from schema.mutation_support import given, or_default, required
+from schema.numbers import to_decimal
 from schema.permissions import actor_of, authorize
 from schema.processes.types import ProcessKpiNode
 from tenants import models as m
@@ -24,11 +24,11 @@ class AddKpiInput:
     process_id: strawberry.ID
     name: str
     unit: str | None = None
-    target: Decimal | None = None
+    target: float | None = None
     direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default HIGHER."
     )
-    latest_value: Decimal | None = None
+    latest_value: float | None = None
     measured_at: datetime | None = strawberry.field(
         default=None, description="With a time zone, not in the future."
     )
@@ -46,9 +46,9 @@ class UpdateKpiInput:
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     unit: str | None = strawberry.UNSET
-    target: Decimal | None = strawberry.UNSET
+    target: float | None = strawberry.UNSET
     direction: KpiDirection | None = strawberry.UNSET  # type: ignore[valid-type]
-    latest_value: Decimal | None = strawberry.UNSET
+    latest_value: float | None = strawberry.UNSET
     measured_at: datetime | None = strawberry.UNSET
 
 
@@ -60,13 +60,13 @@ class RemoveKpiInput:
 
 @strawberry.type
 class ProcessKpiPayload:
-    kpi: ProcessKpiNode | None
+    process_kpi: ProcessKpiNode | None
     errors: list[UserError]
 
 
 @strawberry.type
 class RemoveKpiPayload:
-    removed_kpi_id: strawberry.ID | None = strawberry.field(
+    removed_process_kpi_id: strawberry.ID | None = strawberry.field(
         description="The id of the KPI removed; null when there are errors."
     )
     errors: list[UserError]
@@ -74,7 +74,7 @@ class RemoveKpiPayload:
 
 def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPayload:
     node = ProcessKpiNode.from_model(obj) if obj is not None and not errors else None
-    return ProcessKpiPayload(kpi=node, errors=errors)
+    return ProcessKpiPayload(process_kpi=node, errors=errors)
 
 
 @strawberry.type
@@ -90,9 +90,9 @@ class KpiMutation:
                 process_id=decode_id(input.process_id, "AIProcess", "processId"),
                 name=input.name,
                 unit=input.unit,
-                target=input.target,
+                target=to_decimal(input.target),
                 direction=or_default(input.direction, m.KpiDirection.HIGHER),
-                latest_value=input.latest_value,
+                latest_value=to_decimal(input.latest_value),
                 measured_at=input.measured_at,
             )
         return _payload(obj, outcome.errors)
@@ -113,9 +113,9 @@ class KpiMutation:
                 expected_version=input.version,
                 name=required(input.name, "name"),
                 unit=given(input.unit),
-                target=given(input.target),
+                target=given(to_decimal(input.target)),
                 direction=required(input.direction, "direction"),
-                latest_value=given(input.latest_value),
+                latest_value=given(to_decimal(input.latest_value)),
                 measured_at=given(input.measured_at),
             )
         return _payload(obj, outcome.errors)
@@ -134,5 +134,5 @@ class KpiMutation:
             removed = True
         errors = outcome.errors
         return RemoveKpiPayload(
-            removed_kpi_id=input.id if removed and not errors else None, errors=errors
+            removed_process_kpi_id=input.id if removed and not errors else None, errors=errors
         )

@@ -67,13 +67,13 @@ class ArchiveAIProcessInput:
 
 @strawberry.type
 class AIProcessPayload:
-    process: AIProcessNode | None
+    ai_process: AIProcessNode | None
     errors: list[UserError]
 
 
 def _payload(obj: m.AIProcess | None, errors: list[UserError]) -> AIProcessPayload:
     node = AIProcessNode.from_model(obj) if obj is not None and not errors else None
-    return AIProcessPayload(process=node, errors=errors)
+    return AIProcessPayload(ai_process=node, errors=errors)
 
 
 @strawberry.type

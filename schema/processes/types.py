@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -24,6 +23,7 @@ from schema.compiled.sql import (
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.node import Node, register_node
+from schema.numbers import to_float
 from schema.owners.filters import assignments_page
 from schema.pagination import Connection, Ordering
 from tenants import models as m
@@ -180,9 +180,9 @@ class ProcessKpiNode(Node):
     )
     name: str
     unit: str | None
-    target: Decimal | None
+    target: float | None
     direction: KpiDirection  # type: ignore[valid-type]
-    latest_value: Decimal | None
+    latest_value: float | None
     measured_at: datetime | None
     on_target: bool | None = strawberry.field(
         description="Whether the latest value meets the target; null when either is missing.",
@@ -199,9 +199,9 @@ class ProcessKpiNode(Node):
             version=obj.version,
             name=obj.name,
             unit=obj.unit,
-            target=obj.target,
+            target=to_float(obj.target),
             direction=obj.direction,
-            latest_value=obj.latest_value,
+            latest_value=to_float(obj.latest_value),
             measured_at=obj.measured_at,
             on_target=obj.on_target,
             created_at=obj.created_at,
@@ -308,7 +308,7 @@ class AIProcessNode(Node):
         description="The client organisation the process belongs to.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.processes import resolvers

@@ -7,10 +7,12 @@ Like identity providers and API tokens, deliveries are tenant administration
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import ClassVar
 
 import strawberry
 
+from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.node import Node, register_node
@@ -20,6 +22,20 @@ from tenants import models as m
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
 
+@strawberry.enum(description="A webhook event type; the value sent is in each description.")
+class WebhookEvent(Enum):
+    HEALTH_REPORT_CREATED = strawberry.enum_value(
+        HEALTH_CREATED, description="`health_report.created`: an engagement health report was made."
+    )
+    READINESS_REPORT_SUCCEEDED = strawberry.enum_value(
+        READINESS_SUCCEEDED,
+        description="`readiness_report.succeeded`: a readiness report is ready.",
+    )
+    READINESS_REPORT_FAILED = strawberry.enum_value(
+        READINESS_FAILED, description="`readiness_report.failed`: a readiness report FAILED."
+    )
+
+
 @strawberry.type(
     name="WebhookDelivery",
     description="One attempt to deliver one webhook event (Standard Webhooks) to the tenant's "
@@ -27,10 +43,7 @@ NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 )
 class WebhookDeliveryNode(Node):
     NODE_NAME: ClassVar[str] = "WebhookDelivery"
-    event: str = strawberry.field(
-        description="health_report.created, readiness_report.succeeded or "
-        "readiness_report.failed (the Standard Webhooks event type, as sent)."
-    )
+    event: WebhookEvent = strawberry.field(description="The event delivered.")
     message_id: str = strawberry.field(description="The `webhook-id` header sent.")
     attempt: int
     url: str
@@ -43,7 +56,7 @@ class WebhookDeliveryNode(Node):
     def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:
         return cls(
             db_id=obj.id,
-            event=obj.event,
+            event=WebhookEvent(obj.event),
             message_id=obj.message_id,
             attempt=obj.attempt,
             url=obj.url,

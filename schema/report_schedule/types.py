@@ -20,7 +20,10 @@ class Weekday(Enum):
     SUNDAY = 6
 
 
-@strawberry.type(description="When weekly engagement health reports run, and where they go.")
+@strawberry.type(
+    name="ReportSchedule",
+    description="When weekly engagement health reports run, and where they go.",
+)
 class ReportScheduleType:
     enabled: bool
     weekday: Weekday

@@ -36,20 +36,20 @@ from schema.compiled.sql import (
     to_one,
 )
 from schema.context import Info
-from schema.enums import HealthStatus, ReportStatus
+from schema.enums import (
+    FindingSeverity,
+    HealthReasonLevel,
+    HealthStatus,
+    ReadinessPillar,
+    ReportStatus,
+    reason_level,
+)
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
-
-ReadinessPillar = strawberry.enum(
-    Pillar, name="ReadinessPillar", description="A pillar of readiness (jobs/readiness/RULES.md)."
-)
-FindingSeverity = strawberry.enum(
-    Severity, name="FindingSeverity", description="CRITICAL, HIGH, MEDIUM or LOW."
-)
 
 
 FINDING_KEYS = [
@@ -103,6 +103,12 @@ def _readiness_url(row: Row, suffix: str) -> Any:
     return _report_url(row, "readiness", when=succeeded) + literal(suffix, Text)
 
 
+def _level_sql(text: Any) -> Any:
+    """`reason_level` in SQL: a level that is not one of the enum's reads as info."""
+    values = [level.value for level in m.HealthReasonLevel]
+    return case((text.in_(values), text), else_=literal(m.HealthReasonLevel.INFO.value, Text))
+
+
 def _reasons(row: Row) -> Source:
     """EngagementHealthReportNode's reasons, with from_model's defaults for missing keys."""
     elements = (
@@ -114,7 +120,7 @@ def _reasons(row: Row) -> Source:
     lat = (
         select(
             py_str_sql(r, "code", "").label("code"),
-            py_str_sql(r, "level", "info").label("level"),
+            _level_sql(py_str_sql(r, "level", "info")).label("level"),
             py_str_sql(r, "message", "").label("message"),
             elements.c.ord.label("ord"),
         )
@@ -293,7 +299,10 @@ class ReadinessReportNode(Node):
 @strawberry.type(description="One reason behind a health status.")
 class HealthReason:
     code: str
-    level: str = strawberry.field(description="red, amber or info (info never sets a status).")
+    level: HealthReasonLevel = strawberry.field(  # type: ignore[valid-type]
+        description="RED or AMBER sets the report's status at least that bad; INFO explains"
+        " without changing it.",
+    )
     message: str
 
 
@@ -323,7 +332,7 @@ class EngagementHealthReportNode(Node):
             reasons=[
                 HealthReason(
                     code=str(r.get("code", "")),
-                    level=str(r.get("level", "info")),
+                    level=reason_level(r.get("level")),
                     message=str(r.get("message", "")),
                 )
                 for r in obj.reasons or []

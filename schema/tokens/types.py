@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -51,6 +52,14 @@ def token_source(token_id: uuid.UUID) -> Source:
     )
 
 
+@strawberry.enum(description="What an API token may do, within its role.")
+class ApiTokenScope(Enum):
+    READ = strawberry.enum_value("read", description="Queries only.")
+    WRITE = strawberry.enum_value("write", description="Queries and every non-admin mutation.")
+    REPORTS = strawberry.enum_value("reports", description="Queries and requestReadinessReport.")
+    ADMIN = strawberry.enum_value("admin", description="Everything the role may do.")
+
+
 @strawberry.type(
     name="ApiToken",
     description="A bearer token for services. Its secret is shown once, when it is created.",
@@ -61,8 +70,8 @@ class ApiTokenNode(Node):
     member_db_id: strawberry.Private[uuid.UUID | None]
     name: str
     role: RoleType  # type: ignore[valid-type]
-    scopes: list[str] = strawberry.field(
-        description="Empty: everything the role may do; else any of read, write, reports, admin."
+    scopes: list[ApiTokenScope] = strawberry.field(
+        description="Empty: everything the role may do; else what the token is limited to."
     )
     prefix: str = strawberry.field(description="The first characters of the secret, to tell it.")
     created_at: datetime
@@ -78,7 +87,7 @@ class ApiTokenNode(Node):
             member_db_id=obj.member_id,
             name=obj.name,
             role=obj.role,
-            scopes=list(obj.scopes),
+            scopes=[ApiTokenScope(s) for s in obj.scopes],
             prefix=obj.prefix,
             created_at=obj.created_at,
             expires_at=obj.expires_at,

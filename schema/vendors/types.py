@@ -140,7 +140,7 @@ class VendorAgreementNode(Node):
         description="The client organisation that signed the agreement.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.clients.types import ClientOrganisationNode
