@@ -18,7 +18,7 @@ query($id: ID!, $first: Int, $after: String) {
   auditEvents(objectId: $id, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id actor actorKind action objectType object before after at } }
+    edges { node { id actor actorKind action objectType objectId before after at } }
   }
 }"""
 CREATE_PLAN = """
@@ -80,8 +80,8 @@ async def test_events_of_an_object_newest_first_with_before_and_after(
     nodes = [e["node"] for e in found["edges"]]
     assert [n["action"] for n in nodes] == ["update", "update", "create"]
     assert {n["objectType"] for n in nodes} == {"ChangePlan"}
-    assert {n["object"] for n in nodes} == {plan_id}
-    assert {n["actorKind"] for n in nodes} == {"api_token"}
+    assert {n["objectId"] for n in nodes} == {plan_id}
+    assert {n["actorKind"] for n in nodes} == {"API_TOKEN"}
     assert all(n["actor"].startswith("api_token:") for n in nodes)
     newest = nodes[0]
     assert newest["before"]["readiness"] == 30 and newest["after"]["readiness"] == 60
@@ -127,7 +127,7 @@ async def test_a_write_to_a_process_is_reported_under_its_node_type(
     process_events = await events(client, w.token, w.processes[0])
     newest = process_events["edges"][0]["node"]
     assert newest["action"] == "review" and newest["objectType"] == "AIProcess"
-    assert newest["object"] == w.processes[0]
+    assert newest["objectId"] == w.processes[0]
     assert newest["after"]["last_reviewed_at"].startswith("2026-01-15")
     review_events = await events(client, w.token, review_id)
     assert [e["node"]["action"] for e in review_events["edges"]] == ["record"]
@@ -165,11 +165,11 @@ async def test_node_returns_an_audit_event_only_to_its_tenant(
     w = await seed(engine, make_tenant, make_token)
     plan_id = await plan_with_history(client, w)
     event_id = (await events(client, w.token, plan_id, first=1))["edges"][0]["node"]["id"]
-    fields = "... on AuditEvent { action object }"
+    fields = "... on AuditEvent { action objectId }"
     assert await node(client, w.token, event_id, fields) == {
         "id": event_id,
         "action": "update",
-        "object": plan_id,
+        "objectId": plan_id,
     }
     stranger = await seed(engine, make_tenant, make_token)
     assert await node(client, stranger.token, event_id, fields) is None
