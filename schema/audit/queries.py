@@ -12,7 +12,7 @@ from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.ids import parse_global_id
 from schema.node import NODE_KINDS
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
 # seq is written in commit order within a transaction, where `at` (now()) is shared.
@@ -49,8 +49,8 @@ class AuditQuery:
         self,
         info: Info,
         object_id: strawberry.ID,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[AuditEventNode]:
         return await paginate(
             info,

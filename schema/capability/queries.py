@@ -9,7 +9,7 @@ import strawberry
 from schema.capability.types import CapabilityDimensionNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.pagination import Connection, Ordering, SortDirection, paginate
+from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
 
@@ -50,8 +50,8 @@ class CapabilityQuery:
     async def capability_dimensions(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         order_by: CapabilityDimensionOrder | None = None,
     ) -> Connection[CapabilityDimensionNode]:
         return await paginate(

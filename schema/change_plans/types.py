@@ -22,7 +22,7 @@ from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.loaders import by_id, loader
 from schema.node import Node, node_or_none, register_node
-from schema.pagination import Connection, Ordering, child_connection
+from schema.pagination import After, Connection, First, Ordering, child_connection
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
@@ -190,7 +190,7 @@ class ChangePlanNode(Node):
         metadata=sql(Page(m.Milestone, m.Milestone.plan_id, ordering=lambda _: MILESTONE_ORDERING)),
     )
     async def milestones(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[MilestoneNode]:
         return await child_connection(
             info,

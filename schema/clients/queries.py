@@ -11,7 +11,7 @@ from schema.clients.types import ClientOrganisationNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.enums import EngagementStatus
-from schema.pagination import Connection, Ordering, SortDirection, paginate
+from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
 
@@ -77,8 +77,8 @@ class ClientOrganisationQuery:
     async def client_organisations(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         filter: ClientOrganisationFilter | None = None,
         order_by: ClientOrganisationOrder | None = None,
     ) -> Connection[ClientOrganisationNode]:

@@ -16,7 +16,7 @@ from schema.enums import ClientSize, EngagementStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.numbers import to_float
-from schema.pagination import Connection
+from schema.pagination import After, Connection, First
 from tenants import models as m
 from tenants.services.clients import RATIO_PLACES, coverage_by_client
 from tenants.services.frameworks import client_framework_ids_by_client
@@ -219,8 +219,8 @@ class ClientOrganisationNode(Node):
     async def change_plans(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         filter: Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")]
         | None = None,
     ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
@@ -233,7 +233,7 @@ class ClientOrganisationNode(Node):
         metadata=sql(_vendor_agreements_page()),
     )
     async def vendor_agreements(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
         from schema.vendors.resolvers import client_vendor_agreements
 
@@ -248,8 +248,8 @@ class ClientOrganisationNode(Node):
     async def processes(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         filter: Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")]
         | None = None,
         order_by: Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")]
@@ -267,8 +267,8 @@ class ClientOrganisationNode(Node):
     async def owners(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         filter: Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None = None,
         order_by: Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None = None,
     ) -> Connection[Annotated[OwnerNode, strawberry.lazy("schema.owners.types")]]:
@@ -281,7 +281,7 @@ class ClientOrganisationNode(Node):
         metadata=sql(_readiness_reports_page()),
     )
     async def readiness_reports(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_readiness_reports
 
@@ -304,7 +304,7 @@ class ClientOrganisationNode(Node):
         metadata=sql(_health_reports_page()),
     )
     async def engagement_health_reports(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_health_reports
 

@@ -51,7 +51,7 @@ class ClientFrameworksPayload:
 
 @strawberry.enum
 class ControlSetFormat(Enum):
-    CSV = "csv"
+    CSV = strawberry.enum_value("csv", description="A CSV file with a header row.")
     JSON = "json"
 
 

@@ -16,7 +16,7 @@ from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.node import Node, register_node
 from schema.numbers import to_float
 from schema.owners.filters import assignments_page
-from schema.pagination import Connection, Ordering
+from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -179,8 +179,8 @@ class OwnerNode(Node):
     async def assignments(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         current: bool | None = None,
     ) -> Connection[OwnershipAssignmentNode]:
         from schema.owners import resolvers
@@ -216,7 +216,7 @@ class OwnerNode(Node):
         ),
     )
     async def assessments(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[
         Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")]
     ]:

@@ -26,7 +26,9 @@ from tenants.services import processes as service
 class CreateAIProcessInput:
     client_organisation_id: strawberry.ID
     name: str
-    purpose: str | None = None
+    purpose: str | None = strawberry.field(
+        default=None, description="What the process is for, in a sentence or two; null: not stated."
+    )
     business_unit: str | None = None
     lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default IDEA."
@@ -65,9 +67,11 @@ class ArchiveAIProcessInput:
     version: int
 
 
-@strawberry.type
+@strawberry.type(description="The result of createAIProcess, updateAIProcess and archiveAIProcess.")
 class AIProcessPayload:
-    ai_process: AIProcessNode | None
+    ai_process: AIProcessNode | None = strawberry.field(
+        description="The process as written; null when there are errors."
+    )
     errors: list[UserError]
 
 

@@ -25,7 +25,7 @@ from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.node import Node, register_node
 from schema.numbers import to_float
 from schema.owners.filters import assignments_page
-from schema.pagination import Connection, Ordering
+from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class AIProcessNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
+    name: str = strawberry.field(description="The process's name, unique within its client.")
     purpose: str | None
     business_unit: str | None
     lifecycle_stage: LifecycleStage  # type: ignore[valid-type]
@@ -331,7 +331,17 @@ class AIProcessNode(Node):
         " owners, agreements and change plans; its regulatory profile rules duties out."
     )
     async def framework_coverage(
-        self, info: Info, framework: str
+        self,
+        info: Info,
+        framework: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
+                    " of an imported control set."
+                )
+            ),
+        ],
     ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
         from schema.frameworks.coverage import coverage_of
 
@@ -358,8 +368,8 @@ class AIProcessNode(Node):
     async def assignments(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         current: bool | None = None,
     ) -> Connection[Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]]:
         from schema.owners import resolvers
@@ -371,7 +381,7 @@ class AIProcessNode(Node):
         metadata=sql(Page(m.ProcessKpi, m.ProcessKpi.process_id, ordering=lambda _: KPI_ORDERING)),
     )
     async def kpis(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ProcessKpiNode]:
         from schema.processes import resolvers
 
@@ -382,7 +392,7 @@ class AIProcessNode(Node):
         metadata=sql(_reviews_page()),
     )
     async def reviews(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[ProcessReviewNode, strawberry.lazy("schema.feedback.types")]]:
         from schema.feedback.resolvers import process_reviews
 
@@ -396,8 +406,8 @@ class AIProcessNode(Node):
     async def incidents(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         filter: Annotated[IncidentFilter, strawberry.lazy("schema.feedback.types")] | None = None,
     ) -> Connection[Annotated[IncidentNode, strawberry.lazy("schema.feedback.types")]]:
         from schema.feedback.resolvers import process_incidents
@@ -409,7 +419,7 @@ class AIProcessNode(Node):
         metadata=sql(_vendor_agreements_page()),
     )
     async def vendor_agreements(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
         from schema.vendors.resolvers import process_vendor_agreements
 

@@ -16,7 +16,7 @@ from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.node import Node, register_node
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
@@ -78,7 +78,7 @@ class WebhookDeliveryQuery:
         metadata=sql(Page(m.WebhookDelivery, None, ordering=lambda _: NEWEST_FIRST)),
     )
     async def webhook_deliveries(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[WebhookDeliveryNode]:
         return await paginate(
             info,

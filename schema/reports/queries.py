@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.enums import HealthStatus
-from schema.pagination import Connection, paginate
+from schema.pagination import After, Connection, First, paginate
 from schema.reports.resolvers import HEALTH_ORDER
 from schema.reports.types import EngagementHealthReportNode
 from tenants import models as m
@@ -53,8 +53,8 @@ class ReportQuery:
     async def engagement_health_reports(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         status: list[HealthStatus] | None = None,  # type: ignore[valid-type]
     ) -> Connection[EngagementHealthReportNode]:
         return await paginate(

@@ -7,8 +7,10 @@ import strawberry
 from schema.compiled.sql import Page, context, sql
 from schema.context import Info
 from schema.pagination import (
+    After,
     Connection,
     Edge,
+    First,
     Ordering,
     PageInfo,
     check_first,
@@ -38,7 +40,7 @@ class ApiTokenQuery:
         ),
     )
     async def api_tokens(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ApiTokenNode]:
         size = check_first(first)
         position = None if after is None else decode_cursor(after, NEWEST_FIRST)
