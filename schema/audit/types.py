@@ -61,7 +61,7 @@ class AuditEventNode(Node):
     )
     before: JSON | None = strawberry.field(description="Column values before; null on create.")
     after: JSON | None = strawberry.field(description="Column values after the change.")
-    at: datetime
+    at: datetime = strawberry.field(description="When the change was committed.")
 
     @classmethod
     def from_model(cls, obj: m.AuditEvent) -> AuditEventNode:

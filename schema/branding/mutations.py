@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
@@ -32,17 +34,36 @@ class ConfigureReportBrandingInput:
     locale: ReportLocale = ReportLocale.EN
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureReportBranding: the object written, or `errors`.")
+)
 class ReportBrandingPayload:
-    report_branding: ReportBrandingType | None
-    errors: list[UserError]
+    report_branding: ReportBrandingType | None = strawberry.field(
+        description="The ReportBranding as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ReportBrandingMutation:
     @strawberry.mutation
     async def configure_report_branding(
-        self, info: Info, input: ConfigureReportBrandingInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureReportBrandingInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ReportBrandingPayload:
         row: ReportBranding | None = None
         async with atomic(info) as outcome:

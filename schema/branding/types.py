@@ -13,8 +13,8 @@ DEFAULT_ACCENT = "#1565c0"
 
 @strawberry.enum(description="The language a readiness report is written in.")
 class ReportLocale(Enum):
-    EN = "en"
-    DE = "de"
+    EN = strawberry.enum_value("en", description="English.")
+    DE = strawberry.enum_value("de", description="German.")
 
 
 @strawberry.enum(description="The image format of a report logo.")
@@ -32,7 +32,9 @@ class ReportBrandingType:
         " name is used)."
     )
     accent_colour: str = strawberry.field(description="Headings and charts, e.g. #1565c0.")
-    footer_text: str | None
+    footer_text: str | None = strawberry.field(
+        description="Printed at the foot of every page; null: none."
+    )
     confidentiality_text: str | None = strawberry.field(
         description="Printed on the cover and at the top of every page."
     )
@@ -43,7 +45,9 @@ class ReportBrandingType:
         description="The logo's size; the image is write-only."
     )
     timezone: str = strawberry.field(description="IANA time zone of report dates.")
-    locale: ReportLocale
+    locale: ReportLocale = strawberry.field(
+        description="The default language of readiness reports."
+    )
     version: int | None = strawberry.field(
         description="Send it back with changes; null until the branding is first configured."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -19,13 +20,15 @@ from tenants.services import assessments as service
 
 @strawberry.input
 class CapabilityScoreInput:
-    dimension_id: strawberry.ID
+    dimension_id: strawberry.ID = strawberry.field(
+        description="The global id of a CapabilityDimension."
+    )
     score: int = strawberry.field(description="1 (none) to 5 (expert).")
 
 
 @strawberry.input
 class RecordCapabilityAssessmentInput:
-    owner_id: strawberry.ID
+    owner_id: strawberry.ID = strawberry.field(description="The global id of an Owner.")
     assessed_on: date = strawberry.field(description="Not in the future.")
     assessor: str
     scores: list[CapabilityScoreInput] = strawberry.field(
@@ -46,7 +49,9 @@ class CreateCapabilityDimensionInput:
 
 @strawberry.input(description="Omitted fields are unchanged; the key cannot change.")
 class UpdateCapabilityDimensionInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the CapabilityDimension to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
@@ -54,16 +59,37 @@ class UpdateCapabilityDimensionInput:
     position: int | None = strawberry.UNSET
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of recordCapabilityAssessment: the object written, or `errors`.")
+)
 class CapabilityAssessmentPayload:
-    capability_assessment: CapabilityAssessmentNode | None
-    errors: list[UserError]
+    capability_assessment: CapabilityAssessmentNode | None = strawberry.field(
+        description="The CapabilityAssessment as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createCapabilityDimension, updateCapabilityDimension: "
+        "the object written, or `errors`."
+    )
+)
 class CapabilityDimensionPayload:
-    capability_dimension: CapabilityDimensionNode | None
-    errors: list[UserError]
+    capability_dimension: CapabilityDimensionNode | None = strawberry.field(
+        description="The CapabilityDimension as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _dimension(
@@ -94,7 +120,17 @@ def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
 class CapabilityMutation:
     @strawberry.mutation
     async def record_capability_assessment(
-        self, info: Info, input: RecordCapabilityAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordCapabilityAssessmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityAssessmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -115,7 +151,17 @@ class CapabilityMutation:
 
     @strawberry.mutation
     async def create_capability_dimension(
-        self, info: Info, input: CreateCapabilityDimensionInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateCapabilityDimensionInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -133,7 +179,17 @@ class CapabilityMutation:
 
     @strawberry.mutation
     async def update_capability_dimension(
-        self, info: Info, input: UpdateCapabilityDimensionInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateCapabilityDimensionInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -13,18 +13,22 @@ from schema.pagination import After, Connection, First, Ordering, SortDirection,
 from tenants import models as m
 
 
-@strawberry.enum
+@strawberry.enum(description="What to sort CapabilityDimension results by; ties are broken by id.")
 class CapabilityDimensionOrderField(Enum):
-    POSITION = "position"
-    NAME = "name"
-    KEY = "key"
-    CREATED_AT = "created_at"
+    POSITION = strawberry.enum_value("position", description="By display position.")
+    NAME = strawberry.enum_value("name", description="By name.")
+    KEY = strawberry.enum_value("key", description="By key.")
+    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: POSITION ascending.")
 class CapabilityDimensionOrder:
-    field: CapabilityDimensionOrderField = CapabilityDimensionOrderField.POSITION
-    direction: SortDirection = SortDirection.ASC
+    field: CapabilityDimensionOrderField = strawberry.field(
+        default=CapabilityDimensionOrderField.POSITION, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def dimension_ordering(order: CapabilityDimensionOrder | None) -> Ordering:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -23,7 +23,9 @@ from tenants.services.validation import UNSET as SERVICE_UNSET
 
 @strawberry.input
 class CreateChangePlanInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     objective: str
     process_id: strawberry.ID | None = strawberry.field(
         default=None, description="An AIProcess of the same client, or null for a client-wide plan."
@@ -39,10 +41,12 @@ class CreateChangePlanInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateChangePlanInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the ChangePlan to change.")
     version: int = strawberry.field(description="The version you last saw.")
     objective: str | None = strawberry.UNSET
-    process_id: strawberry.ID | None = strawberry.UNSET
+    process_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The global id of an AIProcess."
+    )
     stakeholders: list[StakeholderInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the whole list."
     )
@@ -54,7 +58,7 @@ class UpdateChangePlanInput:
 
 @strawberry.input
 class AddMilestoneInput:
-    plan_id: strawberry.ID
+    plan_id: strawberry.ID = strawberry.field(description="The global id of a ChangePlan.")
     title: str
     due_on: date | None = None
     status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
@@ -70,7 +74,7 @@ class AddMilestoneInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateMilestoneInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Milestone to change.")
     version: int = strawberry.field(description="The version you last saw.")
     title: str | None = strawberry.UNSET
     due_on: date | None = strawberry.UNSET
@@ -79,16 +83,36 @@ class UpdateMilestoneInput:
     position: int | None = strawberry.UNSET
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createChangePlan, updateChangePlan: the object written, or `errors`."
+    )
+)
 class ChangePlanPayload:
-    change_plan: ChangePlanNode | None
-    errors: list[UserError]
+    change_plan: ChangePlanNode | None = strawberry.field(
+        description="The ChangePlan as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of addMilestone, updateMilestone: the object written, or `errors`.")
+)
 class MilestonePayload:
-    milestone: MilestoneNode | None
-    errors: list[UserError]
+    milestone: MilestoneNode | None = strawberry.field(
+        description="The Milestone as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _stakeholders(values: list[StakeholderInput]) -> list[Stakeholder]:
@@ -116,7 +140,17 @@ def _milestone_payload(obj: m.Milestone | None, errors: list[UserError]) -> Mile
 class ChangePlanMutation:
     @strawberry.mutation
     async def create_change_plan(
-        self, info: Info, input: CreateChangePlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateChangePlanInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -142,7 +176,17 @@ class ChangePlanMutation:
 
     @strawberry.mutation
     async def update_change_plan(
-        self, info: Info, input: UpdateChangePlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateChangePlanInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -166,7 +210,19 @@ class ChangePlanMutation:
         return _plan_payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
+    async def add_milestone(
+        self,
+        info: Info,
+        input: Annotated[
+            AddMilestoneInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -183,7 +239,19 @@ class ChangePlanMutation:
         return _milestone_payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def update_milestone(self, info: Info, input: UpdateMilestoneInput) -> MilestonePayload:
+    async def update_milestone(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMilestoneInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)

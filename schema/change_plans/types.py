@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="Someone the change affects or who must back it.")
 class Stakeholder:
-    name: str
-    role: str | None
+    name: str = strawberry.field(description="Who they are.")
+    role: str | None = strawberry.field(
+        description="Their role at the client, free text; null: not stated."
+    )
     impact: str | None = strawberry.field(description="How the change affects them.")
 
 
@@ -79,17 +81,19 @@ class MilestoneNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    title: str
-    due_on: date | None
+    title: str = strawberry.field(description="What the milestone is.")
+    due_on: date | None = strawberry.field(
+        description="When it is due; null: no date (then never overdue)."
+    )
     completed_on: date | None = strawberry.field(description="Set exactly when COMPLETED.")
-    status: MilestoneStatus  # type: ignore[valid-type]
+    status: MilestoneStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
     position: int = strawberry.field(description="Order within the plan, ascending.")
     overdue: bool = strawberry.field(
         description="Due before today and neither COMPLETED nor CANCELLED.",
         metadata=sql(Expr(lambda row, _: _overdue(row))),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Milestone) -> MilestoneNode:
@@ -128,16 +132,21 @@ class ChangePlanNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    objective: str
+    objective: str = strawberry.field(description="What the change should achieve.")
     stakeholders: list[Stakeholder] = strawberry.field(
-        metadata=sql(document_rows("stakeholders", ["name", "role", "impact"]))
+        description="People the change affects or who must back it, in the order given.",
+        metadata=sql(document_rows("stakeholders", ["name", "role", "impact"])),
     )
-    communication_plan: str | None
+    communication_plan: str | None = strawberry.field(
+        description="How the change is communicated; null: not written yet."
+    )
     readiness: int = strawberry.field(description="How ready the organisation is, 0-100.")
-    status: ChangePlanStatus  # type: ignore[valid-type]
-    due_on: date | None
-    created_at: datetime
-    updated_at: datetime
+    status: ChangePlanStatus = strawberry.field(description="Where the plan stands.")  # type: ignore[valid-type]
+    due_on: date | None = strawberry.field(
+        description="When the change should be done; null: no date."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.ChangePlan) -> ChangePlanNode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -31,7 +32,9 @@ class CreateClientOrganisationInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateClientOrganisationInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the ClientOrganisation to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     industry: str | None = strawberry.UNSET
@@ -45,14 +48,30 @@ class UpdateClientOrganisationInput:
 
 @strawberry.input
 class ArchiveClientOrganisationInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the ClientOrganisation to archive."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createClientOrganisation, updateClientOrganisation, "
+        "archiveClientOrganisation: the object written, or `errors`."
+    )
+)
 class ClientOrganisationPayload:
-    client_organisation: ClientOrganisationNode | None
-    errors: list[UserError]
+    client_organisation: ClientOrganisationNode | None = strawberry.field(
+        description="The ClientOrganisation as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(
@@ -66,7 +85,17 @@ def _payload(
 class ClientOrganisationMutation:
     @strawberry.mutation
     async def create_client_organisation(
-        self, info: Info, input: CreateClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -87,7 +116,17 @@ class ClientOrganisationMutation:
 
     @strawberry.mutation
     async def update_client_organisation(
-        self, info: Info, input: UpdateClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -110,7 +149,17 @@ class ClientOrganisationMutation:
 
     @strawberry.mutation
     async def archive_client_organisation(
-        self, info: Info, input: ArchiveClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:

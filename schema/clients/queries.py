@@ -28,17 +28,21 @@ class ClientOrganisationFilter:
     )
 
 
-@strawberry.enum
+@strawberry.enum(description="What to sort ClientOrganisation results by; ties are broken by id.")
 class ClientOrganisationOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
+    NAME = strawberry.enum_value("name", description="By name.")
+    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
+    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class ClientOrganisationOrder:
-    field: ClientOrganisationOrderField = ClientOrganisationOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: ClientOrganisationOrderField = strawberry.field(
+        default=ClientOrganisationOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def client_conditions(filter: ClientOrganisationFilter | None) -> list[Any]:

@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="Live processes with a current accountable owner.")
 class OwnershipCoverage:
-    live_processes: int
-    covered_processes: int
+    live_processes: int = strawberry.field(
+        description="Live processes: PILOT or PRODUCTION and not archived."
+    )
+    covered_processes: int = strawberry.field(
+        description="Live processes with an accountable owner in effect today."
+    )
     ratio: float | None = strawberry.field(
         description="covered / live, null when the client has no live process.",
         metadata=sql(
@@ -134,17 +138,31 @@ class ClientOrganisationNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    industry: str | None
-    size: ClientSize | None  # type: ignore[valid-type]
-    region: str | None
-    engagement_status: EngagementStatus  # type: ignore[valid-type]
-    engagement_start: date | None
-    engagement_end: date | None
-    lead_consultant: str | None
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    name: str = strawberry.field(description="The organisation's name.")
+    industry: str | None = strawberry.field(
+        description="Its industry, free text; null: not stated."
+    )
+    size: ClientSize | None = strawberry.field(description="Its size band; null: not stated.")  # type: ignore[valid-type]
+    region: str | None = strawberry.field(
+        description="Where it operates, free text; null: not stated."
+    )
+    engagement_status: EngagementStatus = strawberry.field(
+        description="Where the engagement stands."
+    )  # type: ignore[valid-type]
+    engagement_start: date | None = strawberry.field(
+        description="When the engagement starts or started; null: not set."
+    )
+    engagement_end: date | None = strawberry.field(
+        description="When the engagement ends or ended; null: open-ended."
+    )
+    lead_consultant: str | None = strawberry.field(
+        description="The consultancy's lead for this client, free text; null: none named."
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; null while it is not."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.ClientOrganisation) -> ClientOrganisationNode:
@@ -203,7 +221,17 @@ class ClientOrganisationNode(Node):
         " snapshot in Python (ordinary executor)."
     )
     async def framework_coverage(
-        self, info: Info, framework: str
+        self,
+        info: Info,
+        framework: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
+                    " of an imported control set."
+                )
+            ),
+        ],
     ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
         from schema.frameworks.coverage import coverage_of
 
@@ -221,7 +249,12 @@ class ClientOrganisationNode(Node):
         info: Info,
         first: First = 20,
         after: After = None,
-        filter: Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")]
+        filter: Annotated[
+            Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")],
+            strawberry.argument(
+                description="Keep only plans matching every given condition; null: all."
+            ),
+        ]
         | None = None,
     ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
         from schema.change_plans.resolvers import client_change_plans
@@ -250,9 +283,20 @@ class ClientOrganisationNode(Node):
         info: Info,
         first: First = 20,
         after: After = None,
-        filter: Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")]
+        filter: Annotated[
+            Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")],
+            strawberry.argument(
+                description=(
+                    "Keep only processes matching every given condition; null: live and not"
+                    " archived ones of any stage."
+                )
+            ),
+        ]
         | None = None,
-        order_by: Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")]
+        order_by: Annotated[
+            Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")],
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ]
         | None = None,
     ) -> Connection[Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")]]:
         from schema.processes.resolvers import client_processes
@@ -269,8 +313,18 @@ class ClientOrganisationNode(Node):
         info: Info,
         first: First = 20,
         after: After = None,
-        filter: Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None = None,
-        order_by: Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None = None,
+        filter: Annotated[
+            Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None,
+            strawberry.argument(
+                description=(
+                    "Keep only owners matching every given condition; null: those not archived."
+                )
+            ),
+        ] = None,
+        order_by: Annotated[
+            Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None,
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ] = None,
     ) -> Connection[Annotated[OwnerNode, strawberry.lazy("schema.owners.types")]]:
         from schema.owners.resolvers import client_owners
 
@@ -293,7 +347,17 @@ class ClientOrganisationNode(Node):
         metadata=sql(_latest_readiness_report()),
     )
     async def latest_readiness_report(
-        self, info: Info, succeeded_only: bool = False
+        self,
+        info: Info,
+        succeeded_only: Annotated[
+            bool,
+            strawberry.argument(
+                description=(
+                    "true: the latest report that SUCCEEDED; false (default): the latest, "
+                    "whatever its status."
+                )
+            ),
+        ] = False,
     ) -> Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")] | None:
         from schema.reports.resolvers import latest_readiness_report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -24,7 +25,7 @@ from tenants.services import feedback as service
 
 @strawberry.input
 class RecordProcessReviewInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     reviewed_on: date = strawberry.field(description="Not in the future.")
     reviewer: str
     summary: str
@@ -33,7 +34,7 @@ class RecordProcessReviewInput:
 
 @strawberry.input
 class ReportIncidentInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     title: str
     severity: IncidentSeverity  # type: ignore[valid-type]
     occurred_at: datetime = strawberry.field(description="With a time zone; not in the future.")
@@ -46,7 +47,7 @@ class ReportIncidentInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateIncidentInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
     version: int = strawberry.field(description="The version you last saw.")
     title: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
@@ -59,16 +60,32 @@ class UpdateIncidentInput:
     resolved_at: datetime | None = strawberry.UNSET
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordProcessReview: the object written, or `errors`.")
 class ProcessReviewPayload:
-    process_review: ProcessReviewNode | None
-    errors: list[UserError]
+    process_review: ProcessReviewNode | None = strawberry.field(
+        description="The ProcessReview as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of reportIncident, updateIncident: the object written, or `errors`.")
+)
 class IncidentPayload:
-    incident: IncidentNode | None
-    errors: list[UserError]
+    incident: IncidentNode | None = strawberry.field(
+        description="The Incident as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _id_of(value: str, type_name: str) -> uuid.UUID | None:
@@ -86,7 +103,17 @@ def _incident_payload(obj: m.Incident | None, errors: list[UserError]) -> Incide
 class FeedbackMutation:
     @strawberry.mutation
     async def record_process_review(
-        self, info: Info, input: RecordProcessReviewInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordProcessReviewInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ProcessReviewPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -104,7 +131,19 @@ class FeedbackMutation:
         return ProcessReviewPayload(process_review=node, errors=outcome.errors)
 
     @strawberry.mutation
-    async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentPayload:
+    async def report_incident(
+        self,
+        info: Info,
+        input: Annotated[
+            ReportIncidentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> IncidentPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
@@ -121,7 +160,19 @@ class FeedbackMutation:
         return _incident_payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def update_incident(self, info: Info, input: UpdateIncidentInput) -> IncidentPayload:
+    async def update_incident(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateIncidentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> IncidentPayload:
         obj = None
         async with atomic(info) as outcome:
             incident_id = _id_of(input.id, "Incident")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -19,7 +20,7 @@ from tenants.services import frameworks as service
 
 @strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
 class SetProcessRegulatoryProfileInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     version: int | None = strawberry.field(
         description="The version you last saw; null when the process has no profile yet."
     )
@@ -29,30 +30,54 @@ class SetProcessRegulatoryProfileInput:
     annex_iii_area: AnnexIIIArea | None = None  # type: ignore[valid-type]
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of setProcessRegulatoryProfile: the object written, or `errors`.")
+)
 class RegulatoryProfilePayload:
-    regulatory_profile: RegulatoryProfile | None
-    errors: list[UserError]
+    regulatory_profile: RegulatoryProfile | None = strawberry.field(
+        description="The RegulatoryProfile as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.input(description="The complete set of frameworks for the client; others are removed.")
 class ChooseClientFrameworksInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     framework_ids: list[str] = strawberry.field(
         description="Catalogue ids, e.g. eu-ai-act, iso-iec-42001, nist-ai-rmf."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of chooseClientFrameworks: the object written, or `errors`."
+)
 class ClientFrameworksPayload:
-    framework_ids: list[str] | None
-    errors: list[UserError]
+    framework_ids: list[str] | None = strawberry.field(
+        description=(
+            "The client's frameworks as now chosen, in id order; null when there are errors."
+        )
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="The file format of an imported control set.")
 class ControlSetFormat(Enum):
     CSV = strawberry.enum_value("csv", description="A CSV file with a header row.")
-    JSON = "json"
+    JSON = strawberry.enum_value(
+        "json", description="A JSON list of {id, title, summary, rules} objects."
+    )
 
 
 @strawberry.input(
@@ -68,13 +93,20 @@ class ImportControlSetInput:
     content: str
 
 
-@strawberry.type
+@strawberry.type(description="The result of importControlSet: the object written, or `errors`.")
 class ImportControlSetPayload:
     framework_id: str | None = strawberry.field(
         description="Pass to frameworkCoverage(framework:): tenant:<key>."
     )
-    control_count: int | None
-    errors: list[UserError]
+    control_count: int | None = strawberry.field(
+        description="How many controls the set now has; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _parsed(
@@ -92,7 +124,17 @@ def _parsed(
 class FrameworkMutation:
     @strawberry.mutation
     async def import_control_set(
-        self, info: Info, input: ImportControlSetInput
+        self,
+        info: Info,
+        input: Annotated[
+            ImportControlSetInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ImportControlSetPayload:
         added: list[m.TenantControl] = []
         async with atomic(info) as outcome:
@@ -116,7 +158,17 @@ class FrameworkMutation:
 
     @strawberry.mutation
     async def set_process_regulatory_profile(
-        self, info: Info, input: SetProcessRegulatoryProfileInput
+        self,
+        info: Info,
+        input: Annotated[
+            SetProcessRegulatoryProfileInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RegulatoryProfilePayload:
         row: m.ProcessRegulatoryProfile | None = None
         async with atomic(info) as outcome:
@@ -136,7 +188,17 @@ class FrameworkMutation:
 
     @strawberry.mutation
     async def choose_client_frameworks(
-        self, info: Info, input: ChooseClientFrameworksInput
+        self,
+        info: Info,
+        input: Annotated[
+            ChooseClientFrameworksInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientFrameworksPayload:
         chosen: list[str] | None = None
         async with atomic(info) as outcome:

@@ -7,7 +7,7 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 import structlog
@@ -90,22 +90,42 @@ def _claim_fields(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
 
 @strawberry.input
 class RemoveIdentityProviderInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the IdentityProvider to remove."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureIdentityProvider: the object written, or `errors`.")
+)
 class IdentityProviderPayload:
-    identity_provider: IdentityProviderNode | None
-    errors: list[UserError]
+    identity_provider: IdentityProviderNode | None = strawberry.field(
+        description="The IdentityProvider as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of removeIdentityProvider: the object written, or `errors`."
+)
 class RemoveIdentityProviderPayload:
     removed_identity_provider_id: strawberry.ID | None = strawberry.field(
         description="The id of the provider removed; null when there are errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _mapping(value: ClaimRoleMappingInput | None) -> dict[str, Any] | None:
@@ -189,7 +209,17 @@ class IdentityProviderMutation:
         description="Add a provider (no id) or change one (id and version); admins only."
     )
     async def configure_identity_provider(
-        self, info: Info, input: ConfigureIdentityProviderInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureIdentityProviderInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> IdentityProviderPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -205,7 +235,17 @@ class IdentityProviderMutation:
         "log in until a provider with the same issuer is configured again."
     )
     async def remove_identity_provider(
-        self, info: Info, input: RemoveIdentityProviderInput
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveIdentityProviderInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RemoveIdentityProviderPayload:
         removed = False
         async with atomic(info) as outcome:

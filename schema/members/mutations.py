@@ -8,6 +8,7 @@ their API tokens (a token keeps the role it was issued with).
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 
@@ -47,7 +48,7 @@ class InviteMemberInput:
     " sessions take the new role at once; their API tokens are revoked."
 )
 class UpdateMemberRoleInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the MemberRole to change.")
     version: int = strawberry.field(description="The version you last saw.")
     role: RoleType  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
@@ -58,26 +59,47 @@ class UpdateMemberRoleInput:
 
 @strawberry.input
 class DeactivateMemberInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the Member to deactivate.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
 class EndMemberSessionsInput:
-    member_id: strawberry.ID
+    member_id: strawberry.ID = strawberry.field(description="The global id of a Member.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
 class EndMemberSessionsPayload:
-    member: MemberNode | None
+    member: MemberNode | None = strawberry.field(
+        description="The Member as written; null when there are errors."
+    )
     sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of inviteMember, updateMemberRole, deactivateMember: the "
+        "object written, or `errors`."
+    )
+)
 class MemberPayload:
-    member: MemberNode | None
-    errors: list[UserError]
+    member: MemberNode | None = strawberry.field(
+        description="The Member as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
@@ -88,7 +110,19 @@ def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
 @strawberry.type
 class MemberMutation:
     @strawberry.mutation
-    async def invite_member(self, info: Info, input: InviteMemberInput) -> MemberPayload:
+    async def invite_member(
+        self,
+        info: Info,
+        input: Annotated[
+            InviteMemberInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -103,7 +137,19 @@ class MemberMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
+    async def update_member_role(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMemberRoleInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -123,7 +169,19 @@ class MemberMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def deactivate_member(self, info: Info, input: DeactivateMemberInput) -> MemberPayload:
+    async def deactivate_member(
+        self,
+        info: Info,
+        input: Annotated[
+            DeactivateMemberInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -137,7 +195,17 @@ class MemberMutation:
 
     @strawberry.mutation
     async def end_member_sessions(
-        self, info: Info, input: EndMemberSessionsInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndMemberSessionsInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> EndMemberSessionsPayload:
         obj, ended = None, 0
         async with atomic(info) as outcome:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -26,7 +26,7 @@ from tenants.services import assignments as service
     )
 )
 class AssignOwnerInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
     raci_role: RaciRole  # type: ignore[valid-type]
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
@@ -38,7 +38,9 @@ class AssignOwnerInput:
 
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
 class UpdateAssignmentInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the OwnershipAssignment to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
     responsibilities: list[Responsibility] | None = strawberry.UNSET  # type: ignore[valid-type]
     hours_per_week: float | None = strawberry.UNSET
@@ -46,8 +48,12 @@ class UpdateAssignmentInput:
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
 class EndAssignmentInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the OwnershipAssignment to end."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
     ends_on: date | None = strawberry.field(
         default=None,
         description=(
@@ -63,7 +69,7 @@ class EndAssignmentInput:
     )
 )
 class HandOverAccountabilityInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
     on: date | None = strawberry.field(default=None, description="Default today.")
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
@@ -72,10 +78,22 @@ class HandOverAccountabilityInput:
     hours_per_week: float = strawberry.field(description="0-80, two decimals.")
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of assignOwner, updateAssignment, endAssignment, "
+        "handOverAccountability: the object written, or `errors`."
+    )
+)
 class OwnershipAssignmentPayload:
-    ownership_assignment: OwnershipAssignmentNode | None
-    errors: list[UserError]
+    ownership_assignment: OwnershipAssignmentNode | None = strawberry.field(
+        description="The OwnershipAssignment as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(
@@ -88,7 +106,19 @@ def _payload(
 @strawberry.type
 class AssignmentMutation:
     @strawberry.mutation
-    async def assign_owner(self, info: Info, input: AssignOwnerInput) -> OwnershipAssignmentPayload:
+    async def assign_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            AssignOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -106,7 +136,17 @@ class AssignmentMutation:
 
     @strawberry.mutation
     async def update_assignment(
-        self, info: Info, input: UpdateAssignmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAssignmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -123,7 +163,17 @@ class AssignmentMutation:
 
     @strawberry.mutation
     async def end_assignment(
-        self, info: Info, input: EndAssignmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndAssignmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -139,7 +189,17 @@ class AssignmentMutation:
 
     @strawberry.mutation
     async def hand_over_accountability(
-        self, info: Info, input: HandOverAccountabilityInput
+        self,
+        info: Info,
+        input: Annotated[
+            HandOverAccountabilityInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:

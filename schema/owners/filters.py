@@ -51,17 +51,21 @@ class OwnerFilter:
     )
 
 
-@strawberry.enum
+@strawberry.enum(description="What to sort Owner results by; ties are broken by id.")
 class OwnerOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
+    NAME = strawberry.enum_value("name", description="By name.")
+    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
+    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class OwnerOrder:
-    field: OwnerOrderField = OwnerOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: OwnerOrderField = strawberry.field(
+        default=OwnerOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def owner_conditions(filter: OwnerFilter | None) -> tuple[list[Any], Hashable]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -22,7 +22,9 @@ from tenants.services import owners as service
 
 @strawberry.input
 class CreateOwnerInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     name: str
     email: str | None = strawberry.field(
         default=None, description="Unique among the client's live owners."
@@ -49,26 +51,41 @@ async def _member(info: Info, value: str | None) -> Any:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateOwnerInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     email: str | None = strawberry.UNSET
     title: str | None = strawberry.UNSET
     business_unit: str | None = strawberry.UNSET
     decision_authority: DecisionAuthority | None = strawberry.UNSET  # type: ignore[valid-type]
-    member_id: strawberry.ID | None = strawberry.UNSET
+    member_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The global id of a Member."
+    )
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
 class ArchiveOwnerInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the Owner to archive.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createOwner, updateOwner, archiveOwner: the object written, or `errors`."
+    )
+)
 class OwnerPayload:
-    owner: OwnerNode | None
-    errors: list[UserError]
+    owner: OwnerNode | None = strawberry.field(
+        description="The Owner as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
@@ -79,7 +96,19 @@ def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
 @strawberry.type
 class OwnerMutation:
     @strawberry.mutation
-    async def create_owner(self, info: Info, input: CreateOwnerInput) -> OwnerPayload:
+    async def create_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -99,7 +128,19 @@ class OwnerMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def update_owner(self, info: Info, input: UpdateOwnerInput) -> OwnerPayload:
+    async def update_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -118,7 +159,19 @@ class OwnerMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def archive_owner(self, info: Info, input: ArchiveOwnerInput) -> OwnerPayload:
+    async def archive_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)

@@ -96,10 +96,13 @@ def _assignment_current(row: Row) -> Any:
 @strawberry.type(description="A dimension on which the owner's latest score is below its bar.")
 class CapabilityGap:
     dimension_db_id: strawberry.Private[uuid.UUID]
-    score: int
+    score: int = strawberry.field(description="The owner's latest score on the dimension, 1-5.")
     bar: int = strawberry.field(description="The lowest acceptable score.")
 
-    @strawberry.field(metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")))
+    @strawberry.field(
+        description="The dimension scored below its bar; null if you may not see it.",
+        metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")),
+    )
     async def dimension(
         self, info: Info
     ) -> Annotated[CapabilityDimensionNode, strawberry.lazy("schema.capability.types")] | None:
@@ -119,15 +122,21 @@ class OwnerNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    email: str | None
-    title: str | None
-    business_unit: str | None
-    decision_authority: DecisionAuthority  # type: ignore[valid-type]
+    name: str = strawberry.field(description="The person's name.")
+    email: str | None = strawberry.field(description="Their e-mail; null: not given.")
+    title: str | None = strawberry.field(description="Their job title; null: not given.")
+    business_unit: str | None = strawberry.field(
+        description="Their business unit; null: not given."
+    )
+    decision_authority: DecisionAuthority = strawberry.field(
+        description="What they may decide about the processes they own."
+    )  # type: ignore[valid-type]
     member_db_id: strawberry.Private[uuid.UUID | None]
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; null while it is not."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Owner) -> OwnerNode:
@@ -181,7 +190,12 @@ class OwnerNode(Node):
         info: Info,
         first: First = 20,
         after: After = None,
-        current: bool | None = None,
+        current: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only those in effect today; false: only the others; null: all."
+            ),
+        ] = None,
     ) -> Connection[OwnershipAssignmentNode]:
         from schema.owners import resolvers
 
@@ -250,10 +264,14 @@ class OwnershipAssignmentNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    raci_role: RaciRole  # type: ignore[valid-type]
-    responsibilities: list[Responsibility]  # type: ignore[valid-type]
-    hours_per_week: float
-    starts_on: date
+    raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
+    responsibilities: list[Responsibility] = strawberry.field(
+        description="The duties it covers; may be empty."
+    )  # type: ignore[valid-type]
+    hours_per_week: float = strawberry.field(
+        description="Hours a week the owner gives it, 0-80 (at most two decimals)."
+    )
+    starts_on: date = strawberry.field(description="The first day it applies.")
     ends_on: date | None = strawberry.field(
         description="Exclusive: the first day it no longer applies."
     )
@@ -261,8 +279,8 @@ class OwnershipAssignmentNode(Node):
         description="In effect today.",
         metadata=sql(Expr(lambda row, _: _assignment_current(row))),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.OwnershipAssignment) -> OwnershipAssignmentNode:
@@ -281,13 +299,19 @@ class OwnershipAssignmentNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(metadata=sql(to_one(m.Owner, "owner_id")))
+    @strawberry.field(
+        description="The owner assigned; null if you may not see them.",
+        metadata=sql(to_one(m.Owner, "owner_id")),
+    )
     async def owner(self, info: Info) -> OwnerNode | None:
         from schema.owners import resolvers
 
         return await resolvers.owner_by_id(info, self.owner_db_id)
 
-    @strawberry.field(metadata=sql(to_one(m.AIProcess, "process_id")))
+    @strawberry.field(
+        description="The process owned; null if you may not see it.",
+        metadata=sql(to_one(m.AIProcess, "process_id")),
+    )
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:

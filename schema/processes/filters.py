@@ -39,17 +39,21 @@ class AIProcessFilter:
     )
 
 
-@strawberry.enum
+@strawberry.enum(description="What to sort AIProcess results by; ties are broken by id.")
 class AIProcessOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
+    NAME = strawberry.enum_value("name", description="By name.")
+    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
+    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class AIProcessOrder:
-    field: AIProcessOrderField = AIProcessOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: AIProcessOrderField = strawberry.field(
+        default=AIProcessOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def like_pattern(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from tenants.services import kpis as service
 
 @strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
 class AddKpiInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     name: str
     unit: str | None = None
     target: float | None = None
@@ -42,7 +43,7 @@ class AddKpiInput:
     )
 )
 class UpdateKpiInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to change.")
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     unit: str | None = strawberry.UNSET
@@ -54,22 +55,36 @@ class UpdateKpiInput:
 
 @strawberry.input
 class RemoveKpiInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to remove.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of addKpi, updateKpi: the object written, or `errors`.")
 class ProcessKpiPayload:
-    process_kpi: ProcessKpiNode | None
-    errors: list[UserError]
+    process_kpi: ProcessKpiNode | None = strawberry.field(
+        description="The ProcessKpi as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of removeKpi: the object written, or `errors`.")
 class RemoveKpiPayload:
     removed_process_kpi_id: strawberry.ID | None = strawberry.field(
         description="The id of the KPI removed; null when there are errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPayload:
@@ -80,7 +95,19 @@ def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPay
 @strawberry.type
 class KpiMutation:
     @strawberry.mutation
-    async def add_kpi(self, info: Info, input: AddKpiInput) -> ProcessKpiPayload:
+    async def add_kpi(
+        self,
+        info: Info,
+        input: Annotated[
+            AddKpiInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> ProcessKpiPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -98,7 +125,19 @@ class KpiMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def update_kpi(self, info: Info, input: UpdateKpiInput) -> ProcessKpiPayload:
+    async def update_kpi(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateKpiInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> ProcessKpiPayload:
         obj = None
         async with atomic(info) as outcome:
             kpi_id = decode_id(input.id, "ProcessKpi", "id")
@@ -121,7 +160,19 @@ class KpiMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation
-    async def remove_kpi(self, info: Info, input: RemoveKpiInput) -> RemoveKpiPayload:
+    async def remove_kpi(
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveKpiInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> RemoveKpiPayload:
         removed = False
         async with atomic(info) as outcome:
             await authorize(info)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -24,7 +26,9 @@ from tenants.services import processes as service
 
 @strawberry.input
 class CreateAIProcessInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     name: str
     purpose: str | None = strawberry.field(
         default=None, description="What the process is for, in a sentence or two; null: not stated."
@@ -48,7 +52,7 @@ class CreateAIProcessInput:
     )
 )
 class UpdateAIProcessInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to change.")
     version: int = strawberry.field(description="The version you last saw.")
     name: str | None = strawberry.UNSET
     purpose: str | None = strawberry.UNSET
@@ -63,8 +67,10 @@ class UpdateAIProcessInput:
 
 @strawberry.input
 class ArchiveAIProcessInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to archive.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
 @strawberry.type(description="The result of createAIProcess, updateAIProcess and archiveAIProcess.")
@@ -72,7 +78,12 @@ class AIProcessPayload:
     ai_process: AIProcessNode | None = strawberry.field(
         description="The process as written; null when there are errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.AIProcess | None, errors: list[UserError]) -> AIProcessPayload:
@@ -83,7 +94,19 @@ def _payload(obj: m.AIProcess | None, errors: list[UserError]) -> AIProcessPaylo
 @strawberry.type
 class AIProcessMutation:
     @strawberry.mutation(name="createAIProcess")
-    async def create_ai_process(self, info: Info, input: CreateAIProcessInput) -> AIProcessPayload:
+    async def create_ai_process(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -106,7 +129,19 @@ class AIProcessMutation:
         return _payload(obj, outcome.errors)
 
     @strawberry.mutation(name="updateAIProcess")
-    async def update_ai_process(self, info: Info, input: UpdateAIProcessInput) -> AIProcessPayload:
+    async def update_ai_process(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -131,7 +166,17 @@ class AIProcessMutation:
 
     @strawberry.mutation(name="archiveAIProcess")
     async def archive_ai_process(
-        self, info: Info, input: ArchiveAIProcessInput
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -45,12 +45,16 @@ class WebhookDeliveryNode(Node):
     NODE_NAME: ClassVar[str] = "WebhookDelivery"
     event: WebhookEvent = strawberry.field(description="The event delivered.")
     message_id: str = strawberry.field(description="The `webhook-id` header sent.")
-    attempt: int
-    url: str
+    attempt: int = strawberry.field(
+        description="1 for the first try, then 2, 3, ... for retries of the same event."
+    )
+    url: str = strawberry.field(description="The endpoint it was sent to.")
     status_code: int | None = strawberry.field(description="The HTTP answer; null if none.")
-    error: str | None
-    succeeded: bool
-    attempted_at: datetime
+    error: str | None = strawberry.field(
+        description=("Why it failed (HTTP status or connection error); null when it succeeded.")
+    )
+    succeeded: bool = strawberry.field(description="Whether the endpoint answered 2xx.")
+    attempted_at: datetime = strawberry.field(description="When it was sent.")
 
     @classmethod
     def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:

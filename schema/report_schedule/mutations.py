@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -30,17 +32,36 @@ class ConfigureReportScheduleInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureReportSchedule: the object written, or `errors`.")
+)
 class ReportSchedulePayload:
-    report_schedule: ReportScheduleType | None
-    errors: list[UserError]
+    report_schedule: ReportScheduleType | None = strawberry.field(
+        description="The ReportSchedule as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ReportScheduleMutation:
     @strawberry.mutation
     async def configure_report_schedule(
-        self, info: Info, input: ConfigureReportScheduleInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureReportScheduleInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ReportSchedulePayload:
         row: ReportSchedule | None = None
         async with atomic(info) as outcome:

@@ -11,13 +11,13 @@ from tenants.models import ReportSchedule
 
 @strawberry.enum(description="Day of the week, in the schedule's time zone.")
 class Weekday(Enum):
-    MONDAY = 0
-    TUESDAY = 1
-    WEDNESDAY = 2
-    THURSDAY = 3
-    FRIDAY = 4
-    SATURDAY = 5
-    SUNDAY = 6
+    MONDAY = strawberry.enum_value(0, description="Monday.")
+    TUESDAY = strawberry.enum_value(1, description="Tuesday.")
+    WEDNESDAY = strawberry.enum_value(2, description="Wednesday.")
+    THURSDAY = strawberry.enum_value(3, description="Thursday.")
+    FRIDAY = strawberry.enum_value(4, description="Friday.")
+    SATURDAY = strawberry.enum_value(5, description="Saturday.")
+    SUNDAY = strawberry.enum_value(6, description="Sunday.")
 
 
 @strawberry.type(
@@ -25,12 +25,14 @@ class Weekday(Enum):
     description="When weekly engagement health reports run, and where they go.",
 )
 class ReportScheduleType:
-    enabled: bool
-    weekday: Weekday
-    hour: int
-    minute: int
+    enabled: bool = strawberry.field(description="Whether the weekly reports run.")
+    weekday: Weekday = strawberry.field(description="The day they run.")
+    hour: int = strawberry.field(description="The hour they run, 0-23, in `timezone`.")
+    minute: int = strawberry.field(description="The minute they run, 0-59.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/London.")
-    webhook_url: str | None
+    webhook_url: str | None = strawberry.field(
+        description="Where each new report is announced (https); null: no webhook."
+    )
     has_webhook_secret: bool = strawberry.field(description="The secret itself is write-only.")
     version: int | None = strawberry.field(
         description="Send it back with changes; null until the schedule is first configured."

@@ -10,6 +10,7 @@ issued to that member, so deactivating them revokes it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -41,29 +42,53 @@ class CreateApiTokenInput:
 
 @strawberry.input
 class RevokeApiTokenInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the ApiToken to revoke.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of createApiToken: the object written, or `errors`.")
 class CreateApiTokenPayload:
-    api_token: ApiTokenNode | None
+    api_token: ApiTokenNode | None = strawberry.field(
+        description="The ApiToken as written; null when there are errors."
+    )
     secret: str | None = strawberry.field(
         description="The bearer secret: shown this once, never again. Null on errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeApiToken: the object written, or `errors`.")
 class ApiTokenPayload:
-    api_token: ApiTokenNode | None
-    errors: list[UserError]
+    api_token: ApiTokenNode | None = strawberry.field(
+        description="The ApiToken as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ApiTokenMutation:
     @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
     async def create_api_token(
-        self, info: Info, input: CreateApiTokenInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateApiTokenInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CreateApiTokenPayload:
         view: ApiTokenView | None = None
         secret: str | None = None
@@ -100,7 +125,19 @@ class ApiTokenMutation:
         )
 
     @strawberry.mutation(description="Revoke a live token at once.")
-    async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
+    async def revoke_api_token(
+        self,
+        info: Info,
+        input: Annotated[
+            RevokeApiTokenInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> ApiTokenPayload:
         view = None
         async with atomic(info) as outcome:
             await authorize(info)

@@ -68,16 +68,24 @@ class ApiTokenNode(Node):
     NODE_NAME: ClassVar[str] = "ApiToken"
     client_db_id: strawberry.Private[uuid.UUID | None]
     member_db_id: strawberry.Private[uuid.UUID | None]
-    name: str
-    role: RoleType  # type: ignore[valid-type]
+    name: str = strawberry.field(
+        description="A label to tell tokens apart; the audit trail shows it."
+    )
+    role: RoleType = strawberry.field(description="The role the token acts with.")  # type: ignore[valid-type]
     scopes: list[ApiTokenScope] = strawberry.field(
         description="Empty: everything the role may do; else what the token is limited to."
     )
     prefix: str = strawberry.field(description="The first characters of the secret, to tell it.")
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created.")
+    expires_at: datetime | None = strawberry.field(
+        description="When it stops working; null: never expires."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while it is not."
+    )
+    last_used_at: datetime | None = strawberry.field(
+        description="When it last authenticated a request; null: never used."
+    )
 
     @classmethod
     def from_model(cls, obj: ApiTokenView) -> ApiTokenNode:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -21,7 +21,9 @@ from tenants.services.vendors import Clause
 
 @strawberry.input
 class CreateVendorAgreementInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     vendor: str
     product: str | None = None
     starts_on: date | None = None
@@ -43,7 +45,9 @@ class CreateVendorAgreementInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateVendorAgreementInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the VendorAgreement to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
     vendor: str | None = strawberry.UNSET
     product: str | None = strawberry.UNSET
@@ -61,10 +65,22 @@ class UpdateVendorAgreementInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createVendorAgreement, updateVendorAgreement: the object"
+        " written, or `errors`."
+    )
+)
 class VendorAgreementPayload:
-    vendor_agreement: VendorAgreementNode | None
-    errors: list[UserError]
+    vendor_agreement: VendorAgreementNode | None = strawberry.field(
+        description="The VendorAgreement as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _clause(value: AgreementClauseInput | None) -> Clause | None:
@@ -86,7 +102,17 @@ def _payload(obj: m.VendorAgreement | None, errors: list[UserError]) -> VendorAg
 class VendorAgreementMutation:
     @strawberry.mutation
     async def create_vendor_agreement(
-        self, info: Info, input: CreateVendorAgreementInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateVendorAgreementInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -114,7 +140,17 @@ class VendorAgreementMutation:
 
     @strawberry.mutation
     async def update_vendor_agreement(
-        self, info: Info, input: UpdateVendorAgreementInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateVendorAgreementInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:

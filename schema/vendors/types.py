@@ -29,16 +29,25 @@ if TYPE_CHECKING:
 
 @strawberry.enum(description="The ownership clauses a vendor agreement must settle.")
 class VendorClause(Enum):
-    MONITORING = "monitoring"
-    INCIDENT_RESPONSE = "incident_response"
-    UPDATES = "updates"
-    DATA_GOVERNANCE = "data_governance"
+    MONITORING = strawberry.enum_value(
+        "monitoring", description="Monitoring the system's performance."
+    )
+    INCIDENT_RESPONSE = strawberry.enum_value(
+        "incident_response",
+        description="Answering incidents (and how fast: incidentResponseHours).",
+    )
+    UPDATES = strawberry.enum_value("updates", description="Shipping and testing updates.")
+    DATA_GOVERNANCE = strawberry.enum_value("data_governance", description="Governing the data.")
 
 
 @strawberry.type(description="Who answers for one ownership duty, and the agreed terms.")
 class AgreementClause:
-    party: ResponsibleParty  # type: ignore[valid-type]
-    terms: str | None
+    party: ResponsibleParty = strawberry.field(
+        description="Who answers for the duty; UNSPECIFIED is a gap."
+    )  # type: ignore[valid-type]
+    terms: str | None = strawberry.field(
+        description="The agreed terms in words; null: none written down."
+    )
 
 
 @strawberry.input(description="One ownership clause; an omitted party is UNSPECIFIED (a gap).")
@@ -89,30 +98,41 @@ class VendorAgreementNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    vendor: str
-    product: str | None
-    starts_on: date | None
-    ends_on: date | None
-    renewal_on: date | None
-    auto_renews: bool
-    monitoring: AgreementClause = strawberry.field(metadata=sql(_clause_sql("monitoring")))
+    vendor: str = strawberry.field(description="The vendor's name.")
+    product: str | None = strawberry.field(description="The product covered; null: not stated.")
+    starts_on: date | None = strawberry.field(
+        description="When the agreement starts; null: not stated."
+    )
+    ends_on: date | None = strawberry.field(description="When it ends; null: open-ended.")
+    renewal_on: date | None = strawberry.field(
+        description="When it is up for renewal; null: not stated."
+    )
+    auto_renews: bool = strawberry.field(description="Whether it renews itself unless cancelled.")
+    monitoring: AgreementClause = strawberry.field(
+        description="Who monitors the system's performance.",
+        metadata=sql(_clause_sql("monitoring")),
+    )
     incident_response: AgreementClause = strawberry.field(
-        metadata=sql(_clause_sql("incident_response"))
+        description="Who answers incidents.", metadata=sql(_clause_sql("incident_response"))
     )
     incident_response_hours: int | None = strawberry.field(
         description="Hours within which the responsible party must respond to an incident."
     )
-    updates: AgreementClause = strawberry.field(metadata=sql(_clause_sql("updates")))
+    updates: AgreementClause = strawberry.field(
+        description="Who ships and tests model or product updates.",
+        metadata=sql(_clause_sql("updates")),
+    )
     data_governance: AgreementClause = strawberry.field(
-        metadata=sql(_clause_sql("data_governance"))
+        description="Who governs the data the system uses.",
+        metadata=sql(_clause_sql("data_governance")),
     )
     missing_clauses: list[VendorClause] = strawberry.field(
         description="Clauses whose party is UNSPECIFIED, plus INCIDENT_RESPONSE when it has no "
         "response hours.",
         metadata=sql(Expr(lambda row, _: row.adapt(missing_clauses_sql())[0])),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.VendorAgreement) -> VendorAgreementNode:
