@@ -157,7 +157,7 @@ class AssignmentMutation:
                 assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
                 expected_version=input.version,
                 responsibilities=_responsibilities(input.responsibilities),
-                hours_per_week=to_decimal(required(input.hours_per_week, "hoursPerWeek")),
+                hours_per_week=required(to_decimal(input.hours_per_week), "hoursPerWeek"),
             )
         return _payload(obj, outcome.errors)
 

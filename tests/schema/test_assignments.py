@@ -196,21 +196,25 @@ async def test_update_assignment_and_its_errors(
         )
     )["updateAssignment"]
     assert errors_of(null) == {"hoursPerWeek": "VALIDATION"}
+    omitted = {"input": {"id": aid, "version": 2, "responsibilities": ["MONITORING"]}}
+    kept = data(await gql(client, UPDATE, omitted, token=token))["updateAssignment"]
+    assert kept["errors"] == [] and kept["ownershipAssignment"]["hoursPerWeek"] == 7.25
     stale = data(
         await gql(
             client, UPDATE, {"input": {"id": aid, "version": 1, "hoursPerWeek": 1}}, token=token
         )
     )["updateAssignment"]
     assert errors_of(stale) == {"version": "CONFLICT"}
-    data(await gql(client, END, {"input": {"id": aid, "version": 2}}, token=token))
+    data(await gql(client, END, {"input": {"id": aid, "version": 3}}, token=token))
     ended = data(
         await gql(
-            client, UPDATE, {"input": {"id": aid, "version": 3, "hoursPerWeek": 1}}, token=token
+            client, UPDATE, {"input": {"id": aid, "version": 4, "hoursPerWeek": 1}}, token=token
         )
     )["updateAssignment"]
     assert errors_of(ended) == {"id": "VALIDATION"}
     assert await audit_actions(engine, tenant, "OwnershipAssignment") == [
         "assign",
+        "update",
         "update",
         "end",
     ]
