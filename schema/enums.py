@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TypeVar
 
@@ -13,6 +13,16 @@ from jobs.readiness.findings import Pillar, Severity
 from tenants import models as m
 
 E = TypeVar("E", bound=type[Enum])
+
+
+def documented_enum(
+    description: str, values: Mapping[str, str], *, name: str | None = None
+) -> Callable[[E], E]:
+    """`documented` as a class decorator, for an enum defined in the schema package.
+
+    Plain member values (not `strawberry.enum_value`) keep `.value` typed as the value.
+    """
+    return lambda cls: documented(cls, description, values, name=name)
 
 
 def documented(

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.limits import MAX_PAGE_SIZE
 from schema.loaders import loader
 from schema.scoping import visible
@@ -35,10 +36,16 @@ NodeT = TypeVar("NodeT")
 DEFAULT_PAGE_SIZE = 20
 
 
-@strawberry.enum(description="Sort direction.")
+@documented_enum(
+    "Sort direction.",
+    {
+        "ASC": "Smallest (or A, or oldest) first.",
+        "DESC": "Largest (or Z, or newest) first.",
+    },
+)
 class SortDirection(Enum):
-    ASC = strawberry.enum_value("asc", description="Smallest (or A, or oldest) first.")
-    DESC = strawberry.enum_value("desc", description="Largest (or Z, or newest) first.")
+    ASC = "asc"
+    DESC = "desc"
 
 
 First = Annotated[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import false
@@ -48,7 +48,10 @@ class AuditQuery:
     async def audit_events(
         self,
         info: Info,
-        object_id: strawberry.ID,
+        object_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The global id of the object whose changes to list."),
+        ],
         first: First = 20,
         after: After = None,
     ) -> Connection[AuditEventNode]:

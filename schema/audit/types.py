@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from schema.compiled.encode import global_id_of_sql
 from schema.compiled.sql import Expr, Row, sql
+from schema.enums import documented_enum
 from schema.ids import global_id
 from schema.node import NODE_KINDS, Node, register_node
 from tenants import models as m
@@ -35,14 +36,20 @@ def _object_id(row: Row) -> Any:
     return global_id_of_sql(node_name_sql(row.col("object_type")), row.col("object_id"))
 
 
-@strawberry.enum(description="What kind of actor made a change.")
+@documented_enum(
+    "What kind of actor made a change.",
+    {
+        "MEMBER": "A signed-in member.",
+        "API_TOKEN": "A service using an API token.",
+        "SCIM": "An identity provider's SCIM provisioning.",
+        "SYSTEM": "Steward itself: jobs, the command line, the demo seed.",
+    },
+)
 class ActorKind(Enum):
-    MEMBER = strawberry.enum_value("member", description="A signed-in member.")
-    API_TOKEN = strawberry.enum_value("api_token", description="A service using an API token.")
-    SCIM = strawberry.enum_value("scim", description="An identity provider's SCIM provisioning.")
-    SYSTEM = strawberry.enum_value(
-        "system", description="Steward itself: jobs, the command line, the demo seed."
-    )
+    MEMBER = "member"
+    API_TOKEN = "api_token"  # noqa: S105 - an actor kind, not a secret
+    SCIM = "scim"
+    SYSTEM = "system"
 
 
 @strawberry.type(name="AuditEvent", description="One recorded change; events are never edited.")

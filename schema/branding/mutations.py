@@ -19,19 +19,29 @@ class ConfigureReportBrandingInput:
     version: int | None = strawberry.field(
         description="The version you last saw; null when configuring for the first time."
     )
-    name: str
-    accent_colour: str = "#1565c0"
-    footer_text: str | None = None
-    confidentiality_text: str | None = None
+    name: str = strawberry.field(description="The consultancy as reports name it.")
+    accent_colour: str = strawberry.field(
+        default="#1565c0", description="Headings and charts, e.g. #1565c0."
+    )
+    footer_text: str | None = strawberry.field(
+        default=None, description="Printed at the foot of every page; null: none."
+    )
+    confidentiality_text: str | None = strawberry.field(
+        default=None, description="Printed on the cover and at the top of every page."
+    )
     logo_base64: str | None = strawberry.field(
         default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
     )
     logo_type: LogoFormat | None = strawberry.field(
         default=None, description="The format of `logoBase64`; required with it."
     )
-    remove_logo: bool = False
-    timezone: str = "UTC"
-    locale: ReportLocale = ReportLocale.EN
+    remove_logo: bool = strawberry.field(
+        default=False, description="true: drop the stored logo (logoBase64 must then be omitted)."
+    )
+    timezone: str = strawberry.field(default="UTC", description="IANA time zone of report dates.")
+    locale: ReportLocale = strawberry.field(
+        default=ReportLocale.EN, description="The default language of readiness reports."
+    )
 
 
 @strawberry.type(
@@ -51,7 +61,7 @@ class ReportBrandingPayload:
 
 @strawberry.type
 class ReportBrandingMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Set how readiness reports look. Admins only.")
     async def configure_report_branding(
         self,
         info: Info,
@@ -77,7 +87,7 @@ class ReportBrandingMutation:
                 footer_text=input.footer_text,
                 confidentiality_text=input.confidentiality_text,
                 logo_base64=input.logo_base64,
-                logo_type=None if input.logo_type is None else str(input.logo_type.value),
+                logo_type=None if input.logo_type is None else input.logo_type.value,
                 remove_logo=input.remove_logo,
                 timezone=input.timezone,
                 locale=input.locale.value,

@@ -6,21 +6,34 @@ from enum import Enum
 
 import strawberry
 
+from schema.enums import documented_enum
 from tenants.models import ReportBranding
 
 DEFAULT_ACCENT = "#1565c0"
 
 
-@strawberry.enum(description="The language a readiness report is written in.")
+@documented_enum(
+    "The language a readiness report is written in.",
+    {
+        "EN": "English.",
+        "DE": "German.",
+    },
+)
 class ReportLocale(Enum):
-    EN = strawberry.enum_value("en", description="English.")
-    DE = strawberry.enum_value("de", description="German.")
+    EN = "en"
+    DE = "de"
 
 
-@strawberry.enum(description="The image format of a report logo.")
+@documented_enum(
+    "The image format of a report logo.",
+    {
+        "PNG": "A PNG image (image/png).",
+        "JPEG": "A JPEG image (image/jpeg).",
+    },
+)
 class LogoFormat(Enum):
-    PNG = strawberry.enum_value("image/png", description="A PNG image (image/png).")
-    JPEG = strawberry.enum_value("image/jpeg", description="A JPEG image (image/jpeg).")
+    PNG = "image/png"
+    JPEG = "image/jpeg"
 
 
 @strawberry.type(

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from schema.capability.types import CapabilityDimensionNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
 
-@strawberry.enum(description="What to sort CapabilityDimension results by; ties are broken by id.")
+@documented_enum(
+    "What to sort CapabilityDimension results by; ties are broken by id.",
+    {
+        "POSITION": "By display position.",
+        "NAME": "By name.",
+        "KEY": "By key.",
+        "CREATED_AT": "By when it was created.",
+    },
+)
 class CapabilityDimensionOrderField(Enum):
-    POSITION = strawberry.enum_value("position", description="By display position.")
-    NAME = strawberry.enum_value("name", description="By name.")
-    KEY = strawberry.enum_value("key", description="By key.")
-    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
+    POSITION = "position"
+    NAME = "name"
+    KEY = "key"
+    CREATED_AT = "created_at"
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: POSITION ascending.")
@@ -56,7 +66,10 @@ class CapabilityQuery:
         info: Info,
         first: First = 20,
         after: After = None,
-        order_by: CapabilityDimensionOrder | None = None,
+        order_by: Annotated[
+            CapabilityDimensionOrder | None,
+            strawberry.argument(description="Sort order; null: by position, ascending."),
+        ] = None,
     ) -> Connection[CapabilityDimensionNode]:
         return await paginate(
             info,

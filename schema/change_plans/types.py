@@ -42,9 +42,11 @@ class Stakeholder:
 
 @strawberry.input(description="A stakeholder of a change plan.")
 class StakeholderInput:
-    name: str
-    role: str | None = None
-    impact: str | None = None
+    name: str = strawberry.field(description="Who they are.")
+    role: str | None = strawberry.field(
+        default=None, description="Their role at the client, free text; null: not stated."
+    )
+    impact: str | None = strawberry.field(default=None, description="How the change affects them.")
 
 
 @strawberry.input(description="Narrow a list of change plans; all given conditions must hold.")

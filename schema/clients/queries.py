@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from schema.clients.types import ClientOrganisationNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.enums import EngagementStatus
+from schema.enums import EngagementStatus, documented_enum
 from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
@@ -28,11 +28,18 @@ class ClientOrganisationFilter:
     )
 
 
-@strawberry.enum(description="What to sort ClientOrganisation results by; ties are broken by id.")
+@documented_enum(
+    "What to sort ClientOrganisation results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class ClientOrganisationOrderField(Enum):
-    NAME = strawberry.enum_value("name", description="By name.")
-    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
-    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
@@ -83,8 +90,18 @@ class ClientOrganisationQuery:
         info: Info,
         first: First = 20,
         after: After = None,
-        filter: ClientOrganisationFilter | None = None,
-        order_by: ClientOrganisationOrder | None = None,
+        filter: Annotated[
+            ClientOrganisationFilter | None,
+            strawberry.argument(
+                description=(
+                    "Keep only clients matching every given condition; null: those not archived."
+                )
+            ),
+        ] = None,
+        order_by: Annotated[
+            ClientOrganisationOrder | None,
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ] = None,
     ) -> Connection[ClientOrganisationNode]:
         return await paginate(
             info,

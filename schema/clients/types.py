@@ -146,9 +146,9 @@ class ClientOrganisationNode(Node):
     region: str | None = strawberry.field(
         description="Where it operates, free text; null: not stated."
     )
-    engagement_status: EngagementStatus = strawberry.field(
+    engagement_status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
         description="Where the engagement stands."
-    )  # type: ignore[valid-type]
+    )
     engagement_start: date | None = strawberry.field(
         description="When the engagement starts or started; null: not set."
     )
@@ -250,12 +250,11 @@ class ClientOrganisationNode(Node):
         first: First = 20,
         after: After = None,
         filter: Annotated[
-            Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")],
+            Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")] | None,
             strawberry.argument(
                 description="Keep only plans matching every given condition; null: all."
             ),
-        ]
-        | None = None,
+        ] = None,
     ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
         from schema.change_plans.resolvers import client_change_plans
 
@@ -284,20 +283,18 @@ class ClientOrganisationNode(Node):
         first: First = 20,
         after: After = None,
         filter: Annotated[
-            Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")],
+            Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")] | None,
             strawberry.argument(
                 description=(
                     "Keep only processes matching every given condition; null: live and not"
                     " archived ones of any stage."
                 )
             ),
-        ]
-        | None = None,
+        ] = None,
         order_by: Annotated[
-            Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")],
+            Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")] | None,
             strawberry.argument(description="Sort order; null: by name, ascending."),
-        ]
-        | None = None,
+        ] = None,
     ) -> Connection[Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")]]:
         from schema.processes.resolvers import client_processes
 

@@ -105,8 +105,8 @@ class KpiSnapshot:
         description="Its target then; null: none was set.",
         metadata=sql(Expr(lambda row, _: _decimal_sql(row, "target"))),
     )
-    direction: KpiDirection | None = strawberry.field(
-        description="Whether higher or lower was better; null if not recorded.",  # type: ignore[valid-type]
+    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
+        description="Whether higher or lower was better; null if not recorded.",
         metadata=sql(Expr(lambda row, _: _direction_sql(row))),
     )
     latest_value: float | None = strawberry.field(

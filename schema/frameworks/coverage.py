@@ -21,24 +21,27 @@ from jobs.readiness.frameworks import framework_coverage as compute
 from jobs.readiness.loader import load_snapshot
 from jobs.readiness.snapshot import ClientSnapshot
 from schema.context import Info
-from schema.enums import FindingSeverity
+from schema.enums import FindingSeverity, documented_enum
 from schema.ids import global_id
 from tenants.services.frameworks import control_set
 
 
-@strawberry.enum(description="How far the readiness findings evidence a requirement.")
+@documented_enum(
+    "How far the readiness findings evidence a requirement.",
+    {
+        "MET": "Every rule evidencing it passes.",
+        "PARTLY": "Some of its rules pass, some fail.",
+        "NOT_MET": "Every rule evidencing it that applies fails.",
+        "NOT_APPLICABLE": "The regulatory profile rules the duty out.",
+        "NOT_ASSESSED": "No readiness rule evidences it, or none applied.",
+    },
+)
 class CoverageStatus(Enum):
-    MET = strawberry.enum_value("met", description="Every rule evidencing it passes.")
-    PARTLY = strawberry.enum_value("partly", description="Some of its rules pass, some fail.")
-    NOT_MET = strawberry.enum_value(
-        "not_met", description="Every rule evidencing it that applies fails."
-    )
-    NOT_APPLICABLE = strawberry.enum_value(
-        "not_applicable", description="The regulatory profile rules the duty out."
-    )
-    NOT_ASSESSED = strawberry.enum_value(
-        "not_assessed", description="No readiness rule evidences it, or none applied."
-    )
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_ASSESSED = "not_assessed"
 
 
 @strawberry.type(description="A framework of the catalogue, as its data file states it.")

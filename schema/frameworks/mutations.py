@@ -10,6 +10,7 @@ import strawberry
 from jobs.readiness.frameworks import frameworks
 from jobs.readiness.frameworks.tenant_import import ControlSetError, parse_control_set
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.errors import UserError, atomic
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
 from schema.ids import decode_id
@@ -24,10 +25,12 @@ class SetProcessRegulatoryProfileInput:
     version: int | None = strawberry.field(
         description="The version you last saw; null when the process has no profile yet."
     )
-    client_role: ClientRole  # type: ignore[valid-type]
-    eu_ai_act_class: EuAiActClass  # type: ignore[valid-type]
+    client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
+    eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
-    annex_iii_area: AnnexIIIArea | None = None  # type: ignore[valid-type]
+    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The Annex III area; set exactly when HIGH_RISK."
+    )
 
 
 @strawberry.type(
@@ -72,12 +75,16 @@ class ClientFrameworksPayload:
     )
 
 
-@strawberry.enum(description="The file format of an imported control set.")
+@documented_enum(
+    "The file format of an imported control set.",
+    {
+        "CSV": "A CSV file with a header row.",
+        "JSON": "A JSON list of {id, title, summary, rules} objects.",
+    },
+)
 class ControlSetFormat(Enum):
-    CSV = strawberry.enum_value("csv", description="A CSV file with a header row.")
-    JSON = strawberry.enum_value(
-        "json", description="A JSON list of {id, title, summary, rules} objects."
-    )
+    CSV = "csv"
+    JSON = "json"
 
 
 @strawberry.input(
@@ -88,9 +95,11 @@ class ControlSetFormat(Enum):
 )
 class ImportControlSetInput:
     key: str = strawberry.field(description="Lowercase letters, digits, hyphens.")
-    title: str
-    format: ControlSetFormat
-    content: str
+    title: str = strawberry.field(
+        description="The control set's name, shown as the framework's title."
+    )
+    format: ControlSetFormat = strawberry.field(description="The format of `content`.")
+    content: str = strawberry.field(description="The whole file, as text.")
 
 
 @strawberry.type(description="The result of importControlSet: the object written, or `errors`.")
@@ -122,7 +131,12 @@ def _parsed(
 
 @strawberry.type
 class FrameworkMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Import (or replace) a consultancy control set, usable as framework "
+            "tenant:<key>. Staff writers."
+        )
+    )
     async def import_control_set(
         self,
         info: Info,
@@ -156,7 +170,7 @@ class FrameworkMutation:
             framework_id=f"tenant:{input.key.strip()}", control_count=len(added), errors=[]
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Set a process's EU AI Act profile. Staff writers.")
     async def set_process_regulatory_profile(
         self,
         info: Info,
@@ -186,7 +200,9 @@ class FrameworkMutation:
         node = RegulatoryProfile.from_model(row) if row is not None and not outcome.error else None
         return RegulatoryProfilePayload(regulatory_profile=node, errors=outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Choose the frameworks a client is measured against. Staff writers."
+    )
     async def choose_client_frameworks(
         self,
         info: Info,

@@ -51,9 +51,9 @@ AnnexIIIArea = documented(
 class RegulatoryProfile:
     client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
     eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
-    annex_iii_area: AnnexIIIArea | None = strawberry.field(
+    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
         description="The Annex III area; set exactly when HIGH_RISK."
-    )  # type: ignore[valid-type]
+    )
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
     version: int = strawberry.field(description="Send it back with the next change.")
 

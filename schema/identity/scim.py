@@ -19,7 +19,7 @@ from tenants import models as m
 from tenants.services import scim as service
 
 
-@strawberry.input
+@strawberry.input(description="Which provider the SCIM token provisions members for.")
 class IssueScimTokenInput:
     identity_provider_id: strawberry.ID = strawberry.field(
         description="The global id of an IdentityProvider."

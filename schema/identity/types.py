@@ -120,9 +120,9 @@ class IdentityProviderNode(Node):
         ),
         metadata=sql(Related(lambda row, _: _mapping(row))),
     )
-    default_role: RoleType = strawberry.field(
+    default_role: RoleType = strawberry.field(  # type: ignore[valid-type]
         description="The role of a first login no claim mapping matches."
-    )  # type: ignore[valid-type]
+    )
     email_claim: str = strawberry.field(description="The claim holding the e-mail.")
     name_claim: str = strawberry.field(description="The claim holding the display name.")
     require_email_verified: bool = strawberry.field(

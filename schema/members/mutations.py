@@ -35,12 +35,14 @@ def _client_id(value: strawberry.ID | None) -> uuid.UUID | None:
     "from an allowed domain, links them."
 )
 class InviteMemberInput:
-    email: str
-    role: RoleType  # type: ignore[valid-type]
+    email: str = strawberry.field(description="The e-mail the member logs in with (lower case).")
+    role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for client roles, forbidden for staff roles."
     )
-    display_name: str | None = None
+    display_name: str | None = strawberry.field(
+        default=None, description="The name shown; null: the e-mail is shown."
+    )
 
 
 @strawberry.input(
@@ -50,14 +52,16 @@ class InviteMemberInput:
 class UpdateMemberRoleInput:
     id: strawberry.ID = strawberry.field(description="The global id of the MemberRole to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    role: RoleType  # type: ignore[valid-type]
+    role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET,
         description="Omitted: unchanged; null: none (a staff role).",
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Which member to deactivate: their sessions end and API tokens are revoked.")
+)
 class DeactivateMemberInput:
     id: strawberry.ID = strawberry.field(description="The global id of the Member to deactivate.")
     version: int = strawberry.field(
@@ -109,7 +113,12 @@ def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
 
 @strawberry.type
 class MemberMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Pre-provision a member by e-mail; they become ACTIVE at their first "
+            "login. Admins only."
+        )
+    )
     async def invite_member(
         self,
         info: Info,
@@ -136,7 +145,7 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
     async def update_member_role(
         self,
         info: Info,
@@ -168,7 +177,11 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Stop a member logging in; their sessions end and tokens are revoked. Admins only."
+        )
+    )
     async def deactivate_member(
         self,
         info: Info,
@@ -193,7 +206,7 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
     async def end_member_sessions(
         self,
         info: Info,

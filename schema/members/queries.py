@@ -8,7 +8,7 @@ members (schema/permissions.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import false
@@ -78,7 +78,12 @@ class MemberQuery:
         info: Info,
         first: First = 20,
         after: After = None,
-        filter: MemberFilter | None = None,
+        filter: Annotated[
+            MemberFilter | None,
+            strawberry.argument(
+                description="Keep only members matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[MemberNode]:
         return await paginate(
             info,

@@ -28,9 +28,10 @@ from tenants.services import assignments as service
 class AssignOwnerInput:
     process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
-    raci_role: RaciRole  # type: ignore[valid-type]
+    raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list
+        description="The duties it covers; may be empty.",
+        default_factory=list,
     )
     hours_per_week: float = strawberry.field(description="0-80, two decimals.")
     starts_on: date | None = strawberry.field(default=None, description="Default today.")
@@ -42,8 +43,13 @@ class UpdateAssignmentInput:
         description="The global id of the OwnershipAssignment to change."
     )
     version: int = strawberry.field(description="The version you last saw.")
-    responsibilities: list[Responsibility] | None = strawberry.UNSET  # type: ignore[valid-type]
-    hours_per_week: float | None = strawberry.UNSET
+    responsibilities: list[Responsibility] | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="The duties it covers; may be empty."
+    )
+    hours_per_week: float | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Hours a week the owner gives it, 0-80 (at most two decimals).",
+    )
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
@@ -73,7 +79,8 @@ class HandOverAccountabilityInput:
     owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
     on: date | None = strawberry.field(default=None, description="Default today.")
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list
+        description="The duties it covers; may be empty.",
+        default_factory=list,
     )
     hours_per_week: float = strawberry.field(description="0-80, two decimals.")
 
@@ -105,7 +112,9 @@ def _payload(
 
 @strawberry.type
 class AssignmentMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=("Give an owner a RACI role on a process of the same client. Staff writers.")
+    )
     async def assign_owner(
         self,
         info: Info,
@@ -134,7 +143,9 @@ class AssignmentMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Change an open assignment's responsibilities or hours. Staff writers."
+    )
     async def update_assignment(
         self,
         info: Info,
@@ -161,7 +172,7 @@ class AssignmentMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
     async def end_assignment(
         self,
         info: Info,
@@ -187,7 +198,9 @@ class AssignmentMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=("Move a process's accountability to another owner in one step. Staff writers.")
+    )
     async def hand_over_accountability(
         self,
         info: Info,

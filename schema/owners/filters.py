@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import not_, or_
 
 from schema.compiled.sql import Page
-from schema.enums import DecisionAuthority
+from schema.enums import DecisionAuthority, documented_enum
 from schema.pagination import Ordering, SortDirection
 from schema.processes.filters import like_pattern
 from tenants import models as m
@@ -51,11 +51,18 @@ class OwnerFilter:
     )
 
 
-@strawberry.enum(description="What to sort Owner results by; ties are broken by id.")
+@documented_enum(
+    "What to sort Owner results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class OwnerOrderField(Enum):
-    NAME = strawberry.enum_value("name", description="By name.")
-    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
-    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")

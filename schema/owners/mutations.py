@@ -20,17 +20,21 @@ from tenants.models.identity import Member
 from tenants.services import owners as service
 
 
-@strawberry.input
+@strawberry.input(description="A new owner (a person at the client).")
 class CreateOwnerInput:
     client_organisation_id: strawberry.ID = strawberry.field(
         description="The global id of a ClientOrganisation."
     )
-    name: str
+    name: str = strawberry.field(description="The person's name.")
     email: str | None = strawberry.field(
         default=None, description="Unique among the client's live owners."
     )
-    title: str | None = None
-    business_unit: str | None = None
+    title: str | None = strawberry.field(
+        default=None, description="Their job title; null: not given."
+    )
+    business_unit: str | None = strawberry.field(
+        default=None, description="Their business unit; null: not given."
+    )
     decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default NONE."
     )
@@ -53,11 +57,19 @@ async def _member(info: Info, value: str | None) -> Any:
 class UpdateOwnerInput:
     id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    business_unit: str | None = strawberry.UNSET
-    decision_authority: DecisionAuthority | None = strawberry.UNSET  # type: ignore[valid-type]
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="The person's name.")
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their e-mail; null: not given."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their job title; null: not given."
+    )
+    business_unit: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their business unit; null: not given."
+    )
+    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="What they may decide about the processes they own."
+    )
     member_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="The global id of a Member."
     )
@@ -95,7 +107,7 @@ def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
 
 @strawberry.type
 class OwnerMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Add an owner to a client. Staff writers.")
     async def create_owner(
         self,
         info: Info,
@@ -127,7 +139,7 @@ class OwnerMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change an owner. Staff writers.")
     async def update_owner(
         self,
         info: Info,
@@ -158,7 +170,7 @@ class OwnerMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
     async def archive_owner(
         self,
         info: Info,

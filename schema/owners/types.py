@@ -128,9 +128,9 @@ class OwnerNode(Node):
     business_unit: str | None = strawberry.field(
         description="Their business unit; null: not given."
     )
-    decision_authority: DecisionAuthority = strawberry.field(
+    decision_authority: DecisionAuthority = strawberry.field(  # type: ignore[valid-type]
         description="What they may decide about the processes they own."
-    )  # type: ignore[valid-type]
+    )
     member_db_id: strawberry.Private[uuid.UUID | None]
     archived_at: datetime | None = strawberry.field(
         description="When it was archived; null while it is not."
@@ -265,9 +265,9 @@ class OwnershipAssignmentNode(Node):
         description="Send it back with updates; a stale one is a CONFLICT."
     )
     raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
-    responsibilities: list[Responsibility] = strawberry.field(
+    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
         description="The duties it covers; may be empty."
-    )  # type: ignore[valid-type]
+    )
     hours_per_week: float = strawberry.field(
         description="Hours a week the owner gives it, 0-80 (at most two decimals)."
     )

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import and_, exists, not_, select
 
-from schema.enums import LifecycleStage, RiskTier
+from schema.enums import LifecycleStage, RiskTier, documented_enum
 from schema.pagination import Ordering, SortDirection
 from tenants import models as m
 from tenants.services.assignments import in_effect
@@ -39,11 +39,18 @@ class AIProcessFilter:
     )
 
 
-@strawberry.enum(description="What to sort AIProcess results by; ties are broken by id.")
+@documented_enum(
+    "What to sort AIProcess results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class AIProcessOrderField(Enum):
-    NAME = strawberry.enum_value("name", description="By name.")
-    CREATED_AT = strawberry.enum_value("created_at", description="By when it was created.")
-    UPDATED_AT = strawberry.enum_value("updated_at", description="By when it was last changed.")
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
 
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")

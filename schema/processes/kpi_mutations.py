@@ -23,13 +23,21 @@ from tenants.services import kpis as service
 @strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
 class AddKpiInput:
     process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
-    name: str
-    unit: str | None = None
-    target: float | None = None
+    name: str = strawberry.field(
+        description="The KPI's name; unique within its process (case-insensitive)."
+    )
+    unit: str | None = strawberry.field(
+        default=None, description="The unit of target and values, e.g. % or hours; null: none."
+    )
+    target: float | None = strawberry.field(
+        default=None, description="The value to reach; null: no target set."
+    )
     direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default HIGHER."
     )
-    latest_value: float | None = None
+    latest_value: float | None = strawberry.field(
+        default=None, description="The latest measured value; null: none measured yet."
+    )
     measured_at: datetime | None = strawberry.field(
         default=None, description="With a time zone, not in the future."
     )
@@ -45,15 +53,29 @@ class AddKpiInput:
 class UpdateKpiInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    unit: str | None = strawberry.UNSET
-    target: float | None = strawberry.UNSET
-    direction: KpiDirection | None = strawberry.UNSET  # type: ignore[valid-type]
-    latest_value: float | None = strawberry.UNSET
-    measured_at: datetime | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The KPI's name; unique within its process (case-insensitive).",
+    )
+    unit: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The unit of target and values, e.g. % or hours; null: none.",
+    )
+    target: float | None = strawberry.field(
+        default=strawberry.UNSET, description="The value to reach; null: no target set."
+    )
+    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Whether higher or lower is better."
+    )
+    latest_value: float | None = strawberry.field(
+        default=strawberry.UNSET, description="The latest measured value; null: none measured yet."
+    )
+    measured_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="When latestValue was measured; null: no value."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which KPI to remove, at the version you last saw.")
 class RemoveKpiInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to remove.")
     version: int = strawberry.field(
@@ -94,7 +116,7 @@ def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPay
 
 @strawberry.type
 class KpiMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Add a KPI to a process. Staff writers.")
     async def add_kpi(
         self,
         info: Info,
@@ -124,7 +146,12 @@ class KpiMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Change a KPI, e.g. record a new value. Staff writers, and client "
+            "owners assigned to the process."
+        )
+    )
     async def update_kpi(
         self,
         info: Info,
@@ -159,7 +186,9 @@ class KpiMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Delete a KPI (reviews keep their snapshots of it). Staff writers."
+    )
     async def remove_kpi(
         self,
         info: Info,

@@ -247,9 +247,9 @@ class AIProcessNode(Node):
     business_unit: str | None = strawberry.field(
         description="The client's business unit that runs the process; null: not stated."
     )
-    lifecycle_stage: LifecycleStage = strawberry.field(
+    lifecycle_stage: LifecycleStage = strawberry.field(  # type: ignore[valid-type]
         description="Where the process is in its life; PILOT and PRODUCTION are live."
-    )  # type: ignore[valid-type]
+    )
     risk_tier: RiskTier = strawberry.field(description="How much harm a failure can do.")  # type: ignore[valid-type]
     boundaries: ProcessBoundaries = strawberry.field(
         description=(

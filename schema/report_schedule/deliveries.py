@@ -12,9 +12,9 @@ from typing import ClassVar
 
 import strawberry
 
-from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.node import Node, register_node
 from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
@@ -22,18 +22,18 @@ from tenants import models as m
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
 
-@strawberry.enum(description="A webhook event type; the value sent is in each description.")
+@documented_enum(
+    "A webhook event type; the value sent is in each description.",
+    {
+        "HEALTH_REPORT_CREATED": "`health_report.created`: an engagement health report was made.",
+        "READINESS_REPORT_SUCCEEDED": "`readiness_report.succeeded`: a readiness report is ready.",
+        "READINESS_REPORT_FAILED": "`readiness_report.failed`: a readiness report FAILED.",
+    },
+)
 class WebhookEvent(Enum):
-    HEALTH_REPORT_CREATED = strawberry.enum_value(
-        HEALTH_CREATED, description="`health_report.created`: an engagement health report was made."
-    )
-    READINESS_REPORT_SUCCEEDED = strawberry.enum_value(
-        READINESS_SUCCEEDED,
-        description="`readiness_report.succeeded`: a readiness report is ready.",
-    )
-    READINESS_REPORT_FAILED = strawberry.enum_value(
-        READINESS_FAILED, description="`readiness_report.failed`: a readiness report FAILED."
-    )
+    HEALTH_REPORT_CREATED = "health_report.created"
+    READINESS_REPORT_SUCCEEDED = "readiness_report.succeeded"
+    READINESS_REPORT_FAILED = "readiness_report.failed"
 
 
 @strawberry.type(

@@ -6,18 +6,30 @@ from enum import Enum
 
 import strawberry
 
+from schema.enums import documented_enum
 from tenants.models import ReportSchedule
 
 
-@strawberry.enum(description="Day of the week, in the schedule's time zone.")
+@documented_enum(
+    "Day of the week, in the schedule's time zone.",
+    {
+        "MONDAY": "Monday.",
+        "TUESDAY": "Tuesday.",
+        "WEDNESDAY": "Wednesday.",
+        "THURSDAY": "Thursday.",
+        "FRIDAY": "Friday.",
+        "SATURDAY": "Saturday.",
+        "SUNDAY": "Sunday.",
+    },
+)
 class Weekday(Enum):
-    MONDAY = strawberry.enum_value(0, description="Monday.")
-    TUESDAY = strawberry.enum_value(1, description="Tuesday.")
-    WEDNESDAY = strawberry.enum_value(2, description="Wednesday.")
-    THURSDAY = strawberry.enum_value(3, description="Thursday.")
-    FRIDAY = strawberry.enum_value(4, description="Friday.")
-    SATURDAY = strawberry.enum_value(5, description="Saturday.")
-    SUNDAY = strawberry.enum_value(6, description="Sunday.")
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
 
 
 @strawberry.type(

@@ -19,7 +19,7 @@ from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
 from tenants.services import reports as service
 
 
-@strawberry.input
+@strawberry.input(description="Which client to report on, and in which language.")
 class RequestReadinessReportInput:
     client_organisation_id: strawberry.ID = strawberry.field(
         description="The global id of a ClientOrganisation."
@@ -44,7 +44,7 @@ class RequestReadinessReportPayload:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which client to report on.")
 class RequestEngagementHealthReportInput:
     client_organisation_id: strawberry.ID = strawberry.field(
         description="The global id of a ClientOrganisation."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -55,7 +55,12 @@ class ReportQuery:
         info: Info,
         first: First = 20,
         after: After = None,
-        status: list[HealthStatus] | None = None,  # type: ignore[valid-type]
+        status: Annotated[
+            list[HealthStatus] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Keep only reports with one of these statuses; null: all."
+            ),
+        ] = None,
     ) -> Connection[EngagementHealthReportNode]:
         return await paginate(
             info,

@@ -331,9 +331,9 @@ class EngagementHealthReportNode(Node):
     client_id: strawberry.Private[uuid.UUID]
     period_start: date = strawberry.field(description="The first day the report covers.")
     period_end: date = strawberry.field(description="The last day the report covers (inclusive).")
-    status: HealthStatus = strawberry.field(
+    status: HealthStatus = strawberry.field(  # type: ignore[valid-type]
         description="RED, AMBER or GREEN, from the worst reason."
-    )  # type: ignore[valid-type]
+    )
     reasons: list[HealthReason] = strawberry.field(
         description=(
             "Why it has this status, worst first as the job wrote them; empty when "

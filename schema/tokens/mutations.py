@@ -24,10 +24,12 @@ from tenants.services import api_tokens as service
 from tenants.services.api_tokens import ApiTokenView
 
 
-@strawberry.input
+@strawberry.input(description="A new API token; admins only.")
 class CreateApiTokenInput:
-    name: str
-    role: RoleType  # type: ignore[valid-type]
+    name: str = strawberry.field(
+        description="A label to tell tokens apart; the audit trail shows it."
+    )
+    role: RoleType = strawberry.field(description="The role the token acts with.")  # type: ignore[valid-type]
     scopes: list[ApiTokenScope] = strawberry.field(
         default_factory=list,
         description="What the token may do; empty: everything the role may do.",
@@ -40,7 +42,7 @@ class CreateApiTokenInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which token to revoke.")
 class RevokeApiTokenInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ApiToken to revoke.")
 
@@ -108,7 +110,7 @@ class ApiTokenMutation:
                 tenant=principal.tenant,
                 name=input.name,
                 role=input.role,
-                scopes=[str(s.value) for s in input.scopes],
+                scopes=[s.value for s in input.scopes],
                 expires_at=input.expires_at,
                 client_organisation_id=client,
                 member_id=principal.member_id,

@@ -17,6 +17,7 @@ from sqlalchemy import false, func, literal
 
 from schema.compiled.sql import Expr, Row, Source, context, sql, to_one
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
@@ -52,12 +53,20 @@ def token_source(token_id: uuid.UUID) -> Source:
     )
 
 
-@strawberry.enum(description="What an API token may do, within its role.")
+@documented_enum(
+    "What an API token may do, within its role.",
+    {
+        "READ": "Queries only.",
+        "WRITE": "Queries and every non-admin mutation.",
+        "REPORTS": "Queries and requestReadinessReport.",
+        "ADMIN": "Everything the role may do.",
+    },
+)
 class ApiTokenScope(Enum):
-    READ = strawberry.enum_value("read", description="Queries only.")
-    WRITE = strawberry.enum_value("write", description="Queries and every non-admin mutation.")
-    REPORTS = strawberry.enum_value("reports", description="Queries and requestReadinessReport.")
-    ADMIN = strawberry.enum_value("admin", description="Everything the role may do.")
+    READ = "read"
+    WRITE = "write"
+    REPORTS = "reports"
+    ADMIN = "admin"
 
 
 @strawberry.type(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
-from schema.enums import ResponsibleParty
+from schema.enums import ResponsibleParty, documented_enum
 from schema.loaders import by_id, loader
 from schema.node import Node, node_or_none, register_node
 from tenants import models as m
@@ -27,24 +27,27 @@ if TYPE_CHECKING:
     from schema.processes.types import AIProcessNode
 
 
-@strawberry.enum(description="The ownership clauses a vendor agreement must settle.")
+@documented_enum(
+    "The ownership clauses a vendor agreement must settle.",
+    {
+        "MONITORING": "Monitoring the system's performance.",
+        "INCIDENT_RESPONSE": "Answering incidents (and how fast: incidentResponseHours).",
+        "UPDATES": "Shipping and testing updates.",
+        "DATA_GOVERNANCE": "Governing the data.",
+    },
+)
 class VendorClause(Enum):
-    MONITORING = strawberry.enum_value(
-        "monitoring", description="Monitoring the system's performance."
-    )
-    INCIDENT_RESPONSE = strawberry.enum_value(
-        "incident_response",
-        description="Answering incidents (and how fast: incidentResponseHours).",
-    )
-    UPDATES = strawberry.enum_value("updates", description="Shipping and testing updates.")
-    DATA_GOVERNANCE = strawberry.enum_value("data_governance", description="Governing the data.")
+    MONITORING = "monitoring"
+    INCIDENT_RESPONSE = "incident_response"
+    UPDATES = "updates"
+    DATA_GOVERNANCE = "data_governance"
 
 
 @strawberry.type(description="Who answers for one ownership duty, and the agreed terms.")
 class AgreementClause:
-    party: ResponsibleParty = strawberry.field(
+    party: ResponsibleParty = strawberry.field(  # type: ignore[valid-type]
         description="Who answers for the duty; UNSPECIFIED is a gap."
-    )  # type: ignore[valid-type]
+    )
     terms: str | None = strawberry.field(
         description="The agreed terms in words; null: none written down."
     )
@@ -52,8 +55,13 @@ class AgreementClause:
 
 @strawberry.input(description="One ownership clause; an omitted party is UNSPECIFIED (a gap).")
 class AgreementClauseInput:
-    party: ResponsibleParty = m.ResponsibleParty.UNSPECIFIED  # type: ignore[valid-type]
-    terms: str | None = None
+    party: ResponsibleParty = strawberry.field(  # type: ignore[valid-type]
+        default=m.ResponsibleParty.UNSPECIFIED,
+        description="Who answers for the duty; UNSPECIFIED is a gap.",
+    )
+    terms: str | None = strawberry.field(
+        default=None, description="The agreed terms in words; null: none written down."
+    )
 
 
 def _clause(obj: m.VendorAgreement, name: str) -> AgreementClause:
