@@ -286,8 +286,8 @@ class ClientOrganisationNode(Node):
             Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")] | None,
             strawberry.argument(
                 description=(
-                    "Keep only processes matching every given condition; null: live and not"
-                    " archived ones of any stage."
+                    "Keep only processes matching every given condition; null: every"
+                    " process that is not archived."
                 )
             ),
         ] = None,

@@ -39,7 +39,8 @@ class ClaimRoleValueInput:
 class ClaimRoleMappingInput:
     claim: str = strawberry.field(description="The top-level ID-token claim read, e.g. groups.")
     values: list[ClaimRoleValueInput] = strawberry.field(
-        description="Claim values and the role each gives; the first match wins."
+        description="Claim values and the role each gives; if several match, the most"
+        " privileged role wins."
     )
 
 

@@ -64,7 +64,8 @@ def _mapping(row: Row) -> Source:
 class ClaimRoleMapping:
     claim: str = strawberry.field(description="The top-level ID-token claim read, e.g. groups.")
     values: list[ClaimRoleValue] = strawberry.field(
-        description="Claim values and the role each gives; the first match wins.",
+        description="Claim values and the role each gives; if several match, the most"
+        " privileged role wins.",
         metadata=sql(Related(lambda row, _: _mapping_values(row))),
     )
 

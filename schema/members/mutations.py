@@ -35,7 +35,9 @@ def _client_id(value: strawberry.ID | None) -> uuid.UUID | None:
     "from an allowed domain, links them."
 )
 class InviteMemberInput:
-    email: str = strawberry.field(description="The e-mail the member logs in with (lower case).")
+    email: str = strawberry.field(
+        description="The e-mail the member logs in with (matched case-insensitively)."
+    )
     role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for client roles, forbidden for staff roles."
@@ -50,7 +52,7 @@ class InviteMemberInput:
     " sessions take the new role at once; their API tokens are revoked."
 )
 class UpdateMemberRoleInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the MemberRole to change.")
+    id: strawberry.ID = strawberry.field(description="The global id of the Member whose role changes.")
     version: int = strawberry.field(description="The version you last saw.")
     role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(

@@ -41,7 +41,9 @@ class MemberNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    email: str = strawberry.field(description="The e-mail the member logs in with (lower case).")
+    email: str = strawberry.field(
+        description="The e-mail the member logs in with (matched case-insensitively)."
+    )
     display_name: str | None = strawberry.field(
         description="The name shown; null: the e-mail is shown."
     )

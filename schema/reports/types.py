@@ -219,7 +219,7 @@ class ReadinessReportNode(Node):
     )
     requested_at: datetime = strawberry.field(description="When it was asked for.")
     started_at: datetime | None = strawberry.field(
-        description="When a worker last started it; null while QUEUED."
+        description="When a worker last started it; null until one does."
     )
     finished_at: datetime | None = strawberry.field(
         description="When it SUCCEEDED or FAILED; null before."
@@ -336,7 +336,7 @@ class EngagementHealthReportNode(Node):
     )
     reasons: list[HealthReason] = strawberry.field(
         description=(
-            "Why it has this status, worst first as the job wrote them; empty when "
+            "Why it has this status, in the order the job wrote them; empty when "
             "GREEN with nothing to say."
         ),
         metadata=sql(Related(lambda row, _: _reasons(row))),

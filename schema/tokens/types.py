@@ -56,10 +56,11 @@ def token_source(token_id: uuid.UUID) -> Source:
 @documented_enum(
     "What an API token may do, within its role.",
     {
-        "READ": "Queries only.",
-        "WRITE": "Queries and every non-admin mutation.",
-        "REPORTS": "Queries and requestReadinessReport.",
-        "ADMIN": "Everything the role may do.",
+        "READ": "Queries only; no mutations.",
+        "WRITE": "Queries and every non-admin mutation, report requests included.",
+        "REPORTS": "Queries and the report requests: requestReadinessReport,"
+        " requestEngagementHealthReport.",
+        "ADMIN": "Everything the role may do, tenant administration included.",
     },
 )
 class ApiTokenScope(Enum):
