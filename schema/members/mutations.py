@@ -52,7 +52,9 @@ class InviteMemberInput:
     " sessions take the new role at once; their API tokens are revoked."
 )
 class UpdateMemberRoleInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Member whose role changes.")
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the Member whose role changes."
+    )
     version: int = strawberry.field(description="The version you last saw.")
     role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
