@@ -88,6 +88,12 @@ class StewardSchema(strawberry.Schema):
         return None
 
 
+def _described(merged: type, description: str) -> type:
+    """`merge_types` takes no description; the root types get theirs here."""
+    merged.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return merged
+
+
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     """The schema with its limits; `schema/schema.graphql` is generated from it."""
     schema = _build(limits or SchemaLimits())
@@ -98,8 +104,16 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
 
 
 def _build(limits: SchemaLimits) -> strawberry.Schema:
-    query = merge_types("Query", QUERIES)
-    mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+    query = _described(
+        merge_types("Query", QUERIES),
+        "Reads. Every list is a connection of at most 100 per page; what a principal sees is"
+        " confined to its tenant, and for a client principal to its client organisation.",
+    )
+    mutation = _described(
+        merge_types("Mutation", MUTATIONS),
+        "Writes. Each takes one `input` and returns a payload whose `errors` say what failed;"
+        " a mutation with errors has written nothing.",
+    )
     return StewardSchema(
         query=query,
         mutation=mutation,

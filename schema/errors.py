@@ -8,9 +8,21 @@ from contextlib import asynccontextmanager
 import strawberry
 
 from schema.context import Info
+from schema.enums import documented
 from tenants.errors import DomainError, ErrorCode, FieldError
 
-ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode", description="Why a mutation failed.")
+ErrorCodeType = documented(
+    ErrorCode,
+    "Why a mutation failed.",
+    {
+        "VALIDATION": "A value is not acceptable; `field` names it. Fix the input and retry.",
+        "NOT_FOUND": "An id names nothing you may see.",
+        "CONFLICT": "Stale `version`, or a uniqueness rule: reload and retry.",
+        "FORBIDDEN": "Your role may not do this.",
+        "UNAVAILABLE": "Try again later (e.g. a rate limit; the message says when).",
+    },
+    name="ErrorCode",
+)
 
 
 @strawberry.type(description="An expected failure: validation, not found, conflict or forbidden.")
@@ -18,8 +30,8 @@ class UserError:
     field: str | None = strawberry.field(
         description="The input field at fault (camelCase), or null for the whole input."
     )
-    code: ErrorCodeType  # type: ignore[valid-type]
-    message: str
+    code: ErrorCodeType = strawberry.field(description="What kind of failure; branch on it.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What is wrong, for people (English).")
 
     @classmethod
     def of(cls, error: FieldError) -> UserError:

@@ -14,8 +14,13 @@ def decode_id(value: str, expected: str, field: str) -> uuid.UUID:
     """The uuid of a global id of type `expected`; a VALIDATION error naming `field` otherwise."""
     parsed = parse_global_id(value)
     if parsed is None or parsed[0] != expected:
-        raise validation(field, f"must be the id of a {expected}")
+        raise validation(field, f"must be the id of {with_article(expected)}")
     return parsed[1]
+
+
+def with_article(type_name: str) -> str:
+    """`an AIProcess`, `a Member`: every node type name starting with a vowel is said with one."""
+    return f"{'an' if type_name[:1] in 'AEIOU' else 'a'} {type_name}"
 
 
 def decode_ids(values: list[str], expected: str, field: str) -> list[uuid.UUID]:

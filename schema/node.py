@@ -11,7 +11,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 
@@ -90,11 +90,24 @@ class NodeQuery:
     @strawberry.field(
         description="Any object by its global id; null when not found or not visible."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="A global id, as any object's `id` gives it."),
+        ],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description="Objects by global id, in order; null for each one not found.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids, at most 100.")
+        ],
+    ) -> list[Node | None]:
         from schema.pagination import check_first
 
         check_first(len(ids))

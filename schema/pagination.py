@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -24,8 +24,9 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.loaders import loader
-from schema.page_window import Window, page_window, window
+from schema.page_window import AFTER, FIRST, Window, page_window, window
 from schema.scoping import visible
 from schema.settling import settled
 from tenants.base import TenantBase
@@ -34,30 +35,52 @@ M = TypeVar("M", bound=TenantBase)
 NodeT = TypeVar("NodeT")
 
 
-@strawberry.enum(description="Sort direction.")
+@documented_enum(
+    "Sort direction.",
+    {
+        "ASC": "Smallest (or A, or oldest) first.",
+        "DESC": "Largest (or Z, or newest) first.",
+    },
+)
 class SortDirection(Enum):
     ASC = "asc"
     DESC = "desc"
 
 
+# Every connection's `first`/`after`; `last`/`before` are added by BackwardPagination.
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+
+
 @strawberry.type(description="Relay page information.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more results follow: pass `endCursor` as `after` to get them."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether results come before this page (lists page forwards only, so true"
+        " exactly when `after` was given)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the first edge; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the last edge, to pass as `after`; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One result of a page, with the cursor that points at it.")
 class Edge(Generic[NodeT]):
-    node: NodeT
-    cursor: str
+    node: NodeT = strawberry.field(description="The object.")
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as `after` to get the results that follow this one."
+    )
 
 
 @strawberry.type(description="A page of results with keyset cursors.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The results of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the whole list.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many objects match, across all pages.")

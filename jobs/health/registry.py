@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from jobs.readiness.snapshot import ClientSnapshot
+from tenants.models import HealthReasonLevel
 
 Params = dict[str, Any]
 Check = Callable[["HealthInput"], Params | None]
-LEVELS = ("red", "amber", "info")
+LEVELS = tuple(level.value for level in HealthReasonLevel)  # the API enum's values
 
 
 @dataclass(frozen=True, slots=True)

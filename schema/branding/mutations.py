@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from schema.branding.types import ReportBrandingType, ReportLocale
+from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.permissions import actor_of, authorize
@@ -17,30 +19,61 @@ class ConfigureReportBrandingInput:
     version: int | None = strawberry.field(
         description="The version you last saw; null when configuring for the first time."
     )
-    name: str
-    accent_colour: str = "#1565c0"
-    footer_text: str | None = None
-    confidentiality_text: str | None = None
+    name: str = strawberry.field(description="The consultancy as reports name it.")
+    accent_colour: str = strawberry.field(
+        default="#1565c0", description="Headings and charts, e.g. #1565c0."
+    )
+    footer_text: str | None = strawberry.field(
+        default=None, description="Printed at the foot of every page; null: none."
+    )
+    confidentiality_text: str | None = strawberry.field(
+        default=None, description="Printed on the cover and at the top of every page."
+    )
     logo_base64: str | None = strawberry.field(
         default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
     )
-    logo_type: str | None = strawberry.field(default=None, description="image/png or image/jpeg.")
-    remove_logo: bool = False
-    timezone: str = "UTC"
-    locale: ReportLocale = ReportLocale.EN
+    logo_type: LogoFormat | None = strawberry.field(
+        default=None, description="The format of `logoBase64`; required with it."
+    )
+    remove_logo: bool = strawberry.field(
+        default=False, description="true: drop the stored logo (logoBase64 must then be omitted)."
+    )
+    timezone: str = strawberry.field(default="UTC", description="IANA time zone of report dates.")
+    locale: ReportLocale = strawberry.field(
+        default=ReportLocale.EN, description="The default language of readiness reports."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureReportBranding: the object written, or `errors`.")
+)
 class ReportBrandingPayload:
-    report_branding: ReportBrandingType | None
-    errors: list[UserError]
+    report_branding: ReportBrandingType | None = strawberry.field(
+        description="The ReportBranding as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ReportBrandingMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Set how readiness reports look. Admins only.")
     async def configure_report_branding(
-        self, info: Info, input: ConfigureReportBrandingInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureReportBrandingInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ReportBrandingPayload:
         row: ReportBranding | None = None
         async with atomic(info) as outcome:
@@ -54,7 +87,7 @@ class ReportBrandingMutation:
                 footer_text=input.footer_text,
                 confidentiality_text=input.confidentiality_text,
                 logo_base64=input.logo_base64,
-                logo_type=input.logo_type,
+                logo_type=None if input.logo_type is None else input.logo_type.value,
                 remove_logo=input.remove_logo,
                 timezone=input.timezone,
                 locale=input.locale.value,

@@ -7,34 +7,61 @@ from enum import Enum
 import strawberry
 
 from schema.audit.shape import register_audit_shape
+from schema.enums import documented_enum
 from tenants.models import ReportBranding
 
 DEFAULT_ACCENT = "#1565c0"
 
 
-@strawberry.enum(description="The language a readiness report is written in.")
+@documented_enum(
+    "The language a readiness report is written in.",
+    {
+        "EN": "English.",
+        "DE": "German.",
+    },
+)
 class ReportLocale(Enum):
     EN = "en"
     DE = "de"
 
 
-@strawberry.type(description="How the consultancy's readiness reports look and read.")
+@documented_enum(
+    "The image format of a report logo.",
+    {
+        "PNG": "A PNG image (image/png).",
+        "JPEG": "A JPEG image (image/jpeg).",
+    },
+)
+class LogoFormat(Enum):
+    PNG = "image/png"
+    JPEG = "image/jpeg"
+
+
+@strawberry.type(
+    name="ReportBranding", description="How the consultancy's readiness reports look and read."
+)
 class ReportBrandingType:
     name: str | None = strawberry.field(
         description="The consultancy as reports name it; null until configured (the tenant's"
         " name is used)."
     )
     accent_colour: str = strawberry.field(description="Headings and charts, e.g. #1565c0.")
-    footer_text: str | None
+    footer_text: str | None = strawberry.field(
+        description="Printed at the foot of every page; null: none."
+    )
     confidentiality_text: str | None = strawberry.field(
         description="Printed on the cover and at the top of every page."
     )
-    logo_type: str | None = strawberry.field(description="image/png or image/jpeg.")
+    logo_type: LogoFormat | None = strawberry.field(
+        description="The logo's format; null when there is no logo."
+    )
     logo_bytes: int | None = strawberry.field(
         description="The logo's size; the image is write-only."
     )
     timezone: str = strawberry.field(description="IANA time zone of report dates.")
-    locale: ReportLocale
+    locale: ReportLocale = strawberry.field(
+        description="The default language of readiness reports."
+    )
     version: int | None = strawberry.field(
         description="Send it back with changes; null until the branding is first configured."
     )
@@ -60,7 +87,7 @@ class ReportBrandingType:
             accent_colour=row.accent_colour,
             footer_text=row.footer_text,
             confidentiality_text=row.confidentiality_text,
-            logo_type=row.logo_type,
+            logo_type=None if row.logo_type is None else LogoFormat(row.logo_type),
             logo_bytes=len(row.logo) if row.logo is not None else None,
             timezone=row.timezone,
             locale=ReportLocale(row.locale),

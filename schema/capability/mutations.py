@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -17,60 +18,99 @@ from tenants.errors import DomainError
 from tenants.services import assessments as service
 
 
-@strawberry.input
+@strawberry.input(description="One dimension's score within an assessment.")
 class CapabilityScoreInput:
-    dimension_id: strawberry.ID
+    dimension_id: strawberry.ID = strawberry.field(
+        description="The global id of a CapabilityDimension."
+    )
     score: int = strawberry.field(description="1 (none) to 5 (expert).")
 
 
-@strawberry.input
+@strawberry.input(description="A capability assessment of an owner on one date.")
 class RecordCapabilityAssessmentInput:
-    owner_id: strawberry.ID
+    owner_id: strawberry.ID = strawberry.field(description="The global id of an Owner.")
     assessed_on: date = strawberry.field(description="Not in the future.")
-    assessor: str
+    assessor: str = strawberry.field(description="Who assessed (a name, free text).")
     scores: list[CapabilityScoreInput] = strawberry.field(
         description="At least one; each dimension at most once."
     )
-    notes: str | None = None
-    training_recommendations: str | None = None
+    notes: str | None = strawberry.field(
+        default=None, description="The assessor's notes; null: none."
+    )
+    training_recommendations: str | None = strawberry.field(
+        default=None, description="Training the assessor recommends; null: none."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new dimension owners are assessed on.")
 class CreateCapabilityDimensionInput:
     key: str = strawberry.field(description="Lowercase letters, digits and underscores; unique.")
-    name: str
-    description: str | None = None
+    name: str = strawberry.field(description="The name shown to people.")
+    description: str | None = strawberry.field(
+        default=None, description="What the dimension measures; null: not described."
+    )
     bar: int | None = strawberry.field(default=None, description="1-5, default 3.")
     position: int | None = strawberry.field(default=None, description="0-1000, default 0.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; the key cannot change.")
 class UpdateCapabilityDimensionInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the CapabilityDimension to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    bar: int | None = strawberry.UNSET
-    position: int | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The name shown to people."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What the dimension measures; null: not described."
+    )
+    bar: int | None = strawberry.field(
+        default=strawberry.UNSET, description="The lowest acceptable score, 1-5."
+    )
+    position: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Display order, ascending."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of recordCapabilityAssessment: the object written, or `errors`.")
+)
 class CapabilityAssessmentPayload:
-    assessment: CapabilityAssessmentNode | None
-    errors: list[UserError]
+    capability_assessment: CapabilityAssessmentNode | None = strawberry.field(
+        description="The CapabilityAssessment as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createCapabilityDimension, updateCapabilityDimension: "
+        "the object written, or `errors`."
+    )
+)
 class CapabilityDimensionPayload:
-    dimension: CapabilityDimensionNode | None
-    errors: list[UserError]
+    capability_dimension: CapabilityDimensionNode | None = strawberry.field(
+        description="The CapabilityDimension as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _dimension(
     obj: m.CapabilityDimension | None, errors: list[UserError]
 ) -> CapabilityDimensionPayload:
     node = CapabilityDimensionNode.from_model(obj) if obj is not None and not errors else None
-    return CapabilityDimensionPayload(dimension=node, errors=errors)
+    return CapabilityDimensionPayload(capability_dimension=node, errors=errors)
 
 
 def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
@@ -92,9 +132,21 @@ def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
 
 @strawberry.type
 class CapabilityMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Record an owner's capability scores on a date. Staff writers."
+    )
     async def record_capability_assessment(
-        self, info: Info, input: RecordCapabilityAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordCapabilityAssessmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityAssessmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -111,11 +163,21 @@ class CapabilityMutation:
             )
         errors = outcome.errors
         node = CapabilityAssessmentNode.from_model(obj) if obj is not None and not errors else None
-        return CapabilityAssessmentPayload(assessment=node, errors=errors)
+        return CapabilityAssessmentPayload(capability_assessment=node, errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Add a dimension owners are assessed on. Staff writers.")
     async def create_capability_dimension(
-        self, info: Info, input: CreateCapabilityDimensionInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateCapabilityDimensionInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -131,9 +193,19 @@ class CapabilityMutation:
             )
         return _dimension(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a dimension (not its key). Staff writers.")
     async def update_capability_dimension(
-        self, info: Info, input: UpdateCapabilityDimensionInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateCapabilityDimensionInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CapabilityDimensionPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from schema.capability.types import CapabilityDimensionNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.pagination import Connection, Ordering, SortDirection, paginate
+from schema.enums import documented_enum
+from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
 
-@strawberry.enum
+@documented_enum(
+    "What to sort CapabilityDimension results by; ties are broken by id.",
+    {
+        "POSITION": "By display position.",
+        "NAME": "By name.",
+        "KEY": "By key.",
+        "CREATED_AT": "By when it was created.",
+    },
+)
 class CapabilityDimensionOrderField(Enum):
     POSITION = "position"
     NAME = "name"
@@ -23,8 +33,12 @@ class CapabilityDimensionOrderField(Enum):
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: POSITION ascending.")
 class CapabilityDimensionOrder:
-    field: CapabilityDimensionOrderField = CapabilityDimensionOrderField.POSITION
-    direction: SortDirection = SortDirection.ASC
+    field: CapabilityDimensionOrderField = strawberry.field(
+        default=CapabilityDimensionOrderField.POSITION, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def dimension_ordering(order: CapabilityDimensionOrder | None) -> Ordering:
@@ -50,9 +64,12 @@ class CapabilityQuery:
     async def capability_dimensions(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        order_by: CapabilityDimensionOrder | None = None,
+        first: First = 20,
+        after: After = None,
+        order_by: Annotated[
+            CapabilityDimensionOrder | None,
+            strawberry.argument(description="Sort order; null: by position, ascending."),
+        ] = None,
     ) -> Connection[CapabilityDimensionNode]:
         return await paginate(
             info,

@@ -28,12 +28,14 @@ class CapabilityDimensionNode(Node):
         description="Send it back with updates; a stale one is a CONFLICT."
     )
     key: str = strawberry.field(description="Stable machine name, fixed at creation.")
-    name: str
-    description: str | None
+    name: str = strawberry.field(description="The name shown to people.")
+    description: str | None = strawberry.field(
+        description="What the dimension measures; null: not described."
+    )
     bar: int = strawberry.field(description="The lowest acceptable score, 1-5.")
     position: int = strawberry.field(description="Display order, ascending.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.CapabilityDimension) -> CapabilityDimensionNode:
@@ -68,9 +70,12 @@ def _scores(row: Row) -> Source:
 @strawberry.type(description="One dimension's score (1-5) within an assessment.")
 class CapabilityScore:
     dimension_db_id: strawberry.Private[uuid.UUID]
-    score: int
+    score: int = strawberry.field(description="1 (none) to 5 (expert).")
 
-    @strawberry.field(metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")))
+    @strawberry.field(
+        description="The dimension scored; null if you may not see it.",
+        metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")),
+    )
     async def dimension(self, info: Info) -> CapabilityDimensionNode | None:
         from schema.capability import resolvers
 
@@ -84,12 +89,16 @@ class CapabilityScore:
 class CapabilityAssessmentNode(Node):
     NODE_NAME: ClassVar[str] = "CapabilityAssessment"
     owner_db_id: strawberry.Private[uuid.UUID]
-    version: int
-    assessed_on: date
-    assessor: str
-    notes: str | None
-    training_recommendations: str | None
-    created_at: datetime
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    assessed_on: date = strawberry.field(description="The date of the assessment.")
+    assessor: str = strawberry.field(description="Who assessed (a name, free text).")
+    notes: str | None = strawberry.field(description="The assessor's notes; null: none.")
+    training_recommendations: str | None = strawberry.field(
+        description="Training the assessor recommends; null: none."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
     def from_model(cls, obj: m.CapabilityAssessment) -> CapabilityAssessmentNode:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -21,42 +21,66 @@ from tenants.services.change_plans import Stakeholder
 from tenants.services.validation import UNSET as SERVICE_UNSET
 
 
-@strawberry.input
+@strawberry.input(description="A new change plan for a client, optionally about one process.")
 class CreateChangePlanInput:
-    client_organisation_id: strawberry.ID
-    objective: str
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
+    objective: str = strawberry.field(description="What the change should achieve.")
     process_id: strawberry.ID | None = strawberry.field(
         default=None, description="An AIProcess of the same client, or null for a client-wide plan."
     )
-    stakeholders: list[StakeholderInput] | None = None
-    communication_plan: str | None = None
+    stakeholders: list[StakeholderInput] | None = strawberry.field(
+        default=None,
+        description="People the change affects or who must back it, in the order given.",
+    )
+    communication_plan: str | None = strawberry.field(
+        default=None, description="How the change is communicated; null: not written yet."
+    )
     readiness: int | None = strawberry.field(default=None, description="0-100; default 0.")
     status: ChangePlanStatus | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default DRAFT."
     )
-    due_on: date | None = None
+    due_on: date | None = strawberry.field(
+        default=None, description="When the change should be done; null: no date."
+    )
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateChangePlanInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the ChangePlan to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    objective: str | None = strawberry.UNSET
-    process_id: strawberry.ID | None = strawberry.UNSET
+    objective: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What the change should achieve."
+    )
+    process_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The global id of an AIProcess."
+    )
     stakeholders: list[StakeholderInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the whole list."
     )
-    communication_plan: str | None = strawberry.UNSET
-    readiness: int | None = strawberry.UNSET
-    status: ChangePlanStatus | None = strawberry.UNSET  # type: ignore[valid-type]
-    due_on: date | None = strawberry.UNSET
+    communication_plan: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="How the change is communicated; null: not written yet.",
+    )
+    readiness: int | None = strawberry.field(
+        default=strawberry.UNSET, description="How ready the organisation is, 0-100."
+    )
+    status: ChangePlanStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Where the plan stands."
+    )
+    due_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When the change should be done; null: no date."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new milestone at the end of a change plan (or at `position`).")
 class AddMilestoneInput:
-    plan_id: strawberry.ID
-    title: str
-    due_on: date | None = None
+    plan_id: strawberry.ID = strawberry.field(description="The global id of a ChangePlan.")
+    title: str = strawberry.field(description="What the milestone is.")
+    due_on: date | None = strawberry.field(
+        default=None, description="When it is due; null: no date (then never overdue)."
+    )
     status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default PLANNED."
     )
@@ -86,25 +110,55 @@ class DeleteMilestonePayload:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateMilestoneInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Milestone to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    title: str | None = strawberry.UNSET
-    due_on: date | None = strawberry.UNSET
-    status: MilestoneStatus | None = strawberry.UNSET  # type: ignore[valid-type]
-    completed_on: date | None = strawberry.UNSET
-    position: int | None = strawberry.UNSET
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What the milestone is."
+    )
+    due_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When it is due; null: no date (then never overdue)."
+    )
+    status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Where it stands."
+    )
+    completed_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Set exactly when COMPLETED."
+    )
+    position: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Order within the plan, ascending."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createChangePlan, updateChangePlan: the object written, or `errors`."
+    )
+)
 class ChangePlanPayload:
-    change_plan: ChangePlanNode | None
-    errors: list[UserError]
+    change_plan: ChangePlanNode | None = strawberry.field(
+        description="The ChangePlan as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of addMilestone, updateMilestone: the object written, or `errors`.")
+)
 class MilestonePayload:
-    milestone: MilestoneNode | None
-    errors: list[UserError]
+    milestone: MilestoneNode | None = strawberry.field(
+        description="The Milestone as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _stakeholders(values: list[StakeholderInput]) -> list[Stakeholder]:
@@ -130,9 +184,19 @@ def _milestone_payload(obj: m.Milestone | None, errors: list[UserError]) -> Mile
 
 @strawberry.type
 class ChangePlanMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Add a change plan for a client. Staff writers.")
     async def create_change_plan(
-        self, info: Info, input: CreateChangePlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateChangePlanInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -156,9 +220,19 @@ class ChangePlanMutation:
             )
         return _plan_payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a change plan. Staff writers.")
     async def update_change_plan(
-        self, info: Info, input: UpdateChangePlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateChangePlanInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ChangePlanPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -181,8 +255,20 @@ class ChangePlanMutation:
             )
         return _plan_payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
+    @strawberry.mutation(description="Add a milestone to a change plan. Staff writers.")
+    async def add_milestone(
+        self,
+        info: Info,
+        input: Annotated[
+            AddMilestoneInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -198,8 +284,20 @@ class ChangePlanMutation:
             )
         return _milestone_payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def update_milestone(self, info: Info, input: UpdateMilestoneInput) -> MilestonePayload:
+    @strawberry.mutation(description="Change a milestone. Staff writers.")
+    async def update_milestone(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMilestoneInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MilestonePayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)

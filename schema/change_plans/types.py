@@ -22,7 +22,7 @@ from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.loaders import by_id, loader
 from schema.node import Node, node_or_none, register_node
-from schema.pagination import Connection, Ordering, child_connection
+from schema.pagination import After, Connection, First, Ordering, child_connection
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
@@ -33,16 +33,20 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="Someone the change affects or who must back it.")
 class Stakeholder:
-    name: str
-    role: str | None
+    name: str = strawberry.field(description="Who they are.")
+    role: str | None = strawberry.field(
+        description="Their role at the client, free text; null: not stated."
+    )
     impact: str | None = strawberry.field(description="How the change affects them.")
 
 
 @strawberry.input(description="A stakeholder of a change plan.")
 class StakeholderInput:
-    name: str
-    role: str | None = None
-    impact: str | None = None
+    name: str = strawberry.field(description="Who they are.")
+    role: str | None = strawberry.field(
+        default=None, description="Their role at the client, free text; null: not stated."
+    )
+    impact: str | None = strawberry.field(default=None, description="How the change affects them.")
 
 
 @strawberry.input(description="Narrow a list of change plans; all given conditions must hold.")
@@ -79,17 +83,19 @@ class MilestoneNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    title: str
-    due_on: date | None
+    title: str = strawberry.field(description="What the milestone is.")
+    due_on: date | None = strawberry.field(
+        description="When it is due; null: no date (then never overdue)."
+    )
     completed_on: date | None = strawberry.field(description="Set exactly when COMPLETED.")
-    status: MilestoneStatus  # type: ignore[valid-type]
+    status: MilestoneStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
     position: int = strawberry.field(description="Order within the plan, ascending.")
     overdue: bool = strawberry.field(
         description="Due before today and neither COMPLETED nor CANCELLED.",
         metadata=sql(Expr(lambda row, _: _overdue(row))),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Milestone) -> MilestoneNode:
@@ -128,16 +134,21 @@ class ChangePlanNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    objective: str
+    objective: str = strawberry.field(description="What the change should achieve.")
     stakeholders: list[Stakeholder] = strawberry.field(
-        metadata=sql(document_rows("stakeholders", ["name", "role", "impact"]))
+        description="People the change affects or who must back it, in the order given.",
+        metadata=sql(document_rows("stakeholders", ["name", "role", "impact"])),
     )
-    communication_plan: str | None
+    communication_plan: str | None = strawberry.field(
+        description="How the change is communicated; null: not written yet."
+    )
     readiness: int = strawberry.field(description="How ready the organisation is, 0-100.")
-    status: ChangePlanStatus  # type: ignore[valid-type]
-    due_on: date | None
-    created_at: datetime
-    updated_at: datetime
+    status: ChangePlanStatus = strawberry.field(description="Where the plan stands.")  # type: ignore[valid-type]
+    due_on: date | None = strawberry.field(
+        description="When the change should be done; null: no date."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.ChangePlan) -> ChangePlanNode:
@@ -163,7 +174,7 @@ class ChangePlanNode(Node):
         description="The client organisation the plan is for.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.clients.types import ClientOrganisationNode
@@ -190,7 +201,7 @@ class ChangePlanNode(Node):
         metadata=sql(Page(m.Milestone, m.Milestone.plan_id, ordering=lambda _: MILESTONE_ORDERING)),
     )
     async def milestones(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[MilestoneNode]:
         return await child_connection(
             info,

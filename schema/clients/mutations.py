@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -17,42 +18,97 @@ from tenants import models as m
 from tenants.services import clients as service
 
 
-@strawberry.input
+@strawberry.input(description="A new client organisation.")
 class CreateClientOrganisationInput:
-    name: str
-    industry: str | None = None
-    size: ClientSize | None = None  # type: ignore[valid-type]
-    region: str | None = None
-    engagement_status: EngagementStatus | None = None  # type: ignore[valid-type]
-    engagement_start: date | None = None
-    engagement_end: date | None = None
-    lead_consultant: str | None = None
+    name: str = strawberry.field(description="The organisation's name.")
+    industry: str | None = strawberry.field(
+        default=None, description="Its industry, free text; null: not stated."
+    )
+    size: ClientSize | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Its size band; null: not stated."
+    )
+    region: str | None = strawberry.field(
+        default=None, description="Where it operates, free text; null: not stated."
+    )
+    engagement_status: EngagementStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Where the engagement stands."
+    )
+    engagement_start: date | None = strawberry.field(
+        default=None, description="When the engagement starts or started; null: not set."
+    )
+    engagement_end: date | None = strawberry.field(
+        default=None, description="When the engagement ends or ended; null: open-ended."
+    )
+    lead_consultant: str | None = strawberry.field(
+        default=None,
+        description="The consultancy's lead for this client, free text; null: none named.",
+    )
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateClientOrganisationInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the ClientOrganisation to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    industry: str | None = strawberry.UNSET
-    size: ClientSize | None = strawberry.UNSET  # type: ignore[valid-type]
-    region: str | None = strawberry.UNSET
-    engagement_status: EngagementStatus | None = strawberry.UNSET  # type: ignore[valid-type]
-    engagement_start: date | None = strawberry.UNSET
-    engagement_end: date | None = strawberry.UNSET
-    lead_consultant: str | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The organisation's name."
+    )
+    industry: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Its industry, free text; null: not stated."
+    )
+    size: ClientSize | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Its size band; null: not stated."
+    )
+    region: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Where it operates, free text; null: not stated."
+    )
+    engagement_status: EngagementStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Where the engagement stands."
+    )
+    engagement_start: date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="When the engagement starts or started; null: not set.",
+    )
+    engagement_end: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When the engagement ends or ended; null: open-ended."
+    )
+    lead_consultant: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The consultancy's lead for this client, free text; null: none named.",
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "Which client to archive; it stays readable, hidden from lists unless includeArchived."
+    )
+)
 class ArchiveClientOrganisationInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the ClientOrganisation to archive."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createClientOrganisation, updateClientOrganisation, "
+        "archiveClientOrganisation: the object written, or `errors`."
+    )
+)
 class ClientOrganisationPayload:
-    client_organisation: ClientOrganisationNode | None
-    errors: list[UserError]
+    client_organisation: ClientOrganisationNode | None = strawberry.field(
+        description="The ClientOrganisation as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(
@@ -64,9 +120,21 @@ def _payload(
 
 @strawberry.type
 class ClientOrganisationMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Add a client organisation. Staff writers (admin, consultant)."
+    )
     async def create_client_organisation(
-        self, info: Info, input: CreateClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -85,9 +153,19 @@ class ClientOrganisationMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a client's fields. Staff writers.")
     async def update_client_organisation(
-        self, info: Info, input: UpdateClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -108,9 +186,24 @@ class ClientOrganisationMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Archive a client: hidden from lists unless includeArchived, still "
+            "readable. Staff writers."
+        )
+    )
     async def archive_client_organisation(
-        self, info: Info, input: ArchiveClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveClientOrganisationInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from schema.clients.types import ClientOrganisationNode
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.enums import EngagementStatus
-from schema.pagination import Connection, Ordering, SortDirection, paginate
+from schema.enums import EngagementStatus, documented_enum
+from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
 from tenants import models as m
 
 
@@ -28,7 +28,14 @@ class ClientOrganisationFilter:
     )
 
 
-@strawberry.enum
+@documented_enum(
+    "What to sort ClientOrganisation results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class ClientOrganisationOrderField(Enum):
     NAME = "name"
     CREATED_AT = "created_at"
@@ -37,8 +44,12 @@ class ClientOrganisationOrderField(Enum):
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class ClientOrganisationOrder:
-    field: ClientOrganisationOrderField = ClientOrganisationOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: ClientOrganisationOrderField = strawberry.field(
+        default=ClientOrganisationOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def client_conditions(filter: ClientOrganisationFilter | None) -> list[Any]:
@@ -77,10 +88,20 @@ class ClientOrganisationQuery:
     async def client_organisations(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: ClientOrganisationFilter | None = None,
-        order_by: ClientOrganisationOrder | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            ClientOrganisationFilter | None,
+            strawberry.argument(
+                description=(
+                    "Keep only clients matching every given condition; null: those not archived."
+                )
+            ),
+        ] = None,
+        order_by: Annotated[
+            ClientOrganisationOrder | None,
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ] = None,
     ) -> Connection[ClientOrganisationNode]:
         return await paginate(
             info,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -17,7 +16,8 @@ from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus, ReportStatus
 from schema.loaders import loader
 from schema.node import Node, register_node
-from schema.pagination import Connection
+from schema.numbers import to_float
+from schema.pagination import After, Connection, First
 from tenants import models as m
 from tenants.services.clients import RATIO_PLACES, coverage_by_client
 from tenants.services.frameworks import client_framework_ids_by_client
@@ -38,9 +38,13 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="Live processes with a current accountable owner.")
 class OwnershipCoverage:
-    live_processes: int
-    covered_processes: int
-    ratio: Decimal | None = strawberry.field(
+    live_processes: int = strawberry.field(
+        description="Live processes: PILOT or PRODUCTION and not archived."
+    )
+    covered_processes: int = strawberry.field(
+        description="Live processes with an accountable owner in effect today."
+    )
+    ratio: float | None = strawberry.field(
         description="covered / live, null when the client has no live process.",
         metadata=sql(
             Expr(
@@ -144,17 +148,31 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    industry: str | None
-    size: ClientSize | None  # type: ignore[valid-type]
-    region: str | None
-    engagement_status: EngagementStatus  # type: ignore[valid-type]
-    engagement_start: date | None
-    engagement_end: date | None
-    lead_consultant: str | None
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    name: str = strawberry.field(description="The organisation's name.")
+    industry: str | None = strawberry.field(
+        description="Its industry, free text; null: not stated."
+    )
+    size: ClientSize | None = strawberry.field(description="Its size band; null: not stated.")  # type: ignore[valid-type]
+    region: str | None = strawberry.field(
+        description="Where it operates, free text; null: not stated."
+    )
+    engagement_status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the engagement stands."
+    )
+    engagement_start: date | None = strawberry.field(
+        description="When the engagement starts or started; null: not set."
+    )
+    engagement_end: date | None = strawberry.field(
+        description="When the engagement ends or ended; null: open-ended."
+    )
+    lead_consultant: str | None = strawberry.field(
+        description="The consultancy's lead for this client, free text; null: none named."
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; null while it is not."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.ClientOrganisation) -> ClientOrganisationNode:
@@ -185,7 +203,7 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
                 OwnershipCoverage(
                     live_processes=found[i].live,
                     covered_processes=found[i].covered,
-                    ratio=found[i].ratio,
+                    ratio=to_float(found[i].ratio),
                 )
                 for i in ids
             ]
@@ -213,7 +231,17 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
         " snapshot in Python (ordinary executor)."
     )
     async def framework_coverage(
-        self, info: Info, framework: str
+        self,
+        info: Info,
+        framework: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
+                    " of an imported control set."
+                )
+            ),
+        ],
     ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
         from schema.frameworks.coverage import coverage_of
 
@@ -229,10 +257,14 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def change_plans(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")]
-        | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")] | None,
+            strawberry.argument(
+                description="Keep only plans matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
         from schema.change_plans.resolvers import client_change_plans
 
@@ -246,10 +278,14 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def vendor_agreements(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: Annotated[VendorAgreementFilter, strawberry.lazy("schema.vendors.filters")]
-        | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            Annotated[VendorAgreementFilter, strawberry.lazy("schema.vendors.filters")] | None,
+            strawberry.argument(
+                description="Keep only agreements matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
         from schema.vendors.resolvers import client_vendor_agreements
 
@@ -266,12 +302,21 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def processes(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")]
-        | None = None,
-        order_by: Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")]
-        | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")] | None,
+            strawberry.argument(
+                description=(
+                    "Keep only processes matching every given condition; null: every"
+                    " process that is not archived."
+                )
+            ),
+        ] = None,
+        order_by: Annotated[
+            Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")] | None,
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ] = None,
     ) -> Connection[Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")]]:
         from schema.processes.resolvers import client_processes
 
@@ -285,10 +330,20 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def owners(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None = None,
-        order_by: Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None,
+            strawberry.argument(
+                description=(
+                    "Keep only owners matching every given condition; null: those not archived."
+                )
+            ),
+        ] = None,
+        order_by: Annotated[
+            Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None,
+            strawberry.argument(description="Sort order; null: by name, ascending."),
+        ] = None,
     ) -> Connection[Annotated[OwnerNode, strawberry.lazy("schema.owners.types")]]:
         from schema.owners.resolvers import client_owners
 
@@ -302,9 +357,14 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def readiness_reports(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ReportStatus] | None = None,  # type: ignore[valid-type]
+        first: First = 20,
+        after: After = None,
+        status: Annotated[
+            list[ReportStatus] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Keep only reports in any of these statuses; null or empty: all."
+            ),
+        ] = None,
     ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_readiness_reports
 
@@ -318,7 +378,17 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
         metadata=sql(_latest_readiness_report()),
     )
     async def latest_readiness_report(
-        self, info: Info, succeeded_only: bool = False
+        self,
+        info: Info,
+        succeeded_only: Annotated[
+            bool,
+            strawberry.argument(
+                description=(
+                    "true: the latest report that SUCCEEDED; false (default): the latest, "
+                    "whatever its status."
+                )
+            ),
+        ] = False,
     ) -> Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")] | None:
         from schema.reports.resolvers import latest_readiness_report
 
@@ -329,7 +399,7 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
         metadata=sql(_health_reports_page()),
     )
     async def engagement_health_reports(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]]:
         from schema.reports.resolvers import client_health_reports
 

@@ -1,6 +1,6 @@
 """SQL expressions that render values exactly as the ordinary executor serializes them.
 
-Strawberry serializes a DateTime with `isoformat()`, a Decimal with `str()`, an
+Strawberry serializes a DateTime with `isoformat()`, a Float as a JSON number, an
 enum by its member name and a global id as base64 of `Type:uuid`; PostgreSQL's
 own JSON output differs in each (it trims fractional seconds, has no enum
 names, wraps base64 at 76 characters), so each has an expression here. The
@@ -52,9 +52,14 @@ def date_sql(column: Any) -> ColumnElement[Any]:
     return func.to_char(column, "YYYY-MM-DD")
 
 
-def decimal_sql(column: Any) -> ColumnElement[Any]:
-    """`str(Decimal)`: PostgreSQL's numeric text keeps the scale exactly as asyncpg does."""
-    return cast(column, Text)
+def float_sql(column: Any) -> ColumnElement[Any]:
+    """`float(Decimal)` of a numeric (the API has no Decimal scalar): the nearest double.
+
+    A numeric in JSON keeps its scale (`6.00`); float8 prints the shortest text that
+    reads back as the same double, as Python's float repr does (`6.0` and `6` are one
+    JSON number). A float8 column passes through unchanged.
+    """
+    return cast(column, Float)
 
 
 def enum_name_sql(enum_cls: type[Enum], column: Any) -> ColumnElement[Any]:

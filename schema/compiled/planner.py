@@ -235,8 +235,8 @@ class Planner:
             return encode.datetime_sql(value)
         if kind == "Date":
             return encode.date_sql(value)
-        if kind == "Decimal":
-            return encode.decimal_sql(value)
+        if kind == "Float":
+            return encode.float_sql(value)
         if kind in ("String", "ID", "Int", "Float", "Boolean", "JSON"):
             return value
         raise NotCompilable(f"scalar {kind}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -22,22 +23,24 @@ from tenants import models as m
 from tenants.services import feedback as service
 
 
-@strawberry.input
+@strawberry.input(description="A performance review of a process; it snapshots the process's KPIs.")
 class RecordProcessReviewInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     reviewed_on: date = strawberry.field(description="Not in the future.")
-    reviewer: str
-    summary: str
-    outcome: ReviewOutcome  # type: ignore[valid-type]
+    reviewer: str = strawberry.field(description="Who reviewed (free text).")
+    summary: str = strawberry.field(description="What the review found.")
+    outcome: ReviewOutcome = strawberry.field(description="The verdict.")  # type: ignore[valid-type]
 
 
-@strawberry.input
+@strawberry.input(description="Something that went wrong in a process; it starts OPEN.")
 class ReportIncidentInput:
-    process_id: strawberry.ID
-    title: str
-    severity: IncidentSeverity  # type: ignore[valid-type]
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    title: str = strawberry.field(description="What happened, in a few words.")
+    severity: IncidentSeverity = strawberry.field(description="How bad it is.")  # type: ignore[valid-type]
     occurred_at: datetime = strawberry.field(description="With a time zone; not in the future.")
-    description: str | None = None
+    description: str | None = strawberry.field(
+        default=None, description="What happened, in detail; null: none given."
+    )
     escalation_level: int | None = strawberry.field(
         default=None,
         description="0 (default): not escalated; at most the process's escalation path levels.",
@@ -46,29 +49,56 @@ class ReportIncidentInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateIncidentInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    severity: IncidentSeverity | None = strawberry.UNSET  # type: ignore[valid-type]
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What happened, in a few words."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What happened, in detail; null: none given."
+    )
+    severity: IncidentSeverity | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="How bad it is."
+    )
     status: IncidentStatus | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET,
         description="RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it.",
     )
-    escalation_level: int | None = strawberry.UNSET
-    resolved_at: datetime | None = strawberry.UNSET
+    escalation_level: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="0: not escalated; n: level n of the process's escalation path.",
+    )
+    resolved_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="Set when RESOLVED or CLOSED."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordProcessReview: the object written, or `errors`.")
 class ProcessReviewPayload:
-    process_review: ProcessReviewNode | None
-    errors: list[UserError]
+    process_review: ProcessReviewNode | None = strawberry.field(
+        description="The ProcessReview as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of reportIncident, updateIncident: the object written, or `errors`.")
+)
 class IncidentPayload:
-    incident: IncidentNode | None
-    errors: list[UserError]
+    incident: IncidentNode | None = strawberry.field(
+        description="The Incident as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _id_of(value: str, type_name: str) -> uuid.UUID | None:
@@ -84,9 +114,25 @@ def _incident_payload(obj: m.Incident | None, errors: list[UserError]) -> Incide
 
 @strawberry.type
 class FeedbackMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Record a performance review; it moves the process's lastReviewedAt but"
+            " not its version. Staff writers, and client owners assigned to the "
+            "process."
+        )
+    )
     async def record_process_review(
-        self, info: Info, input: RecordProcessReviewInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordProcessReviewInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ProcessReviewPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -103,8 +149,25 @@ class FeedbackMutation:
         node = ProcessReviewNode.from_model(obj) if obj is not None and not outcome.errors else None
         return ProcessReviewPayload(process_review=node, errors=outcome.errors)
 
-    @strawberry.mutation
-    async def report_incident(self, info: Info, input: ReportIncidentInput) -> IncidentPayload:
+    @strawberry.mutation(
+        description=(
+            "Report an incident in a process. Staff writers, and client owners "
+            "assigned to the process."
+        )
+    )
+    async def report_incident(
+        self,
+        info: Info,
+        input: Annotated[
+            ReportIncidentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> IncidentPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
@@ -120,8 +183,25 @@ class FeedbackMutation:
             )
         return _incident_payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def update_incident(self, info: Info, input: UpdateIncidentInput) -> IncidentPayload:
+    @strawberry.mutation(
+        description=(
+            "Change an incident, e.g. its status. Staff writers, and client owners "
+            "assigned to the process."
+        )
+    )
+    async def update_incident(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateIncidentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> IncidentPayload:
         obj = None
         async with atomic(info) as outcome:
             incident_id = _id_of(input.id, "Incident")

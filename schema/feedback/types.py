@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
+from schema.numbers import to_float
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -95,21 +96,26 @@ SNAPSHOT_KEYS = ["name", "unit", "target", "direction", "latest_value", "measure
 @strawberry.type(description="A KPI as it stood when the review was recorded.")
 class KpiSnapshot:
     name: str = strawberry.field(
+        description="The KPI's name then.",
         # str(raw.get("name", "")), as from_json reads it.
         metadata=sql(Expr(lambda row, _: py_str_sql({"name": row.col("name")}, "name", ""))),
     )
-    unit: str | None
-    target: Decimal | None = strawberry.field(
-        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "target")))
+    unit: str | None = strawberry.field(description="Its unit then, e.g. %; null: none.")
+    target: float | None = strawberry.field(
+        description="Its target then; null: none was set.",
+        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "target"))),
     )
     direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
-        metadata=sql(Expr(lambda row, _: _direction_sql(row)))
+        description="Whether higher or lower was better; null if not recorded.",
+        metadata=sql(Expr(lambda row, _: _direction_sql(row))),
     )
-    latest_value: Decimal | None = strawberry.field(
-        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "latest_value")))
+    latest_value: float | None = strawberry.field(
+        description="Its latest value then; null: none measured yet.",
+        metadata=sql(Expr(lambda row, _: _decimal_sql(row, "latest_value"))),
     )
     measured_at: datetime | None = strawberry.field(
-        metadata=sql(Expr(lambda row, _: _datetime_sql(row, "measured_at")))
+        description="When that value was measured; null: no value.",
+        metadata=sql(Expr(lambda row, _: _datetime_sql(row, "measured_at"))),
     )
 
     @classmethod
@@ -117,9 +123,9 @@ class KpiSnapshot:
         return cls(
             name=str(raw.get("name", "")),
             unit=raw.get("unit"),
-            target=_decimal(raw.get("target")),
+            target=to_float(_decimal(raw.get("target"))),
             direction=_direction(raw.get("direction")),
-            latest_value=_decimal(raw.get("latest_value")),
+            latest_value=to_float(_decimal(raw.get("latest_value"))),
             measured_at=_datetime(raw.get("measured_at")),
         )
 
@@ -135,15 +141,15 @@ async def _process(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
 class ProcessReviewNode(Node):
     NODE_NAME: ClassVar[str] = "ProcessReview"
     process_id: strawberry.Private[uuid.UUID]
-    reviewed_on: date
-    reviewer: str
-    summary: str
-    outcome: ReviewOutcome  # type: ignore[valid-type]
+    reviewed_on: date = strawberry.field(description="The day of the review.")
+    reviewer: str = strawberry.field(description="Who reviewed (free text).")
+    summary: str = strawberry.field(description="What the review found.")
+    outcome: ReviewOutcome = strawberry.field(description="The verdict.")  # type: ignore[valid-type]
     kpi_snapshot: list[KpiSnapshot] = strawberry.field(
         description="The process's KPIs when reviewed; later KPI edits do not change it.",
         metadata=sql(document_rows("kpi_snapshot", SNAPSHOT_KEYS)),
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
     def from_model(cls, obj: m.ProcessReview) -> ProcessReviewNode:
@@ -174,17 +180,19 @@ class IncidentNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    title: str
-    description: str | None
-    severity: IncidentSeverity  # type: ignore[valid-type]
-    status: IncidentStatus  # type: ignore[valid-type]
+    title: str = strawberry.field(description="What happened, in a few words.")
+    description: str | None = strawberry.field(
+        description="What happened, in detail; null: none given."
+    )
+    severity: IncidentSeverity = strawberry.field(description="How bad it is.")  # type: ignore[valid-type]
+    status: IncidentStatus = strawberry.field(description="Where its handling stands.")  # type: ignore[valid-type]
     escalation_level: int = strawberry.field(
         description="0: not escalated; n: level n of the process's escalation path."
     )
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(description="When it happened.")
     resolved_at: datetime | None = strawberry.field(description="Set when RESOLVED or CLOSED.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Incident) -> IncidentNode:

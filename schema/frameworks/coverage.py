@@ -21,11 +21,21 @@ from jobs.readiness.frameworks import framework_coverage as compute
 from jobs.readiness.loader import load_snapshot
 from jobs.readiness.snapshot import ClientSnapshot
 from schema.context import Info
+from schema.enums import FindingSeverity, documented_enum
 from schema.ids import global_id
 from tenants.services.frameworks import control_set
 
 
-@strawberry.enum(description="How far the readiness findings evidence a requirement.")
+@documented_enum(
+    "How far the readiness findings evidence a requirement.",
+    {
+        "MET": "Every rule evidencing it passes.",
+        "PARTLY": "Some of its rules pass, some fail.",
+        "NOT_MET": "Every rule evidencing it that applies fails.",
+        "NOT_APPLICABLE": "The regulatory profile rules the duty out.",
+        "NOT_ASSESSED": "No readiness rule evidences it, or none applied.",
+    },
+)
 class CoverageStatus(Enum):
     MET = "met"
     PARTLY = "partly"
@@ -36,38 +46,52 @@ class CoverageStatus(Enum):
 
 @strawberry.type(description="A framework of the catalogue, as its data file states it.")
 class FrameworkInfo:
-    id: str
-    title: str
-    source: str
+    id: str = strawberry.field(description="The framework id, e.g. eu-ai-act or tenant:<key>.")
+    title: str = strawberry.field(description="The framework's name.")
+    source: str = strawberry.field(
+        description="Where the requirements come from (the legal text or standard)."
+    )
     version: str = strawberry.field(description="The edition the catalogue entries reflect.")
 
 
 @strawberry.type(description="A finding behind a requirement's status.")
 class CoverageFinding:
-    rule_id: str
-    severity: str
-    message: str
-    object_type: str
+    rule_id: str = strawberry.field(
+        description=("The readiness rule that failed, e.g. OWN-001 (jobs/readiness/RULES.md).")
+    )
+    severity: FindingSeverity = strawberry.field(description="How serious the finding is.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What is wrong, in a sentence.")
+    object_type: str = strawberry.field(
+        description="The GraphQL type of the object, e.g. AIProcess."
+    )
     object_id: strawberry.ID = strawberry.field(description="Global id of the object.")
 
 
-@strawberry.type
+@strawberry.type(description="One requirement of a framework and how far the findings evidence it.")
 class RequirementCoverage:
-    id: str
+    id: str = strawberry.field(description="The requirement's id within its framework.")
     reference: str = strawberry.field(description="The clause in the source, e.g. Art. 26(2).")
-    title: str
+    title: str = strawberry.field(description="The requirement's name.")
     summary: str = strawberry.field(description="Steward's paraphrase, not the source text.")
-    status: CoverageStatus
+    status: CoverageStatus = strawberry.field(description="How far the findings evidence it.")
     rule_ids: list[str] = strawberry.field(description="Readiness rules evidencing it.")
     object_ids: list[strawberry.ID] = strawberry.field(description="Objects the rules checked.")
-    failing_object_ids: list[strawberry.ID]
-    findings: list[CoverageFinding]
+    failing_object_ids: list[strawberry.ID] = strawberry.field(
+        description="Global ids of the checked objects with a finding."
+    )
+    findings: list[CoverageFinding] = strawberry.field(
+        description="The findings behind the status."
+    )
 
 
-@strawberry.type(description="Per requirement: met, partly, not met, not applicable.")
+@strawberry.type(
+    name="FrameworkCoverage", description="Per requirement: met, partly, not met, not applicable."
+)
 class FrameworkCoverageType:
-    framework: FrameworkInfo
-    requirements: list[RequirementCoverage]
+    framework: FrameworkInfo = strawberry.field(description="The framework covered.")
+    requirements: list[RequirementCoverage] = strawberry.field(
+        description="One entry per requirement, in the framework's order."
+    )
 
 
 def _object_types(snapshot: ClientSnapshot) -> dict[uuid.UUID, str]:
@@ -102,7 +126,7 @@ def to_graphql(cov: FrameworkCoverage, types: dict[uuid.UUID, str]) -> Framework
                 findings=[
                     CoverageFinding(
                         rule_id=f.rule_id,
-                        severity=f.severity.value,
+                        severity=f.severity,
                         message=f.message,
                         object_type=f.object_type.value,
                         object_id=strawberry.ID(global_id(f.object_type.value, f.object_id)),

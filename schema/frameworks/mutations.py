@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from jobs.readiness.frameworks import frameworks
 from jobs.readiness.frameworks.tenant_import import ControlSetError, parse_control_set
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.errors import UserError, atomic
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
 from schema.ids import decode_id
@@ -19,37 +21,67 @@ from tenants.services import frameworks as service
 
 @strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
 class SetProcessRegulatoryProfileInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     version: int | None = strawberry.field(
         description="The version you last saw; null when the process has no profile yet."
     )
-    client_role: ClientRole  # type: ignore[valid-type]
-    eu_ai_act_class: EuAiActClass  # type: ignore[valid-type]
+    client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
+    eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
-    annex_iii_area: AnnexIIIArea | None = None  # type: ignore[valid-type]
+    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The Annex III area; set exactly when HIGH_RISK."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of setProcessRegulatoryProfile: the object written, or `errors`.")
+)
 class RegulatoryProfilePayload:
-    profile: RegulatoryProfile | None
-    errors: list[UserError]
+    regulatory_profile: RegulatoryProfile | None = strawberry.field(
+        description="The RegulatoryProfile as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.input(description="The complete set of frameworks for the client; others are removed.")
 class ChooseClientFrameworksInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     framework_ids: list[str] = strawberry.field(
         description="Catalogue ids, e.g. eu-ai-act, iso-iec-42001, nist-ai-rmf."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of chooseClientFrameworks: the object written, or `errors`."
+)
 class ClientFrameworksPayload:
-    framework_ids: list[str] | None
-    errors: list[UserError]
+    framework_ids: list[str] | None = strawberry.field(
+        description=(
+            "The client's frameworks as now chosen, in id order; null when there are errors."
+        )
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.enum
+@documented_enum(
+    "The file format of an imported control set.",
+    {
+        "CSV": "A CSV file with a header row.",
+        "JSON": "A JSON list of {id, title, summary, rules} objects.",
+    },
+)
 class ControlSetFormat(Enum):
     CSV = "csv"
     JSON = "json"
@@ -63,18 +95,27 @@ class ControlSetFormat(Enum):
 )
 class ImportControlSetInput:
     key: str = strawberry.field(description="Lowercase letters, digits, hyphens.")
-    title: str
-    format: ControlSetFormat
-    content: str
+    title: str = strawberry.field(
+        description="The control set's name, shown as the framework's title."
+    )
+    format: ControlSetFormat = strawberry.field(description="The format of `content`.")
+    content: str = strawberry.field(description="The whole file, as text.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of importControlSet: the object written, or `errors`.")
 class ImportControlSetPayload:
     framework_id: str | None = strawberry.field(
         description="Pass to frameworkCoverage(framework:): tenant:<key>."
     )
-    control_count: int | None
-    errors: list[UserError]
+    control_count: int | None = strawberry.field(
+        description="How many controls the set now has; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _parsed(
@@ -90,9 +131,24 @@ def _parsed(
 
 @strawberry.type
 class FrameworkMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Import (or replace) a consultancy control set, usable as framework "
+            "tenant:<key>. Staff writers."
+        )
+    )
     async def import_control_set(
-        self, info: Info, input: ImportControlSetInput
+        self,
+        info: Info,
+        input: Annotated[
+            ImportControlSetInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ImportControlSetPayload:
         added: list[m.TenantControl] = []
         async with atomic(info) as outcome:
@@ -114,9 +170,19 @@ class FrameworkMutation:
             framework_id=f"tenant:{input.key.strip()}", control_count=len(added), errors=[]
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Set a process's EU AI Act profile. Staff writers.")
     async def set_process_regulatory_profile(
-        self, info: Info, input: SetProcessRegulatoryProfileInput
+        self,
+        info: Info,
+        input: Annotated[
+            SetProcessRegulatoryProfileInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RegulatoryProfilePayload:
         row: m.ProcessRegulatoryProfile | None = None
         async with atomic(info) as outcome:
@@ -132,11 +198,23 @@ class FrameworkMutation:
                 reason=input.reason,
             )
         node = RegulatoryProfile.from_model(row) if row is not None and not outcome.error else None
-        return RegulatoryProfilePayload(profile=node, errors=outcome.errors)
+        return RegulatoryProfilePayload(regulatory_profile=node, errors=outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Choose the frameworks a client is measured against. Staff writers."
+    )
     async def choose_client_frameworks(
-        self, info: Info, input: ChooseClientFrameworksInput
+        self,
+        info: Info,
+        input: Annotated[
+            ChooseClientFrameworksInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ClientFrameworksPayload:
         chosen: list[str] | None = None
         async with atomic(info) as outcome:

@@ -9,28 +9,53 @@ import strawberry
 from schema.audit.shape import register_audit_shape
 from schema.compiled.sql import Row, Source, lateral_row
 from schema.context import Info
+from schema.enums import documented
 from tenants import models as m
 from tenants.services.frameworks import profile_of
 
-ClientRole = strawberry.enum(
-    m.ClientRole, description="The client's part for the AI system: DEPLOYER, PROVIDER, BOTH."
+ClientRole = documented(
+    m.ClientRole,
+    "The client's part for the AI system under the EU AI Act.",
+    {
+        "DEPLOYER": "Uses the system under its own authority (Art. 3(4)).",
+        "PROVIDER": "Develops the system or has it developed and places it on the market.",
+        "BOTH": "Provider and deployer of the same system.",
+    },
 )
-EuAiActClass = strawberry.enum(
+EuAiActClass = documented(
     m.EuAiActClass,
-    description="EU AI Act classification: PROHIBITED_SCREENED_OUT (screened against Art. 5"
-    " and not a prohibited practice), HIGH_RISK, TRANSPARENCY, MINIMAL.",
+    "EU AI Act classification of a process.",
+    {
+        "PROHIBITED_SCREENED_OUT": "Screened against Art. 5 and not a prohibited practice.",
+        "HIGH_RISK": "High-risk (Annex III); needs `annexIiiArea`.",
+        "TRANSPARENCY": "Transparency duties only (Art. 50).",
+        "MINIMAL": "Minimal risk: no specific duties.",
+    },
 )
-AnnexIIIArea = strawberry.enum(
-    m.AnnexIIIArea, description="The Annex III area (points 1-8) of a high-risk system."
+AnnexIIIArea = documented(
+    m.AnnexIIIArea,
+    "The Annex III area (points 1-8) of a high-risk system.",
+    {
+        "BIOMETRICS": "Point 1: biometrics.",
+        "CRITICAL_INFRASTRUCTURE": "Point 2: critical infrastructure.",
+        "EDUCATION": "Point 3: education and vocational training.",
+        "EMPLOYMENT": "Point 4: employment and workers management.",
+        "ESSENTIAL_SERVICES": "Point 5: access to essential private and public services.",
+        "LAW_ENFORCEMENT": "Point 6: law enforcement.",
+        "MIGRATION_BORDER": "Point 7: migration, asylum and border control.",
+        "JUSTICE_DEMOCRACY": "Point 8: administration of justice and democratic processes.",
+    },
 )
 
 
 @strawberry.type(description="The EU AI Act profile of a process, set by consultants.")
 class RegulatoryProfile:
-    client_role: ClientRole  # type: ignore[valid-type]
-    eu_ai_act_class: EuAiActClass  # type: ignore[valid-type]
-    annex_iii_area: AnnexIIIArea | None  # type: ignore[valid-type]
-    reason: str
+    client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
+    eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
+    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
+        description="The Annex III area; set exactly when HIGH_RISK."
+    )
+    reason: str = strawberry.field(description="Why this classification: the consultant's note.")
     version: int = strawberry.field(description="Send it back with the next change.")
 
     @classmethod

@@ -7,7 +7,7 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 import structlog
@@ -29,16 +29,19 @@ from tenants.services.validation import UNSET as SERVICE_UNSET
 log = structlog.get_logger("steward.graphql")
 
 
-@strawberry.input
+@strawberry.input(description="One claim value and the role it gives.")
 class ClaimRoleValueInput:
-    value: str
-    role: RoleType  # type: ignore[valid-type]
+    value: str = strawberry.field(description="A claim value, matched exactly.")
+    role: RoleType = strawberry.field(description="The role a first login with this value gets.")  # type: ignore[valid-type]
 
 
 @strawberry.input(description="Read one top-level claim; map its values to roles.")
 class ClaimRoleMappingInput:
-    claim: str
-    values: list[ClaimRoleValueInput]
+    claim: str = strawberry.field(description="The top-level ID-token claim read, e.g. groups.")
+    values: list[ClaimRoleValueInput] = strawberry.field(
+        description="Claim values and the role each gives; if several match, the most"
+        " privileged role wins."
+    )
 
 
 @strawberry.input(
@@ -47,25 +50,46 @@ class ClaimRoleMappingInput:
     "`version`: change the given fields; omitted fields are unchanged."
 )
 class ConfigureIdentityProviderInput:
-    id: strawberry.ID | None = None
+    id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "The global id of the IdentityProvider to change; omitted or null: add a new one."
+        ),
+    )
     version: int | None = strawberry.field(default=None, description="Required with `id`.")
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET,
         description="Only when adding: the client organisation; omitted or null: the staff "
         "provider. It cannot be changed later.",
     )
-    name: str | None = strawberry.UNSET
-    issuer: str | None = strawberry.UNSET
-    client_id: str | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A label for admins and the sign-in page."
+    )
+    issuer: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Exactly as the provider's discovery document states it.",
+    )
+    client_id: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The OAuth client id Steward is registered under at the provider.",
+    )
     client_secret: str | None = strawberry.field(
         default=strawberry.UNSET, description="Write-only: stored encrypted, never shown."
     )
-    scopes: list[str] | None = strawberry.UNSET
-    allowed_domains: list[str] | None = strawberry.UNSET
+    scopes: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The OAuth scopes requested at login, e.g. openid email profile.",
+    )
+    allowed_domains: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="E-mail domains a first login may come from (exact match).",
+    )
     claim_role_mapping: ClaimRoleMappingInput | None = strawberry.field(
         default=strawberry.UNSET, description="Null removes the mapping."
     )
-    default_role: RoleType | None = strawberry.UNSET  # type: ignore[valid-type]
+    default_role: RoleType | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="The role of a first login no claim mapping matches."
+    )
     email_claim: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="The claim holding the e-mail: email (default), or preferred_username / "
@@ -88,24 +112,44 @@ def _claim_fields(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
     return {k: defaults[k] if v is None else v for k, v in given.items()}
 
 
-@strawberry.input
+@strawberry.input(description="Which provider to remove, at the version you last saw.")
 class RemoveIdentityProviderInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the IdentityProvider to remove."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureIdentityProvider: the object written, or `errors`.")
+)
 class IdentityProviderPayload:
-    identity_provider: IdentityProviderNode | None
-    errors: list[UserError]
+    identity_provider: IdentityProviderNode | None = strawberry.field(
+        description="The IdentityProvider as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of removeIdentityProvider: the object written, or `errors`."
+)
 class RemoveIdentityProviderPayload:
     removed_identity_provider_id: strawberry.ID | None = strawberry.field(
         description="The id of the provider removed; null when there are errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _mapping(value: ClaimRoleMappingInput | None) -> dict[str, Any] | None:
@@ -189,7 +233,17 @@ class IdentityProviderMutation:
         description="Add a provider (no id) or change one (id and version); admins only."
     )
     async def configure_identity_provider(
-        self, info: Info, input: ConfigureIdentityProviderInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureIdentityProviderInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> IdentityProviderPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -205,7 +259,17 @@ class IdentityProviderMutation:
         "log in until a provider with the same issuer is configured again."
     )
     async def remove_identity_provider(
-        self, info: Info, input: RemoveIdentityProviderInput
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveIdentityProviderInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RemoveIdentityProviderPayload:
         removed = False
         async with atomic(info) as outcome:

@@ -12,7 +12,7 @@ import strawberry
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.identity.types import IdentityProviderNode
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
 BY_NAME = Ordering(m.IdentityProvider.name)
@@ -26,7 +26,7 @@ class IdentityProviderQuery:
         metadata=sql(Page(m.IdentityProvider, None, ordering=lambda _: BY_NAME)),
     )
     async def identity_providers(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[IdentityProviderNode]:
         return await paginate(
             info,

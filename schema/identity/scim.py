@@ -6,6 +6,8 @@ Issuing and revoking are audited with the admin as the actor.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -17,24 +19,33 @@ from tenants import models as m
 from tenants.services import scim as service
 
 
-@strawberry.input
+@strawberry.input(description="Which provider the SCIM token provisions members for.")
 class IssueScimTokenInput:
-    identity_provider_id: strawberry.ID
+    identity_provider_id: strawberry.ID = strawberry.field(
+        description="The global id of an IdentityProvider."
+    )
     revoke_existing: bool = strawberry.field(
         default=False, description="Revoke the provider's earlier SCIM tokens first."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of issueScimToken: the object written, or `errors`.")
 class IssueScimTokenPayload:
-    identity_provider: IdentityProviderNode | None
+    identity_provider: IdentityProviderNode | None = strawberry.field(
+        description="The IdentityProvider as written; null when there are errors."
+    )
     secret: str | None = strawberry.field(
         description="The bearer token, shown here only; null when there are errors."
     )
     scim_base_url: str | None = strawberry.field(
         description="The SCIM base URL to give the provider: `/scim/v2/{tenant}/{provider}`."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _base_url(info: Info, provider: m.IdentityProvider) -> str:
@@ -47,7 +58,17 @@ def _base_url(info: Info, provider: m.IdentityProvider) -> str:
 class ScimTokenMutation:
     @strawberry.mutation(description="Issue a SCIM provisioning token for a provider; admins only.")
     async def issue_scim_token(
-        self, info: Info, input: IssueScimTokenInput
+        self,
+        info: Info,
+        input: Annotated[
+            IssueScimTokenInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> IssueScimTokenPayload:
         provider = secret = None
         async with atomic(info) as outcome:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="One claim value and the role it gives.")
 class ClaimRoleValue:
-    value: str
-    role: RoleType  # type: ignore[valid-type]
+    value: str = strawberry.field(description="A claim value, matched exactly.")
+    role: RoleType = strawberry.field(description="The role a first login with this value gets.")  # type: ignore[valid-type]
 
 
 def _mapping_values(row: Row) -> Source:
@@ -62,9 +62,11 @@ def _mapping(row: Row) -> Source:
     "or a list of strings) looked up in `values`; no match gives the default role."
 )
 class ClaimRoleMapping:
-    claim: str
+    claim: str = strawberry.field(description="The top-level ID-token claim read, e.g. groups.")
     values: list[ClaimRoleValue] = strawberry.field(
-        metadata=sql(Related(lambda row, _: _mapping_values(row)))
+        description="Claim values and the role each gives; if several match, the most"
+        " privileged role wins.",
+        metadata=sql(Related(lambda row, _: _mapping_values(row))),
     )
 
     @classmethod
@@ -89,11 +91,13 @@ class IdentityProviderNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
+    name: str = strawberry.field(description="A label for admins and the sign-in page.")
     issuer: str = strawberry.field(
         description="Exactly as the provider's discovery document states it."
     )
-    client_id: str
+    client_id: str = strawberry.field(
+        description="The OAuth client id Steward is registered under at the provider."
+    )
     has_client_secret: bool = strawberry.field(
         description="Whether a client secret is stored (it is write-only and never shown).",
         metadata=sql(
@@ -104,21 +108,29 @@ class IdentityProviderNode(Node):
             )
         ),
     )
-    scopes: list[str]
+    scopes: list[str] = strawberry.field(
+        description="The OAuth scopes requested at login, e.g. openid email profile."
+    )
     allowed_domains: list[str] = strawberry.field(
         description="E-mail domains a first login may come from (exact match)."
     )
     claim_role_mapping: ClaimRoleMapping | None = strawberry.field(
-        metadata=sql(Related(lambda row, _: _mapping(row), column="claim_role_mapping"))
+        description=(
+            "How a first login's role is read from a claim; null: every first login"
+            " gets defaultRole."
+        ),
+        metadata=sql(Related(lambda row, _: _mapping(row), column="claim_role_mapping")),
     )
-    default_role: RoleType  # type: ignore[valid-type]
+    default_role: RoleType = strawberry.field(  # type: ignore[valid-type]
+        description="The role of a first login no claim mapping matches."
+    )
     email_claim: str = strawberry.field(description="The claim holding the e-mail.")
     name_claim: str = strawberry.field(description="The claim holding the display name.")
     require_email_verified: bool = strawberry.field(
         description="Whether a first login needs email_verified true."
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.IdentityProvider) -> IdentityProviderNode:

@@ -8,6 +8,7 @@ their API tokens (a token keeps the role it was issued with).
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 
@@ -34,12 +35,16 @@ def _client_id(value: strawberry.ID | None) -> uuid.UUID | None:
     "from an allowed domain, links them."
 )
 class InviteMemberInput:
-    email: str
-    role: RoleType  # type: ignore[valid-type]
+    email: str = strawberry.field(
+        description="The e-mail the member logs in with (matched case-insensitively)."
+    )
+    role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for client roles, forbidden for staff roles."
     )
-    display_name: str | None = None
+    display_name: str | None = strawberry.field(
+        default=None, description="The name shown; null: the e-mail is shown."
+    )
 
 
 @strawberry.input(
@@ -47,37 +52,62 @@ class InviteMemberInput:
     " sessions take the new role at once; their API tokens are revoked."
 )
 class UpdateMemberRoleInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the Member whose role changes."
+    )
     version: int = strawberry.field(description="The version you last saw.")
-    role: RoleType  # type: ignore[valid-type]
+    role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET,
         description="Omitted: unchanged; null: none (a staff role).",
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Which member to deactivate: their sessions end and API tokens are revoked.")
+)
 class DeactivateMemberInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the Member to deactivate.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
 class EndMemberSessionsInput:
-    member_id: strawberry.ID
+    member_id: strawberry.ID = strawberry.field(description="The global id of a Member.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
 class EndMemberSessionsPayload:
-    member: MemberNode | None
+    member: MemberNode | None = strawberry.field(
+        description="The Member as written; null when there are errors."
+    )
     sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of inviteMember, updateMemberRole, deactivateMember: the "
+        "object written, or `errors`."
+    )
+)
 class MemberPayload:
-    member: MemberNode | None
-    errors: list[UserError]
+    member: MemberNode | None = strawberry.field(
+        description="The Member as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
@@ -87,8 +117,25 @@ def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
 
 @strawberry.type
 class MemberMutation:
-    @strawberry.mutation
-    async def invite_member(self, info: Info, input: InviteMemberInput) -> MemberPayload:
+    @strawberry.mutation(
+        description=(
+            "Pre-provision a member by e-mail; they become ACTIVE at their first "
+            "login. Admins only."
+        )
+    )
+    async def invite_member(
+        self,
+        info: Info,
+        input: Annotated[
+            InviteMemberInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -102,8 +149,20 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def update_member_role(self, info: Info, input: UpdateMemberRoleInput) -> MemberPayload:
+    @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
+    async def update_member_role(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMemberRoleInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -122,8 +181,24 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def deactivate_member(self, info: Info, input: DeactivateMemberInput) -> MemberPayload:
+    @strawberry.mutation(
+        description=(
+            "Stop a member logging in; their sessions end and tokens are revoked. Admins only."
+        )
+    )
+    async def deactivate_member(
+        self,
+        info: Info,
+        input: Annotated[
+            DeactivateMemberInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> MemberPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -135,9 +210,19 @@ class MemberMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
     async def end_member_sessions(
-        self, info: Info, input: EndMemberSessionsInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndMemberSessionsInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> EndMemberSessionsPayload:
         obj, ended = None, 0
         async with atomic(info) as outcome:

@@ -8,7 +8,7 @@ members (schema/permissions.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import false
@@ -17,7 +17,7 @@ from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.ids import parse_global_id
 from schema.members.types import MemberNode, MemberStatusType
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from schema.viewer.types import RoleType
 from tenants import models as m
 
@@ -76,9 +76,14 @@ class MemberQuery:
     async def members(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: MemberFilter | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            MemberFilter | None,
+            strawberry.argument(
+                description="Keep only members matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[MemberNode]:
         return await paginate(
             info,

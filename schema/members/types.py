@@ -10,6 +10,7 @@ import strawberry
 
 from schema.compiled.sql import sql, to_one
 from schema.context import Info
+from schema.enums import documented
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from schema.viewer.types import RoleType
@@ -18,10 +19,15 @@ from tenants import models as m
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
 
-MemberStatusType = strawberry.enum(
+MemberStatusType = documented(
     m.MemberStatus,
+    "INVITED (not logged in yet), ACTIVE, or DEACTIVATED (can no longer log in).",
+    {
+        "INVITED": "Pre-provisioned; becomes ACTIVE at the first login.",
+        "ACTIVE": "Has logged in and may log in.",
+        "DEACTIVATED": "May no longer log in; their sessions and tokens are ended.",
+    },
     name="MemberStatus",
-    description="INVITED (not logged in yet), ACTIVE, or DEACTIVATED (can no longer log in).",
 )
 
 
@@ -35,13 +41,19 @@ class MemberNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    email: str
-    display_name: str | None
-    role: RoleType  # type: ignore[valid-type]
-    status: MemberStatusType  # type: ignore[valid-type]
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    email: str = strawberry.field(
+        description="The e-mail the member logs in with (matched case-insensitively)."
+    )
+    display_name: str | None = strawberry.field(
+        description="The name shown; null: the e-mail is shown."
+    )
+    role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
+    status: MemberStatusType = strawberry.field(description="INVITED, ACTIVE or DEACTIVATED.")  # type: ignore[valid-type]
+    last_login_at: datetime | None = strawberry.field(
+        description="The last login; null: never logged in."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Member) -> MemberNode:

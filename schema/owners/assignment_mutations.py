@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -13,6 +12,7 @@ from schema.enums import RaciRole, Responsibility
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
 from schema.mutation_support import given, or_default, required
+from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
 from schema.permissions import actor_of, authorize
 from tenants import models as m
@@ -26,28 +26,40 @@ from tenants.services import assignments as service
     )
 )
 class AssignOwnerInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
-    raci_role: RaciRole  # type: ignore[valid-type]
+    raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list
+        description="The duties it covers; may be empty.",
+        default_factory=list,
     )
-    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
     starts_on: date | None = strawberry.field(default=None, description="Default today.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
 class UpdateAssignmentInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the OwnershipAssignment to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
-    responsibilities: list[Responsibility] | None = strawberry.UNSET  # type: ignore[valid-type]
-    hours_per_week: Decimal | None = strawberry.UNSET
+    responsibilities: list[Responsibility] | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="The duties it covers; may be empty."
+    )
+    hours_per_week: float | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Hours a week the owner gives it, 0-80 (at most two decimals).",
+    )
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
 class EndAssignmentInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the OwnershipAssignment to end."
+    )
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
     ends_on: date | None = strawberry.field(
         default=None,
         description=(
@@ -63,32 +75,59 @@ class EndAssignmentInput:
     )
 )
 class HandOverAccountabilityInput:
-    process_id: strawberry.ID
+    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
     owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
     on: date | None = strawberry.field(default=None, description="Default today.")
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list
+        description="The duties it covers; may be empty.",
+        default_factory=list,
     )
-    hours_per_week: Decimal = strawberry.field(description="0-80, two decimals.")
+    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of assignOwner, updateAssignment, endAssignment, "
+        "handOverAccountability: the object written, or `errors`."
+    )
+)
 class OwnershipAssignmentPayload:
-    assignment: OwnershipAssignmentNode | None
-    errors: list[UserError]
+    ownership_assignment: OwnershipAssignmentNode | None = strawberry.field(
+        description="The OwnershipAssignment as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(
     obj: m.OwnershipAssignment | None, errors: list[UserError]
 ) -> OwnershipAssignmentPayload:
     node = OwnershipAssignmentNode.from_model(obj) if obj is not None and not errors else None
-    return OwnershipAssignmentPayload(assignment=node, errors=errors)
+    return OwnershipAssignmentPayload(ownership_assignment=node, errors=errors)
 
 
 @strawberry.type
 class AssignmentMutation:
-    @strawberry.mutation
-    async def assign_owner(self, info: Info, input: AssignOwnerInput) -> OwnershipAssignmentPayload:
+    @strawberry.mutation(
+        description=("Give an owner a RACI role on a process of the same client. Staff writers.")
+    )
+    async def assign_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            AssignOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -99,14 +138,26 @@ class AssignmentMutation:
                 owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
                 raci_role=input.raci_role,
                 responsibilities=list(input.responsibilities),
-                hours_per_week=input.hours_per_week,
+                hours_per_week=to_decimal(input.hours_per_week),
                 starts_on=or_default(input.starts_on, date.today()),
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Change an open assignment's responsibilities or hours. Staff writers."
+    )
     async def update_assignment(
-        self, info: Info, input: UpdateAssignmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAssignmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -117,13 +168,23 @@ class AssignmentMutation:
                 assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
                 expected_version=input.version,
                 responsibilities=_responsibilities(input.responsibilities),
-                hours_per_week=required(input.hours_per_week, "hoursPerWeek"),
+                hours_per_week=required(to_decimal(input.hours_per_week), "hoursPerWeek"),
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
     async def end_assignment(
-        self, info: Info, input: EndAssignmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndAssignmentInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -137,9 +198,21 @@ class AssignmentMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=("Move a process's accountability to another owner in one step. Staff writers.")
+    )
     async def hand_over_accountability(
-        self, info: Info, input: HandOverAccountabilityInput
+        self,
+        info: Info,
+        input: Annotated[
+            HandOverAccountabilityInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> OwnershipAssignmentPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -151,7 +224,7 @@ class AssignmentMutation:
                 to_owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
                 on=or_default(input.on, date.today()),
                 responsibilities=list(input.responsibilities),
-                hours_per_week=input.hours_per_week,
+                hours_per_week=to_decimal(input.hours_per_week),
             )
         return _payload(obj, outcome.errors)
 

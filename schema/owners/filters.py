@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from jobs.readiness.rules.capability import ASSESSMENT_MAX_AGE_DAYS
 from jobs.readiness.rules.capacity import MAX_OWNER_HOURS_PER_WEEK
 from schema.compiled.sql import Page
-from schema.enums import DecisionAuthority
+from schema.enums import DecisionAuthority, documented_enum
 from schema.pagination import Ordering, SortDirection
 from schema.processes.filters import like_pattern
 from tenants import models as m
@@ -72,7 +72,14 @@ class OwnerFilter:
     )
 
 
-@strawberry.enum
+@documented_enum(
+    "What to sort Owner results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class OwnerOrderField(Enum):
     NAME = "name"
     CREATED_AT = "created_at"
@@ -81,8 +88,12 @@ class OwnerOrderField(Enum):
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class OwnerOrder:
-    field: OwnerOrderField = OwnerOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: OwnerOrderField = strawberry.field(
+        default=OwnerOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def owner_conditions(filter: OwnerFilter | None) -> tuple[list[Any], Hashable]:

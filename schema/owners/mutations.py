@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -20,15 +20,21 @@ from tenants.models.identity import Member
 from tenants.services import owners as service
 
 
-@strawberry.input
+@strawberry.input(description="A new owner (a person at the client).")
 class CreateOwnerInput:
-    client_organisation_id: strawberry.ID
-    name: str
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
+    name: str = strawberry.field(description="The person's name.")
     email: str | None = strawberry.field(
         default=None, description="Unique among the client's live owners."
     )
-    title: str | None = None
-    business_unit: str | None = None
+    title: str | None = strawberry.field(
+        default=None, description="Their job title; null: not given."
+    )
+    business_unit: str | None = strawberry.field(
+        default=None, description="Their business unit; null: not given."
+    )
     decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default NONE."
     )
@@ -49,26 +55,49 @@ async def _member(info: Info, value: str | None) -> Any:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateOwnerInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    business_unit: str | None = strawberry.UNSET
-    decision_authority: DecisionAuthority | None = strawberry.UNSET  # type: ignore[valid-type]
-    member_id: strawberry.ID | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="The person's name.")
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their e-mail; null: not given."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their job title; null: not given."
+    )
+    business_unit: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Their business unit; null: not given."
+    )
+    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="What they may decide about the processes they own."
+    )
+    member_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The global id of a Member."
+    )
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
 class ArchiveOwnerInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the Owner to archive.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createOwner, updateOwner, archiveOwner: the object written, or `errors`."
+    )
+)
 class OwnerPayload:
-    owner: OwnerNode | None
-    errors: list[UserError]
+    owner: OwnerNode | None = strawberry.field(
+        description="The Owner as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
@@ -78,8 +107,20 @@ def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
 
 @strawberry.type
 class OwnerMutation:
-    @strawberry.mutation
-    async def create_owner(self, info: Info, input: CreateOwnerInput) -> OwnerPayload:
+    @strawberry.mutation(description="Add an owner to a client. Staff writers.")
+    async def create_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -98,8 +139,20 @@ class OwnerMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def update_owner(self, info: Info, input: UpdateOwnerInput) -> OwnerPayload:
+    @strawberry.mutation(description="Change an owner. Staff writers.")
+    async def update_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -117,8 +170,20 @@ class OwnerMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
-    async def archive_owner(self, info: Info, input: ArchiveOwnerInput) -> OwnerPayload:
+    @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
+    async def archive_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveOwnerInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -15,8 +14,9 @@ from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, s
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.node import Node, register_node
+from schema.numbers import to_float
 from schema.owners.filters import assignments_page
-from schema.pagination import Connection, Ordering
+from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -96,10 +96,13 @@ def _assignment_current(row: Row) -> Any:
 @strawberry.type(description="A dimension on which the owner's latest score is below its bar.")
 class CapabilityGap:
     dimension_db_id: strawberry.Private[uuid.UUID]
-    score: int
+    score: int = strawberry.field(description="The owner's latest score on the dimension, 1-5.")
     bar: int = strawberry.field(description="The lowest acceptable score.")
 
-    @strawberry.field(metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")))
+    @strawberry.field(
+        description="The dimension scored below its bar; null if you may not see it.",
+        metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")),
+    )
     async def dimension(
         self, info: Info
     ) -> Annotated[CapabilityDimensionNode, strawberry.lazy("schema.capability.types")] | None:
@@ -119,15 +122,21 @@ class OwnerNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    email: str | None
-    title: str | None
-    business_unit: str | None
-    decision_authority: DecisionAuthority  # type: ignore[valid-type]
+    name: str = strawberry.field(description="The person's name.")
+    email: str | None = strawberry.field(description="Their e-mail; null: not given.")
+    title: str | None = strawberry.field(description="Their job title; null: not given.")
+    business_unit: str | None = strawberry.field(
+        description="Their business unit; null: not given."
+    )
+    decision_authority: DecisionAuthority = strawberry.field(  # type: ignore[valid-type]
+        description="What they may decide about the processes they own."
+    )
     member_db_id: strawberry.Private[uuid.UUID | None]
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; null while it is not."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.Owner) -> OwnerNode:
@@ -162,7 +171,7 @@ class OwnerNode(Node):
         description="The client organisation the owner works for.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.processes import resolvers
@@ -179,9 +188,14 @@ class OwnerNode(Node):
     async def assignments(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        current: bool | None = None,
+        first: First = 20,
+        after: After = None,
+        current: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only those in effect today; false: only the others; null: all."
+            ),
+        ] = None,
     ) -> Connection[OwnershipAssignmentNode]:
         from schema.owners import resolvers
 
@@ -191,10 +205,10 @@ class OwnerNode(Node):
         description="Hours a week of the assignments in effect today.",
         metadata=sql(Expr(lambda row, _: _total_hours(row))),
     )
-    async def total_hours_per_week(self, info: Info) -> Decimal:
+    async def total_hours_per_week(self, info: Info) -> float:
         from schema.owners import resolvers
 
-        return await resolvers.total_hours(info, self.db_id)
+        return to_float(await resolvers.total_hours(info, self.db_id))
 
     @strawberry.field(
         description="Dimensions scored below their bar in the latest assessment.",
@@ -216,7 +230,7 @@ class OwnerNode(Node):
         ),
     )
     async def assessments(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[
         Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")]
     ]:
@@ -250,10 +264,14 @@ class OwnershipAssignmentNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    raci_role: RaciRole  # type: ignore[valid-type]
-    responsibilities: list[Responsibility]  # type: ignore[valid-type]
-    hours_per_week: Decimal
-    starts_on: date
+    raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
+    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
+        description="The duties it covers; may be empty."
+    )
+    hours_per_week: float = strawberry.field(
+        description="Hours a week the owner gives it, 0-80 (at most two decimals)."
+    )
+    starts_on: date = strawberry.field(description="The first day it applies.")
     ends_on: date | None = strawberry.field(
         description="Exclusive: the first day it no longer applies."
     )
@@ -261,8 +279,8 @@ class OwnershipAssignmentNode(Node):
         description="In effect today.",
         metadata=sql(Expr(lambda row, _: _assignment_current(row))),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.OwnershipAssignment) -> OwnershipAssignmentNode:
@@ -273,7 +291,7 @@ class OwnershipAssignmentNode(Node):
             version=obj.version,
             raci_role=obj.raci_role,
             responsibilities=[m.Responsibility(r) for r in obj.responsibilities],
-            hours_per_week=obj.hours_per_week,
+            hours_per_week=to_float(obj.hours_per_week),
             starts_on=obj.starts_on,
             ends_on=obj.ends_on,
             current=obj.in_effect_on(date.today()),
@@ -281,13 +299,19 @@ class OwnershipAssignmentNode(Node):
             updated_at=obj.updated_at,
         )
 
-    @strawberry.field(metadata=sql(to_one(m.Owner, "owner_id")))
+    @strawberry.field(
+        description="The owner assigned; null if you may not see them.",
+        metadata=sql(to_one(m.Owner, "owner_id")),
+    )
     async def owner(self, info: Info) -> OwnerNode | None:
         from schema.owners import resolvers
 
         return await resolvers.owner_by_id(info, self.owner_db_id)
 
-    @strawberry.field(metadata=sql(to_one(m.AIProcess, "process_id")))
+    @strawberry.field(
+        description="The process owned; null if you may not see it.",
+        metadata=sql(to_one(m.AIProcess, "process_id")),
+    )
     async def process(
         self, info: Info
     ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:

@@ -12,7 +12,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy import and_, exists, not_, select
 
-from schema.enums import LifecycleStage, RiskTier
+from schema.enums import LifecycleStage, RiskTier, documented_enum
 from schema.ids import parse_global_id
 from schema.pagination import Ordering, SortDirection
 from tenants import models as m
@@ -52,7 +52,14 @@ class AIProcessFilter:
     )
 
 
-@strawberry.enum
+@documented_enum(
+    "What to sort AIProcess results by; ties are broken by id.",
+    {
+        "NAME": "By name.",
+        "CREATED_AT": "By when it was created.",
+        "UPDATED_AT": "By when it was last changed.",
+    },
+)
 class AIProcessOrderField(Enum):
     NAME = "name"
     CREATED_AT = "created_at"
@@ -61,8 +68,12 @@ class AIProcessOrderField(Enum):
 
 @strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
 class AIProcessOrder:
-    field: AIProcessOrderField = AIProcessOrderField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: AIProcessOrderField = strawberry.field(
+        default=AIProcessOrderField.NAME, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="ASC or DESC."
+    )
 
 
 def like_pattern(text: str) -> str:

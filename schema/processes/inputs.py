@@ -12,20 +12,32 @@ from tenants.errors import validation
 from tenants.services.validation import UNSET as SERVICE_UNSET
 
 
-@strawberry.input
+@strawberry.input(description="One step of the process's workflow.")
 class WorkflowStepInput:
-    name: str
+    name: str = strawberry.field(description="The step's name, unique within the process.")
     ai_role: str = strawberry.field(description="What the AI does at this step.")
-    description: str | None = None
+    description: str | None = strawberry.field(
+        default=None, description="What happens at the step; null: not described."
+    )
 
 
 @strawberry.input(description="Step names must be unique within the process.")
 class ProcessBoundariesInput:
-    steps: list[WorkflowStepInput] = strawberry.field(default_factory=list)
-    upstream: list[str] = strawberry.field(default_factory=list)
-    downstream: list[str] = strawberry.field(default_factory=list)
-    data_inputs: list[str] = strawberry.field(default_factory=list)
-    outputs: list[str] = strawberry.field(default_factory=list)
+    steps: list[WorkflowStepInput] = strawberry.field(
+        description="The workflow steps, in order.", default_factory=list
+    )
+    upstream: list[str] = strawberry.field(
+        description="Processes or systems that feed this one.", default_factory=list
+    )
+    downstream: list[str] = strawberry.field(
+        description="Processes or systems this one feeds.", default_factory=list
+    )
+    data_inputs: list[str] = strawberry.field(
+        description="The data the process takes in.", default_factory=list
+    )
+    outputs: list[str] = strawberry.field(
+        description="What the process produces.", default_factory=list
+    )
 
     def to_shape(self) -> m.Boundaries:
         return m.Boundaries(
@@ -37,27 +49,35 @@ class ProcessBoundariesInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A human-review checkpoint of a process.")
 class ReviewCheckpointInput:
-    name: str
-    stage: str
-    reviewer_role: str
-    criteria: str | None = None
+    name: str = strawberry.field(description="The checkpoint's name.")
+    stage: str = strawberry.field(description="The workflow step or stage it sits at.")
+    reviewer_role: str = strawberry.field(description="Who reviews (a role, free text).")
+    criteria: str | None = strawberry.field(
+        default=None, description="What the reviewer checks; null: not written down."
+    )
 
 
 @strawberry.input(description="Levels are numbered 1, 2, 3 … without gaps or repeats.")
 class EscalationLevelInput:
-    level: int
-    trigger: str
-    contact: str
-    response_hours: int | None = None
+    level: int = strawberry.field(description="1 is called first; levels run 1, 2, 3 without gaps.")
+    trigger: str = strawberry.field(description="What makes this level act.")
+    contact: str = strawberry.field(description="Who is called at this level.")
+    response_hours: int | None = strawberry.field(
+        default=None, description="How fast this contact must answer, in hours."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A tool or vendor product the process uses.")
 class ProcessToolInput:
-    name: str
-    vendor: str | None = None
-    purpose: str | None = None
+    name: str = strawberry.field(description="The tool or product.")
+    vendor: str | None = strawberry.field(
+        default=None, description="Who makes it; null: not stated."
+    )
+    purpose: str | None = strawberry.field(
+        default=None, description="What the process uses it for; null: not stated."
+    )
 
 
 def checkpoints(values: Sequence[ReviewCheckpointInput]) -> list[m.Checkpoint]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -22,22 +24,42 @@ from tenants import models as m
 from tenants.services import processes as service
 
 
-@strawberry.input
+@strawberry.input(
+    description=("A new process of a client; omitted optional fields take their defaults.")
+)
 class CreateAIProcessInput:
-    client_organisation_id: strawberry.ID
-    name: str
-    purpose: str | None = None
-    business_unit: str | None = None
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
+    name: str = strawberry.field(description="What the process is called.")
+    purpose: str | None = strawberry.field(
+        default=None, description="What the process is for, in a sentence or two; null: not stated."
+    )
+    business_unit: str | None = strawberry.field(
+        default=None,
+        description="The client's business unit that runs the process; null: not stated.",
+    )
     lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default IDEA."
     )
     risk_tier: RiskTier | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Default MEDIUM."
     )
-    boundaries: ProcessBoundariesInput | None = None
-    checkpoints: list[ReviewCheckpointInput] | None = None
-    escalation_path: list[EscalationLevelInput] | None = None
-    tools: list[ProcessToolInput] | None = None
+    boundaries: ProcessBoundariesInput | None = strawberry.field(
+        default=None,
+        description=(
+            "Its workflow steps, upstream and downstream systems, data inputs and outputs."
+        ),
+    )
+    checkpoints: list[ReviewCheckpointInput] | None = strawberry.field(
+        default=None, description="Human-review checkpoints."
+    )
+    escalation_path: list[EscalationLevelInput] | None = strawberry.field(
+        default=None, description="Ordered by level."
+    )
+    tools: list[ProcessToolInput] | None = strawberry.field(
+        default=None, description="Tools and vendor products used."
+    )
 
 
 @strawberry.input(
@@ -46,40 +68,90 @@ class CreateAIProcessInput:
     )
 )
 class UpdateAIProcessInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.UNSET
-    purpose: str | None = strawberry.UNSET
-    business_unit: str | None = strawberry.UNSET
-    lifecycle_stage: LifecycleStage | None = strawberry.UNSET  # type: ignore[valid-type]
-    risk_tier: RiskTier | None = strawberry.UNSET  # type: ignore[valid-type]
-    boundaries: ProcessBoundariesInput | None = strawberry.UNSET
-    checkpoints: list[ReviewCheckpointInput] | None = strawberry.UNSET
-    escalation_path: list[EscalationLevelInput] | None = strawberry.UNSET
-    tools: list[ProcessToolInput] | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What the process is called."
+    )
+    purpose: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What the process is for; null: not stated."
+    )
+    business_unit: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The client's business unit that runs the process; null: not stated.",
+    )
+    lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="Where the process is in its life; PILOT and PRODUCTION are live.",
+    )
+    risk_tier: RiskTier | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="How much harm a failure can do."
+    )
+    boundaries: ProcessBoundariesInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "Its workflow steps, upstream and downstream systems, data inputs and outputs."
+        ),
+    )
+    checkpoints: list[ReviewCheckpointInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Human-review checkpoints."
+    )
+    escalation_path: list[EscalationLevelInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Ordered by level."
+    )
+    tools: list[ProcessToolInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Tools and vendor products used."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "Which process to archive; it stays readable, hidden from lists unless includeArchived."
+    )
+)
 class ArchiveAIProcessInput:
-    id: strawberry.ID
-    version: int
+    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to archive.")
+    version: int = strawberry.field(
+        description="The version you last saw; a stale one is a CONFLICT."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createAIProcess, updateAIProcess and archiveAIProcess.")
 class AIProcessPayload:
-    process: AIProcessNode | None
-    errors: list[UserError]
+    ai_process: AIProcessNode | None = strawberry.field(
+        description="The process as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _payload(obj: m.AIProcess | None, errors: list[UserError]) -> AIProcessPayload:
     node = AIProcessNode.from_model(obj) if obj is not None and not errors else None
-    return AIProcessPayload(process=node, errors=errors)
+    return AIProcessPayload(ai_process=node, errors=errors)
 
 
 @strawberry.type
 class AIProcessMutation:
-    @strawberry.mutation(name="createAIProcess")
-    async def create_ai_process(self, info: Info, input: CreateAIProcessInput) -> AIProcessPayload:
+    @strawberry.mutation(
+        description="Add a process to a client. Staff writers.", name="createAIProcess"
+    )
+    async def create_ai_process(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -101,8 +173,20 @@ class AIProcessMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation(name="updateAIProcess")
-    async def update_ai_process(self, info: Info, input: UpdateAIProcessInput) -> AIProcessPayload:
+    @strawberry.mutation(description="Change a process. Staff writers.", name="updateAIProcess")
+    async def update_ai_process(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
@@ -125,9 +209,25 @@ class AIProcessMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation(name="archiveAIProcess")
+    @strawberry.mutation(
+        description=(
+            "Archive a process: no longer live, hidden from lists unless "
+            "includeArchived. Staff writers."
+        ),
+        name="archiveAIProcess",
+    )
     async def archive_ai_process(
-        self, info: Info, input: ArchiveAIProcessInput
+        self,
+        info: Info,
+        input: Annotated[
+            ArchiveAIProcessInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -24,8 +23,9 @@ from schema.compiled.sql import (
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.node import Node, register_node
+from schema.numbers import to_float
 from schema.owners.filters import assignments_page
-from schema.pagination import Connection, Ordering
+from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -45,9 +45,11 @@ def _regulatory_profile(row: Row) -> Source:
 
 @strawberry.type(description="One step of the workflow and what the AI does in it.")
 class WorkflowStep:
-    name: str
+    name: str = strawberry.field(description="The step's name, unique within the process.")
     ai_role: str = strawberry.field(description="What the AI does at this step.")
-    description: str | None
+    description: str | None = strawberry.field(
+        description="What happens at the step; null: not described."
+    )
 
     @classmethod
     def from_shape(cls, s: m.WorkflowStep) -> WorkflowStep:
@@ -57,12 +59,13 @@ class WorkflowStep:
 @strawberry.type(description="Where the process starts and stops, and what flows through it.")
 class ProcessBoundaries:
     steps: list[WorkflowStep] = strawberry.field(
-        metadata=sql(document_rows("steps", ["name", "ai_role", "description"]))
+        description="The workflow steps, in order.",
+        metadata=sql(document_rows("steps", ["name", "ai_role", "description"])),
     )
     upstream: list[str] = strawberry.field(description="Processes or systems that feed this one.")
     downstream: list[str] = strawberry.field(description="Processes or systems this one feeds.")
-    data_inputs: list[str]
-    outputs: list[str]
+    data_inputs: list[str] = strawberry.field(description="The data the process takes in.")
+    outputs: list[str] = strawberry.field(description="What the process produces.")
 
     @classmethod
     def from_shape(cls, b: m.Boundaries) -> ProcessBoundaries:
@@ -77,17 +80,19 @@ class ProcessBoundaries:
 
 @strawberry.type(description="A human-review checkpoint: who reviews what, at which stage.")
 class ReviewCheckpoint:
-    name: str
-    stage: str
-    reviewer_role: str
-    criteria: str | None
+    name: str = strawberry.field(description="The checkpoint's name.")
+    stage: str = strawberry.field(description="The workflow step or stage it sits at.")
+    reviewer_role: str = strawberry.field(description="Who reviews (a role, free text).")
+    criteria: str | None = strawberry.field(
+        description="What the reviewer checks; null: not written down."
+    )
 
 
 @strawberry.type(description="A level of the escalation path; level 1 is called first.")
 class EscalationLevel:
-    level: int
-    trigger: str
-    contact: str
+    level: int = strawberry.field(description="1 is called first; levels run 1, 2, 3 without gaps.")
+    trigger: str = strawberry.field(description="What makes this level act.")
+    contact: str = strawberry.field(description="Who is called at this level.")
     response_hours: int | None = strawberry.field(
         description="How fast this contact must answer, in hours."
     )
@@ -95,9 +100,11 @@ class EscalationLevel:
 
 @strawberry.type(description="A tool or vendor product the process uses.")
 class ProcessTool:
-    name: str
-    vendor: str | None
-    purpose: str | None
+    name: str = strawberry.field(description="The tool or product.")
+    vendor: str | None = strawberry.field(description="Who makes it; null: not stated.")
+    purpose: str | None = strawberry.field(
+        description="What the process uses it for; null: not stated."
+    )
 
 
 KPI_ORDERING = Ordering(m.ProcessKpi.created_at)
@@ -178,18 +185,26 @@ class ProcessKpiNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    unit: str | None
-    target: Decimal | None
-    direction: KpiDirection  # type: ignore[valid-type]
-    latest_value: Decimal | None
-    measured_at: datetime | None
+    name: str = strawberry.field(
+        description="The KPI's name; unique within its process (case-insensitive)."
+    )
+    unit: str | None = strawberry.field(
+        description="The unit of target and values, e.g. % or hours; null: none."
+    )
+    target: float | None = strawberry.field(description="The value to reach; null: no target set.")
+    direction: KpiDirection = strawberry.field(description="Whether higher or lower is better.")  # type: ignore[valid-type]
+    latest_value: float | None = strawberry.field(
+        description="The latest measured value; null: none measured yet."
+    )
+    measured_at: datetime | None = strawberry.field(
+        description="When latestValue was measured; null: no value."
+    )
     on_target: bool | None = strawberry.field(
         description="Whether the latest value meets the target; null when either is missing.",
         metadata=sql(Expr(lambda row, _: _on_target(row))),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.ProcessKpi) -> ProcessKpiNode:
@@ -199,9 +214,9 @@ class ProcessKpiNode(Node):
             version=obj.version,
             name=obj.name,
             unit=obj.unit,
-            target=obj.target,
+            target=to_float(obj.target),
             direction=obj.direction,
-            latest_value=obj.latest_value,
+            latest_value=to_float(obj.latest_value),
             measured_at=obj.measured_at,
             on_target=obj.on_target,
             created_at=obj.created_at,
@@ -227,17 +242,24 @@ class AIProcessNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    name: str
-    purpose: str | None
-    business_unit: str | None
-    lifecycle_stage: LifecycleStage  # type: ignore[valid-type]
-    risk_tier: RiskTier  # type: ignore[valid-type]
+    name: str = strawberry.field(description="What the process is called.")
+    purpose: str | None = strawberry.field(description="What the process is for; null: not stated.")
+    business_unit: str | None = strawberry.field(
+        description="The client's business unit that runs the process; null: not stated."
+    )
+    lifecycle_stage: LifecycleStage = strawberry.field(  # type: ignore[valid-type]
+        description="Where the process is in its life; PILOT and PRODUCTION are live."
+    )
+    risk_tier: RiskTier = strawberry.field(description="How much harm a failure can do.")  # type: ignore[valid-type]
     boundaries: ProcessBoundaries = strawberry.field(
+        description=(
+            "Its workflow steps, upstream and downstream systems, data inputs and outputs."
+        ),
         metadata=sql(
             document_object(
                 "boundaries", ["steps", "upstream", "downstream", "data_inputs", "outputs"]
             )
-        )
+        ),
     )
     checkpoints: list[ReviewCheckpoint] = strawberry.field(
         description="Human-review checkpoints.",
@@ -253,10 +275,14 @@ class AIProcessNode(Node):
         description="Tools and vendor products used.",
         metadata=sql(document_rows("tools", ["name", "vendor", "purpose"])),
     )
-    last_reviewed_at: datetime | None
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_reviewed_at: datetime | None = strawberry.field(
+        description=("The date (midnight UTC) of the latest recorded review; null: never reviewed.")
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived; null while it is not."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.AIProcess) -> AIProcessNode:
@@ -308,7 +334,7 @@ class AIProcessNode(Node):
         description="The client organisation the process belongs to.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.processes import resolvers
@@ -331,7 +357,17 @@ class AIProcessNode(Node):
         " owners, agreements and change plans; its regulatory profile rules duties out."
     )
     async def framework_coverage(
-        self, info: Info, framework: str
+        self,
+        info: Info,
+        framework: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
+                    " of an imported control set."
+                )
+            ),
+        ],
     ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
         from schema.frameworks.coverage import coverage_of
 
@@ -358,9 +394,14 @@ class AIProcessNode(Node):
     async def assignments(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        current: bool | None = None,
+        first: First = 20,
+        after: After = None,
+        current: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only those in effect today; false: only the others; null: all."
+            ),
+        ] = None,
     ) -> Connection[Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]]:
         from schema.owners import resolvers
 
@@ -371,7 +412,7 @@ class AIProcessNode(Node):
         metadata=sql(Page(m.ProcessKpi, m.ProcessKpi.process_id, ordering=lambda _: KPI_ORDERING)),
     )
     async def kpis(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ProcessKpiNode]:
         from schema.processes import resolvers
 
@@ -382,7 +423,7 @@ class AIProcessNode(Node):
         metadata=sql(_reviews_page()),
     )
     async def reviews(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[ProcessReviewNode, strawberry.lazy("schema.feedback.types")]]:
         from schema.feedback.resolvers import process_reviews
 
@@ -396,9 +437,14 @@ class AIProcessNode(Node):
     async def incidents(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: Annotated[IncidentFilter, strawberry.lazy("schema.feedback.types")] | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            Annotated[IncidentFilter, strawberry.lazy("schema.feedback.types")] | None,
+            strawberry.argument(
+                description="Keep only incidents matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[Annotated[IncidentNode, strawberry.lazy("schema.feedback.types")]]:
         from schema.feedback.resolvers import process_incidents
 
@@ -409,7 +455,7 @@ class AIProcessNode(Node):
         metadata=sql(_vendor_agreements_page()),
     )
     async def vendor_agreements(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
         from schema.vendors.resolvers import process_vendor_agreements
 

@@ -7,17 +7,33 @@ Like identity providers and API tokens, deliveries are tenant administration
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import ClassVar
 
 import strawberry
 
 from schema.compiled.sql import Page, sql
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.node import Node, register_node
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
+
+
+@documented_enum(
+    "A webhook event type; the value sent is in each description.",
+    {
+        "HEALTH_REPORT_CREATED": "`health_report.created`: an engagement health report was made.",
+        "READINESS_REPORT_SUCCEEDED": "`readiness_report.succeeded`: a readiness report is ready.",
+        "READINESS_REPORT_FAILED": "`readiness_report.failed`: a readiness report FAILED.",
+    },
+)
+class WebhookEvent(Enum):
+    HEALTH_REPORT_CREATED = "health_report.created"
+    READINESS_REPORT_SUCCEEDED = "readiness_report.succeeded"
+    READINESS_REPORT_FAILED = "readiness_report.failed"
 
 
 @strawberry.type(
@@ -27,23 +43,24 @@ NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 )
 class WebhookDeliveryNode(Node):
     NODE_NAME: ClassVar[str] = "WebhookDelivery"
-    event: str = strawberry.field(
-        description="health_report.created, readiness_report.succeeded or "
-        "readiness_report.failed (the Standard Webhooks event type, as sent)."
-    )
+    event: WebhookEvent = strawberry.field(description="The event delivered.")
     message_id: str = strawberry.field(description="The `webhook-id` header sent.")
-    attempt: int
-    url: str
+    attempt: int = strawberry.field(
+        description="1 for the first try, then 2, 3, ... for retries of the same event."
+    )
+    url: str = strawberry.field(description="The endpoint it was sent to.")
     status_code: int | None = strawberry.field(description="The HTTP answer; null if none.")
-    error: str | None
-    succeeded: bool
-    attempted_at: datetime
+    error: str | None = strawberry.field(
+        description=("Why it failed (HTTP status or connection error); null when it succeeded.")
+    )
+    succeeded: bool = strawberry.field(description="Whether the endpoint answered 2xx.")
+    attempted_at: datetime = strawberry.field(description="When it was sent.")
 
     @classmethod
     def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:
         return cls(
             db_id=obj.id,
-            event=obj.event,
+            event=WebhookEvent(obj.event),
             message_id=obj.message_id,
             attempt=obj.attempt,
             url=obj.url,
@@ -65,7 +82,7 @@ class WebhookDeliveryQuery:
         metadata=sql(Page(m.WebhookDelivery, None, ordering=lambda _: NEWEST_FIRST)),
     )
     async def webhook_deliveries(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[WebhookDeliveryNode]:
         return await paginate(
             info,

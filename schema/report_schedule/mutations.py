@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -17,12 +19,16 @@ class ConfigureReportScheduleInput:
     version: int | None = strawberry.field(
         description="The version you last saw; null when configuring for the first time."
     )
-    weekday: Weekday = Weekday.MONDAY
-    hour: int = 6
-    minute: int = 0
-    timezone: str = "UTC"
-    enabled: bool = True
-    webhook_url: str | None = None
+    weekday: Weekday = strawberry.field(default=Weekday.MONDAY, description="The day they run.")
+    hour: int = strawberry.field(default=6, description="The hour they run, 0-23, in `timezone`.")
+    minute: int = strawberry.field(default=0, description="The minute they run, 0-59.")
+    timezone: str = strawberry.field(
+        default="UTC", description="IANA time zone, e.g. Europe/London."
+    )
+    enabled: bool = strawberry.field(default=True, description="Whether the weekly reports run.")
+    webhook_url: str | None = strawberry.field(
+        default=None, description="Where each new report is announced (https); null: no webhook."
+    )
     webhook_secret: str | None = strawberry.field(
         default=None,
         description="Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
@@ -30,17 +36,38 @@ class ConfigureReportScheduleInput:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of configureReportSchedule: the object written, or `errors`.")
+)
 class ReportSchedulePayload:
-    report_schedule: ReportScheduleType | None
-    errors: list[UserError]
+    report_schedule: ReportScheduleType | None = strawberry.field(
+        description="The ReportSchedule as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ReportScheduleMutation:
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Set when weekly health reports run and their webhook. Admins only."
+    )
     async def configure_report_schedule(
-        self, info: Info, input: ConfigureReportScheduleInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigureReportScheduleInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> ReportSchedulePayload:
         row: ReportSchedule | None = None
         async with atomic(info) as outcome:

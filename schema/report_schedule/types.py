@@ -7,10 +7,22 @@ from enum import Enum
 import strawberry
 
 from schema.audit.shape import register_audit_shape
+from schema.enums import documented_enum
 from tenants.models import ReportSchedule
 
 
-@strawberry.enum(description="Day of the week, in the schedule's time zone.")
+@documented_enum(
+    "Day of the week, in the schedule's time zone.",
+    {
+        "MONDAY": "Monday.",
+        "TUESDAY": "Tuesday.",
+        "WEDNESDAY": "Wednesday.",
+        "THURSDAY": "Thursday.",
+        "FRIDAY": "Friday.",
+        "SATURDAY": "Saturday.",
+        "SUNDAY": "Sunday.",
+    },
+)
 class Weekday(Enum):
     MONDAY = 0
     TUESDAY = 1
@@ -21,14 +33,19 @@ class Weekday(Enum):
     SUNDAY = 6
 
 
-@strawberry.type(description="When weekly engagement health reports run, and where they go.")
+@strawberry.type(
+    name="ReportSchedule",
+    description="When weekly engagement health reports run, and where they go.",
+)
 class ReportScheduleType:
-    enabled: bool
-    weekday: Weekday
-    hour: int
-    minute: int
+    enabled: bool = strawberry.field(description="Whether the weekly reports run.")
+    weekday: Weekday = strawberry.field(description="The day they run.")
+    hour: int = strawberry.field(description="The hour they run, 0-23, in `timezone`.")
+    minute: int = strawberry.field(description="The minute they run, 0-59.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/London.")
-    webhook_url: str | None
+    webhook_url: str | None = strawberry.field(
+        description="Where each new report is announced (https); null: no webhook."
+    )
     has_webhook_secret: bool = strawberry.field(description="The secret itself is write-only.")
     version: int | None = strawberry.field(
         description="Send it back with changes; null until the schedule is first configured."

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -18,29 +19,51 @@ from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
 from tenants.services import reports as service
 
 
-@strawberry.input
+@strawberry.input(description="Which client to report on, and in which language.")
 class RequestReadinessReportInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
     locale: ReportLocale | None = strawberry.field(
         default=None, description="The report's language; null: the tenant's branding locale."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of requestReadinessReport: the object written, or `errors`."
+)
 class RequestReadinessReportPayload:
-    readiness_report: ReadinessReportNode | None
-    errors: list[UserError]
+    readiness_report: ReadinessReportNode | None = strawberry.field(
+        description="The ReadinessReport as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which client to report on.")
 class RequestEngagementHealthReportInput:
-    client_organisation_id: strawberry.ID
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("The result of requestEngagementHealthReport: the object written, or `errors`.")
+)
 class RequestEngagementHealthReportPayload:
-    engagement_health_report: EngagementHealthReportNode | None
-    errors: list[UserError]
+    engagement_health_report: EngagementHealthReportNode | None = strawberry.field(
+        description="The EngagementHealthReport as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
@@ -54,7 +77,17 @@ class ReportMutation:
         "back: a QUEUED report always runs. Follow it by polling `status`."
     )
     async def request_readiness_report(
-        self, info: Info, input: RequestReadinessReportInput
+        self,
+        info: Info,
+        input: Annotated[
+            RequestReadinessReportInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RequestReadinessReportPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -91,7 +124,17 @@ class ReportMutation:
         "webhook as `health_report.created`."
     )
     async def request_engagement_health_report(
-        self, info: Info, input: RequestEngagementHealthReportInput
+        self,
+        info: Info,
+        input: Annotated[
+            RequestEngagementHealthReportInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> RequestEngagementHealthReportPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.enums import HealthStatus
-from schema.pagination import Connection, paginate
+from schema.pagination import After, Connection, First, paginate
 from schema.reports.resolvers import HEALTH_ORDER
 from schema.reports.types import EngagementHealthReportNode
 from tenants import models as m
@@ -53,9 +53,14 @@ class ReportQuery:
     async def engagement_health_reports(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[HealthStatus] | None = None,  # type: ignore[valid-type]
+        first: First = 20,
+        after: After = None,
+        status: Annotated[
+            list[HealthStatus] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Keep only reports with one of these statuses; null: all."
+            ),
+        ] = None,
     ) -> Connection[EngagementHealthReportNode]:
         return await paginate(
             info,

@@ -36,20 +36,20 @@ from schema.compiled.sql import (
     to_one,
 )
 from schema.context import Info
-from schema.enums import HealthStatus, ReportStatus
+from schema.enums import (
+    FindingSeverity,
+    HealthReasonLevel,
+    HealthStatus,
+    ReadinessPillar,
+    ReportStatus,
+    reason_level,
+)
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
-
-ReadinessPillar = strawberry.enum(
-    Pillar, name="ReadinessPillar", description="A pillar of readiness (jobs/readiness/RULES.md)."
-)
-FindingSeverity = strawberry.enum(
-    Severity, name="FindingSeverity", description="CRITICAL, HIGH, MEDIUM or LOW."
-)
 
 
 FINDING_KEYS = [
@@ -103,6 +103,12 @@ def _readiness_url(row: Row, suffix: str) -> Any:
     return _report_url(row, "readiness", when=succeeded) + literal(suffix, Text)
 
 
+def _level_sql(text: Any) -> Any:
+    """`reason_level` in SQL: a level that is not one of the enum's reads as info."""
+    values = [level.value for level in m.HealthReasonLevel]
+    return case((text.in_(values), text), else_=literal(m.HealthReasonLevel.INFO.value, Text))
+
+
 def _reasons(row: Row) -> Source:
     """EngagementHealthReportNode's reasons, with from_model's defaults for missing keys."""
     elements = (
@@ -114,7 +120,7 @@ def _reasons(row: Row) -> Source:
     lat = (
         select(
             py_str_sql(r, "code", "").label("code"),
-            py_str_sql(r, "level", "info").label("level"),
+            _level_sql(py_str_sql(r, "level", "info")).label("level"),
             py_str_sql(r, "message", "").label("message"),
             elements.c.ord.label("ord"),
         )
@@ -133,23 +139,29 @@ def _comparison(row: Row) -> Source:
 
 @strawberry.type(description="A pillar's score, 0-100; null when no rule of it applies.")
 class PillarScore:
-    pillar: ReadinessPillar  # type: ignore[valid-type]
-    label: str
-    score: float | None
+    pillar: ReadinessPillar = strawberry.field(description="The pillar.")  # type: ignore[valid-type]
+    label: str = strawberry.field(
+        description="The pillar's name as reports print it, e.g. Ownership coverage."
+    )
+    score: float | None = strawberry.field(
+        description="0-100; null when no rule of the pillar applies."
+    )
 
 
 @strawberry.type(description="A rule that failed on one object, and what to do about it.")
 class ReadinessFinding:
-    rule_id: str
-    pillar: ReadinessPillar  # type: ignore[valid-type]
-    severity: FindingSeverity  # type: ignore[valid-type]
+    rule_id: str = strawberry.field(
+        description="The rule that failed, e.g. OWN-001 (jobs/readiness/RULES.md)."
+    )
+    pillar: ReadinessPillar = strawberry.field(description="The pillar the rule belongs to.")  # type: ignore[valid-type]
+    severity: FindingSeverity = strawberry.field(description="How serious it is.")  # type: ignore[valid-type]
     object_type: str = strawberry.field(description="The GraphQL type of the object.")
     object_id: strawberry.ID = strawberry.field(
         description="The object's global id.",
         metadata=sql(Expr(lambda row, _: _object_global_id(row))),
     )
-    message: str
-    recommendation: str
+    message: str = strawberry.field(description="What is wrong, in a sentence.")
+    recommendation: str = strawberry.field(description="What to do about it.")
 
     @classmethod
     def of(cls, doc: dict[str, Any]) -> ReadinessFinding:
@@ -198,12 +210,20 @@ class ReadinessReportNode(Node):
     client_id: strawberry.Private[uuid.UUID]
     stored_findings: strawberry.Private[list[dict[str, Any]]]
     stored_pillars: strawberry.Private[dict[str, Any]]
-    version: int
-    status: ReportStatus  # type: ignore[valid-type]
-    requested_by: str
-    requested_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    version: int = strawberry.field(
+        description="Send it back with updates; a stale one is a CONFLICT."
+    )
+    status: ReportStatus = strawberry.field(description="QUEUED, RUNNING, SUCCEEDED or FAILED.")  # type: ignore[valid-type]
+    requested_by: str = strawberry.field(
+        description="Who asked for it (the member's e-mail or the token's label)."
+    )
+    requested_at: datetime = strawberry.field(description="When it was asked for.")
+    started_at: datetime | None = strawberry.field(
+        description="When a worker last started it; null until one does."
+    )
+    finished_at: datetime | None = strawberry.field(
+        description="When it SUCCEEDED or FAILED; null before."
+    )
     failure_reason: str | None = strawberry.field(description="Why it FAILED; null otherwise.")
     attempts: int = strawberry.field(description="How many times a worker started it.")
     score: float | None = strawberry.field(
@@ -292,9 +312,14 @@ class ReadinessReportNode(Node):
 
 @strawberry.type(description="One reason behind a health status.")
 class HealthReason:
-    code: str
-    level: str = strawberry.field(description="red, amber or info (info never sets a status).")
-    message: str
+    code: str = strawberry.field(
+        description="A stable machine code for the reason, e.g. ORPHANED_PROCESSES."
+    )
+    level: HealthReasonLevel = strawberry.field(  # type: ignore[valid-type]
+        description="RED or AMBER sets the report's status at least that bad; INFO explains"
+        " without changing it.",
+    )
+    message: str = strawberry.field(description="The reason in a sentence, for people.")
 
 
 @strawberry.type(
@@ -304,13 +329,19 @@ class HealthReason:
 class EngagementHealthReportNode(Node):
     NODE_NAME: ClassVar[str] = "EngagementHealthReport"
     client_id: strawberry.Private[uuid.UUID]
-    period_start: date
-    period_end: date
-    status: HealthStatus  # type: ignore[valid-type]
-    reasons: list[HealthReason] = strawberry.field(
-        metadata=sql(Related(lambda row, _: _reasons(row), column="reasons"))
+    period_start: date = strawberry.field(description="The first day the report covers.")
+    period_end: date = strawberry.field(description="The last day the report covers (inclusive).")
+    status: HealthStatus = strawberry.field(  # type: ignore[valid-type]
+        description="RED, AMBER or GREEN, from the worst reason."
     )
-    created_at: datetime
+    reasons: list[HealthReason] = strawberry.field(
+        description=(
+            "Why it has this status, in the order the job wrote them; empty when "
+            "GREEN with nothing to say."
+        ),
+        metadata=sql(Related(lambda row, _: _reasons(row), column="reasons")),
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
     def from_model(cls, obj: m.EngagementHealthReport) -> EngagementHealthReportNode:
@@ -323,7 +354,7 @@ class EngagementHealthReportNode(Node):
             reasons=[
                 HealthReason(
                     code=str(r.get("code", "")),
-                    level=str(r.get("level", "info")),
+                    level=reason_level(r.get("level")),
                     message=str(r.get("message", "")),
                 )
                 for r in obj.reasons or []

@@ -85,7 +85,7 @@ class RestoreMutation:
             )
         ok = obj is not None and not outcome.errors
         node = AIProcessNode.from_model(obj) if ok and obj else None
-        return AIProcessPayload(process=node, errors=outcome.errors)
+        return AIProcessPayload(ai_process=node, errors=outcome.errors)
 
     @strawberry.mutation(
         description="Bring back an archived owner. VALIDATION on `id` if it is not archived, "

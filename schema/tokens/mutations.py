@@ -1,6 +1,6 @@
 """Create and revoke API tokens; admins only.
 
-A token's scopes come from an allow-list: `read` (reads only), `write` (every
+A token's scopes are the ApiTokenScope enum: `read` (reads only), `write` (every
 non-admin mutation), `reports` (requestReadinessReport), `admin` (everything);
 no scopes at all means everything the token's role may do. When the caller is a
 member (a browser session, or a token issued to a member), the new token is
@@ -10,6 +10,7 @@ issued to that member, so deactivating them revokes it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -17,22 +18,21 @@ from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.ids import decode_id
 from schema.permissions import actor_of, authorize
-from schema.tokens.types import ApiTokenNode
+from schema.tokens.types import ApiTokenNode, ApiTokenScope
 from schema.viewer.types import RoleType
-from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.services import api_tokens as service
 from tenants.services.api_tokens import ApiTokenView
 
-TOKEN_SCOPES = ("read", "write", "reports", "admin")
 
-
-@strawberry.input
+@strawberry.input(description="A new API token; admins only.")
 class CreateApiTokenInput:
-    name: str
-    role: RoleType  # type: ignore[valid-type]
-    scopes: list[str] = strawberry.field(
+    name: str = strawberry.field(
+        description="A label to tell tokens apart; the audit trail shows it."
+    )
+    role: RoleType = strawberry.field(description="The role the token acts with.")  # type: ignore[valid-type]
+    scopes: list[ApiTokenScope] = strawberry.field(
         default_factory=list,
-        description="Any of read, write, reports, admin; empty: everything the role may do.",
+        description="What the token may do; empty: everything the role may do.",
     )
     expires_at: datetime | None = strawberry.field(
         default=None, description="In the future, within 366 days; null: never expires."
@@ -42,40 +42,55 @@ class CreateApiTokenInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which token to revoke.")
 class RevokeApiTokenInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The global id of the ApiToken to revoke.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of createApiToken: the object written, or `errors`.")
 class CreateApiTokenPayload:
-    api_token: ApiTokenNode | None
+    api_token: ApiTokenNode | None = strawberry.field(
+        description="The ApiToken as written; null when there are errors."
+    )
     secret: str | None = strawberry.field(
         description="The bearer secret: shown this once, never again. Null on errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeApiToken: the object written, or `errors`.")
 class ApiTokenPayload:
-    api_token: ApiTokenNode | None
-    errors: list[UserError]
-
-
-def _scope_errors(scopes: list[str]) -> list[FieldError]:
-    allowed = ", ".join(TOKEN_SCOPES)
-    return [
-        FieldError(f"scopes[{i}]", ErrorCode.VALIDATION, f"must be one of {allowed}")
-        for i, scope in enumerate(scopes)
-        if scope not in TOKEN_SCOPES
-    ]
+    api_token: ApiTokenNode | None = strawberry.field(
+        description="The ApiToken as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 @strawberry.type
 class ApiTokenMutation:
     @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
     async def create_api_token(
-        self, info: Info, input: CreateApiTokenInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateApiTokenInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> CreateApiTokenPayload:
         view: ApiTokenView | None = None
         secret: str | None = None
@@ -89,24 +104,18 @@ class ApiTokenMutation:
                     input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
                 )
             )
-            scope_errors = _scope_errors(input.scopes)
-            try:
-                issued = await service.create_api_token(
-                    info.context.db,
-                    actor=actor_of(principal),
-                    tenant=principal.tenant,
-                    name=input.name,
-                    role=input.role,
-                    scopes=[s for s in input.scopes if s in TOKEN_SCOPES],
-                    expires_at=input.expires_at,
-                    client_organisation_id=client,
-                    member_id=principal.member_id,
-                    acting_role=principal.role,
-                )
-            except DomainError as exc:
-                raise DomainError(scope_errors + exc.errors) from None
-            if scope_errors:
-                raise DomainError(scope_errors)
+            issued = await service.create_api_token(
+                info.context.db,
+                actor=actor_of(principal),
+                tenant=principal.tenant,
+                name=input.name,
+                role=input.role,
+                scopes=[s.value for s in input.scopes],
+                expires_at=input.expires_at,
+                client_organisation_id=client,
+                member_id=principal.member_id,
+                acting_role=principal.role,
+            )
             found = await service.list_api_tokens(
                 info.context.db, tenant=principal.tenant, ids=[issued.id]
             )
@@ -118,7 +127,19 @@ class ApiTokenMutation:
         )
 
     @strawberry.mutation(description="Revoke a live token at once.")
-    async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
+    async def revoke_api_token(
+        self,
+        info: Info,
+        input: Annotated[
+            RevokeApiTokenInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
+    ) -> ApiTokenPayload:
         view = None
         async with atomic(info) as outcome:
             await authorize(info)

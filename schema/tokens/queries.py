@@ -8,8 +8,10 @@ from schema.compiled.sql import Page, context, sql
 from schema.context import Info
 from schema.page_window import page_window
 from schema.pagination import (
+    After,
     Connection,
     Edge,
+    First,
     Ordering,
     PageInfo,
     decode_cursor,
@@ -38,7 +40,7 @@ class ApiTokenQuery:
         ),
     )
     async def api_tokens(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ApiTokenNode]:
         win = page_window(first, after)
         before = None if win.before is None else decode_cursor(win.before, NEWEST_FIRST, "before")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
@@ -16,6 +17,7 @@ from sqlalchemy import false, func, literal
 
 from schema.compiled.sql import Expr, Row, Source, context, sql, to_one
 from schema.context import Info
+from schema.enums import documented_enum
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
@@ -51,6 +53,23 @@ def token_source(token_id: uuid.UUID) -> Source:
     )
 
 
+@documented_enum(
+    "What an API token may do, within its role.",
+    {
+        "READ": "Queries only; no mutations.",
+        "WRITE": "Queries and every non-admin mutation, report requests included.",
+        "REPORTS": "Queries and the report requests: requestReadinessReport,"
+        " requestEngagementHealthReport.",
+        "ADMIN": "Everything the role may do, tenant administration included.",
+    },
+)
+class ApiTokenScope(Enum):
+    READ = "read"
+    WRITE = "write"
+    REPORTS = "reports"
+    ADMIN = "admin"
+
+
 @strawberry.type(
     name="ApiToken",
     description="A bearer token for services. Its secret is shown once, when it is created.",
@@ -59,16 +78,24 @@ class ApiTokenNode(Node):
     NODE_NAME: ClassVar[str] = "ApiToken"
     client_db_id: strawberry.Private[uuid.UUID | None]
     member_db_id: strawberry.Private[uuid.UUID | None]
-    name: str
-    role: RoleType  # type: ignore[valid-type]
-    scopes: list[str] = strawberry.field(
-        description="Empty: everything the role may do; else any of read, write, reports, admin."
+    name: str = strawberry.field(
+        description="A label to tell tokens apart; the audit trail shows it."
+    )
+    role: RoleType = strawberry.field(description="The role the token acts with.")  # type: ignore[valid-type]
+    scopes: list[ApiTokenScope] = strawberry.field(
+        description="Empty: everything the role may do; else what the token is limited to."
     )
     prefix: str = strawberry.field(description="The first characters of the secret, to tell it.")
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created.")
+    expires_at: datetime | None = strawberry.field(
+        description="When it stops working; null: never expires."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while it is not."
+    )
+    last_used_at: datetime | None = strawberry.field(
+        description="When it last authenticated a request; null: never used."
+    )
 
     @classmethod
     def from_model(cls, obj: ApiTokenView) -> ApiTokenNode:
@@ -78,7 +105,7 @@ class ApiTokenNode(Node):
             member_db_id=obj.member_id,
             name=obj.name,
             role=obj.role,
-            scopes=list(obj.scopes),
+            scopes=[ApiTokenScope(s) for s in obj.scopes],
             prefix=obj.prefix,
             created_at=obj.created_at,
             expires_at=obj.expires_at,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,22 +19,40 @@ from tenants.services.validation import UNSET as SERVICE_UNSET
 from tenants.services.vendors import Clause
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new vendor agreement of a client; omitted clauses are UNSPECIFIED."
+)
 class CreateVendorAgreementInput:
-    client_organisation_id: strawberry.ID
-    vendor: str
-    product: str | None = None
-    starts_on: date | None = None
+    client_organisation_id: strawberry.ID = strawberry.field(
+        description="The global id of a ClientOrganisation."
+    )
+    vendor: str = strawberry.field(description="The vendor's name.")
+    product: str | None = strawberry.field(
+        default=None, description="The product covered; null: not stated."
+    )
+    starts_on: date | None = strawberry.field(
+        default=None, description="When the agreement starts; null: not stated."
+    )
     ends_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
     renewal_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
-    auto_renews: bool = False
-    monitoring: AgreementClauseInput | None = None
-    incident_response: AgreementClauseInput | None = None
+    auto_renews: bool = strawberry.field(
+        default=False, description="Whether it renews itself unless cancelled."
+    )
+    monitoring: AgreementClauseInput | None = strawberry.field(
+        default=None, description="Who monitors the system's performance."
+    )
+    incident_response: AgreementClauseInput | None = strawberry.field(
+        default=None, description="Who answers incidents."
+    )
     incident_response_hours: int | None = strawberry.field(
         default=None, description="0-8760 hours."
     )
-    updates: AgreementClauseInput | None = None
-    data_governance: AgreementClauseInput | None = None
+    updates: AgreementClauseInput | None = strawberry.field(
+        default=None, description="Who ships and tests model or product updates."
+    )
+    data_governance: AgreementClauseInput | None = strawberry.field(
+        default=None, description="Who governs the data the system uses."
+    )
     process_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Live AIProcesses of the same client the agreement covers.",
@@ -43,28 +61,65 @@ class CreateVendorAgreementInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateVendorAgreementInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The global id of the VendorAgreement to change."
+    )
     version: int = strawberry.field(description="The version you last saw.")
-    vendor: str | None = strawberry.UNSET
-    product: str | None = strawberry.UNSET
-    starts_on: date | None = strawberry.UNSET
-    ends_on: date | None = strawberry.UNSET
-    renewal_on: date | None = strawberry.UNSET
-    auto_renews: bool | None = strawberry.UNSET
-    monitoring: AgreementClauseInput | None = strawberry.UNSET
-    incident_response: AgreementClauseInput | None = strawberry.UNSET
-    incident_response_hours: int | None = strawberry.UNSET
-    updates: AgreementClauseInput | None = strawberry.UNSET
-    data_governance: AgreementClauseInput | None = strawberry.UNSET
+    vendor: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The vendor's name."
+    )
+    product: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The product covered; null: not stated."
+    )
+    starts_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When the agreement starts; null: not stated."
+    )
+    ends_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When it ends; null: open-ended."
+    )
+    renewal_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="When it is up for renewal; null: not stated."
+    )
+    auto_renews: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether it renews itself unless cancelled."
+    )
+    monitoring: AgreementClauseInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Who monitors the system's performance."
+    )
+    incident_response: AgreementClauseInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Who answers incidents."
+    )
+    incident_response_hours: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Hours within which the responsible party must respond to an incident.",
+    )
+    updates: AgreementClauseInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Who ships and tests model or product updates."
+    )
+    data_governance: AgreementClauseInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Who governs the data the system uses."
+    )
     process_ids: list[strawberry.ID] | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the covered set."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "The result of createVendorAgreement, updateVendorAgreement: the object"
+        " written, or `errors`."
+    )
+)
 class VendorAgreementPayload:
-    vendor_agreement: VendorAgreementNode | None
-    errors: list[UserError]
+    vendor_agreement: VendorAgreementNode | None = strawberry.field(
+        description="The VendorAgreement as written; null when there are errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=(
+            "What went wrong, each naming its input field; empty on success. With "
+            "errors nothing was written."
+        )
+    )
 
 
 def _clause(value: AgreementClauseInput | None) -> Clause | None:
@@ -84,9 +139,19 @@ def _payload(obj: m.VendorAgreement | None, errors: list[UserError]) -> VendorAg
 
 @strawberry.type
 class VendorAgreementMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Add a vendor agreement of a client. Staff writers.")
     async def create_vendor_agreement(
-        self, info: Info, input: CreateVendorAgreementInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateVendorAgreementInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -112,9 +177,19 @@ class VendorAgreementMutation:
             )
         return _payload(obj, outcome.errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a vendor agreement. Staff writers.")
     async def update_vendor_agreement(
-        self, info: Info, input: UpdateVendorAgreementInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateVendorAgreementInput,
+            strawberry.argument(
+                description=(
+                    "What to write; each error names its field within it (e.g. `name`, "
+                    "`scores[0].score`)."
+                )
+            ),
+        ],
     ) -> VendorAgreementPayload:
         obj = None
         async with atomic(info) as outcome:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
-from schema.enums import ResponsibleParty
+from schema.enums import ResponsibleParty, documented_enum
 from schema.loaders import by_id, loader
 from schema.node import Node, node_or_none, register_node
 from tenants import models as m
@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from schema.processes.types import AIProcessNode
 
 
-@strawberry.enum(description="The ownership clauses a vendor agreement must settle.")
+@documented_enum(
+    "The ownership clauses a vendor agreement must settle.",
+    {
+        "MONITORING": "Monitoring the system's performance.",
+        "INCIDENT_RESPONSE": "Answering incidents (and how fast: incidentResponseHours).",
+        "UPDATES": "Shipping and testing updates.",
+        "DATA_GOVERNANCE": "Governing the data.",
+    },
+)
 class VendorClause(Enum):
     MONITORING = "monitoring"
     INCIDENT_RESPONSE = "incident_response"
@@ -37,14 +45,23 @@ class VendorClause(Enum):
 
 @strawberry.type(description="Who answers for one ownership duty, and the agreed terms.")
 class AgreementClause:
-    party: ResponsibleParty  # type: ignore[valid-type]
-    terms: str | None
+    party: ResponsibleParty = strawberry.field(  # type: ignore[valid-type]
+        description="Who answers for the duty; UNSPECIFIED is a gap."
+    )
+    terms: str | None = strawberry.field(
+        description="The agreed terms in words; null: none written down."
+    )
 
 
 @strawberry.input(description="One ownership clause; an omitted party is UNSPECIFIED (a gap).")
 class AgreementClauseInput:
-    party: ResponsibleParty = m.ResponsibleParty.UNSPECIFIED  # type: ignore[valid-type]
-    terms: str | None = None
+    party: ResponsibleParty = strawberry.field(  # type: ignore[valid-type]
+        default=m.ResponsibleParty.UNSPECIFIED,
+        description="Who answers for the duty; UNSPECIFIED is a gap.",
+    )
+    terms: str | None = strawberry.field(
+        default=None, description="The agreed terms in words; null: none written down."
+    )
 
 
 def _clause(obj: m.VendorAgreement, name: str) -> AgreementClause:
@@ -90,30 +107,41 @@ class VendorAgreementNode(Node):
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
-    vendor: str
-    product: str | None
-    starts_on: date | None
-    ends_on: date | None
-    renewal_on: date | None
-    auto_renews: bool
-    monitoring: AgreementClause = strawberry.field(metadata=sql(_clause_sql("monitoring")))
+    vendor: str = strawberry.field(description="The vendor's name.")
+    product: str | None = strawberry.field(description="The product covered; null: not stated.")
+    starts_on: date | None = strawberry.field(
+        description="When the agreement starts; null: not stated."
+    )
+    ends_on: date | None = strawberry.field(description="When it ends; null: open-ended.")
+    renewal_on: date | None = strawberry.field(
+        description="When it is up for renewal; null: not stated."
+    )
+    auto_renews: bool = strawberry.field(description="Whether it renews itself unless cancelled.")
+    monitoring: AgreementClause = strawberry.field(
+        description="Who monitors the system's performance.",
+        metadata=sql(_clause_sql("monitoring")),
+    )
     incident_response: AgreementClause = strawberry.field(
-        metadata=sql(_clause_sql("incident_response"))
+        description="Who answers incidents.", metadata=sql(_clause_sql("incident_response"))
     )
     incident_response_hours: int | None = strawberry.field(
         description="Hours within which the responsible party must respond to an incident."
     )
-    updates: AgreementClause = strawberry.field(metadata=sql(_clause_sql("updates")))
+    updates: AgreementClause = strawberry.field(
+        description="Who ships and tests model or product updates.",
+        metadata=sql(_clause_sql("updates")),
+    )
     data_governance: AgreementClause = strawberry.field(
-        metadata=sql(_clause_sql("data_governance"))
+        description="Who governs the data the system uses.",
+        metadata=sql(_clause_sql("data_governance")),
     )
     missing_clauses: list[VendorClause] = strawberry.field(
         description="Clauses whose party is UNSPECIFIED, plus INCIDENT_RESPONSE when it has no "
         "response hours.",
         metadata=sql(Expr(lambda row, _: row.adapt(missing_clauses_sql())[0])),
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @classmethod
     def from_model(cls, obj: m.VendorAgreement) -> VendorAgreementNode:
@@ -141,7 +169,7 @@ class VendorAgreementNode(Node):
         description="The client organisation that signed the agreement.",
         metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client(
+    async def client_organisation(
         self, info: Info
     ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
         from schema.clients.types import ClientOrganisationNode

@@ -9,6 +9,7 @@ import strawberry
 
 from schema.compiled.sql import Related, lateral_row, sql, to_one
 from schema.context import Info
+from schema.enums import documented
 from schema.viewer.permissions import PERMISSIONS_SQL, ViewerPermission, permissions_of
 from tenants import models as m
 from tenants.principals import PrincipalKind, Role
@@ -16,31 +17,46 @@ from tenants.principals import PrincipalKind, Role
 if TYPE_CHECKING:
     from schema.members.types import MemberNode
 
-RoleType = strawberry.enum(Role, name="Role", description="What a principal may do.")
-PrincipalKindType = strawberry.enum(
-    PrincipalKind, name="PrincipalKind", description="How the principal authenticated."
+RoleType = documented(
+    Role,
+    "What a principal may do. Staff roles see every client; client roles one organisation.",
+    {
+        "ADMIN": "Staff: everything, tenant administration included (members, providers, tokens).",
+        "CONSULTANT": "Staff: reads and writes every client's data; no tenant administration.",
+        "VIEWER": "Staff: reads every client's data; writes nothing.",
+        "CLIENT_OWNER": "Client: reads its organisation; records feedback on processes it owns.",
+        "CLIENT_VIEWER": "Client: reads its own organisation only.",
+    },
+    name="Role",
+)
+PrincipalKindType = documented(
+    PrincipalKind,
+    "How the principal authenticated.",
+    {"API_TOKEN": "With an API token (a bearer secret).", "MEMBER": "A member's browser session."},
+    name="PrincipalKind",
 )
 
 
 @strawberry.type(description="The consultancy the principal belongs to.")
 class TenantInfo:
-    slug: str
-    name: str
+    slug: str = strawberry.field(description="The tenant's short name, as in its URLs.")
+    name: str = strawberry.field(description="The consultancy's name.")
 
 
 @strawberry.type(description="The authenticated caller.")
 class Viewer:
-    kind: PrincipalKindType  # type: ignore[valid-type]
-    name: str
-    role: RoleType  # type: ignore[valid-type]
+    kind: PrincipalKindType = strawberry.field(description="How the caller authenticated.")  # type: ignore[valid-type]
+    name: str = strawberry.field(description="The member's e-mail or the token's name.")
+    role: RoleType = strawberry.field(description="What the caller may do.")  # type: ignore[valid-type]
     tenant: TenantInfo = strawberry.field(
+        description="The consultancy the caller belongs to.",
         metadata=sql(
             Related(
                 lambda row, _: lateral_row(
                     row.col("tenant_slug").label("slug"), row.col("tenant_name").label("name")
                 )
             )
-        )
+        ),
     )
     client_organisation_id: strawberry.ID | None = strawberry.field(
         description="Global id of the client organisation a client principal is confined to."

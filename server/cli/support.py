@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.ids import parse_global_id
+from schema.ids import parse_global_id, with_article
 from server.runtime import resolved_settings
 from server.settings import Settings, load_settings
 from tenants.engine import make_engine
@@ -65,7 +65,7 @@ def parse_id(value: str, type_name: str, option: str) -> uuid.UUID:
         parsed = parse_global_id(value)
         if parsed is None or parsed[0] != type_name:
             raise CliError(
-                f"{option} {value!r} is neither a UUID nor the id of a {type_name}"
+                f"{option} {value!r} is neither a UUID nor the id of {with_article(type_name)}"
             ) from None
         return parsed[1]
 

@@ -122,6 +122,14 @@ class HealthStatus(StrEnum):
     GREEN = "green"
 
 
+class HealthReasonLevel(StrEnum):
+    """How one reason of a health report weighs: info explains without setting the status."""
+
+    RED = "red"
+    AMBER = "amber"
+    INFO = "info"
+
+
 def enum_type(enum_cls: type[StrEnum], name: str) -> Enum:
     """A VARCHAR(32) column type holding `enum_cls` values, with a CHECK named `name`."""
     return Enum(

@@ -28,7 +28,7 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def _check_logo(c: Collector, logo_base64: str | None, logo_type: str | None) -> bytes | None:
     if logo_type is not None and logo_type not in _LOGO_MAGIC:
-        c.add("logoType", "must be image/png or image/jpeg")
+        c.add("logoType", "must be PNG or JPEG")
     if logo_base64 is None:
         if logo_type is not None:
             c.add("logoType", "goes with logoBase64")
@@ -45,7 +45,7 @@ def _check_logo(c: Collector, logo_base64: str | None, logo_type: str | None) ->
     elif not data.startswith(tuple(_LOGO_MAGIC.values())):
         c.add("logoBase64", "must be a PNG or JPEG image")
     elif logo_type is None:
-        c.add("logoType", "must be image/png or image/jpeg")
+        c.add("logoType", "must be given with logoBase64: PNG or JPEG")
     elif logo_type in _LOGO_MAGIC and not data.startswith(_LOGO_MAGIC[logo_type]):
         c.add("logoBase64", f"is not a {logo_type} image")
     return data

@@ -6,8 +6,9 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tenants.models import (
     AIProcess,
@@ -56,8 +57,8 @@ async def record_process_review(
 ) -> ProcessReview:
     """Record a performance review with a snapshot of the KPIs; moves `last_reviewed_at`.
 
-    Moving `last_reviewed_at` bumps the process's version: an edit of the process based
-    on a version seen before the review is a CONFLICT, which is the honest answer.
+    A review is not an edit of the process: `last_reviewed_at` moves without bumping its
+    `version` or `updated_at`, so an edit form opened before the review still saves.
     """
     c = Collector()
     process = await c.load(session, AIProcess, process_id, "processId")
@@ -87,13 +88,34 @@ async def record_process_review(
     async with guarded_write(session):
         session.add(review)
         if moved:
-            apply(process, {"last_reviewed_at": reviewed_at})
+            await _move_last_reviewed(session, process, reviewed_at)
     await finish_write(session, actor=actor, action="record", obj=review, before=None)
     if moved:
         await finish_write(
             session, actor=actor, action="review", obj=process, before=process_before
         )
     return review
+
+
+async def _move_last_reviewed(
+    session: AsyncSession, process: AIProcess, reviewed_at: datetime
+) -> None:
+    """An UPDATE beside the ORM: a flush of `process` would bump its version.
+
+    GREATEST keeps the later date when two reviews of one process commit together;
+    `updated_at` is set to itself, or its onupdate would move it.
+    """
+    latest = await session.scalar(
+        update(AIProcess)
+        .where(AIProcess.id == process.id)
+        .values(
+            last_reviewed_at=func.greatest(AIProcess.last_reviewed_at, reviewed_at),
+            updated_at=AIProcess.updated_at,
+        )
+        .returning(AIProcess.last_reviewed_at)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(process, "last_reviewed_at", latest)
 
 
 def _max_level(process: AIProcess) -> int:

@@ -47,7 +47,7 @@ mutation($input: UpdateIncidentInput!) {
 }"""
 UPDATE_KPI = """
 mutation($input: UpdateKpiInput!) {
-  updateKpi(input: $input) { kpi { id latestValue version } errors { field code message } }
+  updateKpi(input: $input) { processKpi { id latestValue version } errors { field code message } }
 }"""
 VIEWER = "{ viewer { role member { id email role status clientOrganisation { id } } } }"
 OWNER = "query($id: ID!) { node(id: $id) { ... on Owner { member { id email } } } }"
@@ -162,7 +162,7 @@ def _feedback(
             {
                 "id": global_id("ProcessKpi", kpi),
                 "version": 1,
-                "latestValue": "0.97",
+                "latestValue": 0.97,
                 "measuredAt": now,
             },
         ),

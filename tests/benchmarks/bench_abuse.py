@@ -37,7 +37,7 @@ ABUSE = [
     {"query": "fragment A on Query { ...B } fragment B on Query { ...A } query { ...A }"},
     {
         "query": "{ clientOrganisations { edges { node { "
-        + "processes { edges { node { client { " * 6
+        + "processes { edges { node { clientOrganisation { " * 6
         + "name"
         + " } } } }" * 6
         + " } } } }"

@@ -16,7 +16,7 @@ from tests.support import data, gql
 
 SET = """mutation($input: SetProcessRegulatoryProfileInput!) {
   setProcessRegulatoryProfile(input: $input) {
-    profile { clientRole euAiActClass annexIiiArea reason version }
+    regulatoryProfile { clientRole euAiActClass annexIiiArea reason version }
     errors { field code message }
   }
 }"""
@@ -49,7 +49,7 @@ async def test_profile_is_created_versioned_and_audited(
         reason="Assesses claims of natural persons for insurance (Annex III 5(c)).",
     )
     assert first["errors"] == []
-    profile = first["profile"]
+    profile = first["regulatoryProfile"]
     assert profile["annexIiiArea"] == "ESSENTIAL_SERVICES"
     second = await _set(
         client,
@@ -60,7 +60,9 @@ async def test_profile_is_created_versioned_and_audited(
         euAiActClass="MINIMAL",
         reason="Re-scoped: no decisions about persons.",
     )
-    assert second["errors"] == [] and second["profile"]["version"] == profile["version"] + 1
+    assert (
+        second["errors"] == [] and second["regulatoryProfile"]["version"] == profile["version"] + 1
+    )
     stale = await _set(
         client,
         w.token,
@@ -70,7 +72,7 @@ async def test_profile_is_created_versioned_and_audited(
         euAiActClass="MINIMAL",
         reason="x",
     )
-    assert error_fields(stale) == {"version": "CONFLICT"} and stale["profile"] is None
+    assert error_fields(stale) == {"version": "CONFLICT"} and stale["regulatoryProfile"] is None
     read = data(await gql(client, READ, {"id": w.processes[0]}, token=w.token))["node"]
     assert read["regulatoryProfile"] == {
         "clientRole": "BOTH",

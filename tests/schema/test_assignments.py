@@ -17,20 +17,26 @@ FIELDS = """id version raciRole responsibilities hoursPerWeek startsOn endsOn cu
   owner { id } process { id }"""
 ASSIGN = f"""
 mutation($input: AssignOwnerInput!) {{
-  assignOwner(input: $input) {{ assignment {{ {FIELDS} }} errors {{ field code message }} }}
+  assignOwner(input: $input) {{
+    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+  }}
 }}"""
 UPDATE = f"""
 mutation($input: UpdateAssignmentInput!) {{
-  updateAssignment(input: $input) {{ assignment {{ {FIELDS} }} errors {{ field code message }} }}
+  updateAssignment(input: $input) {{
+    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+  }}
 }}"""
 END = f"""
 mutation($input: EndAssignmentInput!) {{
-  endAssignment(input: $input) {{ assignment {{ {FIELDS} }} errors {{ field code message }} }}
+  endAssignment(input: $input) {{
+    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+  }}
 }}"""
 HAND_OVER = f"""
 mutation($input: HandOverAccountabilityInput!) {{
   handOverAccountability(input: $input) {{
-    assignment {{ {FIELDS} }} errors {{ field code message }}
+    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 CREATE_OWNER = """
@@ -64,7 +70,7 @@ async def assign(
             "processId": process_id,
             "ownerId": owner_id,
             "raciRole": "ACCOUNTABLE",
-            "hoursPerWeek": "5",
+            "hoursPerWeek": 5,
             **f,
         }
     }
@@ -96,13 +102,13 @@ async def test_assign_then_a_second_accountable_is_a_conflict_on_raci_role(
     _, pid, a, b = await setup(client, token)
     first = await assign(client, token, pid, a, responsibilities=["MONITORING", "INCIDENTS"])
     assert first["errors"] == []
-    got = first["assignment"]
+    got = first["ownershipAssignment"]
     assert got["raciRole"] == "ACCOUNTABLE" and got["current"] is True
     assert got["responsibilities"] == ["MONITORING", "INCIDENTS"]
     assert got["startsOn"] == date.today().isoformat() and got["endsOn"] is None
     assert got["owner"]["id"] == a and got["process"]["id"] == pid
     second = await assign(client, token, pid, b)
-    assert second["assignment"] is None
+    assert second["ownershipAssignment"] is None
     assert errors_of(second) == {"raciRole": "CONFLICT"}
     also_responsible = await assign(client, token, pid, b, raciRole="RESPONSIBLE")
     assert also_responsible["errors"] == []
@@ -139,9 +145,9 @@ async def test_assign_validation_errors(
     tenant = await make_tenant()
     token = await make_token(tenant)
     _, pid, a, _ = await setup(client, token)
-    hours = await assign(client, token, pid, a, hoursPerWeek="80.5")
+    hours = await assign(client, token, pid, a, hoursPerWeek=80.5)
     assert errors_of(hours) == {"hoursPerWeek": "VALIDATION"}
-    precise = await assign(client, token, pid, a, hoursPerWeek="1.234")
+    precise = await assign(client, token, pid, a, hoursPerWeek=1.234)
     assert errors_of(precise) == {"hoursPerWeek": "VALIDATION"}
     wrong_type = await assign(client, token, a, pid)
     assert errors_of(wrong_type) == {"processId": "VALIDATION"}
@@ -164,20 +170,23 @@ async def test_update_assignment_and_its_errors(
     tenant = await make_tenant()
     token = await make_token(tenant)
     _, pid, a, _ = await setup(client, token)
-    aid = (await assign(client, token, pid, a))["assignment"]["id"]
+    aid = (await assign(client, token, pid, a))["ownershipAssignment"]["id"]
     ok = data(
         await gql(
             client,
             UPDATE,
-            {"input": {"id": aid, "version": 1, "hoursPerWeek": "7.25", "responsibilities": []}},
+            {"input": {"id": aid, "version": 1, "hoursPerWeek": 7.25, "responsibilities": []}},
             token=token,
         )
     )["updateAssignment"]
     assert ok["errors"] == []
-    assert ok["assignment"]["hoursPerWeek"] == "7.25" and ok["assignment"]["version"] == 2
+    assert (
+        ok["ownershipAssignment"]["hoursPerWeek"] == 7.25
+        and ok["ownershipAssignment"]["version"] == 2
+    )
     bad = data(
         await gql(
-            client, UPDATE, {"input": {"id": aid, "version": 2, "hoursPerWeek": "-1"}}, token=token
+            client, UPDATE, {"input": {"id": aid, "version": 2, "hoursPerWeek": -1}}, token=token
         )
     )["updateAssignment"]
     assert errors_of(bad) == {"hoursPerWeek": "VALIDATION"}
@@ -187,21 +196,25 @@ async def test_update_assignment_and_its_errors(
         )
     )["updateAssignment"]
     assert errors_of(null) == {"hoursPerWeek": "VALIDATION"}
+    omitted = {"input": {"id": aid, "version": 2, "responsibilities": ["MONITORING"]}}
+    kept = data(await gql(client, UPDATE, omitted, token=token))["updateAssignment"]
+    assert kept["errors"] == [] and kept["ownershipAssignment"]["hoursPerWeek"] == 7.25
     stale = data(
         await gql(
-            client, UPDATE, {"input": {"id": aid, "version": 1, "hoursPerWeek": "1"}}, token=token
+            client, UPDATE, {"input": {"id": aid, "version": 1, "hoursPerWeek": 1}}, token=token
         )
     )["updateAssignment"]
     assert errors_of(stale) == {"version": "CONFLICT"}
-    data(await gql(client, END, {"input": {"id": aid, "version": 2}}, token=token))
+    data(await gql(client, END, {"input": {"id": aid, "version": 3}}, token=token))
     ended = data(
         await gql(
-            client, UPDATE, {"input": {"id": aid, "version": 3, "hoursPerWeek": "1"}}, token=token
+            client, UPDATE, {"input": {"id": aid, "version": 4, "hoursPerWeek": 1}}, token=token
         )
     )["updateAssignment"]
     assert errors_of(ended) == {"id": "VALIDATION"}
     assert await audit_actions(engine, tenant, "OwnershipAssignment") == [
         "assign",
+        "update",
         "update",
         "end",
     ]
@@ -213,7 +226,7 @@ async def test_ending_keeps_history_and_current_filter(
     token = await make_token(await make_tenant())
     _, pid, a, b = await setup(client, token)
     start = (date.today() - timedelta(days=30)).isoformat()
-    aid = (await assign(client, token, pid, a, startsOn=start))["assignment"]["id"]
+    aid = (await assign(client, token, pid, a, startsOn=start))["ownershipAssignment"]["id"]
     before_start = data(
         await gql(
             client, END, {"input": {"id": aid, "version": 1, "endsOn": "2000-01-01"}}, token=token
@@ -226,8 +239,8 @@ async def test_ending_keeps_history_and_current_filter(
         "endAssignment"
     ]
     assert ended["errors"] == []
-    assert ended["assignment"]["endsOn"] == date.today().isoformat()
-    assert ended["assignment"]["current"] is False
+    assert ended["ownershipAssignment"]["endsOn"] == date.today().isoformat()
+    assert ended["ownershipAssignment"]["current"] is False
     again = data(await gql(client, END, {"input": {"id": aid, "version": 2}}, token=token))
     assert errors_of(again["endAssignment"]) == {"id": "VALIDATION"}
 
@@ -259,10 +272,10 @@ async def test_hand_over_accountability(
     token = await make_token(tenant)
     _, pid, a, b = await setup(client, token)
     start = (date.today() - timedelta(days=10)).isoformat()
-    old = (await assign(client, token, pid, a, startsOn=start))["assignment"]["id"]
+    old = (await assign(client, token, pid, a, startsOn=start))["ownershipAssignment"]["id"]
 
     async def hand_over(owner: str, **f: Any) -> dict[str, Any]:
-        variables = {"input": {"processId": pid, "ownerId": owner, "hoursPerWeek": "3", **f}}
+        variables = {"input": {"processId": pid, "ownerId": owner, "hoursPerWeek": 3, **f}}
         result: dict[str, Any] = data(await gql(client, HAND_OVER, variables, token=token))[
             "handOverAccountability"
         ]
@@ -270,14 +283,17 @@ async def test_hand_over_accountability(
 
     same = await hand_over(a)
     assert errors_of(same) == {"ownerId": "VALIDATION"}
-    bad_hours = await hand_over(b, hoursPerWeek="100")
+    bad_hours = await hand_over(b, hoursPerWeek=100)
     assert errors_of(bad_hours) == {"hoursPerWeek": "VALIDATION"}
     # nothing was ended by the failed attempt
     view = data(await gql(client, PROCESS, {"id": pid}, token=token))["node"]
     assert view["accountableOwner"]["id"] == a
     done = await hand_over(b, responsibilities=["IMPROVEMENT"])
     assert done["errors"] == []
-    assert done["assignment"]["owner"]["id"] == b and done["assignment"]["current"] is True
+    assert (
+        done["ownershipAssignment"]["owner"]["id"] == b
+        and done["ownershipAssignment"]["current"] is True
+    )
     view = data(await gql(client, PROCESS, {"id": pid}, token=token))["node"]
     assert view["accountableOwner"]["id"] == b
     ended = {e["node"]["id"]: e["node"] for e in view["assignments"]["edges"]}[old]
@@ -297,18 +313,18 @@ async def test_viewer_may_not_write_assignments_and_other_tenants_see_null(
     viewer = await make_token(tenant, "viewer")
     other = await make_token(await make_tenant())
     _, pid, a, b = await setup(client, token)
-    aid = (await assign(client, token, pid, a))["assignment"]["id"]
+    aid = (await assign(client, token, pid, a))["ownershipAssignment"]["id"]
     attempts: list[tuple[str, dict[str, Any], str]] = [
         (
             ASSIGN,
             {"input": {"processId": pid, "ownerId": b, "raciRole": "INFORMED", "hoursPerWeek": 1}},
             "assignOwner",
         ),
-        (UPDATE, {"input": {"id": aid, "version": 1, "hoursPerWeek": "1"}}, "updateAssignment"),
+        (UPDATE, {"input": {"id": aid, "version": 1, "hoursPerWeek": 1}}, "updateAssignment"),
         (END, {"input": {"id": aid, "version": 1}}, "endAssignment"),
         (
             HAND_OVER,
-            {"input": {"processId": pid, "ownerId": b, "hoursPerWeek": "1"}},
+            {"input": {"processId": pid, "ownerId": b, "hoursPerWeek": 1}},
             "handOverAccountability",
         ),
     ]

@@ -16,19 +16,19 @@ DIMENSION_FIELDS = "id version key name description bar position"
 CREATE_DIMENSION = f"""
 mutation($input: CreateCapabilityDimensionInput!) {{
   createCapabilityDimension(input: $input) {{
-    dimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
+    capabilityDimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 UPDATE_DIMENSION = f"""
 mutation($input: UpdateCapabilityDimensionInput!) {{
   updateCapabilityDimension(input: $input) {{
-    dimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
+    capabilityDimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 RECORD = """
 mutation($input: RecordCapabilityAssessmentInput!) {
   recordCapabilityAssessment(input: $input) {
-    assessment {
+    capabilityAssessment {
       id assessedOn assessor notes trainingRecommendations owner { id }
       scores { score dimension { key } }
     }
@@ -92,10 +92,10 @@ async def test_dimensions_create_update_list_and_errors(
     defaults = data(await gql(client, DIMENSIONS, token=token))["capabilityDimensions"]
     assert [e["node"]["key"] for e in defaults["edges"]] == list(DEFAULT_KEYS)
     first = await new_dimension(client, token, "prompt_literacy", position=20)
-    assert first["errors"] == [] and first["dimension"]["bar"] == 3
+    assert first["errors"] == [] and first["capabilityDimension"]["bar"] == 3
     await new_dimension(client, token, "risk_judgement", position=10, bar=4)
     bad = await new_dimension(client, token, "Bad Key", name=" ", bar=6, position=-1)
-    assert bad["dimension"] is None
+    assert bad["capabilityDimension"] is None
     assert errors_of(bad) == {
         "key": "VALIDATION",
         "name": "VALIDATION",
@@ -124,7 +124,7 @@ async def test_dimensions_create_update_list_and_errors(
     )["capabilityDimensions"]
     assert [e["node"]["key"] for e in rest["edges"]] == [DEFAULT_KEYS[1]]
 
-    dim = first["dimension"]
+    dim = first["capabilityDimension"]
     updated = data(
         await gql(
             client,
@@ -134,7 +134,10 @@ async def test_dimensions_create_update_list_and_errors(
         )
     )["updateCapabilityDimension"]
     assert updated["errors"] == []
-    assert updated["dimension"]["bar"] == 2 and updated["dimension"]["version"] == 2
+    assert (
+        updated["capabilityDimension"]["bar"] == 2
+        and updated["capabilityDimension"]["version"] == 2
+    )
     invalid = data(
         await gql(
             client,
@@ -179,9 +182,11 @@ async def test_record_assessment_latest_and_gaps(
 ) -> None:
     tenant = await make_tenant()
     token = await make_token(tenant)
-    ai = (await new_dimension(client, token, "prompt_literacy", position=0))["dimension"]["id"]
+    ai = (await new_dimension(client, token, "prompt_literacy", position=0))["capabilityDimension"][
+        "id"
+    ]
     data_dim = (await new_dimension(client, token, "risk_judgement", position=1, bar=4))[
-        "dimension"
+        "capabilityDimension"
     ]["id"]
     owner = await new_owner(client, token, await new_client(client, token))
     empty = data(await gql(client, OWNER, {"id": owner}, token=token))["node"]
@@ -199,7 +204,7 @@ async def test_record_assessment_latest_and_gaps(
         trainingRecommendations="Data course",
     )
     assert latest["errors"] == []
-    a = latest["assessment"]
+    a = latest["capabilityAssessment"]
     assert a["owner"]["id"] == owner and a["notes"] == "Good progress"
     assert [(s["dimension"]["key"], s["score"]) for s in a["scores"]] == [
         ("prompt_literacy", 4),
@@ -230,11 +235,11 @@ async def test_record_assessment_validation_errors(
 ) -> None:
     tenant = await make_tenant()
     token = await make_token(tenant)
-    ai = (await new_dimension(client, token, "prompt_literacy"))["dimension"]["id"]
+    ai = (await new_dimension(client, token, "prompt_literacy"))["capabilityDimension"]["id"]
     owner = await new_owner(client, token, await new_client(client, token))
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     bad = await record(client, token, owner, [(ai, 6), (ai, 2)], assessedOn=tomorrow, assessor=" ")
-    assert bad["assessment"] is None
+    assert bad["capabilityAssessment"] is None
     assert errors_of(bad) == {
         "assessedOn": "VALIDATION",
         "assessor": "VALIDATION",
@@ -247,7 +252,9 @@ async def test_record_assessment_validation_errors(
     }
     assert errors_of(await record(client, token, ai, [(ai, 3)])) == {"ownerId": "VALIDATION"}
     other = await make_token(await make_tenant())
-    foreign_dim = (await new_dimension(client, other, "prompt_literacy"))["dimension"]["id"]
+    foreign_dim = (await new_dimension(client, other, "prompt_literacy"))["capabilityDimension"][
+        "id"
+    ]
     assert errors_of(await record(client, token, owner, [(foreign_dim, 3)])) == {
         "scores[0].dimensionId": "NOT_FOUND"
     }
@@ -261,9 +268,9 @@ async def test_viewer_may_not_write_capability_and_other_tenants_see_null(
     token = await make_token(tenant)
     viewer = await make_token(tenant, "viewer")
     other = await make_token(await make_tenant())
-    dim = (await new_dimension(client, token, "prompt_literacy"))["dimension"]["id"]
+    dim = (await new_dimension(client, token, "prompt_literacy"))["capabilityDimension"]["id"]
     owner = await new_owner(client, token, await new_client(client, token))
-    assessment = (await record(client, token, owner, [(dim, 3)]))["assessment"]["id"]
+    assessment = (await record(client, token, owner, [(dim, 3)]))["capabilityAssessment"]["id"]
     attempts: list[tuple[str, dict[str, Any], str]] = [
         (CREATE_DIMENSION, {"input": {"key": "x_y", "name": "X"}}, "createCapabilityDimension"),
         (

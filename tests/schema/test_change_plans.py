@@ -26,7 +26,7 @@ PLAN_FIELDS = """
   id version objective communicationPlan readiness status dueOn
   stakeholders { name role impact }
   process { id name }
-  client { id name }
+  clientOrganisation { id name }
 """
 CREATE_PLAN = (
     "mutation($input: CreateChangePlanInput!) { createChangePlan(input: $input) {"
@@ -109,7 +109,7 @@ async def test_create_change_plan_with_stakeholders_and_process(
         {"name": "Claims handlers", "role": None, "impact": None},
     ]
     assert plan["process"] == {"id": w.processes[0], "name": "Claims triage"}
-    assert plan["client"]["name"] == "Northwind Insurance"
+    assert plan["clientOrganisation"]["name"] == "Northwind Insurance"
     rows = await audit_rows(engine, w.tenant, "ChangePlan")
     assert [r[0] for r in rows] == ["create"]
     assert rows[0][1] is None and rows[0][2] is not None

@@ -119,9 +119,9 @@ async def test_record_review_snapshots_kpis_and_moves_last_review(
         {
             "name": "Straight-through rate",
             "unit": "%",
-            "target": "80.0000",
+            "target": 80.0,
             "direction": "HIGHER",
-            "latestValue": "72.5000",
+            "latestValue": 72.5,
             "measuredAt": None,
         }
     ]
@@ -131,6 +131,36 @@ async def test_record_review_snapshots_kpis_and_moves_last_review(
         assert process.last_reviewed_at.date() == TODAY - timedelta(days=1)
     assert [a for a, _, _ in await audit_rows(engine, w.tenant, "ProcessReview")] == ["record"]
     assert [a for a, _, _ in await audit_rows(engine, w.tenant, "AIProcess")][-1] == "review"
+
+
+UPDATE_PROCESS = """
+mutation($input: UpdateAIProcessInput!) {
+  updateAIProcess(input: $input) { aiProcess { version name } errors { field code } }
+}"""
+
+
+async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_saves(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    w = await seed(engine, make_tenant, make_token)
+    fields = "... on AIProcess { version updatedAt lastReviewedAt }"
+    seen = await node(client, w.token, w.processes[0], fields)
+    assert (await review(client, w))["errors"] == []
+    after = await node(client, w.token, w.processes[0], fields)
+    assert after["lastReviewedAt"] is not None and after["lastReviewedAt"] != seen["lastReviewedAt"]
+    assert (after["version"], after["updatedAt"]) == (seen["version"], seen["updatedAt"])
+    # An older review does not move lastReviewedAt back, and still changes no version.
+    older = await review(client, w, reviewedOn=str(TODAY - timedelta(days=30)))
+    assert older["errors"] == []
+    assert await node(client, w.token, w.processes[0], fields) == after
+    variables = {"input": {"id": w.processes[0], "version": seen["version"], "name": "Claims v2"}}
+    body = data(await gql(client, UPDATE_PROCESS, variables, token=w.token))
+    edited = body["updateAIProcess"]
+    assert edited["errors"] == []
+    assert edited["aiProcess"] == {"version": seen["version"] + 1, "name": "Claims v2"}
 
 
 async def test_record_review_validation_errors(

@@ -20,7 +20,10 @@ from tests.schema.test_processes import (
 )
 from tests.support import data, gql
 
-OWNER_FIELDS = "id version name email title businessUnit decisionAuthority archivedAt client { id }"
+OWNER_FIELDS = (
+    "id version name email title businessUnit decisionAuthority archivedAt"
+    " clientOrganisation { id }"
+)
 CREATE = f"""
 mutation($input: CreateOwnerInput!) {{
   createOwner(input: $input) {{ owner {{ {OWNER_FIELDS} }} errors {{ field code message }} }}
@@ -35,7 +38,7 @@ mutation($input: ArchiveOwnerInput!) {{
 }}"""
 END = """
 mutation($input: EndAssignmentInput!) {
-  endAssignment(input: $input) { assignment { id version } errors { field code } }
+  endAssignment(input: $input) { ownershipAssignment { id version } errors { field code } }
 }"""
 NODE = "query($id: ID!) { node(id: $id) { id ... on Owner { name totalHoursPerWeek } } }"
 CLIENT_OWNERS = """
@@ -62,7 +65,7 @@ async def assign(
             "processId": process_id,
             "ownerId": owner_id,
             "raciRole": "ACCOUNTABLE",
-            "hoursPerWeek": "5",
+            "hoursPerWeek": 5,
             **f,
         }
     }
@@ -85,7 +88,7 @@ async def test_create_update_archive_owner_with_audit(
     assert created["errors"] == []
     owner = created["owner"]
     assert owner["version"] == 1 and owner["decisionAuthority"] == "FULL"
-    assert owner["client"]["id"] == cid
+    assert owner["clientOrganisation"]["id"] == cid
     updated = data(
         await gql(
             client,
@@ -164,7 +167,7 @@ async def test_stale_versions_and_archiving_an_owner_with_open_assignments(
     assert errors_of(stale_archive) == {"version": "CONFLICT"}
 
     pid = await new_process(client, token, cid)
-    assignment = (await assign(client, token, pid, owner["id"]))["assignment"]
+    assignment = (await assign(client, token, pid, owner["id"]))["ownershipAssignment"]
     blocked = data(
         await gql(client, ARCHIVE, {"input": {"id": owner["id"], "version": 2}}, token=token)
     )["archiveOwner"]
@@ -234,15 +237,15 @@ async def test_total_hours_count_only_assignments_in_effect(
     p1 = await new_process(client, token, cid, name="P1")
     p2 = await new_process(client, token, cid, name="P2")
     p3 = await new_process(client, token, cid, name="P3")
-    assert (await assign(client, token, p1, oid, hoursPerWeek="6.5"))["errors"] == []
-    assert (await assign(client, token, p2, oid, raciRole="RESPONSIBLE", hoursPerWeek="2"))[
+    assert (await assign(client, token, p1, oid, hoursPerWeek=6.5))["errors"] == []
+    assert (await assign(client, token, p2, oid, raciRole="RESPONSIBLE", hoursPerWeek=2))[
         "errors"
     ] == []
-    future = await assign(client, token, p3, oid, hoursPerWeek="9", startsOn="2999-01-01")
+    future = await assign(client, token, p3, oid, hoursPerWeek=9, startsOn="2999-01-01")
     assert future["errors"] == []
     node = data(await gql(client, NODE, {"id": oid}, token=token))["node"]
-    assert node["totalHoursPerWeek"] == "8.50"
+    assert node["totalHoursPerWeek"] == 8.5
     # archiving a process keeps its assignments, so they still count
     data(await gql(client, ARCHIVE_PROCESS, {"input": {"id": p1, "version": 1}}, token=token))
     node = data(await gql(client, NODE, {"id": oid}, token=token))["node"]
-    assert node["totalHoursPerWeek"] == "8.50"
+    assert node["totalHoursPerWeek"] == 8.5

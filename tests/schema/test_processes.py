@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -27,47 +26,49 @@ PROCESS_FIELDS = """
   checkpoints { name stage reviewerRole criteria }
   escalationPath { level trigger contact responseHours }
   tools { name vendor purpose }
-  client { id }
+  clientOrganisation { id }
 """
 CREATE = f"""
 mutation($input: CreateAIProcessInput!) {{
   createAIProcess(input: $input) {{
-    process {{ {PROCESS_FIELDS} }} errors {{ field code message }}
+    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 UPDATE = f"""
 mutation($input: UpdateAIProcessInput!) {{
   updateAIProcess(input: $input) {{
-    process {{ {PROCESS_FIELDS} }} errors {{ field code message }}
+    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 ARCHIVE = """
 mutation($input: ArchiveAIProcessInput!) {
-  archiveAIProcess(input: $input) { process { id archivedAt } errors { field code message } }
+  archiveAIProcess(input: $input) { aiProcess { id archivedAt } errors { field code message } }
 }"""
 ADD_KPI = """
 mutation($input: AddKpiInput!) {
   addKpi(input: $input) {
-    kpi { id version name unit target direction latestValue measuredAt onTarget process { id } }
+    processKpi {
+      id version name unit target direction latestValue measuredAt onTarget process { id }
+    }
     errors { field code message }
   }
 }"""
 UPDATE_KPI = """
 mutation($input: UpdateKpiInput!) {
   updateKpi(input: $input) {
-    kpi { id version name latestValue measuredAt onTarget } errors { field code message }
+    processKpi { id version name latestValue measuredAt onTarget } errors { field code message }
   }
 }"""
 REMOVE_KPI = """
 mutation($input: RemoveKpiInput!) {
-  removeKpi(input: $input) { removedKpiId errors { field code message } }
+  removeKpi(input: $input) { removedProcessKpiId errors { field code message } }
 }"""
 CREATE_OWNER = """
 mutation($input: CreateOwnerInput!) { createOwner(input: $input) { owner { id } errors { field } } }
 """
 ASSIGN = """
 mutation($input: AssignOwnerInput!) {
-  assignOwner(input: $input) { assignment { id } errors { field code } }
+  assignOwner(input: $input) { ownershipAssignment { id } errors { field code } }
 }"""
 NODE = """query($id: ID!) { node(id: $id) { id ... on AIProcess { name kpis { totalCount } }
   ... on ProcessKpi { name } } }"""
@@ -111,7 +112,7 @@ async def create(
 async def new_process(client: httpx.AsyncClient, token: str, client_id: str, **f: Any) -> str:
     created = await create(client, token, client_id, **f)
     assert created["errors"] == [], created
-    pid: str = created["process"]["id"]
+    pid: str = created["aiProcess"]["id"]
     return pid
 
 
@@ -161,7 +162,7 @@ async def test_create_update_archive_with_documents_and_audit(
         tools=[{"name": "ClaimBot", "vendor": "Acme"}],
     )
     assert created["errors"] == []
-    p = created["process"]
+    p = created["aiProcess"]
     assert p["version"] == 1 and p["lifecycleStage"] == "PRODUCTION" and p["riskTier"] == "HIGH"
     assert p["boundaries"]["steps"][1] == {
         "name": "Decide",
@@ -173,7 +174,7 @@ async def test_create_update_archive_with_documents_and_audit(
     assert p["escalationPath"][0]["responseHours"] == 4
     assert p["checkpoints"][0]["reviewerRole"] == "Adjuster"
     assert p["tools"] == [{"name": "ClaimBot", "vendor": "Acme", "purpose": None}]
-    assert p["client"]["id"] == cid
+    assert p["clientOrganisation"]["id"] == cid
     assert p["orphaned"] is True  # live, nobody accountable
 
     updated = data(
@@ -185,12 +186,12 @@ async def test_create_update_archive_with_documents_and_audit(
         )
     )["updateAIProcess"]
     assert updated["errors"] == []
-    assert updated["process"]["version"] == 2 and updated["process"]["tools"] == []
-    assert updated["process"]["boundaries"]["outputs"] == ["decision"]  # untouched
+    assert updated["aiProcess"]["version"] == 2 and updated["aiProcess"]["tools"] == []
+    assert updated["aiProcess"]["boundaries"]["outputs"] == ["decision"]  # untouched
     archived = data(
         await gql(client, ARCHIVE, {"input": {"id": p["id"], "version": 2}}, token=token)
     )["archiveAIProcess"]
-    assert archived["errors"] == [] and archived["process"]["archivedAt"]
+    assert archived["errors"] == [] and archived["aiProcess"]["archivedAt"]
     assert await audit_actions(engine, tenant, "AIProcess") == ["create", "update", "archive"]
 
 
@@ -216,7 +217,7 @@ async def test_create_validation_errors_name_nested_fields_and_write_nothing(
         ],
         tools=[{"name": ""}],
     )
-    assert result["process"] is None
+    assert result["aiProcess"] is None
     assert errors_of(result) == {
         "name": "VALIDATION",
         "boundaries.steps[0].aiRole": "VALIDATION",
@@ -267,7 +268,7 @@ async def test_update_validation_null_and_stale_version(
     stale = data(
         await gql(client, UPDATE, {"input": {"id": pid, "version": 1, "name": "Two"}}, token=token)
     )["updateAIProcess"]
-    assert stale["process"] is None and errors_of(stale) == {"version": "CONFLICT"}
+    assert stale["aiProcess"] is None and errors_of(stale) == {"version": "CONFLICT"}
     stale_archive = data(
         await gql(client, ARCHIVE, {"input": {"id": pid, "version": 1}}, token=token)
     )["archiveAIProcess"]
@@ -284,7 +285,7 @@ async def test_viewer_may_not_run_process_or_kpi_mutations(
     pid = await new_process(client, token, cid)
     kpi = data(
         await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["kpi"]["id"]
+    )["addKpi"]["processKpi"]["id"]
     attempts: list[tuple[str, dict[str, Any], str]] = [
         (CREATE, {"input": {"clientOrganisationId": cid, "name": "X"}}, "createAIProcess"),
         (UPDATE, {"input": {"id": pid, "version": 1, "name": "X"}}, "updateAIProcess"),
@@ -318,8 +319,8 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
                     "processId": pid,
                     "name": "Accuracy",
                     "unit": "%",
-                    "target": "95",
-                    "latestValue": "97.5",
+                    "target": 95,
+                    "latestValue": 97.5,
                     "measuredAt": "2026-01-10T09:00:00+00:00",
                 }
             },
@@ -327,9 +328,9 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
         )
     )["addKpi"]
     assert added["errors"] == []
-    kpi = added["kpi"]
+    kpi = added["processKpi"]
     assert kpi["direction"] == "HIGHER" and kpi["onTarget"] is True
-    assert kpi["process"]["id"] == pid and Decimal(kpi["latestValue"]) == Decimal("97.5")
+    assert kpi["process"]["id"] == pid and kpi["latestValue"] == 97.5
 
     bad = data(
         await gql(
@@ -339,14 +340,14 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
                 "input": {
                     "processId": pid,
                     "name": "accuracy",
-                    "latestValue": "1",
+                    "latestValue": 1,
                     "unit": "u" * 51,
                 }
             },
             token=token,
         )
     )["addKpi"]
-    assert bad["kpi"] is None
+    assert bad["processKpi"] is None
     assert errors_of(bad) == {"measuredAt": "VALIDATION", "unit": "VALIDATION"}
     dup = data(
         await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "ACCURACY"}}, token=token)
@@ -366,7 +367,7 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
         await gql(
             client,
             UPDATE_KPI,
-            {"input": {"id": kpi["id"], "version": 1, "latestValue": "90"}},
+            {"input": {"id": kpi["id"], "version": 1, "latestValue": 90}},
             token=token,
         )
     )["updateKpi"]
@@ -379,14 +380,14 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
                 "input": {
                     "id": kpi["id"],
                     "version": 1,
-                    "latestValue": "90",
+                    "latestValue": 90,
                     "measuredAt": "2026-02-01T00:00:00Z",
                 }
             },
             token=token,
         )
     )["updateKpi"]
-    assert updated["errors"] == [] and updated["kpi"]["onTarget"] is False
+    assert updated["errors"] == [] and updated["processKpi"]["onTarget"] is False
     stale = data(
         await gql(client, UPDATE_KPI, {"input": {"id": kpi["id"], "version": 1}}, token=token)
     )["updateKpi"]
@@ -394,13 +395,13 @@ async def test_kpi_add_update_remove_with_validation_and_audit(
     stale_remove = data(
         await gql(client, REMOVE_KPI, {"input": {"id": kpi["id"], "version": 1}}, token=token)
     )["removeKpi"]
-    assert stale_remove["removedKpiId"] is None and errors_of(stale_remove) == {
+    assert stale_remove["removedProcessKpiId"] is None and errors_of(stale_remove) == {
         "version": "CONFLICT"
     }
     removed = data(
         await gql(client, REMOVE_KPI, {"input": {"id": kpi["id"], "version": 2}}, token=token)
     )["removeKpi"]
-    assert removed == {"removedKpiId": kpi["id"], "errors": []}
+    assert removed == {"removedProcessKpiId": kpi["id"], "errors": []}
     assert data(await gql(client, NODE, {"id": kpi["id"]}, token=token))["node"] is None
     assert await audit_actions(engine, tenant, "ProcessKpi") == ["create", "update", "delete"]
 
@@ -414,7 +415,7 @@ async def test_a_client_owner_token_not_assigned_may_not_update_a_kpi(
     pid = await new_process(client, token, cid)
     kpi = data(
         await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["kpi"]["id"]
+    )["addKpi"]["processKpi"]["id"]
     from schema.ids import parse_global_id
 
     parsed = parse_global_id(cid)
@@ -436,7 +437,7 @@ async def test_node_of_another_tenant_is_null(
     pid = await new_process(client, token, await new_client(client, token))
     kpi = data(
         await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["kpi"]["id"]
+    )["addKpi"]["processKpi"]["id"]
     for node_id in (pid, kpi):
         assert data(await gql(client, NODE, {"id": node_id}, token=token))["node"]["id"] == node_id
         assert data(await gql(client, NODE, {"id": node_id}, token=other))["node"] is None
@@ -463,7 +464,7 @@ async def test_client_processes_filters_ordering_and_orphaned(
                     "processId": covered,
                     "ownerId": owner,
                     "raciRole": "ACCOUNTABLE",
-                    "hoursPerWeek": "4",
+                    "hoursPerWeek": 4,
                 }
             },
             token=token,
@@ -532,7 +533,7 @@ def count_all_statements() -> Iterator[StatementCounter]:
 NESTED = """
 query($id: ID!) { node(id: $id) { ... on ClientOrganisation {
   processes(first: 100) { edges { node {
-    name orphaned client { name }
+    name orphaned clientOrganisation { name }
     accountableOwner { name totalHoursPerWeek latestAssessment { assessedOn scores { score } } }
     assignments { edges { node { raciRole owner { name } } } }
     kpis { totalCount edges { node { name } } }
@@ -559,7 +560,7 @@ async def test_nested_query_statement_count_does_not_grow_with_the_list(
                             "processId": pid,
                             "ownerId": owner,
                             "raciRole": "ACCOUNTABLE",
-                            "hoursPerWeek": "1",
+                            "hoursPerWeek": 1,
                         }
                     },
                     token=token,
@@ -572,6 +573,6 @@ async def test_nested_query_statement_count_does_not_grow_with_the_list(
             body = data(await gql(client, NESTED, {"id": cid}, token=token))
         edges = body["node"]["processes"]["edges"]
         assert len(edges) == size
-        assert edges[0]["node"]["accountableOwner"]["totalHoursPerWeek"] == f"{size}.00"
+        assert edges[0]["node"]["accountableOwner"]["totalHoursPerWeek"] == size
         counts.append(counter.count)
     assert counts[0] == counts[1] and counts[0] > 5, counts

@@ -70,13 +70,13 @@ async def test_defaults_then_configure_with_a_logo_then_a_stale_version_conflict
         timezone="Europe/Berlin",
         locale="DE",
         logoBase64=base64.b64encode(logo).decode(),
-        logoType="image/png",
+        logoType="PNG",
     )
     assert first["errors"] == []
     assert first["reportBranding"] == {
         "name": "Müller & Partner",
         "accentColour": "#6a1b9a",
-        "logoType": "image/png",
+        "logoType": "PNG",
         "logoBytes": len(logo),
         "timezone": "Europe/Berlin",
         "locale": "DE",
@@ -110,27 +110,29 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         accentColour="purple",
         timezone="Mars/Olympus",
         logoBase64=svg,
-        logoType="image/svg+xml",
+        logoType="PNG",
     )
     assert bad["reportBranding"] is None
-    # The SVG is refused twice over: by its declared type and by its bytes.
+    # An SVG is refused by its bytes; it cannot even be declared (LogoFormat has no SVG).
     assert {e["field"] for e in bad["errors"]} == {
         "name",
         "accentColour",
         "timezone",
-        "logoType",
         "logoBase64",
     }
+    variables = {"input": {"version": None, "name": "x", "logoBase64": svg, "logoType": "SVG"}}
+    undeclared = await gql(client, CONFIGURE, variables, token=admin)
+    assert undeclared.get("data") is None and "LogoFormat" in undeclared["errors"][0]["message"]
     over_long_zone = await configure(client, admin, timezone="Europe/" + "x" * 6000)
     assert [e["field"] for e in over_long_zone["errors"]] == ["timezone"]
-    type_alone = await configure(client, admin, logoType="image/png")
+    type_alone = await configure(client, admin, logoType="PNG")
     assert [e["field"] for e in type_alone["errors"]] == ["logoType"]
     fake = await configure(
-        client, admin, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="image/png"
+        client, admin, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="PNG"
     )
     assert [e["field"] for e in fake["errors"]] == ["logoBase64"]
     huge = base64.b64encode(png() + b"\x00" * (512 * 1024)).decode()
-    too_big = await configure(client, admin, logoBase64=huge, logoType="image/png")
+    too_big = await configure(client, admin, logoBase64=huge, logoType="PNG")
     assert "512 KiB" in too_big["errors"][0]["message"]
     assert data(await gql(client, READ, token=admin))["reportBranding"]["version"] is None
 

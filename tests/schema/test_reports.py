@@ -233,7 +233,7 @@ async def test_tenant_wide_health_list_has_the_latest_per_client(
     by_name = {e["node"]["clientOrganisation"]["name"]: e["node"] for e in rows["edges"]}
     assert by_name["Alpha"]["status"] == "RED" and by_name["Beta"]["status"] == "GREEN"
     assert by_name["Alpha"]["reasons"] == [
-        {"code": "ORPHANED_PROCESSES", "level": "red", "message": "1 live process"}
+        {"code": "ORPHANED_PROCESSES", "level": "RED", "message": "1 live process"}
     ]
     red = data(await gql(client, HEALTH_LIST, {"status": ["RED"]}, token=token))
     assert red["engagementHealthReports"]["totalCount"] == 1

@@ -28,7 +28,7 @@ FIELDS = """
   id version vendor product startsOn endsOn renewalOn autoRenews incidentResponseHours
   monitoring { party terms } incidentResponse { party terms }
   updates { party terms } dataGovernance { party terms }
-  missingClauses processes { id name } client { name }
+  missingClauses processes { id name } clientOrganisation { name }
 """
 CREATE = (
     "mutation($input: CreateVendorAgreementInput!) { createVendorAgreement(input: $input) {"
@@ -58,7 +58,7 @@ CLIENT_AGREEMENTS = """
 query($id: ID!) {
   node(id: $id) { ... on ClientOrganisation {
     vendorAgreements { totalCount edges { node {
-      vendor missingClauses client { name } processes { name }
+      vendor missingClauses clientOrganisation { name } processes { name }
     } } }
   } }
 }"""
@@ -111,7 +111,7 @@ async def test_create_with_every_clause_and_covered_processes(
     assert a["incidentResponse"] == {"party": "SHARED", "terms": None}
     assert a["missingClauses"] == []
     assert [p["name"] for p in a["processes"]] == ["Claims triage", "Invoice processing"]
-    assert a["client"]["name"] == "Northwind Insurance"
+    assert a["clientOrganisation"]["name"] == "Northwind Insurance"
     rows = await audit_rows(engine, w.tenant, "VendorAgreement")
     assert [r[0] for r in rows] == ["create"]
     after = rows[0][2]
@@ -354,7 +354,7 @@ query($id: ID!) {
     processes(first: 50) { edges { node {
       name
       vendorAgreements(first: 5) { totalCount edges { node {
-        vendor missingClauses processes { name } client { name }
+        vendor missingClauses processes { name } clientOrganisation { name }
       } } }
     } } }
     vendorAgreements(first: 50) { edges { node { processes { name } } } }

@@ -58,6 +58,7 @@ async def test_admins_see_each_attempt_newest_first_and_no_one_else_does(
         (2, None, False),
     ]
     assert nodes[1]["error"] == "ConnectError: refused"
+    assert {n["event"] for n in nodes} == {"READINESS_REPORT_SUCCEEDED"}
     rest = await _read(client, admin, first["pageInfo"]["endCursor"])
     assert [e["node"]["attempt"] for e in rest["edges"]] == [1]
     assert {e["node"]["messageId"] for e in rest["edges"]} == {"msg_abc"}

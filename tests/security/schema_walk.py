@@ -63,7 +63,6 @@ SCALARS: dict[str, Any] = {
     "Boolean": False,
     "Date": "2026-01-05",
     "DateTime": "2026-01-05T09:00:00+00:00",
-    "Decimal": "1",
     "JSON": {},
     "UUID": str(uuid.UUID(int=1)),
 }

@@ -68,7 +68,7 @@ async def test_circular_fragments(client: httpx.AsyncClient, token: str) -> None
 async def test_deep_nesting(client: httpx.AsyncClient, token: str) -> None:
     selection = "name"
     for _ in range(7):
-        selection = f"processes {{ edges {{ node {{ client {{ {selection} }} }} }} }}"
+        selection = f"processes {{ edges {{ node {{ clientOrganisation {{ {selection} }} }} }} }}"
     await refused(
         client,
         token,
