@@ -7,15 +7,38 @@ Like identity providers and API tokens, deliveries are tenant administration
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import ClassVar
 
 import strawberry
 
+from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.node import Node, register_node
 from schema.pagination import Connection, Ordering, paginate
 from tenants import models as m
+
+
+@strawberry.enum(
+    name="WebhookEvent",
+    description="A webhook event Steward sends. Each value maps to the Standard Webhooks event "
+    "type string the payload carries as `type` (named on each value).",
+)
+class WebhookEvent(Enum):
+    READINESS_REPORT_SUCCEEDED = strawberry.enum_value(
+        READINESS_SUCCEEDED,
+        description="A readiness report SUCCEEDED; payload type `readiness_report.succeeded`.",
+    )
+    READINESS_REPORT_FAILED = strawberry.enum_value(
+        READINESS_FAILED,
+        description="A readiness report FAILED; payload type `readiness_report.failed`.",
+    )
+    HEALTH_REPORT_CREATED = strawberry.enum_value(
+        HEALTH_CREATED,
+        description="An engagement health report was stored; payload type `health_report.created`.",
+    )
+
 
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
@@ -27,9 +50,11 @@ NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 )
 class WebhookDeliveryNode(Node):
     NODE_NAME: ClassVar[str] = "WebhookDelivery"
-    event: str = strawberry.field(
-        description="health_report.created, readiness_report.succeeded or "
-        "readiness_report.failed (the Standard Webhooks event type, as sent)."
+    event: WebhookEvent = strawberry.field(
+        description="The event delivered. The payload's `type` (the Standard Webhooks event "
+        "type) is readiness_report.succeeded, readiness_report.failed or "
+        "health_report.created for READINESS_REPORT_SUCCEEDED, READINESS_REPORT_FAILED and "
+        "HEALTH_REPORT_CREATED."
     )
     message_id: str = strawberry.field(description="The `webhook-id` header sent.")
     attempt: int
@@ -43,7 +68,7 @@ class WebhookDeliveryNode(Node):
     def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:
         return cls(
             db_id=obj.id,
-            event=obj.event,
+            event=WebhookEvent(obj.event),
             message_id=obj.message_id,
             attempt=obj.attempt,
             url=obj.url,
