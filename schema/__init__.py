@@ -17,6 +17,8 @@ from schema.capability.queries import CapabilityQuery
 from schema.change_plans.mutations import ChangePlanMutation
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
+from schema.exports.mutations import ExportMutation
+from schema.exports.queries import ExportQuery
 from schema.feedback.mutations import FeedbackMutation
 from schema.frameworks.mutations import FrameworkMutation
 from schema.identity.mutations import IdentityProviderMutation
@@ -54,6 +56,7 @@ QUERIES: tuple[type, ...] = (
     ApiTokenQuery,
     ReportScheduleQuery,
     ReportBrandingQuery,
+    ExportQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -73,6 +76,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportScheduleMutation,
     ReportBrandingMutation,
     FrameworkMutation,
+    ExportMutation,
 )
 
 

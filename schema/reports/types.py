@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 import strawberry
 from sqlalchemy import (
@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
+from strawberry.scalars import JSON
 
 from jobs.readiness.findings import Pillar, Severity
 from schema.compiled.encode import global_id_of_sql, py_str_sql
@@ -111,11 +112,14 @@ def _reasons(row: Row) -> Source:
         .render_derived()
     )
     r = elements.c.value
+    level = py_str_sql(r, "level", "info")
     lat = (
         select(
             py_str_sql(r, "code", "").label("code"),
-            py_str_sql(r, "level", "info").label("level"),
+            # HealthReason.of: an info reason is GREEN (it never moves the status).
+            case((level == "info", "green"), else_=level).label("level"),
             py_str_sql(r, "message", "").label("message"),
+            func.coalesce(r["params"], sql_cast("{}", JSONB)).label("params"),
             elements.c.ord.label("ord"),
         )
         .select_from(elements)
@@ -290,11 +294,40 @@ class ReadinessReportNode(Node):
         return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
-@strawberry.type(description="One reason behind a health status.")
+@strawberry.type(
+    description="One reason behind a health status: a registered health rule that fired "
+    "(jobs/health/RULES.md), with its code and parameters, so a front end can word it "
+    "itself in any language."
+)
 class HealthReason:
-    code: str
-    level: str = strawberry.field(description="red, amber or info (info never sets a status).")
-    message: str
+    code: str = strawberry.field(
+        description="The rule's code, e.g. ORPHANED_PROCESSES (the table in RULES.md)."
+    )
+    level: HealthStatus = strawberry.field(  # type: ignore[valid-type]
+        description="RED or AMBER: the status this reason sets; GREEN: informative only "
+        "(e.g. NO_READINESS_REPORT), it never moves the status off GREEN."
+    )
+    message: str = strawberry.field(
+        description="The sentence in the report's language (the tenant's report locale "
+        "when the report was made), from the message catalogues."
+    )
+    params: JSON = strawberry.field(
+        description="The rule's parameters as a JSON object, by name (RULES.md lists each "
+        "rule's): numbers (count, days, hours, score, ...), `names` (at most three names, "
+        "as a list of strings), `more` (how many names were left out), `duties` (list of "
+        "strings). Empty object for a rule without parameters."
+    )
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> HealthReason:
+        level = str(doc.get("level", "info"))
+        params = doc.get("params")
+        return cls(
+            code=str(doc.get("code", "")),
+            level=m.HealthStatus.GREEN if level == "info" else m.HealthStatus(level),
+            message=str(doc.get("message", "")),
+            params=cast(JSON, params if isinstance(params, dict) else {}),
+        )
 
 
 @strawberry.type(
@@ -308,7 +341,8 @@ class EngagementHealthReportNode(Node):
     period_end: date
     status: HealthStatus  # type: ignore[valid-type]
     reasons: list[HealthReason] = strawberry.field(
-        metadata=sql(Related(lambda row, _: _reasons(row)))
+        description="Why the status is what it is, in the rules' order (RULES.md).",
+        metadata=sql(Related(lambda row, _: _reasons(row))),
     )
     created_at: datetime
 
@@ -320,14 +354,7 @@ class EngagementHealthReportNode(Node):
             period_start=obj.period_start,
             period_end=obj.period_end,
             status=obj.status,
-            reasons=[
-                HealthReason(
-                    code=str(r.get("code", "")),
-                    level=str(r.get("level", "info")),
-                    message=str(r.get("message", "")),
-                )
-                for r in obj.reasons or []
-            ],
+            reasons=[HealthReason.of(r) for r in obj.reasons or []],
             created_at=obj.created_at,
         )
 
