@@ -9,8 +9,9 @@ the one transaction that marks the export SUCCEEDED: a download sees the whole f
 nothing. At no point is the whole tenant, or the whole file, in memory.
 
 Idempotent, because arq may run a job twice: an export already SUCCEEDED or FAILED is
-left alone; a re-run of a RUNNING one (its worker died) starts the file again, and
-replaces any chunks in the same transaction that stores the new ones.
+left alone; a re-run of a RUNNING one (its worker died, or a transient database error
+raised `arq.Retry`) starts the file again, and replaces any chunks in the same
+transaction that stores the new ones.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import IO, Any, cast
 
 import structlog
+from arq import Retry
 from sqlalchemy import delete, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,6 +34,7 @@ from jobs.exports.scope import client_scope
 from jobs.exports.tables import EXPORTS, TableExport
 from jobs.exports.tenant_json import export_tenant
 from jobs.exports.writers import Cell, csv_chunks, write_xlsx
+from jobs.retry import MAX_TRIES, backoff_s, is_transient
 from tenants import models as m
 from tenants.registry import TenantRef, lookup_tenant
 from tenants.session import tenant_connection, tenant_session
@@ -201,6 +204,11 @@ async def build_export(ctx: dict[str, Any], tenant: str, export_id: str) -> str:
         await fail_export(engine, ref, eid, f"the export took longer than {budget:.0f} s")
         return "timed out"
     except Exception as exc:
+        job_try = int(ctx.get("job_try", 1))
+        if is_transient(exc) and job_try < MAX_TRIES:
+            # The database or Redis blinked: try again later; the re-run starts the file over.
+            log.warning("export.retry", export_id=export_id, job_try=job_try)
+            raise Retry(defer=backoff_s(job_try)) from exc
         # An export that fails on its data fails the same way on a re-run: record it.
         log.exception("export.error", export_id=export_id)
         await fail_export(engine, ref, eid, f"{type(exc).__name__}: the export could not be made")

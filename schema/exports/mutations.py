@@ -72,6 +72,7 @@ class ExportMutation:
             obj = await service.request_export(
                 info.context.db,
                 actor=actor_of(info.context.principal),
+                tenant=info.context.principal.tenant.slug,
                 kind=kind,
                 fmt=m.ExportFormat[input.format.name],
                 client_id=client_id,

@@ -43,12 +43,10 @@ def _check_shape(kind: ExportKind, fmt: ExportFormat, client_id: uuid.UUID | Non
         raise validation(CLIENT_FIELD, f"a {kind.name} export is of one client: give its id")
 
 
-async def _rate_limit(session: AsyncSession, client_id: uuid.UUID | None) -> None:
-    # hashtext of the subject: a collision only makes two subjects take turns.
-    subject = str(client_id or "tenant")
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"steward.export:{subject}"}
-    )
+async def _rate_limit(session: AsyncSession, tenant: str, client_id: uuid.UUID | None) -> None:
+    # hashtext of tenant and subject: a collision only makes two subjects take turns.
+    key = f"steward.export:{tenant}:{client_id or 'tenant'}"
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
     e = Export
     same = e.client_id == client_id if client_id is not None else e.client_id.is_(None)
     recent = await session.scalar(
@@ -69,17 +67,20 @@ async def request_export(
     session: AsyncSession,
     *,
     actor: Actor,
+    tenant: str,
     kind: ExportKind,
     fmt: ExportFormat,
     client_id: uuid.UUID | None,
 ) -> Export:
-    """Record one export request in state QUEUED; the caller enqueues its job after commit."""
+    """Record one export request in state QUEUED; the caller enqueues its job after commit.
+
+    `tenant` is the tenant's slug, which keeps the rate limit's lock to its own tenant."""
     _check_shape(kind, fmt, client_id)
     if client_id is not None:
         c = Collector()
         await c.load(session, ClientOrganisation, client_id, CLIENT_FIELD)
         c.raise_if_any()
-    await _rate_limit(session, client_id)
+    await _rate_limit(session, tenant, client_id)
     export = Export(
         client_id=client_id,
         kind=kind,
