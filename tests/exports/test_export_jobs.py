@@ -16,9 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
+from arq.jobs import JobStatus
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jobs.enqueue import export_job_id, job_status
 from jobs.exports import job as export_job
 from jobs.exports.sweeper import sweep_exports
 from server.app import create_app
@@ -291,3 +293,20 @@ async def test_the_sweeper_deletes_expired_files_and_the_route_refuses_them(
         assert await s.scalar(select(m.Export.status).where(m.Export.id == export_id)) == (
             m.ReportStatus.SUCCEEDED
         )
+
+
+async def test_an_export_queued_while_redis_was_down_is_enqueued_by_the_sweeper_and_runs(
+    settings: Settings, engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    tenant = await make_tenant()
+    seeded = await seed_client(engine, tenant, processes=3)
+    # The row the mutation commits when its after-commit enqueue finds no Redis.
+    export_id = await _queued(engine, tenant, m.ExportKind.ENGAGEMENT, seeded.client_id)
+    own = settings.model_copy(update={"queue_name": new_queue()})
+    async with pool(own, own.queue_name) as redis:
+        assert await sweep_exports({"engine": engine, "redis": redis}) >= 1
+        job_id = export_job_id(tenant.slug, export_id)
+        assert await job_status(redis, job_id) is JobStatus.queued
+        await run_burst(make_worker(own, own.queue_name))
+    status, written, total = await _progress(engine, tenant, export_id)
+    assert status is m.ReportStatus.SUCCEEDED and written == total and written > 0
