@@ -8,3 +8,4 @@ each job's context; a job reads them there, never from the environment.
 from __future__ import annotations
 
 DEFAULT_JOB_TIMEOUT_S = 300
+DEFAULT_EXPORT_TTL_S = 24 * 3600

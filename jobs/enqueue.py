@@ -22,6 +22,7 @@ from jobs.tracing import enqueue_span
 READINESS_TASK = "build_readiness_report"
 HEALTH_TASK = "build_health_report"
 WEBHOOK_TASK = "deliver_webhook"
+EXPORT_TASK = "build_export"
 HEALTH_CREATED = "health_report.created"
 READINESS_SUCCEEDED = "readiness_report.succeeded"
 READINESS_FAILED = "readiness_report.failed"
@@ -71,6 +72,27 @@ async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUI
             )
     if job is not None:
         REPORTS_ENQUEUED.labels("readiness").inc()
+    return job is not None
+
+
+def export_job_id(tenant: str, export_id: uuid.UUID) -> str:
+    return f"export:{tenant}:{export_id}"
+
+
+async def enqueue_export(redis: ArqRedis, *, tenant: str, export_id: uuid.UUID) -> bool:
+    """Enqueue the export's job (once: its id names the export); False if it exists.
+
+    Raises the Redis error when Redis is unreachable: the export stays QUEUED and the
+    export sweeper (jobs/exports/sweeper.py) enqueues it once Redis is back."""
+    with enqueue_span(EXPORT_TASK, redis.default_queue_name) as tracing:
+        async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
+            job = await redis.enqueue_job(
+                EXPORT_TASK,
+                tenant,
+                str(export_id),
+                _job_id=export_job_id(tenant, export_id),
+                **tracing,
+            )
     return job is not None
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from arq.cron import CronJob, cron
 
+from jobs.exports.job import build_export
+from jobs.exports.sweeper import sweep_exports
 from jobs.health.job import build_health_report, schedule_health_reports
 from jobs.readiness.job import build_readiness_report
 from jobs.sweeper import sweep_reports
@@ -22,6 +24,8 @@ TASKS: tuple[Callable[..., Any], ...] = (
     deliver_webhook,
     schedule_health_reports,
     sweep_reports,
+    build_export,
+    sweep_exports,
 )
 
 
@@ -41,4 +45,5 @@ def cron_jobs() -> list[CronJob]:
             max_tries=3,
         ),
         cron(sweep_reports, name="cron:sweep", second=30, run_at_startup=True, max_tries=3),
+        cron(sweep_exports, name="cron:exports", second=45, run_at_startup=True, max_tries=3),
     ]

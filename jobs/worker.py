@@ -7,7 +7,7 @@ from typing import Any
 
 from arq.connections import RedisSettings
 
-from jobs.config import DEFAULT_JOB_TIMEOUT_S
+from jobs.config import DEFAULT_EXPORT_TTL_S, DEFAULT_JOB_TIMEOUT_S
 from jobs.liveness import HEALTH_CHECK_INTERVAL_S, health_check_key
 from jobs.metrics import WorkerMetrics
 from jobs.observed import observed
@@ -31,6 +31,7 @@ def worker_settings(
     burst: bool = False,
     with_cron: bool = True,
     webhook_backoff_s: float = 2.0,
+    export_ttl_s: float = DEFAULT_EXPORT_TTL_S,
     metrics_port: int | None = None,
     metrics_host: str = "127.0.0.1",
     metrics_every_s: float = 5.0,
@@ -51,6 +52,7 @@ def worker_settings(
         ctx["job_timeout_s"] = job_timeout_s
         ctx["test_job_delay_s"] = test_job_delay_s
         ctx["webhook_backoff_s"] = webhook_backoff_s
+        ctx["export_ttl_s"] = export_ttl_s  # STEWARD_EXPORT_TTL_HOURS (jobs/exports/job.py)
         ctx["secret_box"] = secret_box  # decrypts webhook secrets (jobs/webhooks.py)
         ctx["engine"] = make_engine(
             database_url,

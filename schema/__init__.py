@@ -18,6 +18,8 @@ from schema.change_plans.mutations import ChangePlanMutation
 from schema.client_lists.queries import ClientListsQuery
 from schema.clients.mutations import ClientOrganisationMutation
 from schema.clients.queries import ClientOrganisationQuery
+from schema.exports.mutations import ExportMutation
+from schema.exports.queries import ExportQuery
 from schema.feedback.mutations import FeedbackMutation
 from schema.frameworks.mutations import FrameworkMutation
 from schema.identity.mutations import IdentityProviderMutation
@@ -58,6 +60,7 @@ QUERIES: tuple[type, ...] = (
     ApiTokenQuery,
     ReportScheduleQuery,
     ReportBrandingQuery,
+    ExportQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ClientOrganisationMutation,
@@ -78,6 +81,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportBrandingMutation,
     FrameworkMutation,
     RestoreMutation,
+    ExportMutation,
 )
 
 

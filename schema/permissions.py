@@ -17,7 +17,7 @@ from sqlalchemy import select
 from schema.context import Info
 from tenants.errors import forbidden
 from tenants.models import Owner, OwnershipAssignment
-from tenants.principals import Principal, PrincipalKind, Role
+from tenants.principals import STAFF_ROLES, Principal, PrincipalKind, Role
 from tenants.services.assignments import in_effect
 from tenants.services.audit import Actor, AuditActorKind
 
@@ -32,12 +32,16 @@ class Policy:
     assigned_client_owner: bool = False
     # The scope a scoped service token needs.
     scope: str = "write"
+    # A client principal may also run it, for its own organisation (`client_id`).
+    own_client: bool = False
 
 
 WRITE = Policy(STAFF_WRITERS)
 OWNER_FEEDBACK = Policy(STAFF_WRITERS, assigned_client_owner=True)
 REPORTS = Policy(STAFF_WRITERS, scope="reports")
 ADMIN = Policy(ADMINS, scope="admin")
+# Exports are reads: every staff role, and client principals for their own organisation.
+EXPORTS = Policy(frozenset(STAFF_ROLES), scope="reports", own_client=True)
 
 MUTATION_POLICIES: dict[str, Policy] = {
     "createClientOrganisation": WRITE,
@@ -74,6 +78,7 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "updateIncident": OWNER_FEEDBACK,
     "requestReadinessReport": REPORTS,
     "requestEngagementHealthReport": REPORTS,
+    "requestExport": EXPORTS,
     "configureReportSchedule": ADMIN,
     "configureReportBranding": ADMIN,
     "setProcessRegulatoryProfile": WRITE,
@@ -159,7 +164,9 @@ async def _assigned(info: Info, process_id: uuid.UUID) -> bool:
     return found is not None
 
 
-async def authorize(info: Info, *, process_id: uuid.UUID | None = None) -> None:
+async def authorize(
+    info: Info, *, process_id: uuid.UUID | None = None, client_id: uuid.UUID | None = None
+) -> None:
     """Raise FORBIDDEN unless the principal may run the mutation being resolved.
 
     The policy is looked up by the field's own GraphQL name, so a resolver cannot ask
@@ -171,6 +178,9 @@ async def authorize(info: Info, *, process_id: uuid.UUID | None = None) -> None:
     principal = info.context.principal
     granted = grant(principal, policy)
     if granted is Grant.ANY:
+        return
+    own = principal.client_organisation_id
+    if policy.own_client and own is not None and client_id == own:
         return
     if (
         granted is Grant.ASSIGNED_PROCESS

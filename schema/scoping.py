@@ -22,6 +22,8 @@ from tenants.models import (
     ChangePlan,
     ClientOrganisation,
     EngagementHealthReport,
+    Export,
+    ExportKind,
     IdentityProvider,
     Incident,
     Member,
@@ -38,6 +40,7 @@ from tenants.principals import Principal, Role
 from tenants.registry import ApiToken
 
 Rule = Callable[[uuid.UUID], ColumnElement[bool]]
+CLIENT_EXPORT_KINDS = (ExportKind.PROCESSES, ExportKind.OWNERS)
 
 
 def _via_process(column: ColumnElement[uuid.UUID]) -> Rule:
@@ -66,12 +69,20 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
     CapabilityDimension: lambda c: true(),
     # A client principal sees the logins of its own organisation (staff members: every one).
     Member: lambda c: Member.client_organisation_id == c,
+    # Its own organisation's spreadsheets, whoever asked for them; never the engagement's
+    # JSON (which carries the consultancy's audit trail and notes).
+    Export: lambda c: (Export.client_id == c) & Export.kind.in_(CLIENT_EXPORT_KINDS),
 }
 
 # Tenant administration: only admins see these, in every query, node(id) and count;
 # for anyone else they do not exist (an empty connection, a null node). A scoped
 # API token also needs the `admin` scope. Client principals never see them.
 ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken, WebhookDelivery})
+# Rows of a model that are tenant administration although the model is not: a whole-tenant
+# export holds every member and identity provider, so only admins see it.
+ADMIN_ROWS: dict[Any, Callable[[], ColumnElement[bool]]] = {
+    Export: lambda: Export.kind == ExportKind.TENANT,
+}
 
 
 # Events about tenant administration (and refused logins, which name identities) are
@@ -108,6 +119,12 @@ def visible(model: type[TenantBase], principal: Principal) -> ColumnElement[bool
         return true() if may_see_admin_data(principal) else false()
     if model is AuditEvent:
         return _audit_visible(principal)
+    if model in ADMIN_ROWS and not may_see_admin_data(principal):
+        return ~ADMIN_ROWS[model]() & _visible(model, principal)
+    return _visible(model, principal)
+
+
+def _visible(model: type[TenantBase], principal: Principal) -> ColumnElement[bool]:
     if principal.is_staff:
         return true()
     client = principal.client_organisation_id

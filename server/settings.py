@@ -122,6 +122,8 @@ class Settings(BaseSettings):
     job_timeout_s: int = Field(
         default=DEFAULT_JOB_TIMEOUT_S, ge=5, le=3600, alias="STEWARD_JOB_TIMEOUT_S"
     )
+    # Hours a finished export's file stays downloadable; then the sweeper deletes it.
+    export_ttl_hours: int = Field(default=24, ge=1, le=720, alias="STEWARD_EXPORT_TTL_HOURS")
     # Tests only (refused in production): a readiness job sleeps this long once RUNNING, so
     # a test can kill its worker or reach its timeout mid-job.
     test_job_delay_s: float = Field(default=0.0, ge=0, le=3600, alias="STEWARD_TEST_JOB_DELAY_S")

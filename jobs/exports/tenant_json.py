@@ -43,6 +43,9 @@ BATCH_SIZE = 500
 # the audit events recording them. An "empty" tenant still holds them; the import
 # replaces them with the source's own (which come with their own history).
 PROVISIONING_TABLES = frozenset({"capability_dimensions", "audit_events"})
+# Export jobs and their files: derived, expiring artefacts, not the tenant's data. An
+# export would otherwise carry every earlier export file (and its own RUNNING row).
+DERIVED_TABLES = frozenset({"exports", "export_chunks"})
 
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
 
@@ -59,8 +62,8 @@ class ExportStats:
 
 
 def tenant_tables() -> list[Table]:
-    """Every tenant table, parents before children."""
-    return list(TenantBase.metadata.sorted_tables)
+    """Every tenant table but the derived ones, parents before children."""
+    return [t for t in TenantBase.metadata.sorted_tables if t.name not in DERIVED_TABLES]
 
 
 async def _revision(conn: AsyncConnection, tenant: TenantRef) -> str:

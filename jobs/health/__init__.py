@@ -29,15 +29,20 @@ class Reason:
 
     @property
     def message(self) -> str:
+        """The sentence in English."""
         return message(self.code, self.params)
 
-    def to_dict(self) -> dict[str, Any]:
-        # The message is stored too, for readers of the stored row that know no catalogue.
+    def message_in(self, locale: str) -> str:
+        return message(self.code, self.params, locale)
+
+    def to_dict(self, locale: str = "en") -> dict[str, Any]:
+        # The sentence is stored too, in the report's language, for readers of the row
+        # that know no catalogue; code and params are what a re-rendering uses.
         return {
             "code": self.code,
             "level": self.level,
             "params": self.params,
-            "message": self.message,
+            "message": self.message_in(locale),
         }
 
 
@@ -62,14 +67,15 @@ def assess_health(snapshot: ClientSnapshot, readiness_scores: Sequence[float]) -
     )
     levels = {r.level for r in reasons}
     status = "RED" if "red" in levels else "AMBER" if "amber" in levels else "GREEN"
+    # Keyed as jobs/i18n/health.py METRIC_LABELS, which gives each its words.
     metrics: dict[str, int | float | str] = {
-        "Live processes": len(snapshot.live_processes),
-        "Orphaned live processes": _count(reasons, "ORPHANED_PROCESSES"),
-        "Open high-severity incidents": _count(reasons, "OPEN_HIGH_SEVERITY_INCIDENTS"),
-        "Overdue milestones": _count(reasons, "OVERDUE_MILESTONES"),
-        "Processes without a review in 90 days": _count(reasons, "STALE_REVIEWS"),
-        "Agreements ending within 60 days": _count(reasons, "AGREEMENTS_EXPIRING"),
-        "Agreements missing clauses": _count(reasons, "AGREEMENTS_MISSING_CLAUSES"),
-        "Owners over capacity": _count(reasons, "OWNERS_OVER_CAPACITY"),
+        "live_processes": len(snapshot.live_processes),
+        "orphaned": _count(reasons, "ORPHANED_PROCESSES"),
+        "incidents": _count(reasons, "OPEN_HIGH_SEVERITY_INCIDENTS"),
+        "overdue_milestones": _count(reasons, "OVERDUE_MILESTONES"),
+        "stale_reviews": _count(reasons, "STALE_REVIEWS"),
+        "agreements_ending": _count(reasons, "AGREEMENTS_EXPIRING"),
+        "agreements_missing_clauses": _count(reasons, "AGREEMENTS_MISSING_CLAUSES"),
+        "owners_over_capacity": _count(reasons, "OWNERS_OVER_CAPACITY"),
     }
     return Health(status, reasons, metrics)

@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.health import Health, assess_health
+from jobs.i18n import normalize_locale
 from jobs.readiness.loader import load_snapshot
 from jobs.rendering import HealthReportDocument, render_health_html
 from tenants import models as m
+from tenants.services.branding import BRANDING_ID
 
 
 @dataclass(frozen=True, slots=True)
 class Composed:
     health: Health
     html: str
+    locale: str
 
     def values(self, client_id: uuid.UUID, start: date, end: date) -> dict[str, object]:
         """The row's columns, for an insert."""
@@ -32,7 +35,7 @@ class Composed:
             "period_start": start,
             "period_end": end,
             "status": m.HealthStatus(self.health.status.lower()),
-            "reasons": [r.to_dict() for r in self.health.reasons],
+            "reasons": [r.to_dict(self.locale) for r in self.health.reasons],
             "html": self.html,
         }
 
@@ -62,16 +65,18 @@ async def compose_health(
         return None
     scores = await readiness_scores(db, client_id)
     health = assess_health(snapshot, scores)
-    html = render_health_html(
-        HealthReportDocument(
-            client_name=snapshot.client_name,
-            generated_at=datetime.now(UTC),
-            status=health.status,
-            reasons=[r.message for r in health.reasons],
-            period_start=start,
-            period_end=end,
-            readiness_score=scores[0] if scores else None,
-            metrics=health.metrics,
-        )
+    # The tenant's report language and time zone (configureReportBranding).
+    branding = await db.get(m.ReportBranding, BRANDING_ID)
+    locale = normalize_locale(branding.locale if branding else None)
+    doc = HealthReportDocument(
+        client_name=snapshot.client_name,
+        generated_at=datetime.now(UTC),
+        status=health.status,
+        reasons=[r.message_in(locale) for r in health.reasons],
+        period_start=start,
+        period_end=end,
+        readiness_score=scores[0] if scores else None,
+        metrics=health.metrics,
     )
-    return Composed(health, html)
+    html = render_health_html(doc, locale, branding.timezone if branding else None)
+    return Composed(health, html, locale)

@@ -1,60 +1,52 @@
-"""English sentences for health reasons, made from a reason's code and parameters.
-
-Kept apart from the rules so the message catalogues (jobs/i18n) can take these over:
-a stored reason holds its code and parameters, and the sentence is made at render time.
-"""
+"""A health reason's sentence in a language, made from its code and stored parameters
+with the message catalogues (jobs/i18n/health.py), so a stored report can be rendered
+again in another language. Numbers are formatted by locale; names are kept as written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from babel.numbers import format_decimal
 
 from jobs.health.registry import Params
+from jobs.i18n import DEFAULT_LOCALE, normalize_locale, translations
+from jobs.i18n.health import HEALTH_MESSAGES, NAMES_AND_MORE
+
+MESSAGES = HEALTH_MESSAGES
 
 
-def _plural(n: int, word: str) -> str:
-    suffix = "es" if word.endswith(("s", "x")) else "s"
-    return f"{n} {word}{'' if n == 1 else suffix}"
+def _number(value: object, locale: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_decimal(round(float(value)), locale=locale)
 
 
-def _names(p: Params) -> str:
-    shown = ", ".join(p.get("names", []))
-    more = int(p.get("more", 0))
-    return shown + (f" and {more} more" if more else "")
+def _shown(params: Params, locale: str) -> dict[str, str]:
+    t = translations(locale)
+    shown = {k: _number(v, locale) for k, v in params.items() if not isinstance(v, list)}
+    names = ", ".join(str(n) for n in params.get("names", []))
+    more = int(params.get("more", 0) or 0)
+    shown["names"] = (
+        t.gettext(NAMES_AND_MORE) % {"names": names, "more": _number(more, locale)}
+        if more
+        else names
+    )
+    shown["duties"] = ", ".join(str(d) for d in params.get("duties", []))
+    return shown
 
 
-MESSAGES: dict[str, Callable[[Params], str]] = {
-    "NOTHING_RECORDED": lambda p: "Nothing recorded yet: the client has no live AI process.",
-    "NO_READINESS_REPORT": lambda p: "No readiness report has been produced.",
-    "READINESS_DECLINING": lambda p: f"Readiness fell from {p['previous']} to {p['latest']}.",
-    "READINESS_LOW": lambda p: f"Readiness score is {p['score']}/100.",
-    "ORPHANED_PROCESSES": lambda p: (
-        f"{_plural(p['count'], 'live process')} without an accountable owner ({_names(p)})."
-    ),
-    "OPEN_HIGH_SEVERITY_INCIDENTS": lambda p: (
-        f"{_plural(p['count'], 'open high-severity incident')}."
-    ),
-    "OVERDUE_MILESTONES": lambda p: f"{_plural(p['count'], 'overdue milestone')} ({_names(p)}).",
-    "STALE_REVIEWS": lambda p: (
-        f"{_plural(p['count'], 'live process')} with no review in {p['days']} days ({_names(p)})."
-    ),
-    "AGREEMENTS_EXPIRING": lambda p: (
-        f"{_plural(p['count'], 'vendor agreement')} ending within {p['days']} days ({_names(p)})."
-    ),
-    "AGREEMENTS_MISSING_CLAUSES": lambda p: (
-        f"{_plural(p['count'], 'vendor agreement')} with ownership clauses naming no party"
-        f" ({_names(p)})."
-    ),
-    "OWNERS_OVER_CAPACITY": lambda p: (
-        f"{_plural(p['count'], 'owner')} over {p['hours']:.0f} hours a week ({_names(p)})."
-    ),
-    "HIGH_RISK_DEPLOYER_DUTIES_UNMET": lambda p: (
-        f"{_plural(p['count'], 'high-risk process')} with EU AI Act deployer duties unmet"
-        f" ({_names(p)}): {', '.join(p['duties'])}."
-    ),
-}
-
-
-def message(code: str, params: Params) -> str:
-    """The English sentence for a reason; the code itself for one without a message."""
-    make = MESSAGES.get(code)
-    return make(params) if make else code
+def message(code: str, params: Params, locale: str = DEFAULT_LOCALE) -> str:
+    """The reason's sentence in `locale`; the code itself for one without a message."""
+    found = MESSAGES.get(code)
+    if found is None:
+        return code
+    language = normalize_locale(locale)
+    singular, plural = found
+    t = translations(language)
+    template = (
+        t.ngettext(singular, plural, int(params.get("count", 0) or 0))
+        if plural
+        else t.gettext(singular)
+    )
+    try:
+        return template % _shown(params, language)
+    except (KeyError, ValueError, TypeError):
+        return code

@@ -3,13 +3,13 @@ parameters, like the readiness rules. Pure.
 
 A rule is a function of the `HealthInput` that returns its parameters (a dict of plain
 JSON values) when it fires, or None. The message a person reads is made from the code and
-the parameters (jobs/health/messages.py), so a stored reason can be rendered again in
-another language. `jobs/health/RULES.md` documents every registered rule; a test fails
-if one is missing there.
+the parameters (jobs/health/messages.py, with the catalogues), so a stored reason can be
+rendered again in another language. `jobs/health/RULES.md` documents every registered
+rule; a test fails if one is missing there.
 
 Adding a signal: write a function in jobs/health/rules.py, decorate it with
-`@health_rule("CODE", "amber")`, add its English message to jobs/health/messages.py and
-its row to RULES.md.
+`@health_rule("CODE", "amber")`, add its message to jobs/i18n/health.py (and German to the
+catalogue) and its row to RULES.md.
 """
 
 from __future__ import annotations

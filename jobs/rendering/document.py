@@ -270,10 +270,6 @@ def score_band(score: float | None) -> str:
     return "fair" if score >= 50 else "poor"
 
 
-def fmt_score(score: float | None) -> str:
-    return "n/a" if score is None else f"{score:.0f}"
-
-
 def fmt_change(change: float | None) -> str:
     if change is None:
         return "n/a"

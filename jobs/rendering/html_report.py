@@ -1,14 +1,14 @@
 """The engagement health report as a self-contained HTML document: inline CSS, no scripts,
-no external fetches. Every piece of user-supplied text goes through `html.escape`."""
+no external fetches. Every word comes from the message catalogues (jobs/i18n/health.py);
+every piece of user-supplied text goes through `html.escape`."""
 
 from __future__ import annotations
 
 from html import escape
 
-from jobs.rendering.document import (
-    HealthReportDocument,
-    fmt_score,
-)
+from jobs.i18n.health import METRIC_LABELS, STATUS_NAMES
+from jobs.rendering.document import HealthReportDocument
+from jobs.rendering.localized import Localized
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#212121;
@@ -26,9 +26,9 @@ th{background:#fafafa}.sev{font-weight:700;text-transform:uppercase}
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, lang: str) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # No scripts or remote content are ever needed, so forbid them outright.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -38,24 +38,46 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def render_health_html(doc: HealthReportDocument) -> str:
-    """The engagement health report: status badge, reasons, optional metrics."""
+def _metrics(doc: HealthReportDocument, loc: Localized) -> str:
+    rows = []
+    for key, value in doc.metrics.items():
+        label = loc.gettext(METRIC_LABELS.get(key, key))
+        shown = loc.number(value, 0) if isinstance(value, int | float) else str(value)
+        rows.append(f"<tr><th>{escape(label)}</th><td>{escape(shown)}</td></tr>")
+    return "".join(rows)
+
+
+def render_health_html(
+    doc: HealthReportDocument, locale: str | None = None, time_zone: str | None = None
+) -> str:
+    """The engagement health report in `locale`: status badge, reasons, indicators.
+
+    `doc.reasons` are sentences already in that language (jobs/health/messages.py); every
+    other word comes from the catalogue, dates and numbers are formatted by locale."""
+    loc = Localized.of(locale, time_zone)
+    _ = loc.gettext
     status = doc.status.upper()
     period = ""
     if doc.period_start and doc.period_end:
-        period = f" for {doc.period_start.isoformat()} to {doc.period_end.isoformat()}"
-    reasons = "".join(f"<li>{escape(r)}</li>" for r in doc.reasons) or "<li>No concerns.</li>"
-    metrics = "".join(
-        f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
-        for k, v in doc.metrics.items()
-    )
+        period = " " + _("for %(start)s to %(end)s") % {
+            "start": loc.date(doc.period_start),
+            "end": loc.date(doc.period_end),
+        }
+    generated = _("Generated %(moment)s") % {"moment": loc.moment(doc.generated_at, "short")}
+    reasons = "".join(f"<li>{escape(r)}</li>" for r in doc.reasons)
+    metrics = _metrics(doc, loc)
+    title = f"{_('Engagement health')}: {doc.client_name}"
     body = (
-        f"<header><h1>Engagement health: {escape(doc.client_name)}</h1>"
-        f'<p class="meta">Generated {escape(doc.generated_at.isoformat(timespec="minutes"))}'
-        f"{escape(period)}</p></header>"
-        f'<p><span class="status status-{status}">{status}</span> '
-        f"Readiness score: {escape(fmt_score(doc.readiness_score))}</p>"
-        f"<section><h2>Reasons</h2><ul>{reasons}</ul></section>"
-        + (f"<section><h2>Indicators</h2><table>{metrics}</table></section>" if metrics else "")
+        f"<header><h1>{escape(title)}</h1>"
+        f'<p class="meta">{escape(generated + period)}</p></header>'
+        f'<p><span class="status status-{status}">{escape(_(STATUS_NAMES[status]))}</span> '
+        f"{escape(_('Readiness score'))}: {escape(loc.score(doc.readiness_score))}</p>"
+        f"<section><h2>{escape(_('Reasons'))}</h2>"
+        f"<ul>{reasons or '<li>' + escape(_('No concerns.')) + '</li>'}</ul></section>"
+        + (
+            f"<section><h2>{escape(_('Indicators'))}</h2><table>{metrics}</table></section>"
+            if metrics
+            else ""
+        )
     )
-    return _page(f"Engagement health: {doc.client_name}", body)
+    return _page(title, body, loc.locale)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from jobs.i18n.rules import (
 )
 from jobs.readiness.frameworks.coverage import COVERAGE_NAMES
 from jobs.readiness.rules import RULES_BY_ID
-from jobs.rendering import svg
+from jobs.rendering import fonts, svg
 from jobs.rendering.document import (
     LOGO_TYPES,
     ReportDocument,
@@ -35,8 +34,6 @@ from jobs.rendering.localized import Localized
 from jobs.rendering.summary import by_pillar_and_severity, top_gaps
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Noto Sans from its pip package (fontpkg-noto-sans): nothing downloads at run time.
-FONT_DIR = Path(str(files("fontpkg_noto_sans"))) / "files"
 SECTIONS: tuple[str, ...] = (
     "cover",
     "summary",
@@ -118,7 +115,8 @@ def context(doc: ReportDocument, locale: str | None, *, pdf: bool) -> dict[str, 
         "doc": doc,
         "loc": loc,
         "pdf": pdf,
-        "font_dir": FONT_DIR.as_uri(),
+        "font_faces": fonts.BASE,
+        "font_families": fonts.families(fonts.BASE),
         "logo": _logo(doc),
         "band": score_band(doc.score),
         "sections": SECTIONS,
@@ -137,6 +135,13 @@ def _render(doc: ReportDocument, locale: str | None, *, pdf: bool) -> str:
     env = _environment()
     loc: Localized = ctx["loc"]
     template = env.get_template("report.html.j2")
+    html = template.render(ctx, _=loc.gettext, gettext=loc.gettext, ngettext=loc.ngettext)
+    faces = fonts.faces_for(html)
+    if not pdf or faces == fonts.BASE:
+        return html
+    # A name in another script: declare the faces it needs and render again (cheap
+    # next to the PDF layout), so its glyphs are embedded instead of tofu.
+    ctx.update(font_faces=faces, font_families=fonts.families(faces))
     return template.render(ctx, _=loc.gettext, gettext=loc.gettext, ngettext=loc.ngettext)
 
 

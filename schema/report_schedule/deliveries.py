@@ -12,28 +12,35 @@ from typing import ClassVar
 
 import strawberry
 
+from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.enums import documented_enum
 from schema.node import Node, register_node
 from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
-NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
-
-@documented_enum(
-    "A webhook event type; the value sent is in each description.",
-    {
-        "HEALTH_REPORT_CREATED": "`health_report.created`: an engagement health report was made.",
-        "READINESS_REPORT_SUCCEEDED": "`readiness_report.succeeded`: a readiness report is ready.",
-        "READINESS_REPORT_FAILED": "`readiness_report.failed`: a readiness report FAILED.",
-    },
+@strawberry.enum(
+    name="WebhookEvent",
+    description="A webhook event Steward sends. Each value maps to the Standard Webhooks event "
+    "type string the payload carries as `type` (named on each value).",
 )
 class WebhookEvent(Enum):
-    HEALTH_REPORT_CREATED = "health_report.created"
-    READINESS_REPORT_SUCCEEDED = "readiness_report.succeeded"
-    READINESS_REPORT_FAILED = "readiness_report.failed"
+    READINESS_REPORT_SUCCEEDED = strawberry.enum_value(
+        READINESS_SUCCEEDED,
+        description="A readiness report SUCCEEDED; payload type `readiness_report.succeeded`.",
+    )
+    READINESS_REPORT_FAILED = strawberry.enum_value(
+        READINESS_FAILED,
+        description="A readiness report FAILED; payload type `readiness_report.failed`.",
+    )
+    HEALTH_REPORT_CREATED = strawberry.enum_value(
+        HEALTH_CREATED,
+        description="An engagement health report was stored; payload type `health_report.created`.",
+    )
+
+
+NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
 
 @strawberry.type(
@@ -43,7 +50,12 @@ class WebhookEvent(Enum):
 )
 class WebhookDeliveryNode(Node):
     NODE_NAME: ClassVar[str] = "WebhookDelivery"
-    event: WebhookEvent = strawberry.field(description="The event delivered.")
+    event: WebhookEvent = strawberry.field(
+        description="The event delivered. The payload's `type` (the Standard Webhooks event "
+        "type) is readiness_report.succeeded, readiness_report.failed or "
+        "health_report.created for READINESS_REPORT_SUCCEEDED, READINESS_REPORT_FAILED and "
+        "HEALTH_REPORT_CREATED."
+    )
     message_id: str = strawberry.field(description="The `webhook-id` header sent.")
     attempt: int = strawberry.field(
         description="1 for the first try, then 2, 3, ... for retries of the same event."

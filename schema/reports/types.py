@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 import strawberry
 from sqlalchemy import (
@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
+from strawberry.scalars import JSON
 
 from jobs.readiness.findings import Pillar, Severity
 from schema.compiled.encode import global_id_of_sql, py_str_sql
@@ -122,6 +123,7 @@ def _reasons(row: Row) -> Source:
             py_str_sql(r, "code", "").label("code"),
             _level_sql(py_str_sql(r, "level", "info")).label("level"),
             py_str_sql(r, "message", "").label("message"),
+            func.coalesce(r["params"], sql_cast("{}", JSONB)).label("params"),
             elements.c.ord.label("ord"),
         )
         .select_from(elements)
@@ -310,16 +312,39 @@ class ReadinessReportNode(Node):
         return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
-@strawberry.type(description="One reason behind a health status.")
+@strawberry.type(
+    description="One reason behind a health status: a registered health rule that fired "
+    "(jobs/health/RULES.md), with its code and parameters, so a front end can word it "
+    "itself in any language."
+)
 class HealthReason:
     code: str = strawberry.field(
-        description="A stable machine code for the reason, e.g. ORPHANED_PROCESSES."
+        description="The rule's code, e.g. ORPHANED_PROCESSES (the table in RULES.md)."
     )
     level: HealthReasonLevel = strawberry.field(  # type: ignore[valid-type]
         description="RED or AMBER sets the report's status at least that bad; INFO explains"
         " without changing it.",
     )
-    message: str = strawberry.field(description="The reason in a sentence, for people.")
+    message: str = strawberry.field(
+        description="The sentence in the report's language (the tenant's report locale "
+        "when the report was made), from the message catalogues."
+    )
+    params: JSON = strawberry.field(
+        description="The rule's parameters as a JSON object, by name (RULES.md lists each "
+        "rule's): numbers (count, days, hours, score, ...), `names` (at most three names, "
+        "as a list of strings), `more` (how many names were left out), `duties` (list of "
+        "strings). Empty object for a rule without parameters."
+    )
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> HealthReason:
+        params = doc.get("params")
+        return cls(
+            code=str(doc.get("code", "")),
+            level=reason_level(doc.get("level")),
+            message=str(doc.get("message", "")),
+            params=cast(JSON, params if isinstance(params, dict) else {}),
+        )
 
 
 @strawberry.type(
@@ -351,14 +376,7 @@ class EngagementHealthReportNode(Node):
             period_start=obj.period_start,
             period_end=obj.period_end,
             status=obj.status,
-            reasons=[
-                HealthReason(
-                    code=str(r.get("code", "")),
-                    level=reason_level(r.get("level")),
-                    message=str(r.get("message", "")),
-                )
-                for r in obj.reasons or []
-            ],
+            reasons=[HealthReason.of(r) for r in obj.reasons or []],
             created_at=obj.created_at,
         )
 

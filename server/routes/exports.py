@@ -29,6 +29,7 @@ from jobs.exports.tables import EXPORTS, TableExport, report_findings
 from jobs.exports.writers import Cell, csv_chunks, write_xlsx
 from schema.scoping import visible
 from server.responses import json_error, unauthenticated
+from server.routes.export_files import download_file
 from tenants import models as m
 from tenants.session import tenant_connection
 
@@ -136,5 +137,7 @@ ROUTES: list[BaseRoute] = [
         methods=["GET"],
     ),
     Route("/readiness/{report_id:uuid}/findings.{fmt:str}", findings, methods=["GET"]),
+    # The file of a finished export job (requestExport), server/routes/export_files.py.
+    Route("/files/{export_id:uuid}", download_file, methods=["GET"]),
 ]
 exports_mount = Mount("/exports", routes=ROUTES)

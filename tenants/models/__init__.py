@@ -26,6 +26,7 @@ from tenants.models.enums import (
     ReviewOutcome,
     RiskTier,
 )
+from tenants.models.exports import Export, ExportChunk, ExportFormat, ExportKind
 from tenants.models.feedback import Incident, ProcessReview
 from tenants.models.frameworks import (
     AnnexIIIArea,
@@ -76,6 +77,10 @@ __all__ = [
     "EngagementStatus",
     "EscalationLevel",
     "EuAiActClass",
+    "Export",
+    "ExportChunk",
+    "ExportFormat",
+    "ExportKind",
     "HealthReasonLevel",
     "HealthStatus",
     "IdentityProvider",

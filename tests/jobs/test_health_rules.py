@@ -49,3 +49,40 @@ def test_reasons_keep_code_and_parameters_for_re_rendering() -> None:
     assert (
         stored["message"] == "4 live processes without an accountable owner (A, B, C and 1 more)."
     )
+
+
+def test_a_stored_reason_renders_again_in_german_from_its_code_and_parameters() -> None:
+    from jobs.health.messages import message
+
+    stored = {
+        "code": "ORPHANED_PROCESSES",
+        "params": {"count": 4, "names": ["A", "B", "C"], "more": 1},
+    }
+    assert message(stored["code"], stored["params"], "de") == (
+        "4 laufende Prozesse ohne verantwortliche Person (A, B, C und 1 weitere)."
+    )
+    one = {"count": 1, "names": ["Ada"], "more": 0, "hours": 20}
+    assert message("OWNERS_OVER_CAPACITY", one, "de") == (
+        "1 verantwortliche Person über 20 Stunden pro Woche (Ada)."
+    )
+    assert message("OWNERS_OVER_CAPACITY", one) == "1 owner over 20 hours a week (Ada)."
+
+
+def test_every_health_message_fills_from_its_rules_parameters_in_both_languages() -> None:
+    from jobs.health.messages import message
+
+    params = {
+        "count": 2,
+        "names": ["X", "Y"],
+        "more": 0,
+        "days": 60,
+        "hours": 20,
+        "previous": 70,
+        "latest": 60,
+        "score": 40,
+        "threshold": 50,
+        "duties": ["Art. 4"],
+    }
+    for code in MESSAGES:
+        for locale in ("en", "de"):
+            assert message(code, params, locale) != code, (code, locale)

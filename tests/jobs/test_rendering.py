@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -161,14 +161,19 @@ def test_german_catalogue_is_complete() -> None:
 
     with (Path(LOCALE_DIR) / "de" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         catalog = read_po(fh, locale="de")
+    # A plural entry counts for its singular and its plural msgid, every form translated.
     translated = {
-        (m.id if isinstance(m.id, str) else m.id[0])
+        msgid
         for m in catalog
         if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+        for msgid in ((m.id,) if isinstance(m.id, str) else m.id)
     }
+    from jobs.i18n.health import health_msgids
     from jobs.i18n.messages import RULE_MESSAGES
 
     needed = _template_msgids() | {r.recommendation for r in RULES} | set(RULE_MESSAGES.values())
+    # Every health reason (singular and plural), indicator and word of the health page.
+    needed |= health_msgids()
     for table in (
         names.RULE_TITLES,
         names.PILLAR_NAMES,
@@ -238,6 +243,24 @@ def test_health_html() -> None:
     )
     html = render_health_html(doc)
     assert "status-AMBER" in html and "&lt;milestone&gt;" in html
+
+
+def test_health_html_words_and_dates_come_from_the_catalogue() -> None:
+    doc = HealthReportDocument(
+        "Acme",
+        GENERATED,
+        "red",
+        reasons=["Zwei Gründe"],
+        period_start=date(2026, 5, 25),
+        period_end=date(2026, 5, 31),
+        metrics={"live_processes": 1234},
+    )
+    de = render_health_html(doc, "de", "Europe/Berlin")
+    assert 'lang="de"' in de and "Zustand des Mandats: Acme" in de and ">ROT<" in de
+    assert "für 25.05.2026 bis 31.05.2026" in de
+    assert "<th>Laufende Prozesse</th><td>1.234</td>" in de
+    en = render_health_html(doc, "en")
+    assert "Engagement health: Acme" in en and "<th>Live processes</th><td>1,234</td>" in en
 
 
 def test_health_status_validated() -> None:

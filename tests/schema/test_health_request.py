@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema.ids import global_id
 from tenants import models as m
 from tenants.registry import TenantRef
+from tenants.services.branding import BRANDING_ID
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import seed_client
@@ -21,7 +22,7 @@ from tests.support import data, gql
 
 REQUEST = """mutation($input: RequestEngagementHealthReportInput!) {
   requestEngagementHealthReport(input: $input) {
-    engagementHealthReport { id status periodStart periodEnd reasons { code level message } }
+    engagementHealthReport { id status periodStart periodEnd reasons { code level message params } }
     errors { field code message }
   }
 }"""
@@ -150,3 +151,25 @@ async def test_client_users_may_not_request_one(
         assert payload["engagementHealthReport"] is None
         assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
     assert await _count(engine, tenant) == 0
+
+
+async def test_reasons_come_in_the_tenants_language_with_codes_levels_and_parameters(
+    client: httpx.AsyncClient,
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+) -> None:
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as db:
+        db.add(m.ReportBranding(id=BRANDING_ID, name="Beratung", locale="de", version=1))
+    client_id = await _empty_client(engine, tenant)
+    payload = await _request(client, await make_token(tenant, "consultant"), client_id)
+    report = payload["engagementHealthReport"]
+    assert [(r["code"], r["level"], r["params"]) for r in report["reasons"]] == [
+        ("NOTHING_RECORDED", "AMBER", {}),
+        ("NO_READINESS_REPORT", "GREEN", {}),  # informative: never moves the status
+    ]
+    assert report["reasons"][0]["message"].startswith("Noch nichts erfasst")
+    async with tenant_session(engine, tenant) as db:
+        html = await db.scalar(select(m.EngagementHealthReport.html))
+    assert html is not None and 'lang="de"' in html and "Gründe" in html and "GELB" in html

@@ -232,6 +232,7 @@ async def test_tenant_wide_health_list_has_the_latest_per_client(
     assert rows["totalCount"] == 2
     by_name = {e["node"]["clientOrganisation"]["name"]: e["node"] for e in rows["edges"]}
     assert by_name["Alpha"]["status"] == "RED" and by_name["Beta"]["status"] == "GREEN"
+    # `level` is the HealthStatus enum the stored "red" sets.
     assert by_name["Alpha"]["reasons"] == [
         {"code": "ORPHANED_PROCESSES", "level": "RED", "message": "1 live process"}
     ]

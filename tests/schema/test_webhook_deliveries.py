@@ -62,6 +62,8 @@ async def test_admins_see_each_attempt_newest_first_and_no_one_else_does(
     rest = await _read(client, admin, first["pageInfo"]["endCursor"])
     assert [e["node"]["attempt"] for e in rest["edges"]] == [1]
     assert {e["node"]["messageId"] for e in rest["edges"]} == {"msg_abc"}
+    # The enum name, not the Standard Webhooks type string stored and sent.
+    assert {n["event"] for n in nodes} == {"READINESS_REPORT_SUCCEEDED"}
     for role in ("consultant", "viewer"):
         assert (await _read(client, await make_token(tenant, role)))["totalCount"] == 0
     owner = await make_token(tenant, "client_owner", seeded.client_id)

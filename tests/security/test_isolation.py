@@ -70,7 +70,8 @@ def _principal(tenant: TenantRef, role: Role, client: uuid.UUID | None) -> Princ
 
 
 async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID) -> None:
-    """The seed has no generated reports; add one of each for client X, and a delivery."""
+    """The seed has no generated reports; add one of each for client X, an export and a
+    delivery."""
     async with tenant_session(engine, tenant) as s:
         s.add(
             m.ReadinessReport(client_id=client, status=m.ReportStatus.QUEUED, requested_by="probe")
@@ -87,6 +88,15 @@ async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID
         )
         await s.flush()
         health_id = await s.scalar(select(m.EngagementHealthReport.id).limit(1))
+        s.add(
+            m.Export(
+                client_id=client,
+                kind=m.ExportKind.PROCESSES,
+                format=m.ExportFormat.CSV,
+                status=m.ReportStatus.QUEUED,
+                requested_by="probe",
+            )
+        )
         s.add(
             m.WebhookDelivery(
                 event="health_report.created",

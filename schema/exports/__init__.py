@@ -1,0 +1,1 @@
+"""Export jobs: requestExport, the Export node and the exports list."""

@@ -1,0 +1,89 @@
+"""`requestExport`: queue an export; a worker writes its file (jobs/exports/job.py)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from jobs.enqueue import enqueue_export
+from schema.context import Info
+from schema.errors import UserError, atomic
+from schema.exports.types import ExportFormat, ExportKind, ExportNode
+from schema.ids import decode_id
+from schema.permissions import actor_of, authorize
+from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
+from tenants import models as m
+from tenants.errors import forbidden
+from tenants.principals import Principal
+from tenants.services import exports as service
+
+
+@strawberry.input(description="What to export, in which format, of which client.")
+class RequestExportInput:
+    kind: ExportKind = strawberry.field(description="What the export holds.")
+    format: ExportFormat = strawberry.field(
+        description="CSV or XLSX for PROCESSES and OWNERS; JSONL for ENGAGEMENT and TENANT "
+        "(anything else is a VALIDATION error on `format`)."
+    )
+    client_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The client exported: required for every kind but TENANT, which must "
+        "leave it null. A client principal may give only its own organisation.",
+    )
+
+
+@strawberry.type(description="The export queued, or why not.")
+class RequestExportPayload:
+    export: ExportNode | None = strawberry.field(
+        description="The new export, QUEUED; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(description="Expected failures, by field.")
+
+
+def _check_kind(principal: Principal, kind: m.ExportKind) -> None:
+    """Beyond the policy table: what each kind of principal may export."""
+    if kind is m.ExportKind.TENANT and not may_see_admin_data(principal):
+        raise forbidden("only an admin may export the whole tenant")
+    if not principal.is_staff and kind not in CLIENT_EXPORT_KINDS:
+        raise forbidden("a client principal may export only PROCESSES and OWNERS")
+
+
+@strawberry.type
+class ExportMutation:
+    @strawberry.mutation(
+        description="Queue an export and return it QUEUED; a worker writes the file and "
+        "records its progress (poll the Export with node(id:)), then `downloadUrl` serves "
+        "it until `expiresAt`. One request makes exactly one export. At most 5 requests a "
+        "minute per client (or for the whole tenant); more are UNAVAILABLE. Staff may "
+        "export any client; client principals only their own organisation's PROCESSES and "
+        "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
+        "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning."
+    )
+    async def request_export(self, info: Info, input: RequestExportInput) -> RequestExportPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            client_id = None
+            if input.client_organisation_id is not None:
+                client_id = decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                )
+            await authorize(info, client_id=client_id)
+            kind = m.ExportKind[input.kind.name]
+            _check_kind(info.context.principal, kind)
+            obj = await service.request_export(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                tenant=info.context.principal.tenant.slug,
+                kind=kind,
+                fmt=m.ExportFormat[input.format.name],
+                client_id=client_id,
+            )
+        if obj is None or outcome.errors:
+            return RequestExportPayload(export=None, errors=outcome.errors)
+        redis, tenant, export_id = info.context.redis, info.context.principal.tenant.slug, obj.id
+
+        async def enqueue() -> None:
+            if redis is not None:
+                await enqueue_export(redis, tenant=tenant, export_id=export_id)
+
+        info.context.after_commit.append(enqueue)
+        return RequestExportPayload(export=ExportNode.from_model(obj), errors=[])
