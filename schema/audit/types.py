@@ -51,6 +51,7 @@ class AuditAction(Enum):
     CREATE = _action("create", "The object was created.")
     UPDATE = _action("update", "Fields of the object were changed.")
     ARCHIVE = _action("archive", "The object was archived (archivedAt set).")
+    RESTORE = _action("restore", "An archived object was restored (archivedAt cleared).")
     DELETE = _action("delete", "The object was deleted; changes show what it had.")
     CONFIGURE = _action("configure", "A tenant setting (schedule, branding) was changed.")
     RECORD = _action("record", "A review or assessment was recorded.")
@@ -79,7 +80,7 @@ def _type(value: str, description: str) -> Any:
     return strawberry.enum_value(value, description=description)
 
 
-@strawberry.enum(description="The kind of object an audit event is about.")
+@strawberry.enum(name="AuditObjectKind", description="The kind of object an audit event is about.")
 class AuditObjectType(Enum):
     CLIENT_ORGANISATION = _type("ClientOrganisation", "A ClientOrganisation.")
     AI_PROCESS = _type("AIProcess", "An AIProcess (also: a review moving lastReviewedAt).")
@@ -95,6 +96,7 @@ class AuditObjectType(Enum):
     INCIDENT = _type("Incident", "An Incident.")
     READINESS_REPORT = _type("ReadinessReport", "A readiness report request.")
     ENGAGEMENT_HEALTH_REPORT = _type("EngagementHealthReport", "A health report request.")
+    EXPORT = _type("Export", "An export requested as a job (its file is not in the trail).")
     REGULATORY_PROFILE = _type("ProcessRegulatoryProfile", "A process's EU AI Act profile.")
     CLIENT_FRAMEWORK = _type("ClientFramework", "A framework chosen for a client.")
     TENANT_CONTROL = _type("TenantControl", "A control of an imported control set.")

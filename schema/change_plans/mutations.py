@@ -319,7 +319,14 @@ class ChangePlanMutation:
         "`delete` event); the plan's other milestones keep their positions."
     )
     async def delete_milestone(
-        self, info: Info, input: DeleteMilestoneInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteMilestoneInput,
+            strawberry.argument(
+                description="The milestone to delete and the version you last saw."
+            ),
+        ],
     ) -> DeleteMilestonePayload:
         deleted = False
         async with atomic(info) as outcome:

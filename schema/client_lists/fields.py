@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,7 +13,7 @@ from schema.compiled.sql import sql
 from schema.context import Info
 from schema.feedback.resolvers import incident_conditions
 from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
-from schema.pagination import Connection
+from schema.pagination import After, Connection, First
 from schema.processes.types import ProcessKpiNode
 
 
@@ -32,9 +32,14 @@ class ClientOrganisationLists:
     async def incidents(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: IncidentFilter | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            IncidentFilter | None,
+            strawberry.argument(
+                description="Keep only incidents matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[IncidentNode]:
         where, key = incident_conditions(filter)
         return await INCIDENTS.for_client(
@@ -47,7 +52,7 @@ class ClientOrganisationLists:
         metadata=sql(KPIS.client_page()),
     )
     async def kpis(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ProcessKpiNode]:
         return await KPIS.for_client(info, self.db_id, first, after, ProcessKpiNode.from_model)
 
@@ -57,7 +62,7 @@ class ClientOrganisationLists:
         metadata=sql(REVIEWS.client_page()),
     )
     async def reviews(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ProcessReviewNode]:
         return await REVIEWS.for_client(
             info, self.db_id, first, after, ProcessReviewNode.from_model
@@ -69,6 +74,6 @@ class ClientOrganisationLists:
         metadata=sql(MILESTONES.client_page()),
     )
     async def milestones(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[MilestoneNode]:
         return await MILESTONES.for_client(info, self.db_id, first, after, MilestoneNode.from_model)

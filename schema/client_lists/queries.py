@@ -12,7 +12,7 @@ from schema.compiled.sql import sql
 from schema.context import Info
 from schema.feedback.resolvers import incident_conditions
 from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
-from schema.pagination import Connection
+from schema.pagination import After, Connection, First
 from schema.processes.types import ProcessKpiNode
 
 CLIENT_ARGUMENT = strawberry.argument(
@@ -33,9 +33,14 @@ class ClientListsQuery:
         self,
         info: Info,
         client_organisation_id: Annotated[strawberry.ID | None, CLIENT_ARGUMENT] = None,
-        first: int | None = 20,
-        after: str | None = None,
-        filter: IncidentFilter | None = None,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            IncidentFilter | None,
+            strawberry.argument(
+                description="Keep only incidents matching every given condition; null: all."
+            ),
+        ] = None,
     ) -> Connection[IncidentNode]:
         where, _ = incident_conditions(filter)
         return await INCIDENTS.across_tenant(
@@ -50,8 +55,8 @@ class ClientListsQuery:
         self,
         info: Info,
         client_organisation_id: Annotated[strawberry.ID | None, CLIENT_ARGUMENT] = None,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[ProcessKpiNode]:
         return await KPIS.across_tenant(
             info, client_organisation_id, first, after, ProcessKpiNode.from_model
@@ -66,8 +71,8 @@ class ClientListsQuery:
         self,
         info: Info,
         client_organisation_id: Annotated[strawberry.ID | None, CLIENT_ARGUMENT] = None,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[ProcessReviewNode]:
         return await REVIEWS.across_tenant(
             info, client_organisation_id, first, after, ProcessReviewNode.from_model
@@ -81,8 +86,8 @@ class ClientListsQuery:
         self,
         info: Info,
         client_organisation_id: Annotated[strawberry.ID | None, CLIENT_ARGUMENT] = None,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
     ) -> Connection[MilestoneNode]:
         return await MILESTONES.across_tenant(
             info, client_organisation_id, first, after, MilestoneNode.from_model

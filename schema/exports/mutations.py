@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from jobs.enqueue import enqueue_export
@@ -58,7 +60,14 @@ class ExportMutation:
         "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
         "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning."
     )
-    async def request_export(self, info: Info, input: RequestExportInput) -> RequestExportPayload:
+    async def request_export(
+        self,
+        info: Info,
+        input: Annotated[
+            RequestExportInput,
+            strawberry.argument(description="What to export, in which format, of which client."),
+        ],
+    ) -> RequestExportPayload:
         obj = None
         async with atomic(info) as outcome:
             client_id = None

@@ -7,7 +7,7 @@ import strawberry
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.exports.types import ExportNode
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
 NEWEST_FIRST = Ordering(m.Export.requested_at, descending=True)
@@ -22,7 +22,7 @@ class ExportQuery:
         metadata=sql(Page(m.Export, None, ordering=lambda _: NEWEST_FIRST)),
     )
     async def exports(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> Connection[ExportNode]:
         return await paginate(
             info,

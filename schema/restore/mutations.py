@@ -6,6 +6,8 @@ One mutation per archivable type, beside its `archiveX`, with the same input (`i
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.clients.mutations import ClientOrganisationPayload
@@ -50,7 +52,12 @@ class RestoreMutation:
         "not archived; audited as `restore`."
     )
     async def restore_client_organisation(
-        self, info: Info, input: RestoreClientOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            RestoreClientOrganisationInput,
+            strawberry.argument(description="The archived client organisation and its version."),
+        ],
     ) -> ClientOrganisationPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -72,7 +79,12 @@ class RestoreMutation:
         "audited as `restore`.",
     )
     async def restore_ai_process(
-        self, info: Info, input: RestoreAIProcessInput
+        self,
+        info: Info,
+        input: Annotated[
+            RestoreAIProcessInput,
+            strawberry.argument(description="The archived AI process and its version."),
+        ],
     ) -> AIProcessPayload:
         obj = None
         async with atomic(info) as outcome:
@@ -92,7 +104,14 @@ class RestoreMutation:
         "its client organisation is archived, or a live owner of the client now has its "
         "email address; audited as `restore`."
     )
-    async def restore_owner(self, info: Info, input: RestoreOwnerInput) -> OwnerPayload:
+    async def restore_owner(
+        self,
+        info: Info,
+        input: Annotated[
+            RestoreOwnerInput,
+            strawberry.argument(description="The archived owner and its version."),
+        ],
+    ) -> OwnerPayload:
         obj = None
         async with atomic(info) as outcome:
             await authorize(info)
