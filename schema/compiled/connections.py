@@ -44,25 +44,57 @@ def connection_json(
     args: dict[str, Any],
     sub_sets: list[SelectionSetNode],
 ) -> Any:
-    try:
-        win = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
-        ordering = spec.ordering(args) if spec.ordering else None
-        if ordering is None:
-            raise NotCompilable("a connection without an ordering")
-        cursors = [
-            (decode_cursor(value, ordering, name), later)
-            for name, value, later in (("after", win.after, True), ("before", win.before, False))
-            if value is not None
-        ]
-        conditions = spec.conditions(args)
-    except GraphQLError as exc:
-        raise NotCompilable(f"argument error: {exc.message}") from exc
-    size = win.size
-    model = spec.model
-    base = [visible(model, planner.principal), *conditions]
+    """The connection's JSON as one SQL expression (NotCompilable for what it cannot do)."""
+    return _Connection(planner, conn_type, spec, parent, args).json(sub_sets)
 
-    def scoped(row: Row) -> list[Any]:
-        conds = row.adapt(*base)
+
+class _Connection:
+    """One connection field being compiled: its window, page subquery and aggregates."""
+
+    def __init__(
+        self,
+        planner: Planner,
+        conn_type: GraphQLObjectType,
+        spec: Page,
+        parent: Row | None,
+        args: dict[str, Any],
+    ) -> None:
+        try:
+            self.win = window(
+                args.get("first"), args.get("after"), args.get("last"), args.get("before")
+            )
+            ordering = spec.ordering(args) if spec.ordering else None
+            if ordering is None:
+                raise NotCompilable("a connection without an ordering")
+            self.cursors = [
+                (decode_cursor(value, ordering, name), later)
+                for name, value, later in (
+                    ("after", self.win.after, True),
+                    ("before", self.win.before, False),
+                )
+                if value is not None
+            ]
+            conditions = spec.conditions(args)
+        except GraphQLError as exc:
+            raise NotCompilable(f"argument error: {exc.message}") from exc
+        self.planner, self.conn_type, self.spec, self.parent = planner, conn_type, spec, parent
+        self.ordering = ordering
+        self.base = [visible(spec.model, planner.principal), *conditions]
+        self.page_sq = self._page()
+        self.row = Row.of(spec.model)
+        self.in_page = self.page_sq.c.rn <= self.win.size
+        # The page's order: rn ascending forward, descending backward.
+        rn = self.page_sq.c.rn
+        self.shown = rn.desc() if self.win.backward else rn.asc()
+        self.shown_last = rn.asc() if self.win.backward else rn.desc()
+        self.cursor_text = cursor_sql(self.row, ordering)
+        # One row of aggregates over the page: what edges and pageInfo are built from.
+        self.aggregates: dict[str, Any] = {}
+
+    def scoped(self, row: Row) -> list[Any]:
+        """Visibility, the field's conditions and the link to the parent, for `row`."""
+        spec, parent = self.spec, self.parent
+        conds = row.adapt(*self.base)
         if spec.parent is not None:
             assert parent is not None
             conds.append(getattr(row.entity, spec.parent.key) == parent.col(spec.parent_key))
@@ -71,143 +103,145 @@ def connection_json(
             conds.extend(spec.parent_conditions(row, parent))
         return conds
 
-    groups = planner.collect(conn_type, sub_sets)
-    node_type: GraphQLObjectType = unwrap(
-        unwrap(conn_type.fields["edges"].type)[0].fields["node"].type
-    )[0]
-    ranked = Row.of(model)
-    sort_col = getattr(ranked.entity, ordering.column.key)
-    # A backward window (`last`) fetches from the end: rn 1 is the page's last row.
-    order = (
-        [sort_col.desc(), ranked.entity.id.desc()]
-        if ordering.descending != win.backward
-        else [sort_col.asc(), ranked.entity.id.asc()]
-    )
-    page_where = scoped(ranked)
-    left = tuple_(sort_col, ranked.entity.id)
-    for (value, row_id), later in cursors:
-        right = tuple_(literal(value, sort_col.type), literal(row_id, ranked.entity.id.type))
-        page_where.append(left > right if later != ordering.descending else left < right)
-    rn = func.row_number().over(order_by=order).label("rn")
-    page = (
-        select(ranked.entity.id.label("id"), rn)
-        .where(*page_where)
-        .order_by(*order)
-        .limit(size + 1)
-        .correlate_except(ranked.entity)
-    )
-    page_sq = page.lateral("page") if parent is not None else page.subquery("page")
-    row = Row.of(model)
-    in_page = page_sq.c.rn <= size
-    # The page's order: rn ascending forward, descending backward.
-    shown = page_sq.c.rn.desc() if win.backward else page_sq.c.rn.asc()
-    shown_last = page_sq.c.rn.asc() if win.backward else page_sq.c.rn.desc()
-    cursor_text = cursor_sql(row, ordering)
-
-    # One row of aggregates over the page: what edges and pageInfo are built from.
-    aggregates: dict[str, Any] = {}
-
-    def aggregate(name: str, value: Any) -> Any:
-        aggregates.setdefault(name, value)
-        return name
-
-    pairs: list[tuple[str, Any]] = []
-    for key, nodes in groups.items():
-        name = nodes[0].name.value
-        if name == "__typename":
-            pairs.append((key, literal(conn_type.name)))
-        elif name == "totalCount":
-            counted = Row.of(model)
-            pairs.append(
-                (
-                    key,
-                    select(func.count())
-                    .select_from(counted.entity)
-                    .where(*scoped(counted))
-                    .correlate_except(counted.entity)
-                    .scalar_subquery(),
-                )
-            )
-        elif name == "edges":
-            edge_type: GraphQLObjectType = unwrap(conn_type.fields["edges"].type)[0]
-            edge_groups = planner.collect_below(edge_type, nodes)
-            edge_pairs: list[tuple[str, Any]] = []
-            for ekey, enodes in edge_groups.items():
-                ename = enodes[0].name.value
-                if ename == "__typename":
-                    edge_pairs.append((ekey, literal(edge_type.name)))
-                elif ename == "cursor":
-                    edge_pairs.append((ekey, cursor_text))
-                elif ename == "node":
-                    node_groups = planner.collect_below(node_type, enodes)
-                    edge_pairs.append((ekey, planner.object_json(node_type, row, node_groups)))
-                else:
-                    raise NotCompilable(f"edge field {ename}")
-            edges = func.coalesce(
-                json_array_sql(json_object_sql(edge_pairs), shown, where=in_page),
-                EMPTY_ARRAY,
-            )
-            pairs.append((key, ("agg", aggregate(f"edges_{len(aggregates)}", edges))))
-        elif name == "pageInfo":
-            info_type: GraphQLObjectType = unwrap(conn_type.fields["pageInfo"].type)[0]
-            info_groups = planner.collect_below(info_type, nodes)
-            info: list[tuple[str, Any]] = []
-            for ikey, inodes in info_groups.items():
-                iname = inodes[0].name.value
-                if iname == "__typename":
-                    info.append((ikey, literal(info_type.name)))
-                elif iname == "hasNextPage":
-                    info.append((ikey, _has_more(win.backward, win.before, aggregate, size)))
-                elif iname == "hasPreviousPage":
-                    info.append((ikey, _has_more(not win.backward, win.after, aggregate, size)))
-                elif iname == "startCursor":
-                    first_agg = func.array_agg(aggregate_order_by(cursor_text, shown)).filter(
-                        in_page
-                    )
-                    info.append((ikey, ("agg", aggregate("start_cursor", first_agg[1]))))
-                elif iname == "endCursor":
-                    last_agg = func.array_agg(aggregate_order_by(cursor_text, shown_last)).filter(
-                        in_page
-                    )
-                    info.append((ikey, ("agg", aggregate("end_cursor", last_agg[1]))))
-                else:
-                    raise NotCompilable(f"pageInfo field {iname}")
-            pairs.append((key, ("info", info)))
-        else:
-            raise NotCompilable(f"connection field {name}")
-    if not aggregates:
-        # Nothing aggregates the page (only totalCount, __typename): one object, not
-        # one per row of the page (nor none for an empty page).
-        return json_object_sql(
-            [(k, json_object_sql(v[1]) if isinstance(v, tuple) else v) for k, v in pairs]
+    def _page(self) -> Any:
+        """`size + 1` ids past the cursors, numbered by row_number() in the window's order."""
+        ranked = Row.of(self.spec.model)
+        sort_col = getattr(ranked.entity, self.ordering.column.key)
+        # A backward window (`last`) fetches from the end: rn 1 is the page's last row.
+        order = (
+            [sort_col.desc(), ranked.entity.id.desc()]
+            if self.ordering.descending != self.win.backward
+            else [sort_col.asc(), ranked.entity.id.asc()]
         )
-    agg_row = (
-        select(*(value.label(name) for name, value in aggregates.items()))
-        .select_from(page_sq.join(row.entity, row.entity.id == page_sq.c.id))
-        .correlate_except(page_sq, row.entity)
-        .lateral()
-    )
+        page_where = self.scoped(ranked)
+        left = tuple_(sort_col, ranked.entity.id)
+        for (value, row_id), later in self.cursors:
+            right = tuple_(literal(value, sort_col.type), literal(row_id, ranked.entity.id.type))
+            page_where.append(left > right if later != self.ordering.descending else left < right)
+        rn = func.row_number().over(order_by=order).label("rn")
+        page = (
+            select(ranked.entity.id.label("id"), rn)
+            .where(*page_where)
+            .order_by(*order)
+            .limit(self.win.size + 1)
+            .correlate_except(ranked.entity)
+        )
+        return page.lateral("page") if self.parent is not None else page.subquery("page")
 
-    def resolve(value: Any) -> Any:
-        if isinstance(value, tuple) and value[0] == "agg":
-            return agg_row.c[value[1]]
-        if isinstance(value, tuple) and value[0] == "info":
-            return json_object_sql([(k, resolve(v)) for k, v in value[1]])
-        return value
+    def aggregate(self, name: str, value: Any) -> tuple[str, str]:
+        """A value computed once over the page's rows, referred to by name."""
+        self.aggregates.setdefault(name, value)
+        return ("agg", name)
 
-    top = json_object_sql([(k, resolve(v)) for k, v in pairs])
-    if top is EMPTY_OBJECT:
-        return top
-    return select(top).select_from(agg_row).scalar_subquery()
+    def json(self, sub_sets: list[SelectionSetNode]) -> Any:
+        pairs: list[tuple[str, Any]] = []
+        for key, nodes in self.planner.collect(self.conn_type, sub_sets).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, literal(self.conn_type.name)))
+            elif name == "totalCount":
+                pairs.append((key, self._total_count()))
+            elif name == "edges":
+                pairs.append((key, self._edges(nodes)))
+            elif name == "pageInfo":
+                pairs.append((key, ("info", self._page_info(nodes))))
+            else:
+                raise NotCompilable(f"connection field {name}")
+        return self._assemble(pairs)
+
+    def _total_count(self) -> Any:
+        counted = Row.of(self.spec.model)
+        return (
+            select(func.count())
+            .select_from(counted.entity)
+            .where(*self.scoped(counted))
+            .correlate_except(counted.entity)
+            .scalar_subquery()
+        )
+
+    def _edges(self, nodes: list[Any]) -> tuple[str, str]:
+        edge_type: GraphQLObjectType = unwrap(self.conn_type.fields["edges"].type)[0]
+        node_type: GraphQLObjectType = unwrap(edge_type.fields["node"].type)[0]
+        edge_pairs: list[tuple[str, Any]] = []
+        for ekey, enodes in self.planner.collect_below(edge_type, nodes).items():
+            ename = enodes[0].name.value
+            if ename == "__typename":
+                edge_pairs.append((ekey, literal(edge_type.name)))
+            elif ename == "cursor":
+                edge_pairs.append((ekey, self.cursor_text))
+            elif ename == "node":
+                node_groups = self.planner.collect_below(node_type, enodes)
+                edge_pairs.append(
+                    (ekey, self.planner.object_json(node_type, self.row, node_groups))
+                )
+            else:
+                raise NotCompilable(f"edge field {ename}")
+        edges = func.coalesce(
+            json_array_sql(json_object_sql(edge_pairs), self.shown, where=self.in_page),
+            EMPTY_ARRAY,
+        )
+        return self.aggregate(f"edges_{len(self.aggregates)}", edges)
+
+    def _page_info(self, nodes: list[Any]) -> list[tuple[str, Any]]:
+        info_type: GraphQLObjectType = unwrap(self.conn_type.fields["pageInfo"].type)[0]
+        win, size = self.win, self.win.size
+        info: list[tuple[str, Any]] = []
+        for ikey, inodes in self.planner.collect_below(info_type, nodes).items():
+            iname = inodes[0].name.value
+            if iname == "__typename":
+                info.append((ikey, literal(info_type.name)))
+            elif iname == "hasNextPage":
+                info.append((ikey, _has_more(win.backward, win.before, self.aggregate, size)))
+            elif iname == "hasPreviousPage":
+                info.append((ikey, _has_more(not win.backward, win.after, self.aggregate, size)))
+            elif iname in ("startCursor", "endCursor"):
+                order = self.shown if iname == "startCursor" else self.shown_last
+                ends = func.array_agg(aggregate_order_by(self.cursor_text, order))
+                label = "start_cursor" if iname == "startCursor" else "end_cursor"
+                info.append((ikey, self.aggregate(label, ends.filter(self.in_page)[1])))
+            else:
+                raise NotCompilable(f"pageInfo field {iname}")
+        return info
+
+    def _assemble(self, pairs: list[tuple[str, Any]]) -> Any:
+        """The connection object, reading aggregates from one lateral row over the page."""
+        if not self.aggregates:
+            # Nothing aggregates the page (only totalCount, __typename): one object, not
+            # one per row of the page (nor none for an empty page).
+            return json_object_sql(
+                [(k, json_object_sql(v[1]) if isinstance(v, tuple) else v) for k, v in pairs]
+            )
+        entity = self.row.entity
+        agg_row = (
+            select(*(value.label(name) for name, value in self.aggregates.items()))
+            .select_from(self.page_sq.join(entity, entity.id == self.page_sq.c.id))
+            .correlate_except(self.page_sq, entity)
+            .lateral()
+        )
+
+        def resolve(value: Any) -> Any:
+            if isinstance(value, tuple) and value[0] == "agg":
+                return agg_row.c[value[1]]
+            if isinstance(value, tuple) and value[0] == "info":
+                return json_object_sql([(k, resolve(v)) for k, v in value[1]])
+            return value
+
+        top = json_object_sql([(k, resolve(v)) for k, v in pairs])
+        if top is EMPTY_OBJECT:
+            return top
+        return select(top).select_from(agg_row).scalar_subquery()
 
 
 def _has_more(
-    from_cursor: bool, cursor: str | None, aggregate: Callable[[str, Any], str], size: int
+    from_cursor: bool,
+    cursor: str | None,
+    aggregate: Callable[[str, Any], tuple[str, str]],
+    size: int,
 ) -> Any:
     """hasNextPage / hasPreviousPage as Window.has_next / has_previous decide them."""
     if from_cursor:
         return true() if cursor is not None else false()
-    return ("agg", aggregate("has_more", func.count() > size))
+    return aggregate("has_more", func.count() > size)
 
 
 def cursor_sql(row: Row, ordering: Any) -> Any:

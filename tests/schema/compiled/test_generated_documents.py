@@ -131,9 +131,12 @@ class Builder:
     def arguments(self, field: Any) -> str | None:
         parts = []
         for name, arg in field.args.items():
-            if name == "first":
-                if self.draw(st.booleans()):
-                    parts.append(f"first: {self.draw(st.integers(0, 4))}")
+            if name in ("first", "last"):
+                # One direction per page (both together is an argument error): a third
+                # of connections page forward, a sixth backward.
+                roll = self.draw(st.integers(0, 5))
+                if (name == "first" and roll < 2) or (name == "last" and roll == 5):
+                    parts.append(f"{name}: {self.draw(st.integers(0, 4))}")
                 continue
             if name in ("id", "objectId"):
                 parts.append(f"{name}: {json.dumps(self.draw(st.sampled_from(self.ids)))}")
@@ -142,8 +145,8 @@ class Builder:
                 chosen = self.draw(st.lists(st.sampled_from(self.ids), min_size=1, max_size=3))
                 parts.append(f"ids: {json.dumps(chosen)}")
                 continue
-            if name == "after":
-                continue
+            if name in ("after", "before"):
+                continue  # a cursor is only valid as a connection gave it
             required = isinstance(arg.type, GraphQLNonNull) and arg.default_value is None
             if required or self.draw(st.integers(0, 2)) == 0:
                 value = _input_value(self.draw, arg.type)
