@@ -35,6 +35,7 @@ from schema.report_schedule.mutations import ReportScheduleMutation
 from schema.report_schedule.queries import ReportScheduleQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
+from schema.sign_in.queries import SignInAttemptQuery
 from schema.tokens.mutations import ApiTokenMutation
 from schema.tokens.queries import ApiTokenQuery
 from schema.transaction import TenantTransaction
@@ -51,6 +52,7 @@ QUERIES: tuple[type, ...] = (
     ReportQuery,
     MemberQuery,
     IdentityProviderQuery,
+    SignInAttemptQuery,
     ApiTokenQuery,
     ReportScheduleQuery,
     ReportBrandingQuery,

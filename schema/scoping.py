@@ -31,11 +31,12 @@ from tenants.models import (
     ProcessKpi,
     ProcessReview,
     ReadinessReport,
+    SignInAttempt,
     VendorAgreement,
     WebhookDelivery,
 )
 from tenants.principals import Principal, Role
-from tenants.registry import ApiToken
+from tenants.registry import ApiToken, BrowserSession
 
 Rule = Callable[[uuid.UUID], ColumnElement[bool]]
 
@@ -72,7 +73,11 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
 # Tenant administration: only admins see these, in every query, node(id) and count;
 # for anyone else they do not exist (an empty connection, a null node). A scoped
 # API token also needs the `admin` scope. Client principals never see them.
-ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken, WebhookDelivery})
+# Sign-in attempts and browser sessions show who signs in from where: admins only, not
+# consultants (a member also sees their own sessions: schema/members/sessions.py).
+ADMIN_ONLY: frozenset[Any] = frozenset(
+    {IdentityProvider, ApiToken, WebhookDelivery, SignInAttempt, BrowserSession}
+)
 
 
 def may_see_admin_data(principal: Principal) -> bool:

@@ -48,6 +48,7 @@ from tenants.models.process_shapes import (
 from tenants.models.report_settings import ReportSchedule, WebhookDelivery
 from tenants.models.reports import EngagementHealthReport, ReadinessReport
 from tenants.models.scim import ScimToken, ScimUser
+from tenants.models.sign_in import SignInAttempt, SignInOutcome
 from tenants.models.vendor import CLAUSES, VendorAgreement, VendorAgreementProcess
 
 __all__ = [
@@ -101,6 +102,8 @@ __all__ = [
     "RiskTier",
     "ScimToken",
     "ScimUser",
+    "SignInAttempt",
+    "SignInOutcome",
     "TenantControl",
     "Tool",
     "VendorAgreement",
