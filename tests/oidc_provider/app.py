@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.oidc_provider.authorization import PlainRequest, ProviderResponse, ProviderServer
+from tests.oidc_provider.logout import end_session as end_session_response
 from tests.oidc_provider.logout import send_backchannel_logout
 from tests.oidc_provider.state import Client, ProviderState
 
@@ -123,7 +124,7 @@ def create_provider_app(issuer: str, *, end_session: bool = True) -> Starlette:
         return JSONResponse(state.summary())
 
     async def end_session_route(request: Request) -> Response:
-        return await end_session(request, state)
+        return await end_session_response(request, state)
 
     return Starlette(
         routes=[
