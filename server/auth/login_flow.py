@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth.claims import ClaimMapping, identity_from
+from server.auth.discovery import ProviderMetadata
 from server.auth.next_url import UnsafeNextError, safe_next
 from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
@@ -221,6 +222,29 @@ def _single(items: Sequence[tuple[str, str]]) -> dict[str, str]:
     return params
 
 
+def _check_response(params: dict[str, str], issuer: str, metadata: ProviderMetadata) -> None:
+    """The authorization response names the provider asked (RFC 9207), is no error, has a code."""
+    iss = params.get("iss")
+    if iss is not None and iss != issuer:
+        raise LoginRefused(
+            Refusal.ISSUER_MISMATCH,
+            "the sign-in response comes from another identity provider than the one asked",
+            detail=f"iss={iss!r}",
+        )
+    if iss is None and metadata.iss_parameter_supported:
+        raise LoginRefused(Refusal.ISSUER_MISSING, "the sign-in response does not name its issuer")
+    if "error" in params:
+        # Only a well-formed error code is echoed: the page must not repeat arbitrary text.
+        code_name = params["error"] if _ERROR_CODE.fullmatch(params["error"]) else "unknown"
+        raise LoginRefused(
+            Refusal.IDP_ERROR,
+            f"the identity provider refused the sign-in ({code_name})",
+            detail=f"{params['error'][:64]}: {params.get('error_description', '')[:200]}",
+        )
+    if not params.get("code"):
+        raise LoginRefused(Refusal.CODE_MISSING, "the sign-in response carries no code")
+
+
 async def _finish(
     engine: AsyncEngine,
     auth: AuthResources,
@@ -241,26 +265,8 @@ async def _finish(
     trail.identity_provider_id, trail.issuer = attempt.identity_provider_id, attempt.issuer
     check_browser_binding(attempt, browser_binding)
     metadata = await auth.oidc.metadata(attempt.issuer)
-    iss = params.get("iss")
-    if iss is not None and iss != attempt.issuer:
-        raise LoginRefused(
-            Refusal.ISSUER_MISMATCH,
-            "the sign-in response comes from another identity provider than the one asked",
-            detail=f"iss={iss!r}",
-        )
-    if iss is None and metadata.iss_parameter_supported:
-        raise LoginRefused(Refusal.ISSUER_MISSING, "the sign-in response does not name its issuer")
-    if "error" in params:
-        # Only a well-formed error code is echoed: the page must not repeat arbitrary text.
-        code_name = params["error"] if _ERROR_CODE.fullmatch(params["error"]) else "unknown"
-        raise LoginRefused(
-            Refusal.IDP_ERROR,
-            f"the identity provider refused the sign-in ({code_name})",
-            detail=f"{params['error'][:64]}: {params.get('error_description', '')[:200]}",
-        )
-    code = params.get("code")
-    if not code:
-        raise LoginRefused(Refusal.CODE_MISSING, "the sign-in response carries no code")
+    _check_response(params, attempt.issuer, metadata)
+    code = params["code"]
     idp = await _load_provider(engine, tenant, trail)
     try:
         secret = client_secret_of(idp, auth.box)

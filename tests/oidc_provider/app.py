@@ -27,36 +27,35 @@ def _to_starlette(result: ProviderResponse) -> Response:
     return Response(body, status_code=result.status, headers=headers, media_type="application/json")
 
 
+def discovery_document(state: ProviderState) -> dict[str, Any]:
+    logout: dict[str, Any] = (
+        {"end_session_endpoint": f"{state.issuer}/end_session"} if state.end_session else {}
+    )
+    return {
+        **logout,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "issuer": state.knobs.get("discovery_issuer", state.issuer),
+        "authorization_endpoint": f"{state.issuer}/authorize",
+        "token_endpoint": f"{state.issuer}/token",
+        "jwks_uri": f"{state.issuer}/jwks",
+        "userinfo_endpoint": f"{state.issuer}/userinfo",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "scopes_supported": ["openid", "email", "profile", "groups"],
+        "authorization_response_iss_parameter_supported": True,
+    }
+
+
 def create_provider_app(issuer: str, *, end_session: bool = True) -> Starlette:
     state = ProviderState(issuer=issuer, end_session=end_session)
     server = ProviderServer(state)
 
     async def discovery(request: Request) -> Response:
-        logout: dict[str, Any] = (
-            {"end_session_endpoint": f"{state.issuer}/end_session"} if state.end_session else {}
-        )
-        return JSONResponse(
-            {
-                **logout,
-                "backchannel_logout_supported": True,
-                "backchannel_logout_session_supported": True,
-                "issuer": state.knobs.get("discovery_issuer", state.issuer),
-                "authorization_endpoint": f"{state.issuer}/authorize",
-                "token_endpoint": f"{state.issuer}/token",
-                "jwks_uri": f"{state.issuer}/jwks",
-                "userinfo_endpoint": f"{state.issuer}/userinfo",
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": [
-                    "client_secret_basic",
-                    "client_secret_post",
-                ],
-                "scopes_supported": ["openid", "email", "profile", "groups"],
-                "authorization_response_iss_parameter_supported": True,
-            }
-        )
+        return JSONResponse(discovery_document(state))
 
     async def jwks(request: Request) -> Response:
         state.jwks_requests += 1
