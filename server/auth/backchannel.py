@@ -9,7 +9,6 @@ an OAuth-style JSON error, always `Cache-Control: no-store` (section 2.8).
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
 from urllib.parse import parse_qsl
 
@@ -20,7 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.auth.logout_token import LogoutClaims, LogoutTokenError, verify_logout_token
+from server.auth.logout_token import (
+    MAX_AGE_SECONDS,
+    LogoutClaims,
+    LogoutTokenError,
+    verify_logout_token,
+)
 from server.auth.resources import AuthResources
 from tenants.models import IdentityProvider
 from tenants.registry import TenantRef, get_tenant
@@ -84,9 +88,8 @@ async def _first_use(
     """Remember the jti until the token could no longer be accepted; False for a repeat."""
     digest = hashlib.sha256(claims.jti.encode()).hexdigest()
     key = f"{namespace}:bcl-jti:{tenant.id}:{idp.id}:{digest}"
-    ttl = max(1, min(max_age, claims.exp - int(time.time()) + max_age))
     try:
-        return bool(await redis.set(key, "1", nx=True, ex=ttl))
+        return bool(await redis.set(key, "1", nx=True, ex=max_age))
     except (RedisError, OSError) as exc:
         # Without the replay check the token must not be honoured (fail closed): 400, and
         # the provider may retry.
@@ -111,7 +114,8 @@ async def backchannel_logout(request: Request) -> Response:
             keys=auth.oidc.jwks,
             leeway=leeway,
         )
-        max_age = 600 + 2 * leeway
+        # Long enough that the token can no longer pass the iat check when it is forgotten.
+        max_age = MAX_AGE_SECONDS + 2 * leeway
         if not await _first_use(
             request.state.redis, auth.settings.queue_name, tenant, idp, claims, max_age
         ):
