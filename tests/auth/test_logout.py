@@ -206,7 +206,13 @@ async def test_the_endpoint_refuses_what_is_not_a_logout_request(world: World) -
             "00000000-0000-0000-0000-000000000001",
             data={"logout_token": "x.y.z"},
         )
-    for response in (as_json, empty, garbage, unknown):
+        # Tenant B's provider does not exist in tenant A: exactly like an unknown one.
+        foreign = await http.post(
+            f"{world.auth_url}/auth/{world.a.tenant.slug}/backchannel-logout/{world.b.staff_idp_id}",
+            data={"logout_token": "x.y.z"},
+        )
+    assert foreign.json() == unknown.json()
+    for response in (as_json, empty, garbage, unknown, foreign):
         assert response.status_code == 400, response.text
         assert response.headers["cache-control"] == "no-store"
         assert response.json()["error"] == "invalid_request"
