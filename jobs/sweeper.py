@@ -10,6 +10,9 @@
 A job that is queued, deferred for a retry or in progress is left alone; a job whose
 result is still kept while its report is pending ended without settling the report,
 so its result is dropped and it is enqueued again.
+
+It also prunes each tenant's sign-in attempts older than
+STEWARD_SIGNIN_ATTEMPT_RETENTION_DAYS (an indexed delete, nothing to do most minutes).
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ from jobs.readiness.job import fail_report
 from jobs.retry import MAX_TRIES
 from tenants.models import ReadinessReport, ReportStatus
 from tenants.registry import TenantRef, list_tenants
+from tenants.services.sign_in_attempts import prune_sign_in_attempts, retention_cutoff
 from tenants.session import tenant_session
 
 log = structlog.get_logger("steward.jobs.sweeper")
+DEFAULT_SIGNIN_RETENTION_DAYS = 90
 _GONE = (JobStatus.not_found, JobStatus.complete)
 # arq lets another worker take a job 10 s after the longest timeout; then some slack.
 _RUNNING_GRACE_S = 10 + 50
@@ -82,6 +87,17 @@ async def _sweep_tenant(
     return enqueued
 
 
+async def prune_tenant_sign_ins(
+    engine: AsyncEngine, tenant: TenantRef, now: datetime, days: int
+) -> int:
+    """Delete the tenant's sign-in attempts older than `days`; returns how many."""
+    async with tenant_session(engine, tenant) as db:
+        pruned = await prune_sign_in_attempts(db, before=retention_cutoff(now, days))
+    if pruned:
+        log.info("sweeper.sign_in_attempts_pruned", tenant=tenant.slug, count=pruned)
+    return pruned
+
+
 async def sweep_reports(ctx: dict[str, Any]) -> int:
     """Enqueue pending readiness reports that have no job; returns how many."""
     engine: AsyncEngine = ctx["engine"]
@@ -91,9 +107,11 @@ async def sweep_reports(ctx: dict[str, Any]) -> int:
     async with engine.connect() as conn:
         tenants = await list_tenants(conn)
     total = 0
+    days = int(ctx.get("signin_attempt_retention_days", DEFAULT_SIGNIN_RETENTION_DAYS))
     for ref in tenants:
         try:
             total += await _sweep_tenant(engine, redis, ref, now, timeout_s)
+            await prune_tenant_sign_ins(engine, ref, now, days)
         except Exception:
             log.exception("sweeper.tenant_failed", tenant=ref.slug)
     return total

@@ -36,6 +36,7 @@ def worker_settings(
     metrics_host: str = "127.0.0.1",
     metrics_every_s: float = 5.0,
     shutdown_grace_s: int = 0,
+    signin_attempt_retention_days: int = 90,
 ) -> dict[str, Any]:
     """Settings for `arq.run_worker` / `arq.Worker`: msgpack, never pickle.
 
@@ -50,6 +51,8 @@ def worker_settings(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["job_timeout_s"] = job_timeout_s
+        # STEWARD_SIGNIN_ATTEMPT_RETENTION_DAYS, for the sweeper's pruning (jobs/sweeper.py).
+        ctx["signin_attempt_retention_days"] = signin_attempt_retention_days
         ctx["test_job_delay_s"] = test_job_delay_s
         ctx["webhook_backoff_s"] = webhook_backoff_s
         ctx["export_ttl_s"] = export_ttl_s  # STEWARD_EXPORT_TTL_HOURS (jobs/exports/job.py)

@@ -40,6 +40,7 @@ from schema.report_schedule.queries import ReportScheduleQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
 from schema.restore.mutations import RestoreMutation
+from schema.sign_in.queries import SignInAttemptQuery
 from schema.tokens.mutations import ApiTokenMutation
 from schema.tokens.queries import ApiTokenQuery
 from schema.transaction import TenantTransaction
@@ -57,6 +58,7 @@ QUERIES: tuple[type, ...] = (
     ReportQuery,
     MemberQuery,
     IdentityProviderQuery,
+    SignInAttemptQuery,
     ApiTokenQuery,
     ReportScheduleQuery,
     ReportBrandingQuery,

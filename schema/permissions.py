@@ -93,7 +93,13 @@ MUTATION_POLICIES: dict[str, Policy] = {
     "updateMemberRole": ADMIN,
     "deactivateMember": ADMIN,
     "endMemberSessions": ADMIN,
+    "endMemberSession": ADMIN,
 }
+
+# Reads are decided by schema/scoping.py; for the record, the sign-in data of issue 10:
+# `signInAttempts` and `SignInAttempt` are ADMIN_ONLY there (not consultants: they show
+# who signed in from where and why anyone was refused); `Member.sessions` and
+# `MemberSession` are for admins and the member themself (schema/members/sessions.py).
 
 
 class Grant(Enum):

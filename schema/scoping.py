@@ -33,11 +33,12 @@ from tenants.models import (
     ProcessKpi,
     ProcessReview,
     ReadinessReport,
+    SignInAttempt,
     VendorAgreement,
     WebhookDelivery,
 )
 from tenants.principals import Principal, Role
-from tenants.registry import ApiToken
+from tenants.registry import ApiToken, BrowserSession
 
 Rule = Callable[[uuid.UUID], ColumnElement[bool]]
 CLIENT_EXPORT_KINDS = (ExportKind.PROCESSES, ExportKind.OWNERS)
@@ -77,7 +78,11 @@ CLIENT_RULES: dict[type[TenantBase], Rule] = {
 # Tenant administration: only admins see these, in every query, node(id) and count;
 # for anyone else they do not exist (an empty connection, a null node). A scoped
 # API token also needs the `admin` scope. Client principals never see them.
-ADMIN_ONLY: frozenset[Any] = frozenset({IdentityProvider, ApiToken, WebhookDelivery})
+# Sign-in attempts and browser sessions show who signs in from where: admins only, not
+# consultants (a member also sees their own sessions: schema/members/sessions.py).
+ADMIN_ONLY: frozenset[Any] = frozenset(
+    {IdentityProvider, ApiToken, WebhookDelivery, SignInAttempt, BrowserSession}
+)
 # Rows of a model that are tenant administration although the model is not: a whole-tenant
 # export holds every member and identity provider, so only admins see it.
 ADMIN_ROWS: dict[Any, Callable[[], ColumnElement[bool]]] = {

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from schema import build_schema
 from schema.compiled.documents import DocumentCache
 from schema.limits import SchemaLimits, limit_extensions
+from server.auth.backchannel import backchannel_logout
 from server.auth.resources import open_auth
 from server.auth.signed_in_page import signed_in_page
 from server.compiled_reads import CompiledReadPath
@@ -36,6 +37,7 @@ from server.observability.wiring import observability_middleware, observe_engine
 from server.redis_pool import open_pool
 from server.routes import auth as auth_routes
 from server.routes import exports as exports_routes
+from server.routes import logout as logout_routes
 from server.routes import reports as reports_routes
 from server.scim.routes import scim_mount
 from server.settings import Settings
@@ -114,8 +116,15 @@ def _routes(probes: Probes, graphql: CompiledReadPath) -> list[BaseRoute]:
         Route("/auth/{tenant}/login", auth_routes.login, methods=["GET"]),
         Route("/auth/{tenant}/callback", auth_routes.callback, methods=["GET"]),
         Route("/auth/{tenant}/signed-in", signed_in_page, methods=["GET"]),
+        Route("/auth/{tenant}/signed-out", logout_routes.signed_out_page, methods=["GET"]),
+        # OpenID Back-Channel Logout 1.0, per provider (server/auth/backchannel.py).
+        Route(
+            "/auth/{tenant}/backchannel-logout/{idp:uuid}",
+            backchannel_logout,
+            methods=["POST"],
+        ),
         Route("/auth/session", auth_routes.current_session, methods=["GET"]),
-        Route("/auth/logout", auth_routes.logout, methods=["POST"]),
+        Route("/auth/logout", logout_routes.logout, methods=["POST"]),
         # After /auth/session: a path parameter would match it too.
         Route("/auth/{tenant}", auth_routes.signin_page, methods=["GET"]),
     ]

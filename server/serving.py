@@ -97,6 +97,7 @@ def make_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         shutdown_grace_s=settings.shutdown_grace_s,
         job_timeout_s=settings.job_timeout_s,
         export_ttl_s=settings.export_ttl_hours * 3600,
+        signin_attempt_retention_days=settings.signin_attempt_retention_days,
         test_job_delay_s=settings.test_job_delay_s,
         metrics_port=settings.worker_metrics_port,
         metrics_host=settings.host,

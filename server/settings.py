@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     )
     session_max_hours: int = Field(default=12, ge=1, le=30 * 24, alias="STEWARD_SESSION_MAX_HOURS")
     login_ttl_seconds: int = Field(default=600, ge=30, le=3600, alias="STEWARD_LOGIN_TTL_SECONDS")
+    # Days a sign-in attempt (`signInAttempts`) is kept; the worker's sweeper prunes older.
+    signin_attempt_retention_days: int = Field(
+        default=90, ge=1, le=3650, alias="STEWARD_SIGNIN_ATTEMPT_RETENTION_DAYS"
+    )
     oidc_timeout_seconds: float = Field(
         default=10.0, gt=0, le=60, alias="STEWARD_OIDC_TIMEOUT_SECONDS"
     )

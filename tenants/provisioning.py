@@ -50,7 +50,8 @@ PLATFORM_GRANTS = (
     " scopes, prefix, created_at, expires_at, revoked_at, last_used_at),"
     " INSERT, UPDATE (revoked_at) ON public.api_tokens TO {role}",
     "GRANT SELECT (id, tenant_id, tenant_role, member_id, member_name, role,"
-    " client_organisation_id, created_at, expires_at, last_seen_at, revoked_at),"
+    " client_organisation_id, created_at, expires_at, last_seen_at, revoked_at,"
+    " identity_provider_id, client_address, user_agent, sid),"
     " INSERT, UPDATE (revoked_at, role, client_organisation_id)"
     " ON public.browser_sessions TO {role}",
 )

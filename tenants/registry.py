@@ -105,6 +105,7 @@ class BrowserSession(UUIDPrimaryKey, PlatformBase):
     __table_args__ = (
         Index("ix_browser_sessions_tenant_id", "tenant_id"),
         Index("ix_browser_sessions_member_id", "member_id"),
+        Index("ix_browser_sessions_identity_provider_id_sid", "identity_provider_id", "sid"),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(
@@ -127,6 +128,16 @@ class BrowserSession(UUIDPrimaryKey, PlatformBase):
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the session began, for Member.sessions and for logout (issue 10): the provider
+    # (a plain id, as member_id), the browser's address and user agent (truncated), the
+    # id token's `sid` (OpenID Back-Channel Logout) and the id token itself, encrypted
+    # with STEWARD_SECRET_KEY, as the `id_token_hint` of RP-initiated logout. Tenant
+    # roles may read every column here but the id token.
+    identity_provider_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(256))
+    sid: Mapped[str | None] = mapped_column(String(255))
+    id_token_encrypted: Mapped[str | None] = mapped_column(Text)
 
 
 class TrustedDocument(PlatformBase):

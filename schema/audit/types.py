@@ -37,6 +37,10 @@ class AuditActorKind(Enum):
         "identity",
         description="A person the identity provider vouched for whose login was refused.",
     )
+    IDENTITY_PROVIDER = strawberry.enum_value(
+        "identity_provider",
+        description="An identity provider itself, e.g. ending sessions by Back-Channel Logout.",
+    )
     ANONYMOUS = strawberry.enum_value(
         "anonymous", description="A refused login with no verified identity."
     )
@@ -64,6 +68,10 @@ class AuditAction(Enum):
     DEACTIVATE = _action("deactivate", "A member was deactivated.")
     REACTIVATE = _action("reactivate", "A member was reactivated (by SCIM).")
     END_SESSIONS = _action("end_sessions", "A member's browser sessions were ended.")
+    END_SESSION = _action("end_session", "One browser session of a member was ended.")
+    BACKCHANNEL_LOGOUT = _action(
+        "backchannel_logout", "The identity provider ended sessions (Back-Channel Logout)."
+    )
     REVOKE = _action("revoke", "An API token was revoked.")
     LOGIN = _action("login", "A member signed in.")
     LOGIN_FAILED = _action("login_failed", "A login was refused; changes say why.")
@@ -132,6 +140,7 @@ ACTOR_NODES = {
     m.AuditActorKind.MEMBER.value: "Member",
     m.AuditActorKind.API_TOKEN.value: "ApiToken",
     m.AuditActorKind.SCIM.value: "IdentityProvider",
+    m.AuditActorKind.IDENTITY_PROVIDER.value: "IdentityProvider",
 }
 
 

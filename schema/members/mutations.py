@@ -20,7 +20,7 @@ from schema.permissions import actor_of, authorize
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
-from tenants.services.member_sessions import end_member_sessions
+from tenants.services.member_sessions import end_member_session, end_member_sessions
 from tenants.services.validation import UNSET
 
 
@@ -76,6 +76,25 @@ class DeactivateMemberInput:
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
 class EndMemberSessionsInput:
     member_id: strawberry.ID = strawberry.field(description="The global id of a Member.")
+
+
+@strawberry.input(
+    description="End one browser session of a member (that browser must sign in again); "
+    "admins only."
+)
+class EndMemberSessionInput:
+    session_id: strawberry.ID = strawberry.field(
+        description="The MemberSession's id (Member.sessions). One already ended or expired "
+        "is a VALIDATION error on this field; nothing changes."
+    )
+
+
+@strawberry.type(description="The member whose session was ended, or errors.")
+class EndMemberSessionPayload:
+    member: MemberNode | None = strawberry.field(
+        description="The session's member; null when there are errors."
+    )
+    errors: list[UserError]
 
 
 @strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
@@ -236,3 +255,22 @@ class MemberMutation:
         return EndMemberSessionsPayload(
             member=node, sessions_ended=0 if outcome.errors else ended, errors=outcome.errors
         )
+
+    @strawberry.mutation(
+        description="End one of a member's browser sessions, audited (end_session); the "
+        "member's other sessions and API tokens stay. Admins only."
+    )
+    async def end_member_session(
+        self, info: Info, input: EndMemberSessionInput
+    ) -> EndMemberSessionPayload:
+        obj = None
+        async with atomic(info) as outcome:
+            await authorize(info)
+            obj, _ = await end_member_session(
+                info.context.db,
+                actor=actor_of(info.context.principal),
+                tenant=info.context.principal.tenant,
+                session_id=decode_id(input.session_id, "MemberSession", "sessionId"),
+            )
+        node = MemberNode.from_model(obj) if obj is not None and not outcome.errors else None
+        return EndMemberSessionPayload(member=node, errors=outcome.errors)

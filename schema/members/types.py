@@ -12,12 +12,14 @@ from schema.compiled.sql import sql, to_one
 from schema.context import Info
 from schema.enums import documented
 from schema.loaders import by_id
+from schema.members.sessions import SESSIONS_SQL
 from schema.node import Node, node_or_none, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 
 if TYPE_CHECKING:
     from schema.clients.types import ClientOrganisationNode
+    from schema.members.sessions import MemberSessionNode
 
 MemberStatusType = documented(
     m.MemberStatus,
@@ -82,6 +84,18 @@ class MemberNode(Node):
         from schema.processes.resolvers import client_of
 
         return await client_of(info, self.client_db_id)
+
+    @strawberry.field(
+        description="The member's current browser sessions (not ended, not expired), newest "
+        "first; admins see anyone's, a member their own, everyone else an empty list.",
+        metadata=SESSIONS_SQL,
+    )
+    async def sessions(
+        self, info: Info
+    ) -> list[Annotated[MemberSessionNode, strawberry.lazy("schema.members.sessions")]]:
+        from schema.members.sessions import sessions_of
+
+        return await sessions_of(info, self.db_id)
 
 
 async def member_by_id(info: Info, member_id: uuid.UUID | None) -> MemberNode | None:

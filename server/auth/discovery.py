@@ -33,6 +33,8 @@ class ProviderMetadata:
     signing_algs: tuple[str, ...] | None
     # OpenID Connect Core 5.3; None when the provider publishes none.
     userinfo_endpoint: str | None = None
+    # OpenID Connect RP-Initiated Logout 1.0; None when the provider offers none.
+    end_session_endpoint: str | None = None
 
 
 def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) -> ProviderMetadata:
@@ -44,6 +46,7 @@ def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) 
     methods = doc.get("token_endpoint_auth_methods_supported")
     userinfo = doc.get("userinfo_endpoint")
     algs = doc.get("id_token_signing_alg_values_supported")
+    end_session = doc.get("end_session_endpoint")
     return ProviderMetadata(
         issuer=issuer,
         authorization_endpoint=check_url(
@@ -65,6 +68,9 @@ def parse_metadata(issuer: str, doc: dict[str, object], *, require_https: bool) 
         userinfo_endpoint=None
         if userinfo is None
         else check_url(userinfo, require_https=require_https, what="userinfo_endpoint"),
+        end_session_endpoint=None
+        if end_session is None
+        else check_url(end_session, require_https=require_https, what="end_session_endpoint"),
     )
 
 

@@ -14,16 +14,18 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth.claims import ClaimMapping, identity_from
+from server.auth.discovery import ProviderMetadata
 from server.auth.next_url import UnsafeNextError, safe_next
 from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
 from tenants.models import IdentityProvider
 from tenants.registry import TenantRef
-from tenants.services.browser_sessions import OpenedSession, open_browser_session
+from tenants.services.browser_sessions import OpenedSession, SessionOrigin, open_browser_session
 from tenants.services.identity_providers import client_secret_of, provider_for_login
 from tenants.services.login import (
     VerifiedIdentity,
@@ -38,6 +40,7 @@ from tenants.services.login_attempts import (
 )
 from tenants.services.login_refusals import LoginRefused, Refusal
 from tenants.services.secret_box import UndecryptableSecretError
+from tenants.services.sign_in_attempts import member_of_identity, record_sign_in_attempt
 from tenants.session import tenant_session
 
 _BINDING = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -53,6 +56,14 @@ class Trail:
     identity_provider_id: uuid.UUID | None = None
     issuer: str | None = None
     identity: VerifiedIdentity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Browser:
+    """The browser finishing the login, as the request shows it."""
+
+    address: str | None
+    user_agent: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,7 @@ async def _audit_refusal(
         identity_provider_id=trail.identity_provider_id,
         email=trail.identity.email if trail.identity else None,
     )
+    identity = trail.identity
     async with tenant_session(engine, tenant) as session:
         await record_login_failure(
             session,
@@ -85,7 +97,19 @@ async def _audit_refusal(
             attempt_id=trail.attempt_id,
             identity_provider_id=trail.identity_provider_id,
             issuer=trail.issuer,
-            identity=trail.identity,
+            identity=identity,
+        )
+        member = (
+            await member_of_identity(session, issuer=identity.issuer, subject=identity.subject)
+            if identity
+            else None
+        )
+        await record_sign_in_attempt(
+            session,
+            reason=refusal.reason,
+            identity_provider_id=trail.identity_provider_id,
+            member=member,
+            email=identity.email if identity else None,
         )
 
 
@@ -162,11 +186,14 @@ async def finish_login(
     params: Sequence[tuple[str, str]],
     browser_binding: str | None,
     redirect_uri: str,
+    client: Browser,
 ) -> LoginDone:
     """Check a callback (its query items) and open a session; refusals are audited and raised."""
     trail = Trail()
     try:
-        return await _finish(engine, auth, tenant, trail, params, browser_binding, redirect_uri)
+        return await _finish(
+            engine, auth, tenant, trail, params, browser_binding, redirect_uri, client
+        )
     except LoginRefused as refusal:
         await _audit_refusal(engine, tenant, refusal, trail, "callback")
         raise
@@ -195,27 +222,10 @@ def _single(items: Sequence[tuple[str, str]]) -> dict[str, str]:
     return params
 
 
-async def _finish(
-    engine: AsyncEngine,
-    auth: AuthResources,
-    tenant: TenantRef,
-    trail: Trail,
-    items: Sequence[tuple[str, str]],
-    browser_binding: str | None,
-    redirect_uri: str,
-) -> LoginDone:
-    params = _single(items)
-    state = params.get("state")
-    if not state:
-        raise LoginRefused(Refusal.STATE_MISSING, "the sign-in response carries no state")
-    async with tenant_session(engine, tenant) as session:
-        attempt = await consume_login_attempt(session, state=state)
-    trail.attempt_id = attempt.id
-    trail.identity_provider_id, trail.issuer = attempt.identity_provider_id, attempt.issuer
-    check_browser_binding(attempt, browser_binding)
-    metadata = await auth.oidc.metadata(attempt.issuer)
+def _check_response(params: dict[str, str], issuer: str, metadata: ProviderMetadata) -> None:
+    """The authorization response names the provider asked (RFC 9207), is no error, has a code."""
     iss = params.get("iss")
-    if iss is not None and iss != attempt.issuer:
+    if iss is not None and iss != issuer:
         raise LoginRefused(
             Refusal.ISSUER_MISMATCH,
             "the sign-in response comes from another identity provider than the one asked",
@@ -231,9 +241,32 @@ async def _finish(
             f"the identity provider refused the sign-in ({code_name})",
             detail=f"{params['error'][:64]}: {params.get('error_description', '')[:200]}",
         )
-    code = params.get("code")
-    if not code:
+    if not params.get("code"):
         raise LoginRefused(Refusal.CODE_MISSING, "the sign-in response carries no code")
+
+
+async def _finish(
+    engine: AsyncEngine,
+    auth: AuthResources,
+    tenant: TenantRef,
+    trail: Trail,
+    items: Sequence[tuple[str, str]],
+    browser_binding: str | None,
+    redirect_uri: str,
+    client: Browser,
+) -> LoginDone:
+    params = _single(items)
+    state = params.get("state")
+    if not state:
+        raise LoginRefused(Refusal.STATE_MISSING, "the sign-in response carries no state")
+    async with tenant_session(engine, tenant) as session:
+        attempt = await consume_login_attempt(session, state=state)
+    trail.attempt_id = attempt.id
+    trail.identity_provider_id, trail.issuer = attempt.identity_provider_id, attempt.issuer
+    check_browser_binding(attempt, browser_binding)
+    metadata = await auth.oidc.metadata(attempt.issuer)
+    _check_response(params, attempt.issuer, metadata)
+    code = params["code"]
     idp = await _load_provider(engine, tenant, trail)
     try:
         secret = client_secret_of(idp, auth.box)
@@ -255,10 +288,33 @@ async def _finish(
     mapping = ClaimMapping.of(idp)
     claims = await auth.oidc.identity_claims(metadata, token, claims, mapping)
     trail.identity = identity_from(claims, mapping)
+    origin = _origin(auth, idp, client, claims, token.get("id_token"))
     async with tenant_session(engine, tenant) as session:
         member = await complete_login(session, idp=idp, identity=trail.identity)
         opened = await open_browser_session(
-            session, tenant=tenant, member=member, idle=auth.session_idle
+            session, tenant=tenant, member=member, idle=auth.session_idle, origin=origin
         )
         await record_login(session, member=member, idp=idp, session_id=opened.id)
+        await record_sign_in_attempt(
+            session, reason=None, identity_provider_id=idp.id, member=member
+        )
     return LoginDone(attempt.next_path, opened, member.id)
+
+
+def _origin(
+    auth: AuthResources,
+    idp: IdentityProvider,
+    client: Browser,
+    claims: dict[str, Any],
+    id_token: object,
+) -> SessionOrigin:
+    """What the session keeps of its login: for Member.sessions and both kinds of logout."""
+    sid = claims.get("sid")
+    return SessionOrigin(
+        identity_provider_id=idp.id,
+        client_address=(client.address or "")[:64] or None,
+        user_agent=(client.user_agent or "")[:256] or None,
+        sid=sid if isinstance(sid, str) and 0 < len(sid) <= 255 else None,
+        # Encrypted: it is a bearer of the user's identity at the provider (id_token_hint).
+        id_token_encrypted=auth.box.encrypt(id_token) if isinstance(id_token, str) else None,
+    )

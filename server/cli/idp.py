@@ -79,6 +79,9 @@ def print_urls(settings: Settings, slug: str, idp_id: uuid.UUID) -> None:
     origin = public_origin(settings)
     console.print(f"redirect URI to register: {origin}/auth/{slug}/callback")
     console.print(f"sign-in URL: {origin}/auth/{slug}/login?idp={idp_id}")
+    # Optional, for logout (server/auth/PROVIDERS.md): RP-initiated and back-channel.
+    console.print(f"post-logout redirect URI: {origin}/auth/{slug}/signed-out")
+    console.print(f"back-channel logout URI: {origin}/auth/{slug}/backchannel-logout/{idp_id}")
     if settings.public_url is None:
         err.print(
             "note: STEWARD_PUBLIC_URL is unset here; the server then uses the address each "

@@ -32,10 +32,14 @@ from server.responses import json_error
 
 log = structlog.get_logger("steward.ratelimit")
 WINDOW_S = 60
-LIMITED_PREFIXES = ("/graphql", "/reports/", "/auth/", "/status")
+LIMITED_PREFIXES = ("/graphql", "/reports/", "/auth/", "/status", "/scim/")
 # Routes limited per address even with a credential: the login flow and the operator view
 # (whose credential is not a principal).
 ADDRESS_ONLY_PREFIXES = ("/auth/", "/status")
+# Routes that count their own caller once they know it: SCIM's bearer token is a
+# provider's, checked by the route (server/scim/auth.py calls `spend`), not a principal.
+SELF_COUNTED_PREFIXES = ("/scim/",)
+STATE_KEY = "rate_limits"
 _COUNTED = "ratelimit_address_counted"
 
 
@@ -75,8 +79,12 @@ class _Window:
             return None
         return int(value or 0)
 
+    @property
+    def retry_after(self) -> int:
+        return max(1, int((self.window + 1) * WINDOW_S - self.now) + 1)
+
     async def refuse(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-        retry_after = max(1, int((self.window + 1) * WINDOW_S - self.now) + 1)
+        retry_after = self.retry_after
         response = json_error(
             429,
             "RATE_LIMITED",
@@ -84,6 +92,18 @@ class _Window:
             headers={"Retry-After": str(retry_after)},
         )
         await response(scope, receive, send)
+
+
+async def spend(redis: Redis, limits: RateLimits, key: str, limit: int) -> int | None:
+    """Count one request against `key`: the Retry-After seconds once over `limit`, else None
+    (also None when Redis is unreachable, as for the middlewares)."""
+    window = _Window(limits, key)
+    count = await window.incr(redis)
+    return window.retry_after if count is not None and count > limit else None
+
+
+def address_key(scope: Scope) -> str:
+    return _address_key(scope)
 
 
 def _address_key(scope: Scope) -> str:
@@ -105,6 +125,7 @@ class AddressRateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {}) if scope["type"] == "http" else {}
+        state[STATE_KEY] = self.limits
         redis = state.get("redis")
         if redis is None or not scope["path"].startswith(LIMITED_PREFIXES):
             await self.app(scope, receive, send)
@@ -135,7 +156,13 @@ class PrincipalRateLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.get("state", {}) if scope["type"] == "http" else {}
         redis = state.get("redis")
-        if redis is None or state.get(_COUNTED) or not scope["path"].startswith(LIMITED_PREFIXES):
+        path = scope.get("path", "")
+        if (
+            redis is None
+            or state.get(_COUNTED)
+            or not path.startswith(LIMITED_PREFIXES)
+            or path.startswith(SELF_COUNTED_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         principal = state.get("principal")

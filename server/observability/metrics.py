@@ -79,13 +79,17 @@ def route_label(path: str) -> str:
         if path.startswith(prefix):
             return family
     if path.startswith("/auth/"):
-        # /auth/{tenant}/login, /callback, /signed-in, and /auth/{tenant} (the sign-in page)
+        # /auth/{tenant}/login, /callback, /signed-in, /signed-out, /backchannel-logout/{idp},
+        # and /auth/{tenant} (the sign-in page)
         step = path.rstrip("/").split("/")[3:]
+        if len(step) == 2 and step[0] == "backchannel-logout":  # .../backchannel-logout/{idp}
+            return "auth_backchannel_logout"
         return {
             (): "auth_signin_page",
             ("login",): "auth_login",
             ("callback",): "auth_callback",
             ("signed-in",): "auth_signed_in",
+            ("signed-out",): "auth_signed_out",
         }.get(tuple(step), "other")
     return "other"
 

@@ -1,5 +1,5 @@
 """Browser login routes: `GET /auth/{tenant}/login`, `GET /auth/{tenant}/callback`,
-`GET /auth/session` and `POST /auth/logout`.
+and `GET /auth/session` (logout: server/routes/logout.py).
 
 The tenant in the path only selects which registry row to load; its schema and
 role names come from that row, never from the path. The redirect URI is built
@@ -20,11 +20,10 @@ from strawberry.relay import GlobalID
 from server.auth.cookies import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
-    cleared_session_cookies,
     login_cookie,
     session_cookies,
 )
-from server.auth.login_flow import begin_login, finish_login
+from server.auth.login_flow import Browser, begin_login, finish_login
 from server.auth.pages import NO_STORE, refusal_response
 from server.auth.refusal_log import log_refusal
 from server.auth.resources import AuthResources
@@ -34,9 +33,8 @@ from server.auth.signin_page import login_link, providers_for_email, render_sign
 from server.observability.metrics import record_login
 from server.responses import unauthenticated
 from tenants.registry import TenantRef, get_tenant
-from tenants.services.browser_sessions import csrf_token_for, revoke_browser_session
+from tenants.services.browser_sessions import csrf_token_for
 from tenants.services.identity_providers import list_identity_providers
-from tenants.services.login import record_logout
 from tenants.services.login_refusals import LoginRefused, Refusal
 from tenants.session import tenant_session
 from tenants.slugs import SLUG_PATTERN
@@ -145,6 +143,10 @@ async def callback(request: Request) -> Response:
             params=request.query_params.multi_items(),
             browser_binding=request.cookies.get(LOGIN_COOKIE),
             redirect_uri=redirect_uri(request, auth, tenant),
+            client=Browser(
+                request.client.host if request.client else None,
+                request.headers.get("user-agent"),
+            ),
         )
     except LoginRefused as refusal:
         record_login("callback", refusal.reason.value)
@@ -161,26 +163,6 @@ async def callback(request: Request) -> Response:
         max_age=int(auth.session_idle.total_seconds()),
         secure=auth.secure_cookies,
     ):
-        response.headers.append("set-cookie", cookie)
-    return response
-
-
-async def logout(request: Request) -> Response:
-    """End this browser's session (the CSRF header is checked by the middleware)."""
-    engine: AsyncEngine = request.state.engine
-    auth: AuthResources = request.state.auth
-    session: ResolvedSession | None = request.state.browser_session
-    if session is not None:
-        async with tenant_session(engine, session.tenant) as db:
-            if await revoke_browser_session(db, session_id=session.id):
-                await record_logout(
-                    db,
-                    member_id=session.member_id,
-                    label=session.member_name,
-                    session_id=session.id,
-                )
-    response = Response(status_code=204, headers=NO_STORE)
-    for cookie in cleared_session_cookies(secure=auth.secure_cookies):
         response.headers.append("set-cookie", cookie)
     return response
 

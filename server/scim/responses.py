@@ -32,6 +32,9 @@ def scim_error(exc: SCIMException) -> Response:
     response = scim_json(error.model_dump(), status=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="scim"'
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 429 and isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

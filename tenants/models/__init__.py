@@ -50,6 +50,7 @@ from tenants.models.process_shapes import (
 from tenants.models.report_settings import ReportSchedule, WebhookDelivery
 from tenants.models.reports import EngagementHealthReport, ReadinessReport
 from tenants.models.scim import ScimToken, ScimUser
+from tenants.models.sign_in import SignInAttempt, SignInOutcome
 from tenants.models.vendor import CLAUSES, VendorAgreement, VendorAgreementProcess
 
 __all__ = [
@@ -110,6 +111,8 @@ __all__ = [
     "RiskTier",
     "ScimToken",
     "ScimUser",
+    "SignInAttempt",
+    "SignInOutcome",
     "TenantControl",
     "Tool",
     "VendorAgreement",

@@ -23,6 +23,7 @@ class AuditActorKind(StrEnum):
     SYSTEM = "system"  # Steward itself: defaults, the demo seed, jobs
     SCIM = "scim"  # an identity provider's SCIM client
     IDENTITY = "identity"  # someone the IdP vouched for whose login was refused
+    IDENTITY_PROVIDER = "identity_provider"  # a provider itself (back-channel logout)
     ANONYMOUS = "anonymous"  # a refused login with no verified identity
 
 

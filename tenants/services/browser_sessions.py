@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, update
@@ -36,6 +36,17 @@ def csrf_token_for(secret: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionOrigin:
+    """How a session began (public.browser_sessions documents each column)."""
+
+    identity_provider_id: uuid.UUID | None = None
+    client_address: str | None = None
+    user_agent: str | None = None
+    sid: str | None = None
+    id_token_encrypted: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OpenedSession:
     """`secret` goes in the HttpOnly cookie, `csrf_token` in the readable one; neither is stored."""
 
@@ -46,7 +57,12 @@ class OpenedSession:
 
 
 async def open_browser_session(
-    session: AsyncSession, *, tenant: TenantRef, member: Member, idle: timedelta
+    session: AsyncSession,
+    *,
+    tenant: TenantRef,
+    member: Member,
+    idle: timedelta,
+    origin: SessionOrigin | None = None,
 ) -> OpenedSession:
     """Start a session for `member`; it expires after `idle` unless renewed by use."""
     secret = SESSION_PREFIX + secrets.token_urlsafe(32)
@@ -68,6 +84,7 @@ async def open_browser_session(
             created_at=now,
             last_seen_at=now,
             expires_at=expires_at,
+            **asdict(origin or SessionOrigin()),
         )
     )
     return OpenedSession(session_id, secret, csrf_token, expires_at)

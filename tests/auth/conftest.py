@@ -37,7 +37,10 @@ from tests.support import free_port, serving, unique_slug
 @pytest.fixture(scope="session")
 async def providers() -> AsyncIterator[dict[str, Provider]]:
     names = ("staff", "client", "other")
-    started = await asyncio.gather(*(start_provider(name) for name in names))
+    # Tenant B's provider offers no end_session_endpoint: its logout stays local.
+    started = await asyncio.gather(
+        *(start_provider(name, end_session=name != "other") for name in names)
+    )
     try:
         yield dict(zip(names, started, strict=True))
     finally:
@@ -107,9 +110,23 @@ async def _sso_tenant(
                 client_organisation_id=org.id,
                 claim_role_mapping={"claim": "groups", "values": {"ai-owners": "client_owner"}},
             )
-    await staff.register_client(staff_idp.client_id, f"secret-{tenant.slug}", redirect)
+    signed_out = f"{auth_url}/auth/{tenant.slug}/signed-out"
+    backchannel = f"{auth_url}/auth/{tenant.slug}/backchannel-logout/{staff_idp.id}"
+    await staff.register_client(
+        staff_idp.client_id,
+        f"secret-{tenant.slug}",
+        redirect,
+        post_logout_redirect_uri=signed_out,
+        backchannel_logout_uri=backchannel,
+    )
     if client is not None and client_idp is not None:
-        await client.register_client(client_idp.client_id, "globex-secret", redirect)
+        await client.register_client(
+            client_idp.client_id,
+            "globex-secret",
+            redirect,
+            post_logout_redirect_uri=signed_out,
+            backchannel_logout_uri=f"{auth_url}/auth/{tenant.slug}/backchannel-logout/{client_idp.id}",
+        )
     return SsoTenant(
         tenant=tenant,
         staff_idp_id=staff_idp.id,

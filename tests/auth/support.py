@@ -39,14 +39,33 @@ class Provider:
         result: dict[str, Any] = response.json()
         return result
 
-    async def register_client(self, client_id: str, secret: str, redirect_uri: str) -> None:
+    async def register_client(
+        self,
+        client_id: str,
+        secret: str,
+        redirect_uri: str,
+        *,
+        post_logout_redirect_uri: str | None = None,
+        backchannel_logout_uri: str | None = None,
+    ) -> None:
         await self.control(
             client={
                 "client_id": client_id,
                 "client_secret": secret,
                 "redirect_uris": [redirect_uri],
+                "post_logout_redirect_uris": [post_logout_redirect_uri]
+                if post_logout_redirect_uri
+                else [],
+                "backchannel_logout_uri": backchannel_logout_uri,
             }
         )
+
+    async def backchannel_logout(self, **options: Any) -> dict[str, Any]:
+        """Make the provider post a logout token to the client; the client's answer."""
+        sent: dict[str, Any] = (await self.control(backchannel_logout=options))[
+            "backchannel_logout"
+        ]
+        return sent
 
     async def next_user(self, **claims: Any) -> None:
         await self.control(next_user=claims)
@@ -63,12 +82,22 @@ class Provider:
             self.process.wait(timeout=5)
 
 
-async def start_provider(name: str) -> Provider:
+async def start_provider(name: str, *, end_session: bool = True) -> Provider:
     """Start `python -m tests.oidc_provider` on a free port and wait for its discovery."""
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
+    flags = [] if end_session else ["--no-end-session"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider", "--port", str(port), "--issuer", issuer],
+        [
+            sys.executable,
+            "-m",
+            "tests.oidc_provider",
+            "--port",
+            str(port),
+            "--issuer",
+            issuer,
+            *flags,
+        ],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )

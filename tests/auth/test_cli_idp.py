@@ -119,6 +119,9 @@ async def test_idp_check_fetches_discovery_and_jwks_of_a_real_provider(
     )  # fmt: skip
     assert code == 0, err
     assert f"warning: the issuer {issuer} is plain http" in err
+    base = f"https://steward.example/auth/{tenant.slug}"
+    assert f"post-logout redirect URI: {base}/signed-out" in out
+    assert f"back-channel logout URI: {base}/backchannel-logout/" in out
     idp_id = out.split("(", 1)[1].split(")", 1)[0]  # the GraphQL id printed beside the UUID
     check = ("idp", "check", "--tenant", tenant.slug, "--id", idp_id)
     code, out, err = await _steward(settings, *check)

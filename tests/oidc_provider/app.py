@@ -14,6 +14,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.oidc_provider.authorization import PlainRequest, ProviderResponse, ProviderServer
+from tests.oidc_provider.logout import end_session as end_session_response
+from tests.oidc_provider.logout import send_backchannel_logout
 from tests.oidc_provider.state import Client, ProviderState
 
 
@@ -25,30 +27,35 @@ def _to_starlette(result: ProviderResponse) -> Response:
     return Response(body, status_code=result.status, headers=headers, media_type="application/json")
 
 
-def create_provider_app(issuer: str) -> Starlette:
-    state = ProviderState(issuer=issuer)
+def discovery_document(state: ProviderState) -> dict[str, Any]:
+    logout: dict[str, Any] = (
+        {"end_session_endpoint": f"{state.issuer}/end_session"} if state.end_session else {}
+    )
+    return {
+        **logout,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "issuer": state.knobs.get("discovery_issuer", state.issuer),
+        "authorization_endpoint": f"{state.issuer}/authorize",
+        "token_endpoint": f"{state.issuer}/token",
+        "jwks_uri": f"{state.issuer}/jwks",
+        "userinfo_endpoint": f"{state.issuer}/userinfo",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "scopes_supported": ["openid", "email", "profile", "groups"],
+        "authorization_response_iss_parameter_supported": True,
+    }
+
+
+def create_provider_app(issuer: str, *, end_session: bool = True) -> Starlette:
+    state = ProviderState(issuer=issuer, end_session=end_session)
     server = ProviderServer(state)
 
     async def discovery(request: Request) -> Response:
-        return JSONResponse(
-            {
-                "issuer": state.knobs.get("discovery_issuer", state.issuer),
-                "authorization_endpoint": f"{state.issuer}/authorize",
-                "token_endpoint": f"{state.issuer}/token",
-                "jwks_uri": f"{state.issuer}/jwks",
-                "userinfo_endpoint": f"{state.issuer}/userinfo",
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": [
-                    "client_secret_basic",
-                    "client_secret_post",
-                ],
-                "scopes_supported": ["openid", "email", "profile", "groups"],
-                "authorization_response_iss_parameter_supported": True,
-            }
-        )
+        return JSONResponse(discovery_document(state))
 
     async def jwks(request: Request) -> Response:
         state.jwks_requests += 1
@@ -87,6 +94,7 @@ def create_provider_app(issuer: str) -> Starlette:
             return JSONResponse({"error": "invalid_token"}, 401)
         user, knobs = found
         claims = {**user, "sub": knobs.get("userinfo_sub", user["sub"])}
+        claims.pop("sid", None)  # a session claim of the id token, not of the user
         return JSONResponse(claims)
 
     async def control(request: Request) -> Response:
@@ -97,7 +105,11 @@ def create_provider_app(issuer: str) -> Starlette:
             if "client" in body:
                 c = body["client"]
                 state.clients[c["client_id"]] = Client(
-                    c["client_id"], c["client_secret"], list(c["redirect_uris"])
+                    c["client_id"],
+                    c["client_secret"],
+                    list(c["redirect_uris"]),
+                    post_logout_redirect_uris=list(c.get("post_logout_redirect_uris", [])),
+                    backchannel_logout_uri=c.get("backchannel_logout_uri"),
                 )
             if "next_user" in body:
                 state.next_user = body["next_user"]
@@ -105,7 +117,13 @@ def create_provider_app(issuer: str) -> Starlette:
                 state.knobs.update(body["knobs"])
             if body.get("rotate_key"):
                 state.rotate()
+            if "backchannel_logout" in body:
+                sent = await send_backchannel_logout(state, body["backchannel_logout"])
+                return JSONResponse({**state.summary(), "backchannel_logout": sent})
         return JSONResponse(state.summary())
+
+    async def end_session_route(request: Request) -> Response:
+        return await end_session_response(request, state)
 
     return Starlette(
         routes=[
@@ -114,6 +132,7 @@ def create_provider_app(issuer: str) -> Starlette:
             Route("/authorize", authorize, methods=["GET"]),
             Route("/token", token, methods=["POST"]),
             Route("/userinfo", userinfo, methods=["GET"]),
+            Route("/end_session", end_session_route, methods=["GET"]),
             Route("/_control", control, methods=["GET", "POST"]),
         ]
     )

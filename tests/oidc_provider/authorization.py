@@ -72,12 +72,16 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         data = request.payload.data
+        # Each authorization is a provider session: its `sid` goes in the id token
+        # (Back-Channel Logout's backchannel_logout_session_supported).
+        sid = secrets.token_urlsafe(16)
+        self.state.sessions[sid] = (request.client.client_id, request.user["sub"])
         self.state.codes[code] = AuthorizationCode(
             code=code,
             client_id=request.client.client_id,
             redirect_uri=request.payload.redirect_uri,
             scope=request.scope,
-            user=dict(request.user),
+            user={**request.user, "sid": sid},
             nonce=data.get("nonce"),
             code_challenge=data.get("code_challenge"),
             code_challenge_method=data.get("code_challenge_method"),
@@ -121,7 +125,7 @@ class ProviderOpenIDCode(OpenIDCode):  # type: ignore[misc]
         # Knob `claims_in_userinfo`: behave as OpenID Connect Core 5.4 (the code flow's
         # profile and email claims come from UserInfo; the id token carries only `sub`).
         if self.state.knobs.get("claims_in_userinfo"):
-            return {"sub": user["sub"]}
+            return {"sub": user["sub"], "sid": user["sid"]}
         return dict(user)
 
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:

@@ -24,6 +24,10 @@ class Client(ClientMixin):  # type: ignore[misc]
     client_secret: str
     redirect_uris: list[str]
     scope: str = "openid email profile groups"
+    # RP-Initiated Logout: where the provider may send the browser back after logout.
+    post_logout_redirect_uris: list[str] = field(default_factory=list)
+    # Back-Channel Logout: where the provider posts logout tokens.
+    backchannel_logout_uri: str | None = None
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -96,6 +100,12 @@ class ProviderState:
     jwks_requests: int = 0
     token_requests: int = 0
     userinfo_requests: int = 0
+    # Whether discovery offers end_session_endpoint (`--no-end-session` turns it off).
+    end_session: bool = True
+    # sid -> (client_id, sub): the provider's sign-in sessions, one per authorization.
+    sessions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # What end_session received, for the tests to read.
+    logouts: list[dict[str, Any]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.next_user = None
@@ -113,4 +123,6 @@ class ProviderState:
             "jwks_requests": self.jwks_requests,
             "token_requests": self.token_requests,
             "userinfo_requests": self.userinfo_requests,
+            "sessions": {sid: list(v) for sid, v in self.sessions.items()},
+            "logouts": self.logouts,
         }

@@ -45,6 +45,7 @@ ID_FIELD_TYPES = {
     "memberId": "Member",
     "identityProviderId": "IdentityProvider",
     "tokenId": "ApiToken",
+    "sessionId": "MemberSession",
 }
 
 # Mutations whose payload carries no node: the type their `id` input names.

@@ -31,9 +31,11 @@ from tenants.principals import Principal, PrincipalKind, Role
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.services.audit import SYSTEM
+from tenants.services.browser_sessions import open_browser_session
 from tenants.services.identity_providers import add_identity_provider
 from tenants.services.members import invite_member
 from tenants.services.secret_box import SecretBox
+from tenants.services.sign_in_attempts import record_sign_in_attempt
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.security.schema_walk import build_input, document, fake_id, mutations
@@ -111,15 +113,19 @@ async def _add_reports(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID
 
 
 async def _add_logins(engine: AsyncEngine, tenant: TenantRef, client: uuid.UUID) -> None:
-    """The seed has no members, identity providers or API tokens: one of each for client X."""
+    """The seed has no members, identity providers, API tokens, sessions or sign-in
+    attempts: one of each for client X."""
     async with tenant_session(engine, tenant) as s:
-        await invite_member(
+        member = await invite_member(
             s,
             actor=SYSTEM,
             email="probe@client-x.test",
             role=Role.CLIENT_VIEWER,
             client_organisation_id=client,
         )
+        # A browser session of that member (MemberSession) and a sign-in attempt.
+        await open_browser_session(s, tenant=tenant, member=member, idle=timedelta(hours=1))
+        await record_sign_in_attempt(s, reason=None, identity_provider_id=None, member=member)
         await add_identity_provider(
             s,
             actor=SYSTEM,
@@ -171,7 +177,8 @@ async def world(engine: AsyncEngine) -> World:
 
 TENANT_WIDE = {"CapabilityDimension"}
 # Tenant administration (schema/scoping.py ADMIN_ONLY): no client principal sees these at all.
-ADMIN_ONLY = {"IdentityProvider", "ApiToken", "WebhookDelivery"}
+# MemberSession: also the member's own, but the probes here are tokens of no member.
+ADMIN_ONLY = {"IdentityProvider", "ApiToken", "WebhookDelivery", "SignInAttempt", "MemberSession"}
 
 
 def test_every_node_type_is_covered(world: World) -> None:

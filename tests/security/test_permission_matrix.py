@@ -120,7 +120,7 @@ def _query_names() -> list[str]:
     return sorted(GRAPHQL.query_type.fields)
 
 
-ADMIN_ONLY_LISTS = {"identityProviders", "apiTokens", "webhookDeliveries"}
+ADMIN_ONLY_LISTS = {"identityProviders", "apiTokens", "webhookDeliveries", "signInAttempts"}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
