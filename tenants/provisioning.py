@@ -25,7 +25,7 @@ from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from tenants.migrate import create_tenant_schema_objects
+from tenants.migrate import create_tenant_schema_objects, upgrade_tenant
 from tenants.registry import Tenant, TenantRef, get_tenant
 from tenants.roles import (
     RoleExistsError,
@@ -128,9 +128,20 @@ async def _drop_role(conn: AsyncConnection, ref: TenantRef) -> None:
 
 
 def provisioning_steps(
-    ref: TenantRef, *, login: bool, after_migrate: AfterMigrate | None = None
+    ref: TenantRef,
+    *,
+    login: bool,
+    rendered: bool = True,
+    after_migrate: AfterMigrate | None = None,
 ) -> list[Step]:
-    """role → schema → grants → tables and registry row; `undo` of each reverses it."""
+    """role → schema → grants → tables and registry row; `undo` of each reverses it.
+
+    `rendered`: build the tables with the whole history as one script in one round trip
+    (tenants/migrate.py), else revision by revision as `steward tenants migrate` does;
+    the catalogs are the same (tests/tenants/test_provisioning.py). Citus needs the
+    latter: it forwards some DDL to the worker with the text of the query it came in,
+    and the worker refuses a forwarded text holding several commands.
+    """
     schema = quote_ident(ref.schema_name)
 
     async def role(conn: AsyncConnection) -> None:
@@ -147,14 +158,21 @@ def provisioning_steps(
         await conn.execute(
             text(f"CREATE SCHEMA {schema} AUTHORIZATION {quote_ident(ref.role_name)}")
         )
-        await _as_tenant(conn, ref, f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC")
 
     async def grants(conn: AsyncConnection) -> None:
+        # Not in the schema's transaction: Citus sends the tenant role's statements to
+        # the worker over a connection of that role, which cannot see the schema the
+        # login role's connection created there until it commits. A new schema grants
+        # PUBLIC nothing by default; this REVOKE also undoes any ALTER DEFAULT PRIVILEGES.
+        await _as_tenant(conn, ref, f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC")
         await grant_platform_access(conn, ref.role_name)
 
     async def tables(conn: AsyncConnection) -> None:
         await _register(conn, ref)
-        await create_tenant_schema_objects(conn, ref)
+        if rendered:
+            await create_tenant_schema_objects(conn, ref)
+        else:
+            await upgrade_tenant(conn, ref)
         await _seed_defaults(conn, ref)
         if after_migrate is not None:
             await after_migrate(conn, ref)
@@ -241,11 +259,12 @@ async def create_tenant(
         if await get_tenant(conn, slug) is not None:
             raise TenantExistsError(f"tenant {slug!r} already exists")
         database = str(await conn.scalar(text("SELECT current_database()")))
-        login = role_login.resolve(await citus_present(conn))
+        citus = await citus_present(conn)
     ref = TenantRef(uuid.uuid4(), slug, name, schema_name(slug), role_name(slug, database))
-    await run_steps(
-        engine, provisioning_steps(ref, login=login, after_migrate=after_migrate), after_step
+    steps = provisioning_steps(
+        ref, login=role_login.resolve(citus), rendered=not citus, after_migrate=after_migrate
     )
+    await run_steps(engine, steps, after_step)
     return ref
 
 
