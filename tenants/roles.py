@@ -33,6 +33,12 @@ class TenantRoleLogin(StrEnum):
         return self is TenantRoleLogin.LOGIN
 
 
+# Every tenant role is a member of this NOLOGIN group, which holds no privileges (and
+# tenant roles are NOINHERIT): it exists so that pg_hba.conf can name all tenant roles
+# at once (`+steward_tenants`), e.g. to reject them from anywhere but the cluster's nodes.
+TENANT_GROUP = "steward_tenants"
+
+
 class RoleExistsError(ValueError):
     """The tenant's role already exists on this server."""
 
@@ -69,11 +75,23 @@ async def create_tenant_role(conn: AsyncConnection, role: str, *, login: bool) -
         # same role committed first. Roles are cluster-wide, so it may also be left by
         # a database dropped without `steward tenants drop`.
         raise RoleExistsError(role) from exc
+    await _join_tenant_group(conn, role)
     server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
     grant = f"GRANT {quote_ident(role)} TO CURRENT_USER"
     if server_version >= 160000:
         grant += " WITH INHERIT FALSE, SET TRUE"
     await conn.execute(text(grant))
+
+
+async def _join_tenant_group(conn: AsyncConnection, role: str) -> None:
+    """Make `role` a member of TENANT_GROUP, creating the group on first use."""
+    if not await role_exists(conn, TENANT_GROUP):
+        try:
+            async with conn.begin_nested():
+                await conn.execute(text(f"CREATE ROLE {TENANT_GROUP} NOLOGIN NOINHERIT"))
+        except (ProgrammingError, IntegrityError):
+            pass  # created meanwhile by a concurrent create in another database
+    await conn.execute(text(f"GRANT {TENANT_GROUP} TO {quote_ident(role)}"))
 
 
 async def set_role_login(conn: AsyncConnection, role: str, *, login: bool) -> bool:

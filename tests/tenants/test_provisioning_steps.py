@@ -22,7 +22,7 @@ from tenants.provisioning import (
     run_steps,
 )
 from tenants.registry import TenantRef, get_tenant
-from tenants.roles import TenantRoleLogin, citus_present
+from tenants.roles import TENANT_GROUP, TenantRoleLogin, citus_present
 from tenants.slugs import role_name, schema_name
 from tests.support import unique_slug
 
@@ -177,6 +177,24 @@ async def test_tenant_roles_are_nologin_on_plain_postgresql_and_login_only_when_
     finally:
         await drop_tenant(engine, slug=plain.slug)
         await drop_tenant(engine, slug=login.slug)
+
+
+async def test_every_tenant_role_is_in_the_group_pg_hba_can_name(engine: AsyncEngine) -> None:
+    ref = await create_tenant(engine, slug=unique_slug(), name="Grouped")
+    try:
+        async with engine.connect() as conn:
+            member = await conn.scalar(
+                text("SELECT pg_has_role(:r, :g, 'MEMBER')"),
+                {"r": ref.role_name, "g": TENANT_GROUP},
+            )
+            group_rights = await conn.scalar(
+                text("SELECT rolcanlogin OR rolsuper FROM pg_roles WHERE rolname = :g"),
+                {"g": TENANT_GROUP},
+            )
+        assert member is True
+        assert group_rights is False
+    finally:
+        await drop_tenant(engine, slug=ref.slug)
 
 
 async def test_migrate_aligns_old_roles_with_the_login_setting(engine: AsyncEngine) -> None:
