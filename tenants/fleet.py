@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from tenants.engine import CONNECTION_SETTINGS
 from tenants.migrate import upgrade_shared, upgrade_tenant
 from tenants.registry import TenantRef, list_tenants
-from tenants.roles import TenantRoleLogin, citus_present, set_role_login
+from tenants.roles import TenantRoleLogin, align_tenant_role, citus_present
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ async def _migrate_one(
     try:
         async with engine.connect() as conn, conn.begin():
             if login is not None:  # e.g. LOGIN for every old role once the database runs Citus
-                await set_role_login(conn, tenant.role_name, login=login)
+                await align_tenant_role(conn, tenant.role_name, login=login)
             await upgrade_tenant(conn, tenant)
         return MigrationOutcome(tenant.slug, True)
     except Exception as exc:  # reported per tenant, never stops the others
@@ -85,8 +85,9 @@ async def migrate_all(
     module-level proxies, so two migrations interleaving in one process would
     run one tenant's DDL through the other's connection.
 
-    With `role_login`, each tenant role's LOGIN attribute is aligned with it first
-    (in the tenant's migration transaction), as provisioning would set it today.
+    With `role_login`, each tenant role is first aligned with what provisioning gives
+    a new one today (LOGIN as that setting says, group membership), in the tenant's
+    migration transaction.
     """
     await migrate_shared(engine)
     async with engine.connect() as conn:

@@ -94,19 +94,29 @@ async def _join_tenant_group(conn: AsyncConnection, role: str) -> None:
     await conn.execute(text(f"GRANT {TENANT_GROUP} TO {quote_ident(role)}"))
 
 
-async def set_role_login(conn: AsyncConnection, role: str, *, login: bool) -> bool:
-    """Give an existing tenant role LOGIN (without password) or NOLOGIN; True if it changed.
+async def align_tenant_role(conn: AsyncConnection, role: str, *, login: bool) -> None:
+    """Give an existing tenant role what provisioning gives a new one today.
 
-    For `steward tenants migrate` after a move onto Citus (or back): the roles made
-    before keep the attribute they were created with until aligned here.
+    For `steward tenants migrate`: LOGIN without a password (or NOLOGIN) as the setting
+    says, e.g. after the database moved onto Citus, and membership of TENANT_GROUP for
+    roles made before the group existed, so the pg_hba.conf rules cover them too.
     """
     current = await conn.scalar(
         text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r"), {"r": role}
     )
-    if current is None or bool(current) == login:
-        return False
-    await conn.execute(text(f"ALTER ROLE {quote_ident(role)} {_login_clause(login)}"))
-    return True
+    if current is None:
+        return
+    if bool(current) != login:
+        await conn.execute(text(f"ALTER ROLE {quote_ident(role)} {_login_clause(login)}"))
+    member = await conn.scalar(
+        text(
+            "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+            " JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = :g AND r.rolname = :r"
+        ),
+        {"g": TENANT_GROUP, "r": role},
+    )
+    if member is None:
+        await _join_tenant_group(conn, role)
 
 
 async def drop_tenant_role(conn: AsyncConnection, role: str) -> None:

@@ -197,14 +197,30 @@ async def test_every_tenant_role_is_in_the_group_pg_hba_can_name(engine: AsyncEn
         await drop_tenant(engine, slug=ref.slug)
 
 
+async def _in_group(engine: AsyncEngine, ref: TenantRef) -> bool:
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            text(
+                "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+                " JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = :g AND r.rolname = :r"
+            ),
+            {"g": TENANT_GROUP, "r": ref.role_name},
+        )
+    return found is not None
+
+
 async def test_migrate_aligns_old_roles_with_the_login_setting(engine: AsyncEngine) -> None:
     ref = await create_tenant(engine, slug=unique_slug(), name="Moved onto Citus")
+    async with engine.begin() as conn:  # as a role made before the group existed
+        await conn.execute(text(f'REVOKE {TENANT_GROUP} FROM "{ref.role_name}"'))
+    assert not await _in_group(engine, ref)
     try:
         outcomes = await migrate_all(
             engine, concurrency=1, slugs={ref.slug}, role_login=TenantRoleLogin.LOGIN
         )
         assert [o.ok for o in outcomes] == [True]
         assert await _login_of(engine, ref) == (True, False)
+        assert await _in_group(engine, ref)
         await migrate_all(engine, concurrency=1, slugs={ref.slug}, role_login=TenantRoleLogin.AUTO)
         # auto: NOLOGIN again on plain PostgreSQL; on Citus it stays LOGIN
         assert await _login_of(engine, ref) == (await _citus(engine), False)
