@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 import structlog
 from sqlalchemy import delete, insert, text
@@ -177,24 +178,16 @@ def provisioning_steps(
         if after_migrate is not None:
             await after_migrate(conn, ref)
 
-    async def unregister(conn: AsyncConnection) -> None:
-        await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
-
-    async def drop_schema(conn: AsyncConnection) -> None:
-        await _drop_schema(conn, ref)
-
-    async def revoke(conn: AsyncConnection) -> None:
-        await revoke_platform_access(conn, ref.role_name)
-
-    async def drop_role(conn: AsyncConnection) -> None:
-        await drop_tenant_role(conn, ref.role_name)
-
     return [
-        Step("role", role, drop_role),
-        Step("schema", make_schema, drop_schema),
-        Step("grants", grants, revoke),
-        Step("tables", tables, unregister),
+        Step("role", role, partial(_drop_role, ref=ref)),
+        Step("schema", make_schema, partial(_drop_schema, ref=ref)),
+        Step("grants", grants, partial(revoke_platform_access, role=ref.role_name)),
+        Step("tables", tables, partial(_unregister, ref=ref)),
     ]
+
+
+async def _unregister(conn: AsyncConnection, ref: TenantRef) -> None:
+    await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
 
 
 async def _register(conn: AsyncConnection, ref: TenantRef) -> None:
