@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jobs.config import DEFAULT_JOB_TIMEOUT_S
+from tenants.roles import TenantRoleLogin
 from tenants.services.secret_box import SecretBox, SecretKeyError
 
 
@@ -58,6 +59,12 @@ class Settings(BaseSettings):
     # (server/middleware/persisted_documents.py); requests register no new ones.
     trusted_documents_only: bool = Field(default=False, alias="STEWARD_TRUSTED_DOCUMENTS_ONLY")
     migrate_concurrency: int = Field(default=4, ge=1, le=64, alias="STEWARD_MIGRATE_CONCURRENCY")
+    # May tenant roles log in (tenants/roles.py)? auto: only when the database runs Citus,
+    # which opens worker connections as the tenant role; never with a password. Before
+    # `login` or Citus, apply the pg_hba rules of infra/SCALE_OUT.md (threat model).
+    tenant_role_login: TenantRoleLogin = Field(
+        default=TenantRoleLogin.AUTO, alias="STEWARD_TENANT_ROLE_LOGIN"
+    )
     # How query operations are read (schema/compiled): `compiled` answers them with one SQL
     # statement per root field; `ordinary` runs every operation on Strawberry's executor;
     # `differential` runs both, answers with the compiled one and logs any difference

@@ -24,6 +24,15 @@ STATEMENT_CACHE_SIZE = 2000
 # they bound it (100 statements, none over 15 KiB, each dropped after 300 s unused).
 DRIVER_STATEMENT_CACHE_SIZE = 100
 MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
+# Sent with every connection. asyncpg introspects types on a connection's first
+# statement using a custom type; with many tenant schemas the catalogs are large enough
+# for that query's estimated cost to cross `jit_above_cost`, and JIT compilation then
+# costs seconds (seen on Citus with ~80 tenants, issue 14); OLTP statements never gain
+# from JIT. `citus.override_table_visibility` makes Citus filter every pg_class scan
+# through a shard check, which the same query pays per row; the application never
+# lists tables, so it is off. On plain PostgreSQL that name is an inert placeholder
+# setting (any two-part name is accepted), so the same settings serve both.
+CONNECTION_SETTINGS = {"jit": "off", "citus.override_table_visibility": "off"}
 
 
 def make_engine(
@@ -53,6 +62,7 @@ def make_engine(
                 "statement_timeout": str(statement_timeout_ms),
                 "idle_in_transaction_session_timeout": str(statement_timeout_ms * 4),
                 "application_name": application_name,
+                **CONNECTION_SETTINGS,
             },
             "prepared_statement_cache_size": STATEMENT_CACHE_SIZE,
             "statement_cache_size": DRIVER_STATEMENT_CACHE_SIZE,

@@ -1,8 +1,8 @@
 """Programmatic Alembic: the shared history (public) and the tenant history.
 
 Both histories run on a connection the caller owns, inside the caller's
-transaction, so provisioning a tenant (role, schema, migrations, registry row)
-commits or rolls back as one unit.
+transaction: provisioning builds a tenant's tables and registry row in one
+transaction, its last committed step (tenants/provisioning.py).
 """
 
 from __future__ import annotations

@@ -1,16 +1,41 @@
-"""Creating and dropping tenants: role, schema, migrations and registry row as one unit."""
+"""Creating and dropping tenants in committed steps, each undone if a later one fails.
+
+Provisioning is four transactions, not one: on Citus a schema's DDL reaches the worker
+node over Citus's own connections, where a role or schema that is not yet committed
+does not exist (`role "st_…" does not exist`), and `DROP SCHEMA` as the tenant role
+cannot share a transaction with `DROP ROLE`. The same steps run on plain PostgreSQL,
+so the one code path is the one the suite tests (tests/tenants/test_provisioning_steps.py
+fails each step in turn and finds nothing left behind).
+
+The registry row is written by the last step, in the transaction that builds the
+tenant's tables: until it commits no request, job or `steward tenants migrate` can see
+the tenant, so a half-made tenant is never served. A crash between steps (the process
+killed, not an exception) leaves a role and perhaps a schema without a registry row:
+`steward tenants drop SLUG` removes them, and `create` says so.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 
+import structlog
 from sqlalchemy import delete, insert, text
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from tenants.migrate import create_tenant_schema_objects
+from tenants.migrate import create_tenant_schema_objects, upgrade_tenant
 from tenants.registry import Tenant, TenantRef, get_tenant
+from tenants.roles import (
+    RoleExistsError,
+    TenantRoleLogin,
+    citus_present,
+    create_tenant_role,
+    drop_tenant_role,
+    role_exists,
+)
 from tenants.services.assessments import ensure_default_dimensions
 from tenants.session import bind_connection
 from tenants.slugs import quote_ident, role_name, schema_name, validate_slug
@@ -25,6 +50,11 @@ class TenantNotFoundError(LookupError):
 
 
 AfterMigrate = Callable[[AsyncConnection, TenantRef], Awaitable[None]]
+# Called with a step's name once that step has committed (tests fail each in turn).
+AfterStep = Callable[[str], Awaitable[None]]
+StepAction = Callable[[AsyncConnection], Awaitable[None]]
+
+log = structlog.get_logger("steward.tenants.provisioning")
 
 
 async def _seed_defaults(conn: AsyncConnection, ref: TenantRef) -> None:
@@ -71,53 +101,99 @@ async def revoke_platform_access(conn: AsyncConnection, role: str) -> None:
     await conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {quote_ident(role)}"))
 
 
-async def create_tenant(
-    engine: AsyncEngine, *, slug: str, name: str, after_migrate: AfterMigrate | None = None
-) -> TenantRef:
-    """Register a tenant, create its role and schema and migrate it, in one transaction.
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One committed transaction of provisioning and the transaction that undoes it."""
 
-    PostgreSQL DDL, including CREATE ROLE, is transactional: if any step fails
-    (or `after_migrate`, used to seed data, raises) nothing is left behind.
+    name: str
+    do: StepAction
+    undo: StepAction
+
+
+async def _as_tenant(conn: AsyncConnection, ref: TenantRef, statement: str) -> None:
+    # As the schema's owner: a login role that is not a superuser holds no rights on
+    # it (it inherits nothing from the tenant role).
+    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(ref.role_name)}"))
+    await conn.execute(text(statement))
+    await conn.execute(text("SET LOCAL ROLE NONE"))
+
+
+async def _drop_schema(conn: AsyncConnection, ref: TenantRef) -> None:
+    if await role_exists(conn, ref.role_name):  # no role, no schema it could own
+        await _as_tenant(conn, ref, f"DROP SCHEMA IF EXISTS {quote_ident(ref.schema_name)} CASCADE")
+
+
+async def _drop_role(conn: AsyncConnection, ref: TenantRef) -> None:
+    if await role_exists(conn, ref.role_name):
+        await revoke_platform_access(conn, ref.role_name)
+        await drop_tenant_role(conn, ref.role_name)
+
+
+def provisioning_steps(
+    ref: TenantRef,
+    *,
+    login: bool,
+    rendered: bool = True,
+    after_migrate: AfterMigrate | None = None,
+) -> list[Step]:
+    """role → schema → grants → tables and registry row; `undo` of each reverses it.
+
+    `rendered`: build the tables with the whole history as one script in one round trip
+    (tenants/migrate.py), else revision by revision as `steward tenants migrate` does;
+    the catalogs are the same (tests/tenants/test_provisioning.py). Citus needs the
+    latter: it forwards some DDL to the worker with the text of the query it came in,
+    and the worker refuses a forwarded text holding several commands.
     """
-    validate_slug(slug)
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise ValueError("invalid tenant name: use 1 to 200 characters")
-    async with engine.connect() as conn, conn.begin():
-        if await get_tenant(conn, slug) is not None:
-            raise TenantExistsError(f"tenant {slug!r} already exists")
-        database = await conn.scalar(text("SELECT current_database()"))
-        ref = TenantRef(uuid.uuid4(), slug, name, schema_name(slug), role_name(slug, str(database)))
-        # The tenant role cannot log in and inherits nothing; the application's
-        # login role may SET ROLE to it but does not inherit its rights, so a
-        # transaction that forgot SET LOCAL ROLE cannot reach tenant data
-        # (on PostgreSQL 15, make the login role NOINHERIT for the same effect).
+    schema = quote_ident(ref.schema_name)
+
+    async def role(conn: AsyncConnection) -> None:
         try:
-            async with conn.begin_nested():
-                await conn.execute(
-                    text(f"CREATE ROLE {quote_ident(ref.role_name)} NOLOGIN NOINHERIT")
-                )
-        except ProgrammingError as exc:
-            # Roles are cluster-wide: a database dropped without `steward tenants drop`
-            # leaves its tenants' roles behind.
+            await create_tenant_role(conn, ref.role_name, login=login)
+        except RoleExistsError as exc:
             raise TenantExistsError(
-                f"role {ref.role_name} already exists on this server (left by a database "
-                "dropped without `steward tenants drop`?); drop the role or pick another slug"
+                f"role {ref.role_name} already exists on this server (a concurrent create of "
+                f"{ref.slug!r}, a create that was interrupted, or a database dropped without "
+                f"`steward tenants drop`); `steward tenants drop {ref.slug} --yes` removes it"
             ) from exc
-        server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
-        grant = f"GRANT {quote_ident(ref.role_name)} TO CURRENT_USER"
-        if server_version >= 160000:
-            grant += " WITH INHERIT FALSE, SET TRUE"
-        await conn.execute(text(grant))
-        schema, role = quote_ident(ref.schema_name), quote_ident(ref.role_name)
-        await conn.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {role}"))
-        # As the schema's owner: a login role that is not a superuser holds no rights
-        # on it (it inherits nothing from the tenant role).
-        await conn.execute(text(f"SET LOCAL ROLE {role}"))
-        await conn.execute(text(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC"))
-        await conn.execute(text("SET LOCAL ROLE NONE"))
+
+    async def make_schema(conn: AsyncConnection) -> None:
+        await conn.execute(
+            text(f"CREATE SCHEMA {schema} AUTHORIZATION {quote_ident(ref.role_name)}")
+        )
+
+    async def grants(conn: AsyncConnection) -> None:
+        # Not in the schema's transaction: Citus sends the tenant role's statements to
+        # the worker over a connection of that role, which cannot see the schema the
+        # login role's connection created there until it commits. A new schema grants
+        # PUBLIC nothing by default; this REVOKE also undoes any ALTER DEFAULT PRIVILEGES.
+        await _as_tenant(conn, ref, f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC")
         await grant_platform_access(conn, ref.role_name)
-        try:
+
+    async def tables(conn: AsyncConnection) -> None:
+        await _register(conn, ref)
+        if rendered:
+            await create_tenant_schema_objects(conn, ref)
+        else:
+            await upgrade_tenant(conn, ref)
+        await _seed_defaults(conn, ref)
+        if after_migrate is not None:
+            await after_migrate(conn, ref)
+
+    return [
+        Step("role", role, partial(_drop_role, ref=ref)),
+        Step("schema", make_schema, partial(_drop_schema, ref=ref)),
+        Step("grants", grants, partial(revoke_platform_access, role=ref.role_name)),
+        Step("tables", tables, partial(_unregister, ref=ref)),
+    ]
+
+
+async def _unregister(conn: AsyncConnection, ref: TenantRef) -> None:
+    await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
+
+
+async def _register(conn: AsyncConnection, ref: TenantRef) -> None:
+    try:
+        async with conn.begin_nested():
             await conn.execute(
                 insert(Tenant).values(
                     id=ref.id,
@@ -127,27 +203,92 @@ async def create_tenant(
                     role_name=ref.role_name,
                 )
             )
-        except IntegrityError as exc:  # a concurrent create of the same slug
-            raise TenantExistsError(f"tenant {slug!r} already exists") from exc
-        await create_tenant_schema_objects(conn, ref)
-        await _seed_defaults(conn, ref)
-        if after_migrate is not None:
-            await after_migrate(conn, ref)
-        return ref
+    except IntegrityError as exc:  # a concurrent create of the same slug
+        raise TenantExistsError(f"tenant {ref.slug!r} already exists") from exc
+
+
+async def run_steps(engine: AsyncEngine, steps: list[Step], after_step: AfterStep | None) -> None:
+    """Each step in its own committed transaction; on any failure undo the committed ones.
+
+    The undo runs in reverse, each in its own transaction, and a failing undo does
+    not stop the others (it is logged; `steward tenants drop` finishes the job).
+    """
+    done: list[Step] = []
+    try:
+        for step in steps:
+            async with engine.connect() as conn, conn.begin():
+                await step.do(conn)
+            done.append(step)
+            if after_step is not None:
+                await after_step(step.name)
+    except BaseException:
+        for step in reversed(done):
+            try:
+                async with engine.connect() as conn, conn.begin():
+                    await step.undo(conn)
+            except Exception as undo_error:  # keep undoing the earlier steps
+                log.error("tenant_provisioning_undo_failed", step=step.name, error=str(undo_error))
+        raise
+
+
+async def create_tenant(
+    engine: AsyncEngine,
+    *,
+    slug: str,
+    name: str,
+    after_migrate: AfterMigrate | None = None,
+    role_login: TenantRoleLogin = TenantRoleLogin.AUTO,
+    after_step: AfterStep | None = None,
+) -> TenantRef:
+    """Create the tenant's role, schema, grants, tables and registry row, all or nothing.
+
+    In committed steps (module docstring): if any step fails (or `after_migrate`, used
+    to seed data, or `after_step` raises) the steps already committed are undone.
+    """
+    validate_slug(slug)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValueError("invalid tenant name: use 1 to 200 characters")
+    async with engine.connect() as conn:
+        if await get_tenant(conn, slug) is not None:
+            raise TenantExistsError(f"tenant {slug!r} already exists")
+        database = str(await conn.scalar(text("SELECT current_database()")))
+        citus = await citus_present(conn)
+    ref = TenantRef(uuid.uuid4(), slug, name, schema_name(slug), role_name(slug, database))
+    steps = provisioning_steps(
+        ref, login=role_login.resolve(citus), rendered=not citus, after_migrate=after_migrate
+    )
+    await run_steps(engine, steps, after_step)
+    return ref
 
 
 async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
-    """Drop a tenant's schema (with all its data), its role, tokens and registry row."""
+    """Drop a tenant's registry row (with its tokens), then its schema, then its role.
+
+    Three transactions: the row first, so the tenant stops being served at once;
+    `DROP SCHEMA` as the tenant role and `DROP ROLE` apart, as Citus requires. A slug
+    with no registry row but a role left by an interrupted create is cleaned up too.
+    """
     async with engine.connect() as conn, conn.begin():
         ref = await get_tenant(conn, slug)
-        if ref is None:
-            raise TenantNotFoundError(f"tenant {slug!r} does not exist")
-        await conn.execute(text(f"SET LOCAL ROLE {quote_ident(ref.role_name)}"))
-        await conn.execute(text(f"DROP SCHEMA IF EXISTS {quote_ident(ref.schema_name)} CASCADE"))
-        await conn.execute(text("SET LOCAL ROLE NONE"))
-        await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
-        await revoke_platform_access(conn, ref.role_name)
-        try:
-            await conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(ref.role_name)}"))
-        except ProgrammingError as exc:  # pragma: no cover - depends on server state
-            raise RuntimeError(f"could not drop role {ref.role_name}: {exc.orig}") from exc
+        if ref is not None:
+            await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
+        else:
+            ref = await _leftover(conn, slug)
+    async with engine.connect() as conn, conn.begin():
+        await _drop_schema(conn, ref)
+    async with engine.connect() as conn, conn.begin():
+        await _drop_role(conn, ref)
+
+
+async def _leftover(conn: AsyncConnection, slug: str) -> TenantRef:
+    """The names an unregistered slug's role and schema would have, if its role exists."""
+    try:
+        validate_slug(slug)
+    except ValueError:
+        raise TenantNotFoundError(f"tenant {slug!r} does not exist") from None
+    database = str(await conn.scalar(text("SELECT current_database()")))
+    role = role_name(slug, database)
+    if not await role_exists(conn, role):
+        raise TenantNotFoundError(f"tenant {slug!r} does not exist")
+    return TenantRef(uuid.uuid4(), slug, slug, schema_name(slug), role)

@@ -26,11 +26,13 @@ err = Console(stderr=True, soft_wrap=True)
 
 @tenants_app.command("create")
 def create(slug: str, name: str = typer.Option(..., "--name", help="Display name")) -> None:
-    """Create a tenant: role, schema and migrations, all or nothing."""
+    """Create a tenant: role, schema, grants and tables in committed steps, all or nothing."""
 
     async def work(engine: AsyncEngine) -> None:
         await migrate_shared(engine)
-        ref = await create_tenant(engine, slug=slug, name=name)
+        ref = await create_tenant(
+            engine, slug=slug, name=name, role_login=settings.tenant_role_login
+        )
         console.print(f"created tenant {ref.slug} (schema {ref.schema_name})")
 
     try:
@@ -100,6 +102,7 @@ def migrate(
                 concurrency=concurrency or settings.migrate_concurrency,
                 on_done=done,
                 on_start=lambda total: progress.update(task, total=total),
+                role_login=settings.tenant_role_login,
             )
 
     with resolved_settings(load_settings()) as settings:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from server.settings import Settings, SettingsError, load_settings
+from tenants.roles import TenantRoleLogin
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +38,7 @@ def test_every_variable_is_documented_in_env_example() -> None:
         ("STEWARD_JOB_TIMEOUT_S", "2"),
         ("STEWARD_JOB_TIMEOUT_S", "soon"),
         ("STEWARD_TEST_JOB_DELAY_S", "-1"),
+        ("STEWARD_TENANT_ROLE_LOGIN", "yes"),
     ],
 )
 def test_a_bad_value_stops_with_a_message_naming_the_variable(
@@ -95,3 +97,11 @@ def test_production_refuses_the_test_only_job_delay(monkeypatch: pytest.MonkeyPa
     with pytest.raises(SettingsError) as raised:
         load_settings()
     assert "STEWARD_TEST_JOB_DELAY_S is only allowed outside production" in str(raised.value)
+
+
+def test_tenant_roles_log_in_only_on_citus_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_ENV", "test")
+    monkeypatch.delenv("STEWARD_TENANT_ROLE_LOGIN", raising=False)
+    assert load_settings().tenant_role_login is TenantRoleLogin.AUTO
+    monkeypatch.setenv("STEWARD_TENANT_ROLE_LOGIN", "nologin")
+    assert load_settings().tenant_role_login is TenantRoleLogin.NOLOGIN

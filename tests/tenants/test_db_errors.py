@@ -57,7 +57,10 @@ async def test_a_terminated_connection_is_an_outage_and_retried(engine: AsyncEng
     async with engine.connect() as victim:
         pid = (await victim.execute(text("SELECT pg_backend_pid()"))).scalar_one()
         async with engine.connect() as killer:
-            await killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            # Typed: Citus adds pg_terminate_backend(bigint global pid) beside the integer one.
+            await killer.execute(
+                text("SELECT pg_terminate_backend(CAST(:pid AS integer))"), {"pid": pid}
+            )
         await asyncio.sleep(0.05)
         with pytest.raises(DBAPIError) as caught:
             await victim.execute(text("SELECT 1"))
