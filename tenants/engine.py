@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
@@ -24,6 +25,26 @@ STATEMENT_CACHE_SIZE = 2000
 # they bound it (100 statements, none over 15 KiB, each dropped after 300 s unused).
 DRIVER_STATEMENT_CACHE_SIZE = 100
 MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
+
+
+# The execution option carrying a tenant's statement tag (tenants/session.py): prefixed to
+# each statement's text, so tenants share a prepared statement only when their schemas
+# are at the same revision (the same shape); a statement never meets a schema whose
+# columns differ from those it was prepared for.
+STATEMENT_TAG = "steward_statement_tag"
+_TAGGING: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def tags_statements(engine: Engine) -> bool:
+    """Whether `engine` prefixes tagged statements (only engines of `make_engine` do)."""
+    return engine in _TAGGING
+
+
+def _tag_statement(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    tag = context.execution_options.get(STATEMENT_TAG) if context is not None else None
+    return (tag + statement if tag else statement), parameters
 
 
 def make_engine(
@@ -61,6 +82,8 @@ def make_engine(
         },
     )
     event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
+    event.listen(engine.sync_engine, "before_cursor_execute", _tag_statement, retval=True)
+    _TAGGING.add(engine.sync_engine)
     return engine
 
 

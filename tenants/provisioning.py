@@ -37,6 +37,7 @@ async def _seed_defaults(conn: AsyncConnection, ref: TenantRef) -> None:
     finally:
         await session.close()
     await conn.execute(text("SET LOCAL ROLE NONE"))
+    await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
 
 
 # What a tenant role may do on the shared credential tables, limited to its own
@@ -129,6 +130,9 @@ async def create_tenant(
         except IntegrityError as exc:  # a concurrent create of the same slug
             raise TenantExistsError(f"tenant {slug!r} already exists") from exc
         await create_tenant_schema_objects(conn, ref)
+        # Read back with the revision the schema reached: sessions of a tenant whose
+        # revision is known share prepared statements (tenants/session.py).
+        ref = await get_tenant(conn, slug) or ref
         await _seed_defaults(conn, ref)
         if after_migrate is not None:
             await after_migrate(conn, ref)

@@ -40,22 +40,55 @@ transaction on a pooled connection.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from tenants.engine import STATEMENT_TAG, tags_statements
 from tenants.registry import TenantRef
 from tenants.slugs import SLUG_PATTERN, quote_ident
 
+# Shared statements (module docstring, 3.); False restores schema-qualified SQL for every
+# tenant (bench_tenants compares both in one run).
+SHARED_STATEMENTS = True
+
+
+# A revision id as the tenant history names them, safe inside a SQL comment.
+_REVISION = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+# Tenant-independent text, so one prepared statement per connection serves every tenant.
+_BIND_SHARED = text(
+    "SELECT set_config('role', :role, true), set_config('search_path', :path, true)"
+)
+
+
+def statement_tag(tenant: TenantRef) -> str | None:
+    """The prefix of a tenant's shared statements, or None: use schema-qualified SQL."""
+    if not SHARED_STATEMENTS or tenant.schema_revision is None:
+        return None
+    if not _REVISION.fullmatch(tenant.schema_revision):
+        return None
+    return f"/* tenant revision {tenant.schema_revision} */ "
+
+
+def search_path(tenant: TenantRef) -> str:
+    """The tenant's search_path: its schema, after the catalog, and temporary tables last,
+    so nothing a session left in pg_temp can stand in for a tenant table."""
+    return f"pg_catalog, {quote_ident(tenant.schema_name)}, pg_temp"
+
 
 async def bind_connection(conn: AsyncConnection, tenant: TenantRef) -> AsyncConnection:
-    """Bind an open transaction on `conn` to `tenant`; returns the translated connection."""
+    """Bind an open transaction on `conn` to `tenant`; returns the bound connection."""
     if not SLUG_PATTERN.fullmatch(tenant.slug) or not tenant.schema_name.startswith("tenant_"):
         # The registry is the only source of these names; refuse anything odd
         # rather than splice it into SQL.
         raise ValueError("refusing to bind to an invalid tenant registry entry")
+    tag = statement_tag(tenant)
+    if tag is not None and tags_statements(conn.sync_engine):
+        await conn.execute(_BIND_SHARED, {"role": tenant.role_name, "path": search_path(tenant)})
+        return await conn.execution_options(**{STATEMENT_TAG: tag})
     await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     return await conn.execution_options(schema_translate_map={None: tenant.schema_name})
 

@@ -30,6 +30,7 @@ from schema.compiled.planner import plan_operation
 from schema.compiled.sql import Context, NotCompilable
 from schema.ids import global_id, parse_global_id
 from tenants.principals import Principal
+from tenants.session import search_path, statement_tag
 from tenants.slugs import quote_ident
 
 _tracer = trace.get_tracer("steward.compiled")
@@ -234,19 +235,24 @@ class CompiledReads:
 
     async def execute(self, plan: tuple[CompiledStatement, ...], principal: Principal) -> bytes:
         """The response body `{"data": {...}}` built from PostgreSQL's JSON text."""
-        role = quote_ident(principal.tenant.role_name)
-        schema = quote_ident(principal.tenant.schema_name) + "."
+        tenant = principal.tenant
+        setup = f"BEGIN READ ONLY; SET LOCAL ROLE {quote_ident(tenant.role_name)}"
+        tag = statement_tag(tenant)
+        if tag is None:  # schema-qualified, this tenant's own statements
+            tag, schema = "", quote_ident(tenant.schema_name) + "."
+        else:  # unqualified, shared with every tenant at this revision (tenants/session.py)
+            setup, schema = f"{setup}; SET LOCAL search_path TO {search_path(tenant)}", ""
         async with self.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver: Any = raw.driver_connection
-            # One round trip: the transaction and the tenant role together. The role is
+            # One round trip: the transaction, the tenant role and path together. Both are
             # transaction-local, so nothing outlives this block on the pooled connection.
-            await driver.execute(f"BEGIN READ ONLY; SET LOCAL ROLE {role}")
+            await driver.execute(setup)
             try:
                 parts = []
                 for statement in plan:
                     with _sql_span(statement.key):
-                        sql = statement.sql.replace(_TENANT_PREFIX, schema)
+                        sql = tag + statement.sql.replace(_TENANT_PREFIX, schema)
                         text = await driver.fetchval(sql, *statement.params)
                     parts.append(json.dumps(statement.key) + ":" + (text or "null"))
             finally:

@@ -408,8 +408,11 @@ def _fmt_load(
     )
 
 
-async def start_server(children: Children, url: str, tmp: Path, caches: str, name: str) -> Server:
-    """`steward serve` as bench_read starts it, through tenants_serve (sets `caches` first)."""
+async def start_server(
+    children: Children, url: str, tmp: Path, caches: str, statements: str, name: str
+) -> Server:
+    """`steward serve` as bench_read starts it, through tenants_serve (sets `caches` and
+    `statements` first)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env.update(
@@ -425,6 +428,7 @@ async def start_server(children: Children, url: str, tmp: Path, caches: str, nam
         STEWARD_RATE_LIMIT_PER_PRINCIPAL="100000000",
         STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
         BENCH_CACHES=caches,
+        BENCH_STATEMENTS=statements,
         PYTHONPATH=str(ROOT),
     )
     log = tmp / f"{name}.log"
@@ -446,8 +450,9 @@ async def workload(
     """Phase 2: the same mixed load on one tenant and round robin over all of them."""
     pg = await asyncpg.connect(_dsn(url))
     try:
-        for number, caches in enumerate(args.caches or [DEFAULT_CACHES]):
-            server = await start_server(children, url, tmp, caches, f"steward{number}")
+        variants = itertools.product(args.caches or [DEFAULT_CACHES], args.statements or ["shared"])
+        for number, (caches, statements) in enumerate(variants):
+            server = await start_server(children, url, tmp, caches, statements, f"steward{number}")
             assert server.proc.pid is not None
             if number == 0:
                 print(
@@ -459,7 +464,7 @@ async def workload(
             for s in (seeded[0], seeded[-1]):
                 await check_answers(server.port, s)
             print(
-                f" caches orm,driver,plans = {caches}; API RSS at start "
+                f" {statements} statements, caches orm,driver,plans = {caches}; API RSS at start "
                 f"{api_rss_mib(server.proc.pid):.1f} MiB"
             )
             results: dict[str, list[LoadResult]] = {"one": [], "all": []}
@@ -604,6 +609,13 @@ def main() -> None:
         "--caches",
         action="append",
         help="orm,driver,plans cache sizes for a workload run (repeatable; default: the code's)",
+    )
+    parser.add_argument(
+        "--statements",
+        action="append",
+        choices=("qualified", "shared"),
+        help="a workload run with every tenant's own schema-qualified statements (as before) "
+        "or statements shared by tenants at one revision (repeatable; default: shared)",
     )
     parser.add_argument("--no-workload", action="store_true", help="provisioning and migration")
     args = parser.parse_args()
