@@ -2,40 +2,43 @@
 
 Two layers keep a session inside one tenant:
 
-1. The application binds SQL to the tenant schema with SQLAlchemy's
-   `schema_translate_map` ({None: "tenant_<slug>"}): every statement is
-   schema-qualified. We chose it over a transaction-local `search_path` by
-   measurement (tests/benchmarks/bench_binding.py, figures in README
-   "Tenant binding"): with `search_path`, asyncpg reuses one prepared statement
-   for every tenant because the SQL text is identical; while `steward tenants
-   migrate` has moved tenant A to a new column and tenant B not yet, a
-   statement prepared for one shape is executed against the other and fails
-   with InvalidCachedStatementError inside the transaction, which cannot be
-   retried transparently. Qualified SQL gives each tenant its own cache entry,
-   so a migration only invalidates that tenant's statements, at the cost of a
-   larger statement cache (sized in tenants/engine.py).
+1. The application binds SQL to the tenant schema, one of two ways:
 
-   Measured on 2026-12-01 (local PostgreSQL 15, 2 cores, pool of 4, requests of
-   four small statements, tenants round-robin), as a ratio of requests/s to
-   search_path with asyncpg's default cache of 100:
+   - **Shared statements** (every tenant whose schema revision the registry knows,
+     which after provisioning or `steward tenants migrate` is every tenant): the SQL
+     is unqualified, the transaction sets `search_path` to the tenant schema
+     (`pg_catalog, "tenant_<slug>", pg_temp`, so neither a catalog name nor anything
+     in pg_temp can be shadowed), and every statement's text starts with a comment
+     naming the revision (`/* tenant revision 0011 */`, tenants/engine.py
+     STATEMENT_TAG). Tenants at one revision have the same shape, so one prepared
+     statement per connection serves all of them: PostgreSQL re-analyzes a prepared
+     statement whenever search_path differs from the one it was planned under, so
+     it always reads the current tenant's tables. Tenants at different revisions
+     (a `steward tenants migrate` halfway) have different texts, so a statement is
+     never run against a shape it was not prepared for (which fails with "cached
+     plan must not change result type": tests/tenants/test_shared_statements.py).
+   - **Schema-qualified** (revision unknown, e.g. during provisioning):
+     SQLAlchemy's `schema_translate_map` ({None: "tenant_<slug>"}), so every tenant
+     has statements of its own.
 
-       tenants  search_path/100  search_path/2000  translate/100  translate/2000
-         20        1.00 (737/s)        1.08             1.05           1.02
-        200        1.00 (821/s)        0.97             0.69           0.75
-        200        1.00 (669/s)        1.11             0.74           1.13   (second run)
+   History: qualified SQL for every tenant was chosen first (bench_binding.py,
+   figures in README "Tenant binding"), because a plain search_path shares one
+   statement between tenants at different shapes during a migration (25 of 50
+   transactions failed). The revision in the text removes that failure; the cost
+   of qualified SQL showed at many tenants: round robin over 1,000, each visit
+   prepared its statements again on the connection it got (bench_tenants.py,
+   infra/SCALE_OUT.md). A request that read its tenant's revision just before
+   `steward tenants migrate` committed that tenant can still meet the new shape
+   with the old text: it fails and rolls back, as a statement prepared just
+   before a migration always could.
+2. PostgreSQL enforces it: each transaction sets the tenant's role (`SET LOCAL ROLE`
+   or `set_config('role', ..., true)`); that role has USAGE on its own schema only,
+   so even a hand-written `SELECT * FROM tenant_b.x` inside tenant A's session is
+   refused, and a statement planned for another tenant's tables would be refused
+   at execution too (privileges are checked on every execution, not when planned).
 
-   Migration skew (a column's type changed in tenant A, not yet in B), the same
-   statement alternately for A and B on one connection: search_path failed 25 of
-   50 transactions, schema_translate_map 0 of 50 (both runs). With the larger
-   cache the throughput cost is within the run-to-run spread; without it about
-   a quarter at 200 tenants. Transactions that never fail during a migration
-   are worth that.
-2. PostgreSQL enforces it: each transaction runs `SET LOCAL ROLE <tenant role>`;
-   that role has USAGE on its own schema only, so even a hand-written
-   `SELECT * FROM tenant_b.x` inside tenant A's session is refused.
-
-Both settings are transaction-local (`SET LOCAL`), so nothing outlives the
-transaction on a pooled connection.
+Role and path are transaction-local, so nothing outlives the transaction on a
+pooled connection.
 """
 
 from __future__ import annotations
