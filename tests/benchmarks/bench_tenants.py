@@ -1,7 +1,8 @@
 """Benchmark: a thousand tenants on one PostgreSQL server and one API process.
 
 Run: `make bench-tenants` or `python -m tests.benchmarks.bench_tenants [--tenants 1000]
-[--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]`
+[--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]
+[--statements qualified --statements shared]`
 (DATABASE_URL, else the local server at 127.0.0.1:5432; REDIS_URL, else
 redis://127.0.0.1:6379/0). Figures are printed, not asserted: they depend on the machine.
 
@@ -21,6 +22,9 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
    the N-tenant ratio to the baseline, and resident memory after each phase: the API
    process (VmRSS) and the anonymous memory of the database's PostgreSQL backends (RssAnon;
    prepared statements live there).
+   `--statements qualified` serves as the code did before tenants shared statements
+   (tests/benchmarks/tenants_serve.py), `shared` as it does now; given both, both run on the
+   same tenants, one server after the other.
 3. **Migration.** An additive migration (a nullable column on `client_organisations`)
    applied to every tenant by the real `steward tenants migrate --concurrency C`: the tenant
    history is copied to a temporary folder with one extra revision, and the CLI is run
