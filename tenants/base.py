@@ -1,9 +1,10 @@
 """Declarative bases: one for platform tables in `public`, one for tenant tables.
 
 Tenant tables are declared without a schema. At run time every tenant session
-maps the `None` schema to the tenant's schema (`schema_translate_map`), so an
-unbound session would address `public`, where no tenant table exists: it fails
-closed instead of reading a neighbour.
+either sets `search_path` to the tenant's schema or maps the `None` schema to it
+(`schema_translate_map`; tenants/session.py), so an unbound session would address
+`public`, where no tenant table exists: it fails closed instead of reading a
+neighbour.
 """
 
 from __future__ import annotations

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-# asyncpg keeps one prepared statement per distinct SQL text per connection.
-# Tenant binding uses schema-qualified SQL (see tenants/session.py), so each
-# tenant has its own statements; the cache is sized for many tenants' worth of
-# hot statements rather than asyncpg's default of 100 (measured in
-# tests/benchmarks/bench_binding.py). It is SQLAlchemy's LRU, pruned at 1.5x: at
-# most 3,000 server-side statements per connection, pool size x that per process.
-# Round robin over 1,000 tenants no size helps (every visit is a tenant's first on
-# that connection; bench_tenants measured 2,000 and 500 alike), so this bounds
-# memory rather than buying hits; see infra/SCALE_OUT.md.
+# asyncpg keeps one prepared statement per distinct SQL text per connection. Tenants at
+# one schema revision share their statements' text (tenants/session.py), so the number
+# of statements a connection holds grows with the statements the application has and
+# the revisions in flight (two during a migration), not with tenants. Two caches, both
+# LRUs and both bounded:
+# - SQLAlchemy's (ORM and Core statements): STATEMENT_CACHE_SIZE, pruned at 1.5x, so at
+#   most 3,000 server-side statements per connection, pool size x that per process.
+#   Tenants whose revision is unknown still get schema-qualified statements of their own
+#   and share it.
+# - asyncpg's own, for statements sent on the driver connection directly (the compiled
+#   read path, the token lookup): DRIVER_STATEMENT_CACHE_SIZE statements, none over
+#   MAX_CACHEABLE_STATEMENT_SIZE (a larger one is prepared unnamed, each time), each
+#   dropped after MAX_CACHED_STATEMENT_LIFETIME_S in the cache (asyncpg's defaults,
+#   written out because they are the bound).
 STATEMENT_CACHE_SIZE = 2000
-# asyncpg's own cache, for statements sent on the driver connection directly (the
-# compiled read path, the token lookup): asyncpg's defaults, written out because
-# they bound it (100 statements, none over 15 KiB, each dropped after 300 s unused).
 DRIVER_STATEMENT_CACHE_SIZE = 100
 MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
 # Sent with every connection. asyncpg introspects types on a connection's first
@@ -33,6 +36,28 @@ MAX_CACHEABLE_STATEMENT_SIZE = 15 * 1024
 # lists tables, so it is off. On plain PostgreSQL that name is an inert placeholder
 # setting (any two-part name is accepted), so the same settings serve both.
 CONNECTION_SETTINGS = {"jit": "off", "citus.override_table_visibility": "off"}
+
+MAX_CACHED_STATEMENT_LIFETIME_S = 300
+
+
+# The execution option carrying a tenant's statement tag (tenants/session.py): prefixed to
+# each statement's text, so tenants share a prepared statement only when their schemas
+# are at the same revision (the same shape); a statement never meets a schema whose
+# columns differ from those it was prepared for.
+STATEMENT_TAG = "steward_statement_tag"
+_TAGGING: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def tags_statements(engine: Engine) -> bool:
+    """Whether `engine` prefixes tagged statements (only engines of `make_engine` do)."""
+    return engine in _TAGGING
+
+
+def _tag_statement(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    tag = context.execution_options.get(STATEMENT_TAG) if context is not None else None
+    return (tag + statement if tag else statement), parameters
 
 
 def make_engine(
@@ -67,10 +92,13 @@ def make_engine(
             "prepared_statement_cache_size": STATEMENT_CACHE_SIZE,
             "statement_cache_size": DRIVER_STATEMENT_CACHE_SIZE,
             "max_cacheable_statement_size": MAX_CACHEABLE_STATEMENT_SIZE,
+            "max_cached_statement_lifetime": MAX_CACHED_STATEMENT_LIFETIME_S,
             "command_timeout": statement_timeout_ms / 1000 + 5,
         },
     )
     event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
+    event.listen(engine.sync_engine, "before_cursor_execute", _tag_statement, retval=True)
+    _TAGGING.add(engine.sync_engine)
     return engine
 
 

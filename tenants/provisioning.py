@@ -67,6 +67,7 @@ async def _seed_defaults(conn: AsyncConnection, ref: TenantRef) -> None:
     finally:
         await session.close()
     await conn.execute(text("SET LOCAL ROLE NONE"))
+    await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
 
 
 # What a tenant role may do on the shared credential tables, limited to its own
@@ -259,7 +260,10 @@ async def create_tenant(
         ref, login=role_login.resolve(citus), rendered=not citus, after_migrate=after_migrate
     )
     await run_steps(engine, steps, after_step)
-    return ref
+    # Read back with the revision the schema reached: sessions of a tenant whose
+    # revision is known share prepared statements (tenants/session.py).
+    async with engine.connect() as conn:
+        return await get_tenant(conn, slug) or ref
 
 
 async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:

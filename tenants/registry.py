@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -172,10 +173,26 @@ class TenantRef:
     name: str
     schema_name: str
     role_name: str
+    # The schema's revision as the registry read it (None: unknown, e.g. mid-provisioning).
+    # Known, it lets the session share prepared statements with every tenant at the same
+    # revision (tenants/session.py); unknown, the session uses schema-qualified SQL.
+    schema_revision: str | None = None
 
     @classmethod
     def of(cls, row: Tenant) -> TenantRef:
-        return cls(row.id, row.slug, row.name, row.schema_name, row.role_name)
+        return cls(row.id, row.slug, row.name, row.schema_name, row.role_name, row.schema_revision)
+
+    @classmethod
+    def from_row(cls, row: Any) -> TenantRef:
+        """From a registry row mapping (the `tenants` columns)."""
+        return cls(
+            row["id"],
+            row["slug"],
+            row["name"],
+            row["schema_name"],
+            row["role_name"],
+            row["schema_revision"],
+        )
 
 
 async def get_tenant(conn: AsyncConnection, slug: str) -> TenantRef | None:
@@ -185,7 +202,7 @@ async def get_tenant(conn: AsyncConnection, slug: str) -> TenantRef | None:
     )
     if row is None:
         return None
-    return TenantRef(row["id"], row["slug"], row["name"], row["schema_name"], row["role_name"])
+    return TenantRef.from_row(row)
 
 
 async def lookup_tenant(engine: AsyncEngine, slug: str) -> TenantRef | None:
@@ -197,6 +214,4 @@ async def lookup_tenant(engine: AsyncEngine, slug: str) -> TenantRef | None:
 async def list_tenants(conn: AsyncConnection) -> list[TenantRef]:
     """Every registered tenant, by slug."""
     rows = (await conn.execute(select(Tenant.__table__).order_by(Tenant.slug))).mappings()
-    return [
-        TenantRef(r["id"], r["slug"], r["name"], r["schema_name"], r["role_name"]) for r in rows
-    ]
+    return [TenantRef.from_row(r) for r in rows]

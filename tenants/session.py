@@ -2,60 +2,96 @@
 
 Two layers keep a session inside one tenant:
 
-1. The application binds SQL to the tenant schema with SQLAlchemy's
-   `schema_translate_map` ({None: "tenant_<slug>"}): every statement is
-   schema-qualified. We chose it over a transaction-local `search_path` by
-   measurement (tests/benchmarks/bench_binding.py, figures in README
-   "Tenant binding"): with `search_path`, asyncpg reuses one prepared statement
-   for every tenant because the SQL text is identical; while `steward tenants
-   migrate` has moved tenant A to a new column and tenant B not yet, a
-   statement prepared for one shape is executed against the other and fails
-   with InvalidCachedStatementError inside the transaction, which cannot be
-   retried transparently. Qualified SQL gives each tenant its own cache entry,
-   so a migration only invalidates that tenant's statements, at the cost of a
-   larger statement cache (sized in tenants/engine.py).
+1. The application binds SQL to the tenant schema, one of two ways:
 
-   Measured on 2026-12-01 (local PostgreSQL 15, 2 cores, pool of 4, requests of
-   four small statements, tenants round-robin), as a ratio of requests/s to
-   search_path with asyncpg's default cache of 100:
+   - **Shared statements** (every tenant whose schema revision the registry knows,
+     which after provisioning or `steward tenants migrate` is every tenant): the SQL
+     is unqualified, the transaction sets `search_path` to the tenant schema
+     (`pg_catalog, "tenant_<slug>", pg_temp`, so neither a catalog name nor anything
+     in pg_temp can be shadowed), and every statement's text starts with a comment
+     naming the revision (`/* tenant revision 0011 */`, tenants/engine.py
+     STATEMENT_TAG). Tenants at one revision have the same shape, so one prepared
+     statement per connection serves all of them: PostgreSQL re-analyzes a prepared
+     statement whenever search_path differs from the one it was planned under, so
+     it always reads the current tenant's tables. Tenants at different revisions
+     (a `steward tenants migrate` halfway) have different texts, so a statement is
+     never run against a shape it was not prepared for (which fails with "cached
+     plan must not change result type": tests/tenants/test_shared_statements.py).
+   - **Schema-qualified** (revision unknown, e.g. during provisioning):
+     SQLAlchemy's `schema_translate_map` ({None: "tenant_<slug>"}), so every tenant
+     has statements of its own.
 
-       tenants  search_path/100  search_path/2000  translate/100  translate/2000
-         20        1.00 (737/s)        1.08             1.05           1.02
-        200        1.00 (821/s)        0.97             0.69           0.75
-        200        1.00 (669/s)        1.11             0.74           1.13   (second run)
+   History: qualified SQL for every tenant was chosen first (bench_binding.py,
+   figures in README "Tenant binding"), because a plain search_path shares one
+   statement between tenants at different shapes during a migration (25 of 50
+   transactions failed). The revision in the text removes that failure; the cost
+   of qualified SQL showed at many tenants: round robin over 1,000, each visit
+   prepared its statements again on the connection it got (bench_tenants.py,
+   infra/SCALE_OUT.md). A request that read its tenant's revision just before
+   `steward tenants migrate` committed that tenant can still meet the new shape
+   with the old text: it fails and rolls back, as a statement prepared just
+   before a migration always could.
+2. PostgreSQL enforces it: each transaction sets the tenant's role (`SET LOCAL ROLE`
+   or `set_config('role', ..., true)`); that role has USAGE on its own schema only,
+   so even a hand-written `SELECT * FROM tenant_b.x` inside tenant A's session is
+   refused, and a statement planned for another tenant's tables would be refused
+   at execution too (privileges are checked on every execution, not when planned).
 
-   Migration skew (a column's type changed in tenant A, not yet in B), the same
-   statement alternately for A and B on one connection: search_path failed 25 of
-   50 transactions, schema_translate_map 0 of 50 (both runs). With the larger
-   cache the throughput cost is within the run-to-run spread; without it about
-   a quarter at 200 tenants. Transactions that never fail during a migration
-   are worth that.
-2. PostgreSQL enforces it: each transaction runs `SET LOCAL ROLE <tenant role>`;
-   that role has USAGE on its own schema only, so even a hand-written
-   `SELECT * FROM tenant_b.x` inside tenant A's session is refused.
-
-Both settings are transaction-local (`SET LOCAL`), so nothing outlives the
-transaction on a pooled connection.
+Role and path are transaction-local, so nothing outlives the transaction on a
+pooled connection.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from tenants.engine import STATEMENT_TAG, tags_statements
 from tenants.registry import TenantRef
 from tenants.slugs import SLUG_PATTERN, quote_ident
 
+# Shared statements (module docstring, 3.); False restores schema-qualified SQL for every
+# tenant (bench_tenants compares both in one run).
+SHARED_STATEMENTS = True
+
+
+# A revision id as the tenant history names them, safe inside a SQL comment.
+_REVISION = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+# Tenant-independent text, so one prepared statement per connection serves every tenant.
+_BIND_SHARED = text(
+    "SELECT set_config('role', :role, true), set_config('search_path', :path, true)"
+)
+
+
+def statement_tag(tenant: TenantRef) -> str | None:
+    """The prefix of a tenant's shared statements, or None: use schema-qualified SQL."""
+    if not SHARED_STATEMENTS or tenant.schema_revision is None:
+        return None
+    if not _REVISION.fullmatch(tenant.schema_revision):
+        return None
+    return f"/* tenant revision {tenant.schema_revision} */ "
+
+
+def search_path(tenant: TenantRef) -> str:
+    """The tenant's search_path: its schema, after the catalog, and temporary tables last,
+    so nothing a session left in pg_temp can stand in for a tenant table."""
+    return f"pg_catalog, {quote_ident(tenant.schema_name)}, pg_temp"
+
 
 async def bind_connection(conn: AsyncConnection, tenant: TenantRef) -> AsyncConnection:
-    """Bind an open transaction on `conn` to `tenant`; returns the translated connection."""
+    """Bind an open transaction on `conn` to `tenant`; returns the bound connection."""
     if not SLUG_PATTERN.fullmatch(tenant.slug) or not tenant.schema_name.startswith("tenant_"):
         # The registry is the only source of these names; refuse anything odd
         # rather than splice it into SQL.
         raise ValueError("refusing to bind to an invalid tenant registry entry")
+    tag = statement_tag(tenant)
+    if tag is not None and tags_statements(conn.sync_engine):
+        await conn.execute(_BIND_SHARED, {"role": tenant.role_name, "path": search_path(tenant)})
+        return await conn.execution_options(**{STATEMENT_TAG: tag})
     await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     return await conn.execution_options(schema_translate_map={None: tenant.schema_name})
 

@@ -99,6 +99,7 @@ _LOOKUP = (
         Tenant.__table__.c.name.label("tenant_name"),
         Tenant.__table__.c.schema_name,
         Tenant.__table__.c.role_name.label("registry_role"),
+        Tenant.__table__.c.schema_revision,
     )
     .join(Tenant.__table__, Tenant.__table__.c.id == ApiToken.__table__.c.tenant_id)
     .where(ApiToken.__table__.c.token_hash == bindparam("token_hash"))
@@ -115,7 +116,12 @@ def _live(row: Any) -> ResolvedToken | None:
     if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
         return None
     tenant = TenantRef(
-        row["tenant_id"], row["slug"], row["tenant_name"], row["schema_name"], row["registry_role"]
+        row["tenant_id"],
+        row["slug"],
+        row["tenant_name"],
+        row["schema_name"],
+        row["registry_role"],
+        row["schema_revision"],
     )
     return ResolvedToken(
         row["id"],

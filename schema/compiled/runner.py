@@ -27,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.compiled.documents import Document
 from schema.compiled.planner import plan_operation
-from schema.compiled.sql import Context, NotCompilable
+from schema.compiled.sql import IDENTITY_STAND_INS, Context, NotCompilable, identity_values
 from schema.ids import global_id, parse_global_id
 from tenants.principals import Principal
+from tenants.session import search_path, statement_tag
 from tenants.slugs import quote_ident
 
 _tracer = trace.get_tracer("steward.compiled")
@@ -110,9 +111,17 @@ TENANT_SCHEMA = "steward tenant"
 _TENANT_PREFIX = '"steward tenant".'
 
 
+def _literal(value: str) -> str:
+    # A SQL string literal (standard_conforming_strings is on from PostgreSQL 9.1) for
+    # names from the registry, for the one simple-protocol statement that takes no
+    # parameters.
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _principal_key(principal: Principal) -> tuple[Any, ...]:
     # Everything visibility depends on (schema/scoping.py); not the tenant (see above).
     return (
+        principal.kind.value,
         principal.role.value,
         principal.is_staff,
         principal.scopes,
@@ -132,8 +141,25 @@ def _identity_key(principal: Principal) -> tuple[Any, ...]:
     )
 
 
+# The principal's own values (schema/compiled/sql.py IDENTITY_STAND_INS) as slots, named
+# apart from variables by a character no GraphQL variable name has.
+_IDENTITY_SLOTS: dict[Any, tuple[str, str]] = {
+    stand_in: ("@" + name, "value") for name, stand_in in IDENTITY_STAND_INS.items()
+}
+_IDENTITY_SLOTS.update(
+    {str(v): ("@" + k, "str") for k, v in IDENTITY_STAND_INS.items() if isinstance(v, uuid.UUID)}
+)
+
+
+def _identity_slots(principal: Principal) -> dict[str, dict[str, Any]]:
+    return {
+        "@" + name: {"value": value, "str": None if value is None else str(value)}
+        for name, value in identity_values(principal).items()
+    }
+
+
 def _with_ids(plan: Plan, ids: dict[str, dict[str, Any]]) -> Plan:
-    if isinstance(plan, Fallback) or not ids:
+    if isinstance(plan, Fallback) or not any(statement.slots for statement in plan):
         return plan
     return tuple(statement.bound(ids) for statement in plan)
 
@@ -156,6 +182,8 @@ class CompiledReads:
         base_url: str = "",
     ) -> Plan:
         planned, ids, stand_ins = _lift_ids(variables or {})
+        ids.update(_identity_slots(principal))
+        stand_ins.update(_IDENTITY_SLOTS)
         try:
             variables_key = json.dumps(planned, sort_keys=True)
         except (TypeError, ValueError):
@@ -229,24 +257,38 @@ class CompiledReads:
                 for i, v in enumerate(values)
                 if isinstance(v, uuid.UUID | str) and v in stand_ins
             )
+            if any(str(v) in compiled.string for v in IDENTITY_STAND_INS.values()):
+                # Rendered into the text, not bound: it could not be filled in per request.
+                return Fallback("a principal's own value is not a bound parameter")
             out.append(CompiledStatement(key, compiled.string, values, slots))
         return tuple(out)
 
     async def execute(self, plan: tuple[CompiledStatement, ...], principal: Principal) -> bytes:
         """The response body `{"data": {...}}` built from PostgreSQL's JSON text."""
-        role = quote_ident(principal.tenant.role_name)
-        schema = quote_ident(principal.tenant.schema_name) + "."
+        tenant = principal.tenant
+        setup = f"BEGIN READ ONLY; SET LOCAL ROLE {quote_ident(tenant.role_name)}"
+        tag = statement_tag(tenant)
+        if tag is None:  # schema-qualified, this tenant's own statements
+            tag, schema = "", quote_ident(tenant.schema_name) + "."
+        else:  # unqualified, shared with every tenant at this revision (tenants/session.py)
+            # Role and path in one statement, as bind_connection sets them.
+            role, path = _literal(tenant.role_name), _literal(search_path(tenant))
+            setup = (
+                "BEGIN READ ONLY; SELECT set_config('role', "
+                f"{role}, true), set_config('search_path', {path}, true)"
+            )
+            schema = ""
         async with self.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver: Any = raw.driver_connection
-            # One round trip: the transaction and the tenant role together. The role is
+            # One round trip: the transaction, the tenant role and path together. Both are
             # transaction-local, so nothing outlives this block on the pooled connection.
-            await driver.execute(f"BEGIN READ ONLY; SET LOCAL ROLE {role}")
+            await driver.execute(setup)
             try:
                 parts = []
                 for statement in plan:
                     with _sql_span(statement.key):
-                        sql = statement.sql.replace(_TENANT_PREFIX, schema)
+                        sql = tag + statement.sql.replace(_TENANT_PREFIX, schema)
                         text = await driver.fetchval(sql, *statement.params)
                     parts.append(json.dumps(statement.key) + ":" + (text or "null"))
             finally:

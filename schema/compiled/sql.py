@@ -12,6 +12,7 @@ they call the same condition and ordering functions the resolvers call.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,7 +27,7 @@ from sqlalchemy.sql import FromClause, Select, visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from schema.pagination import Ordering
-from tenants.principals import Principal
+from tenants.principals import Principal, PrincipalKind, Role
 from tenants.registry import TenantRef
 
 Args = dict[str, Any]
@@ -36,13 +37,39 @@ class NotCompilable(Exception):
     """The planner cannot express this operation; run it on the ordinary executor."""
 
 
+# The principal's own values a plan may show (the `viewer`): planned with these stand-ins
+# and filled in per request (schema/compiled/runner.py), as global-id variables are, so a
+# plan that shows who is asking is still one plan for every principal who sees the same
+# rows, in every tenant. A stand-in left in an answer would read as nonsense, not as
+# another principal's value.
+_IDENTITY = uuid.UUID("0c0e7d4a-3b1f-4a55-9f2e-6a8d2b9c4e17")
+IDENTITY_STAND_INS: dict[str, Any] = {
+    "name": f"steward stand-in name {uuid.uuid5(_IDENTITY, 'name')}",
+    "member_id": uuid.uuid5(_IDENTITY, "member_id"),
+    "tenant_slug": f"steward stand-in tenant slug {uuid.uuid5(_IDENTITY, 'slug')}",
+    "tenant_name": f"steward stand-in tenant name {uuid.uuid5(_IDENTITY, 'tenant')}",
+}
+
+
+def identity_values(principal: Principal) -> dict[str, Any]:
+    """The real values behind `IDENTITY_STAND_INS`, for one request."""
+    return {
+        "name": principal.name,
+        "member_id": principal.member_id,
+        "tenant_slug": principal.tenant.slug,
+        "tenant_name": principal.tenant.name,
+    }
+
+
 class Context:
     """The request being planned, for specs whose SQL depends on it (`context()`).
 
     Reading `principal` or `base_url` makes the plan this request's own: the runner
     then caches it under the principal's identity and the base URL too. Reading
     `tenant` binds it to the tenant (plans are otherwise shared by every tenant, their
-    schema filled in at execution). `is_staff` is part of every plan's cache key.
+    schema filled in at execution). `identity` gives stand-ins for the principal's own
+    values, filled in per request, so the plan stays shared. `is_staff`, `kind`, `role`
+    and `client_organisation_id` are part of every plan's cache key.
     """
 
     __slots__ = ("_base_url", "_principal", "personal", "tenant_bound")
@@ -70,8 +97,25 @@ class Context:
         return self._principal.tenant
 
     @property
+    def identity(self) -> dict[str, Any]:
+        """Stand-ins for the principal's name, member id and tenant slug and name."""
+        return IDENTITY_STAND_INS
+
+    @property
     def is_staff(self) -> bool:
         return self._principal.is_staff
+
+    @property
+    def kind(self) -> PrincipalKind:
+        return self._principal.kind
+
+    @property
+    def role(self) -> Role:
+        return self._principal.role
+
+    @property
+    def client_organisation_id(self) -> uuid.UUID | None:
+        return self._principal.client_organisation_id
 
 
 _CONTEXT: ContextVar[Context] = ContextVar("steward_compiled_context")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import strawberry
@@ -9,15 +10,14 @@ from sqlalchemy.dialects.postgresql import UUID
 from schema.compiled.sql import Related, Source, context, lateral_row, sql
 from schema.context import Info
 from schema.viewer.types import TenantInfo, Viewer
-from tenants.principals import Principal
 
 
-def client_global_id(p: Principal) -> strawberry.ID | None:
+def client_global_id(client_organisation_id: uuid.UUID | None) -> strawberry.ID | None:
     """The global id of the client organisation a client principal is confined to."""
-    if not p.client_organisation_id:
+    if not client_organisation_id:
         return None
     return strawberry.ID(
-        str(strawberry.relay.GlobalID("ClientOrganisation", str(p.client_organisation_id)))
+        str(strawberry.relay.GlobalID("ClientOrganisation", str(client_organisation_id)))
     )
 
 
@@ -26,16 +26,22 @@ def _text(value: str | None) -> Any:
 
 
 def _viewer_row() -> Source:
-    """The viewer as one row of bound values: it comes from the principal, not a table."""
-    p = context().principal
+    """The viewer as one row of bound values: it comes from the principal, not a table.
+
+    Who the principal is comes as stand-ins filled in per request, so every principal
+    of the same kind, role and client shares one plan (schema/compiled/sql.py)."""
+    ctx = context()
+    who = ctx.identity
     return lateral_row(
-        _text(p.kind.value).label("kind"),
-        _text(p.name).label("name"),
-        _text(p.role.value).label("role"),
-        _text(client_global_id(p)).label("client_organisation_id"),
-        cast(literal(p.member_id, UUID(as_uuid=True)), UUID(as_uuid=True)).label("member_db_id"),
-        _text(p.tenant.slug).label("tenant_slug"),
-        _text(p.tenant.name).label("tenant_name"),
+        _text(ctx.kind.value).label("kind"),
+        _text(who["name"]).label("name"),
+        _text(ctx.role.value).label("role"),
+        _text(client_global_id(ctx.client_organisation_id)).label("client_organisation_id"),
+        cast(literal(who["member_id"], UUID(as_uuid=True)), UUID(as_uuid=True)).label(
+            "member_db_id"
+        ),
+        _text(who["tenant_slug"]).label("tenant_slug"),
+        _text(who["tenant_name"]).label("tenant_name"),
     )
 
 
@@ -52,6 +58,6 @@ class ViewerQuery:
             name=p.name,
             role=p.role,
             tenant=TenantInfo(slug=p.tenant.slug, name=p.tenant.name),
-            client_organisation_id=client_global_id(p),
+            client_organisation_id=client_global_id(p.client_organisation_id),
             member_db_id=p.member_id,
         )

@@ -72,6 +72,7 @@ async def resolve_browser_session(
                         t.c.name.label("tenant_name"),
                         t.c.schema_name,
                         t.c.role_name,
+                        t.c.schema_revision,
                     )
                     .join(t, t.c.id == s.c.tenant_id)
                     .where(s.c.token_hash == digest(secret))
@@ -99,7 +100,12 @@ async def resolve_browser_session(
                 return None
             renewed = True
     tenant = TenantRef(
-        row["tenant_id"], row["slug"], row["tenant_name"], row["schema_name"], row["role_name"]
+        row["tenant_id"],
+        row["slug"],
+        row["tenant_name"],
+        row["schema_name"],
+        row["role_name"],
+        row["schema_revision"],
     )
     return ResolvedSession(
         id=row["id"],

@@ -1,7 +1,8 @@
 """Benchmark: a thousand tenants on one PostgreSQL server and one API process.
 
 Run: `make bench-tenants` or `python -m tests.benchmarks.bench_tenants [--tenants 1000]
-[--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]`
+[--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]
+[--statements qualified --statements shared]`
 (DATABASE_URL, else the local server at 127.0.0.1:5432; REDIS_URL, else
 redis://127.0.0.1:6379/0). Figures are printed, not asserted: they depend on the machine.
 
@@ -21,6 +22,9 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
    the N-tenant ratio to the baseline, and resident memory after each phase: the API
    process (VmRSS) and the anonymous memory of the database's PostgreSQL backends (RssAnon;
    prepared statements live there).
+   `--statements qualified` serves as the code did before tenants shared statements
+   (tests/benchmarks/tenants_serve.py), `shared` as it does now; given both, both run on the
+   same tenants, one server after the other.
 3. **Migration.** An additive migration (a nullable column on `client_organisations`)
    applied to every tenant by the real `steward tenants migrate --concurrency C`: the tenant
    history is copied to a temporary folder with one extra revision, and the CLI is run
@@ -408,8 +412,11 @@ def _fmt_load(
     )
 
 
-async def start_server(children: Children, url: str, tmp: Path, caches: str, name: str) -> Server:
-    """`steward serve` as bench_read starts it, through tenants_serve (sets `caches` first)."""
+async def start_server(
+    children: Children, url: str, tmp: Path, caches: str, statements: str, name: str
+) -> Server:
+    """`steward serve` as bench_read starts it, through tenants_serve (sets `caches` and
+    `statements` first)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env.update(
@@ -425,6 +432,7 @@ async def start_server(children: Children, url: str, tmp: Path, caches: str, nam
         STEWARD_RATE_LIMIT_PER_PRINCIPAL="100000000",
         STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
         BENCH_CACHES=caches,
+        BENCH_STATEMENTS=statements,
         PYTHONPATH=str(ROOT),
     )
     log = tmp / f"{name}.log"
@@ -446,8 +454,9 @@ async def workload(
     """Phase 2: the same mixed load on one tenant and round robin over all of them."""
     pg = await asyncpg.connect(_dsn(url))
     try:
-        for number, caches in enumerate(args.caches or [DEFAULT_CACHES]):
-            server = await start_server(children, url, tmp, caches, f"steward{number}")
+        variants = itertools.product(args.caches or [DEFAULT_CACHES], args.statements or ["shared"])
+        for number, (caches, statements) in enumerate(variants):
+            server = await start_server(children, url, tmp, caches, statements, f"steward{number}")
             assert server.proc.pid is not None
             if number == 0:
                 print(
@@ -459,7 +468,7 @@ async def workload(
             for s in (seeded[0], seeded[-1]):
                 await check_answers(server.port, s)
             print(
-                f" caches orm,driver,plans = {caches}; API RSS at start "
+                f" {statements} statements, caches orm,driver,plans = {caches}; API RSS at start "
                 f"{api_rss_mib(server.proc.pid):.1f} MiB"
             )
             results: dict[str, list[LoadResult]] = {"one": [], "all": []}
@@ -604,6 +613,13 @@ def main() -> None:
         "--caches",
         action="append",
         help="orm,driver,plans cache sizes for a workload run (repeatable; default: the code's)",
+    )
+    parser.add_argument(
+        "--statements",
+        action="append",
+        choices=("qualified", "shared"),
+        help="a workload run with every tenant's own schema-qualified statements (as before) "
+        "or statements shared by tenants at one revision (repeatable; default: shared)",
     )
     parser.add_argument("--no-workload", action="store_true", help="provisioning and migration")
     args = parser.parse_args()

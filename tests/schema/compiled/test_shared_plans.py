@@ -7,6 +7,7 @@ the same SQL a thousand times. That must never let a request read a neighbour.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -97,3 +98,44 @@ async def test_one_plan_serves_every_id_of_a_type(engine: AsyncEngine, make_tena
     # Another type is another plan: the type decides which table is read.
     reader.plan(document, None, {"id": global_id("Owner", ids[0])}, principal)
     assert len(reader._plans) == 2
+
+
+VIEWER = "{ viewer { kind name role clientOrganisationId tenant { slug name } } }"
+
+
+async def test_one_viewer_plan_answers_each_principal_with_its_own_values(
+    engine: AsyncEngine, make_tenant: object
+) -> None:
+    # Who is asking is filled in per request (schema/compiled/sql.py IDENTITY_STAND_INS):
+    # one plan for every principal of a role, each answered with its own name and tenant.
+    schema = build_schema()
+    reader = CompiledReads(schema, engine)
+    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(VIEWER)
+    assert document is not None
+    principals = [
+        Principal(
+            kind=PrincipalKind.API_TOKEN,
+            id=uuid.uuid4(),
+            name=name,
+            role=Role.ADMIN,
+            tenant=await make_tenant(name=f"{name} Consultancy"),  # type: ignore[operator]
+        )
+        for name in ("Ada", "Grace")
+    ]
+    plans = [reader.plan(document, None, {}, p) for p in principals]
+    assert not isinstance(plans[0], Fallback) and not isinstance(plans[1], Fallback)
+    assert plans[0][0].sql == plans[1][0].sql
+    assert len(reader._plans) == 1
+    for plan, principal in zip(plans, principals, strict=True):
+        answer = json.loads(await reader.execute(plan, principal))
+        assert answer == {
+            "data": {
+                "viewer": {
+                    "kind": "API_TOKEN",
+                    "name": principal.name,
+                    "role": "ADMIN",
+                    "clientOrganisationId": None,
+                    "tenant": {"slug": principal.tenant.slug, "name": principal.tenant.name},
+                }
+            }
+        }
