@@ -29,12 +29,13 @@ from tenants import models as m
 from tenants.engine import make_engine
 from tenants.principals import Principal, PrincipalKind, Role
 from tenants.registry import Tenant, TenantRef, get_tenant
+from tenants.models.audit import AuditActorKind
 from tenants.services.audit import Actor
 from tenants.services.clients import create_client
 from tenants.session import tenant_connection, tenant_session
 from tests.conftest import TenantFactory
 
-ACTOR = Actor("shared statements test", "system")
+ACTOR = Actor("shared statements test", AuditActorKind.SYSTEM)
 LIST = "{ clientOrganisations(first: 5) { totalCount edges { node { name } } } }"
 
 
