@@ -136,6 +136,14 @@ async def configure_report_schedule(
             session.add(row)
         else:
             apply(row, changes)
+    await _audit(session, actor, before, row)
+    await session.flush()
+    return row
+
+
+async def _audit(
+    session: AsyncSession, actor: Actor, before: dict[str, Any] | None, row: ReportSchedule
+) -> None:
     # The secret signs deliveries; neither it nor its ciphertext goes into the audit trail.
     after = _redacted(snapshot(row))
     if before is not None:
@@ -153,5 +161,3 @@ async def configure_report_schedule(
         after=after,
         object_id=SCHEDULE_AUDIT_ID,
     )
-    await session.flush()
-    return row

@@ -272,6 +272,25 @@ async def update_vendor_agreement(
     if given(process_ids):
         covered = await _check_processes(c, session, process_ids, agreement.client_id)
     c.raise_if_any()
+    before, now_covered = await _write_update(session, agreement, changes, covered)
+    await finish_write(
+        session,
+        actor=actor,
+        action="update",
+        obj=agreement,
+        before=before,
+        extra_after={"processes": global_ids_of(AIProcess, now_covered)},
+    )
+    return agreement
+
+
+async def _write_update(
+    session: AsyncSession,
+    agreement: VendorAgreement,
+    changes: dict[str, Any],
+    covered: list[uuid.UUID] | None,
+) -> tuple[dict[str, Any], list[uuid.UUID]]:
+    """Apply `changes` (and a new covered set); the snapshot before, and the set after."""
     before = snapshot(agreement)
     previous = (await process_ids_by_agreement(session, agreement_ids=[agreement.id]))[agreement.id]
     before["processes"] = global_ids_of(AIProcess, previous)
@@ -283,16 +302,4 @@ async def update_vendor_agreement(
                 # The covered set is part of the agreement: a change to it alone must
                 # still UPDATE the row (bumping its version) so a concurrent edit conflicts.
                 agreement.updated_at = utcnow()
-    await finish_write(
-        session,
-        actor=actor,
-        action="update",
-        obj=agreement,
-        before=before,
-        extra_after={
-            "processes": global_ids_of(
-                AIProcess, list(covered if covered is not None else previous)
-            )
-        },
-    )
-    return agreement
+    return before, list(covered if covered is not None else previous)
