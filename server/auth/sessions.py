@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tenants.principals import Principal, PrincipalKind, Role
 from tenants.registry import BrowserSession, Tenant, TenantRef
@@ -60,27 +60,9 @@ async def resolve_browser_session(
     """The live session with this secret, renewed if due; None when unknown, revoked or expired."""
     if not secret.startswith(SESSION_PREFIX) or len(secret) > 200:
         return None
-    s, t = BrowserSession.__table__, Tenant.__table__
     now = datetime.now(UTC)
     async with engine.connect() as conn, conn.begin():
-        row = (
-            (
-                await conn.execute(
-                    select(
-                        s,
-                        t.c.slug,
-                        t.c.name.label("tenant_name"),
-                        t.c.schema_name,
-                        t.c.role_name,
-                        t.c.schema_revision,
-                    )
-                    .join(t, t.c.id == s.c.tenant_id)
-                    .where(s.c.token_hash == digest(secret))
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = await _session_row(conn, secret)
         if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
             return None
         if row["created_at"] + absolute <= now:
@@ -118,3 +100,21 @@ async def resolve_browser_session(
         expires_at=expires_at,
         renewed=renewed,
     )
+
+
+async def _session_row(conn: AsyncConnection, secret: str) -> RowMapping | None:
+    """The session with this secret and its tenant's registry entry, in one lookup."""
+    s, t = BrowserSession.__table__, Tenant.__table__
+    result = await conn.execute(
+        select(
+            s,
+            t.c.slug,
+            t.c.name.label("tenant_name"),
+            t.c.schema_name,
+            t.c.role_name,
+            t.c.schema_revision,
+        )
+        .join(t, t.c.id == s.c.tenant_id)
+        .where(s.c.token_hash == digest(secret))
+    )
+    return result.mappings().first()
