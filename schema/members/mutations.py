@@ -94,7 +94,10 @@ class EndMemberSessionPayload:
     member: MemberNode | None = strawberry.field(
         description="The session's member; null when there are errors."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="What went wrong, each naming its input field; empty on success. With "
+        "errors nothing was written."
+    )
 
 
 @strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
@@ -261,7 +264,12 @@ class MemberMutation:
         "member's other sessions and API tokens stay. Admins only."
     )
     async def end_member_session(
-        self, info: Info, input: EndMemberSessionInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndMemberSessionInput,
+            strawberry.argument(description="The session to end (from Member.sessions)."),
+        ],
     ) -> EndMemberSessionPayload:
         obj = None
         async with atomic(info) as outcome:

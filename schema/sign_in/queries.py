@@ -1,4 +1,4 @@
-"""`signInAttempts(first, after, outcome, identityProvider, since)`: admins only.
+"""`signInAttempts(first, after, outcome, identityProviderId, since)`: admins only.
 
 For everyone else the attempts do not exist (an empty connection), decided by
 `ADMIN_ONLY` in schema/scoping.py like every other visibility rule.
@@ -15,7 +15,7 @@ from sqlalchemy import false
 from schema.compiled.sql import Page, sql
 from schema.context import Info
 from schema.ids import parse_global_id
-from schema.pagination import Connection, Ordering, paginate
+from schema.pagination import After, Connection, First, Ordering, paginate
 from schema.sign_in.types import SignInAttemptNode, SignInOutcomeType
 from tenants import models as m
 
@@ -23,15 +23,15 @@ NEWEST_FIRST = Ordering(m.SignInAttempt.occurred_at, descending=True)
 
 
 def attempt_conditions(
-    outcome: m.SignInOutcome | None, identity_provider: str | None, since: datetime | None
+    outcome: m.SignInOutcome | None, identity_provider_id: str | None, since: datetime | None
 ) -> list[Any]:
-    """The filters; an identityProvider that is no provider's id matches nothing."""
+    """The filters; an identityProviderId that is no provider's id matches nothing."""
     a = m.SignInAttempt
     conditions: list[Any] = []
     if outcome is not None:
         conditions.append(a.outcome == outcome)
-    if identity_provider is not None:
-        parsed = parse_global_id(identity_provider)
+    if identity_provider_id is not None:
+        parsed = parse_global_id(identity_provider_id)
         if parsed is None or parsed[0] != "IdentityProvider":
             return [false()]
         conditions.append(a.identity_provider_id == parsed[1])
@@ -41,7 +41,9 @@ def attempt_conditions(
 
 
 def _conditions(args: dict[str, Any]) -> list[Any]:
-    return attempt_conditions(args.get("outcome"), args.get("identity_provider"), args.get("since"))
+    return attempt_conditions(
+        args.get("outcome"), args.get("identity_provider_id"), args.get("since")
+    )
 
 
 @strawberry.type
@@ -57,13 +59,13 @@ class SignInAttemptQuery:
     async def sign_in_attempts(
         self,
         info: Info,
-        first: int | None = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         outcome: Annotated[
             SignInOutcomeType | None,  # type: ignore[valid-type]
             strawberry.argument(description="Only attempts with this outcome; null for all."),
         ] = None,
-        identity_provider: Annotated[
+        identity_provider_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
                 description="Only attempts through this IdentityProvider (its id); an id of "
@@ -78,7 +80,7 @@ class SignInAttemptQuery:
         return await paginate(
             info,
             m.SignInAttempt,
-            where=attempt_conditions(outcome, identity_provider, since),
+            where=attempt_conditions(outcome, identity_provider_id, since),
             ordering=NEWEST_FIRST,
             first=first,
             after=after,

@@ -15,6 +15,7 @@ import strawberry
 
 from schema.compiled.sql import sql, to_one
 from schema.context import Info
+from schema.enums import documented
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from tenants import models as m
@@ -24,17 +25,57 @@ if TYPE_CHECKING:
     from schema.identity.types import IdentityProviderNode
     from schema.members.types import MemberNode
 
-SignInOutcomeType = strawberry.enum(
+SignInOutcomeType = documented(
     m.SignInOutcome,
+    "SUCCEEDED (a session was opened) or REFUSED (see `reason`).",
+    {
+        "SUCCEEDED": "The person signed in: a browser session was opened.",
+        "REFUSED": "Steward refused the sign-in; `reason` says which check.",
+    },
     name="SignInOutcome",
-    description="SUCCEEDED (a session was opened) or REFUSED (see `reason`).",
 )
-SignInRefusalReasonType = strawberry.enum(
+SignInRefusalReasonType = documented(
     Refusal,
+    "Why a sign-in was refused: the same code, upper-cased, that the refusal page and the "
+    "`login.refused` log event show (server/auth/PROVIDERS.md lists them).",
+    {
+        "TENANT_UNKNOWN": "No consultancy has this sign-in address.",
+        "IDP_UNKNOWN": "The sign-in link names no identity provider of this tenant.",
+        "INVALID_NEXT": "The page to return to was not a path on Steward (open redirect).",
+        "IDP_ERROR": "The identity provider answered with an error instead of a code.",
+        "DISCOVERY_FAILED": "The provider's discovery document or keys could not be read.",
+        "IDP_MISCONFIGURED": "The provider's registration does not fit (redirect URI, client).",
+        "STATE_MISSING": "The callback had no `state`.",
+        "STATE_UNKNOWN": "The callback's `state` was never issued by Steward.",
+        "STATE_EXPIRED": "The sign-in took longer than Steward waits for the callback.",
+        "STATE_REPLAYED": "The callback was sent a second time.",
+        "BROWSER_MISMATCH": "The callback came to another browser than the one that started.",
+        "ISSUER_MISMATCH": "The callback's `iss` is not the provider it was sent to (mix-up).",
+        "ISSUER_MISSING": "The provider sends `iss` in callbacks but this one had none.",
+        "CODE_MISSING": "The callback had no authorization code.",
+        "TOKEN_EXCHANGE_FAILED": "The provider refused to exchange the code for tokens.",
+        "ID_TOKEN_MISSING": "The token response had no ID token.",
+        "ID_TOKEN_MALFORMED": "The ID token was not a well-formed JWT.",
+        "ALGORITHM_NOT_ALLOWED": "The ID token was signed with an algorithm Steward refuses.",
+        "SIGNING_KEY_UNKNOWN": "No key of the provider's JWKS matches the ID token's.",
+        "SIGNATURE_INVALID": "The ID token's signature did not verify.",
+        "ID_TOKEN_ISSUER": "The ID token's `iss` is not the provider's issuer.",
+        "ID_TOKEN_AUDIENCE": "The ID token is not meant for Steward's client id (`aud`).",
+        "ID_TOKEN_AZP": "The ID token's `azp` is not Steward's client id.",
+        "ID_TOKEN_EXPIRED": "The ID token had expired (`exp`).",
+        "ID_TOKEN_IAT": "The ID token's issue time (`iat`) is missing or in the future.",
+        "NONCE_MISMATCH": "The ID token's `nonce` is not the one this sign-in sent.",
+        "CLAIMS_INVALID": "A claim Steward needs had the wrong type or form.",
+        "USERINFO_FAILED": "The provider's UserInfo endpoint could not be read.",
+        "USERINFO_SUBJECT_MISMATCH": "UserInfo described another subject than the ID token.",
+        "EMAIL_MISSING": "Neither the ID token nor UserInfo had the e-mail claim.",
+        "EMAIL_UNVERIFIED": "The provider does not vouch for the e-mail (`email_verified`).",
+        "DOMAIN_NOT_ALLOWED": "The e-mail's domain is not one the provider may sign in.",
+        "MEMBER_DEACTIVATED": "The member was deactivated (by an admin or SCIM).",
+        "WRONG_ORGANISATION": "The member belongs to another organisation than the provider.",
+        "EMAIL_CONFLICT": "Another member already has this e-mail address.",
+    },
     name="SignInRefusalReason",
-    description="Why a sign-in was refused: the same code, upper-cased, that the refusal "
-    "page and the `login.refused` log event show (server/auth/PROVIDERS.md lists them), "
-    "e.g. DOMAIN_NOT_ALLOWED, MEMBER_DEACTIVATED, STATE_EXPIRED, SIGNATURE_INVALID.",
 )
 
 

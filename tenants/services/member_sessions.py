@@ -13,10 +13,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import not_found, validation
+from tenants.global_ids import global_id
 from tenants.models import IdentityProvider, Member
 from tenants.models.audit import AuditActorKind
 from tenants.registry import BrowserSession, TenantRef
-from tenants.services.audit import Actor, record_audit, snapshot
+from tenants.services.audit import Actor, record_event
 from tenants.services.browser_sessions import revoke_member_sessions
 from tenants.services.persistence import load_target, utcnow
 
@@ -31,10 +32,7 @@ async def end_member_sessions(
     """
     member = await load_target(session, Member, member_id)
     ended = await revoke_member_sessions(session, member_id=member.id)
-    after = snapshot(member) | {"sessions_revoked": ended}
-    await record_audit(
-        session, actor=actor, action="end_sessions", obj=member, before=None, after=after
-    )
+    await _audit_ended(session, actor, "end_sessions", member, [("sessionsEnded", ended)])
     await session.flush()
     return member, ended
 
@@ -111,10 +109,8 @@ async def end_member_session(
             raise not_found("sessionId", "no such session")
         raise validation("sessionId", "this session has already ended")
     member = await load_target(session, Member, ended)
-    after = {"browser_session_id": str(session_id)}
-    await record_audit(
-        session, actor=actor, action="end_session", obj=member, before=None, after=after
-    )
+    ended_id = global_id("MemberSession", session_id)
+    await _audit_ended(session, actor, "end_session", member, [("sessionEnded", ended_id)])
     await session.flush()
     return member, session_id
 
@@ -148,14 +144,27 @@ async def end_sessions_at_provider_logout(
         member = await session.get(Member, member_id)
         if member is None:
             continue
-        ended = sum(1 for row in rows if row[0] == member_id)
-        await record_audit(
-            session,
-            actor=actor,
-            action="backchannel_logout",
-            obj=member,
-            before=None,
-            after={"identity_provider_id": str(idp.id), "sessions_revoked": ended},
-        )
+        ended = [("sessionsEnded", sum(1 for row in rows if row[0] == member_id))]
+        await _audit_ended(session, actor, "backchannel_logout", member, ended)
     await session.flush()
     return len(rows)
+
+
+async def _audit_ended(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    member: Member,
+    facts: list[tuple[str, Any]],
+) -> None:
+    """An event on the member naming what ended (the member itself is not edited, so
+    there is no before/after of its fields to diff)."""
+    await record_event(
+        session,
+        actor=actor,
+        action=action,
+        object_type="Member",
+        object_id=member.id,
+        changes=[{"field": name, "before": None, "after": value} for name, value in facts],
+        client_id=member.client_organisation_id,
+    )

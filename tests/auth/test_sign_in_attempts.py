@@ -16,7 +16,7 @@ from tests.auth.support import Browser, World, person
 from tests.support import data
 
 ATTEMPTS = """query($outcome: SignInOutcome, $idp: ID, $since: DateTime) {
-  signInAttempts(first: 100, outcome: $outcome, identityProvider: $idp, since: $since) {
+  signInAttempts(first: 100, outcome: $outcome, identityProviderId: $idp, since: $since) {
     totalCount
     edges { node { id occurredAt outcome reason email emailDomain identityProviderName
       identityProvider { id name } member { id email } } }

@@ -167,7 +167,7 @@ async def test_reasons_come_in_the_tenants_language_with_codes_levels_and_parame
     report = payload["engagementHealthReport"]
     assert [(r["code"], r["level"], r["params"]) for r in report["reasons"]] == [
         ("NOTHING_RECORDED", "AMBER", {}),
-        ("NO_READINESS_REPORT", "GREEN", {}),  # informative: never moves the status
+        ("NO_READINESS_REPORT", "INFO", {}),  # informative: never moves the status
     ]
     assert report["reasons"][0]["message"].startswith("Noch nichts erfasst")
     async with tenant_session(engine, tenant) as db:
