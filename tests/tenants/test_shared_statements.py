@@ -27,9 +27,9 @@ from schema.limits import SchemaLimits, limit_extensions
 from server.settings import Settings
 from tenants import models as m
 from tenants.engine import make_engine
+from tenants.models.audit import AuditActorKind
 from tenants.principals import Principal, PrincipalKind, Role
 from tenants.registry import Tenant, TenantRef, get_tenant
-from tenants.models.audit import AuditActorKind
 from tenants.services.audit import Actor
 from tenants.services.clients import create_client
 from tenants.session import tenant_connection, tenant_session
