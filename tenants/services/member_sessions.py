@@ -32,7 +32,7 @@ async def end_member_sessions(
     """
     member = await load_target(session, Member, member_id)
     ended = await revoke_member_sessions(session, member_id=member.id)
-    await _audit_ended(session, actor, "end_sessions", member, [("sessionsEnded", ended)])
+    await _audit_ended(session, actor, "end_sessions", member, [("sessionsRevoked", ended)])
     await session.flush()
     return member, ended
 
@@ -110,7 +110,7 @@ async def end_member_session(
         raise validation("sessionId", "this session has already ended")
     member = await load_target(session, Member, ended)
     ended_id = global_id("MemberSession", session_id)
-    await _audit_ended(session, actor, "end_session", member, [("sessionEnded", ended_id)])
+    await _audit_ended(session, actor, "end_session", member, [("sessionRevoked", ended_id)])
     await session.flush()
     return member, session_id
 
@@ -144,7 +144,7 @@ async def end_sessions_at_provider_logout(
         member = await session.get(Member, member_id)
         if member is None:
             continue
-        ended = [("sessionsEnded", sum(1 for row in rows if row[0] == member_id))]
+        ended = [("sessionsRevoked", sum(1 for row in rows if row[0] == member_id))]
         await _audit_ended(session, actor, "backchannel_logout", member, ended)
     await session.flush()
     return len(rows)

@@ -115,7 +115,7 @@ async def test_an_admin_ends_one_session_and_the_other_stays(
             )
         )
     assert len(events) == 1
-    assert events[0].after("sessionEnded") == ended_id
+    assert events[0].after("sessionRevoked") == ended_id
 
 
 async def test_only_this_tenants_admins_may_end_a_session(
