@@ -17,7 +17,7 @@ from tenants.global_ids import global_id
 from tenants.models import IdentityProvider, Member
 from tenants.models.audit import AuditActorKind
 from tenants.registry import BrowserSession, TenantRef
-from tenants.services.audit import Actor, record_event
+from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.browser_sessions import revoke_member_sessions
 from tenants.services.persistence import load_target, utcnow
 
@@ -32,7 +32,7 @@ async def end_member_sessions(
     """
     member = await load_target(session, Member, member_id)
     ended = await revoke_member_sessions(session, member_id=member.id)
-    await _audit_ended(session, actor, "end_sessions", member, [("sessionsRevoked", ended)])
+    await _audit_ended(session, actor, "end_sessions", member, {"sessions_revoked": ended})
     await session.flush()
     return member, ended
 
@@ -110,7 +110,7 @@ async def end_member_session(
         raise validation("sessionId", "this session has already ended")
     member = await load_target(session, Member, ended)
     ended_id = global_id("MemberSession", session_id)
-    await _audit_ended(session, actor, "end_session", member, [("sessionRevoked", ended_id)])
+    await _audit_ended(session, actor, "end_session", member, {"session_revoked": ended_id})
     await session.flush()
     return member, session_id
 
@@ -144,27 +144,18 @@ async def end_sessions_at_provider_logout(
         member = await session.get(Member, member_id)
         if member is None:
             continue
-        ended = [("sessionsRevoked", sum(1 for row in rows if row[0] == member_id))]
+        ended = {"sessions_revoked": sum(1 for row in rows if row[0] == member_id)}
         await _audit_ended(session, actor, "backchannel_logout", member, ended)
     await session.flush()
     return len(rows)
 
 
 async def _audit_ended(
-    session: AsyncSession,
-    actor: Actor,
-    action: str,
-    member: Member,
-    facts: list[tuple[str, Any]],
+    session: AsyncSession, actor: Actor, action: str, member: Member, facts: dict[str, Any]
 ) -> None:
-    """An event on the member naming what ended (the member itself is not edited, so
-    there is no before/after of its fields to diff)."""
-    await record_event(
-        session,
-        actor=actor,
-        action=action,
-        object_type="Member",
-        object_id=member.id,
-        changes=[{"field": name, "before": None, "after": value} for name, value in facts],
-        client_id=member.client_organisation_id,
+    """An event on the member naming what ended. The member itself is not edited, so the
+    diff of its snapshot with the facts added holds only the facts (camelCased)."""
+    view = snapshot(member)
+    await record_audit(
+        session, actor=actor, action=action, obj=member, before=view, after=view | facts
     )
