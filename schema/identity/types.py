@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from schema.compiled.encode import py_str_sql
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
 from schema.context import Info
-from schema.node import Node, register_node
+from schema.loaders import by_id
+from schema.node import Node, node_or_none, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.principals import Role
@@ -172,6 +173,16 @@ class IdentityProviderNode(Node):
         from schema.processes.resolvers import client_of
 
         return await client_of(info, self.client_db_id)
+
+
+async def identity_provider_by_id(
+    info: Info, idp_id: uuid.UUID | None
+) -> IdentityProviderNode | None:
+    """The provider, if the principal may see it (admins only: schema/scoping.py)."""
+    if idp_id is None:
+        return None
+    obj = await by_id(info, m.IdentityProvider).load(idp_id)
+    return node_or_none(IdentityProviderNode.from_model, obj)
 
 
 register_node(IdentityProviderNode, m.IdentityProvider)

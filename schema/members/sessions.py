@@ -18,8 +18,8 @@ from sqlalchemy import false, literal, true
 
 from schema.compiled.sql import Related, Row, Source, context, sql, to_one
 from schema.context import Info
-from schema.loaders import by_id, loader
-from schema.node import Node, node_or_none, register_node
+from schema.loaders import loader
+from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
 from tenants import models as m
 from tenants.principals import Principal
@@ -117,12 +117,9 @@ class MemberSessionNode(Node):
     async def identity_provider(
         self, info: Info
     ) -> Annotated[IdentityProviderNode, strawberry.lazy("schema.identity.types")] | None:
-        from schema.identity.types import IdentityProviderNode
+        from schema.identity.types import identity_provider_by_id
 
-        if self.identity_provider_db_id is None:
-            return None
-        obj = await by_id(info, m.IdentityProvider).load(self.identity_provider_db_id)
-        return node_or_none(IdentityProviderNode.from_model, obj)
+        return await identity_provider_by_id(info, self.identity_provider_db_id)
 
     @strawberry.field(
         description="The member signed in.",

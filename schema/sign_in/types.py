@@ -16,8 +16,7 @@ import strawberry
 from schema.compiled.sql import sql, to_one
 from schema.context import Info
 from schema.enums import documented
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, register_node
+from schema.node import Node, register_node
 from tenants import models as m
 from tenants.services.login_refusals import Refusal
 
@@ -130,12 +129,9 @@ class SignInAttemptNode(Node):
     async def identity_provider(
         self, info: Info
     ) -> Annotated[IdentityProviderNode, strawberry.lazy("schema.identity.types")] | None:
-        from schema.identity.types import IdentityProviderNode
+        from schema.identity.types import identity_provider_by_id
 
-        if self.identity_provider_db_id is None:
-            return None
-        obj = await by_id(info, m.IdentityProvider).load(self.identity_provider_db_id)
-        return node_or_none(IdentityProviderNode.from_model, obj)
+        return await identity_provider_by_id(info, self.identity_provider_db_id)
 
     @strawberry.field(
         description="The member who signed in or was refused; null when not known (yet) or "
