@@ -1,20 +1,11 @@
-"""tenant registry and api tokens
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-01
-"""
-
-from collections.abc import Sequence
+"""tenant registry and api tokens (2026-12-01)"""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:

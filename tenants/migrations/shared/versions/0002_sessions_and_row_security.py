@@ -1,8 +1,4 @@
-"""browser sessions; row-level security on tokens and sessions, keyed on the tenant role
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-01
+"""browser sessions; row-level security on tokens and sessions, keyed on the tenant role (2026-12-01)
 
 Tenant roles get INSERT and column-limited SELECT/UPDATE on public.api_tokens
 and public.browser_sessions (never the digests) so that a tenant transaction
@@ -11,16 +7,12 @@ can revoke its members' credentials atomically; the policy limits every such sta
 the policy (it is enabled, not forced). See tenants/registry.py.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002"
+down_revision = "0001"
 
 TABLES = ("api_tokens", "browser_sessions")
 POLICY = "tenant_rows"

@@ -1,22 +1,14 @@
-"""trusted documents: the GraphQL documents front-end builds registered
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-01
+"""trusted documents: the GraphQL documents front-end builds registered (2026-12-01)
 
 Platform-wide (every tenant runs the same front end) and read only by the login
 role, so no tenant role is granted anything on it and it needs no row security.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:

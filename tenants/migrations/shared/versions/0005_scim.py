@@ -1,25 +1,10 @@
-"""SCIM provisioning tokens (issue 10)
+"""SCIM provisioning tokens (issue 10) (2026-12-02)
 
-Empty on purpose. It was reserved for that work, which needed no table here or did not
-land in the stop it was reserved for. It may already be applied wherever Steward runs, so
-never fill it in: new schema changes go in a new revision after the head.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-02
+Reserved, and empty on purpose: never fill it in (tenants/migrations/reserved.py).
 """
 
-from collections.abc import Sequence
+from tenants.migrations.reserved import downgrade as downgrade
+from tenants.migrations.reserved import upgrade as upgrade
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-    pass
-
-
-def downgrade() -> None:
-    pass
+revision = "0005"
+down_revision = "0004"

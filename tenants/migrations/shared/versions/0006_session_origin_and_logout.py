@@ -1,24 +1,16 @@
-"""browser sessions remember how they began: provider, address, user agent, sid, id token
+"""browser sessions remember how they began: provider, address, user agent, sid, id token (2026-12-02)
 
 For `Member.sessions`, RP-initiated logout (`id_token_hint`, kept encrypted) and OpenID
 Back-Channel Logout (the id token's `sid`). Tenant roles may read the new columns except
 the encrypted id token, which only the login role (logout) reads.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-02
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 T = "browser_sessions"
 # As tenants/provisioning.py grants them to new tenants (copied: a migration must not

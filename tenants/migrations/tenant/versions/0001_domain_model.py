@@ -1,985 +1,406 @@
-"""domain model
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-01 08:15:18.763834
-"""
-
-from collections.abc import Sequence
+"""domain model (2026-12-01)"""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from tenants.migrations import columns as c
+
+revision = "0001"
+down_revision = None
+
+PARTIES = ("vendor", "client", "shared", "unspecified")
 
 
 def upgrade() -> None:
+    _audit_and_dimensions()
+    _clients_and_processes()
+    _owners_and_reports()
+    _vendor_agreements()
+    _assessments_and_plans()
+    _incidents_and_assignments()
+    _kpis_and_reviews()
+    _links_scores_milestones()
+
+
+def _audit_and_dimensions() -> None:
     op.create_table(
         "audit_events",
         sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("actor_kind", sa.String(length=32), nullable=False),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("object_type", sa.String(length=64), nullable=False),
-        sa.Column("object_id", sa.UUID(), nullable=False),
-        sa.Column("client_id", sa.UUID(), nullable=True),
-        sa.Column("before", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column("after", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        c.string("actor", 200),
+        c.string("actor_kind", 32),
+        c.string("action", 64),
+        c.string("object_type", 64),
+        c.uuid("object_id"),
+        c.uuid("client_id", nullable=True),
+        c.jsonb("before", nullable=True),
+        c.jsonb("after", nullable=True),
+        c.now("at"),
+        c.uuid(),
+        c.pk("audit_events"),
     )
-    op.create_index("ix_audit_events_at_seq", "audit_events", ["at", "seq"], unique=False)
-    op.create_index(
-        "ix_audit_events_client_id_at", "audit_events", ["client_id", "at"], unique=False
-    )
-    op.create_index(
-        "ix_audit_events_object",
-        "audit_events",
-        ["object_type", "object_id", "at", "seq"],
-        unique=False,
-    )
-    op.create_table(
+    c.index("audit_events", "at", "seq")
+    c.index("audit_events", "client_id", "at")
+    c.index("audit_events", "object_type", "object_id", "at", "seq", name="ix_audit_events_object")
+    c.record_table(
         "capability_dimensions",
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
+        c.string("key", 64),
+        c.string("name", 200),
+        c.text("description"),
         sa.Column("bar", sa.SmallInteger(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "bar >= 1 AND bar <= 5", name=op.f("ck_capability_dimensions_bar_range")
-        ),
-        sa.CheckConstraint(
-            "position >= 0", name=op.f("ck_capability_dimensions_position_nonnegative")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_capability_dimensions")),
-        sa.UniqueConstraint("key", name=op.f("uq_capability_dimensions_key")),
+        c.check("capability_dimensions", "bar_range", "bar >= 1 AND bar <= 5"),
+        c.check("capability_dimensions", "position_nonnegative", "position >= 0"),
+        c.unique("capability_dimensions", "key"),
     )
-    op.create_table(
+
+
+def _clients_and_processes() -> None:
+    c.record_table(
         "client_organisations",
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("industry", sa.String(length=200), nullable=True),
-        sa.Column(
-            "size",
-            sa.Enum(
-                "small",
-                "medium",
-                "large",
-                "enterprise",
-                name="size",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=True,
-        ),
-        sa.Column("region", sa.String(length=200), nullable=True),
-        sa.Column(
-            "engagement_status",
-            sa.Enum(
-                "prospect",
-                "active",
-                "paused",
-                "completed",
-                name="engagement_status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.string("name", 200),
+        c.string("industry", 200, nullable=True),
+        c.enum("size", "small", "medium", "large", "enterprise", nullable=True),
+        c.string("region", 200, nullable=True),
+        c.enum("engagement_status", "prospect", "active", "paused", "completed"),
         sa.Column("engagement_start", sa.Date(), nullable=True),
         sa.Column("engagement_end", sa.Date(), nullable=True),
-        sa.Column("lead_consultant", sa.String(length=200), nullable=True),
-        sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
+        c.string("lead_consultant", 200, nullable=True),
+        c.stamp("archived_at"),
+        c.check(
+            "client_organisations",
+            "engagement_dates_ordered",
             "engagement_end IS NULL OR engagement_start IS NULL OR engagement_end >= engagement_start",
-            name=op.f("ck_client_organisations_engagement_dates_ordered"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_client_organisations")),
     )
-    op.create_index(
-        "ix_client_organisations_created_at_id",
-        "client_organisations",
-        ["created_at", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_client_organisations_name_id", "client_organisations", ["name", "id"], unique=False
-    )
-    op.create_table(
+    c.index("client_organisations", "created_at", "id")
+    c.index("client_organisations", "name", "id")
+    c.record_table(
         "ai_processes",
-        sa.Column("client_id", sa.UUID(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("purpose", sa.Text(), nullable=True),
-        sa.Column("business_unit", sa.String(length=200), nullable=True),
-        sa.Column(
-            "lifecycle_stage",
-            sa.Enum(
-                "idea",
-                "pilot",
-                "production",
-                "retired",
-                name="lifecycle_stage",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column(
-            "risk_tier",
-            sa.Enum(
-                "low",
-                "medium",
-                "high",
-                "critical",
-                name="risk_tier",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("boundaries", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("checkpoints", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("escalation_path", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("tools", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("last_reviewed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_ai_processes_client_id_client_organisations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ai_processes")),
+        c.uuid("client_id"),
+        c.string("name", 200),
+        c.text("purpose"),
+        c.string("business_unit", 200, nullable=True),
+        c.enum("lifecycle_stage", "idea", "pilot", "production", "retired"),
+        c.enum("risk_tier", "low", "medium", "high", "critical"),
+        c.jsonb("boundaries"),
+        c.jsonb("checkpoints"),
+        c.jsonb("escalation_path"),
+        c.jsonb("tools"),
+        c.stamp("last_reviewed_at"),
+        c.stamp("archived_at"),
+        c.fk("ai_processes", "client_id", "client_organisations"),
     )
-    op.create_index(
-        "ix_ai_processes_client_id_created_at_id",
-        "ai_processes",
-        ["client_id", "created_at", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_ai_processes_client_id_name_id",
-        "ai_processes",
-        ["client_id", "name", "id"],
-        unique=False,
-    )
+    c.index("ai_processes", "client_id", "created_at", "id")
+    c.index("ai_processes", "client_id", "name", "id")
     op.create_table(
         "engagement_health_reports",
-        sa.Column("client_id", sa.UUID(), nullable=False),
+        c.uuid("client_id"),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "red",
-                "amber",
-                "green",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("reasons", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("html", sa.Text(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.CheckConstraint(
-            "period_end >= period_start", name=op.f("ck_engagement_health_reports_period_ordered")
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_engagement_health_reports_client_id_client_organisations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_engagement_health_reports")),
+        c.enum("status", "red", "amber", "green"),
+        c.jsonb("reasons"),
+        c.text("html"),
+        c.now("created_at"),
+        c.uuid(),
+        c.check("engagement_health_reports", "period_ordered", "period_end >= period_start"),
+        c.fk("engagement_health_reports", "client_id", "client_organisations"),
+        c.pk("engagement_health_reports"),
         sa.UniqueConstraint(
             "client_id", "period_start", name="uq_engagement_health_reports_client_period"
         ),
     )
-    op.create_table(
+
+
+def _owners_and_reports() -> None:
+    c.record_table(
         "owners",
-        sa.Column("client_id", sa.UUID(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("email", sa.String(length=320), nullable=True),
-        sa.Column("title", sa.String(length=200), nullable=True),
-        sa.Column("business_unit", sa.String(length=200), nullable=True),
-        sa.Column(
-            "decision_authority",
-            sa.Enum(
-                "none",
-                "advisory",
-                "operational",
-                "full",
-                name="decision_authority",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("member_id", sa.UUID(), nullable=True),
-        sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_owners_client_id_client_organisations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_owners")),
+        c.uuid("client_id"),
+        c.string("name", 200),
+        c.string("email", 320, nullable=True),
+        c.string("title", 200, nullable=True),
+        c.string("business_unit", 200, nullable=True),
+        c.enum("decision_authority", "none", "advisory", "operational", "full"),
+        c.uuid("member_id", nullable=True),
+        c.stamp("archived_at"),
+        c.fk("owners", "client_id", "client_organisations"),
     )
-    op.create_index(
-        "ix_owners_client_id_created_at_id",
-        "owners",
-        ["client_id", "created_at", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_owners_client_id_name_id", "owners", ["client_id", "name", "id"], unique=False
-    )
-    op.create_index("ix_owners_member_id", "owners", ["member_id"], unique=False)
-    op.create_index(
+    c.index("owners", "client_id", "created_at", "id")
+    c.index("owners", "client_id", "name", "id")
+    c.index("owners", "member_id")
+    c.partial_unique(
         "uq_owners_client_id_email_live",
         "owners",
         ["client_id", sa.literal_column("lower(email)")],
-        unique=True,
-        postgresql_where=sa.text("archived_at IS NULL AND email IS NOT NULL"),
+        "archived_at IS NULL AND email IS NOT NULL",
     )
-    op.create_table(
+    c.record_table(
         "readiness_reports",
-        sa.Column("client_id", sa.UUID(), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "queued",
-                "running",
-                "succeeded",
-                "failed",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("requested_by", sa.String(length=200), nullable=False),
-        sa.Column(
-            "requested_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("failure_reason", sa.Text(), nullable=True),
+        c.uuid("client_id"),
+        c.enum("status", "queued", "running", "succeeded", "failed"),
+        c.string("requested_by", 200),
+        c.now("requested_at"),
+        c.stamp("started_at"),
+        c.stamp("finished_at"),
+        c.text("failure_reason"),
         sa.Column("score", sa.Numeric(precision=5, scale=2), nullable=True),
-        sa.Column("pillar_scores", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("findings", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("html", sa.Text(), nullable=True),
+        c.jsonb("pillar_scores"),
+        c.jsonb("findings"),
+        c.text("html"),
         sa.Column("pdf", sa.LargeBinary(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        c.check("readiness_reports", "attempts_nonnegative", "attempts >= 0"),
+        c.check(
+            "readiness_reports", "score_range", "score IS NULL OR (score >= 0 AND score <= 100)"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint("attempts >= 0", name=op.f("ck_readiness_reports_attempts_nonnegative")),
-        sa.CheckConstraint(
-            "score IS NULL OR (score >= 0 AND score <= 100)",
-            name=op.f("ck_readiness_reports_score_range"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_readiness_reports_client_id_client_organisations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_readiness_reports")),
+        c.fk("readiness_reports", "client_id", "client_organisations"),
     )
-    op.create_index(
-        "ix_readiness_reports_client_id_requested_at_id",
-        "readiness_reports",
-        ["client_id", "requested_at", "id"],
-        unique=False,
-    )
-    op.create_index("ix_readiness_reports_status", "readiness_reports", ["status"], unique=False)
-    op.create_table(
+    c.index("readiness_reports", "client_id", "requested_at", "id")
+    c.index("readiness_reports", "status")
+
+
+def _vendor_agreements() -> None:
+    def clause(name: str, *, hours: bool = False) -> list[sa.Column[object]]:
+        # Each ownership clause: the responsible party, its terms (and a response time).
+        hours_column = [sa.Column(f"{name}_hours", sa.Integer(), nullable=True)] if hours else []
+        return [c.enum(f"{name}_party", *PARTIES), c.text(f"{name}_terms"), *hours_column]
+
+    c.record_table(
         "vendor_agreements",
-        sa.Column("client_id", sa.UUID(), nullable=False),
-        sa.Column("vendor", sa.String(length=200), nullable=False),
-        sa.Column("product", sa.String(length=200), nullable=True),
+        c.uuid("client_id"),
+        c.string("vendor", 200),
+        c.string("product", 200, nullable=True),
         sa.Column("starts_on", sa.Date(), nullable=True),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("renewal_on", sa.Date(), nullable=True),
         sa.Column("auto_renews", sa.Boolean(), nullable=False),
-        sa.Column(
-            "monitoring_party",
-            sa.Enum(
-                "vendor",
-                "client",
-                "shared",
-                "unspecified",
-                name="monitoring_party",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("monitoring_terms", sa.Text(), nullable=True),
-        sa.Column(
-            "incident_response_party",
-            sa.Enum(
-                "vendor",
-                "client",
-                "shared",
-                "unspecified",
-                name="incident_response_party",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("incident_response_terms", sa.Text(), nullable=True),
-        sa.Column("incident_response_hours", sa.Integer(), nullable=True),
-        sa.Column(
-            "updates_party",
-            sa.Enum(
-                "vendor",
-                "client",
-                "shared",
-                "unspecified",
-                name="updates_party",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("updates_terms", sa.Text(), nullable=True),
-        sa.Column(
-            "data_governance_party",
-            sa.Enum(
-                "vendor",
-                "client",
-                "shared",
-                "unspecified",
-                name="data_governance_party",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("data_governance_terms", sa.Text(), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
+        *clause("monitoring"),
+        *clause("incident_response", hours=True),
+        *clause("updates"),
+        *clause("data_governance"),
+        c.check(
+            "vendor_agreements",
+            "dates_ordered",
             "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
-            name=op.f("ck_vendor_agreements_dates_ordered"),
         ),
-        sa.CheckConstraint(
+        c.check(
+            "vendor_agreements",
+            "incident_response_hours_nonnegative",
             "incident_response_hours IS NULL OR incident_response_hours >= 0",
-            name=op.f("ck_vendor_agreements_incident_response_hours_nonnegative"),
         ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_vendor_agreements_client_id_client_organisations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_vendor_agreements")),
+        c.fk("vendor_agreements", "client_id", "client_organisations"),
     )
-    op.create_index(
-        "ix_vendor_agreements_client_id_created_at_id",
-        "vendor_agreements",
-        ["client_id", "created_at", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_vendor_agreements_renewal_on", "vendor_agreements", ["renewal_on"], unique=False
-    )
-    op.create_table(
+    c.index("vendor_agreements", "client_id", "created_at", "id")
+    c.index("vendor_agreements", "renewal_on")
+
+
+def _assessments_and_plans() -> None:
+    c.record_table(
         "capability_assessments",
-        sa.Column("owner_id", sa.UUID(), nullable=False),
+        c.uuid("owner_id"),
         sa.Column("assessed_on", sa.Date(), nullable=False),
-        sa.Column("assessor", sa.String(length=200), nullable=False),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("training_recommendations", sa.Text(), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["owners.id"], name=op.f("fk_capability_assessments_owner_id_owners")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_capability_assessments")),
+        c.string("assessor", 200),
+        c.text("notes"),
+        c.text("training_recommendations"),
+        c.fk("capability_assessments", "owner_id", "owners"),
     )
-    op.create_index(
-        "ix_capability_assessments_owner_id_assessed_on",
+    c.index(
         "capability_assessments",
-        ["owner_id", "assessed_on", "created_at"],
-        unique=False,
+        "owner_id",
+        "assessed_on",
+        "created_at",
+        name="ix_capability_assessments_owner_id_assessed_on",
     )
-    op.create_table(
+    c.record_table(
         "change_plans",
-        sa.Column("client_id", sa.UUID(), nullable=False),
-        sa.Column("process_id", sa.UUID(), nullable=True),
-        sa.Column("objective", sa.Text(), nullable=False),
-        sa.Column("stakeholders", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("communication_plan", sa.Text(), nullable=True),
+        c.uuid("client_id"),
+        c.uuid("process_id", nullable=True),
+        c.text("objective", nullable=False),
+        c.jsonb("stakeholders"),
+        c.text("communication_plan"),
         sa.Column("readiness", sa.SmallInteger(), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "draft",
-                "active",
-                "completed",
-                "cancelled",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.enum("status", "draft", "active", "completed", "cancelled"),
         sa.Column("due_on", sa.Date(), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "readiness >= 0 AND readiness <= 100", name=op.f("ck_change_plans_readiness_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["client_organisations.id"],
-            name=op.f("fk_change_plans_client_id_client_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["ai_processes.id"],
-            name=op.f("fk_change_plans_process_id_ai_processes"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_change_plans")),
+        c.check("change_plans", "readiness_range", "readiness >= 0 AND readiness <= 100"),
+        c.fk("change_plans", "client_id", "client_organisations"),
+        c.fk("change_plans", "process_id", "ai_processes"),
     )
-    op.create_index(
-        "ix_change_plans_client_id_created_at_id",
-        "change_plans",
-        ["client_id", "created_at", "id"],
-        unique=False,
-    )
-    op.create_index("ix_change_plans_process_id", "change_plans", ["process_id"], unique=False)
-    op.create_table(
+    c.index("change_plans", "client_id", "created_at", "id")
+    c.index("change_plans", "process_id")
+
+
+def _incidents_and_assignments() -> None:
+    c.record_table(
         "incidents",
-        sa.Column("process_id", sa.UUID(), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column(
-            "severity",
-            sa.Enum(
-                "low",
-                "medium",
-                "high",
-                "critical",
-                name="severity",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "open",
-                "investigating",
-                "resolved",
-                "closed",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.uuid("process_id"),
+        c.string("title", 200),
+        c.text("description"),
+        c.enum("severity", "low", "medium", "high", "critical"),
+        c.enum("status", "open", "investigating", "resolved", "closed"),
         sa.Column("escalation_level", sa.SmallInteger(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "escalation_level >= 0", name=op.f("ck_incidents_escalation_level_nonnegative")
-        ),
-        sa.CheckConstraint(
+        c.stamp("occurred_at", nullable=False),
+        c.stamp("resolved_at"),
+        c.check("incidents", "escalation_level_nonnegative", "escalation_level >= 0"),
+        c.check(
+            "incidents",
+            "resolved_after_occurred",
             "resolved_at IS NULL OR resolved_at >= occurred_at",
-            name=op.f("ck_incidents_resolved_after_occurred"),
         ),
-        sa.ForeignKeyConstraint(
-            ["process_id"], ["ai_processes.id"], name=op.f("fk_incidents_process_id_ai_processes")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+        c.fk("incidents", "process_id", "ai_processes"),
     )
-    op.create_index(
-        "ix_incidents_process_id_occurred_at_id",
-        "incidents",
-        ["process_id", "occurred_at", "id"],
-        unique=False,
-    )
-    op.create_index("ix_incidents_status", "incidents", ["status"], unique=False)
-    op.create_table(
+    c.index("incidents", "process_id", "occurred_at", "id")
+    c.index("incidents", "status")
+    known = "ARRAY['monitoring','exceptions','incidents','improvement']::varchar[]"
+    c.record_table(
         "ownership_assignments",
-        sa.Column("owner_id", sa.UUID(), nullable=False),
-        sa.Column("process_id", sa.UUID(), nullable=False),
-        sa.Column(
-            "raci_role",
-            sa.Enum(
-                "accountable",
-                "responsible",
-                "consulted",
-                "informed",
-                name="raci_role",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.uuid("owner_id"),
+        c.uuid("process_id"),
+        c.enum("raci_role", "accountable", "responsible", "consulted", "informed"),
         sa.Column("responsibilities", postgresql.ARRAY(sa.String(length=32)), nullable=False),
         sa.Column("hours_per_week", sa.Numeric(precision=5, scale=2), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        c.check("ownership_assignments", "responsibilities_known", f"responsibilities <@ {known}"),
+        c.check(
+            "ownership_assignments", "dates_ordered", "ends_on IS NULL OR ends_on >= starts_on"
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "responsibilities <@ ARRAY['monitoring','exceptions','incidents','improvement']::varchar[]",
-            name=op.f("ck_ownership_assignments_responsibilities_known"),
-        ),
-        sa.CheckConstraint(
-            "ends_on IS NULL OR ends_on >= starts_on",
-            name=op.f("ck_ownership_assignments_dates_ordered"),
-        ),
-        sa.CheckConstraint(
+        c.check(
+            "ownership_assignments",
+            "hours_per_week_range",
             "hours_per_week >= 0 AND hours_per_week <= 80",
-            name=op.f("ck_ownership_assignments_hours_per_week_range"),
         ),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["owners.id"], name=op.f("fk_ownership_assignments_owner_id_owners")
-        ),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["ai_processes.id"],
-            name=op.f("fk_ownership_assignments_process_id_ai_processes"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ownership_assignments")),
+        c.fk("ownership_assignments", "owner_id", "owners"),
+        c.fk("ownership_assignments", "process_id", "ai_processes"),
     )
-    op.create_index(
-        "ix_ownership_assignments_owner_id_starts_on",
-        "ownership_assignments",
-        ["owner_id", "starts_on", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_ownership_assignments_process_id_starts_on",
-        "ownership_assignments",
-        ["process_id", "starts_on", "id"],
-        unique=False,
-    )
-    op.create_index(
+    for key in ("owner_id", "process_id"):
+        op.create_index(
+            f"ix_ownership_assignments_{key}_starts_on",
+            "ownership_assignments",
+            [key, "starts_on", "id"],
+        )
+    c.partial_unique(
         "uq_ownership_assignments_current_accountable",
         "ownership_assignments",
         ["process_id"],
-        unique=True,
-        postgresql_where=sa.text("raci_role = 'accountable' AND ends_on IS NULL"),
+        "raci_role = 'accountable' AND ends_on IS NULL",
     )
-    op.create_table(
+
+
+def _kpis_and_reviews() -> None:
+    c.record_table(
         "process_kpis",
-        sa.Column("process_id", sa.UUID(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("unit", sa.String(length=50), nullable=True),
+        c.uuid("process_id"),
+        c.string("name", 200),
+        c.string("unit", 50, nullable=True),
         sa.Column("target", sa.Numeric(precision=18, scale=4), nullable=True),
-        sa.Column(
-            "direction",
-            sa.Enum(
-                "higher",
-                "lower",
-                name="direction",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.enum("direction", "higher", "lower"),
         sa.Column("latest_value", sa.Numeric(precision=18, scale=4), nullable=True),
-        sa.Column("measured_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["ai_processes.id"],
-            name=op.f("fk_process_kpis_process_id_ai_processes"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_process_kpis")),
-        sa.UniqueConstraint("process_id", "name", name="uq_process_kpis_process_id_name"),
+        c.stamp("measured_at"),
+        c.fk("process_kpis", "process_id", "ai_processes"),
+        c.unique("process_kpis", "process_id", "name"),
     )
-    op.create_index(
-        "ix_process_kpis_process_id_created_at_id",
-        "process_kpis",
-        ["process_id", "created_at", "id"],
-        unique=False,
-    )
-    op.create_table(
+    c.index("process_kpis", "process_id", "created_at", "id")
+    c.record_table(
         "process_reviews",
-        sa.Column("process_id", sa.UUID(), nullable=False),
+        c.uuid("process_id"),
         sa.Column("reviewed_on", sa.Date(), nullable=False),
-        sa.Column("reviewer", sa.String(length=200), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column(
-            "outcome",
-            sa.Enum(
-                "on_track",
-                "needs_improvement",
-                "off_track",
-                name="outcome",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
-        sa.Column("kpi_snapshot", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["ai_processes.id"],
-            name=op.f("fk_process_reviews_process_id_ai_processes"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_process_reviews")),
+        c.string("reviewer", 200),
+        c.text("summary", nullable=False),
+        c.enum("outcome", "on_track", "needs_improvement", "off_track"),
+        c.jsonb("kpi_snapshot"),
+        c.fk("process_reviews", "process_id", "ai_processes"),
     )
-    op.create_index(
-        "ix_process_reviews_process_id_reviewed_on_id",
-        "process_reviews",
-        ["process_id", "reviewed_on", "id"],
-        unique=False,
-    )
+    c.index("process_reviews", "process_id", "reviewed_on", "id")
+
+
+def _links_scores_milestones() -> None:
+    links = "vendor_agreement_processes"
     op.create_table(
-        "vendor_agreement_processes",
-        sa.Column("agreement_id", sa.UUID(), nullable=False),
-        sa.Column("process_id", sa.UUID(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agreement_id"],
-            ["vendor_agreements.id"],
-            name=op.f("fk_vendor_agreement_processes_agreement_id_vendor_agreements"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["process_id"],
-            ["ai_processes.id"],
-            name=op.f("fk_vendor_agreement_processes_process_id_ai_processes"),
-        ),
-        sa.PrimaryKeyConstraint(
-            "agreement_id", "process_id", name=op.f("pk_vendor_agreement_processes")
-        ),
+        links,
+        c.uuid("agreement_id"),
+        c.uuid("process_id"),
+        c.fk(links, "agreement_id", "vendor_agreements", ondelete="CASCADE"),
+        c.fk(links, "process_id", "ai_processes"),
+        c.pk(links, "agreement_id", "process_id"),
     )
-    op.create_index(
-        "ix_vendor_agreement_processes_process_id",
-        "vendor_agreement_processes",
-        ["process_id"],
-        unique=False,
-    )
+    c.index(links, "process_id")
     op.create_table(
         "capability_scores",
-        sa.Column("assessment_id", sa.UUID(), nullable=False),
-        sa.Column("dimension_id", sa.UUID(), nullable=False),
+        c.uuid("assessment_id"),
+        c.uuid("dimension_id"),
         sa.Column("score", sa.SmallInteger(), nullable=False),
-        sa.CheckConstraint(
-            "score >= 1 AND score <= 5", name=op.f("ck_capability_scores_score_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["assessment_id"],
-            ["capability_assessments.id"],
-            name=op.f("fk_capability_scores_assessment_id_capability_assessments"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["dimension_id"],
-            ["capability_dimensions.id"],
-            name=op.f("fk_capability_scores_dimension_id_capability_dimensions"),
-        ),
-        sa.PrimaryKeyConstraint("assessment_id", "dimension_id", name=op.f("pk_capability_scores")),
+        c.check("capability_scores", "score_range", "score >= 1 AND score <= 5"),
+        c.fk("capability_scores", "assessment_id", "capability_assessments", ondelete="CASCADE"),
+        c.fk("capability_scores", "dimension_id", "capability_dimensions"),
+        c.pk("capability_scores", "assessment_id", "dimension_id"),
     )
-    op.create_index(
-        "ix_capability_scores_dimension_id", "capability_scores", ["dimension_id"], unique=False
-    )
-    op.create_table(
+    c.index("capability_scores", "dimension_id")
+    c.record_table(
         "milestones",
-        sa.Column("plan_id", sa.UUID(), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
+        c.uuid("plan_id"),
+        c.string("title", 200),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("completed_on", sa.Date(), nullable=True),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "planned",
-                "in_progress",
-                "completed",
-                "cancelled",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
-            nullable=False,
-        ),
+        c.enum("status", "planned", "in_progress", "completed", "cancelled"),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
+        c.check(
+            "milestones",
+            "completed_on_iff_done",
             "(status = 'completed') = (completed_on IS NOT NULL)",
-            name=op.f("ck_milestones_completed_on_iff_done"),
         ),
-        sa.CheckConstraint("position >= 0", name=op.f("ck_milestones_position_nonnegative")),
-        sa.ForeignKeyConstraint(
-            ["plan_id"], ["change_plans.id"], name=op.f("fk_milestones_plan_id_change_plans")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_milestones")),
+        c.check("milestones", "position_nonnegative", "position >= 0"),
+        c.fk("milestones", "plan_id", "change_plans"),
     )
-    op.create_index(
-        "ix_milestones_plan_id_position_id",
-        "milestones",
-        ["plan_id", "position", "id"],
-        unique=False,
-    )
+    c.index("milestones", "plan_id", "position", "id")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_milestones_plan_id_position_id", table_name="milestones")
-    op.drop_table("milestones")
-    op.drop_index("ix_capability_scores_dimension_id", table_name="capability_scores")
-    op.drop_table("capability_scores")
-    op.drop_index(
-        "ix_vendor_agreement_processes_process_id", table_name="vendor_agreement_processes"
-    )
-    op.drop_table("vendor_agreement_processes")
-    op.drop_index("ix_process_reviews_process_id_reviewed_on_id", table_name="process_reviews")
-    op.drop_table("process_reviews")
-    op.drop_index("ix_process_kpis_process_id_created_at_id", table_name="process_kpis")
-    op.drop_table("process_kpis")
-    op.drop_index(
+    c.drop("milestones", "ix_milestones_plan_id_position_id")
+    c.drop("capability_scores", "ix_capability_scores_dimension_id")
+    c.drop("vendor_agreement_processes", "ix_vendor_agreement_processes_process_id")
+    c.drop("process_reviews", "ix_process_reviews_process_id_reviewed_on_id")
+    c.drop("process_kpis", "ix_process_kpis_process_id_created_at_id")
+    c.drop(
+        "ownership_assignments",
         "uq_ownership_assignments_current_accountable",
-        table_name="ownership_assignments",
-        postgresql_where=sa.text("raci_role = 'accountable' AND ends_on IS NULL"),
+        "ix_ownership_assignments_process_id_starts_on",
+        "ix_ownership_assignments_owner_id_starts_on",
     )
-    op.drop_index(
-        "ix_ownership_assignments_process_id_starts_on", table_name="ownership_assignments"
+    c.drop("incidents", "ix_incidents_status", "ix_incidents_process_id_occurred_at_id")
+    c.drop("change_plans", "ix_change_plans_process_id", "ix_change_plans_client_id_created_at_id")
+    c.drop("capability_assessments", "ix_capability_assessments_owner_id_assessed_on")
+    c.drop(
+        "vendor_agreements",
+        "ix_vendor_agreements_renewal_on",
+        "ix_vendor_agreements_client_id_created_at_id",
     )
-    op.drop_index("ix_ownership_assignments_owner_id_starts_on", table_name="ownership_assignments")
-    op.drop_table("ownership_assignments")
-    op.drop_index("ix_incidents_status", table_name="incidents")
-    op.drop_index("ix_incidents_process_id_occurred_at_id", table_name="incidents")
-    op.drop_table("incidents")
-    op.drop_index("ix_change_plans_process_id", table_name="change_plans")
-    op.drop_index("ix_change_plans_client_id_created_at_id", table_name="change_plans")
-    op.drop_table("change_plans")
-    op.drop_index(
-        "ix_capability_assessments_owner_id_assessed_on", table_name="capability_assessments"
+    c.drop(
+        "readiness_reports",
+        "ix_readiness_reports_status",
+        "ix_readiness_reports_client_id_requested_at_id",
     )
-    op.drop_table("capability_assessments")
-    op.drop_index("ix_vendor_agreements_renewal_on", table_name="vendor_agreements")
-    op.drop_index("ix_vendor_agreements_client_id_created_at_id", table_name="vendor_agreements")
-    op.drop_table("vendor_agreements")
-    op.drop_index("ix_readiness_reports_status", table_name="readiness_reports")
-    op.drop_index("ix_readiness_reports_client_id_requested_at_id", table_name="readiness_reports")
-    op.drop_table("readiness_reports")
-    op.drop_index(
+    c.drop(
+        "owners",
         "uq_owners_client_id_email_live",
-        table_name="owners",
-        postgresql_where=sa.text("archived_at IS NULL AND email IS NOT NULL"),
+        "ix_owners_member_id",
+        "ix_owners_client_id_name_id",
+        "ix_owners_client_id_created_at_id",
     )
-    op.drop_index("ix_owners_member_id", table_name="owners")
-    op.drop_index("ix_owners_client_id_name_id", table_name="owners")
-    op.drop_index("ix_owners_client_id_created_at_id", table_name="owners")
-    op.drop_table("owners")
     op.drop_table("engagement_health_reports")
-    op.drop_index("ix_ai_processes_client_id_name_id", table_name="ai_processes")
-    op.drop_index("ix_ai_processes_client_id_created_at_id", table_name="ai_processes")
-    op.drop_table("ai_processes")
-    op.drop_index("ix_client_organisations_name_id", table_name="client_organisations")
-    op.drop_index("ix_client_organisations_created_at_id", table_name="client_organisations")
-    op.drop_table("client_organisations")
+    c.drop(
+        "ai_processes",
+        "ix_ai_processes_client_id_name_id",
+        "ix_ai_processes_client_id_created_at_id",
+    )
+    c.drop(
+        "client_organisations",
+        "ix_client_organisations_name_id",
+        "ix_client_organisations_created_at_id",
+    )
     op.drop_table("capability_dimensions")
-    op.drop_index("ix_audit_events_object", table_name="audit_events")
-    op.drop_index("ix_audit_events_client_id_at", table_name="audit_events")
-    op.drop_index("ix_audit_events_at_seq", table_name="audit_events")
-    op.drop_table("audit_events")
+    c.drop(
+        "audit_events",
+        "ix_audit_events_object",
+        "ix_audit_events_client_id_at",
+        "ix_audit_events_at_seq",
+    )

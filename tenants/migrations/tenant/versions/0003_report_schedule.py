@@ -1,87 +1,56 @@
-"""report schedule
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-01 08:22:46.081983
-"""
-
-from collections.abc import Sequence
+"""report schedule (2026-12-01)"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from tenants.migrations import columns as c
+
+revision = "0003"
+down_revision = "0002"
+
+
+def _range(table: str, column: str, low: int, high: int) -> sa.CheckConstraint:
+    return c.check(table, f"{column}_range", f"{column} >= {low} AND {column} <= {high}")
 
 
 def upgrade() -> None:
+    schedules = "report_schedules"
     op.create_table(
-        "report_schedules",
+        schedules,
         sa.Column("id", sa.SmallInteger(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        sa.Column("weekday", sa.SmallInteger(), nullable=False),
-        sa.Column("hour", sa.SmallInteger(), nullable=False),
-        sa.Column("minute", sa.SmallInteger(), nullable=False),
-        sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("webhook_url", sa.String(length=2000), nullable=True),
-        sa.Column("webhook_secret", sa.String(length=200), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *(
+            sa.Column(name, sa.SmallInteger(), nullable=False)
+            for name in ("weekday", "hour", "minute")
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint("hour >= 0 AND hour <= 23", name=op.f("ck_report_schedules_hour_range")),
-        sa.CheckConstraint("id = 1", name=op.f("ck_report_schedules_singleton")),
-        sa.CheckConstraint(
-            "minute >= 0 AND minute <= 59", name=op.f("ck_report_schedules_minute_range")
-        ),
-        sa.CheckConstraint(
-            "weekday >= 0 AND weekday <= 6", name=op.f("ck_report_schedules_weekday_range")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_schedules")),
+        c.string("timezone", 64),
+        c.string("webhook_url", 2000, nullable=True),
+        c.string("webhook_secret", 200, nullable=True),
+        *c.versioned(),
+        _range(schedules, "hour", 0, 23),
+        c.check(schedules, "singleton", "id = 1"),
+        _range(schedules, "minute", 0, 59),
+        _range(schedules, "weekday", 0, 6),
+        c.pk(schedules),
     )
+    deliveries = "webhook_deliveries"
     op.create_table(
-        "webhook_deliveries",
-        sa.Column("report_id", sa.UUID(), nullable=False),
+        deliveries,
+        c.uuid("report_id"),
         sa.Column("attempt", sa.Integer(), nullable=False),
-        sa.Column("url", sa.String(length=2000), nullable=False),
+        c.string("url", 2000),
         sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column("error", sa.Text(), nullable=True),
+        c.text("error"),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
-        sa.Column(
-            "attempted_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.CheckConstraint("attempt >= 1", name=op.f("ck_webhook_deliveries_attempt_positive")),
-        sa.ForeignKeyConstraint(
-            ["report_id"],
-            ["engagement_health_reports.id"],
-            name=op.f("fk_webhook_deliveries_report_id_engagement_health_reports"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        c.now("attempted_at"),
+        c.uuid(),
+        c.check(deliveries, "attempt_positive", "attempt >= 1"),
+        c.fk(deliveries, "report_id", "engagement_health_reports"),
+        c.pk(deliveries),
     )
-    op.create_index(
-        "ix_webhook_deliveries_report_id_attempt",
-        "webhook_deliveries",
-        ["report_id", "attempt"],
-        unique=False,
-    )
+    c.index(deliveries, "report_id", "attempt")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_webhook_deliveries_report_id_attempt", table_name="webhook_deliveries")
-    op.drop_table("webhook_deliveries")
+    c.drop("webhook_deliveries", "ix_webhook_deliveries_report_id_attempt")
     op.drop_table("report_schedules")

@@ -1,4 +1,4 @@
-"""encrypt the webhook secret at rest
+"""encrypt the webhook secret at rest (2026-12-01)
 
 The secret stays needed in clear to sign deliveries, so it is encrypted with
 STEWARD_SECRET_KEY rather than hashed. A migration has no key: a secret that 0003
@@ -6,21 +6,13 @@ stored in clear stays in `webhook_secret` until the worker's next delivery
 encrypts it into `webhook_secret_encrypted` and clears the old column (or the
 schedule is configured again). A downgrade cannot decrypt either: it drops the
 encrypted secrets, and the webhook must then be configured again.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-01 10:44:20.092999
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:

@@ -1,23 +1,15 @@
-"""sign-in: claim mapping per identity provider (issue 10)
+"""sign-in: claim mapping per identity provider (issue 10) (2026-12-02)
 
 Which claim carries the e-mail (`email`, or `preferred_username` / `upn` for Entra ID),
 which the display name, and whether `email_verified` must be true. Existing providers
 get the defaults: `email`, `name`, and strict.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-02
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:

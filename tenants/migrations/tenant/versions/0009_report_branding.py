@@ -1,60 +1,38 @@
-"""report branding and language (issue 11)
+"""report branding and language (issue 11) (2026-12-02)
 
 One row per tenant schema: the consultancy's name, logo, accent colour, footer and
 confidentiality lines, time zone and locale for its readiness reports; and the language
 a readiness report was requested in.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-02
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from tenants.migrations import columns as c
+
+revision = "0009"
+down_revision = "0008"
 
 
 def upgrade() -> None:
     op.create_table(
         "report_brandings",
         sa.Column("id", sa.SmallInteger(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("accent_colour", sa.String(length=7), nullable=False),
-        sa.Column("footer_text", sa.String(length=300), nullable=True),
-        sa.Column("confidentiality_text", sa.String(length=300), nullable=True),
+        c.string("name", 200),
+        c.string("accent_colour", 7),
+        c.string("footer_text", 300, nullable=True),
+        c.string("confidentiality_text", 300, nullable=True),
         sa.Column("logo", sa.LargeBinary(), nullable=True),
-        sa.Column("logo_type", sa.String(length=40), nullable=True),
-        sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("locale", sa.String(length=10), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "accent_colour ~ '^#[0-9a-f]{6}$'", name=op.f("ck_report_brandings_accent_colour_hex")
-        ),
-        sa.CheckConstraint(
-            "(logo IS NULL) = (logo_type IS NULL)", name=op.f("ck_report_brandings_logo_with_type")
-        ),
-        sa.CheckConstraint("id = 1", name=op.f("ck_report_brandings_singleton")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_brandings")),
+        c.string("logo_type", 40, nullable=True),
+        c.string("timezone", 64),
+        c.string("locale", 10),
+        *c.versioned(),
+        c.check("report_brandings", "accent_colour_hex", "accent_colour ~ '^#[0-9a-f]{6}$'"),
+        c.check("report_brandings", "logo_with_type", "(logo IS NULL) = (logo_type IS NULL)"),
+        c.check("report_brandings", "singleton", "id = 1"),
+        c.pk("report_brandings"),
     )
-    op.add_column("readiness_reports", sa.Column("locale", sa.String(length=10), nullable=True))
+    op.add_column("readiness_reports", c.string("locale", 10, nullable=True))
 
 
 def downgrade() -> None:

@@ -1,24 +1,16 @@
-"""honest health reports, requested health reports, webhook events (issue 11)
+"""honest health reports, requested health reports, webhook events (issue 11) (2026-12-02)
 
 Health reports asked for with `requestEngagementHealthReport` carry the request's id
 (unique, so a retried job writes one report); the one-report-per-client-and-period rule
 now applies to scheduled reports only (a partial unique index). Webhook deliveries name
 their event and Standard Webhooks message id, and may be about a readiness report.
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-02
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0010"
+down_revision = "0009"
 
 H, D = "engagement_health_reports", "webhook_deliveries"
 

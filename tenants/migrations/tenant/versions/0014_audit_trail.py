@@ -1,4 +1,4 @@
-"""an audit trail people read: diffs by API field, actors by label and id (issue 12)
+"""an audit trail people read: diffs by API field, actors by label and id (issue 12) (2026-12-02)
 
 `audit_events.before`/`after` (whole rows by column name, raw uuids) become `changes`,
 `[{field, before, after}]` of only the fields that changed, by API field name, with
@@ -11,22 +11,14 @@ Events written before this revision are converted with the rules below, frozen h
 stored then (lowercase), an id column of unknown type is dropped, and an update that
 changed nothing is deleted (it recorded nothing). A token's label lives in `public`,
 which a tenant migration does not read: old token events name it "API token" (by id).
-
-Revision ID: 0014
-Revises: 0013
-Create Date: 2026-12-02
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0014"
-down_revision: str | None = "0013"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0014"
+down_revision = "0013"
 
 T = "audit_events"
 # The activity feed reads newest first: a backward scan of each.
