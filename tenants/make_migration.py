@@ -3,6 +3,12 @@
 Creates a scratch database on DATABASE_URL's server, brings a scratch tenant
 schema to the current head, and lets Alembic autogenerate the difference
 between it and `tenants.models`. Review the file it writes before committing.
+
+The file has the short header of every revision (tenants/migrations/*/script.py.mako):
+the message and date as its docstring, `revision` and `down_revision` (Alembic reads
+`branch_labels` and `depends_on` only when present). Before committing, write the
+repeated shapes Alembic spells out (the record columns, enums, keys, checks, indexes)
+with tenants/migrations/columns.py, as the other revisions do.
 """
 
 from __future__ import annotations

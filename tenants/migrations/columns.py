@@ -59,6 +59,14 @@ def enum(name: str, *values: str, nullable: bool = False, type_name: str | None 
     return sa.Column(name, kind, nullable=nullable)
 
 
+def tenant_id(table: str) -> Column:
+    """A platform row's tenant (public.tenants), deleted with it."""
+    target = sa.ForeignKey(
+        "public.tenants.id", ondelete="CASCADE", name=f"fk_{table}_tenant_id_tenants"
+    )
+    return sa.Column("tenant_id", postgresql.UUID(as_uuid=True), target, nullable=False)
+
+
 def versioned() -> list[Column]:
     """created_at, updated_at and the optimistic-locking version of an editable row."""
     return [

@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from tenants.migrations import columns as c
+
 revision = "0001"
 down_revision = None
 
@@ -17,9 +19,7 @@ def upgrade() -> None:
         sa.Column("schema_name", sa.String(63), nullable=False),
         sa.Column("role_name", sa.String(63), nullable=False),
         sa.Column("schema_revision", sa.String(32)),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        c.now("created_at"),
         sa.PrimaryKeyConstraint("id", name="pk_tenants"),
         sa.UniqueConstraint("slug", name="uq_tenants_slug"),
         sa.UniqueConstraint("schema_name", name="uq_tenants_schema_name"),
@@ -29,23 +29,14 @@ def upgrade() -> None:
     op.create_table(
         "api_tokens",
         sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
-        sa.Column(
-            "tenant_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey(
-                "public.tenants.id", ondelete="CASCADE", name="fk_api_tokens_tenant_id_tenants"
-            ),
-            nullable=False,
-        ),
+        c.tenant_id("api_tokens"),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("role", sa.String(32), nullable=False),
         sa.Column("client_organisation_id", postgresql.UUID(as_uuid=True)),
         sa.Column("scopes", postgresql.ARRAY(sa.Text()), nullable=False),
         sa.Column("prefix", sa.String(16), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        c.now("created_at"),
         sa.Column("expires_at", sa.DateTime(timezone=True)),
         sa.Column("revoked_at", sa.DateTime(timezone=True)),
         sa.Column("last_used_at", sa.DateTime(timezone=True)),

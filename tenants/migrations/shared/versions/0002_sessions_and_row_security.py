@@ -11,6 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from tenants.migrations import columns as c
+from tenants.migrations.grants import to_tenant_roles
+
 revision = "0002"
 down_revision = "0001"
 
@@ -30,20 +33,6 @@ GRANTS = (
 )
 
 
-def _q(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
-
-
-def _tenant_roles() -> list[str]:
-    rows = op.get_bind().execute(
-        sa.text(
-            "SELECT t.role_name FROM public.tenants t "
-            "JOIN pg_catalog.pg_roles r ON r.rolname = t.role_name ORDER BY t.role_name"
-        )
-    )
-    return [row[0] for row in rows]
-
-
 def upgrade() -> None:
     op.add_column("api_tokens", sa.Column("tenant_role", sa.String(63)), schema="public")
     op.execute(
@@ -59,16 +48,7 @@ def upgrade() -> None:
     op.create_table(
         "browser_sessions",
         sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.Column(
-            "tenant_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey(
-                "public.tenants.id",
-                ondelete="CASCADE",
-                name="fk_browser_sessions_tenant_id_tenants",
-            ),
-            nullable=False,
-        ),
+        c.tenant_id("browser_sessions"),
         sa.Column("tenant_role", sa.String(63), nullable=False),
         sa.Column("member_id", postgresql.UUID(as_uuid=True), nullable=False),
         sa.Column("member_name", sa.String(320), nullable=False),
@@ -76,9 +56,7 @@ def upgrade() -> None:
         sa.Column("csrf_hash", sa.String(64), nullable=False),
         sa.Column("role", sa.String(32), nullable=False),
         sa.Column("client_organisation_id", postgresql.UUID(as_uuid=True)),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        c.now("created_at"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "last_seen_at",
@@ -104,15 +82,14 @@ def upgrade() -> None:
             f"CREATE POLICY {POLICY} ON public.{table} "
             "USING (tenant_role = current_user) WITH CHECK (tenant_role = current_user)"
         )
-    for role in _tenant_roles():
-        for statement in GRANTS:
-            op.execute(statement.format(role=_q(role)))
+    to_tenant_roles(*GRANTS)
 
 
 def downgrade() -> None:
-    for role in _tenant_roles():
-        op.execute(f"REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {_q(role)}")
-        op.execute(f"REVOKE USAGE ON SCHEMA public FROM {_q(role)}")
+    to_tenant_roles(
+        "REVOKE ALL ON public.api_tokens, public.browser_sessions FROM {role}",
+        "REVOKE USAGE ON SCHEMA public FROM {role}",
+    )
     op.execute(f"DROP POLICY IF EXISTS {POLICY} ON public.api_tokens")
     op.execute("ALTER TABLE public.api_tokens DISABLE ROW LEVEL SECURITY")
     op.drop_table("browser_sessions", schema="public")

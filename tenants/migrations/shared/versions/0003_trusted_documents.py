@@ -7,6 +7,8 @@ role, so no tenant role is granted anything on it and it needs no row security.
 import sqlalchemy as sa
 from alembic import op
 
+from tenants.migrations import columns as c
+
 revision = "0003"
 down_revision = "0002"
 
@@ -18,9 +20,7 @@ def upgrade() -> None:
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("operation_name", sa.Text()),
         sa.Column("client_name", sa.String(200)),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        c.now("created_at"),
         sa.PrimaryKeyConstraint("sha256", name="pk_trusted_documents"),
         sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="ck_trusted_documents_sha256_hex"),
         schema="public",

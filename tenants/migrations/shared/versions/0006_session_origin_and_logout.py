@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from tenants.migrations.grants import to_tenant_roles
+
 revision = "0006"
 down_revision = "0005"
 
@@ -19,20 +21,6 @@ GRANT = (
     "GRANT SELECT (identity_provider_id, client_address, user_agent, sid)"
     " ON public.browser_sessions TO {role}"
 )
-
-
-def _q(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
-
-
-def _tenant_roles() -> list[str]:
-    rows = op.get_bind().execute(
-        sa.text(
-            "SELECT t.role_name FROM public.tenants t "
-            "JOIN pg_catalog.pg_roles r ON r.rolname = t.role_name ORDER BY t.role_name"
-        )
-    )
-    return [row[0] for row in rows]
 
 
 def upgrade() -> None:
@@ -49,8 +37,7 @@ def upgrade() -> None:
         ["identity_provider_id", "sid"],
         schema="public",
     )
-    for role in _tenant_roles():
-        op.execute(GRANT.format(role=_q(role)))
+    to_tenant_roles(GRANT)
 
 
 def downgrade() -> None:
