@@ -1,15 +1,20 @@
-"""The demo engagement that `steward demo` seeds: one module per client organisation.
+"""The demo engagement that `steward demo` seeds: one TOML file per client organisation.
 
-`spec` holds the declarative shapes, `loader` writes them through the domain services,
-and `northwind`, `harbor` and `meridian` are the three clients. The entry point is
-`tenants.demo_seed.seed_demo`.
+`spec` declares the shapes once, `reading` reads a file into them, `loader` writes them
+through the domain services, and `northwind.toml`, `harbor.toml` and `meridian.toml`
+are the three clients (pure data; each opens with the gaps it holds on purpose). The
+entry point is `tenants.demo_seed.seed_demo`.
 """
 
-from tenants.demo_data.harbor import HARBOR
-from tenants.demo_data.meridian import MERIDIAN
-from tenants.demo_data.northwind import NORTHWIND
+from pathlib import Path
+
+from tenants.demo_data.reading import read_client
 from tenants.demo_data.spec import ClientSpec
 
-CLIENTS: tuple[ClientSpec, ...] = (NORTHWIND, HARBOR, MERIDIAN)
+_HERE = Path(__file__).parent
+
+CLIENTS: tuple[ClientSpec, ...] = tuple(
+    read_client(_HERE / f"{name}.toml") for name in ("northwind", "harbor", "meridian")
+)
 
 __all__ = ["CLIENTS", "ClientSpec"]

@@ -2,91 +2,17 @@
 
 Dates are whole-day offsets from the seed's "today" (negative is in the past), so the
 same seed yields overdue milestones, stale reviews and expiring agreements whenever it
-runs. Objects refer to each other by short keys local to their client.
+runs. Objects refer to each other by short keys local to their client. The clients themselves
+are data (tenants/demo_data/*.toml, read by `reading`), keyed by these field names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenants.models import (
-    ChangePlanStatus,
-    Checkpoint,
-    ClientSize,
-    DecisionAuthority,
-    EngagementStatus,
-    EscalationLevel,
-    IncidentSeverity,
-    IncidentStatus,
-    KpiDirection,
-    LifecycleStage,
-    MilestoneStatus,
-    RaciRole,
-    Responsibility,
-    ReviewOutcome,
-    RiskTier,
-    Tool,
-    WorkflowStep,
-)
+from tenants import models as m
 from tenants.services.change_plans import Stakeholder
 from tenants.services.vendors import Clause
-
-MON = Responsibility.MONITORING
-EXC = Responsibility.EXCEPTIONS
-INC = Responsibility.INCIDENTS
-IMP = Responsibility.IMPROVEMENT
-ALL_DUTIES: tuple[Responsibility, ...] = (MON, EXC, INC, IMP)
-
-A = RaciRole.ACCOUNTABLE
-R = RaciRole.RESPONSIBLE
-C = RaciRole.CONSULTED
-I = RaciRole.INFORMED  # noqa: E741 - the RACI letter
-
-__all__ = [
-    "ALL_DUTIES",
-    "EXC",
-    "IMP",
-    "INC",
-    "MON",
-    "A",
-    "AgreementSpec",
-    "AssessmentSpec",
-    "AssignmentSpec",
-    "C",
-    "ChangePlanStatus",
-    "Checkpoint",
-    "Clause",
-    "ClientSize",
-    "ClientSpec",
-    "DecisionAuthority",
-    "EngagementStatus",
-    "EscalationLevel",
-    "HandoverSpec",
-    "I",
-    "IncidentSeverity",
-    "IncidentSpec",
-    "IncidentStatus",
-    "KpiDirection",
-    "KpiSpec",
-    "LifecycleStage",
-    "MilestoneSpec",
-    "MilestoneStatus",
-    "OwnerSpec",
-    "PlanSpec",
-    "ProcessSpec",
-    "R",
-    "ReviewOutcome",
-    "ReviewSpec",
-    "RiskTier",
-    "Stakeholder",
-    "Tool",
-    "WorkflowStep",
-    "step",
-]
-
-
-def step(name: str, ai_role: str, description: str | None = None) -> WorkflowStep:
-    return WorkflowStep(name=name, ai_role=ai_role, description=description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +22,7 @@ class OwnerSpec:
     email: str
     title: str
     business_unit: str
-    authority: DecisionAuthority
+    authority: m.DecisionAuthority
     # Left the client: archived once their assignments have ended or been handed over.
     leaves: bool = False
 
@@ -106,7 +32,7 @@ class KpiSpec:
     name: str
     unit: str | None
     target: str | None
-    direction: KpiDirection = KpiDirection.HIGHER
+    direction: m.KpiDirection = m.KpiDirection.HIGHER
     latest: str | None = None
     measured: int = -3
 
@@ -117,16 +43,16 @@ class ProcessSpec:
     name: str
     purpose: str
     business_unit: str
-    stage: LifecycleStage
-    tier: RiskTier
-    steps: tuple[WorkflowStep, ...] = ()
+    stage: m.LifecycleStage
+    tier: m.RiskTier
+    steps: tuple[m.WorkflowStep, ...] = ()
     upstream: tuple[str, ...] = ()
     downstream: tuple[str, ...] = ()
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
-    checkpoints: tuple[Checkpoint, ...] = ()
-    escalation: tuple[EscalationLevel, ...] = ()
-    tools: tuple[Tool, ...] = ()
+    checkpoints: tuple[m.Checkpoint, ...] = ()
+    escalation: tuple[m.EscalationLevel, ...] = ()
+    tools: tuple[m.Tool, ...] = ()
     kpis: tuple[KpiSpec, ...] = ()
 
 
@@ -134,8 +60,8 @@ class ProcessSpec:
 class AssignmentSpec:
     owner: str
     process: str
-    role: RaciRole
-    duties: tuple[Responsibility, ...]
+    role: m.RaciRole
+    duties: tuple[m.Responsibility, ...]
     hours: str
     start: int
     end: int | None = None
@@ -148,7 +74,7 @@ class HandoverSpec:
     process: str
     to_owner: str
     on: int
-    duties: tuple[Responsibility, ...]
+    duties: tuple[m.Responsibility, ...]
     hours: str
 
 
@@ -167,7 +93,7 @@ class AssessmentSpec:
 class MilestoneSpec:
     title: str
     due: int | None
-    status: MilestoneStatus = MilestoneStatus.PLANNED
+    status: m.MilestoneStatus = m.MilestoneStatus.PLANNED
     completed: int | None = None
 
 
@@ -178,7 +104,7 @@ class PlanSpec:
     stakeholders: tuple[Stakeholder, ...]
     communication: str
     readiness: int
-    status: ChangePlanStatus
+    status: m.ChangePlanStatus
     due: int | None
     milestones: tuple[MilestoneSpec, ...] = ()
 
@@ -205,18 +131,18 @@ class ReviewSpec:
     on: int
     reviewer: str
     summary: str
-    outcome: ReviewOutcome
+    outcome: m.ReviewOutcome
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentSpec:
     process: str
     title: str
-    severity: IncidentSeverity
+    severity: m.IncidentSeverity
     occurred: int
     description: str
     escalation_level: int = 0
-    status: IncidentStatus = IncidentStatus.OPEN
+    status: m.IncidentStatus = m.IncidentStatus.OPEN
     resolved: int | None = None
 
 
@@ -224,9 +150,9 @@ class IncidentSpec:
 class ClientSpec:
     name: str
     industry: str
-    size: ClientSize
+    size: m.ClientSize
     region: str
-    status: EngagementStatus
+    status: m.EngagementStatus
     engagement_start: int
     engagement_end: int | None
     lead_consultant: str
