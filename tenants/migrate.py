@@ -8,6 +8,7 @@ transaction, its last committed step (tenants/provisioning.py).
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,12 +90,14 @@ def _move_tenant(conn: Connection, schema: str, revision: str, down: bool) -> No
         script.run_env()
 
 
-async def upgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: str = "head") -> None:
-    """Bring one tenant schema up to `revision`, as the tenant's own role.
+async def upgrade_tenant(
+    conn: AsyncConnection, tenant: TenantRef, revision: str = "head"
+) -> str | None:
+    """Bring one tenant schema up to `revision`, as the tenant's own role; the revision reached.
 
     Must run inside a transaction; the role and search_path are transaction-local.
     """
-    await _migrate_tenant(conn, tenant, revision, down=False)
+    return await _migrate_tenant(conn, tenant, revision, down=False)
 
 
 async def downgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: str) -> None:
@@ -104,7 +107,7 @@ async def downgrade_tenant(conn: AsyncConnection, tenant: TenantRef, revision: s
 
 async def _migrate_tenant(
     conn: AsyncConnection, tenant: TenantRef, revision: str, *, down: bool
-) -> None:
+) -> str | None:
     await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
     await conn.execute(
         text("SELECT set_config('search_path', :path, true)"),
@@ -116,6 +119,7 @@ async def _migrate_tenant(
     await conn.execute(text("SET LOCAL ROLE NONE"))
     await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
     await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=reached))
+    return reached
 
 
 @lru_cache(maxsize=4)
@@ -149,29 +153,47 @@ def _render_new_schema(key: tuple[str, tuple[tuple[str, int], ...]]) -> tuple[st
     return buffer.getvalue(), script.get_current_head()
 
 
-async def create_tenant_schema_objects(conn: AsyncConnection, tenant: TenantRef) -> None:
-    """Migrate a new, empty tenant schema from base to head in one round trip.
+async def create_tenant_schema_objects(conn: AsyncConnection, tenant: TenantRef) -> str | None:
+    """Migrate a new, empty tenant schema from base to head in one round trip; the head.
 
     The same end state as `upgrade_tenant` (tests/tenants/test_provisioning.py compares
     the catalogs), without a round trip per DDL statement: the history is rendered
     once per process (`_render_new_schema`) and sent as one simple-protocol query,
-    as the tenant's role, inside the caller's transaction.
+    as the tenant's role, inside the caller's transaction. The role, the search_path,
+    the check that the schema reached head and the reset of both travel in that same
+    query (tenants/provisioning.py measures why round trips matter here).
     """
     sql, head = _render_new_schema(_history_key(TENANT))
-    await conn.execute(text(f"SET LOCAL ROLE {quote_ident(tenant.role_name)}"))
-    await conn.execute(
-        text("SELECT set_config('search_path', :path, true)"),
-        {"path": f'"{tenant.schema_name}"'},
-    )
+    if head is None or not _REVISION_ID.fullmatch(head):  # pragma: no cover - our own files
+        raise RuntimeError(f"unexpected head revision {head!r} of the tenant history")
+    # First, through SQLAlchemy: it opens the caller's transaction on the driver
+    # connection if nothing has yet, so the raw query below runs inside it.
+    await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=head))
     raw = await conn.get_raw_connection()
     driver: Any = raw.driver_connection
-    await driver.execute(sql)
-    reached = await conn.run_sync(_current, tenant.schema_name)
-    if reached != head:  # pragma: no cover - the script always ends at head
-        raise RuntimeError(f"tenant schema at {reached!r} after provisioning, not {head!r}")
-    await conn.execute(text("SET LOCAL ROLE NONE"))
-    await conn.execute(text("SET LOCAL search_path TO DEFAULT"))
-    await conn.execute(update(Tenant).where(Tenant.id == tenant.id).values(schema_revision=reached))
+    as_owner = (
+        f"SET LOCAL ROLE {quote_ident(tenant.role_name)};"
+        f" SET LOCAL search_path TO {quote_ident(tenant.schema_name)};"
+    )
+    back = "SET LOCAL ROLE NONE; SET LOCAL search_path TO DEFAULT"
+    await driver.execute(f"{as_owner}\n{sql}\n{_reached(head)}\n{back}")
+    return head
+
+
+# A revision id as the tenant history spells them, safe inside a SQL literal.
+_REVISION_ID = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+
+
+def _reached(head: str) -> str:
+    """A statement failing unless the schema's version table says `head` (checked id).
+
+    Run as the tenant role: a login role that is not a superuser may not read it.
+    """
+    return (
+        "DO $$ BEGIN IF (SELECT version_num FROM alembic_version)"  # noqa: S608
+        f" IS DISTINCT FROM '{head}' THEN RAISE EXCEPTION"
+        f" 'tenant schema not at {head} after provisioning'; END IF; END $$;"
+    )
 
 
 def _current(conn: Connection, schema: str | None) -> str | None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import asyncpg
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tenants.ddl import send_ddl
 from tenants.slugs import quote_ident
 
 
@@ -59,38 +61,54 @@ def _login_clause(login: bool) -> str:
     return "LOGIN PASSWORD NULL" if login else "NOLOGIN"
 
 
-async def create_tenant_role(conn: AsyncConnection, role: str, *, login: bool) -> None:
+async def create_tenant_role(
+    conn: AsyncConnection, role: str, *, login: bool, together: bool = False
+) -> None:
     """Create the role and let the current (login) role SET ROLE to it without inheriting it.
 
     NOINHERIT and, on PostgreSQL 16+, INHERIT FALSE on the grant: a transaction that
     forgot SET LOCAL ROLE cannot reach tenant data (on 15, make the login role NOINHERIT).
+    `together`: the three statements in one round trip (tenants/ddl.py). A role that
+    exists fails the statement and with it the caller's transaction: provisioning's
+    step rolls back whole, so no savepoint is needed to carry on.
     """
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                text(f"CREATE ROLE {quote_ident(role)} {_login_clause(login)} NOINHERIT")
-            )
-    except (ProgrammingError, IntegrityError) as exc:
-        # ProgrammingError: the role exists; IntegrityError: a concurrent create of the
-        # same role committed first. Roles are cluster-wide, so it may also be left by
-        # a database dropped without `steward tenants drop`.
-        raise RoleExistsError(role) from exc
-    await _join_tenant_group(conn, role)
-    server_version = int(str(await conn.scalar(text("SHOW server_version_num"))))
+    await _ensure_tenant_group(conn)  # also opens the transaction on the driver connection
     grant = f"GRANT {quote_ident(role)} TO CURRENT_USER"
-    if server_version >= 160000:
+    if (conn.dialect.server_version_info or (0,)) >= (16,):  # read at connect, no round trip
         grant += " WITH INHERIT FALSE, SET TRUE"
-    await conn.execute(text(grant))
+    statements = [
+        f"CREATE ROLE {quote_ident(role)} {_login_clause(login)} NOINHERIT",
+        f"GRANT {TENANT_GROUP} TO {quote_ident(role)}",
+        grant,
+    ]
+    try:
+        await send_ddl(conn, statements, together=together)
+    except (DBAPIError, asyncpg.PostgresError) as exc:
+        # SQLAlchemy's error (one statement at a time) carries the driver's in `orig`.
+        if getattr(getattr(exc, "orig", exc), "sqlstate", None) in _ROLE_TAKEN:
+            raise RoleExistsError(role) from exc
+        raise
 
 
-async def _join_tenant_group(conn: AsyncConnection, role: str) -> None:
-    """Make `role` a member of TENANT_GROUP, creating the group on first use."""
+# duplicate_object: the role exists; unique_violation: a concurrent create of the same
+# role committed first. Roles are cluster-wide, so it may also be left by a database
+# dropped without `steward tenants drop`.
+_ROLE_TAKEN = frozenset({"42710", "23505"})
+
+
+async def _ensure_tenant_group(conn: AsyncConnection) -> None:
+    """Create TENANT_GROUP on first use."""
     if not await role_exists(conn, TENANT_GROUP):
         try:
             async with conn.begin_nested():
                 await conn.execute(text(f"CREATE ROLE {TENANT_GROUP} NOLOGIN NOINHERIT"))
         except (ProgrammingError, IntegrityError):
             pass  # created meanwhile by a concurrent create in another database
+
+
+async def _join_tenant_group(conn: AsyncConnection, role: str) -> None:
+    """Make `role` a member of TENANT_GROUP, creating the group on first use."""
+    await _ensure_tenant_group(conn)
     await conn.execute(text(f"GRANT {TENANT_GROUP} TO {quote_ident(role)}"))
 
 
