@@ -17,13 +17,14 @@ import strawberry
 
 from schema.audit.shape import register_audit_shape
 from schema.context import Info
+from schema.from_model import FromModel
 from schema.ids import global_id, parse_global_id
 from schema.loaders import by_id
 from tenants.base import TenantBase
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
-class Node:
+class Node(FromModel):
     NODE_NAME: ClassVar[str]
     db_id: strawberry.Private[uuid.UUID]
 
@@ -51,6 +52,7 @@ class NodeKind:
 NODE_KINDS: dict[str, NodeKind] = {}
 
 N = TypeVar("N")
+NodeT = TypeVar("NodeT", bound=Node)
 
 
 def node_or_none(make: Callable[[Any], N], obj: Any | None) -> N | None:
@@ -71,6 +73,21 @@ def register_node(
     register_audit_shape(cls, model, cls.NODE_NAME)
 
 
+async def _load(info: Info, kind: NodeKind, db_id: uuid.UUID) -> Any:
+    """The object of `kind` with that id (batched), or None: missing or not visible."""
+    if kind.load is not None:
+        return await kind.load(info, db_id)
+    return await by_id(info, kind.model).load(db_id)
+
+
+async def load_node(info: Info, cls: type[NodeT], db_id: uuid.UUID | None) -> NodeT | None:
+    """The `cls` node of that id, or None: no id given, missing, or not visible."""
+    if db_id is None:
+        return None
+    obj = await _load(info, NODE_KINDS[cls.NODE_NAME], db_id)
+    return None if obj is None else cls.from_model(obj)
+
+
 async def resolve_node(info: Info, value: str) -> Node | None:
     parsed = parse_global_id(value)
     if parsed is None:
@@ -78,10 +95,7 @@ async def resolve_node(info: Info, value: str) -> Node | None:
     kind = NODE_KINDS.get(parsed[0])
     if kind is None:
         return None
-    if kind.load is not None:
-        obj = await kind.load(info, parsed[1])
-    else:
-        obj = await by_id(info, kind.model).load(parsed[1])
+    obj = await _load(info, kind, parsed[1])
     return None if obj is None else kind.to_node(obj)
 
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import strawberry
 from sqlalchemy import case
 from strawberry.scalars import JSON
 
 from schema.compiled.encode import global_id_of_sql
-from schema.compiled.sql import Expr, Related, Row, Source, document_rows, lateral_row, sql, to_one
-from schema.context import Info
+from schema.compiled.sql import Expr, Related, Row, Source, document_rows, lateral_row, sql
 from schema.ids import global_id
+from schema.links import link
 from schema.node import NODE_KINDS, Node, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
+    pass
 
 
 @strawberry.enum(name="AuditActorKind", description="What kind of actor made a change.")
@@ -214,37 +214,28 @@ class AuditEventNode(Node):
         description="When the change was made (the start of its transaction), in UTC."
     )
 
-    @classmethod
-    def from_model(cls, obj: m.AuditEvent) -> AuditEventNode:
-        return cls(
-            db_id=obj.id,
-            client_db_id=obj.client_id,
-            actor=AuditActor(
-                kind=AuditActorKind(obj.actor_kind),
-                label=obj.actor,
-                id=cast(strawberry.ID | None, actor_id_of(obj.actor_kind, obj.actor_id)),
-            ),
-            action=AuditAction(obj.action),
-            object_type=AuditObjectType(obj.object_type),
-            object_id=strawberry.ID(global_id(node_name_of(obj.object_type), obj.object_id)),
-            changes=[
-                AuditChange(field=c["field"], before=c.get("before"), after=c.get("after"))
-                for c in obj.changes
-            ],
-            at=obj.at,
-        )
+    FROM_MODEL = {
+        "actor": lambda o: AuditActor(
+            kind=AuditActorKind(o.actor_kind),
+            label=o.actor,
+            id=cast(strawberry.ID | None, actor_id_of(o.actor_kind, o.actor_id)),
+        ),
+        "action": lambda o: AuditAction(o.action),
+        "object_type": lambda o: AuditObjectType(o.object_type),
+        "object_id": lambda o: strawberry.ID(global_id(node_name_of(o.object_type), o.object_id)),
+        "changes": lambda o: [
+            AuditChange(field=c["field"], before=c.get("before"), after=c.get("after"))
+            for c in o.changes
+        ],
+    }
 
-    @strawberry.field(
-        description="The client organisation the object belongs to; null for tenant-wide "
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the object belongs to; null for tenant-wide "
         "objects (capability dimensions, members, settings) or when you may not see it.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.processes.resolvers import client_of
-
-        return None if self.client_db_id is None else await client_of(info, self.client_db_id)
 
 
 register_node(AuditEventNode, m.AuditEvent)

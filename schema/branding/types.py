@@ -8,6 +8,7 @@ import strawberry
 
 from schema.audit.shape import register_audit_shape
 from schema.enums import documented_enum
+from schema.from_model import FromModel
 from tenants.models import ReportBranding
 
 DEFAULT_ACCENT = "#1565c0"
@@ -40,7 +41,7 @@ class LogoFormat(Enum):
 @strawberry.type(
     name="ReportBranding", description="How the consultancy's readiness reports look and read."
 )
-class ReportBrandingType:
+class ReportBrandingType(FromModel):
     name: str | None = strawberry.field(
         description="The consultancy as reports name it; null until configured (the tenant's"
         " name is used)."
@@ -80,19 +81,11 @@ class ReportBrandingType:
             version=None,
         )
 
-    @classmethod
-    def from_model(cls, row: ReportBranding) -> ReportBrandingType:
-        return cls(
-            name=row.name,
-            accent_colour=row.accent_colour,
-            footer_text=row.footer_text,
-            confidentiality_text=row.confidentiality_text,
-            logo_type=None if row.logo_type is None else LogoFormat(row.logo_type),
-            logo_bytes=len(row.logo) if row.logo is not None else None,
-            timezone=row.timezone,
-            locale=ReportLocale(row.locale),
-            version=row.version,
-        )
+    FROM_MODEL = {
+        "logo_type": lambda o: None if o.logo_type is None else LogoFormat(o.logo_type),
+        "logo_bytes": lambda o: len(o.logo) if o.logo is not None else None,
+        "locale": lambda o: ReportLocale(o.locale),
+    }
 
 
 # Not a node, but audited: the trail names its columns by these fields.

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import strawberry
 from sqlalchemy.orm import join
 
-from schema.compiled.sql import Related, Row, Source, lateral_row, sql, to_one
+from schema.compiled.sql import Related, Row, Source, lateral_row, sql
 from schema.context import Info
+from schema.links import link
 from schema.node import Node, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.owners.types import OwnerNode
+    pass
 
 
 @strawberry.type(
@@ -36,20 +37,6 @@ class CapabilityDimensionNode(Node):
     position: int = strawberry.field(description="Display order, ascending.")
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
-
-    @classmethod
-    def from_model(cls, obj: m.CapabilityDimension) -> CapabilityDimensionNode:
-        return cls(
-            db_id=obj.id,
-            version=obj.version,
-            key=obj.key,
-            name=obj.name,
-            description=obj.description,
-            bar=obj.bar,
-            position=obj.position,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
 
 
 def _scores(row: Row) -> Source:
@@ -72,14 +59,13 @@ class CapabilityScore:
     dimension_db_id: strawberry.Private[uuid.UUID]
     score: int = strawberry.field(description="1 (none) to 5 (expert).")
 
-    @strawberry.field(
-        description="The dimension scored; null if you may not see it.",
-        metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")),
+    dimension = link(
+        m.CapabilityDimension,
+        "dimension_db_id",
+        "schema.capability.types:CapabilityDimensionNode",
+        "The dimension scored; null if you may not see it.",
+        attr="dimension_db_id",
     )
-    async def dimension(self, info: Info) -> CapabilityDimensionNode | None:
-        from schema.capability import resolvers
-
-        return await resolvers.dimension_by_id(info, self.dimension_db_id)
 
 
 @strawberry.type(
@@ -100,19 +86,6 @@ class CapabilityAssessmentNode(Node):
     )
     created_at: datetime = strawberry.field(description="When it was created.")
 
-    @classmethod
-    def from_model(cls, obj: m.CapabilityAssessment) -> CapabilityAssessmentNode:
-        return cls(
-            db_id=obj.id,
-            owner_db_id=obj.owner_id,
-            version=obj.version,
-            assessed_on=obj.assessed_on,
-            assessor=obj.assessor,
-            notes=obj.notes,
-            training_recommendations=obj.training_recommendations,
-            created_at=obj.created_at,
-        )
-
     @strawberry.field(
         description="Scores in dimension display order.",
         metadata=sql(Related(lambda row, _: _scores(row))),
@@ -122,13 +95,12 @@ class CapabilityAssessmentNode(Node):
 
         return await resolvers.scores(info, self.db_id)
 
-    @strawberry.field(description="The owner assessed.", metadata=sql(to_one(m.Owner, "owner_id")))
-    async def owner(
-        self, info: Info
-    ) -> Annotated[OwnerNode, strawberry.lazy("schema.owners.types")] | None:
-        from schema.owners import resolvers
-
-        return await resolvers.owner_by_id(info, self.owner_db_id)
+    owner = link(
+        m.Owner,
+        "owner_id",
+        "schema.owners.types:OwnerNode",
+        "The owner assessed.",
+    )
 
 
 register_node(CapabilityDimensionNode, m.CapabilityDimension)

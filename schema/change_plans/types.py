@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 
@@ -16,19 +16,18 @@ from schema.compiled.sql import (
     Source,
     document_rows,
     sql,
-    to_one,
 )
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
-from schema.loaders import by_id, loader
-from schema.node import Node, node_or_none, register_node
+from schema.links import link
+from schema.loaders import loader
+from schema.node import Node, register_node
 from schema.pagination import After, Connection, First, Ordering, child_connection
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
-    from schema.processes.types import AIProcessNode
+    pass
 
 
 @strawberry.type(description="Someone the change affects or who must back it.")
@@ -97,29 +96,17 @@ class MilestoneNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.Milestone) -> MilestoneNode:
-        return cls(
-            db_id=obj.id,
-            plan_id=obj.plan_id,
-            version=obj.version,
-            title=obj.title,
-            due_on=obj.due_on,
-            completed_on=obj.completed_on,
-            status=obj.status,
-            position=obj.position,
-            overdue=obj.overdue_on(date.today()),
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "overdue": lambda o: o.overdue_on(date.today()),
+    }
 
-    @strawberry.field(
-        description="The plan this milestone belongs to.",
-        metadata=sql(to_one(m.ChangePlan, "plan_id")),
+    plan = link(
+        m.ChangePlan,
+        "plan_id",
+        "schema.change_plans.types:ChangePlanNode",
+        "The plan this milestone belongs to.",
+        attr="plan_id",
     )
-    async def plan(self, info: Info) -> ChangePlanNode | None:
-        plan = await by_id(info, m.ChangePlan).load(self.plan_id)
-        return node_or_none(ChangePlanNode.from_model, plan)
 
 
 @strawberry.type(
@@ -150,51 +137,28 @@ class ChangePlanNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.ChangePlan) -> ChangePlanNode:
-        return cls(
-            db_id=obj.id,
-            client_id=obj.client_id,
-            process_id=obj.process_id,
-            version=obj.version,
-            objective=obj.objective,
-            stakeholders=[
-                Stakeholder(name=s["name"], role=s.get("role"), impact=s.get("impact"))
-                for s in obj.stakeholders
-            ],
-            communication_plan=obj.communication_plan,
-            readiness=obj.readiness,
-            status=obj.status,
-            due_on=obj.due_on,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "stakeholders": lambda o: [
+            Stakeholder(name=s["name"], role=s.get("role"), impact=s.get("impact"))
+            for s in o.stakeholders
+        ],
+    }
 
-    @strawberry.field(
-        description="The client organisation the plan is for.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the plan is for.",
+        attr="client_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.clients.types import ClientOrganisationNode
 
-        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return node_or_none(ClientOrganisationNode.from_model, obj)
-
-    @strawberry.field(
-        description="The process the plan is about, or null for a client-wide plan.",
-        metadata=sql(to_one(m.AIProcess, "process_id")),
+    process = link(
+        m.AIProcess,
+        "process_id",
+        "schema.processes.types:AIProcessNode",
+        "The process the plan is about, or null for a client-wide plan.",
+        attr="process_id",
     )
-    async def process(
-        self, info: Info
-    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
-        from schema.processes.types import AIProcessNode
-
-        if self.process_id is None:
-            return None
-        obj = await by_id(info, m.AIProcess).load(self.process_id)
-        return node_or_none(AIProcessNode.from_model, obj)
 
     @strawberry.field(
         description="The plan's milestones, ordered by position (then id).",

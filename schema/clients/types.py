@@ -174,24 +174,6 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.ClientOrganisation) -> ClientOrganisationNode:
-        return cls(
-            db_id=obj.id,
-            version=obj.version,
-            name=obj.name,
-            industry=obj.industry,
-            size=obj.size,
-            region=obj.region,
-            engagement_status=obj.engagement_status,
-            engagement_start=obj.engagement_start,
-            engagement_end=obj.engagement_end,
-            lead_consultant=obj.lead_consultant,
-            archived_at=obj.archived_at,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
-
     @strawberry.field(
         description="Share of live processes that have a current accountable owner.",
         metadata=sql(Related(_coverage)),

@@ -5,21 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from sqlalchemy import Float, Text, case, func, literal
 from sqlalchemy import cast as sql_cast
 
-from schema.compiled.sql import Expr, Row, context, sql, to_one
+from schema.compiled.sql import Expr, Row, context, sql
 from schema.context import Info
 from schema.enums import ReportStatus
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, register_node
+from schema.links import link
+from schema.node import Node, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
+    pass
 
 
 @strawberry.enum(name="ExportKind", description="What an export holds.")
@@ -106,26 +106,11 @@ class ExportNode(Node):
     failure_reason: str | None = strawberry.field(description="Why it FAILED; null otherwise.")
     attempts: int = strawberry.field(description="How many times a worker started it.")
 
-    @classmethod
-    def from_model(cls, obj: m.Export) -> ExportNode:
-        return cls(
-            db_id=obj.id,
-            client_id=obj.client_id,
-            version=obj.version,
-            kind=ExportKind(obj.kind.value),
-            format=ExportFormat(obj.format.value),
-            status=obj.status,
-            rows_written=obj.rows_written,
-            rows_total=obj.rows_total,
-            byte_size=None if obj.byte_size is None else float(obj.byte_size),
-            requested_by=obj.requested_by,
-            requested_at=obj.requested_at,
-            started_at=obj.started_at,
-            finished_at=obj.finished_at,
-            expires_at=obj.expires_at,
-            failure_reason=obj.failure_reason,
-            attempts=obj.attempts,
-        )
+    FROM_MODEL = {
+        "kind": lambda o: ExportKind(o.kind.value),
+        "format": lambda o: ExportFormat(o.format.value),
+        "byte_size": lambda o: None if o.byte_size is None else float(o.byte_size),
+    }
 
     @strawberry.field(
         description="Where to GET the file (with the same credentials) while it is "
@@ -139,19 +124,13 @@ class ExportNode(Node):
         base = str(info.context.request.base_url).rstrip("/")
         return f"{base}/exports/files/{self.db_id}"
 
-    @strawberry.field(
-        description="The client organisation exported; null for a TENANT export.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation exported; null for a TENANT export.",
+        attr="client_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.clients.types import ClientOrganisationNode
-
-        if self.client_id is None:
-            return None
-        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 register_node(ExportNode, m.Export)

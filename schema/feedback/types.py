@@ -6,15 +6,17 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal, type_coerce
 
 from schema.compiled.encode import py_str_sql
-from schema.compiled.sql import Expr, Row, document_rows, json_text, sql, to_one
+from schema.compiled.sql import Expr, Row, document_rows, json_text, sql
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
+from schema.from_model import items_of
+from schema.links import link
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from schema.numbers import to_float
@@ -151,26 +153,17 @@ class ProcessReviewNode(Node):
     )
     created_at: datetime = strawberry.field(description="When it was created.")
 
-    @classmethod
-    def from_model(cls, obj: m.ProcessReview) -> ProcessReviewNode:
-        return cls(
-            db_id=obj.id,
-            process_id=obj.process_id,
-            reviewed_on=obj.reviewed_on,
-            reviewer=obj.reviewer,
-            summary=obj.summary,
-            outcome=obj.outcome,
-            kpi_snapshot=[KpiSnapshot.from_json(k) for k in obj.kpi_snapshot],
-            created_at=obj.created_at,
-        )
+    FROM_MODEL = {
+        "kpi_snapshot": items_of("kpi_snapshot", KpiSnapshot.from_json),
+    }
 
-    @strawberry.field(
-        description="The reviewed process.", metadata=sql(to_one(m.AIProcess, "process_id"))
+    process = link(
+        m.AIProcess,
+        "process_id",
+        "schema.processes.types:AIProcessNode",
+        "The reviewed process.",
+        attr="process_id",
     )
-    async def process(
-        self, info: Info
-    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
-        return await _process(info, self.process_id)
 
 
 @strawberry.type(name="Incident", description="Something that went wrong in a process.")
@@ -194,31 +187,13 @@ class IncidentNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.Incident) -> IncidentNode:
-        return cls(
-            db_id=obj.id,
-            process_id=obj.process_id,
-            version=obj.version,
-            title=obj.title,
-            description=obj.description,
-            severity=obj.severity,
-            status=obj.status,
-            escalation_level=obj.escalation_level,
-            occurred_at=obj.occurred_at,
-            resolved_at=obj.resolved_at,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
-
-    @strawberry.field(
-        description="The process the incident happened in.",
-        metadata=sql(to_one(m.AIProcess, "process_id")),
+    process = link(
+        m.AIProcess,
+        "process_id",
+        "schema.processes.types:AIProcessNode",
+        "The process the incident happened in.",
+        attr="process_id",
     )
-    async def process(
-        self, info: Info
-    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
-        return await _process(info, self.process_id)
 
 
 @strawberry.input(description="Narrow a list of incidents; all given conditions must hold.")

@@ -10,6 +10,7 @@ from schema.audit.shape import register_audit_shape
 from schema.compiled.sql import Row, Source, lateral_row
 from schema.context import Info
 from schema.enums import documented
+from schema.from_model import FromModel
 from tenants import models as m
 from tenants.services.frameworks import profile_of
 
@@ -49,7 +50,7 @@ AnnexIIIArea = documented(
 
 
 @strawberry.type(description="The EU AI Act profile of a process, set by consultants.")
-class RegulatoryProfile:
+class RegulatoryProfile(FromModel):
     client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
     eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
     annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
@@ -57,16 +58,6 @@ class RegulatoryProfile:
     )
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
     version: int = strawberry.field(description="Send it back with the next change.")
-
-    @classmethod
-    def from_model(cls, row: m.ProcessRegulatoryProfile) -> RegulatoryProfile:
-        return cls(
-            client_role=row.client_role,
-            eu_ai_act_class=row.eu_ai_act_class,
-            annex_iii_area=row.annex_iii_area,
-            reason=row.reason,
-            version=row.version,
-        )
 
 
 # Not a node, but audited: the trail names its columns by these fields.

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from sqlalchemy import Text, column, false, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from schema.compiled.encode import py_str_sql
-from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
+from schema.links import link
 from schema.loaders import by_id
 from schema.node import Node, node_or_none, register_node
 from schema.viewer.types import RoleType
@@ -20,7 +21,7 @@ from tenants import models as m
 from tenants.principals import Role
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
+    pass
 
 
 @strawberry.type(description="One claim value and the role it gives.")
@@ -133,26 +134,13 @@ class IdentityProviderNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.IdentityProvider) -> IdentityProviderNode:
-        return cls(
-            db_id=obj.id,
-            client_db_id=obj.client_organisation_id,
-            version=obj.version,
-            name=obj.name,
-            issuer=obj.issuer,
-            client_id=obj.client_id,
-            has_client_secret=bool(obj.client_secret_encrypted),
-            scopes=list(obj.scopes),
-            allowed_domains=list(obj.allowed_domains),
-            claim_role_mapping=ClaimRoleMapping.from_json(obj.claim_role_mapping),
-            default_role=obj.default_role,
-            email_claim=obj.email_claim,
-            name_claim=obj.name_claim,
-            require_email_verified=obj.require_email_verified,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "client_db_id": lambda o: o.client_organisation_id,
+        "has_client_secret": lambda o: bool(o.client_secret_encrypted),
+        "scopes": lambda o: list(o.scopes),
+        "allowed_domains": lambda o: list(o.allowed_domains),
+        "claim_role_mapping": lambda o: ClaimRoleMapping.from_json(o.claim_role_mapping),
+    }
 
     @strawberry.field(
         description="True for the tenant's staff provider.",
@@ -161,18 +149,13 @@ class IdentityProviderNode(Node):
     def is_staff_provider(self) -> bool:
         return self.client_db_id is None
 
-    @strawberry.field(
-        description="The client organisation whose members log in here; null for staff.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_organisation_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation whose members log in here; null for staff.",
+        attr="client_db_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        if self.client_db_id is None:
-            return None
-        from schema.processes.resolvers import client_of
-
-        return await client_of(info, self.client_db_id)
 
 
 async def identity_provider_by_id(

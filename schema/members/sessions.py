@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from sqlalchemy import false, literal, true
 
-from schema.compiled.sql import Related, Row, Source, context, sql, to_one
+from schema.compiled.sql import Related, Row, Source, context, sql
 from schema.context import Info
+from schema.links import link
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
@@ -27,8 +28,7 @@ from tenants.registry import BrowserSession
 from tenants.services.member_sessions import SessionView, current_sessions, list_current_sessions
 
 if TYPE_CHECKING:
-    from schema.identity.types import IdentityProviderNode
-    from schema.members.types import MemberNode
+    pass
 
 
 def may_see_session(principal: Principal, member_id: uuid.UUID) -> bool:
@@ -96,41 +96,20 @@ class MemberSessionNode(Node):
         "when it sent none."
     )
 
-    @classmethod
-    def from_model(cls, obj: SessionView) -> MemberSessionNode:
-        return cls(
-            db_id=obj.id,
-            member_db_id=obj.member_id,
-            identity_provider_db_id=obj.identity_provider_id,
-            created_at=obj.created_at,
-            last_seen_at=obj.last_seen_at,
-            expires_at=obj.expires_at,
-            client_address=obj.client_address,
-            user_agent=obj.user_agent,
-        )
-
-    @strawberry.field(
-        description="The provider signed in through; null for anyone but admins (who alone "
+    identity_provider = link(
+        m.IdentityProvider,
+        "identity_provider_id",
+        "schema.identity.types:IdentityProviderNode",
+        "The provider signed in through; null for anyone but admins (who alone "
         "see providers) and when it was removed since.",
-        metadata=sql(to_one(m.IdentityProvider, "identity_provider_id")),
     )
-    async def identity_provider(
-        self, info: Info
-    ) -> Annotated[IdentityProviderNode, strawberry.lazy("schema.identity.types")] | None:
-        from schema.identity.types import identity_provider_by_id
 
-        return await identity_provider_by_id(info, self.identity_provider_db_id)
-
-    @strawberry.field(
-        description="The member signed in.",
-        metadata=sql(to_one(m.Member, "member_id")),
+    member = link(
+        m.Member,
+        "member_id",
+        "schema.members.types:MemberNode",
+        "The member signed in.",
     )
-    async def member(
-        self, info: Info
-    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
-        from schema.members.types import member_by_id
-
-        return await member_by_id(info, self.member_db_id)
 
 
 async def session_by_id(info: Info, session_id: uuid.UUID) -> SessionView | None:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from schema.compiled.sql import sql, to_one
 from schema.context import Info
 from schema.enums import documented
+from schema.links import link
 from schema.loaders import by_id
 from schema.members.sessions import SESSIONS_SQL
 from schema.node import Node, node_or_none, register_node
@@ -18,7 +18,6 @@ from schema.viewer.types import RoleType
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
     from schema.members.sessions import MemberSessionNode
 
 MemberStatusType = documented(
@@ -57,33 +56,17 @@ class MemberNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.Member) -> MemberNode:
-        return cls(
-            db_id=obj.id,
-            client_db_id=obj.client_organisation_id,
-            version=obj.version,
-            email=obj.email,
-            display_name=obj.display_name,
-            role=obj.role,
-            status=obj.status,
-            last_login_at=obj.last_login_at,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "client_db_id": lambda o: o.client_organisation_id,
+    }
 
-    @strawberry.field(
-        description="The client organisation a client member belongs to; null for staff.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_organisation_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation a client member belongs to; null for staff.",
+        attr="client_db_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        if self.client_db_id is None:
-            return None
-        from schema.processes.resolvers import client_of
-
-        return await client_of(info, self.client_db_id)
 
     @strawberry.field(
         description="The member's current browser sessions (not ended, not expired), newest "

@@ -10,9 +10,11 @@ import strawberry
 from sqlalchemy import Numeric, cast, func, literal, select
 from sqlalchemy.orm import join
 
-from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql, to_one
+from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
+from schema.from_model import float_of, items_of
+from schema.links import link
 from schema.node import Node, register_node
 from schema.numbers import to_float
 from schema.owners.filters import assignments_page
@@ -20,10 +22,7 @@ from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
-    from schema.clients.types import ClientOrganisationNode
-    from schema.members.types import MemberNode
-    from schema.processes.types import AIProcessNode
+    from schema.capability.types import CapabilityAssessmentNode
 
 
 def latest_assessment(owner_id: Any) -> Any:
@@ -99,16 +98,13 @@ class CapabilityGap:
     score: int = strawberry.field(description="The owner's latest score on the dimension, 1-5.")
     bar: int = strawberry.field(description="The lowest acceptable score.")
 
-    @strawberry.field(
-        description="The dimension scored below its bar; null if you may not see it.",
-        metadata=sql(to_one(m.CapabilityDimension, "dimension_db_id")),
+    dimension = link(
+        m.CapabilityDimension,
+        "dimension_db_id",
+        "schema.capability.types:CapabilityDimensionNode",
+        "The dimension scored below its bar; null if you may not see it.",
+        attr="dimension_db_id",
     )
-    async def dimension(
-        self, info: Info
-    ) -> Annotated[CapabilityDimensionNode, strawberry.lazy("schema.capability.types")] | None:
-        from schema.capability import resolvers
-
-        return await resolvers.dimension_by_id(info, self.dimension_db_id)
 
 
 # An owner's assessments, newest first.
@@ -138,45 +134,20 @@ class OwnerNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.Owner) -> OwnerNode:
-        return cls(
-            db_id=obj.id,
-            client_db_id=obj.client_id,
-            version=obj.version,
-            name=obj.name,
-            email=obj.email,
-            title=obj.title,
-            business_unit=obj.business_unit,
-            decision_authority=obj.decision_authority,
-            member_db_id=obj.member_id,
-            archived_at=obj.archived_at,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
-
-    @strawberry.field(
-        description="The login (member) this person signs in as, if linked and visible; a "
+    member = link(
+        m.Member,
+        "member_id",
+        "schema.members.types:MemberNode",
+        "The login (member) this person signs in as, if linked and visible; a "
         "linked client_owner may record feedback on the processes this owner is assigned to.",
-        metadata=sql(to_one(m.Member, "member_id")),
     )
-    async def member(
-        self, info: Info
-    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
-        from schema.members.types import member_by_id
 
-        return await member_by_id(info, self.member_db_id)
-
-    @strawberry.field(
-        description="The client organisation the owner works for.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the owner works for.",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.processes import resolvers
-
-        return await resolvers.client_of(info, self.client_db_id)
 
     @strawberry.field(
         description=(
@@ -282,42 +253,25 @@ class OwnershipAssignmentNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.OwnershipAssignment) -> OwnershipAssignmentNode:
-        return cls(
-            db_id=obj.id,
-            owner_db_id=obj.owner_id,
-            process_db_id=obj.process_id,
-            version=obj.version,
-            raci_role=obj.raci_role,
-            responsibilities=[m.Responsibility(r) for r in obj.responsibilities],
-            hours_per_week=to_float(obj.hours_per_week),
-            starts_on=obj.starts_on,
-            ends_on=obj.ends_on,
-            current=obj.in_effect_on(date.today()),
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "responsibilities": items_of("responsibilities", m.Responsibility),
+        "hours_per_week": float_of("hours_per_week"),
+        "current": lambda o: o.in_effect_on(date.today()),
+    }
 
-    @strawberry.field(
-        description="The owner assigned; null if you may not see them.",
-        metadata=sql(to_one(m.Owner, "owner_id")),
+    owner = link(
+        m.Owner,
+        "owner_id",
+        "schema.owners.types:OwnerNode",
+        "The owner assigned; null if you may not see them.",
     )
-    async def owner(self, info: Info) -> OwnerNode | None:
-        from schema.owners import resolvers
 
-        return await resolvers.owner_by_id(info, self.owner_db_id)
-
-    @strawberry.field(
-        description="The process owned; null if you may not see it.",
-        metadata=sql(to_one(m.AIProcess, "process_id")),
+    process = link(
+        m.AIProcess,
+        "process_id",
+        "schema.processes.types:AIProcessNode",
+        "The process owned; null if you may not see it.",
     )
-    async def process(
-        self, info: Info
-    ) -> Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")] | None:
-        from schema.processes import resolvers
-
-        return await resolvers.process_by_id(info, self.process_db_id)
 
 
 register_node(OwnerNode, m.Owner)

@@ -18,18 +18,17 @@ from schema.compiled.sql import (
     document_object,
     document_rows,
     sql,
-    to_one,
 )
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
+from schema.from_model import float_of
+from schema.links import link
 from schema.node import Node, register_node
-from schema.numbers import to_float
 from schema.owners.filters import assignments_page
 from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
     from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
     from schema.frameworks.coverage import FrameworkCoverageType
     from schema.frameworks.types import RegulatoryProfile
@@ -206,31 +205,17 @@ class ProcessKpiNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.ProcessKpi) -> ProcessKpiNode:
-        return cls(
-            db_id=obj.id,
-            process_db_id=obj.process_id,
-            version=obj.version,
-            name=obj.name,
-            unit=obj.unit,
-            target=to_float(obj.target),
-            direction=obj.direction,
-            latest_value=to_float(obj.latest_value),
-            measured_at=obj.measured_at,
-            on_target=obj.on_target,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "target": float_of("target"),
+        "latest_value": float_of("latest_value"),
+    }
 
-    @strawberry.field(
-        description="The process this KPI measures.",
-        metadata=sql(to_one(m.AIProcess, "process_id")),
+    process = link(
+        m.AIProcess,
+        "process_id",
+        "schema.processes.types:AIProcessNode",
+        "The process this KPI measures.",
     )
-    async def process(self, info: Info) -> AIProcessNode | None:
-        from schema.processes import resolvers
-
-        return await resolvers.process_by_id(info, self.process_db_id)
 
 
 @strawberry.type(
@@ -239,6 +224,7 @@ class ProcessKpiNode(Node):
 class AIProcessNode(Node):
     NODE_NAME: ClassVar[str] = "AIProcess"
     model: strawberry.Private[m.AIProcess]
+    client_db_id: strawberry.Private[uuid.UUID]
     version: int = strawberry.field(
         description="Send it back with updates; a stale one is a CONFLICT."
     )
@@ -284,42 +270,27 @@ class AIProcessNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.AIProcess) -> AIProcessNode:
-        return cls(
-            db_id=obj.id,
-            model=obj,
-            version=obj.version,
-            name=obj.name,
-            purpose=obj.purpose,
-            business_unit=obj.business_unit,
-            lifecycle_stage=obj.lifecycle_stage,
-            risk_tier=obj.risk_tier,
-            boundaries=ProcessBoundaries.from_shape(obj.parsed_boundaries()),
-            checkpoints=[
-                ReviewCheckpoint(
-                    name=c.name, stage=c.stage, reviewer_role=c.reviewer_role, criteria=c.criteria
-                )
-                for c in obj.parsed_checkpoints()
-            ],
-            escalation_path=[
-                EscalationLevel(
-                    level=e.level,
-                    trigger=e.trigger,
-                    contact=e.contact,
-                    response_hours=e.response_hours,
-                )
-                for e in obj.parsed_escalation_path()
-            ],
-            tools=[
-                ProcessTool(name=t.name, vendor=t.vendor, purpose=t.purpose)
-                for t in obj.parsed_tools()
-            ],
-            last_reviewed_at=obj.last_reviewed_at,
-            archived_at=obj.archived_at,
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "boundaries": lambda o: ProcessBoundaries.from_shape(o.parsed_boundaries()),
+        "checkpoints": lambda o: [
+            ReviewCheckpoint(
+                name=c.name, stage=c.stage, reviewer_role=c.reviewer_role, criteria=c.criteria
+            )
+            for c in o.parsed_checkpoints()
+        ],
+        "escalation_path": lambda o: [
+            EscalationLevel(
+                level=e.level,
+                trigger=e.trigger,
+                contact=e.contact,
+                response_hours=e.response_hours,
+            )
+            for e in o.parsed_escalation_path()
+        ],
+        "tools": lambda o: [
+            ProcessTool(name=t.name, vendor=t.vendor, purpose=t.purpose) for t in o.parsed_tools()
+        ],
+    }
 
     @strawberry.field(
         description="Live (pilot or production, not archived) with no accountable owner today.",
@@ -330,16 +301,12 @@ class AIProcessNode(Node):
 
         return await resolvers.orphaned(info, self.model)
 
-    @strawberry.field(
-        description="The client organisation the process belongs to.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the process belongs to.",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.processes import resolvers
-
-        return await resolvers.client_of(info, self.model.client_id)
 
     @strawberry.field(
         description="The EU AI Act profile consultants set; null until classified.",

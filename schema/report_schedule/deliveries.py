@@ -68,19 +68,9 @@ class WebhookDeliveryNode(Node):
     succeeded: bool = strawberry.field(description="Whether the endpoint answered 2xx.")
     attempted_at: datetime = strawberry.field(description="When it was sent.")
 
-    @classmethod
-    def from_model(cls, obj: m.WebhookDelivery) -> WebhookDeliveryNode:
-        return cls(
-            db_id=obj.id,
-            event=WebhookEvent(obj.event),
-            message_id=obj.message_id,
-            attempt=obj.attempt,
-            url=obj.url,
-            status_code=obj.status_code,
-            error=obj.error,
-            succeeded=obj.succeeded,
-            attempted_at=obj.attempted_at,
-        )
+    FROM_MODEL = {
+        "event": lambda o: WebhookEvent(o.event),
+    }
 
 
 register_node(WebhookDeliveryNode, m.WebhookDelivery)

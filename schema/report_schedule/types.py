@@ -8,6 +8,7 @@ import strawberry
 
 from schema.audit.shape import register_audit_shape
 from schema.enums import documented_enum
+from schema.from_model import FromModel
 from tenants.models import ReportSchedule
 
 
@@ -37,7 +38,7 @@ class Weekday(Enum):
     name="ReportSchedule",
     description="When weekly engagement health reports run, and where they go.",
 )
-class ReportScheduleType:
+class ReportScheduleType(FromModel):
     enabled: bool = strawberry.field(description="Whether the weekly reports run.")
     weekday: Weekday = strawberry.field(description="The day they run.")
     hour: int = strawberry.field(description="The hour they run, 0-23, in `timezone`.")
@@ -64,18 +65,10 @@ class ReportScheduleType:
             version=None,
         )
 
-    @classmethod
-    def from_model(cls, row: ReportSchedule) -> ReportScheduleType:
-        return cls(
-            enabled=row.enabled,
-            weekday=Weekday(row.weekday),
-            hour=row.hour,
-            minute=row.minute,
-            timezone=row.timezone,
-            webhook_url=row.webhook_url,
-            has_webhook_secret=bool(row.webhook_secret_encrypted or row.legacy_webhook_secret),
-            version=row.version,
-        )
+    FROM_MODEL = {
+        "weekday": lambda o: Weekday(o.weekday),
+        "has_webhook_secret": lambda o: bool(o.webhook_secret_encrypted or o.legacy_webhook_secret),
+    }
 
 
 # Not a node, but audited: the trail names its columns by these fields.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import strawberry
 from sqlalchemy import (
@@ -34,7 +34,6 @@ from schema.compiled.sql import (
     document_rows,
     json_text,
     sql,
-    to_one,
 )
 from schema.context import Info
 from schema.enums import (
@@ -45,12 +44,12 @@ from schema.enums import (
     ReportStatus,
     reason_level,
 )
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, register_node
+from schema.links import link
+from schema.node import Node, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
+    pass
 
 
 FINDING_KEYS = [
@@ -233,23 +232,11 @@ class ReadinessReportNode(Node):
         metadata=sql(Expr(lambda row, _: sql_cast(row.col("score"), Float))),
     )
 
-    @classmethod
-    def from_model(cls, obj: m.ReadinessReport) -> ReadinessReportNode:
-        return cls(
-            db_id=obj.id,
-            client_id=obj.client_id,
-            stored_findings=list(obj.findings or []),
-            stored_pillars=dict(obj.pillar_scores or {}),
-            version=obj.version,
-            status=obj.status,
-            requested_by=obj.requested_by,
-            requested_at=obj.requested_at,
-            started_at=obj.started_at,
-            finished_at=obj.finished_at,
-            failure_reason=obj.failure_reason,
-            attempts=obj.attempts,
-            score=None if obj.score is None else float(obj.score),
-        )
+    FROM_MODEL = {
+        "stored_findings": lambda o: list(o.findings or []),
+        "stored_pillars": lambda o: dict(o.pillar_scores or {}),
+        "score": lambda o: None if o.score is None else float(o.score),
+    }
 
     @property
     def succeeded(self) -> bool:
@@ -299,17 +286,13 @@ class ReadinessReportNode(Node):
     def pdf_url(self, info: Info) -> str | None:
         return _url(info, f"/reports/readiness/{self.db_id}.pdf") if self.succeeded else None
 
-    @strawberry.field(
-        description="The client organisation the report is about.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the report is about.",
+        attr="client_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.clients.types import ClientOrganisationNode
-
-        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 @strawberry.type(
@@ -368,17 +351,9 @@ class EngagementHealthReportNode(Node):
     )
     created_at: datetime = strawberry.field(description="When it was created.")
 
-    @classmethod
-    def from_model(cls, obj: m.EngagementHealthReport) -> EngagementHealthReportNode:
-        return cls(
-            db_id=obj.id,
-            client_id=obj.client_id,
-            period_start=obj.period_start,
-            period_end=obj.period_end,
-            status=obj.status,
-            reasons=[HealthReason.of(r) for r in obj.reasons or []],
-            created_at=obj.created_at,
-        )
+    FROM_MODEL = {
+        "reasons": lambda o: [HealthReason.of(r) for r in o.reasons or []],
+    }
 
     @strawberry.field(
         description="The rendered HTML document.",
@@ -387,17 +362,13 @@ class EngagementHealthReportNode(Node):
     def html_url(self, info: Info) -> str:
         return _url(info, f"/reports/health/{self.db_id}.html")
 
-    @strawberry.field(
-        description="The client organisation the report is about.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the report is about.",
+        attr="client_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.clients.types import ClientOrganisationNode
-
-        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 register_node(ReadinessReportNode, m.ReadinessReport)

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import strawberry
 
-from schema.compiled.sql import sql, to_one
-from schema.context import Info
 from schema.enums import documented
+from schema.links import link
 from schema.node import Node, register_node
 from tenants import models as m
 from tenants.services.login_refusals import Refusal
 
 if TYPE_CHECKING:
-    from schema.identity.types import IdentityProviderNode
-    from schema.members.types import MemberNode
+    pass
 
 SignInOutcomeType = documented(
     m.SignInOutcome,
@@ -107,43 +105,24 @@ class SignInAttemptNode(Node):
         "the attempt was refused before the provider said who it was."
     )
 
-    @classmethod
-    def from_model(cls, obj: m.SignInAttempt) -> SignInAttemptNode:
-        return cls(
-            db_id=obj.id,
-            identity_provider_db_id=obj.identity_provider_id,
-            member_db_id=obj.member_id,
-            occurred_at=obj.occurred_at,
-            outcome=obj.outcome,
-            reason=Refusal(obj.reason) if obj.reason else None,
-            identity_provider_name=obj.identity_provider_name,
-            email=obj.email,
-            email_domain=obj.email_domain,
-        )
+    FROM_MODEL = {
+        "reason": lambda o: Refusal(o.reason) if o.reason else None,
+    }
 
-    @strawberry.field(
-        description="The provider signed in through; null when it was removed since, or the "
+    identity_provider = link(
+        m.IdentityProvider,
+        "identity_provider_id",
+        "schema.identity.types:IdentityProviderNode",
+        "The provider signed in through; null when it was removed since, or the "
         "attempt named none that is configured.",
-        metadata=sql(to_one(m.IdentityProvider, "identity_provider_id")),
     )
-    async def identity_provider(
-        self, info: Info
-    ) -> Annotated[IdentityProviderNode, strawberry.lazy("schema.identity.types")] | None:
-        from schema.identity.types import identity_provider_by_id
 
-        return await identity_provider_by_id(info, self.identity_provider_db_id)
-
-    @strawberry.field(
-        description="The member who signed in or was refused; null when not known (yet) or "
-        "deleted since.",
-        metadata=sql(to_one(m.Member, "member_id")),
+    member = link(
+        m.Member,
+        "member_id",
+        "schema.members.types:MemberNode",
+        "The member who signed in or was refused; null when not known (yet) or deleted since.",
     )
-    async def member(
-        self, info: Info
-    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
-        from schema.members.types import member_by_id
-
-        return await member_by_id(info, self.member_db_id)
 
 
 register_node(SignInAttemptNode, m.SignInAttempt)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from sqlalchemy import false, func, literal
 
-from schema.compiled.sql import Expr, Row, Source, context, sql, to_one
+from schema.compiled.sql import Expr, Row, Source, context, sql
 from schema.context import Info
 from schema.enums import documented_enum
+from schema.from_model import items_of
+from schema.links import link
 from schema.loaders import loader
 from schema.node import Node, register_node
 from schema.scoping import may_see_admin_data
@@ -27,8 +29,7 @@ from tenants.registry import ApiToken
 from tenants.services.api_tokens import ApiTokenView, list_api_tokens, of_tenant
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
-    from schema.members.types import MemberNode
+    pass
 
 
 def _active(row: Row) -> Any:
@@ -97,21 +98,10 @@ class ApiTokenNode(Node):
         description="When it last authenticated a request; null: never used."
     )
 
-    @classmethod
-    def from_model(cls, obj: ApiTokenView) -> ApiTokenNode:
-        return cls(
-            db_id=obj.id,
-            client_db_id=obj.client_organisation_id,
-            member_db_id=obj.member_id,
-            name=obj.name,
-            role=obj.role,
-            scopes=[ApiTokenScope(s) for s in obj.scopes],
-            prefix=obj.prefix,
-            created_at=obj.created_at,
-            expires_at=obj.expires_at,
-            revoked_at=obj.revoked_at,
-            last_used_at=obj.last_used_at,
-        )
+    FROM_MODEL = {
+        "client_db_id": lambda o: o.client_organisation_id,
+        "scopes": items_of("scopes", ApiTokenScope),
+    }
 
     @strawberry.field(
         description="Neither revoked nor expired.",
@@ -121,30 +111,21 @@ class ApiTokenNode(Node):
         expired = self.expires_at is not None and self.expires_at <= datetime.now(UTC)
         return self.revoked_at is None and not expired
 
-    @strawberry.field(
-        description="The client organisation a client-role token is confined to.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_organisation_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_organisation_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation a client-role token is confined to.",
+        attr="client_db_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        if self.client_db_id is None:
-            return None
-        from schema.processes.resolvers import client_of
 
-        return await client_of(info, self.client_db_id)
-
-    @strawberry.field(
-        description="The member who created it (deactivating them revokes it); null for a "
+    member = link(
+        m.Member,
+        "member_id",
+        "schema.members.types:MemberNode",
+        "The member who created it (deactivating them revokes it); null for a "
         "token made outside a member's session.",
-        metadata=sql(to_one(m.Member, "member_id")),
     )
-    async def member(
-        self, info: Info
-    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
-        from schema.members.types import member_by_id
-
-        return await member_by_id(info, self.member_db_id)
 
 
 async def token_by_id(info: Info, token_id: uuid.UUID) -> ApiTokenView | None:

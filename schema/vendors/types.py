@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 from sqlalchemy import select
 
-from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql, to_one
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ResponsibleParty, documented_enum
+from schema.links import link
 from schema.loaders import by_id, loader
-from schema.node import Node, node_or_none, register_node
+from schema.node import Node, register_node
 from tenants import models as m
 from tenants.services.vendors import (
     missing_clauses,
@@ -23,7 +24,6 @@ from tenants.services.vendors import (
 )
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
     from schema.processes.types import AIProcessNode
 
 
@@ -143,39 +143,21 @@ class VendorAgreementNode(Node):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it was last changed.")
 
-    @classmethod
-    def from_model(cls, obj: m.VendorAgreement) -> VendorAgreementNode:
-        return cls(
-            db_id=obj.id,
-            client_id=obj.client_id,
-            version=obj.version,
-            vendor=obj.vendor,
-            product=obj.product,
-            starts_on=obj.starts_on,
-            ends_on=obj.ends_on,
-            renewal_on=obj.renewal_on,
-            auto_renews=obj.auto_renews,
-            monitoring=_clause(obj, "monitoring"),
-            incident_response=_clause(obj, "incident_response"),
-            incident_response_hours=obj.incident_response_hours,
-            updates=_clause(obj, "updates"),
-            data_governance=_clause(obj, "data_governance"),
-            missing_clauses=[VendorClause(c) for c in missing_clauses(obj)],
-            created_at=obj.created_at,
-            updated_at=obj.updated_at,
-        )
+    FROM_MODEL = {
+        "monitoring": lambda o: _clause(o, "monitoring"),
+        "incident_response": lambda o: _clause(o, "incident_response"),
+        "updates": lambda o: _clause(o, "updates"),
+        "data_governance": lambda o: _clause(o, "data_governance"),
+        "missing_clauses": lambda o: [VendorClause(c) for c in missing_clauses(o)],
+    }
 
-    @strawberry.field(
-        description="The client organisation that signed the agreement.",
-        metadata=sql(to_one(m.ClientOrganisation, "client_id")),
+    client_organisation = link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation that signed the agreement.",
+        attr="client_id",
     )
-    async def client_organisation(
-        self, info: Info
-    ) -> Annotated[ClientOrganisationNode, strawberry.lazy("schema.clients.types")] | None:
-        from schema.clients.types import ClientOrganisationNode
-
-        obj = await by_id(info, m.ClientOrganisation).load(self.client_id)
-        return node_or_none(ClientOrganisationNode.from_model, obj)
 
     @strawberry.field(
         description="The processes the agreement covers (archived ones included), by name.",

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
-from schema.compiled.sql import Related, lateral_row, sql, to_one
+from schema.compiled.sql import Related, lateral_row, sql
 from schema.context import Info
 from schema.enums import documented
+from schema.links import link
 from schema.viewer.permissions import PERMISSIONS_SQL, ViewerPermission, permissions_of
 from tenants import models as m
 from tenants.principals import PrincipalKind, Role
 
 if TYPE_CHECKING:
-    from schema.members.types import MemberNode
+    pass
 
 RoleType = documented(
     Role,
@@ -72,14 +73,11 @@ class Viewer:
     def permissions(self, info: Info) -> list[ViewerPermission]:
         return permissions_of(info.context.principal)
 
-    @strawberry.field(
-        description="The member behind the credential: the logged-in member, or the member an "
+    member = link(
+        m.Member,
+        "member_db_id",
+        "schema.members.types:MemberNode",
+        "The member behind the credential: the logged-in member, or the member an "
         "API token was issued to; null for a plain service token.",
-        metadata=sql(to_one(m.Member, "member_db_id")),
+        attr="member_db_id",
     )
-    async def member(
-        self, info: Info
-    ) -> Annotated[MemberNode, strawberry.lazy("schema.members.types")] | None:
-        from schema.members.types import member_by_id
-
-        return await member_by_id(info, self.member_db_id)
