@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,7 +36,18 @@ class UserError:
 
     @classmethod
     def of(cls, error: FieldError) -> UserError:
-        return cls(field=error.field, code=error.code, message=error.message)
+        field = None if error.field is None else api_field_path(error.field)
+        return cls(field=field, code=error.code, message=error.message)
+
+
+_SNAKE_JOINT = re.compile(r"_([a-z0-9])")
+
+
+def api_field_path(path: str) -> str:
+    """A service's field path in Python names (`scores[0].evidence_url`) as the API names it
+    (`scores[0].evidenceUrl`): the one place the two namings meet. Paths already in camelCase
+    pass unchanged."""
+    return _SNAKE_JOINT.sub(lambda m: m.group(1).upper(), path)
 
 
 def payload_errors(error: DomainError) -> list[UserError]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +20,9 @@ from tenants.models import (
     EngagementStatus,
 )
 from tenants.services.assignments import current_accountable_process_ids
-from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
-from tenants.services.validation import UNSET, Collector, Unset, given
+from tenants.services.audit import Actor
+from tenants.services.changes import Changes, Rule, one_of, optional_text, text
+from tenants.services.validation import Collector
 
 # Decimal places of a coverage ratio.
 RATIO_PLACES = 4
@@ -76,78 +77,34 @@ async def coverage_by_client(
     }
 
 
-def _check_fields(
-    c: Collector,
-    *,
-    name: str | Unset,
-    industry: str | Unset | None,
-    size: ClientSize | Unset | None,
-    region: str | Unset | None,
-    engagement_status: EngagementStatus | Unset,
-    engagement_start: date | Unset | None,
-    engagement_end: date | Unset | None,
-    lead_consultant: str | Unset | None,
-    current: ClientOrganisation | None,
-) -> dict[str, object]:
-    changes: dict[str, object] = {}
-    if given(name):
-        changes["name"] = c.text("name", name)
-    for key, field, value in (
-        ("industry", "industry", industry),
-        ("region", "region", region),
-        ("lead_consultant", "leadConsultant", lead_consultant),
-    ):
-        if given(value):
-            changes[key] = c.optional_text(field, value)
-    if given(size):
-        changes["size"] = None if size is None else c.enum("size", ClientSize, size)
-    if given(engagement_status):
-        changes["engagement_status"] = c.enum(
-            "engagementStatus", EngagementStatus, engagement_status
-        )
-    start = current.engagement_start if current else None
-    end = current.engagement_end if current else None
-    if given(engagement_start):
-        changes["engagement_start"] = start = engagement_start
-    if given(engagement_end):
-        changes["engagement_end"] = end = engagement_end
-    c.dates_ordered(start, "engagementEnd", end)
-    return changes
+def _engagement_in_order(c: Collector, row: Mapping[str, Any]) -> None:
+    c.dates_ordered(row["engagement_start"], "engagement_end", row["engagement_end"])
+
+
+CLIENT_CHANGES = Changes(
+    ClientOrganisation,
+    Rule("name", text, nullable=False),
+    Rule("industry", optional_text),
+    Rule("size", one_of(ClientSize)),
+    Rule("region", optional_text),
+    Rule(
+        "engagement_status",
+        one_of(EngagementStatus),
+        nullable=False,
+        default=EngagementStatus.PROSPECT,
+    ),
+    Rule("engagement_start"),
+    Rule("engagement_end"),
+    Rule("lead_consultant", optional_text),
+    cross=[_engagement_in_order],
+)
 
 
 async def create_client(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    name: str,
-    industry: str | None = None,
-    size: ClientSize | None = None,
-    region: str | None = None,
-    engagement_status: EngagementStatus = EngagementStatus.PROSPECT,
-    engagement_start: date | None = None,
-    engagement_end: date | None = None,
-    lead_consultant: str | None = None,
+    session: AsyncSession, *, actor: Actor, **values: Any
 ) -> ClientOrganisation:
-    """Create a client organisation."""
-    c = Collector()
-    changes = _check_fields(
-        c,
-        name=name,
-        industry=industry,
-        size=size,
-        region=region,
-        engagement_status=engagement_status,
-        engagement_start=engagement_start,
-        engagement_end=engagement_end,
-        lead_consultant=lead_consultant,
-        current=None,
-    )
-    c.raise_if_any()
-    client = ClientOrganisation(**changes)
-    async with guarded_write(session):
-        session.add(client)
-    await finish_write(session, actor=actor, action="create", obj=client, before=None)
-    return client
+    """Create a client organisation from the fields of `CLIENT_CHANGES`."""
+    return await CLIENT_CHANGES.create(session, actor=actor, values=values)
 
 
 async def update_client(
@@ -156,49 +113,17 @@ async def update_client(
     actor: Actor,
     client_id: uuid.UUID,
     expected_version: int,
-    name: str | Unset = UNSET,
-    industry: str | Unset | None = UNSET,
-    size: ClientSize | Unset | None = UNSET,
-    region: str | Unset | None = UNSET,
-    engagement_status: EngagementStatus | Unset = UNSET,
-    engagement_start: date | Unset | None = UNSET,
-    engagement_end: date | Unset | None = UNSET,
-    lead_consultant: str | Unset | None = UNSET,
+    **values: Any,
 ) -> ClientOrganisation:
     """Change the given fields of a client organisation."""
-    client = await load_target(
-        session, ClientOrganisation, client_id, expected_version=expected_version
-    )
-    c = Collector()
-    changes = _check_fields(
-        c,
-        name=name,
-        industry=industry,
-        size=size,
-        region=region,
-        engagement_status=engagement_status,
-        engagement_start=engagement_start,
-        engagement_end=engagement_end,
-        lead_consultant=lead_consultant,
-        current=client,
-    )
-    c.raise_if_any()
-    before = snapshot(client)
-    async with guarded_write(session):
-        apply(client, changes)
-    await finish_write(session, actor=actor, action="update", obj=client, before=before)
-    return client
+    client = await CLIENT_CHANGES.load(session, client_id, expected_version=expected_version)
+    return await CLIENT_CHANGES.update(session, client, actor=actor, values=values)
 
 
 async def archive_client(
     session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, expected_version: int
 ) -> ClientOrganisation:
     """Archive a client organisation (a VALIDATION error on `id` if already archived)."""
-    client = await load_target(
-        session, ClientOrganisation, client_id, expected_version=expected_version
+    return await CLIENT_CHANGES.archive(
+        session, client_id, actor=actor, expected_version=expected_version
     )
-    before = snapshot(client)
-    async with guarded_write(session):
-        apply(client, {"archived_at": utcnow()})
-    await finish_write(session, actor=actor, action="archive", obj=client, before=before)
-    return client

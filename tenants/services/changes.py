@@ -1,0 +1,206 @@
+"""One declaration per entity of its writable fields, from which writes are checked and applied.
+
+An entity's `Changes` lists its scalar fields once, each as a `Rule`: the Python name (the
+model attribute and the GraphQL input field, camelCased by the API in one place), how a given
+value is checked, whether it may be null, and its default on create. From that one list:
+
+- `check` validates exactly the fields given (an update) or all of them with their defaults
+  (a create), collecting every error under the field's Python name;
+- `create` / `update` / `archive` do the write with the optimistic version check, the no-op
+  rule (an update that changes nothing writes no event and keeps `version`) and the audit event,
+  whose diff is derived from the model snapshot;
+- the API's update inputs are derived from the create inputs (`schema/mutation_support.py`),
+  and the resolvers pass the given input fields through as they are.
+
+Rules that span fields (a date range, a parent's client) stay with the entity, as `cross`
+checks run on the merged view of the current row and the changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.base import TenantBase
+from tenants.errors import DomainError
+from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.persistence import apply, guarded_write, load_target, utcnow
+from tenants.services.validation import TEXT_MAX, Collector
+
+M = TypeVar("M", bound=TenantBase)
+E = TypeVar("E", bound=StrEnum)
+
+# (collector, field name, a given non-null value) -> the value to store.
+Check = Callable[[Collector, str, Any], Any]
+# (collector, the row as it will be: current values overlaid with the changes) -> None.
+CrossCheck = Callable[[Collector, Mapping[str, Any]], None]
+
+
+def keep(c: Collector, field: str, value: Any) -> Any:
+    """No check beyond the GraphQL type (dates, booleans, ids already decoded)."""
+    return value
+
+
+def text(c: Collector, field: str, value: str) -> str:
+    return c.text(field, value)
+
+
+def optional_text(c: Collector, field: str, value: str) -> str | None:
+    return c.optional_text(field, value)
+
+
+def long_text(c: Collector, field: str, value: str) -> str | None:
+    return c.optional_text(field, value, max_length=TEXT_MAX, multiline=True)
+
+
+def email(c: Collector, field: str, value: str) -> str | None:
+    return c.email(field, value)
+
+
+def one_of(enum_cls: type[E]) -> Check:
+    """A member of `enum_cls` (or its stored value)."""
+
+    def check(c: Collector, field: str, value: object) -> E:
+        return c.enum(field, enum_cls, value)
+
+    return check
+
+
+def between(low: int, high: int) -> Check:
+    """An integer within [low, high]."""
+
+    def check(c: Collector, field: str, value: int) -> int:
+        return c.int_range(field, value, low, high)
+
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One writable scalar field of an entity."""
+
+    name: str
+    check: Check = keep
+    # May the field be null? A null for a non-nullable field is a VALIDATION error on it.
+    nullable: bool = True
+    # The value a create takes when the field is omitted or null.
+    default: Any = None
+    # The model attribute when it is not `name` (`client_organisation_id` is `client_id`).
+    column: str | None = None
+
+    @property
+    def attribute(self) -> str:
+        return self.column or self.name
+
+
+class Changes(Generic[M]):
+    """The writable fields of `model`, and the writes that follow from them."""
+
+    def __init__(self, model: type[M], *rules: Rule, cross: Iterable[CrossCheck] = ()) -> None:
+        self.model = model
+        self.rules = {rule.name: rule for rule in rules}
+        self.cross = tuple(cross)
+
+    def check(
+        self, c: Collector, values: Mapping[str, Any], current: M | None = None
+    ) -> dict[str, Any]:
+        """Checked model attributes for `values`: every field when creating (`current` None,
+        omitted fields take their defaults), only the given ones when updating."""
+        unknown = set(values) - set(self.rules)
+        if unknown:
+            raise TypeError(f"{self.model.__name__}: no rule for {sorted(unknown)}")
+        changes: dict[str, Any] = {}
+        for name, rule in self.rules.items():
+            if name in values:
+                value = values[name]
+            elif current is None:
+                value = rule.default
+            else:
+                continue
+            if value is None and current is None:
+                value = rule.default
+            changes[rule.attribute] = self._checked(c, rule, value)
+        merged = {} if current is None else self._values_of(current)
+        merged |= changes
+        for cross in self.cross:
+            cross(c, merged)
+        return changes
+
+    def _values_of(self, obj: M) -> dict[str, Any]:
+        return {rule.attribute: getattr(obj, rule.attribute) for rule in self.rules.values()}
+
+    @staticmethod
+    def _checked(c: Collector, rule: Rule, value: Any) -> Any:
+        if value is None:
+            if not rule.nullable:
+                c.add(rule.name, "must not be null")
+            return None
+        return rule.check(c, rule.name, value)
+
+    def checked_or_raise(
+        self, values: Mapping[str, Any], current: M | None = None, *, c: Collector | None = None
+    ) -> dict[str, Any]:
+        """`check`, raising every error at once (with any already in `c`)."""
+        c = c or Collector()
+        changes = self.check(c, values, current)
+        c.raise_if_any()
+        return changes
+
+    async def create(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Actor,
+        values: Mapping[str, Any],
+        fixed: Mapping[str, Any] | None = None,
+        c: Collector | None = None,
+        constraints: Mapping[str, DomainError] | None = None,
+    ) -> M:
+        """Check `values`, insert the row (plus the caller's `fixed` attributes) and audit it."""
+        changes = self.checked_or_raise(values, c=c)
+        obj = self.model(**changes, **(fixed or {}))
+        async with guarded_write(session, constraints):
+            session.add(obj)
+        await finish_write(session, actor=actor, action="create", obj=obj, before=None)
+        return obj
+
+    async def update(
+        self,
+        session: AsyncSession,
+        obj: M,
+        *,
+        actor: Actor,
+        values: Mapping[str, Any],
+        c: Collector | None = None,
+        constraints: Mapping[str, DomainError] | None = None,
+    ) -> M:
+        """Check the given `values` against `obj`, apply those that differ and audit the change."""
+        changes = self.checked_or_raise(values, obj, c=c)
+        before = snapshot(obj)
+        async with guarded_write(session, constraints):
+            apply(obj, changes)
+        await finish_write(session, actor=actor, action="update", obj=obj, before=before)
+        return obj
+
+    async def load(
+        self, session: AsyncSession, id_: Any, *, expected_version: int, field: str = "id"
+    ) -> M:
+        """The live row a write changes: NOT_FOUND, archived or a stale version raise."""
+        return await load_target(
+            session, self.model, id_, expected_version=expected_version, field=field
+        )
+
+    async def archive(
+        self, session: AsyncSession, id_: Any, *, actor: Actor, expected_version: int
+    ) -> M:
+        """Archive a live row (a VALIDATION error on `id` if it is archived already)."""
+        obj = await self.load(session, id_, expected_version=expected_version)
+        before = snapshot(obj)
+        async with guarded_write(session):
+            apply(obj, {"archived_at": utcnow()})
+        await finish_write(session, actor=actor, action="archive", obj=obj, before=before)
+        return obj
