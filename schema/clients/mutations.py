@@ -97,9 +97,10 @@ class ClientOrganisationMutation:
     async def create_client_organisation(
         self, info: Info, input: Annotated[CreateClientOrganisationInput, WRITE_INPUT]
     ) -> ClientOrganisationPayload:
-        values = input_values(input)
         return await run_write(
-            info, _payload, lambda db, actor: service.create_client(db, actor=actor, **values)
+            info,
+            _payload,
+            lambda db, actor: service.create_client(db, actor=actor, **input_values(input)),
         )
 
     @strawberry.mutation(description="Change a client's fields. Staff writers.")

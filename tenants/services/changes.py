@@ -115,14 +115,11 @@ class Changes(Generic[M]):
             raise TypeError(f"{self.model.__name__}: no rule for {sorted(unknown)}")
         changes: dict[str, Any] = {}
         for name, rule in self.rules.items():
-            if name in values:
-                value = values[name]
-            elif current is None:
-                value = rule.default
-            else:
-                continue
+            if name not in values and current is not None:
+                continue  # an update leaves an omitted field as it is
+            value = values.get(name)
             if value is None and current is None:
-                value = rule.default
+                value = rule.default  # a create: omitted or null takes the default
             changes[rule.attribute] = self._checked(c, rule, value)
         merged = {} if current is None else self._values_of(current)
         merged |= changes
