@@ -92,11 +92,15 @@ def input_values(
     return values
 
 
-def updating(create: type, *, exclude: Iterable[str] = ()) -> Callable[[C], C]:
+def updating(
+    create: type, *, exclude: Iterable[str] = (), described: Mapping[str, str] | None = None
+) -> Callable[[C], C]:
     """Give an update input class every field of `create` (less `exclude`) after its own.
 
     Each becomes optional with `UNSET` as its default (omitted: unchanged; null: cleared, or a
-    VALIDATION error for a field that may not be null), keeping the create field's description.
+    VALIDATION error for a field that may not be null), keeping the create field's description
+    unless `described` gives the update its own (a create description that states a create
+    default, say). Declaring the field in the class instead would move it up in the SDL.
     Apply it below `@strawberry.input`. Resolvers read these fields with `input_values`.
     """
     excluded = set(exclude)
@@ -104,6 +108,10 @@ def updating(create: type, *, exclude: Iterable[str] = ()) -> Callable[[C], C]:
         f.python_name: f.description
         for f in create.__strawberry_definition__.fields  # type: ignore[attr-defined]
     }
+    unknown = set(described or {}) - set(descriptions)
+    if unknown:
+        raise TypeError(f"updating({create.__name__}): no field {sorted(unknown)}")
+    descriptions |= described or {}
 
     def decorate(cls: C) -> C:
         annotations = dict(inspect.get_annotations(cls))
