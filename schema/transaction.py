@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.extensions import SchemaExtension
 
 from schema.context import Context
+from tenants.affinity import preferring
 from tenants.session import bind_connection
 
 log = structlog.get_logger("steward.graphql")
@@ -55,7 +56,8 @@ class TenantTransaction(SchemaExtension):
         committed = False
         raw = context.engine.connect()
         try:
-            await raw.start()
+            with preferring(context.principal.tenant):
+                await raw.start()
             transaction = await raw.begin()
             conn = await bind_connection(raw, context.principal.tenant)
         except Exception as exc:
