@@ -71,12 +71,21 @@ async def _check_email(
 ) -> None:
     """A CONFLICT on `email` when another live owner of the client has it.
 
-    The address is compared as `OWNER_CHANGES` stores it (stripped): one it refuses as
-    malformed cannot be stored, so it is never taken. The unique index backs this up.
+    The address is compared as `OWNER_CHANGES` stores it, cleaned by the rule's own check
+    on a scratch collector (the rule reports its errors itself). An address the check
+    refuses is not looked up: it can never be stored, and one with a NUL would fail in
+    the database rather than as a VALIDATION error. The unique index backs this up.
     """
-    address = value.strip() if isinstance(value, str) else ""
-    if address and await _email_in_use(
-        session, client_id=client_id, email=address, exclude=exclude
+    probe = Collector()
+    address = (
+        OWNER_CHANGES.rules["email"].check(probe, "email", value)
+        if isinstance(value, str)
+        else None
+    )
+    if (
+        isinstance(address, str)
+        and not probe.errors
+        and await _email_in_use(session, client_id=client_id, email=address, exclude=exclude)
     ):
         c.errors.extend(_email_taken().errors)
 
