@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.change_plans.types import ChangePlanNode, MilestoneNode, StakeholderInput
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import given, or_default, required
-from schema.permissions import actor_of, authorize
-from tenants import models as m
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
 from tenants.services import change_plans as service
+from tenants.services.audit import Actor
 from tenants.services.change_plans import Stakeholder
-from tenants.services.validation import UNSET as SERVICE_UNSET
 
 
 @strawberry.input(description="A new change plan for a client, optionally about one process.")
@@ -47,31 +47,19 @@ class CreateChangePlanInput:
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+@updating(
+    CreateChangePlanInput,
+    exclude=["client_organisation_id"],
+    described={
+        "process_id": "The global id of an AIProcess.",
+        "stakeholders": "Replaces the whole list.",
+        "readiness": "How ready the organisation is, 0-100.",
+        "status": "Where the plan stands.",
+    },
+)
 class UpdateChangePlanInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ChangePlan to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    objective: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What the change should achieve."
-    )
-    process_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="The global id of an AIProcess."
-    )
-    stakeholders: list[StakeholderInput] | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces the whole list."
-    )
-    communication_plan: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="How the change is communicated; null: not written yet.",
-    )
-    readiness: int | None = strawberry.field(
-        default=strawberry.UNSET, description="How ready the organisation is, 0-100."
-    )
-    status: ChangePlanStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="Where the plan stands."
-    )
-    due_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="When the change should be done; null: no date."
-    )
 
 
 @strawberry.input(description="A new milestone at the end of a change plan (or at `position`).")
@@ -109,24 +97,18 @@ class DeleteMilestonePayload:
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+@updating(
+    AddMilestoneInput,
+    exclude=["plan_id"],
+    described={
+        "status": "Where it stands.",
+        "completed_on": "Set exactly when COMPLETED.",
+        "position": "Order within the plan, ascending.",
+    },
+)
 class UpdateMilestoneInput:
     id: strawberry.ID = strawberry.field(description="The global id of the Milestone to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    title: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What the milestone is."
-    )
-    due_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="When it is due; null: no date (then never overdue)."
-    )
-    status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="Where it stands."
-    )
-    completed_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="Set exactly when COMPLETED."
-    )
-    position: int | None = strawberry.field(
-        default=strawberry.UNSET, description="Order within the plan, ascending."
-    )
 
 
 @strawberry.type(
@@ -165,154 +147,87 @@ def _stakeholders(values: list[StakeholderInput]) -> list[Stakeholder]:
     return [Stakeholder(name=s.name, role=s.role, impact=s.impact) for s in values]
 
 
-def _optional_process(value: strawberry.ID | None) -> Any:
-    """Update: omitted is unchanged, null clears, an id is decoded."""
-    if value is strawberry.UNSET:
-        return SERVICE_UNSET
-    return None if value is None else decode_id(value, "AIProcess", "processId")
+def _process_id(value: strawberry.ID) -> uuid.UUID:
+    return decode_id(value, "AIProcess", "processId")
 
 
-def _plan_payload(obj: m.ChangePlan | None, errors: list[UserError]) -> ChangePlanPayload:
-    node = ChangePlanNode.from_model(obj) if obj is not None and not errors else None
-    return ChangePlanPayload(change_plan=node, errors=errors)
+# How a change plan input's API values become the service's (run inside `run_write`).
+_PLAN_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "process_id": _process_id,
+    "stakeholders": _stakeholders,
+}
 
-
-def _milestone_payload(obj: m.Milestone | None, errors: list[UserError]) -> MilestonePayload:
-    node = MilestoneNode.from_model(obj) if obj is not None and not errors else None
-    return MilestonePayload(milestone=node, errors=errors)
+_plan_payload = payload_of(ChangePlanPayload, "change_plan", ChangePlanNode.from_model)
+_milestone_payload = payload_of(MilestonePayload, "milestone", MilestoneNode.from_model)
+# A deleted milestone is answered by its id: the callback returns it.
+_deleted_payload = payload_of(DeleteMilestonePayload, "deleted_milestone_id", lambda id_: id_)
 
 
 @strawberry.type
 class ChangePlanMutation:
     @strawberry.mutation(description="Add a change plan for a client. Staff writers.")
     async def create_change_plan(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateChangePlanInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[CreateChangePlanInput, WRITE_INPUT]
     ) -> ChangePlanPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            process_id: uuid.UUID | None = None
-            if input.process_id is not None:
-                process_id = decode_id(input.process_id, "AIProcess", "processId")
-            obj = await service.create_change_plan(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _plan_payload,
+            lambda db, actor: service.create_change_plan(
+                db,
+                actor=actor,
                 client_id=decode_id(
                     input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
                 ),
-                objective=input.objective,
-                process_id=process_id,
-                stakeholders=_stakeholders(input.stakeholders or []),
-                communication_plan=input.communication_plan,
-                readiness=or_default(input.readiness, 0),
-                status=or_default(input.status, m.ChangePlanStatus.DRAFT),
-                due_on=input.due_on,
-            )
-        return _plan_payload(obj, outcome.errors)
+                **input_values(input, skip=["client_organisation_id"], convert=_PLAN_CONVERT),
+            ),
+        )
 
     @strawberry.mutation(description="Change a change plan. Staff writers.")
     async def update_change_plan(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateChangePlanInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateChangePlanInput, WRITE_INPUT]
     ) -> ChangePlanPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            stakeholders = required(input.stakeholders, "stakeholders")
-            obj = await service.update_change_plan(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _plan_payload,
+            lambda db, actor: service.update_change_plan(
+                db,
+                actor=actor,
                 plan_id=decode_id(input.id, "ChangePlan", "id"),
                 expected_version=input.version,
-                objective=required(input.objective, "objective"),
-                process_id=_optional_process(input.process_id),
-                stakeholders=stakeholders
-                if stakeholders is SERVICE_UNSET
-                else _stakeholders(stakeholders),
-                communication_plan=given(input.communication_plan),
-                readiness=required(input.readiness, "readiness"),
-                status=required(input.status, "status"),
-                due_on=given(input.due_on),
-            )
-        return _plan_payload(obj, outcome.errors)
+                **input_values(input, convert=_PLAN_CONVERT),
+            ),
+        )
 
     @strawberry.mutation(description="Add a milestone to a change plan. Staff writers.")
     async def add_milestone(
-        self,
-        info: Info,
-        input: Annotated[
-            AddMilestoneInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[AddMilestoneInput, WRITE_INPUT]
     ) -> MilestonePayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.add_milestone(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _milestone_payload,
+            lambda db, actor: service.add_milestone(
+                db,
+                actor=actor,
                 plan_id=decode_id(input.plan_id, "ChangePlan", "planId"),
-                title=input.title,
-                due_on=input.due_on,
-                status=or_default(input.status, m.MilestoneStatus.PLANNED),
-                completed_on=input.completed_on,
-                position=input.position,
-            )
-        return _milestone_payload(obj, outcome.errors)
+                **input_values(input, skip=["plan_id"]),
+            ),
+        )
 
     @strawberry.mutation(description="Change a milestone. Staff writers.")
     async def update_milestone(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateMilestoneInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateMilestoneInput, WRITE_INPUT]
     ) -> MilestonePayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.update_milestone(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _milestone_payload,
+            lambda db, actor: service.update_milestone(
+                db,
+                actor=actor,
                 milestone_id=decode_id(input.id, "Milestone", "id"),
                 expected_version=input.version,
-                title=required(input.title, "title"),
-                due_on=given(input.due_on),
-                status=required(input.status, "status"),
-                completed_on=given(input.completed_on),
-                position=required(input.position, "position"),
-            )
-        return _milestone_payload(obj, outcome.errors)
+                **input_values(input),
+            ),
+        )
 
     @strawberry.mutation(
         description="Delete a milestone for good (the audit trail keeps its last values as a "
@@ -328,17 +243,13 @@ class ChangePlanMutation:
             ),
         ],
     ) -> DeleteMilestonePayload:
-        deleted = False
-        async with atomic(info) as outcome:
-            await authorize(info)
+        async def write(db: AsyncSession, actor: Actor) -> strawberry.ID:
             await service.delete_milestone(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+                db,
+                actor=actor,
                 milestone_id=decode_id(input.id, "Milestone", "id"),
                 expected_version=input.version,
             )
-            deleted = True
-        errors = outcome.errors
-        return DeleteMilestonePayload(
-            deleted_milestone_id=input.id if deleted and not errors else None, errors=errors
-        )
+            return input.id
+
+        return await run_write(info, _deleted_payload, write)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import DecisionAuthority
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
 from schema.loaders import by_id
-from schema.mutation_support import given, or_default, required
+from schema.mutation_support import (
+    ROW_FIELDS,
+    WRITE_INPUT,
+    input_values,
+    payload_of,
+    run_write,
+    updating,
+)
 from schema.owners.types import OwnerNode
-from schema.permissions import actor_of, authorize
 from tenants import models as m
 from tenants.errors import not_found
 from tenants.models.identity import Member
 from tenants.services import owners as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A new owner (a person at the client).")
@@ -43,36 +52,36 @@ class CreateOwnerInput:
     )
 
 
-async def _member(info: Info, value: str | None) -> Any:
-    """The uuid of a Member of this tenant (omitted and null pass through)."""
-    if value is None or value is strawberry.UNSET:
-        return value
+async def _member(info: Info, value: str) -> Any:
+    """The uuid of a Member of this tenant."""
     member_id = decode_id(value, "Member", "memberId")
     if await by_id(info, Member).load(member_id) is None:
         raise not_found("memberId")
     return member_id
 
 
+async def _owner_values(info: Info, input: object, *, skip: Iterable[str]) -> dict[str, Any]:
+    """The owner fields given, by Python name, with a member id checked against the tenant
+    (a loader call, so not an `input_values` conversion)."""
+    values = input_values(input, skip=skip)
+    if values.get("member_id") is not None:
+        values["member_id"] = await _member(info, values["member_id"])
+    return values
+
+
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+@updating(
+    CreateOwnerInput,
+    exclude=["client_organisation_id"],
+    described={
+        "email": "Their e-mail; null: not given.",
+        "decision_authority": "What they may decide about the processes they own.",
+        "member_id": "The global id of a Member.",
+    },
+)
 class UpdateOwnerInput:
     id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="The person's name.")
-    email: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Their e-mail; null: not given."
-    )
-    title: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Their job title; null: not given."
-    )
-    business_unit: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Their business unit; null: not given."
-    )
-    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="What they may decide about the processes they own."
-    )
-    member_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="The global id of a Member."
-    )
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
@@ -100,97 +109,48 @@ class OwnerPayload:
     )
 
 
-def _payload(obj: m.Owner | None, errors: list[UserError]) -> OwnerPayload:
-    node = OwnerNode.from_model(obj) if obj is not None and not errors else None
-    return OwnerPayload(owner=node, errors=errors)
+_payload = payload_of(OwnerPayload, "owner", OwnerNode.from_model)
 
 
 @strawberry.type
 class OwnerMutation:
     @strawberry.mutation(description="Add an owner to a client. Staff writers.")
     async def create_owner(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateOwnerInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[CreateOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.create_owner(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                name=input.name,
-                email=input.email,
-                title=input.title,
-                business_unit=input.business_unit,
-                decision_authority=or_default(input.decision_authority, m.DecisionAuthority.NONE),
-                member_id=await _member(info, input.member_id),
+        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
+            client_id = decode_id(
+                input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
             )
-        return _payload(obj, outcome.errors)
+            values = await _owner_values(info, input, skip=["client_organisation_id"])
+            return await service.create_owner(db, actor=actor, client_id=client_id, **values)
+
+        return await run_write(info, _payload, write)
 
     @strawberry.mutation(description="Change an owner. Staff writers.")
     async def update_owner(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateOwnerInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.update_owner(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                owner_id=decode_id(input.id, "Owner", "id"),
-                expected_version=input.version,
-                name=required(input.name, "name"),
-                email=given(input.email),
-                title=given(input.title),
-                business_unit=given(input.business_unit),
-                decision_authority=required(input.decision_authority, "decisionAuthority"),
-                member_id=given(await _member(info, input.member_id)),
+        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
+            owner_id = decode_id(input.id, "Owner", "id")
+            values = await _owner_values(info, input, skip=ROW_FIELDS)
+            return await service.update_owner(
+                db, actor=actor, owner_id=owner_id, expected_version=input.version, **values
             )
-        return _payload(obj, outcome.errors)
+
+        return await run_write(info, _payload, write)
 
     @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
     async def archive_owner(
-        self,
-        info: Info,
-        input: Annotated[
-            ArchiveOwnerInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[ArchiveOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.archive_owner(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.archive_owner(
+                db,
+                actor=actor,
                 owner_id=decode_id(input.id, "Owner", "id"),
                 expected_version=input.version,
-            )
-        return _payload(obj, outcome.errors)
+            ),
+        )

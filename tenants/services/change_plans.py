@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.models import AIProcess, ChangePlan, ChangePlanStatus, ClientOrganisation, Milestone
 from tenants.models import MilestoneStatus as MS
-from tenants.services.audit import Actor, finish_write, record_audit, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target
-from tenants.services.validation import LIST_MAX, UNSET, Collector, Unset, given
+from tenants.services.audit import Actor, record_audit, snapshot
+from tenants.services.changes import Changes, Rule, between, long_text, one_of, text
+from tenants.services.persistence import guarded_write
+from tenants.services.validation import LIST_MAX, TEXT_MAX, Collector
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,60 +59,57 @@ async def overdue_by_plan(
     return out
 
 
-def _stakeholders(c: Collector, values: Sequence[Stakeholder]) -> list[dict[str, Any]]:
+def _stakeholders(c: Collector, field: str, values: Sequence[Stakeholder]) -> list[dict[str, Any]]:
     if len(values) > LIST_MAX:
-        c.add("stakeholders", f"must have at most {LIST_MAX} items")
+        c.add(field, f"must have at most {LIST_MAX} items")
         return []
     return [
         Stakeholder(
-            name=c.text(f"stakeholders[{i}].name", s.name),
-            role=c.optional_text(f"stakeholders[{i}].role", s.role),
-            impact=c.long_text(f"stakeholders[{i}].impact", s.impact),
+            name=c.text(f"{field}[{i}].name", s.name),
+            role=c.optional_text(f"{field}[{i}].role", s.role),
+            impact=c.long_text(f"{field}[{i}].impact", s.impact),
         ).to_json()
         for i, s in enumerate(values)
     ]
 
 
+def _objective(c: Collector, field: str, value: str) -> str:
+    # Required like a name, but as long and multi-line as a free-text field.
+    return c.text(field, value, max_length=TEXT_MAX, multiline=True)
+
+
+PLAN_CHANGES = Changes(
+    ChangePlan,
+    Rule("objective", _objective, nullable=False),
+    # Whether the process is the plan's client's needs the database: `_check_process`.
+    Rule("process_id"),
+    Rule("stakeholders", _stakeholders, nullable=False, default=()),
+    Rule("communication_plan", long_text),
+    Rule("readiness", between(0, 100), nullable=False, default=0),
+    Rule("status", one_of(ChangePlanStatus), nullable=False, default=ChangePlanStatus.DRAFT),
+    Rule("due_on"),
+)
+
+
 async def _check_process(
     c: Collector, session: AsyncSession, process_id: uuid.UUID | None, client_id: uuid.UUID
 ) -> None:
-    process = await c.load(session, AIProcess, process_id, "processId")
+    process = await c.load(session, AIProcess, process_id, "process_id")
     if process is not None and process.client_id != client_id:
-        c.add("processId", "belongs to another client organisation")
+        c.add("process_id", "belongs to another client organisation")
 
 
 async def create_change_plan(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    client_id: uuid.UUID,
-    objective: str,
-    process_id: uuid.UUID | None = None,
-    stakeholders: Sequence[Stakeholder] = (),
-    communication_plan: str | None = None,
-    readiness: int = 0,
-    status: ChangePlanStatus = ChangePlanStatus.DRAFT,
-    due_on: date | None = None,
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, **values: Any
 ) -> ChangePlan:
-    """Create a change plan for a client, optionally about one of its processes."""
+    """Create a change plan for a client (optionally about one of its processes) from the
+    fields of `PLAN_CHANGES`."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
-    await _check_process(c, session, process_id, client_id)
-    plan = ChangePlan(
-        client_id=client_id,
-        process_id=process_id,
-        objective=c.text("objective", objective, max_length=5000, multiline=True),
-        stakeholders=_stakeholders(c, stakeholders),
-        communication_plan=c.long_text("communicationPlan", communication_plan),
-        readiness=c.int_range("readiness", readiness, 0, 100),
-        status=c.enum("status", ChangePlanStatus, status),
-        due_on=due_on,
+    await c.load(session, ClientOrganisation, client_id, "client_organisation_id")
+    await _check_process(c, session, values.get("process_id"), client_id)
+    return await PLAN_CHANGES.create(
+        session, actor=actor, values=values, fixed={"client_id": client_id}, c=c
     )
-    c.raise_if_any()
-    async with guarded_write(session):
-        session.add(plan)
-    await finish_write(session, actor=actor, action="create", obj=plan, before=None)
-    return plan
 
 
 async def update_change_plan(
@@ -120,39 +118,26 @@ async def update_change_plan(
     actor: Actor,
     plan_id: uuid.UUID,
     expected_version: int,
-    objective: str | Unset = UNSET,
-    process_id: uuid.UUID | Unset | None = UNSET,
-    stakeholders: Sequence[Stakeholder] | Unset = UNSET,
-    communication_plan: str | Unset | None = UNSET,
-    readiness: int | Unset = UNSET,
-    status: ChangePlanStatus | Unset = UNSET,
-    due_on: date | Unset | None = UNSET,
+    **values: Any,
 ) -> ChangePlan:
     """Change the given fields of a change plan."""
-    plan = await load_target(session, ChangePlan, plan_id, expected_version=expected_version)
+    plan = await PLAN_CHANGES.load(session, plan_id, expected_version=expected_version)
     c = Collector()
-    changes: dict[str, object] = {}
-    if given(objective):
-        changes["objective"] = c.text("objective", objective, max_length=5000, multiline=True)
-    if given(process_id):
-        await _check_process(c, session, process_id, plan.client_id)
-        changes["process_id"] = process_id
-    if given(stakeholders):
-        changes["stakeholders"] = _stakeholders(c, stakeholders)
-    if given(communication_plan):
-        changes["communication_plan"] = c.long_text("communicationPlan", communication_plan)
-    if given(readiness):
-        changes["readiness"] = c.int_range("readiness", readiness, 0, 100)
-    if given(status):
-        changes["status"] = c.enum("status", ChangePlanStatus, status)
-    if given(due_on):
-        changes["due_on"] = due_on
-    c.raise_if_any()
-    before = snapshot(plan)
-    async with guarded_write(session):
-        apply(plan, changes)
-    await finish_write(session, actor=actor, action="update", obj=plan, before=before)
-    return plan
+    if "process_id" in values:
+        await _check_process(c, session, values["process_id"], plan.client_id)
+    return await PLAN_CHANGES.update(session, plan, actor=actor, values=values, c=c)
+
+
+MILESTONE_CHANGES = Changes(
+    Milestone,
+    Rule("title", text, nullable=False),
+    Rule("due_on"),
+    Rule("status", one_of(MS), nullable=False, default=MS.PLANNED),
+    # Follows the status (`_with_completion`), which needs today's date.
+    Rule("completed_on"),
+    # A create without one is placed last (`_next_position`), which needs the database.
+    Rule("position", between(0, 10_000), nullable=False),
+)
 
 
 def _completion(c: Collector, status: MS, completed_on: date | None, today: date) -> date | None:
@@ -160,11 +145,52 @@ def _completion(c: Collector, status: MS, completed_on: date | None, today: date
     if status is MS.COMPLETED:
         done = completed_on or today
         if done > today:
-            c.add("completedOn", "must not be in the future")
+            c.add("completed_on", "must not be in the future")
         return done
     if completed_on is not None:
-        c.add("completedOn", "is only set on a completed milestone")
+        c.add("completed_on", "is only set on a completed milestone")
     return None
+
+
+def _status_of(value: object) -> MS | None:
+    try:
+        return MS(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+
+
+def _with_completion(
+    c: Collector, values: Mapping[str, Any], current: Milestone | None, today: date
+) -> dict[str, Any]:
+    """`values` with the `completed_on` its status implies, when a create or an update of
+    the status or the date (an update of neither leaves both as they are)."""
+    out = dict(values)
+    if current is not None and not {"status", "completed_on"} & out.keys():
+        return out
+    if current is None:
+        status = _status_of(out.get("status") or MS.PLANNED)
+    else:
+        status = _status_of(out["status"]) if "status" in out else current.status
+    if status is None:
+        return out  # `MILESTONE_CHANGES` refuses the status; no completion follows from it
+    if "completed_on" in out:
+        stated = out["completed_on"]
+    elif current is not None and status is MS.COMPLETED:
+        stated = current.completed_on  # completing again keeps the date it has
+    else:
+        stated = None
+    out["completed_on"] = _completion(c, status, stated, today)
+    return out
+
+
+async def _next_position(session: AsyncSession, plan_id: uuid.UUID) -> int:
+    last = await session.scalar(
+        select(Milestone.position)
+        .where(Milestone.plan_id == plan_id)
+        .order_by(Milestone.position.desc())
+        .limit(1)
+    )
+    return 0 if last is None else last + 1
 
 
 async def add_milestone(
@@ -172,43 +198,19 @@ async def add_milestone(
     *,
     actor: Actor,
     plan_id: uuid.UUID,
-    title: str,
-    due_on: date | None = None,
-    status: MS = MS.PLANNED,
-    completed_on: date | None = None,
-    position: int | None = None,
     today: date | None = None,
+    **values: Any,
 ) -> Milestone:
-    """Add a milestone to a plan (last, unless a position is given)."""
+    """Add a milestone to a plan (last, unless a position is given) from the fields of
+    `MILESTONE_CHANGES`."""
     c = Collector()
-    plan = await c.load(session, ChangePlan, plan_id, "planId")
-    clean_title = c.text("title", title)
-    clean_status = c.enum("status", MS, status)
-    done = _completion(c, clean_status, completed_on, today or date.today())
-    if position is not None:
-        c.int_range("position", position, 0, 10_000)
-    c.raise_if_any()
-    assert plan is not None
-    if position is None:
-        last = await session.scalar(
-            select(Milestone.position)
-            .where(Milestone.plan_id == plan_id)
-            .order_by(Milestone.position.desc())
-            .limit(1)
-        )
-        position = 0 if last is None else last + 1
-    milestone = Milestone(
-        plan_id=plan_id,
-        title=clean_title,
-        due_on=due_on,
-        status=clean_status,
-        completed_on=done,
-        position=position,
+    await c.load(session, ChangePlan, plan_id, "plan_id")
+    values = _with_completion(c, values, None, today or date.today())
+    if values.get("position") is None:
+        values["position"] = await _next_position(session, plan_id)
+    return await MILESTONE_CHANGES.create(
+        session, actor=actor, values=values, fixed={"plan_id": plan_id}, c=c
     )
-    async with guarded_write(session):
-        session.add(milestone)
-    await finish_write(session, actor=actor, action="create", obj=milestone, before=None)
-    return milestone
 
 
 async def update_milestone(
@@ -217,50 +219,26 @@ async def update_milestone(
     actor: Actor,
     milestone_id: uuid.UUID,
     expected_version: int,
-    title: str | Unset = UNSET,
-    due_on: date | Unset | None = UNSET,
-    status: MS | Unset = UNSET,
-    completed_on: date | Unset | None = UNSET,
-    position: int | Unset = UNSET,
     today: date | None = None,
+    **values: Any,
 ) -> Milestone:
     """Change a milestone; completing it without a date completes it today."""
-    milestone = await load_target(
-        session, Milestone, milestone_id, expected_version=expected_version
+    milestone = await MILESTONE_CHANGES.load(
+        session, milestone_id, expected_version=expected_version
     )
     c = Collector()
-    changes: dict[str, object] = {}
-    if given(title):
-        changes["title"] = c.text("title", title)
-    if given(due_on):
-        changes["due_on"] = due_on
-    if given(position):
-        changes["position"] = c.int_range("position", position, 0, 10_000)
-    if given(status) or given(completed_on):
-        new_status = c.enum("status", MS, status) if given(status) else milestone.status
-        if given(completed_on):
-            stated = completed_on
-        elif new_status is MS.COMPLETED:
-            stated = milestone.completed_on
-        else:
-            stated = None
-        changes["status"] = new_status
-        changes["completed_on"] = _completion(c, new_status, stated, today or date.today())
-    c.raise_if_any()
-    before = snapshot(milestone)
-    async with guarded_write(session):
-        apply(milestone, changes)
-    await finish_write(session, actor=actor, action="update", obj=milestone, before=before)
-    return milestone
+    values = _with_completion(c, values, milestone, today or date.today())
+    return await MILESTONE_CHANGES.update(session, milestone, actor=actor, values=values, c=c)
 
 
 async def delete_milestone(
     session: AsyncSession, *, actor: Actor, milestone_id: uuid.UUID, expected_version: int
 ) -> None:
     """Delete a milestone; the audit trail keeps its last values (the others keep their order)."""
-    milestone = await load_target(
-        session, Milestone, milestone_id, expected_version=expected_version
+    milestone = await MILESTONE_CHANGES.load(
+        session, milestone_id, expected_version=expected_version
     )
+    # Its own audit action, and a row gone rather than archived: not a `Changes` write.
     await record_audit(
         session,
         actor=actor,

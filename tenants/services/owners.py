@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.models import ClientOrganisation, DecisionAuthority, Owner, OwnershipAssignment
 from tenants.services.assignments import hours_by_owner, total_hours_per_week
-from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
-from tenants.services.validation import UNSET, Collector, Unset, given
+from tenants.services.audit import Actor
+from tenants.services.changes import Changes, Rule, email, one_of, optional_text, text
+from tenants.services.validation import Collector
 
 __all__ = [
     "archive_owner",
@@ -43,69 +44,68 @@ async def _email_in_use(
     return (await session.scalar(query.limit(1))) is not None
 
 
-def _check_fields(
+OWNER_CHANGES = Changes(
+    Owner,
+    Rule("name", text, nullable=False),
+    # Unique among the client's live owners: `_check_email` asks the database.
+    Rule("email", email),
+    Rule("title", optional_text),
+    Rule("business_unit", optional_text),
+    Rule(
+        "decision_authority",
+        one_of(DecisionAuthority),
+        nullable=False,
+        default=DecisionAuthority.NONE,
+    ),
+    Rule("member_id"),
+)
+
+
+async def _check_email(
     c: Collector,
+    session: AsyncSession,
+    value: object,
     *,
-    name: str | Unset,
-    email: str | Unset | None,
-    title: str | Unset | None,
-    business_unit: str | Unset | None,
-    decision_authority: DecisionAuthority | Unset,
-    member_id: uuid.UUID | Unset | None,
-) -> dict[str, object]:
-    changes: dict[str, object] = {}
-    if given(name):
-        changes["name"] = c.text("name", name)
-    if given(email):
-        changes["email"] = c.email("email", email)
-    if given(title):
-        changes["title"] = c.optional_text("title", title)
-    if given(business_unit):
-        changes["business_unit"] = c.optional_text("businessUnit", business_unit)
-    if given(decision_authority):
-        changes["decision_authority"] = c.enum(
-            "decisionAuthority", DecisionAuthority, decision_authority
-        )
-    if given(member_id):
-        changes["member_id"] = member_id
-    return changes
+    client_id: uuid.UUID,
+    exclude: uuid.UUID | None,
+) -> None:
+    """A CONFLICT on `email` when another live owner of the client has it.
+
+    The address is compared as `OWNER_CHANGES` stores it, cleaned by the rule's own check
+    on a scratch collector (the rule reports its errors itself). An address the check
+    refuses is not looked up: it can never be stored, and one with a NUL would fail in
+    the database rather than as a VALIDATION error. The unique index backs this up.
+    """
+    probe = Collector()
+    address = (
+        OWNER_CHANGES.rules["email"].check(probe, "email", value)
+        if isinstance(value, str)
+        else None
+    )
+    if (
+        isinstance(address, str)
+        and not probe.errors
+        and await _email_in_use(session, client_id=client_id, email=address, exclude=exclude)
+    ):
+        c.errors.extend(_email_taken().errors)
 
 
 async def create_owner(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    client_id: uuid.UUID,
-    name: str,
-    email: str | None = None,
-    title: str | None = None,
-    business_unit: str | None = None,
-    decision_authority: DecisionAuthority = DecisionAuthority.NONE,
-    member_id: uuid.UUID | None = None,
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, **values: Any
 ) -> Owner:
-    """Create an owner at a client; the email, when given, is unique among live owners."""
+    """Create an owner at a client from the fields of `OWNER_CHANGES`; the email, when
+    given, is unique among live owners."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
-    changes = _check_fields(
-        c,
-        name=name,
-        email=email,
-        title=title,
-        business_unit=business_unit,
-        decision_authority=decision_authority,
-        member_id=member_id,
+    await c.load(session, ClientOrganisation, client_id, "client_organisation_id")
+    await _check_email(c, session, values.get("email"), client_id=client_id, exclude=None)
+    return await OWNER_CHANGES.create(
+        session,
+        actor=actor,
+        values=values,
+        fixed={"client_id": client_id},
+        c=c,
+        constraints={EMAIL_INDEX: _email_taken()},
     )
-    cleaned = changes.get("email")
-    if isinstance(cleaned, str) and await _email_in_use(
-        session, client_id=client_id, email=cleaned, exclude=None
-    ):
-        c.errors.extend(_email_taken().errors)
-    c.raise_if_any()
-    owner = Owner(client_id=client_id, **changes)
-    async with guarded_write(session, {EMAIL_INDEX: _email_taken()}):
-        session.add(owner)
-    await finish_write(session, actor=actor, action="create", obj=owner, before=None)
-    return owner
 
 
 async def update_owner(
@@ -114,43 +114,25 @@ async def update_owner(
     actor: Actor,
     owner_id: uuid.UUID,
     expected_version: int,
-    name: str | Unset = UNSET,
-    email: str | Unset | None = UNSET,
-    title: str | Unset | None = UNSET,
-    business_unit: str | Unset | None = UNSET,
-    decision_authority: DecisionAuthority | Unset = UNSET,
-    member_id: uuid.UUID | Unset | None = UNSET,
+    **values: Any,
 ) -> Owner:
     """Change the given fields of an owner."""
-    owner = await load_target(session, Owner, owner_id, expected_version=expected_version)
+    owner = await OWNER_CHANGES.load(session, owner_id, expected_version=expected_version)
     c = Collector()
-    changes = _check_fields(
-        c,
-        name=name,
-        email=email,
-        title=title,
-        business_unit=business_unit,
-        decision_authority=decision_authority,
-        member_id=member_id,
+    if "email" in values:
+        await _check_email(c, session, values["email"], client_id=owner.client_id, exclude=owner.id)
+    return await OWNER_CHANGES.update(
+        session, owner, actor=actor, values=values, c=c, constraints={EMAIL_INDEX: _email_taken()}
     )
-    cleaned = changes.get("email")
-    if isinstance(cleaned, str) and await _email_in_use(
-        session, client_id=owner.client_id, email=cleaned, exclude=owner.id
-    ):
-        c.errors.extend(_email_taken().errors)
-    c.raise_if_any()
-    before = snapshot(owner)
-    async with guarded_write(session, {EMAIL_INDEX: _email_taken()}):
-        apply(owner, changes)
-    await finish_write(session, actor=actor, action="update", obj=owner, before=before)
-    return owner
 
 
 async def archive_owner(
     session: AsyncSession, *, actor: Actor, owner_id: uuid.UUID, expected_version: int
 ) -> Owner:
     """Archive an owner who holds no open assignment (VALIDATION on `id` otherwise)."""
-    owner = await load_target(session, Owner, owner_id, expected_version=expected_version)
+    # Loaded first so a missing, archived or stale owner is refused before its assignments
+    # are looked at; the archive below finds it in the session without a second query.
+    await OWNER_CHANGES.load(session, owner_id, expected_version=expected_version)
     open_assignment = await session.scalar(
         select(OwnershipAssignment.id)
         .where(OwnershipAssignment.owner_id == owner_id, OwnershipAssignment.ends_on.is_(None))
@@ -158,8 +140,6 @@ async def archive_owner(
     )
     if open_assignment is not None:
         raise DomainError.one("id", ErrorCode.VALIDATION, "end the owner's assignments first")
-    before = snapshot(owner)
-    async with guarded_write(session):
-        apply(owner, {"archived_at": utcnow()})
-    await finish_write(session, actor=actor, action="archive", obj=owner, before=before)
-    return owner
+    return await OWNER_CHANGES.archive(
+        session, owner_id, actor=actor, expected_version=expected_version
+    )
