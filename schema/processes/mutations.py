@@ -109,7 +109,7 @@ _payload = payload_of(AIProcessPayload, "ai_process", AIProcessNode.from_model)
 
 # The documents' inputs as the service's shapes.
 _DOCUMENTS: dict[str, Callable[[Any], Any]] = {
-    "boundaries": lambda b: b.to_shape(),
+    "boundaries": ProcessBoundariesInput.to_shape,
     "checkpoints": inputs.checkpoints,
     "escalation_path": inputs.escalation_path,
     "tools": inputs.tools,
