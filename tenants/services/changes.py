@@ -13,7 +13,8 @@ value is checked, whether it may be null, and its default on create. From that o
   and the resolvers pass the given input fields through as they are.
 
 Rules that span fields (a date range, a parent's client) stay with the entity, as `cross`
-checks run on the merged view of the current row and the changes.
+checks run on the merged view of the current row and the changes; what needs the database
+or knows the one write (a case-insensitive unique name) is a `verify` step of create/update.
 """
 
 from __future__ import annotations
