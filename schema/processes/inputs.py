@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import strawberry
 
 from tenants import models as m
-from tenants.errors import validation
-from tenants.services.validation import UNSET as SERVICE_UNSET
 
 
 @strawberry.input(description="One step of the process's workflow.")
@@ -90,12 +87,3 @@ def escalation_path(values: Sequence[EscalationLevelInput]) -> list[m.Escalation
 
 def tools(values: Sequence[ProcessToolInput]) -> list[m.Tool]:
     return [m.Tool(t.name, t.vendor, t.purpose) for t in values]
-
-
-def document(value: Any, convert: Callable[[Any], Any], field: str) -> Any:
-    """Update inputs: omitted stays unchanged, null is a VALIDATION error, else converted."""
-    if value is strawberry.UNSET:
-        return SERVICE_UNSET
-    if value is None:
-        raise validation(field, "must not be null")
-    return convert(value)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import KpiDirection
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import given, or_default, required
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
 from schema.numbers import to_decimal
-from schema.permissions import actor_of, authorize
 from schema.processes.types import ProcessKpiNode
 from tenants import models as m
 from tenants.services import kpis as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
@@ -50,29 +52,17 @@ class AddKpiInput:
         "they are assigned to."
     )
 )
+@updating(
+    AddKpiInput,
+    exclude=["process_id"],
+    described={
+        "direction": "Whether higher or lower is better.",
+        "measured_at": "When latestValue was measured; null: no value.",
+    },
+)
 class UpdateKpiInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to change.")
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The KPI's name; unique within its process (case-insensitive).",
-    )
-    unit: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The unit of target and values, e.g. % or hours; null: none.",
-    )
-    target: float | None = strawberry.field(
-        default=strawberry.UNSET, description="The value to reach; null: no target set."
-    )
-    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="Whether higher or lower is better."
-    )
-    latest_value: float | None = strawberry.field(
-        default=strawberry.UNSET, description="The latest measured value; null: none measured yet."
-    )
-    measured_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET, description="When latestValue was measured; null: no value."
-    )
 
 
 @strawberry.input(description="Which KPI to remove, at the version you last saw.")
@@ -109,42 +99,32 @@ class RemoveKpiPayload:
     )
 
 
-def _payload(obj: m.ProcessKpi | None, errors: list[UserError]) -> ProcessKpiPayload:
-    node = ProcessKpiNode.from_model(obj) if obj is not None and not errors else None
-    return ProcessKpiPayload(process_kpi=node, errors=errors)
+_payload = payload_of(ProcessKpiPayload, "process_kpi", ProcessKpiNode.from_model)
+
+# Float inputs as the service's Decimals.
+_NUMBERS = {"target": to_decimal, "latest_value": to_decimal}
+
+
+def _removed(removed: strawberry.ID | None, errors: list[UserError]) -> RemoveKpiPayload:
+    return RemoveKpiPayload(removed_process_kpi_id=removed if not errors else None, errors=errors)
 
 
 @strawberry.type
 class KpiMutation:
     @strawberry.mutation(description="Add a KPI to a process. Staff writers.")
     async def add_kpi(
-        self,
-        info: Info,
-        input: Annotated[
-            AddKpiInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[AddKpiInput, WRITE_INPUT]
     ) -> ProcessKpiPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.add_kpi(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.add_kpi(
+                db,
+                actor=actor,
                 process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                name=input.name,
-                unit=input.unit,
-                target=to_decimal(input.target),
-                direction=or_default(input.direction, m.KpiDirection.HIGHER),
-                latest_value=to_decimal(input.latest_value),
-                measured_at=input.measured_at,
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, skip=["process_id"], convert=_NUMBERS),
+            ),
+        )
 
     @strawberry.mutation(
         description=(
@@ -153,66 +133,39 @@ class KpiMutation:
         )
     )
     async def update_kpi(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateKpiInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateKpiInput, WRITE_INPUT]
     ) -> ProcessKpiPayload:
-        obj = None
-        async with atomic(info) as outcome:
+        async def process_of(db: AsyncSession) -> uuid.UUID | None:
+            # Client owners may update KPIs of processes they are assigned to.
             kpi_id = decode_id(input.id, "ProcessKpi", "id")
-            process_id = await info.context.db.scalar(
-                select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id)
-            )
-            await authorize(info, process_id=process_id)
-            obj = await service.update_kpi(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                kpi_id=kpi_id,
+            return await db.scalar(select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id))
+
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.update_kpi(
+                db,
+                actor=actor,
+                kpi_id=decode_id(input.id, "ProcessKpi", "id"),
                 expected_version=input.version,
-                name=required(input.name, "name"),
-                unit=given(input.unit),
-                target=given(to_decimal(input.target)),
-                direction=required(input.direction, "direction"),
-                latest_value=given(to_decimal(input.latest_value)),
-                measured_at=given(input.measured_at),
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, convert=_NUMBERS),
+            ),
+            process_of=process_of,
+        )
 
     @strawberry.mutation(
         description="Delete a KPI (reviews keep their snapshots of it). Staff writers."
     )
     async def remove_kpi(
-        self,
-        info: Info,
-        input: Annotated[
-            RemoveKpiInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[RemoveKpiInput, WRITE_INPUT]
     ) -> RemoveKpiPayload:
-        removed = False
-        async with atomic(info) as outcome:
-            await authorize(info)
+        async def remove(db: AsyncSession, actor: Actor) -> strawberry.ID:
             await service.remove_kpi(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+                db,
+                actor=actor,
                 kpi_id=decode_id(input.id, "ProcessKpi", "id"),
                 expected_version=input.version,
             )
-            removed = True
-        errors = outcome.errors
-        return RemoveKpiPayload(
-            removed_process_kpi_id=input.id if removed and not errors else None, errors=errors
-        )
+            return input.id
+
+        return await run_write(info, _removed, remove)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id, decode_ids
-from schema.mutation_support import given, required
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
 from schema.vendors.types import AgreementClauseInput, VendorAgreementNode
 from tenants import models as m
 from tenants.services import vendors as service
-from tenants.services.validation import UNSET as SERVICE_UNSET
 from tenants.services.vendors import Clause
 
 
@@ -60,48 +59,23 @@ class CreateVendorAgreementInput:
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
+@updating(
+    CreateVendorAgreementInput,
+    exclude=["client_organisation_id"],
+    described={
+        "ends_on": "When it ends; null: open-ended.",
+        "renewal_on": "When it is up for renewal; null: not stated.",
+        "incident_response_hours": (
+            "Hours within which the responsible party must respond to an incident."
+        ),
+        "process_ids": "Replaces the covered set.",
+    },
+)
 class UpdateVendorAgreementInput:
     id: strawberry.ID = strawberry.field(
         description="The global id of the VendorAgreement to change."
     )
     version: int = strawberry.field(description="The version you last saw.")
-    vendor: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The vendor's name."
-    )
-    product: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The product covered; null: not stated."
-    )
-    starts_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="When the agreement starts; null: not stated."
-    )
-    ends_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="When it ends; null: open-ended."
-    )
-    renewal_on: date | None = strawberry.field(
-        default=strawberry.UNSET, description="When it is up for renewal; null: not stated."
-    )
-    auto_renews: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="Whether it renews itself unless cancelled."
-    )
-    monitoring: AgreementClauseInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Who monitors the system's performance."
-    )
-    incident_response: AgreementClauseInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Who answers incidents."
-    )
-    incident_response_hours: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Hours within which the responsible party must respond to an incident.",
-    )
-    updates: AgreementClauseInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Who ships and tests model or product updates."
-    )
-    data_governance: AgreementClauseInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Who governs the data the system uses."
-    )
-    process_ids: list[strawberry.ID] | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces the covered set."
-    )
 
 
 @strawberry.type(
@@ -122,97 +96,50 @@ class VendorAgreementPayload:
     )
 
 
-def _clause(value: AgreementClauseInput | None) -> Clause | None:
-    return None if value is None else Clause(party=value.party, terms=value.terms)
+def _clause(value: AgreementClauseInput) -> Clause:
+    return Clause(party=value.party, terms=value.terms)
 
 
-def _clause_update(value: AgreementClauseInput | None, field: str) -> Any:
-    """Update: omitted is unchanged, null is an error (send party UNSPECIFIED to clear)."""
-    clause = required(value, field)
-    return clause if clause is SERVICE_UNSET else _clause(clause)
+# Clause inputs as the service's Clauses, global ids as UUIDs.
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(m.CLAUSES, _clause),
+    "process_ids": lambda ids: decode_ids(list(ids), "AIProcess", "processIds"),
+}
 
-
-def _payload(obj: m.VendorAgreement | None, errors: list[UserError]) -> VendorAgreementPayload:
-    node = VendorAgreementNode.from_model(obj) if obj is not None and not errors else None
-    return VendorAgreementPayload(vendor_agreement=node, errors=errors)
+_payload = payload_of(VendorAgreementPayload, "vendor_agreement", VendorAgreementNode.from_model)
 
 
 @strawberry.type
 class VendorAgreementMutation:
     @strawberry.mutation(description="Add a vendor agreement of a client. Staff writers.")
     async def create_vendor_agreement(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateVendorAgreementInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[CreateVendorAgreementInput, WRITE_INPUT]
     ) -> VendorAgreementPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.create_vendor_agreement(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.create_vendor_agreement(
+                db,
+                actor=actor,
                 client_id=decode_id(
                     input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
                 ),
-                vendor=input.vendor,
-                product=input.product,
-                starts_on=input.starts_on,
-                ends_on=input.ends_on,
-                renewal_on=input.renewal_on,
-                auto_renews=input.auto_renews,
-                monitoring=_clause(input.monitoring),
-                incident_response=_clause(input.incident_response),
-                incident_response_hours=input.incident_response_hours,
-                updates=_clause(input.updates),
-                data_governance=_clause(input.data_governance),
-                process_ids=decode_ids(list(input.process_ids), "AIProcess", "processIds"),
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, skip=["client_organisation_id"], convert=_CONVERT),
+            ),
+        )
 
     @strawberry.mutation(description="Change a vendor agreement. Staff writers.")
     async def update_vendor_agreement(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateVendorAgreementInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateVendorAgreementInput, WRITE_INPUT]
     ) -> VendorAgreementPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            process_ids = required(input.process_ids, "processIds")
-            obj = await service.update_vendor_agreement(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.update_vendor_agreement(
+                db,
+                actor=actor,
                 agreement_id=decode_id(input.id, "VendorAgreement", "id"),
                 expected_version=input.version,
-                vendor=required(input.vendor, "vendor"),
-                product=given(input.product),
-                starts_on=given(input.starts_on),
-                ends_on=given(input.ends_on),
-                renewal_on=given(input.renewal_on),
-                auto_renews=required(input.auto_renews, "autoRenews"),
-                monitoring=_clause_update(input.monitoring, "monitoring"),
-                incident_response=_clause_update(input.incident_response, "incidentResponse"),
-                incident_response_hours=given(input.incident_response_hours),
-                updates=_clause_update(input.updates, "updates"),
-                data_governance=_clause_update(input.data_governance, "dataGovernance"),
-                process_ids=process_ids
-                if process_ids is SERVICE_UNSET
-                else decode_ids(list(process_ids), "AIProcess", "processIds"),
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, convert=_CONVERT),
+            ),
+        )

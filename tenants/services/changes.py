@@ -13,12 +13,13 @@ value is checked, whether it may be null, and its default on create. From that o
   and the resolvers pass the given input fields through as they are.
 
 Rules that span fields (a date range, a parent's client) stay with the entity, as `cross`
-checks run on the merged view of the current row and the changes.
+checks run on the merged view of the current row and the changes; what needs the database
+or knows the one write (a case-insensitive unique name) is a `verify` step of create/update.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -38,6 +39,9 @@ E = TypeVar("E", bound=StrEnum)
 Check = Callable[[Collector, str, Any], Any]
 # (collector, the row as it will be: current values overlaid with the changes) -> None.
 CrossCheck = Callable[[Collector, Mapping[str, Any]], None]
+# (collector, the checked changes) -> None: what only one write knows, or needs the database
+# for (a case-insensitive unique name), after the rules and before anything is raised.
+Verify = Callable[[Collector, dict[str, Any]], Awaitable[None]]
 
 
 def keep(c: Collector, field: str, value: Any) -> Any:
@@ -147,6 +151,20 @@ class Changes(Generic[M]):
         c.raise_if_any()
         return changes
 
+    async def _verified(
+        self,
+        values: Mapping[str, Any],
+        current: M | None,
+        c: Collector | None,
+        verify: Verify | None,
+    ) -> dict[str, Any]:
+        c = c or Collector()
+        changes = self.check(c, values, current)
+        if verify is not None:
+            await verify(c, changes)
+        c.raise_if_any()
+        return changes
+
     async def create(
         self,
         session: AsyncSession,
@@ -156,9 +174,10 @@ class Changes(Generic[M]):
         fixed: Mapping[str, Any] | None = None,
         c: Collector | None = None,
         constraints: Mapping[str, DomainError] | None = None,
+        verify: Verify | None = None,
     ) -> M:
         """Check `values`, insert the row (plus the caller's `fixed` attributes) and audit it."""
-        changes = self.checked_or_raise(values, c=c)
+        changes = await self._verified(values, None, c, verify)
         obj = self.model(**changes, **(fixed or {}))
         async with guarded_write(session, constraints):
             session.add(obj)
@@ -174,9 +193,10 @@ class Changes(Generic[M]):
         values: Mapping[str, Any],
         c: Collector | None = None,
         constraints: Mapping[str, DomainError] | None = None,
+        verify: Verify | None = None,
     ) -> M:
         """Check the given `values` against `obj`, apply those that differ and audit the change."""
-        changes = self.checked_or_raise(values, obj, c=c)
+        changes = await self._verified(values, obj, c, verify)
         before = snapshot(obj)
         async with guarded_write(session, constraints):
             apply(obj, changes)

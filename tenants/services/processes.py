@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,9 +21,9 @@ from tenants.models import (
     WorkflowStep,
 )
 from tenants.services.assignments import current_accountable_process_ids
-from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
-from tenants.services.validation import LIST_MAX, UNSET, Collector, Unset, given
+from tenants.services.audit import Actor
+from tenants.services.changes import Changes, Rule, long_text, one_of, optional_text, text
+from tenants.services.validation import LIST_MAX, Collector
 
 RESPONSE_HOURS_MAX = 24 * 365
 
@@ -51,58 +52,60 @@ def _bounded(c: Collector, field: str, items: Sequence[object]) -> bool:
     return True
 
 
-def check_boundaries(c: Collector, value: Boundaries) -> Boundaries:
-    """Clean a boundaries document, naming errors like `boundaries.steps[0].aiRole`."""
+def check_boundaries(c: Collector, field: str, value: Boundaries) -> dict[str, Any]:
+    """A clean boundaries document as stored, naming errors like `boundaries.steps[0].ai_role`."""
     steps: list[WorkflowStep] = []
-    if _bounded(c, "boundaries.steps", value.steps):
+    if _bounded(c, f"{field}.steps", value.steps):
         for i, s in enumerate(value.steps):
-            f = f"boundaries.steps[{i}]"
+            f = f"{field}.steps[{i}]"
             steps.append(
                 WorkflowStep(
                     name=c.text(f"{f}.name", s.name),
-                    ai_role=c.text(f"{f}.aiRole", s.ai_role),
+                    ai_role=c.text(f"{f}.ai_role", s.ai_role),
                     description=c.long_text(f"{f}.description", s.description),
                 )
             )
         names = [s.name.casefold() for s in steps]
         if len(set(names)) != len(names):
-            c.add("boundaries.steps", "step names must be unique")
+            c.add(f"{field}.steps", "step names must be unique")
     return Boundaries(
         steps=steps,
-        upstream=c.text_list("boundaries.upstream", value.upstream),
-        downstream=c.text_list("boundaries.downstream", value.downstream),
-        data_inputs=c.text_list("boundaries.dataInputs", value.data_inputs),
-        outputs=c.text_list("boundaries.outputs", value.outputs),
-    )
+        upstream=c.text_list(f"{field}.upstream", value.upstream),
+        downstream=c.text_list(f"{field}.downstream", value.downstream),
+        data_inputs=c.text_list(f"{field}.data_inputs", value.data_inputs),
+        outputs=c.text_list(f"{field}.outputs", value.outputs),
+    ).to_json()
 
 
-def check_checkpoints(c: Collector, values: Sequence[Checkpoint]) -> list[Checkpoint]:
-    if not _bounded(c, "checkpoints", values):
+def check_checkpoints(
+    c: Collector, field: str, values: Sequence[Checkpoint]
+) -> list[dict[str, Any]]:
+    """Clean checkpoints as stored."""
+    if not _bounded(c, field, values):
         return []
-    out = []
-    for i, cp in enumerate(values):
-        f = f"checkpoints[{i}]"
-        out.append(
-            Checkpoint(
-                name=c.text(f"{f}.name", cp.name),
-                stage=c.text(f"{f}.stage", cp.stage),
-                reviewer_role=c.text(f"{f}.reviewerRole", cp.reviewer_role),
-                criteria=c.long_text(f"{f}.criteria", cp.criteria),
-            )
-        )
-    return out
+    return [
+        Checkpoint(
+            name=c.text(f"{field}[{i}].name", cp.name),
+            stage=c.text(f"{field}[{i}].stage", cp.stage),
+            reviewer_role=c.text(f"{field}[{i}].reviewer_role", cp.reviewer_role),
+            criteria=c.long_text(f"{field}[{i}].criteria", cp.criteria),
+        ).to_json()
+        for i, cp in enumerate(values)
+    ]
 
 
-def check_escalation_path(c: Collector, values: Sequence[EscalationLevel]) -> list[EscalationLevel]:
+def check_escalation_path(
+    c: Collector, field: str, values: Sequence[EscalationLevel]
+) -> list[dict[str, Any]]:
     """Levels must be 1..n without gaps or repeats; stored sorted by level."""
-    if not _bounded(c, "escalationPath", values):
+    if not _bounded(c, field, values):
         return []
     out = []
     for i, lv in enumerate(values):
-        f = f"escalationPath[{i}]"
+        f = f"{field}[{i}]"
         c.int_range(f"{f}.level", lv.level, 1, LIST_MAX)
         if lv.response_hours is not None:
-            c.int_range(f"{f}.responseHours", lv.response_hours, 0, RESPONSE_HOURS_MAX)
+            c.int_range(f"{f}.response_hours", lv.response_hours, 0, RESPONSE_HOURS_MAX)
         out.append(
             EscalationLevel(
                 level=lv.level,
@@ -112,96 +115,48 @@ def check_escalation_path(c: Collector, values: Sequence[EscalationLevel]) -> li
             )
         )
     if sorted(lv.level for lv in out) != list(range(1, len(out) + 1)):
-        c.add("escalationPath", "levels must be numbered 1, 2, 3 … without gaps or repeats")
-    return sorted(out, key=lambda lv: lv.level)
+        c.add(field, "levels must be numbered 1, 2, 3 … without gaps or repeats")
+    return [lv.to_json() for lv in sorted(out, key=lambda lv: lv.level)]
 
 
-def check_tools(c: Collector, values: Sequence[Tool]) -> list[Tool]:
-    if not _bounded(c, "tools", values):
+def check_tools(c: Collector, field: str, values: Sequence[Tool]) -> list[dict[str, Any]]:
+    """Clean tools as stored."""
+    if not _bounded(c, field, values):
         return []
     return [
         Tool(
-            name=c.text(f"tools[{i}].name", t.name),
-            vendor=c.optional_text(f"tools[{i}].vendor", t.vendor),
-            purpose=c.long_text(f"tools[{i}].purpose", t.purpose),
-        )
+            name=c.text(f"{field}[{i}].name", t.name),
+            vendor=c.optional_text(f"{field}[{i}].vendor", t.vendor),
+            purpose=c.long_text(f"{field}[{i}].purpose", t.purpose),
+        ).to_json()
         for i, t in enumerate(values)
     ]
 
 
-def _check_fields(
-    c: Collector,
-    *,
-    name: str | Unset,
-    purpose: str | Unset | None,
-    business_unit: str | Unset | None,
-    lifecycle_stage: LifecycleStage | Unset,
-    risk_tier: RiskTier | Unset,
-    boundaries: Boundaries | Unset,
-    checkpoints: Sequence[Checkpoint] | Unset,
-    escalation_path: Sequence[EscalationLevel] | Unset,
-    tools: Sequence[Tool] | Unset,
-) -> dict[str, object]:
-    changes: dict[str, object] = {}
-    if given(name):
-        changes["name"] = c.text("name", name)
-    if given(purpose):
-        changes["purpose"] = c.long_text("purpose", purpose)
-    if given(business_unit):
-        changes["business_unit"] = c.optional_text("businessUnit", business_unit)
-    if given(lifecycle_stage):
-        changes["lifecycle_stage"] = c.enum("lifecycleStage", LifecycleStage, lifecycle_stage)
-    if given(risk_tier):
-        changes["risk_tier"] = c.enum("riskTier", RiskTier, risk_tier)
-    if given(boundaries):
-        changes["boundaries"] = check_boundaries(c, boundaries).to_json()
-    if given(checkpoints):
-        changes["checkpoints"] = [cp.to_json() for cp in check_checkpoints(c, checkpoints)]
-    if given(escalation_path):
-        changes["escalation_path"] = [
-            lv.to_json() for lv in check_escalation_path(c, escalation_path)
-        ]
-    if given(tools):
-        changes["tools"] = [t.to_json() for t in check_tools(c, tools)]
-    return changes
+# The documents may not be null: an update replaces one whole, and an empty one clears it.
+PROCESS_CHANGES = Changes(
+    AIProcess,
+    Rule("name", text, nullable=False),
+    Rule("purpose", long_text),
+    Rule("business_unit", optional_text),
+    Rule("lifecycle_stage", one_of(LifecycleStage), nullable=False, default=LifecycleStage.IDEA),
+    Rule("risk_tier", one_of(RiskTier), nullable=False, default=RiskTier.MEDIUM),
+    Rule("boundaries", check_boundaries, nullable=False, default=Boundaries()),
+    Rule("checkpoints", check_checkpoints, nullable=False, default=()),
+    Rule("escalation_path", check_escalation_path, nullable=False, default=()),
+    Rule("tools", check_tools, nullable=False, default=()),
+)
 
 
 async def create_process(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    client_id: uuid.UUID,
-    name: str,
-    purpose: str | None = None,
-    business_unit: str | None = None,
-    lifecycle_stage: LifecycleStage = LifecycleStage.IDEA,
-    risk_tier: RiskTier = RiskTier.MEDIUM,
-    boundaries: Boundaries | None = None,
-    checkpoints: Sequence[Checkpoint] = (),
-    escalation_path: Sequence[EscalationLevel] = (),
-    tools: Sequence[Tool] = (),
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, **values: Any
 ) -> AIProcess:
-    """Create an AI process of a client."""
+    """Create an AI process of a client from the fields of `PROCESS_CHANGES`."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
-    changes = _check_fields(
-        c,
-        name=name,
-        purpose=purpose,
-        business_unit=business_unit,
-        lifecycle_stage=lifecycle_stage,
-        risk_tier=risk_tier,
-        boundaries=boundaries or Boundaries(),
-        checkpoints=checkpoints,
-        escalation_path=escalation_path,
-        tools=tools,
+    await c.load(session, ClientOrganisation, client_id, "client_organisation_id")
+    return await PROCESS_CHANGES.create(
+        session, actor=actor, values=values, fixed={"client_id": client_id}, c=c
     )
-    c.raise_if_any()
-    process = AIProcess(client_id=client_id, **changes)
-    async with guarded_write(session):
-        session.add(process)
-    await finish_write(session, actor=actor, action="create", obj=process, before=None)
-    return process
 
 
 async def update_process(
@@ -210,37 +165,11 @@ async def update_process(
     actor: Actor,
     process_id: uuid.UUID,
     expected_version: int,
-    name: str | Unset = UNSET,
-    purpose: str | Unset | None = UNSET,
-    business_unit: str | Unset | None = UNSET,
-    lifecycle_stage: LifecycleStage | Unset = UNSET,
-    risk_tier: RiskTier | Unset = UNSET,
-    boundaries: Boundaries | Unset = UNSET,
-    checkpoints: Sequence[Checkpoint] | Unset = UNSET,
-    escalation_path: Sequence[EscalationLevel] | Unset = UNSET,
-    tools: Sequence[Tool] | Unset = UNSET,
+    **values: Any,
 ) -> AIProcess:
     """Change the given fields of a process; documents are replaced whole."""
-    process = await load_target(session, AIProcess, process_id, expected_version=expected_version)
-    c = Collector()
-    changes = _check_fields(
-        c,
-        name=name,
-        purpose=purpose,
-        business_unit=business_unit,
-        lifecycle_stage=lifecycle_stage,
-        risk_tier=risk_tier,
-        boundaries=boundaries,
-        checkpoints=checkpoints,
-        escalation_path=escalation_path,
-        tools=tools,
-    )
-    c.raise_if_any()
-    before = snapshot(process)
-    async with guarded_write(session):
-        apply(process, changes)
-    await finish_write(session, actor=actor, action="update", obj=process, before=before)
-    return process
+    process = await PROCESS_CHANGES.load(session, process_id, expected_version=expected_version)
+    return await PROCESS_CHANGES.update(session, process, actor=actor, values=values)
 
 
 async def archive_process(
@@ -251,9 +180,6 @@ async def archive_process(
     Its assignments are kept as they are: an archived process is not live, so it is
     never orphaned, and its history of owners stays readable.
     """
-    process = await load_target(session, AIProcess, process_id, expected_version=expected_version)
-    before = snapshot(process)
-    async with guarded_write(session):
-        apply(process, {"archived_at": utcnow()})
-    await finish_write(session, actor=actor, action="archive", obj=process, before=before)
-    return process
+    return await PROCESS_CHANGES.archive(
+        session, process_id, actor=actor, expected_version=expected_version
+    )

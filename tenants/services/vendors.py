@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, case, delete, func, literal, null, or_, select
@@ -23,17 +22,11 @@ from tenants.models import (
 )
 from tenants.services.audit import Actor, finish_write, snapshot
 from tenants.services.audit_shape import global_ids_of
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
+from tenants.services.changes import Changes, Rule, between, long_text, one_of, optional_text, text
+from tenants.services.persistence import apply, guarded_write, utcnow
 from tenants.services.validation import LIST_MAX, UNSET, Collector, Unset, given
 
 RESPONSE_HOURS_MAX = 24 * 365
-# GraphQL input names of the clauses, by column prefix.
-_CLAUSE_FIELDS = {
-    "monitoring": "monitoring",
-    "incident_response": "incidentResponse",
-    "updates": "updates",
-    "data_governance": "dataGovernance",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +87,7 @@ async def _check_processes(
     c: Collector, session: AsyncSession, process_ids: Sequence[uuid.UUID], client_id: uuid.UUID
 ) -> list[uuid.UUID]:
     if len(process_ids) > LIST_MAX:
-        c.add("processIds", f"must have at most {LIST_MAX} items")
+        c.add("process_ids", f"must have at most {LIST_MAX} items")
         return []
     unique = list(dict.fromkeys(process_ids))
     found = {
@@ -102,7 +95,7 @@ async def _check_processes(
     }
     for i, pid in enumerate(process_ids):
         process = found.get(pid)
-        field = f"processIds[{i}]"
+        field = f"process_ids[{i}]"
         if process is None:
             c.add(field, "not found", ErrorCode.NOT_FOUND)
         elif process.client_id != client_id:
@@ -112,51 +105,68 @@ async def _check_processes(
     return unique
 
 
-def _clause_changes(c: Collector, name: str, clause: Clause) -> dict[str, object]:
-    field = _CLAUSE_FIELDS[name]
-    return {
-        f"{name}_party": c.enum(f"{field}.party", ResponsibleParty, clause.party),
-        f"{name}_terms": c.long_text(f"{field}.terms", clause.terms),
-    }
+def _ends_in_order(c: Collector, row: Mapping[str, Any]) -> None:
+    c.dates_ordered(row["starts_on"], "ends_on", row["ends_on"])
 
 
-def _check_fields(
-    c: Collector,
-    *,
-    current: VendorAgreement | None,
-    vendor: str | Unset,
-    product: str | Unset | None,
-    starts_on: date | Unset | None,
-    ends_on: date | Unset | None,
-    renewal_on: date | Unset | None,
-    auto_renews: bool | Unset,
-    clauses: dict[str, Clause | Unset],
-    incident_response_hours: int | Unset | None,
-) -> dict[str, object]:
-    changes: dict[str, object] = {}
-    if given(vendor):
-        changes["vendor"] = c.text("vendor", vendor)
-    if given(product):
-        changes["product"] = c.optional_text("product", product)
-    start = current.starts_on if current else None
-    end = current.ends_on if current else None
-    if given(starts_on):
-        changes["starts_on"] = start = starts_on
-    if given(ends_on):
-        changes["ends_on"] = end = ends_on
-    c.dates_ordered(start, "endsOn", end)
-    if given(renewal_on):
-        changes["renewal_on"] = renewal_on
-        c.dates_ordered(start, "renewalOn", renewal_on)
-    if given(auto_renews):
-        changes["auto_renews"] = bool(auto_renews)
-    for name, clause in clauses.items():
-        if given(clause):
-            changes |= _clause_changes(c, name, clause)
-    if given(incident_response_hours):
-        if incident_response_hours is not None:
-            c.int_range("incidentResponseHours", incident_response_hours, 0, RESPONSE_HOURS_MAX)
-        changes["incident_response_hours"] = incident_response_hours
+def _clause_rules(name: str) -> tuple[Rule, Rule]:
+    """A clause is two columns; its rules are named by the input path of each part
+    (`incident_response.party`), so their errors name the part."""
+    return (
+        Rule(
+            f"{name}.party",
+            one_of(ResponsibleParty),
+            nullable=False,
+            default=ResponsibleParty.UNSPECIFIED,
+            column=f"{name}_party",
+        ),
+        Rule(f"{name}.terms", long_text, column=f"{name}_terms"),
+    )
+
+
+VENDOR_CHANGES = Changes(
+    VendorAgreement,
+    Rule("vendor", text, nullable=False),
+    Rule("product", optional_text),
+    Rule("starts_on"),
+    Rule("ends_on"),
+    Rule("renewal_on"),
+    Rule("auto_renews", nullable=False, default=False),
+    *_clause_rules("monitoring"),
+    *_clause_rules("incident_response"),
+    Rule("incident_response_hours", between(0, RESPONSE_HOURS_MAX)),
+    *_clause_rules("updates"),
+    *_clause_rules("data_governance"),
+    cross=[_ends_in_order],
+)
+
+
+def _clause_parts(c: Collector, values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    """`values` with each given clause as its parts. A null clause is the default on create
+    and a VALIDATION error on update: a gap is cleared by sending party UNSPECIFIED."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in CLAUSES:
+            out[name] = value
+        elif value is not None:
+            out |= {f"{name}.party": value.party, f"{name}.terms": value.terms}
+        elif not creating:
+            c.add(name, "must not be null")
+    return out
+
+
+def _checked(
+    c: Collector, values: Mapping[str, Any], current: VendorAgreement | None
+) -> dict[str, Any]:
+    """The checked column changes of `values` (every column on create)."""
+    changes = VENDOR_CHANGES.check(c, _clause_parts(c, values, creating=current is None), current)
+    # Only a renewal date given in this write is held to the start (an update that moves
+    # the start alone does not re-judge the renewal date), unlike the end date.
+    if "renewal_on" in changes:
+        start = (
+            changes["starts_on"] if current is None or "starts_on" in changes else current.starts_on
+        )
+        c.dates_ordered(start, "renewal_on", changes["renewal_on"])
     return changes
 
 
@@ -176,39 +186,14 @@ async def create_vendor_agreement(
     *,
     actor: Actor,
     client_id: uuid.UUID,
-    vendor: str,
-    product: str | None = None,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    renewal_on: date | None = None,
-    auto_renews: bool = False,
-    monitoring: Clause | None = None,
-    incident_response: Clause | None = None,
-    incident_response_hours: int | None = None,
-    updates: Clause | None = None,
-    data_governance: Clause | None = None,
     process_ids: Sequence[uuid.UUID] = (),
+    **values: Any,
 ) -> VendorAgreement:
-    """Record a vendor agreement of a client and the processes it covers."""
+    """Record a vendor agreement of a client (the fields of `VENDOR_CHANGES`, each clause a
+    `Clause`) and the processes it covers."""
     c = Collector()
-    await c.load(session, ClientOrganisation, client_id, "clientOrganisationId")
-    changes = _check_fields(
-        c,
-        current=None,
-        vendor=vendor,
-        product=product,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        renewal_on=renewal_on,
-        auto_renews=auto_renews,
-        clauses={
-            "monitoring": monitoring or Clause(),
-            "incident_response": incident_response or Clause(),
-            "updates": updates or Clause(),
-            "data_governance": data_governance or Clause(),
-        },
-        incident_response_hours=incident_response_hours,
-    )
+    await c.load(session, ClientOrganisation, client_id, "client_organisation_id")
+    changes = _checked(c, values, None)
     covered = await _check_processes(c, session, process_ids, client_id)
     c.raise_if_any()
     agreement = VendorAgreement(id=uuid.uuid4(), client_id=client_id, **changes)
@@ -233,43 +218,17 @@ async def update_vendor_agreement(
     actor: Actor,
     agreement_id: uuid.UUID,
     expected_version: int,
-    vendor: str | Unset = UNSET,
-    product: str | Unset | None = UNSET,
-    starts_on: date | Unset | None = UNSET,
-    ends_on: date | Unset | None = UNSET,
-    renewal_on: date | Unset | None = UNSET,
-    auto_renews: bool | Unset = UNSET,
-    monitoring: Clause | Unset = UNSET,
-    incident_response: Clause | Unset = UNSET,
-    incident_response_hours: int | Unset | None = UNSET,
-    updates: Clause | Unset = UNSET,
-    data_governance: Clause | Unset = UNSET,
-    process_ids: Sequence[uuid.UUID] | Unset = UNSET,
+    process_ids: Sequence[uuid.UUID] | Unset | None = UNSET,
+    **values: Any,
 ) -> VendorAgreement:
     """Change the given fields of an agreement; `process_ids` replaces the covered set."""
-    agreement = await load_target(
-        session, VendorAgreement, agreement_id, expected_version=expected_version
-    )
+    agreement = await VENDOR_CHANGES.load(session, agreement_id, expected_version=expected_version)
     c = Collector()
-    changes = _check_fields(
-        c,
-        current=agreement,
-        vendor=vendor,
-        product=product,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        renewal_on=renewal_on,
-        auto_renews=auto_renews,
-        clauses={
-            "monitoring": monitoring,
-            "incident_response": incident_response,
-            "updates": updates,
-            "data_governance": data_governance,
-        },
-        incident_response_hours=incident_response_hours,
-    )
+    changes = _checked(c, values, agreement)
     covered: list[uuid.UUID] | None = None
-    if given(process_ids):
+    if process_ids is None:
+        c.add("process_ids", "must not be null")
+    elif given(process_ids):
         covered = await _check_processes(c, session, process_ids, agreement.client_id)
     c.raise_if_any()
     before, now_covered = await _write_update(session, agreement, changes, covered)
