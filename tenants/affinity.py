@@ -34,6 +34,9 @@ from sqlalchemy.util.queue import AsyncAdaptedQueue
 
 from tenants.registry import TenantRef
 
+# False: checkouts ignore tenants, as a plain pool (bench_tenants compares both in one run).
+AFFINITY = True
+
 # The lane a checkout in this context prefers; None: no tenant, any connection.
 _PREFERRED: ContextVar[str | None] = ContextVar("steward_preferred_tenant", default=None)
 _LANE = "steward_lane"  # key in a connection record's `info`, which lives as its backend does
@@ -102,7 +105,7 @@ class TenantAffinePool(AsyncAdaptedQueuePool):
 
     def _do_get(self) -> ConnectionPoolEntry:
         schema = _PREFERRED.get()
-        if schema is not None:
+        if schema is not None and AFFINITY:
             queue: _LaneQueue = self._pool  # type: ignore[assignment]
             record = queue.take_lane(lane_of(schema, self.lanes))
             if record is not None:

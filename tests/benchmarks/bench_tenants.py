@@ -2,7 +2,8 @@
 
 Run: `make bench-tenants` or `python -m tests.benchmarks.bench_tenants [--tenants 1000]
 [--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]
-[--statements qualified --statements shared]`
+[--statements qualified --statements shared] [--affinity off --affinity on]
+[--warm-passes 2]`
 (DATABASE_URL, else the local server at 127.0.0.1:5432; REDIS_URL, else
 redis://127.0.0.1:6379/0). Figures are printed, not asserted: they depend on the machine.
 
@@ -25,6 +26,11 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
    `--statements qualified` serves as the code did before tenants shared statements
    (tests/benchmarks/tenants_serve.py), `shared` as it does now; given both, both run on the
    same tenants, one server after the other.
+   Before the measured round robin, `--warm-passes` K whole passes over all N tenants run
+   unmeasured, each printed with its rate: the first is the cold regime (every tenant new
+   to the backend that serves it), the later ones show how far the backends have warmed.
+   `--affinity off` checks connections out as a plain pool does (tenants/affinity.py),
+   `on` (the default) as the code does; given both, both run, one server after the other.
 3. **Migration.** An additive migration (a nullable column on `client_organisations`)
    applied to every tenant by the real `steward tenants migrate --concurrency C`: the tenant
    history is copied to a temporary folder with one extra revision, and the CLI is run
@@ -251,9 +257,15 @@ class LoadResult:
 
 
 async def run_load(
-    port: int, tenants: list[Seeded], connections: int, warmup: float, duration: float
+    port: int,
+    tenants: list[Seeded],
+    connections: int,
+    warmup: float,
+    duration: float,
+    budget: int | None = None,
 ) -> LoadResult:
-    """A closed loop: each connection takes the next request of a shared round robin."""
+    """A closed loop: each connection takes the next request of a shared round robin
+    (until `budget` requests are sent, when given)."""
     per_visit = len(tenants[0].requests)
     order = itertools.count()
     started = time.monotonic()
@@ -266,6 +278,8 @@ async def run_load(
         try:
             while time.monotonic() < measure_to:
                 i = next(order)
+                if budget is not None and i >= budget:
+                    break
                 request = tenants[(i // per_visit) % len(tenants)].requests[i % per_visit]
                 sent = time.monotonic()
                 writer.write(request)
@@ -281,7 +295,23 @@ async def run_load(
             writer.close()
 
     await asyncio.gather(*(one() for _ in range(connections)))
-    return LoadResult(counts["done"], duration, counts["errors"], latencies, counts["all"])
+    seconds = duration if budget is None else time.monotonic() - started - warmup
+    return LoadResult(counts["done"], seconds, counts["errors"], latencies, counts["all"])
+
+
+async def warm_passes(
+    port: int, tenants: list[Seeded], args: argparse.Namespace, pg: asyncpg.Connection
+) -> None:
+    """`--warm-passes` unmeasured passes over every tenant, each printed with its rate."""
+    per_pass = len(tenants) * len(tenants[0].requests)
+    for number in range(1, args.warm_passes + 1):
+        result = await run_load(port, tenants, args.connections, 0.0, 3600.0, budget=per_pass)
+        backends, anon = await backends_anon_mib(pg)
+        print(
+            f"  warm pass {number}: {result.rps:7.1f} req/s over {len(tenants)} tenants "
+            f"({result.seconds:.1f}s, errors {result.errors}); PostgreSQL backends "
+            f"{backends}: {anon:6.1f} MiB anon"
+        )
 
 
 # --- migration ---------------------------------------------------------------------------
@@ -413,10 +443,11 @@ def _fmt_load(
 
 
 async def start_server(
-    children: Children, url: str, tmp: Path, caches: str, statements: str, name: str
+    children: Children, url: str, tmp: Path, variant: tuple[str, str, str], name: str
 ) -> Server:
-    """`steward serve` as bench_read starts it, through tenants_serve (sets `caches` and
-    `statements` first)."""
+    """`steward serve` as bench_read starts it, through tenants_serve (sets the variant's
+    caches, statements and affinity first)."""
+    caches, statements, affinity = variant
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env.update(
@@ -433,6 +464,7 @@ async def start_server(
         STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
         BENCH_CACHES=caches,
         BENCH_STATEMENTS=statements,
+        BENCH_AFFINITY=affinity,
         PYTHONPATH=str(ROOT),
     )
     log = tmp / f"{name}.log"
@@ -454,9 +486,11 @@ async def workload(
     """Phase 2: the same mixed load on one tenant and round robin over all of them."""
     pg = await asyncpg.connect(_dsn(url))
     try:
-        variants = itertools.product(args.caches or [DEFAULT_CACHES], args.statements or ["shared"])
-        for number, (caches, statements) in enumerate(variants):
-            server = await start_server(children, url, tmp, caches, statements, f"steward{number}")
+        variants = itertools.product(
+            args.caches or [DEFAULT_CACHES], args.statements or ["shared"], args.affinity or ["on"]
+        )
+        for number, variant in enumerate(variants):
+            server = await start_server(children, url, tmp, variant, f"steward{number}")
             assert server.proc.pid is not None
             if number == 0:
                 print(
@@ -467,15 +501,18 @@ async def workload(
                 s.requests = cycle(s, server.port)
             for s in (seeded[0], seeded[-1]):
                 await check_answers(server.port, s)
+            caches, statements, affinity = variant
             print(
-                f" {statements} statements, caches orm,driver,plans = {caches}; API RSS at start "
-                f"{api_rss_mib(server.proc.pid):.1f} MiB"
+                f" {statements} statements, affinity {affinity}, caches orm,driver,plans = "
+                f"{caches}; API RSS at start {api_rss_mib(server.proc.pid):.1f} MiB"
             )
             results: dict[str, list[LoadResult]] = {"one": [], "all": []}
             for _ in range(args.repeats):
                 for key, subset in (("one", seeded[:1]), ("all", seeded)):
                     if left() < args.warmup + args.duration + 120:
                         raise TimeoutError("--max-minutes reached during the workload")
+                    if key == "all":
+                        await warm_passes(server.port, subset, args, pg)
                     cpu0, pg0 = tree_cpu_seconds(server.proc.pid), await backend_cpu(pg)
                     result = await run_load(
                         server.port, subset, args.connections, args.warmup, args.duration
@@ -620,6 +657,19 @@ def main() -> None:
         choices=("qualified", "shared"),
         help="a workload run with every tenant's own schema-qualified statements (as before) "
         "or statements shared by tenants at one revision (repeatable; default: shared)",
+    )
+    parser.add_argument(
+        "--affinity",
+        action="append",
+        choices=("off", "on"),
+        help="a workload run with tenant-affine checkouts off (a plain pool) or on "
+        "(repeatable; default: on)",
+    )
+    parser.add_argument(
+        "--warm-passes",
+        type=int,
+        default=2,
+        help="unmeasured passes over all tenants before the measured round robin",
     )
     parser.add_argument("--no-workload", action="store_true", help="provisioning and migration")
     args = parser.parse_args()
