@@ -24,7 +24,7 @@ from tenants.services.members import deactivate_member, invite_member, update_me
 from tenants.session import tenant_session
 from tenants.tokens import issue_token, resolve_token
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import errors_of
+from tests.schema.support import audit_actions, errors_of
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id name role scopes prefix createdAt expiresAt revokedAt lastUsedAt active
@@ -172,15 +172,7 @@ async def test_revoke_stops_the_token_at_once(
         )
     )["revokeApiToken"]
     assert errors_of(missing) == {"id": "NOT_FOUND"}
-    async with tenant_session(engine, tenant) as s:
-        actions = list(
-            await s.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.object_type == "ApiToken")
-                .order_by(AuditEvent.seq)
-            )
-        )
-    assert actions == ["create", "revoke"]
+    assert await audit_actions(engine, tenant, "ApiToken") == ["create", "revoke"]
 
 
 async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(

@@ -20,7 +20,7 @@ from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import errors_of
+from tests.schema.support import audit_actions, errors_of
 from tests.support import data, gql
 
 FIELDS = """id version name issuer clientId hasClientSecret scopes allowedDomains
@@ -268,15 +268,7 @@ async def test_remove_checks_the_version_and_the_provider_is_gone(
     assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"] is None
     again = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token))
     assert [e["code"] for e in again["removeIdentityProvider"]["errors"]] == ["NOT_FOUND"]
-    async with tenant_session(engine, tenant) as s:
-        actions = list(
-            await s.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.object_type == "IdentityProvider")
-                .order_by(AuditEvent.seq)
-            )
-        )
-    assert actions == ["create", "delete"]
+    assert await audit_actions(engine, tenant, "IdentityProvider") == ["create", "delete"]
 
 
 async def test_only_admins_see_or_manage_providers(
