@@ -36,8 +36,7 @@ class UserError:
 
     @classmethod
     def of(cls, error: FieldError) -> UserError:
-        field = None if error.field is None else api_field_path(error.field)
-        return cls(field=field, code=error.code, message=error.message)
+        return cls(field=shown_field(error), code=error.code, message=error.message)
 
 
 _SNAKE_JOINT = re.compile(r"_([a-z0-9])")
@@ -48,6 +47,13 @@ def api_field_path(path: str) -> str:
     (`scores[0].evidenceUrl`): the one place the two namings meet. Paths already in camelCase
     pass unchanged."""
     return _SNAKE_JOINT.sub(lambda m: m.group(1).upper(), path)
+
+
+def shown_field(error: FieldError) -> str | None:
+    """`error`'s field as every user-facing exit shows it (GraphQL payloads, the CLI's error
+    line, SCIM error details): in the API's names, so a person reads one name for one field
+    wherever it is reported. None for an error about no field."""
+    return None if error.field is None else api_field_path(error.field)
 
 
 def payload_errors(error: DomainError) -> list[UserError]:

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.errors import shown_field
 from schema.ids import parse_global_id, with_article
 from server.runtime import resolved_settings
 from server.settings import Settings, load_settings
@@ -75,13 +76,18 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def domain_error_line(exc: DomainError) -> str:
+    """A refusal's errors on one line, each field named as the API names it (`-` for none)."""
+    return "; ".join(f"{shown_field(e) or '-'}: {e.message}" for e in exc.errors)
+
+
 def run_with_settings(work: Callable[[Settings, AsyncEngine], Awaitable[None]]) -> None:
     """Run `work` with the settings and an engine; refusals become one line and exit 2."""
     try:
         with resolved_settings(load_settings()) as settings:
             asyncio.run(with_engine(settings, lambda engine: work(settings, engine)))
     except DomainError as exc:
-        raise fail("; ".join(f"{e.field or '-'}: {e.message}" for e in exc.errors)) from None
+        raise fail(domain_error_line(exc)) from None
     except (CliError, ValueError) as exc:
         raise fail(str(exc)) from None
 

@@ -14,6 +14,7 @@ from scim2_models import (
 )
 from starlette.responses import Response
 
+from schema.errors import shown_field
 from tenants.errors import DomainError, ErrorCode
 
 MEDIA_TYPE = "application/scim+json"
@@ -42,7 +43,8 @@ def from_domain(exc: DomainError) -> SCIMException:
     """The SCIM error for a domain failure: the first field error decides (they share a code
     in practice), and its field and message become the detail."""
     first = exc.errors[0]
-    detail = f"{first.field}: {first.message}" if first.field else first.message
+    field = shown_field(first)
+    detail = f"{field}: {first.message}" if field else first.message
     if first.code is ErrorCode.NOT_FOUND:
         return NotFoundException(detail=detail)
     if first.code is ErrorCode.CONFLICT:

@@ -90,20 +90,34 @@ async def add_identity_provider(
         require_email_verified=require_email_verified,
     )
     c.raise_if_any()
+    idp = _new_provider(box, client, changes)
+    await _insert(session, actor=actor, idp=idp)
+    return idp
+
+
+def _new_provider(
+    box: SecretBox, client: ClientOrganisation | None, changes: dict[str, object]
+) -> IdentityProvider:
+    """The provider the checked `changes` describe: its secret encrypted, never held in clear;
+    unnamed, it is named after its organisation (the staff one "Staff sign-in")."""
     secret = changes.pop("client_secret")
     idp = IdentityProvider(
-        client_organisation_id=client_organisation_id,
+        client_organisation_id=client.id if client is not None else None,
         client_secret_encrypted=box.encrypt(str(secret)),
         **changes,
     )
     if not idp.name:
         idp.name = client.name if client is not None else "Staff sign-in"
+    return idp
+
+
+async def _insert(session: AsyncSession, *, actor: Actor, idp: IdentityProvider) -> None:
+    """Insert `idp`, a unique-constraint breach becoming a field error, and audit it."""
     async with guarded_write(session, _CONSTRAINTS):
         session.add(idp)
     after = _audit_view(idp, secret_changed=True)
     await record_audit(session, actor=actor, action="create", obj=idp, before=None, after=after)
     await session.flush()
-    return idp
 
 
 async def update_identity_provider(

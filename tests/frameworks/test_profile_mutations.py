@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.engagement_helpers import audit_rows, error_fields, mutate, seed
+from tests.schema.support import audit_rows, errors_of, mutate, seed
 from tests.support import data, gql
 
 SET = """mutation($input: SetProcessRegulatoryProfileInput!) {
@@ -72,7 +72,7 @@ async def test_profile_is_created_versioned_and_audited(
         euAiActClass="MINIMAL",
         reason="x",
     )
-    assert error_fields(stale) == {"version": "CONFLICT"} and stale["regulatoryProfile"] is None
+    assert errors_of(stale) == {"version": "CONFLICT"} and stale["regulatoryProfile"] is None
     read = data(await gql(client, READ, {"id": w.processes[0]}, token=w.token))["node"]
     assert read["regulatoryProfile"] == {
         "clientRole": "BOTH",
@@ -99,11 +99,11 @@ async def test_profile_errors_name_the_field_and_write_nothing(
     w = await seed(engine, make_tenant, make_token)
     base = {"processId": w.processes[1], "version": None, "clientRole": "PROVIDER"}
     no_area = await _set(client, w.token, **base, euAiActClass="HIGH_RISK", reason="r")
-    assert error_fields(no_area) == {"annexIiiArea": "VALIDATION"}
+    assert errors_of(no_area) == {"annexIiiArea": "VALIDATION"}
     stray = await _set(
         client, w.token, **base, euAiActClass="TRANSPARENCY", annexIiiArea="EDUCATION", reason=" "
     )
-    assert error_fields(stray) == {"annexIiiArea": "VALIDATION", "reason": "VALIDATION"}
+    assert errors_of(stray) == {"annexIiiArea": "VALIDATION", "reason": "VALIDATION"}
     assert await audit_rows(engine, w.tenant, "ProcessRegulatoryProfile") == []
 
 
@@ -145,7 +145,7 @@ async def test_client_frameworks_are_replaced_as_a_set_and_unknown_ids_refused(
         clientOrganisationId=w.client,
         frameworkIds=["nist-ai-rmf", "soc-2"],
     )
-    assert error_fields(bad) == {"frameworkIds[1]": "VALIDATION"} and bad["frameworkIds"] is None
+    assert errors_of(bad) == {"frameworkIds[1]": "VALIDATION"} and bad["frameworkIds"] is None
     trail = await audit_rows(engine, w.tenant, "ClientFramework")
     assert sorted((a, (b or c or {}).get("frameworkId")) for a, b, c in trail) == [
         ("create", "eu-ai-act"),

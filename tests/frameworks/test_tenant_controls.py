@@ -14,7 +14,7 @@ from jobs.readiness.frameworks.tenant_import import ControlSetError, parse_contr
 from schema.ids import global_id
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import seed_client
-from tests.schema.engagement_helpers import audit_rows, error_fields, mutate
+from tests.schema.support import audit_rows, errors_of, mutate
 from tests.support import data, gql
 
 CSV = (
@@ -89,7 +89,7 @@ async def test_import_then_cover_a_client_with_the_tenants_own_controls(
         client, token, IMPORT, "importControlSet",
         key="acme", title="Acme AI controls", format="CSV", content="id,title,rules\nA,,X-1\n",
     )  # fmt: skip
-    assert error_fields(bad) == {"content[1].title": "VALIDATION", "content[1].rules": "VALIDATION"}
+    assert errors_of(bad) == {"content[1].title": "VALIDATION", "content[1].rules": "VALIDATION"}
     ok = await mutate(
         client, token, IMPORT, "importControlSet",
         key="acme", title="Acme AI controls", format="CSV", content=CSV,

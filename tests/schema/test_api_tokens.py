@@ -24,6 +24,7 @@ from tenants.services.members import deactivate_member, invite_member, update_me
 from tenants.session import tenant_session
 from tenants.tokens import issue_token, resolve_token
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import audit_actions, errors_of
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id name role scopes prefix createdAt expiresAt revokedAt lastUsedAt active
@@ -53,10 +54,6 @@ async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[s
         "createApiToken"
     ]
     return result
-
-
-def _errors(result: dict[str, Any]) -> dict[str, str]:
-    return {e["field"]: e["code"] for e in result["errors"]}
 
 
 async def test_create_shows_the_secret_once_and_the_token_works(
@@ -105,19 +102,19 @@ async def test_create_validation_errors_come_together(
     past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     bad = await create(client, admin, name=" ", scopes=["READ"], expiresAt=past)
     assert bad["apiToken"] is None and bad["secret"] is None
-    assert _errors(bad) == {"name": "VALIDATION", "expiresAt": "VALIDATION"}
+    assert errors_of(bad) == {"name": "VALIDATION", "expiresAt": "VALIDATION"}
     # Scopes are the ApiTokenScope enum: anything else is refused before any resolver runs.
     variables = {"input": {"name": "t", "role": "CONSULTANT", "scopes": ["READ", "root"]}}
     unknown_scope = await gql(client, CREATE, variables, token=admin)
     assert unknown_scope.get("data") is None
     assert "ApiTokenScope" in unknown_scope["errors"][0]["message"]
     far = (datetime.now(UTC) + timedelta(days=400)).isoformat()
-    assert _errors(await create(client, admin, expiresAt=far)) == {"expiresAt": "VALIDATION"}
-    assert _errors(await create(client, admin, role="CLIENT_VIEWER")) == {
+    assert errors_of(await create(client, admin, expiresAt=far)) == {"expiresAt": "VALIDATION"}
+    assert errors_of(await create(client, admin, role="CLIENT_VIEWER")) == {
         "clientOrganisationId": "VALIDATION"
     }
     unknown = global_id("ClientOrganisation", uuid.uuid4())
-    assert _errors(
+    assert errors_of(
         await create(client, admin, role="CLIENT_VIEWER", clientOrganisationId=unknown)
     ) == {"clientOrganisationId": "NOT_FOUND"}
     listed = data(await gql(client, LIST, token=admin))["apiTokens"]
@@ -168,22 +165,14 @@ async def test_revoke_stops_the_token_at_once(
     again = data(await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=admin))[
         "revokeApiToken"
     ]
-    assert _errors(again) == {"id": "VALIDATION"} and again["apiToken"] is None
+    assert errors_of(again) == {"id": "VALIDATION"} and again["apiToken"] is None
     missing = data(
         await gql(
             client, REVOKE, {"input": {"id": global_id("ApiToken", uuid.uuid4())}}, token=admin
         )
     )["revokeApiToken"]
-    assert _errors(missing) == {"id": "NOT_FOUND"}
-    async with tenant_session(engine, tenant) as s:
-        actions = list(
-            await s.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.object_type == "ApiToken")
-                .order_by(AuditEvent.seq)
-            )
-        )
-    assert actions == ["create", "revoke"]
+    assert errors_of(missing) == {"id": "NOT_FOUND"}
+    assert await audit_actions(engine, tenant, "ApiToken") == ["create", "revoke"]
 
 
 async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
@@ -274,7 +263,7 @@ async def test_only_admins_see_or_manage_tokens(
             is None
         )
         refused = await create(client, token)
-        assert refused["secret"] is None and _errors(refused) == {None: "FORBIDDEN"}
+        assert refused["secret"] is None and errors_of(refused) == {None: "FORBIDDEN"}
         revoke = data(
             await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token)
         )["revokeApiToken"]
@@ -294,7 +283,7 @@ async def test_another_tenants_token_is_like_a_missing_one(
     revoke = data(
         await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token_b)
     )["revokeApiToken"]
-    assert _errors(revoke) == {"id": "NOT_FOUND"}
+    assert errors_of(revoke) == {"id": "NOT_FOUND"}
     assert data(await gql(client, LIST, token=token_b))["apiTokens"]["totalCount"] == 1
 
 

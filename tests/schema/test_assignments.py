@@ -10,38 +10,36 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.test_processes import audit_actions, errors_of, new_client, new_process
+from tests.schema.support import (
+    ASSIGN,
+    ASSIGNMENT_FIELDS,
+    assign,
+    audit_actions,
+    errors_of,
+    new_client,
+    new_owner,
+    new_process,
+)
 from tests.support import data, gql
 
-FIELDS = """id version raciRole responsibilities hoursPerWeek startsOn endsOn current
-  owner { id } process { id }"""
-ASSIGN = f"""
-mutation($input: AssignOwnerInput!) {{
-  assignOwner(input: $input) {{
-    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
 UPDATE = f"""
 mutation($input: UpdateAssignmentInput!) {{
   updateAssignment(input: $input) {{
-    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+    ownershipAssignment {{ {ASSIGNMENT_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 END = f"""
 mutation($input: EndAssignmentInput!) {{
   endAssignment(input: $input) {{
-    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+    ownershipAssignment {{ {ASSIGNMENT_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
 HAND_OVER = f"""
 mutation($input: HandOverAccountabilityInput!) {{
   handOverAccountability(input: $input) {{
-    ownershipAssignment {{ {FIELDS} }} errors {{ field code message }}
+    ownershipAssignment {{ {ASSIGNMENT_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
-CREATE_OWNER = """
-mutation($input: CreateOwnerInput!) { createOwner(input: $input) { owner { id } errors { field } } }
-"""
 PROCESS = """
 query($id: ID!, $current: Boolean) { node(id: $id) { ... on AIProcess {
   orphaned accountableOwner { id }
@@ -52,30 +50,6 @@ query($id: ID!, $current: Boolean) { node(id: $id) { ... on Owner {
   assignments(current: $current) { totalCount edges { node { id process { id } } } }
 } } }"""
 NODE = "query($id: ID!) { node(id: $id) { id ... on OwnershipAssignment { raciRole } } }"
-
-
-async def new_owner(client: httpx.AsyncClient, token: str, client_id: str, name: str) -> str:
-    variables = {"input": {"clientOrganisationId": client_id, "name": name}}
-    oid: str = data(await gql(client, CREATE_OWNER, variables, token=token))["createOwner"][
-        "owner"
-    ]["id"]
-    return oid
-
-
-async def assign(
-    client: httpx.AsyncClient, token: str, process_id: str, owner_id: str, **f: Any
-) -> dict[str, Any]:
-    variables = {
-        "input": {
-            "processId": process_id,
-            "ownerId": owner_id,
-            "raciRole": "ACCOUNTABLE",
-            "hoursPerWeek": 5,
-            **f,
-        }
-    }
-    result: dict[str, Any] = data(await gql(client, ASSIGN, variables, token=token))["assignOwner"]
-    return result
 
 
 async def setup(

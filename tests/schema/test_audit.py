@@ -14,8 +14,8 @@ from schema.ids import global_id, parse_global_id
 from tenants.models import AuditEvent, ChangePlan
 from tenants.services.audit_shape import shape_of
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.engagement_helpers import World, mutate, node, seed
+from tests.conftest import TokenFactory
+from tests.schema.support import World, WorldFactory, mutate, node
 from tests.support import data, gql
 
 EVENT = """id action objectType objectId at
@@ -94,38 +94,30 @@ async def plan_with_history(client: httpx.AsyncClient, w: World) -> str:
 
 
 async def test_an_update_records_only_the_api_fields_it_changed(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    found = nodes(await feed(client, w.token, objectId=plan_id))
+    plan_id = await plan_with_history(client, world)
+    found = nodes(await feed(client, world.token, objectId=plan_id))
     assert [n["action"] for n in found] == ["UPDATE", "UPDATE", "CREATE"]
     assert {(n["objectType"], n["objectId"]) for n in found} == {("CHANGE_PLAN", plan_id)}
     assert found[0]["changes"] == [{"field": "readiness", "before": 30, "after": 60}]
     assert found[1]["changes"] == [{"field": "readiness", "before": 0, "after": 30}]
-    assert {n["clientOrganisation"]["id"] for n in found} == {w.client}
+    assert {n["clientOrganisation"]["id"] for n in found} == {world.client}
     assert found[0]["at"] >= found[2]["at"]
 
 
 async def test_a_create_lists_the_fields_it_set_by_api_name_with_global_ids(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    created = nodes(await feed(client, w.token, objectId=plan_id))[-1]
+    plan_id = await plan_with_history(client, world)
+    created = nodes(await feed(client, world.token, objectId=plan_id))[-1]
     changes = {c["field"]: c for c in created["changes"]}
     assert all(c["before"] is None and c["after"] is not None for c in changes.values())
     assert changes["objective"]["after"] == "Category managers own replenishment"
     assert changes["status"]["after"] == "DRAFT"  # the enum as the API names it
     # The client link is named as the ChangePlan type names it (whatever the rename),
     # and holds the client's global id, not a raw uuid.
-    link = [f for f, c in changes.items() if c["after"] == w.client]
+    link = [f for f, c in changes.items() if c["after"] == world.client]
     api_fields = set(GRAPHQL.type_map["ChangePlan"].fields)  # type: ignore[attr-defined]
     assert len(link) == 1 and link[0] in api_fields
     assert not {"version", "createdAt", "updatedAt", "id"} & set(changes)
@@ -202,179 +194,147 @@ def test_every_audited_model_has_an_object_type() -> None:
 
 
 async def test_the_actor_is_named_by_kind_label_and_global_id(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    found = nodes(await feed(client, w.token, objectId=plan_id))
+    plan_id = await plan_with_history(client, world)
+    found = nodes(await feed(client, world.token, objectId=plan_id))
     actors = {(n["actor"]["kind"], n["actor"]["label"], n["actor"]["id"]) for n in found}
     assert len(actors) == 1
     kind, label, actor_id = actors.pop()
     assert kind == "API_TOKEN" and label == "test consultant"
     parsed = parse_global_id(actor_id)
     assert parsed is not None and parsed[0] == "ApiToken"
-    by_actor = await feed(client, w.token, actorId=actor_id)
+    by_actor = await feed(client, world.token, actorId=actor_id)
     assert [n["id"] for n in nodes(by_actor)] == [n["id"] for n in found]
-    seeded = nodes(await feed(client, w.token, actorKinds=["SYSTEM"]))
+    seeded = nodes(await feed(client, world.token, actorKinds=["SYSTEM"]))
     assert seeded and {n["actor"]["label"] for n in seeded} == {"Steward"}
     assert {n["actor"]["id"] for n in seeded} == {None}
     for other in [global_id("Member", parsed[1]), "not-an-id", global_id("ApiToken", uuid.uuid4())]:
-        assert (await feed(client, w.token, actorId=other))["totalCount"] == 0
+        assert (await feed(client, world.token, actorId=other))["totalCount"] == 0
 
 
 async def test_an_update_that_changes_nothing_records_no_event_and_keeps_the_version(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
+    plan_id = await plan_with_history(client, world)
     same = await mutate(
-        client, w.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=60
+        client, world.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=60
     )
     assert same["errors"] == [] and same["changePlan"]["version"] == 3
-    assert (await feed(client, w.token, objectId=plan_id))["totalCount"] == 3
-    async with tenant_session(engine, w.tenant) as s:
+    assert (await feed(client, world.token, objectId=plan_id))["totalCount"] == 3
+    async with tenant_session(engine, world.tenant) as s:
         plan = await s.get(ChangePlan, uuid.UUID(str(parse_global_id(plan_id)[1])))  # type: ignore[index]
         assert plan is not None and plan.version == 3
         count = await s.scalar(select(func.count()).select_from(AuditEvent))
     changed = await mutate(
-        client, w.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=61
+        client, world.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=61
     )
     assert changed["changePlan"]["version"] == 4
-    async with tenant_session(engine, w.tenant) as s:
+    async with tenant_session(engine, world.tenant) as s:
         assert await s.scalar(select(func.count()).select_from(AuditEvent)) == (count or 0) + 1
 
 
-async def test_events_paginate_with_cursors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
-) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    page1 = await feed(client, w.token, first=2, objectId=plan_id)
+async def test_events_paginate_with_cursors(client: httpx.AsyncClient, world: World) -> None:
+    plan_id = await plan_with_history(client, world)
+    page1 = await feed(client, world.token, first=2, objectId=plan_id)
     assert page1["pageInfo"]["hasNextPage"] and len(page1["edges"]) == 2
     cursor = page1["pageInfo"]["endCursor"]
-    page2 = await feed(client, w.token, first=2, after=cursor, objectId=plan_id)
+    page2 = await feed(client, world.token, first=2, after=cursor, objectId=plan_id)
     assert [n["action"] for n in nodes(page2)] == ["CREATE"]
     assert not page2["pageInfo"]["hasNextPage"] and page2["totalCount"] == 3
 
 
 async def test_a_review_moving_the_process_is_an_event_of_the_process(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     result = await mutate(
-        client, w.token, RECORD_REVIEW, "recordProcessReview", processId=w.processes[0],
+        client, world.token, RECORD_REVIEW, "recordProcessReview", processId=world.processes[0],
         reviewedOn="2026-01-15", reviewer="Finance lead", summary="Error rate acceptable",
         outcome="ON_TRACK",
     )  # fmt: skip
     review_id = result["processReview"]["id"]
-    newest = nodes(await feed(client, w.token, objectId=w.processes[0]))[0]
+    newest = nodes(await feed(client, world.token, objectId=world.processes[0]))[0]
     assert newest["action"] == "REVIEW" and newest["objectType"] == "AI_PROCESS"
     assert [c["field"] for c in newest["changes"]] == ["lastReviewedAt"]
     assert newest["changes"][0]["after"].startswith("2026-01-15")
-    reviews = nodes(await feed(client, w.token, objectId=review_id))
+    reviews = nodes(await feed(client, world.token, objectId=review_id))
     assert [n["action"] for n in reviews] == ["RECORD"]
     process_change = {c["field"]: c["after"] for c in reviews[0]["changes"]}
-    assert w.processes[0] in process_change.values()
+    assert world.processes[0] in process_change.values()
 
 
 async def test_the_feed_filters_by_client_object_type_and_time(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    everything = nodes(await feed(client, w.token))
+    plan_id = await plan_with_history(client, world)
+    everything = nodes(await feed(client, world.token))
     seqs = [n["at"] for n in everything]
     assert seqs == sorted(seqs, reverse=True)
-    mine = nodes(await feed(client, w.token, clientOrganisationId=w.client))
-    assert mine and {n["clientOrganisation"]["id"] for n in mine} == {w.client}
-    theirs = nodes(await feed(client, w.token, clientOrganisationId=w.other_client))
-    assert {n["objectId"] for n in theirs} == {w.other_client, w.other_process}
-    plans = nodes(await feed(client, w.token, objectTypes=["CHANGE_PLAN", "MILESTONE"]))
+    mine = nodes(await feed(client, world.token, clientOrganisationId=world.client))
+    assert mine and {n["clientOrganisation"]["id"] for n in mine} == {world.client}
+    theirs = nodes(await feed(client, world.token, clientOrganisationId=world.other_client))
+    assert {n["objectId"] for n in theirs} == {world.other_client, world.other_process}
+    plans = nodes(await feed(client, world.token, objectTypes=["CHANGE_PLAN", "MILESTONE"]))
     assert {n["objectId"] for n in plans} == {plan_id}
-    updates = nodes(await feed(client, w.token, actions=["UPDATE", "ARCHIVE"]))
+    updates = nodes(await feed(client, world.token, actions=["UPDATE", "ARCHIVE"]))
     assert [n["objectId"] for n in updates] == [plan_id, plan_id]
     processes = await feed(
-        client, w.token, objectTypes=["AI_PROCESS"], clientOrganisationId=w.client
+        client, world.token, objectTypes=["AI_PROCESS"], clientOrganisationId=world.client
     )
-    assert {n["objectId"] for n in nodes(processes)} == set(w.processes)
+    assert {n["objectId"] for n in nodes(processes)} == set(world.processes)
     newest = everything[0]["at"]
-    assert (await feed(client, w.token, since=newest))["totalCount"] >= 1
-    assert (await feed(client, w.token, until=everything[-1]["at"]))["totalCount"] == 0
-    assert (await feed(client, w.token, since="2000-01-01T00:00:00+00:00"))["totalCount"] == len(
-        everything
-    )
-    assert (await feed(client, w.token, clientOrganisationId=w.processes[0]))["totalCount"] == 0
+    assert (await feed(client, world.token, since=newest))["totalCount"] >= 1
+    assert (await feed(client, world.token, until=everything[-1]["at"]))["totalCount"] == 0
+    assert (await feed(client, world.token, since="2000-01-01T00:00:00+00:00"))[
+        "totalCount"
+    ] == len(everything)
+    assert (await feed(client, world.token, clientOrganisationId=world.processes[0]))[
+        "totalCount"
+    ] == 0
 
 
 async def test_a_clients_feed_is_the_root_feed_narrowed_to_it(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    await plan_with_history(client, w)
-    for client_id in (w.client, w.other_client):
-        body = data(await gql(client, CLIENT_FEED, {"id": client_id}, token=w.token))
+    await plan_with_history(client, world)
+    for client_id in (world.client, world.other_client):
+        body = data(await gql(client, CLIENT_FEED, {"id": client_id}, token=world.token))
         nested = body["node"]["auditEvents"]
-        root = await feed(client, w.token, clientOrganisationId=client_id)
+        root = await feed(client, world.token, clientOrganisationId=client_id)
         assert nested["totalCount"] == root["totalCount"] > 0
         assert nodes(nested) == nodes(root)
     narrowed = data(
         await gql(
             client,
             CLIENT_FEED,
-            {"id": w.client, "filter": {"objectTypes": ["CHANGE_PLAN"]}},
-            token=w.token,
+            {"id": world.client, "filter": {"objectTypes": ["CHANGE_PLAN"]}},
+            token=world.token,
         )
     )
     assert narrowed["node"]["auditEvents"]["totalCount"] == 3
 
 
 async def test_client_members_see_only_their_organisations_events(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    own = await make_token(w.tenant, "client_viewer", w.client_id)
-    other = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    plan_id = await plan_with_history(client, world)
+    own = await make_token(world.tenant, "client_viewer", world.client_id)
+    other = await make_token(world.tenant, "client_viewer", world.other_client_id)
     seen = nodes(await feed(client, own))
-    assert seen and {n["clientOrganisation"]["id"] for n in seen} == {w.client}
+    assert seen and {n["clientOrganisation"]["id"] for n in seen} == {world.client}
     assert plan_id in {n["objectId"] for n in seen}
     theirs = nodes(await feed(client, other))
-    assert theirs and {n["clientOrganisation"]["id"] for n in theirs} == {w.other_client}
-    assert (await feed(client, other, clientOrganisationId=w.client))["totalCount"] == 0
+    assert theirs and {n["clientOrganisation"]["id"] for n in theirs} == {world.other_client}
+    assert (await feed(client, other, clientOrganisationId=world.client))["totalCount"] == 0
     assert (await feed(client, other, objectId=plan_id))["totalCount"] == 0
-    foreign = data(await gql(client, CLIENT_FEED, {"id": w.client}, token=other))
+    foreign = data(await gql(client, CLIENT_FEED, {"id": world.client}, token=other))
     assert foreign == {"node": None}
 
 
 async def test_administration_events_are_for_admins_only(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    admin = await make_token(w.tenant, "admin")
+    admin = await make_token(world.tenant, "admin")
     variables = {"input": {"name": "CI export", "role": "VIEWER"}}
     created = data(await gql(client, CREATE_TOKEN, variables, token=admin))["createApiToken"]
     token_id = created["apiToken"]["id"]
@@ -383,49 +343,41 @@ async def test_administration_events_are_for_admins_only(
     fields = {c["field"]: c["after"] for c in events[0]["changes"]}
     assert fields["name"] == "CI export" and fields["role"] == "VIEWER"
     assert events[0]["actor"]["label"] == "test admin"
-    for token in (w.token, await make_token(w.tenant, "viewer")):
+    for token in (world.token, await make_token(world.tenant, "viewer")):
         assert (await feed(client, token, objectTypes=["API_TOKEN"]))["totalCount"] == 0
         assert (await feed(client, token, objectId=token_id))["totalCount"] == 0
 
 
 async def test_unknown_foreign_and_invisible_objects_give_an_empty_connection(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World, make_world: WorldFactory
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    stranger = await seed(engine, make_tenant, make_token)
-    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    plan_id = await plan_with_history(client, world)
+    stranger = await make_world()
+    other_client = await make_token(world.tenant, "client_viewer", world.other_client_id)
     empty = {"totalCount": 0, "pageInfo": {"hasNextPage": False, "endCursor": None}, "edges": []}
     for token, id_ in [
-        (w.token, global_id("ChangePlan", uuid.uuid4())),
-        (w.token, "not-an-id"),
-        (w.token, global_id("NoSuchType", uuid.uuid4())),
+        (world.token, global_id("ChangePlan", uuid.uuid4())),
+        (world.token, "not-an-id"),
+        (world.token, global_id("NoSuchType", uuid.uuid4())),
         (stranger.token, plan_id),
         (other_client, plan_id),
     ]:
         assert await feed(client, token, objectId=id_) == empty
-    assert (await feed(client, stranger.token, clientOrganisationId=w.client)) == empty
+    assert (await feed(client, stranger.token, clientOrganisationId=world.client)) == empty
 
 
 async def test_node_returns_an_audit_event_only_to_its_tenant(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World, make_world: WorldFactory
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    plan_id = await plan_with_history(client, w)
-    event_id = nodes(await feed(client, w.token, first=1, objectId=plan_id))[0]["id"]
+    plan_id = await plan_with_history(client, world)
+    event_id = nodes(await feed(client, world.token, first=1, objectId=plan_id))[0]["id"]
     fields = "... on AuditEvent { action objectId }"
-    assert await node(client, w.token, event_id, fields) == {
+    assert await node(client, world.token, event_id, fields) == {
         "id": event_id,
         "action": "UPDATE",
         "objectId": plan_id,
     }
-    stranger = await seed(engine, make_tenant, make_token)
+    stranger = await make_world()
     assert await node(client, stranger.token, event_id, fields) is None
-    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    other_client = await make_token(world.tenant, "client_viewer", world.other_client_id)
     assert await node(client, other_client, event_id, fields) is None

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.test_processes import audit_actions, errors_of, new_client, new_owner
+from tests.schema.support import audit_actions, errors_of, new_client, new_owner
 from tests.support import data, gql
 
 DIMENSION_FIELDS = "id version key name description bar position"

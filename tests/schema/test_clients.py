@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenants.models import AuditEvent
-from tenants.registry import TenantRef
-from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import audit_actions, errors_of
 from tests.support import data, gql
 
 CREATE = """
@@ -53,16 +50,6 @@ async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[s
     return result
 
 
-async def _audit_actions(engine: AsyncEngine, tenant: TenantRef) -> list[str]:
-    async with tenant_session(engine, tenant) as s:
-        rows = await s.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.object_type == "ClientOrganisation")
-            .order_by(AuditEvent.seq)
-        )
-        return list(rows)
-
-
 async def test_create_update_archive_each_write_an_audit_event(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
@@ -89,7 +76,11 @@ async def test_create_update_archive_each_write_an_audit_event(
         await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=token)
     )
     assert archived["archiveClientOrganisation"]["clientOrganisation"]["archivedAt"]
-    assert await _audit_actions(engine, tenant) == ["create", "update", "archive"]
+    assert await audit_actions(engine, tenant, "ClientOrganisation") == [
+        "create",
+        "update",
+        "archive",
+    ]
 
 
 async def test_validation_errors_name_the_field_and_write_nothing(
@@ -104,9 +95,8 @@ async def test_validation_errors_name_the_field_and_write_nothing(
         client, token, name="  ", engagementStart="2026-05-01", engagementEnd="2026-01-01"
     )
     assert result["clientOrganisation"] is None
-    fields = {e["field"]: e["code"] for e in result["errors"]}
-    assert fields == {"name": "VALIDATION", "engagementEnd": "VALIDATION"}
-    assert await _audit_actions(engine, tenant) == []
+    assert errors_of(result) == {"name": "VALIDATION", "engagementEnd": "VALIDATION"}
+    assert await audit_actions(engine, tenant, "ClientOrganisation") == []
     listed = data(await gql(client, LIST, token=token))["clientOrganisations"]
     assert listed["totalCount"] == 0
 

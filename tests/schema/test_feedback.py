@@ -12,17 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema.ids import global_id
 from tenants.models import AIProcess
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.engagement_helpers import (
-    World,
-    audit_rows,
-    count_all_statements,
-    error_fields,
-    mutate,
-    node,
-    seed,
-)
-from tests.support import data, gql
+from tests.conftest import TokenFactory
+from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
+from tests.support import count_statements, data, gql
 
 REVIEW_FIELDS = """
   id reviewedOn reviewer summary outcome createdAt process { id }
@@ -105,16 +97,12 @@ async def update(
 
 
 async def test_record_review_snapshots_kpis_and_moves_last_review(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    result = await review(client, w)
+    result = await review(client, world)
     assert result["errors"] == []
     r = result["processReview"]
-    assert r["outcome"] == "NEEDS_IMPROVEMENT" and r["process"]["id"] == w.processes[0]
+    assert r["outcome"] == "NEEDS_IMPROVEMENT" and r["process"]["id"] == world.processes[0]
     assert r["kpiSnapshot"] == [
         {
             "name": "Straight-through rate",
@@ -125,12 +113,12 @@ async def test_record_review_snapshots_kpis_and_moves_last_review(
             "measuredAt": None,
         }
     ]
-    async with tenant_session(engine, w.tenant) as s:
-        process = await s.get(AIProcess, w.process_ids[0])
+    async with tenant_session(engine, world.tenant) as s:
+        process = await s.get(AIProcess, world.process_ids[0])
         assert process is not None and process.last_reviewed_at is not None
         assert process.last_reviewed_at.date() == TODAY - timedelta(days=1)
-    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "ProcessReview")] == ["record"]
-    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "AIProcess")][-1] == "review"
+    assert [a for a, _, _ in await audit_rows(engine, world.tenant, "ProcessReview")] == ["record"]
+    assert [a for a, _, _ in await audit_rows(engine, world.tenant, "AIProcess")][-1] == "review"
 
 
 UPDATE_PROCESS = """
@@ -140,116 +128,102 @@ mutation($input: UpdateAIProcessInput!) {
 
 
 async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_saves(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     fields = "... on AIProcess { version updatedAt lastReviewedAt }"
-    seen = await node(client, w.token, w.processes[0], fields)
-    assert (await review(client, w))["errors"] == []
-    after = await node(client, w.token, w.processes[0], fields)
+    seen = await node(client, world.token, world.processes[0], fields)
+    assert (await review(client, world))["errors"] == []
+    after = await node(client, world.token, world.processes[0], fields)
     assert after["lastReviewedAt"] is not None and after["lastReviewedAt"] != seen["lastReviewedAt"]
     assert (after["version"], after["updatedAt"]) == (seen["version"], seen["updatedAt"])
     # An older review does not move lastReviewedAt back, and still changes no version.
-    older = await review(client, w, reviewedOn=str(TODAY - timedelta(days=30)))
+    older = await review(client, world, reviewedOn=str(TODAY - timedelta(days=30)))
     assert older["errors"] == []
-    assert await node(client, w.token, w.processes[0], fields) == after
-    variables = {"input": {"id": w.processes[0], "version": seen["version"], "name": "Claims v2"}}
-    body = data(await gql(client, UPDATE_PROCESS, variables, token=w.token))
+    assert await node(client, world.token, world.processes[0], fields) == after
+    variables = {
+        "input": {"id": world.processes[0], "version": seen["version"], "name": "Claims v2"}
+    }
+    body = data(await gql(client, UPDATE_PROCESS, variables, token=world.token))
     edited = body["updateAIProcess"]
     assert edited["errors"] == []
     assert edited["aiProcess"] == {"version": seen["version"] + 1, "name": "Claims v2"}
 
 
 async def test_record_review_validation_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     bad = await review(
-        client, w, reviewedOn=str(TODAY + timedelta(days=1)), reviewer=" ", summary=""
+        client, world, reviewedOn=str(TODAY + timedelta(days=1)), reviewer=" ", summary=""
     )
     assert bad["processReview"] is None
-    assert error_fields(bad) == {
+    assert errors_of(bad) == {
         "reviewedOn": "VALIDATION",
         "reviewer": "VALIDATION",
         "summary": "VALIDATION",
     }
-    assert error_fields(await review(client, w, processId=w.client)) == {"processId": "VALIDATION"}
+    assert errors_of(await review(client, world, processId=world.client)) == {
+        "processId": "VALIDATION"
+    }
     unknown = global_id("AIProcess", uuid.uuid4())
-    assert error_fields(await review(client, w, processId=unknown)) == {"processId": "NOT_FOUND"}
-    assert await audit_rows(engine, w.tenant, "ProcessReview") == []
+    assert errors_of(await review(client, world, processId=unknown)) == {"processId": "NOT_FOUND"}
+    assert await audit_rows(engine, world.tenant, "ProcessReview") == []
 
 
 async def test_report_incident_and_its_validation(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    ok = await report(client, w, escalationLevel=2, description="Flood claims marked as theft")
+    ok = await report(client, world, escalationLevel=2, description="Flood claims marked as theft")
     assert ok["errors"] == []
     i = ok["incident"]
     assert i["status"] == "OPEN" and i["escalationLevel"] == 2 and i["version"] == 1
-    assert i["resolvedAt"] is None and i["process"]["id"] == w.processes[0]
-    bad = await report(client, w, title="", occurredAt=ago(hours=-2), escalationLevel=3)
+    assert i["resolvedAt"] is None and i["process"]["id"] == world.processes[0]
+    bad = await report(client, world, title="", occurredAt=ago(hours=-2), escalationLevel=3)
     assert bad["incident"] is None
-    assert error_fields(bad) == {
+    assert errors_of(bad) == {
         "title": "VALIDATION",
         "occurredAt": "VALIDATION",
         "escalationLevel": "VALIDATION",
     }
-    assert error_fields(await report(client, w, description="d" * 5001)) == {
+    assert errors_of(await report(client, world, description="d" * 5001)) == {
         "description": "VALIDATION"
     }
-    assert error_fields(await report(client, w, occurredAt="2026-01-01T10:00:00")) == {
+    assert errors_of(await report(client, world, occurredAt="2026-01-01T10:00:00")) == {
         "occurredAt": "VALIDATION"
     }
     unknown = global_id("AIProcess", uuid.uuid4())
-    assert error_fields(await report(client, w, processId=unknown)) == {"processId": "NOT_FOUND"}
-    assert [a for a, _, _ in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+    assert errors_of(await report(client, world, processId=unknown)) == {"processId": "NOT_FOUND"}
+    assert [a for a, _, _ in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
 
 async def test_update_incident_resolves_reopens_and_conflicts(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    i = (await report(client, w))["incident"]
-    investigating = await update(client, w, i["id"], 1, status="INVESTIGATING", escalationLevel=1)
+    i = (await report(client, world))["incident"]
+    investigating = await update(
+        client, world, i["id"], 1, status="INVESTIGATING", escalationLevel=1
+    )
     assert investigating["errors"] == []
     assert investigating["incident"]["version"] == 2
-    resolved = await update(client, w, i["id"], 2, status="RESOLVED")
+    resolved = await update(client, world, i["id"], 2, status="RESOLVED")
     assert resolved["errors"] == [] and resolved["incident"]["resolvedAt"] is not None
-    stale = await update(client, w, i["id"], 2, title="Late")
+    stale = await update(client, world, i["id"], 2, title="Late")
     assert stale["incident"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    reopened = await update(client, w, i["id"], 3, status="OPEN")
+    reopened = await update(client, world, i["id"], 3, status="OPEN")
     assert reopened["incident"]["resolvedAt"] is None
-    rows = await audit_rows(engine, w.tenant, "Incident")
+    rows = await audit_rows(engine, world.tenant, "Incident")
     assert [r[0] for r in rows] == ["create", "update", "update", "update"]
     assert rows[2][1] is not None and rows[2][1]["status"] == "INVESTIGATING"
     assert rows[2][2] is not None and rows[2][2]["status"] == "RESOLVED"
 
 
 async def test_update_incident_validation_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    i = (await report(client, w, occurredAt=ago(hours=5)))["incident"]
+    i = (await report(client, world, occurredAt=ago(hours=5)))["incident"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return error_fields(await update(client, w, i["id"], 1, **fields))
+        return errors_of(await update(client, world, i["id"], 1, **fields))
 
     assert await errors(title=None) == {"title": "VALIDATION"}
     assert await errors(severity=None) == {"severity": "VALIDATION"}
@@ -258,25 +232,21 @@ async def test_update_incident_validation_errors(
     assert await errors(resolvedAt=ago(hours=1)) == {"resolvedAt": "VALIDATION"}
     assert await errors(status="RESOLVED", resolvedAt=ago(hours=6)) == {"resolvedAt": "VALIDATION"}
     assert await errors(status="CLOSED", resolvedAt=ago(hours=-1)) == {"resolvedAt": "VALIDATION"}
-    assert await errors(id=w.processes[0]) == {"id": "VALIDATION"}
-    missing = await update(client, w, global_id("Incident", uuid.uuid4()), 1, title="x")
-    assert error_fields(missing) == {"id": "NOT_FOUND"}
-    assert [r[0] for r in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+    assert await errors(id=world.processes[0]) == {"id": "VALIDATION"}
+    missing = await update(client, world, global_id("Incident", uuid.uuid4()), 1, title="x")
+    assert errors_of(missing) == {"id": "NOT_FOUND"}
+    assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
 
 async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, make_token: TokenFactory, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    i = (await report(client, w))["incident"]
+    i = (await report(client, world))["incident"]
     tokens = [
-        await make_token(w.tenant, "viewer"),
-        await make_token(w.tenant, "client_viewer", w.client_id),
+        await make_token(world.tenant, "viewer"),
+        await make_token(world.tenant, "client_viewer", world.client_id),
         # a client owner who is not assigned to the process (a token is never assigned)
-        await make_token(w.tenant, "client_owner", w.client_id),
+        await make_token(world.tenant, "client_owner", world.client_id),
     ]
     for token in tokens:
         attempts = [
@@ -284,7 +254,7 @@ async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
                 RECORD,
                 "recordProcessReview",
                 {
-                    "processId": w.processes[0],
+                    "processId": world.processes[0],
                     "reviewedOn": str(TODAY),
                     "reviewer": "x",
                     "summary": "y",
@@ -295,7 +265,7 @@ async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
                 REPORT,
                 "reportIncident",
                 {
-                    "processId": w.processes[0],
+                    "processId": world.processes[0],
                     "title": "x",
                     "severity": "LOW",
                     "occurredAt": ago(minutes=5),
@@ -306,50 +276,42 @@ async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
         for query, name, fields in attempts:
             result = await mutate(client, token, query, name, **fields)
             assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
-    assert await audit_rows(engine, w.tenant, "ProcessReview") == []
-    assert [r[0] for r in await audit_rows(engine, w.tenant, "Incident")] == ["create"]
+    assert await audit_rows(engine, world.tenant, "ProcessReview") == []
+    assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
 
 async def test_node_returns_reviews_and_incidents_only_to_their_tenant_and_client(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World, make_world: WorldFactory
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    r = (await review(client, w))["processReview"]
-    i = (await report(client, w))["incident"]
-    stranger = await seed(engine, make_tenant, make_token)
-    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
-    own_client = await make_token(w.tenant, "client_viewer", w.client_id)
+    r = (await review(client, world))["processReview"]
+    i = (await report(client, world))["incident"]
+    stranger = await make_world()
+    other_client = await make_token(world.tenant, "client_viewer", world.other_client_id)
+    own_client = await make_token(world.tenant, "client_viewer", world.client_id)
     for id_, fields in [
         (r["id"], "... on ProcessReview { reviewer }"),
         (i["id"], "... on Incident { title }"),
     ]:
-        assert (await node(client, w.token, id_, fields))["id"] == id_
+        assert (await node(client, world.token, id_, fields))["id"] == id_
         assert (await node(client, own_client, id_, fields))["id"] == id_
         assert await node(client, stranger.token, id_, fields) is None
         assert await node(client, other_client, id_, fields) is None
 
 
 async def test_process_reviews_newest_first_and_incident_filters(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     for days, outcome in [(30, "OFF_TRACK"), (2, "ON_TRACK"), (10, "NEEDS_IMPROVEMENT")]:
-        await review(client, w, reviewedOn=str(TODAY - timedelta(days=days)), outcome=outcome)
-    await report(client, w, title="Oldest", severity="LOW", occurredAt=ago(days=3))
-    await report(client, w, title="Newest", severity="CRITICAL", occurredAt=ago(hours=1))
-    middle = (await report(client, w, title="Middle", severity="HIGH", occurredAt=ago(days=1)))[
+        await review(client, world, reviewedOn=str(TODAY - timedelta(days=days)), outcome=outcome)
+    await report(client, world, title="Oldest", severity="LOW", occurredAt=ago(days=3))
+    await report(client, world, title="Newest", severity="CRITICAL", occurredAt=ago(hours=1))
+    middle = (await report(client, world, title="Middle", severity="HIGH", occurredAt=ago(days=1)))[
         "incident"
     ]
-    await update(client, w, middle["id"], 1, status="RESOLVED")
-    await report(client, w, processId=w.processes[1], title="Elsewhere")
+    await update(client, world, middle["id"], 1, status="RESOLVED")
+    await report(client, world, processId=world.processes[1], title="Elsewhere")
 
-    body = data(await gql(client, PROCESS_FEEDBACK, {"id": w.processes[0]}, token=w.token))
+    body = data(await gql(client, PROCESS_FEEDBACK, {"id": world.processes[0]}, token=world.token))
     p = body["node"]
     assert [e["node"]["outcome"] for e in p["reviews"]["edges"]] == [
         "ON_TRACK",
@@ -360,8 +322,8 @@ async def test_process_reviews_newest_first_and_incident_filters(
     assert p["incidents"]["totalCount"] == 3
 
     async def titles(filter: dict[str, Any]) -> list[str]:
-        variables = {"id": w.processes[0], "filter": filter}
-        found = data(await gql(client, PROCESS_FEEDBACK, variables, token=w.token))
+        variables = {"id": world.processes[0], "filter": filter}
+        found = data(await gql(client, PROCESS_FEEDBACK, variables, token=world.token))
         return [e["node"]["title"] for e in found["node"]["incidents"]["edges"]]
 
     assert await titles({"status": ["OPEN"]}) == ["Newest", "Oldest"]
@@ -369,15 +331,17 @@ async def test_process_reviews_newest_first_and_incident_filters(
     assert await titles({"status": ["OPEN"], "severity": ["LOW"]}) == ["Oldest"]
 
     page1 = data(
-        await gql(client, PROCESS_FEEDBACK, {"id": w.processes[0], "first": 2}, token=w.token)
+        await gql(
+            client, PROCESS_FEEDBACK, {"id": world.processes[0], "first": 2}, token=world.token
+        )
     )["node"]["reviews"]
     assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
     page2 = data(
         await gql(
             client,
             PROCESS_FEEDBACK,
-            {"id": w.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
-            token=w.token,
+            {"id": world.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
+            token=world.token,
         )
     )["node"]["reviews"]
     assert [e["node"]["outcome"] for e in page2["edges"]] == ["OFF_TRACK"]
@@ -397,18 +361,15 @@ query($id: ID!) {
 
 
 async def test_nested_feedback_issues_the_same_statements_for_few_and_many_rows(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_world: WorldFactory
 ) -> None:
     async def statements(per_process: int) -> int:
-        w = await seed(engine, make_tenant, make_token)
+        w = await make_world()
         for pid in w.processes:
             for n in range(per_process):
                 await review(client, w, processId=pid, reviewedOn=str(TODAY - timedelta(n)))
                 await report(client, w, processId=pid, title=f"I{n}")
-        with count_all_statements() as counter:
+        with count_statements() as counter:
             data(await gql(client, NESTED, {"id": w.client}, token=w.token))
         return counter.count
 

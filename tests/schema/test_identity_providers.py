@@ -20,6 +20,7 @@ from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import audit_actions, errors_of
 from tests.support import data, gql
 
 FIELDS = """id version name issuer clientId hasClientSecret scopes allowedDomains
@@ -60,10 +61,6 @@ async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dic
         "configureIdentityProvider"
     ]
     return result
-
-
-def _errors(result: dict[str, Any]) -> dict[str, str]:
-    return {e["field"]: e["code"] for e in result["errors"]}
 
 
 async def _stored(engine: AsyncEngine, tenant: TenantRef, gid: str) -> IdentityProvider:
@@ -163,7 +160,7 @@ async def test_add_validation_errors_name_the_field(
     token = await make_token(tenant, "admin")
     empty = await configure(client, token)
     assert empty["identityProvider"] is None
-    assert _errors(empty) == {
+    assert errors_of(empty) == {
         "issuer": "VALIDATION",
         "clientId": "VALIDATION",
         "clientSecret": "VALIDATION",
@@ -195,13 +192,13 @@ async def test_add_validation_errors_name_the_field(
     for fields, expected in cases:
         result = await configure(client, token, **{**STAFF, **fields})
         assert result["identityProvider"] is None, fields
-        assert _errors(result) == expected, fields
+        assert errors_of(result) == expected, fields
     assert (await configure(client, token, **STAFF))["errors"] == []
     second = await configure(client, token, **{**STAFF, "clientId": "another"})
-    assert _errors(second) == {"clientOrganisationId": "CONFLICT"}
+    assert errors_of(second) == {"clientOrganisationId": "CONFLICT"}
     org = global_id("ClientOrganisation", await _client(engine, tenant))
     same = await configure(client, token, **{**STAFF, "clientOrganisationId": org})
-    assert _errors(same) == {"clientId": "CONFLICT"}
+    assert errors_of(same) == {"clientId": "CONFLICT"}
 
 
 async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organisation(
@@ -231,15 +228,15 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
     stored = await _stored(engine, tenant, idp["id"])
     assert secret_box_for(settings).decrypt(stored.client_secret_encrypted) == "rotated"
     stale = await configure(client, token, id=idp["id"], version=1, clientId="x")
-    assert _errors(stale) == {"version": "CONFLICT"}
-    assert _errors(await configure(client, token, id=idp["id"], clientId="x")) == {
+    assert errors_of(stale) == {"version": "CONFLICT"}
+    assert errors_of(await configure(client, token, id=idp["id"], clientId="x")) == {
         "version": "VALIDATION"
     }
     org = global_id("ClientOrganisation", await _client(engine, tenant))
     moved = await configure(client, token, id=idp["id"], version=2, clientOrganisationId=org)
-    assert _errors(moved) == {"clientOrganisationId": "VALIDATION"}
+    assert errors_of(moved) == {"clientOrganisationId": "VALIDATION"}
     nulled = await configure(client, token, id=idp["id"], version=2, issuer=None)
-    assert _errors(nulled) == {"issuer": "VALIDATION"}
+    assert errors_of(nulled) == {"issuer": "VALIDATION"}
     cleared = await configure(
         client,
         token,
@@ -251,7 +248,7 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
     removed_mapping = await configure(client, token, id=idp["id"], version=3, claimRoleMapping=None)
     assert removed_mapping["identityProvider"]["claimRoleMapping"] is None
     wrong_kind = await configure(client, token, id=global_id("Member", uuid.uuid4()), version=1)
-    assert _errors(wrong_kind) == {"id": "VALIDATION"}
+    assert errors_of(wrong_kind) == {"id": "VALIDATION"}
 
 
 async def test_remove_checks_the_version_and_the_provider_is_gone(
@@ -265,21 +262,13 @@ async def test_remove_checks_the_version_and_the_provider_is_gone(
     idp = (await configure(client, token, **STAFF))["identityProvider"]
     stale = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 9}}, token=token))
     assert stale["removeIdentityProvider"]["removedIdentityProviderId"] is None
-    assert _errors(stale["removeIdentityProvider"]) == {"version": "CONFLICT"}
+    assert errors_of(stale["removeIdentityProvider"]) == {"version": "CONFLICT"}
     done = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token))
     assert done["removeIdentityProvider"] == {"removedIdentityProviderId": idp["id"], "errors": []}
     assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"] is None
     again = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token))
     assert [e["code"] for e in again["removeIdentityProvider"]["errors"]] == ["NOT_FOUND"]
-    async with tenant_session(engine, tenant) as s:
-        actions = list(
-            await s.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.object_type == "IdentityProvider")
-                .order_by(AuditEvent.seq)
-            )
-        )
-    assert actions == ["create", "delete"]
+    assert await audit_actions(engine, tenant, "IdentityProvider") == ["create", "delete"]
 
 
 async def test_only_admins_see_or_manage_providers(
@@ -325,7 +314,7 @@ async def test_another_tenants_provider_is_like_a_missing_one(
     idp = (await configure(client, token_a, **STAFF))["identityProvider"]
     assert data(await gql(client, NODE, {"id": idp["id"]}, token=token_b))["node"] is None
     other = await configure(client, token_b, id=idp["id"], version=1, name="x")
-    assert _errors(other) == {"id": "NOT_FOUND"}
+    assert errors_of(other) == {"id": "NOT_FOUND"}
     listed = data(await gql(client, LIST, token=token_b))["identityProviders"]
     assert listed["totalCount"] == 0
 
@@ -360,4 +349,4 @@ async def test_the_claim_mapping_is_configured_and_read_back(
     assert changed["errors"] == []
     assert {k: changed["identityProvider"][k] for k in entra} == entra
     bad = await send({"id": added["id"], "version": added["version"] + 1, "emailClaim": "a b"})
-    assert _errors(bad) == {"emailClaim": "VALIDATION"}
+    assert errors_of(bad) == {"emailClaim": "VALIDATION"}

@@ -20,6 +20,7 @@ from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import audit_actions, errors_of
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id version email displayName role status lastLoginAt createdAt
@@ -75,16 +76,6 @@ async def _activate(engine: AsyncEngine, tenant: TenantRef, member_gid: str) -> 
     return parsed[1]
 
 
-async def _audit(engine: AsyncEngine, tenant: TenantRef) -> list[str]:
-    async with tenant_session(engine, tenant) as s:
-        rows = await s.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.object_type == "Member")
-            .order_by(AuditEvent.seq)
-        )
-        return list(rows)
-
-
 async def test_invite_change_role_deactivate_each_write_an_audit_event(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
@@ -138,7 +129,12 @@ async def test_invite_change_role_deactivate_each_write_an_audit_event(
         await gql(client, DEACTIVATE, {"input": {"id": member["id"], "version": 3}}, token=token)
     )["deactivateMember"]
     assert gone["errors"] == [] and gone["member"]["status"] == "DEACTIVATED"
-    assert await _audit(engine, tenant) == ["invite", "update_role", "update_role", "deactivate"]
+    assert await audit_actions(engine, tenant, "Member") == [
+        "invite",
+        "update_role",
+        "update_role",
+        "deactivate",
+    ]
 
 
 async def test_invite_validation_errors_name_the_field_and_write_nothing(
@@ -170,8 +166,8 @@ async def test_invite_validation_errors_name_the_field_and_write_nothing(
     for fields, expected in cases:
         result = await invite(client, token, **fields)
         assert result["member"] is None, fields
-        assert {e["field"]: e["code"] for e in result["errors"]} == expected, fields
-    assert await _audit(engine, tenant) == []
+        assert errors_of(result) == expected, fields
+    assert await audit_actions(engine, tenant, "Member") == []
     assert (await invite(client, token, email="dup@acme.test"))["errors"] == []
     dup = await invite(client, token, email="DUP@acme.test")
     assert [(e["field"], e["code"]) for e in dup["errors"]] == [("email", "CONFLICT")]

@@ -8,11 +8,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.test_processes import (
-    ARCHIVE as ARCHIVE_PROCESS,
-)
-from tests.schema.test_processes import (
-    ASSIGN,
+from tests.schema.support import (
+    ARCHIVE_PROCESS,
+    assign,
     audit_actions,
     errors_of,
     new_client,
@@ -54,22 +52,6 @@ async def create(
 ) -> dict[str, Any]:
     variables = {"input": {"clientOrganisationId": client_id, "name": "Ada Lovelace", **fields}}
     result: dict[str, Any] = data(await gql(client, CREATE, variables, token=token))["createOwner"]
-    return result
-
-
-async def assign(
-    client: httpx.AsyncClient, token: str, process_id: str, owner_id: str, **f: Any
-) -> dict[str, Any]:
-    variables = {
-        "input": {
-            "processId": process_id,
-            "ownerId": owner_id,
-            "raciRole": "ACCOUNTABLE",
-            "hoursPerWeek": 5,
-            **f,
-        }
-    }
-    result: dict[str, Any] = data(await gql(client, ASSIGN, variables, token=token))["assignOwner"]
     return result
 
 

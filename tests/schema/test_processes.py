@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenants.models import AuditEvent
-from tenants.registry import TenantRef
-from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.support import StatementCounter, data, gql
+from tests.schema.support import (
+    ARCHIVE_PROCESS,
+    CREATE_PROCESS,
+    PROCESS_FIELDS,
+    assign,
+    audit_actions,
+    create_process,
+    errors_of,
+    new_client,
+    new_owner,
+    new_process,
+)
+from tests.support import count_statements, data, gql
 
-CREATE_CLIENT = """
-mutation($input: CreateClientOrganisationInput!) {
-  createClientOrganisation(input: $input) { clientOrganisation { id } errors { field } }
-}"""
-PROCESS_FIELDS = """
-  id version name purpose businessUnit lifecycleStage riskTier archivedAt orphaned
-  boundaries { steps { name aiRole description } upstream downstream dataInputs outputs }
-  checkpoints { name stage reviewerRole criteria }
-  escalationPath { level trigger contact responseHours }
-  tools { name vendor purpose }
-  clientOrganisation { id }
-"""
-CREATE = f"""
-mutation($input: CreateAIProcessInput!) {{
-  createAIProcess(input: $input) {{
-    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
 UPDATE = f"""
 mutation($input: UpdateAIProcessInput!) {{
   updateAIProcess(input: $input) {{
     aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
   }}
 }}"""
-ARCHIVE = """
-mutation($input: ArchiveAIProcessInput!) {
-  archiveAIProcess(input: $input) { aiProcess { id archivedAt } errors { field code message } }
-}"""
 ADD_KPI = """
 mutation($input: AddKpiInput!) {
   addKpi(input: $input) {
@@ -62,13 +46,6 @@ mutation($input: UpdateKpiInput!) {
 REMOVE_KPI = """
 mutation($input: RemoveKpiInput!) {
   removeKpi(input: $input) { removedProcessKpiId errors { field code message } }
-}"""
-CREATE_OWNER = """
-mutation($input: CreateOwnerInput!) { createOwner(input: $input) { owner { id } errors { field } } }
-"""
-ASSIGN = """
-mutation($input: AssignOwnerInput!) {
-  assignOwner(input: $input) { ownershipAssignment { id } errors { field code } }
 }"""
 NODE = """query($id: ID!) { node(id: $id) { id ... on AIProcess { name kpis { totalCount } }
   ... on ProcessKpi { name } } }"""
@@ -93,51 +70,6 @@ BOUNDARIES = {
 }
 
 
-async def new_client(client: httpx.AsyncClient, token: str, name: str = "Northwind") -> str:
-    body = data(await gql(client, CREATE_CLIENT, {"input": {"name": name}}, token=token))
-    cid: str = body["createClientOrganisation"]["clientOrganisation"]["id"]
-    return cid
-
-
-async def create(
-    client: httpx.AsyncClient, token: str, client_id: str, **fields: Any
-) -> dict[str, Any]:
-    variables = {"input": {"clientOrganisationId": client_id, "name": "Claims triage", **fields}}
-    result: dict[str, Any] = data(await gql(client, CREATE, variables, token=token))[
-        "createAIProcess"
-    ]
-    return result
-
-
-async def new_process(client: httpx.AsyncClient, token: str, client_id: str, **f: Any) -> str:
-    created = await create(client, token, client_id, **f)
-    assert created["errors"] == [], created
-    pid: str = created["aiProcess"]["id"]
-    return pid
-
-
-async def new_owner(client: httpx.AsyncClient, token: str, client_id: str) -> str:
-    variables = {"input": {"clientOrganisationId": client_id, "name": "Ada"}}
-    oid: str = data(await gql(client, CREATE_OWNER, variables, token=token))["createOwner"][
-        "owner"
-    ]["id"]
-    return oid
-
-
-async def audit_actions(engine: AsyncEngine, tenant: TenantRef, object_type: str) -> list[str]:
-    async with tenant_session(engine, tenant) as s:
-        rows = await s.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.object_type == object_type)
-            .order_by(AuditEvent.seq)
-        )
-        return list(rows)
-
-
-def errors_of(payload: dict[str, Any]) -> dict[str, str]:
-    return {e["field"]: e["code"] for e in payload["errors"]}
-
-
 async def test_create_update_archive_with_documents_and_audit(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
@@ -147,7 +79,7 @@ async def test_create_update_archive_with_documents_and_audit(
     tenant = await make_tenant()
     token = await make_token(tenant, "consultant")
     cid = await new_client(client, token)
-    created = await create(
+    created = await create_process(
         client,
         token,
         cid,
@@ -189,7 +121,7 @@ async def test_create_update_archive_with_documents_and_audit(
     assert updated["aiProcess"]["version"] == 2 and updated["aiProcess"]["tools"] == []
     assert updated["aiProcess"]["boundaries"]["outputs"] == ["decision"]  # untouched
     archived = data(
-        await gql(client, ARCHIVE, {"input": {"id": p["id"], "version": 2}}, token=token)
+        await gql(client, ARCHIVE_PROCESS, {"input": {"id": p["id"], "version": 2}}, token=token)
     )["archiveAIProcess"]
     assert archived["errors"] == [] and archived["aiProcess"]["archivedAt"]
     assert await audit_actions(engine, tenant, "AIProcess") == ["create", "update", "archive"]
@@ -204,7 +136,7 @@ async def test_create_validation_errors_name_nested_fields_and_write_nothing(
     tenant = await make_tenant()
     token = await make_token(tenant)
     cid = await new_client(client, token)
-    result = await create(
+    result = await create_process(
         client,
         token,
         cid,
@@ -237,9 +169,9 @@ async def test_create_rejects_a_bad_or_unknown_client_id(
     token = await make_token(tenant)
     other_token = await make_token(await make_tenant())
     pid = await new_process(client, token, await new_client(client, token))
-    wrong_type = await create(client, token, pid)
+    wrong_type = await create_process(client, token, pid)
     assert errors_of(wrong_type) == {"clientOrganisationId": "VALIDATION"}
-    foreign = await create(client, other_token, await new_client(client, token))
+    foreign = await create_process(client, other_token, await new_client(client, token))
     assert errors_of(foreign) == {"clientOrganisationId": "NOT_FOUND"}
 
 
@@ -270,7 +202,7 @@ async def test_update_validation_null_and_stale_version(
     )["updateAIProcess"]
     assert stale["aiProcess"] is None and errors_of(stale) == {"version": "CONFLICT"}
     stale_archive = data(
-        await gql(client, ARCHIVE, {"input": {"id": pid, "version": 1}}, token=token)
+        await gql(client, ARCHIVE_PROCESS, {"input": {"id": pid, "version": 1}}, token=token)
     )["archiveAIProcess"]
     assert errors_of(stale_archive) == {"version": "CONFLICT"}
 
@@ -287,9 +219,9 @@ async def test_viewer_may_not_run_process_or_kpi_mutations(
         await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
     )["addKpi"]["processKpi"]["id"]
     attempts: list[tuple[str, dict[str, Any], str]] = [
-        (CREATE, {"input": {"clientOrganisationId": cid, "name": "X"}}, "createAIProcess"),
+        (CREATE_PROCESS, {"input": {"clientOrganisationId": cid, "name": "X"}}, "createAIProcess"),
         (UPDATE, {"input": {"id": pid, "version": 1, "name": "X"}}, "updateAIProcess"),
-        (ARCHIVE, {"input": {"id": pid, "version": 1}}, "archiveAIProcess"),
+        (ARCHIVE_PROCESS, {"input": {"id": pid, "version": 1}}, "archiveAIProcess"),
         (ADD_KPI, {"input": {"processId": pid, "name": "Speed"}}, "addKpi"),
         (UPDATE_KPI, {"input": {"id": kpi, "version": 1, "name": "Y"}}, "updateKpi"),
         (REMOVE_KPI, {"input": {"id": kpi, "version": 1}}, "removeKpi"),
@@ -453,23 +385,9 @@ async def test_client_processes_filters_ordering_and_orphaned(
     await new_process(client, token, cid, name="A orphan", lifecycleStage="PRODUCTION")
     await new_process(client, token, cid, name="C idea", riskTier="LOW")
     gone = await new_process(client, token, cid, name="D archived", lifecycleStage="PILOT")
-    data(await gql(client, ARCHIVE, {"input": {"id": gone, "version": 1}}, token=token))
+    data(await gql(client, ARCHIVE_PROCESS, {"input": {"id": gone, "version": 1}}, token=token))
     owner = await new_owner(client, token, cid)
-    assigned = data(
-        await gql(
-            client,
-            ASSIGN,
-            {
-                "input": {
-                    "processId": covered,
-                    "ownerId": owner,
-                    "raciRole": "ACCOUNTABLE",
-                    "hoursPerWeek": 4,
-                }
-            },
-            token=token,
-        )
-    )["assignOwner"]
+    assigned = await assign(client, token, covered, owner, hoursPerWeek=4)
     assert assigned["errors"] == []
 
     async def names(**variables: Any) -> list[str]:
@@ -515,21 +433,6 @@ async def test_client_processes_filters_ordering_and_orphaned(
     assert [e["node"]["orphaned"] for e in flags] == [True, False, False]
 
 
-@contextmanager
-def count_all_statements() -> Iterator[StatementCounter]:
-    """Every statement of every engine in the process (the server has its own engine)."""
-    counter = StatementCounter()
-
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        counter.statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
-
-
 NESTED = """
 query($id: ID!) { node(id: $id) { ... on ClientOrganisation {
   processes(first: 100) { edges { node {
@@ -551,25 +454,11 @@ async def test_nested_query_statement_count_does_not_grow_with_the_list(
         owner = await new_owner(client, token, cid)
         for i in range(size):
             pid = await new_process(client, token, cid, name=f"P{i}", lifecycleStage="PILOT")
-            data(
-                await gql(
-                    client,
-                    ASSIGN,
-                    {
-                        "input": {
-                            "processId": pid,
-                            "ownerId": owner,
-                            "raciRole": "ACCOUNTABLE",
-                            "hoursPerWeek": 1,
-                        }
-                    },
-                    token=token,
-                )
-            )
+            await assign(client, token, pid, owner, hoursPerWeek=1)
             data(
                 await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "K"}}, token=token)
             )
-        with count_all_statements() as counter:
+        with count_statements() as counter:
             body = data(await gql(client, NESTED, {"id": cid}, token=token))
         edges = body["node"]["processes"]["edges"]
         assert len(edges) == size

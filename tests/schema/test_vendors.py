@@ -12,17 +12,9 @@ from tenants.models import LifecycleStage
 from tenants.services import processes
 from tenants.services.audit import SYSTEM
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.engagement_helpers import (
-    World,
-    audit_rows,
-    count_all_statements,
-    error_fields,
-    mutate,
-    node,
-    seed,
-)
-from tests.support import data, gql
+from tests.conftest import TokenFactory
+from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
+from tests.support import count_statements, data, gql
 
 FIELDS = """
   id version vendor product startsOn endsOn renewalOn autoRenews incidentResponseHours
@@ -87,21 +79,17 @@ async def update(
 
 
 async def test_create_with_every_clause_and_covered_processes(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     result = await create(
         client,
-        w,
+        world,
         product="Triage model",
         startsOn="2026-01-01",
         endsOn="2027-12-31",
         renewalOn="2027-10-01",
         autoRenews=True,
-        processIds=list(reversed(w.processes)),
+        processIds=list(reversed(world.processes)),
         **FULL,
     )
     assert result["errors"] == []
@@ -112,22 +100,16 @@ async def test_create_with_every_clause_and_covered_processes(
     assert a["missingClauses"] == []
     assert [p["name"] for p in a["processes"]] == ["Claims triage", "Invoice processing"]
     assert a["clientOrganisation"]["name"] == "Northwind Insurance"
-    rows = await audit_rows(engine, w.tenant, "VendorAgreement")
+    rows = await audit_rows(engine, world.tenant, "VendorAgreement")
     assert [r[0] for r in rows] == ["create"]
     after = rows[0][2]
     assert after is not None
-    assert sorted(after["processes"]) == sorted(w.processes)
+    assert sorted(after["processes"]) == sorted(world.processes)
     assert after["monitoring.party"] == "VENDOR"
 
 
-async def test_missing_clauses_name_the_gaps(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
-) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    bare = (await create(client, w))["vendorAgreement"]
+async def test_missing_clauses_name_the_gaps(client: httpx.AsyncClient, world: World) -> None:
+    bare = (await create(client, world))["vendorAgreement"]
     assert bare["missingClauses"] == [
         "MONITORING",
         "INCIDENT_RESPONSE",
@@ -137,22 +119,18 @@ async def test_missing_clauses_name_the_gaps(
     assert bare["monitoring"] == {"party": "UNSPECIFIED", "terms": None}
     no_hours = (
         await create(
-            client, w, monitoring={"party": "CLIENT"}, incidentResponse={"party": "VENDOR"}
+            client, world, monitoring={"party": "CLIENT"}, incidentResponse={"party": "VENDOR"}
         )
     )["vendorAgreement"]
     assert no_hours["missingClauses"] == ["INCIDENT_RESPONSE", "UPDATES", "DATA_GOVERNANCE"]
 
 
 async def test_create_validation_errors_name_each_field_and_write_nothing(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     result = await create(
         client,
-        w,
+        world,
         vendor=" ",
         product="p" * 201,
         startsOn="2026-06-01",
@@ -160,10 +138,10 @@ async def test_create_validation_errors_name_each_field_and_write_nothing(
         renewalOn="2025-12-01",
         incidentResponseHours=-1,
         monitoring={"party": "VENDOR", "terms": "t" * 5001},
-        processIds=[w.processes[0], w.other_process],
+        processIds=[world.processes[0], world.other_process],
     )
     assert result["vendorAgreement"] is None
-    assert error_fields(result) == {
+    assert errors_of(result) == {
         "vendor": "VALIDATION",
         "product": "VALIDATION",
         "endsOn": "VALIDATION",
@@ -172,36 +150,32 @@ async def test_create_validation_errors_name_each_field_and_write_nothing(
         "monitoring.terms": "VALIDATION",
         "processIds[1]": "VALIDATION",
     }
-    assert await audit_rows(engine, w.tenant, "VendorAgreement") == []
-    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": w.client}, token=w.token))
+    assert await audit_rows(engine, world.tenant, "VendorAgreement") == []
+    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": world.client}, token=world.token))
     assert listed["node"]["vendorAgreements"]["totalCount"] == 0
 
 
 async def test_create_refuses_wrong_unknown_and_archived_ids(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World, make_world: WorldFactory
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    assert error_fields(await create(client, w, clientOrganisationId=w.processes[0])) == {
+    assert errors_of(await create(client, world, clientOrganisationId=world.processes[0])) == {
         "clientOrganisationId": "VALIDATION"
     }
-    assert error_fields(await create(client, w, processIds=[w.client])) == {
+    assert errors_of(await create(client, world, processIds=[world.client])) == {
         "processIds[0]": "VALIDATION"
     }
-    stranger = await seed(engine, make_tenant, make_token)
-    assert error_fields(await create(client, w, clientOrganisationId=stranger.client)) == {
+    stranger = await make_world()
+    assert errors_of(await create(client, world, clientOrganisationId=stranger.client)) == {
         "clientOrganisationId": "NOT_FOUND"
     }
-    assert error_fields(await create(client, w, processIds=[stranger.processes[0]])) == {
+    assert errors_of(await create(client, world, processIds=[stranger.processes[0]])) == {
         "processIds[0]": "NOT_FOUND"
     }
-    async with tenant_session(engine, w.tenant) as s:
+    async with tenant_session(engine, world.tenant) as s:
         retired = await processes.create_process(
             s,
             actor=SYSTEM,
-            client_id=w.client_id,
+            client_id=world.client_id,
             name="Old chatbot",
             lifecycle_stage=LifecycleStage.RETIRED,
         )
@@ -209,21 +183,17 @@ async def test_create_refuses_wrong_unknown_and_archived_ids(
             s, actor=SYSTEM, process_id=retired.id, expected_version=retired.version
         )
         retired_id = retired.id
-    archived = await create(client, w, processIds=[global_id("AIProcess", retired_id)])
-    assert error_fields(archived) == {"processIds[0]": "VALIDATION"}
+    archived = await create(client, world, processIds=[global_id("AIProcess", retired_id)])
+    assert errors_of(archived) == {"processIds[0]": "VALIDATION"}
 
 
 async def test_update_clauses_and_covered_processes_with_audit(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    a = (await create(client, w, processIds=[w.processes[0]]))["vendorAgreement"]
+    a = (await create(client, world, processIds=[world.processes[0]]))["vendorAgreement"]
     changed = await update(
         client,
-        w,
+        world,
         a["id"],
         1,
         monitoring={"party": "CLIENT", "terms": "Finance checks errors weekly"},
@@ -236,32 +206,28 @@ async def test_update_clauses_and_covered_processes_with_audit(
     assert b["vendor"] == "ClaimsAI Ltd" and b["incidentResponseHours"] == 8
     assert "MONITORING" not in b["missingClauses"]
     # changing only the covered set still bumps the version, so concurrent edits conflict
-    covered = await update(client, w, a["id"], 2, processIds=[w.processes[1]])
+    covered = await update(client, world, a["id"], 2, processIds=[world.processes[1]])
     assert covered["errors"] == []
     assert covered["vendorAgreement"]["version"] == 3
     assert [p["name"] for p in covered["vendorAgreement"]["processes"]] == ["Invoice processing"]
-    stale = await update(client, w, a["id"], 2, vendor="Other")
+    stale = await update(client, world, a["id"], 2, vendor="Other")
     assert stale["vendorAgreement"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    rows = await audit_rows(engine, w.tenant, "VendorAgreement")
+    rows = await audit_rows(engine, world.tenant, "VendorAgreement")
     assert [r[0] for r in rows] == ["create", "update", "update"]
     before, after = rows[2][1], rows[2][2]
     assert before is not None and after is not None
-    assert before["processes"] == [w.processes[0]]
-    assert after["processes"] == [w.processes[1]]
+    assert before["processes"] == [world.processes[0]]
+    assert after["processes"] == [world.processes[1]]
 
 
 async def test_update_validation_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    a = (await create(client, w, startsOn="2026-03-01"))["vendorAgreement"]
+    a = (await create(client, world, startsOn="2026-03-01"))["vendorAgreement"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return error_fields(await update(client, w, a["id"], 1, **fields))
+        return errors_of(await update(client, world, a["id"], 1, **fields))
 
     assert await errors(vendor=None) == {"vendor": "VALIDATION"}
     assert await errors(vendor="") == {"vendor": "VALIDATION"}
@@ -271,62 +237,52 @@ async def test_update_validation_errors(
     assert await errors(incidentResponseHours=24 * 365 + 1) == {
         "incidentResponseHours": "VALIDATION"
     }
-    assert await errors(processIds=[w.other_process]) == {"processIds[0]": "VALIDATION"}
+    assert await errors(processIds=[world.other_process]) == {"processIds[0]": "VALIDATION"}
     assert await errors(processIds=None) == {"processIds": "VALIDATION"}
-    assert await errors(id=w.client) == {"id": "VALIDATION"}
-    assert [r[0] for r in await audit_rows(engine, w.tenant, "VendorAgreement")] == ["create"]
+    assert await errors(id=world.client) == {"id": "VALIDATION"}
+    assert [r[0] for r in await audit_rows(engine, world.tenant, "VendorAgreement")] == ["create"]
 
 
 async def test_viewer_cannot_create_or_update_agreements(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, make_token: TokenFactory, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    a = (await create(client, w))["vendorAgreement"]
-    viewer = await make_token(w.tenant, "viewer")
+    a = (await create(client, world))["vendorAgreement"]
+    viewer = await make_token(world.tenant, "viewer")
     for query, name, fields in [
-        (CREATE, "createVendorAgreement", {"clientOrganisationId": w.client, "vendor": "X"}),
+        (CREATE, "createVendorAgreement", {"clientOrganisationId": world.client, "vendor": "X"}),
         (UPDATE, "updateVendorAgreement", {"id": a["id"], "version": 1, "vendor": "Y"}),
     ]:
         result = await mutate(client, viewer, query, name, **fields)
         assert result["vendorAgreement"] is None
         assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]
-    assert [r[0] for r in await audit_rows(engine, w.tenant, "VendorAgreement")] == ["create"]
+    assert [r[0] for r in await audit_rows(engine, world.tenant, "VendorAgreement")] == ["create"]
 
 
 async def test_node_returns_an_agreement_only_to_its_tenant_and_client(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, make_token: TokenFactory, world: World, make_world: WorldFactory
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
-    a = (await create(client, w, processIds=w.processes))["vendorAgreement"]
+    a = (await create(client, world, processIds=world.processes))["vendorAgreement"]
     fields = "... on VendorAgreement { vendor }"
-    assert (await node(client, w.token, a["id"], fields))["vendor"] == "ClaimsAI Ltd"
-    stranger = await seed(engine, make_tenant, make_token)
+    assert (await node(client, world.token, a["id"], fields))["vendor"] == "ClaimsAI Ltd"
+    stranger = await make_world()
     assert await node(client, stranger.token, a["id"], fields) is None
-    other_client = await make_token(w.tenant, "client_viewer", w.other_client_id)
+    other_client = await make_token(world.tenant, "client_viewer", world.other_client_id)
     assert await node(client, other_client, a["id"], fields) is None
-    own = await make_token(w.tenant, "client_viewer", w.client_id)
+    own = await make_token(world.tenant, "client_viewer", world.client_id)
     seen = await node(client, own, a["id"], "... on VendorAgreement { processes { name } }")
     assert len(seen["processes"]) == 2
 
 
 async def test_process_vendor_agreements_paginate_and_count(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, world: World
 ) -> None:
-    w = await seed(engine, make_tenant, make_token)
     for vendor in ["Alpha", "Bravo", "Charlie"]:
-        await create(client, w, vendor=vendor, processIds=[w.processes[0]], **FULL)
-    await create(client, w, vendor="Delta", processIds=[w.processes[1]])
+        await create(client, world, vendor=vendor, processIds=[world.processes[0]], **FULL)
+    await create(client, world, vendor="Delta", processIds=[world.processes[1]])
     page1 = data(
-        await gql(client, PROCESS_AGREEMENTS, {"id": w.processes[0], "first": 2}, token=w.token)
+        await gql(
+            client, PROCESS_AGREEMENTS, {"id": world.processes[0], "first": 2}, token=world.token
+        )
     )["node"]["vendorAgreements"]
     assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
     assert [e["node"]["vendor"] for e in page1["edges"]] == ["Alpha", "Bravo"]
@@ -334,17 +290,19 @@ async def test_process_vendor_agreements_paginate_and_count(
         await gql(
             client,
             PROCESS_AGREEMENTS,
-            {"id": w.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
-            token=w.token,
+            {"id": world.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
+            token=world.token,
         )
     )["node"]["vendorAgreements"]
     assert [e["node"]["vendor"] for e in page2["edges"]] == ["Charlie"]
     assert not page2["pageInfo"]["hasNextPage"]
-    other = data(await gql(client, PROCESS_AGREEMENTS, {"id": w.processes[1]}, token=w.token))
+    other = data(
+        await gql(client, PROCESS_AGREEMENTS, {"id": world.processes[1]}, token=world.token)
+    )
     edges = other["node"]["vendorAgreements"]["edges"]
     assert [e["node"]["vendor"] for e in edges] == ["Delta"]
     assert len(edges[0]["node"]["missingClauses"]) == 4
-    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": w.client}, token=w.token))
+    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": world.client}, token=world.token))
     assert listed["node"]["vendorAgreements"]["totalCount"] == 4
 
 
@@ -363,13 +321,10 @@ query($id: ID!) {
 
 
 async def test_nested_agreements_issue_the_same_statements_for_2_and_8_processes(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, make_world: WorldFactory
 ) -> None:
     async def statements(count: int) -> int:
-        w = await seed(engine, make_tenant, make_token)
+        w = await make_world()
         async with tenant_session(engine, w.tenant) as s:
             extra = [
                 await processes.create_process(
@@ -380,7 +335,7 @@ async def test_nested_agreements_issue_the_same_statements_for_2_and_8_processes
             ids = w.processes + [global_id("AIProcess", p.id) for p in extra]
         for i in range(count):
             await create(client, w, vendor=f"V{i}", processIds=ids[: i + 1])
-        with count_all_statements() as counter:
+        with count_statements() as counter:
             body = data(await gql(client, NESTED, {"id": w.client}, token=w.token))
         assert len(body["node"]["processes"]["edges"]) == count
         return counter.count

@@ -1,0 +1,243 @@
+"""Set-up and helpers shared by the schema suites (and a few framework suites).
+
+One home for them, so that a suite never imports another suite's test module and a
+helper is not copied from file to file. Two ways of making data:
+
+- `seed` / the `world` and `make_world` fixtures (tests/schema/conftest.py) create
+  clients and processes through the services inside a tenant session, so the suites
+  built on them do not depend on the processes area's mutations;
+- `new_client`, `new_process`, `new_owner` and `assign` go through the GraphQL
+  mutations, for the suites that test exactly those mutations' neighbours.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schema.ids import global_id
+from tenants.models import AuditEvent, EscalationLevel, LifecycleStage, ProcessKpi
+from tenants.registry import TenantRef
+from tenants.services import clients, processes
+from tenants.services.audit import SYSTEM
+from tenants.session import tenant_session
+from tests.conftest import TenantFactory, TokenFactory
+from tests.support import data, gql
+
+
+@dataclass
+class World:
+    """One tenant with a client, two processes of it and a second client with one process."""
+
+    tenant: TenantRef
+    token: str
+    client_id: uuid.UUID
+    process_ids: list[uuid.UUID]
+    other_client_id: uuid.UUID
+    other_process_id: uuid.UUID
+
+    @property
+    def client(self) -> str:
+        return global_id("ClientOrganisation", self.client_id)
+
+    @property
+    def other_client(self) -> str:
+        return global_id("ClientOrganisation", self.other_client_id)
+
+    @property
+    def processes(self) -> list[str]:
+        return [global_id("AIProcess", p) for p in self.process_ids]
+
+    @property
+    def other_process(self) -> str:
+        return global_id("AIProcess", self.other_process_id)
+
+
+# What the `make_world` fixture returns: each call seeds a new tenant (a stranger, or one
+# World per round of a statement-count comparison).
+WorldFactory = Callable[..., Awaitable[World]]
+
+
+async def seed(
+    engine: AsyncEngine,
+    make_tenant: TenantFactory,
+    make_token: TokenFactory,
+    *,
+    role: str = "consultant",
+) -> World:
+    """A new World; suites outside tests/schema call this, the schema suites use the fixtures."""
+    tenant = await make_tenant()
+    async with tenant_session(engine, tenant) as s:
+        client = await clients.create_client(s, actor=SYSTEM, name="Northwind Insurance")
+        other = await clients.create_client(s, actor=SYSTEM, name="Harbor Retail")
+        claims = await processes.create_process(
+            s,
+            actor=SYSTEM,
+            client_id=client.id,
+            name="Claims triage",
+            lifecycle_stage=LifecycleStage.PRODUCTION,
+            escalation_path=[
+                EscalationLevel(1, "score drift above 5%", "Claims lead"),
+                EscalationLevel(2, "customer harm", "Head of claims"),
+            ],
+        )
+        invoices = await processes.create_process(
+            s, actor=SYSTEM, client_id=client.id, name="Invoice processing"
+        )
+        s.add(
+            ProcessKpi(
+                process_id=claims.id,
+                name="Straight-through rate",
+                unit="%",
+                target=Decimal("80"),
+                latest_value=Decimal("72.5"),
+            )
+        )
+        foreign = await processes.create_process(
+            s, actor=SYSTEM, client_id=other.id, name="Stock replenishment"
+        )
+        ids = (client.id, [claims.id, invoices.id], other.id, foreign.id)
+    token = await make_token(tenant, role)
+    return World(tenant, token, ids[0], ids[1], ids[2], ids[3])
+
+
+async def mutate(
+    client: httpx.AsyncClient, token: str, query: str, name: str, **input: Any
+) -> dict[str, Any]:
+    """Run a mutation with `input` and return its payload."""
+    result: dict[str, Any] = data(await gql(client, query, {"input": input}, token=token))[name]
+    return result
+
+
+def errors_of(payload: dict[str, Any]) -> dict[str | None, str]:
+    """A payload's errors as {field: code}; the field is None for an error about no field."""
+    return {e["field"]: e["code"] for e in payload["errors"]}
+
+
+async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> Any:
+    body = data(await gql(client, '{ node(id: "' + id_ + '") { id ' + fields + " } }", token=token))
+    return body["node"]
+
+
+async def audit_actions(engine: AsyncEngine, tenant: TenantRef, object_type: str) -> list[str]:
+    async with tenant_session(engine, tenant) as s:
+        rows = await s.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == object_type)
+            .order_by(AuditEvent.seq)
+        )
+        return list(rows)
+
+
+async def audit_rows(
+    engine: AsyncEngine, tenant: TenantRef, object_type: str
+) -> list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]:
+    """(action, before, after) of every audit event about objects of `object_type`:
+    the changed fields' values on each side by API field name (None for a side with
+    none, e.g. before a create)."""
+    async with tenant_session(engine, tenant) as s:
+        events = await s.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == object_type).order_by(AuditEvent.seq)
+        )
+        return [(e.action, *sides(e)) for e in events]
+
+
+def sides(event: AuditEvent) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """An event's changes as {field: before} and {field: after}, None where all are null."""
+    before = {c["field"]: c["before"] for c in event.changes}
+    after = {c["field"]: c["after"] for c in event.changes}
+    has = any(v is not None for v in before.values()), any(v is not None for v in after.values())
+    return (before if has[0] else None), (after if has[1] else None)
+
+
+CREATE_CLIENT = """
+mutation($input: CreateClientOrganisationInput!) {
+  createClientOrganisation(input: $input) { clientOrganisation { id } errors { field } }
+}"""
+PROCESS_FIELDS = """
+  id version name purpose businessUnit lifecycleStage riskTier archivedAt orphaned
+  boundaries { steps { name aiRole description } upstream downstream dataInputs outputs }
+  checkpoints { name stage reviewerRole criteria }
+  escalationPath { level trigger contact responseHours }
+  tools { name vendor purpose }
+  clientOrganisation { id }
+"""
+CREATE_PROCESS = f"""
+mutation($input: CreateAIProcessInput!) {{
+  createAIProcess(input: $input) {{
+    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+ARCHIVE_PROCESS = """
+mutation($input: ArchiveAIProcessInput!) {
+  archiveAIProcess(input: $input) { aiProcess { id archivedAt } errors { field code message } }
+}"""
+CREATE_OWNER = """
+mutation($input: CreateOwnerInput!) { createOwner(input: $input) { owner { id } errors { field } } }
+"""
+ASSIGNMENT_FIELDS = """id version raciRole responsibilities hoursPerWeek startsOn endsOn current
+  owner { id } process { id }"""
+ASSIGN = f"""
+mutation($input: AssignOwnerInput!) {{
+  assignOwner(input: $input) {{
+    ownershipAssignment {{ {ASSIGNMENT_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+
+
+async def new_client(client: httpx.AsyncClient, token: str, name: str = "Northwind") -> str:
+    body = data(await gql(client, CREATE_CLIENT, {"input": {"name": name}}, token=token))
+    cid: str = body["createClientOrganisation"]["clientOrganisation"]["id"]
+    return cid
+
+
+async def create_process(
+    client: httpx.AsyncClient, token: str, client_id: str, **fields: Any
+) -> dict[str, Any]:
+    """The createAIProcess payload for a process named "Claims triage" unless `fields` say."""
+    variables = {"input": {"clientOrganisationId": client_id, "name": "Claims triage", **fields}}
+    result: dict[str, Any] = data(await gql(client, CREATE_PROCESS, variables, token=token))[
+        "createAIProcess"
+    ]
+    return result
+
+
+async def new_process(client: httpx.AsyncClient, token: str, client_id: str, **f: Any) -> str:
+    created = await create_process(client, token, client_id, **f)
+    assert created["errors"] == [], created
+    pid: str = created["aiProcess"]["id"]
+    return pid
+
+
+async def new_owner(
+    client: httpx.AsyncClient, token: str, client_id: str, name: str = "Ada"
+) -> str:
+    variables = {"input": {"clientOrganisationId": client_id, "name": name}}
+    oid: str = data(await gql(client, CREATE_OWNER, variables, token=token))["createOwner"][
+        "owner"
+    ]["id"]
+    return oid
+
+
+async def assign(
+    client: httpx.AsyncClient, token: str, process_id: str, owner_id: str, **f: Any
+) -> dict[str, Any]:
+    """The assignOwner payload; accountable for 5 hours a week unless `f` says otherwise."""
+    variables = {
+        "input": {
+            "processId": process_id,
+            "ownerId": owner_id,
+            "raciRole": "ACCOUNTABLE",
+            "hoursPerWeek": 5,
+            **f,
+        }
+    }
+    result: dict[str, Any] = data(await gql(client, ASSIGN, variables, token=token))["assignOwner"]
+    return result
