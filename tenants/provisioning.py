@@ -166,11 +166,7 @@ def provisioning_steps(
         try:
             await create_tenant_role(conn, ref.role_name, login=login, together=rendered)
         except RoleExistsError as exc:
-            raise TenantExistsError(
-                f"role {ref.role_name} already exists on this server (a concurrent create of "
-                f"{ref.slug!r}, a create that was interrupted, or a database dropped without "
-                f"`steward tenants drop`); `steward tenants drop {ref.slug} --yes` removes it"
-            ) from exc
+            raise _role_exists(ref) from exc
 
     async def make_schema(conn: AsyncConnection) -> None:
         await conn.execute(
@@ -208,6 +204,14 @@ def provisioning_steps(
         Step("grants", grants, partial(revoke_platform_access, role=ref.role_name), durable=False),
         Step("tables", tables, partial(_unregister, ref=ref)),
     ]
+
+
+def _role_exists(ref: TenantRef) -> TenantExistsError:
+    return TenantExistsError(
+        f"role {ref.role_name} already exists on this server (a concurrent create of "
+        f"{ref.slug!r}, a create that was interrupted, or a database dropped without "
+        f"`steward tenants drop`); `steward tenants drop {ref.slug} --yes` removes it"
+    )
 
 
 async def _unregister(conn: AsyncConnection, ref: TenantRef) -> None:

@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 
 from schema.compiled.encode import global_id_of_sql
 from schema.compiled.sql import Expr, Related, Row, Source, document_rows, lateral_row, sql
+from schema.enums import documented
 from schema.ids import global_id
 from schema.links import link
 from schema.node import NODE_KINDS, Node, register_node
@@ -22,66 +23,60 @@ if TYPE_CHECKING:
     pass
 
 
-@strawberry.enum(name="AuditActorKind", description="What kind of actor made a change.")
-class AuditActorKind(Enum):
-    MEMBER = strawberry.enum_value("member", description="A member signed in with SSO.")
-    API_TOKEN = strawberry.enum_value("api_token", description="A service API token.")
-    CLI = strawberry.enum_value("cli", description="An operator at the `steward` command line.")
-    SYSTEM = strawberry.enum_value(
-        "system", description="Steward itself: default data, the demo seed, background jobs."
-    )
-    SCIM = strawberry.enum_value(
-        "scim", description="The SCIM client of an identity provider (user provisioning)."
-    )
-    IDENTITY = strawberry.enum_value(
-        "identity",
-        description="A person the identity provider vouched for whose login was refused.",
-    )
-    IDENTITY_PROVIDER = strawberry.enum_value(
-        "identity_provider",
-        description="An identity provider itself, e.g. ending sessions by Back-Channel Logout.",
-    )
-    ANONYMOUS = strawberry.enum_value(
-        "anonymous", description="A refused login with no verified identity."
-    )
-
-
-def _action(value: str, description: str) -> Any:
-    return strawberry.enum_value(value, description=description)
-
-
-@strawberry.enum(description="What an audit event did.")
-class AuditAction(Enum):
-    CREATE = _action("create", "The object was created.")
-    UPDATE = _action("update", "Fields of the object were changed.")
-    ARCHIVE = _action("archive", "The object was archived (archivedAt set).")
-    RESTORE = _action("restore", "An archived object was restored (archivedAt cleared).")
-    DELETE = _action("delete", "The object was deleted; changes show what it had.")
-    CONFIGURE = _action("configure", "A tenant setting (schedule, branding) was changed.")
-    RECORD = _action("record", "A review or assessment was recorded.")
-    REVIEW = _action("review", "A recorded review moved the process's lastReviewedAt.")
-    REQUEST = _action("request", "A report was requested.")
-    ASSIGN = _action("assign", "An owner was assigned to a process.")
-    END = _action("end", "An ownership assignment was ended.")
-    INVITE = _action("invite", "A member was invited.")
-    UPDATE_ROLE = _action("update_role", "A member's role or organisation changed.")
-    DEACTIVATE = _action("deactivate", "A member was deactivated.")
-    REACTIVATE = _action("reactivate", "A member was reactivated (by SCIM).")
-    END_SESSIONS = _action("end_sessions", "A member's browser sessions were ended.")
-    END_SESSION = _action("end_session", "One browser session of a member was ended.")
-    BACKCHANNEL_LOGOUT = _action(
-        "backchannel_logout", "The identity provider ended sessions (Back-Channel Logout)."
-    )
-    REVOKE = _action("revoke", "An API token was revoked.")
-    LOGIN = _action("login", "A member signed in.")
-    LOGIN_FAILED = _action("login_failed", "A login was refused; changes say why.")
-    LOGOUT = _action("logout", "A member signed out.")
-    ISSUE_SCIM_TOKEN = _action("issue_scim_token", "A SCIM token was issued.")
-    REVOKE_SCIM_TOKENS = _action("revoke_scim_tokens", "A provider's SCIM tokens were revoked.")
-    SCIM_CREATE = _action("scim_create", "SCIM provisioned a user.")
-    SCIM_REPLACE = _action("scim_replace", "SCIM replaced a user.")
-    SCIM_UPDATE = _action("scim_update", "SCIM changed a user.")
-    SCIM_DELETE = _action("scim_delete", "SCIM deleted (deprovisioned) a user.")
+# The API's enums are the model's own (tenants/models/audit.py), so a member is declared
+# once; `documented` gives them their GraphQL descriptions and returns the same class.
+documented(
+    m.AuditActorKind,
+    "What kind of actor made a change.",
+    {
+        "MEMBER": "A member signed in with SSO.",
+        "API_TOKEN": "A service API token.",
+        "CLI": "An operator at the `steward` command line.",
+        "SYSTEM": "Steward itself: default data, the demo seed, background jobs.",
+        "SCIM": "The SCIM client of an identity provider (user provisioning).",
+        "IDENTITY": "A person the identity provider vouched for whose login was refused.",
+        "IDENTITY_PROVIDER": (
+            "An identity provider itself, e.g. ending sessions by Back-Channel Logout."
+        ),
+        "ANONYMOUS": "A refused login with no verified identity.",
+    },
+)
+documented(
+    m.AuditAction,
+    "What an audit event did.",
+    {
+        "CREATE": "The object was created.",
+        "UPDATE": "Fields of the object were changed.",
+        "ARCHIVE": "The object was archived (archivedAt set).",
+        "RESTORE": "An archived object was restored (archivedAt cleared).",
+        "DELETE": "The object was deleted; changes show what it had.",
+        "CONFIGURE": "A tenant setting (schedule, branding) was changed.",
+        "RECORD": "A review or assessment was recorded.",
+        "REVIEW": "A recorded review moved the process's lastReviewedAt.",
+        "REQUEST": "A report was requested.",
+        "ASSIGN": "An owner was assigned to a process.",
+        "END": "An ownership assignment was ended.",
+        "INVITE": "A member was invited.",
+        "UPDATE_ROLE": "A member's role or organisation changed.",
+        "DEACTIVATE": "A member was deactivated.",
+        "REACTIVATE": "A member was reactivated (by SCIM).",
+        "END_SESSIONS": "A member's browser sessions were ended.",
+        "END_SESSION": "One browser session of a member was ended.",
+        "BACKCHANNEL_LOGOUT": "The identity provider ended sessions (Back-Channel Logout).",
+        "REVOKE": "An API token was revoked.",
+        "LOGIN": "A member signed in.",
+        "LOGIN_FAILED": "A login was refused; changes say why.",
+        "LOGOUT": "A member signed out.",
+        "ISSUE_SCIM_TOKEN": "A SCIM token was issued.",
+        "REVOKE_SCIM_TOKENS": "A provider's SCIM tokens were revoked.",
+        "SCIM_CREATE": "SCIM provisioned a user.",
+        "SCIM_REPLACE": "SCIM replaced a user.",
+        "SCIM_UPDATE": "SCIM changed a user.",
+        "SCIM_DELETE": "SCIM deleted (deprovisioned) a user.",
+    },
+)
+AuditActorKind = m.AuditActorKind
+AuditAction = m.AuditAction
 
 
 def _type(value: str, description: str) -> Any:
