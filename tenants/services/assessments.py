@@ -208,6 +208,32 @@ def _audited_scores(scores: Sequence[ScoreInput]) -> list[dict[str, object]]:
     return [{"dimension": i, "score": s.score} for i, s in zip(ids, scores, strict=True)]
 
 
+# What an assessment records; Changes only checks it: the write is audited as `record`,
+# with the scores (their own rows) in the event, so it stays record_assessment's own.
+ASSESSMENT_CHANGES = Changes(
+    CapabilityAssessment,
+    Rule("assessed_on", nullable=False),
+    Rule("assessor", text, nullable=False),
+    Rule("notes", long_text),
+    Rule("training_recommendations", long_text),
+)
+
+
+async def _check_scores(session: AsyncSession, c: Collector, scores: Sequence[ScoreInput]) -> None:
+    """At least one score, each of a known dimension scored once, each 1-5."""
+    if not scores:
+        c.add("scores", "must score at least one dimension")
+    known = set(await session.scalars(select(CapabilityDimension.id)))
+    seen: set[uuid.UUID] = set()
+    for i, s in enumerate(scores):
+        if s.dimension_id not in known:
+            c.add(f"scores[{i}].dimensionId", "not found", ErrorCode.NOT_FOUND)
+        elif s.dimension_id in seen:
+            c.add(f"scores[{i}].dimensionId", "is scored twice")
+        seen.add(s.dimension_id)
+        c.int_range(f"scores[{i}].score", s.score, 1, 5)
+
+
 async def record_assessment(
     session: AsyncSession,
     *,
@@ -224,29 +250,22 @@ async def record_assessment(
     c = Collector()
     await c.load(session, Owner, owner_id, "ownerId")
     if assessed_on > (today or date.today()):
-        c.add("assessedOn", "must not be in the future")
-    clean_assessor = c.text("assessor", assessor)
-    clean_notes = c.long_text("notes", notes)
-    clean_training = c.long_text("trainingRecommendations", training_recommendations)
-    if not scores:
-        c.add("scores", "must score at least one dimension")
-    known = set(await session.scalars(select(CapabilityDimension.id)))
-    seen: set[uuid.UUID] = set()
-    for i, s in enumerate(scores):
-        if s.dimension_id not in known:
-            c.add(f"scores[{i}].dimensionId", "not found", ErrorCode.NOT_FOUND)
-        elif s.dimension_id in seen:
-            c.add(f"scores[{i}].dimensionId", "is scored twice")
-        seen.add(s.dimension_id)
-        c.int_range(f"scores[{i}].score", s.score, 1, 5)
+        c.add("assessed_on", "must not be in the future")
+    checked = ASSESSMENT_CHANGES.check(
+        c,
+        {
+            "assessed_on": assessed_on,
+            "assessor": assessor,
+            "notes": notes,
+            "training_recommendations": training_recommendations,
+        },
+    )
+    await _check_scores(session, c, scores)
     c.raise_if_any()
     assessment = CapabilityAssessment(
         owner_id=owner_id,
-        assessed_on=assessed_on,
-        assessor=clean_assessor,
-        notes=clean_notes,
-        training_recommendations=clean_training,
         scores=[CapabilityScore(dimension_id=s.dimension_id, score=s.score) for s in scores],
+        **checked,
     )
     async with guarded_write(session):
         session.add(assessment)
