@@ -178,9 +178,7 @@ class AssignmentMutation:
                 actor=actor,
                 process_id=process_id,
                 to_owner_id=to_owner_id,
-                on=input.on,
-                responsibilities=list(input.responsibilities),
-                hours_per_week=to_decimal(input.hours_per_week),
+                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
             )
 
         return await run_write(info, _payload, write)
