@@ -6,16 +6,17 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import given, or_default, required
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
 from tenants import models as m
 from tenants.errors import DomainError
 from tenants.services import assessments as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="One dimension's score within an assessment.")
@@ -54,23 +55,19 @@ class CreateCapabilityDimensionInput:
 
 
 @strawberry.input(description="Omitted fields are unchanged; the key cannot change.")
+@updating(
+    CreateCapabilityDimensionInput,
+    exclude=["key"],
+    described={
+        "bar": "The lowest acceptable score, 1-5.",
+        "position": "Display order, ascending.",
+    },
+)
 class UpdateCapabilityDimensionInput:
     id: strawberry.ID = strawberry.field(
         description="The global id of the CapabilityDimension to change."
     )
     version: int = strawberry.field(description="The version you last saw.")
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The name shown to people."
-    )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What the dimension measures; null: not described."
-    )
-    bar: int | None = strawberry.field(
-        default=strawberry.UNSET, description="The lowest acceptable score, 1-5."
-    )
-    position: int | None = strawberry.field(
-        default=strawberry.UNSET, description="Display order, ascending."
-    )
 
 
 @strawberry.type(
@@ -106,11 +103,12 @@ class CapabilityDimensionPayload:
     )
 
 
-def _dimension(
-    obj: m.CapabilityDimension | None, errors: list[UserError]
-) -> CapabilityDimensionPayload:
-    node = CapabilityDimensionNode.from_model(obj) if obj is not None and not errors else None
-    return CapabilityDimensionPayload(capability_dimension=node, errors=errors)
+_assessment = payload_of(
+    CapabilityAssessmentPayload, "capability_assessment", CapabilityAssessmentNode.from_model
+)
+_dimension = payload_of(
+    CapabilityDimensionPayload, "capability_dimension", CapabilityDimensionNode.from_model
+)
 
 
 def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
@@ -136,88 +134,45 @@ class CapabilityMutation:
         description="Record an owner's capability scores on a date. Staff writers."
     )
     async def record_capability_assessment(
-        self,
-        info: Info,
-        input: Annotated[
-            RecordCapabilityAssessmentInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[RecordCapabilityAssessmentInput, WRITE_INPUT]
     ) -> CapabilityAssessmentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.record_assessment(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
+        async def write(db: AsyncSession, actor: Actor) -> m.CapabilityAssessment:
+            owner_id = decode_id(input.owner_id, "Owner", "ownerId")
+            return await service.record_assessment(
+                db,
+                actor=actor,
+                owner_id=owner_id,
                 assessed_on=input.assessed_on,
                 assessor=input.assessor,
                 scores=_scores(input.scores),
                 notes=input.notes,
                 training_recommendations=input.training_recommendations,
             )
-        errors = outcome.errors
-        node = CapabilityAssessmentNode.from_model(obj) if obj is not None and not errors else None
-        return CapabilityAssessmentPayload(capability_assessment=node, errors=errors)
+
+        return await run_write(info, _assessment, write)
 
     @strawberry.mutation(description="Add a dimension owners are assessed on. Staff writers.")
     async def create_capability_dimension(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateCapabilityDimensionInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[CreateCapabilityDimensionInput, WRITE_INPUT]
     ) -> CapabilityDimensionPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.create_dimension(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                key=input.key,
-                name=input.name,
-                description=input.description,
-                bar=or_default(input.bar, service.DEFAULT_BAR),
-                position=or_default(input.position, 0),
-            )
-        return _dimension(obj, outcome.errors)
+        return await run_write(
+            info,
+            _dimension,
+            lambda db, actor: service.create_dimension(db, actor=actor, **input_values(input)),
+        )
 
     @strawberry.mutation(description="Change a dimension (not its key). Staff writers.")
     async def update_capability_dimension(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateCapabilityDimensionInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateCapabilityDimensionInput, WRITE_INPUT]
     ) -> CapabilityDimensionPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.update_dimension(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _dimension,
+            lambda db, actor: service.update_dimension(
+                db,
+                actor=actor,
                 dimension_id=decode_id(input.id, "CapabilityDimension", "id"),
                 expected_version=input.version,
-                name=required(input.name, "name"),
-                description=given(input.description),
-                bar=required(input.bar, "bar"),
-                position=required(input.position, "position"),
-            )
-        return _dimension(obj, outcome.errors)
+                **input_values(input),
+            ),
+        )

@@ -1,7 +1,9 @@
 """Record process reviews, report and update incidents.
 
 A client_owner may run these on a process they are currently assigned to, so
-the process is known before `authorize` is called.
+the process is known before `authorize` is called. An update of an incident keeps its
+own input: it adds `status` and `resolvedAt`, which reporting does not take, in another
+field order than the report input, so it cannot be derived from it without moving the SDL.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.feedback.types import IncidentNode, ProcessReviewNode
 from schema.ids import decode_id, parse_global_id
-from schema.mutation_support import given, or_default, required
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
 from tenants import models as m
 from tenants.services import feedback as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A performance review of a process; it snapshots the process's KPIs.")
@@ -107,9 +110,8 @@ def _id_of(value: str, type_name: str) -> uuid.UUID | None:
     return parsed[1] if parsed is not None and parsed[0] == type_name else None
 
 
-def _incident_payload(obj: m.Incident | None, errors: list[UserError]) -> IncidentPayload:
-    node = IncidentNode.from_model(obj) if obj is not None and not errors else None
-    return IncidentPayload(incident=node, errors=errors)
+_review = payload_of(ProcessReviewPayload, "process_review", ProcessReviewNode.from_model)
+_incident = payload_of(IncidentPayload, "incident", IncidentNode.from_model)
 
 
 @strawberry.type
@@ -122,32 +124,17 @@ class FeedbackMutation:
         )
     )
     async def record_process_review(
-        self,
-        info: Info,
-        input: Annotated[
-            RecordProcessReviewInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[RecordProcessReviewInput, WRITE_INPUT]
     ) -> ProcessReviewPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
-            obj = await service.record_process_review(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                reviewed_on=input.reviewed_on,
-                reviewer=input.reviewer,
-                summary=input.summary,
-                outcome=input.outcome,
+        async def write(db: AsyncSession, actor: Actor) -> m.ProcessReview:
+            process_id = decode_id(input.process_id, "AIProcess", "processId")
+            return await service.record_process_review(
+                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
             )
-        node = ProcessReviewNode.from_model(obj) if obj is not None and not outcome.errors else None
-        return ProcessReviewPayload(process_review=node, errors=outcome.errors)
+
+        return await run_write(
+            info, _review, write, process_id=_id_of(input.process_id, "AIProcess")
+        )
 
     @strawberry.mutation(
         description=(
@@ -156,32 +143,17 @@ class FeedbackMutation:
         )
     )
     async def report_incident(
-        self,
-        info: Info,
-        input: Annotated[
-            ReportIncidentInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[ReportIncidentInput, WRITE_INPUT]
     ) -> IncidentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info, process_id=_id_of(input.process_id, "AIProcess"))
-            obj = await service.report_incident(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                title=input.title,
-                severity=input.severity,
-                occurred_at=input.occurred_at,
-                description=input.description,
-                escalation_level=or_default(input.escalation_level, 0),
+        async def write(db: AsyncSession, actor: Actor) -> m.Incident:
+            process_id = decode_id(input.process_id, "AIProcess", "processId")
+            return await service.report_incident(
+                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
             )
-        return _incident_payload(obj, outcome.errors)
+
+        return await run_write(
+            info, _incident, write, process_id=_id_of(input.process_id, "AIProcess")
+        )
 
     @strawberry.mutation(
         description=(
@@ -190,35 +162,23 @@ class FeedbackMutation:
         )
     )
     async def update_incident(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateIncidentInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateIncidentInput, WRITE_INPUT]
     ) -> IncidentPayload:
-        obj = None
-        async with atomic(info) as outcome:
+        async def process_of(db: AsyncSession) -> uuid.UUID | None:
+            # A malformed id authorizes as no process; the write then reports it on `id`.
             incident_id = _id_of(input.id, "Incident")
-            current = (
-                None if incident_id is None else await info.context.db.get(m.Incident, incident_id)
-            )
-            await authorize(info, process_id=None if current is None else current.process_id)
-            obj = await service.update_incident(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+            current = None if incident_id is None else await db.get(m.Incident, incident_id)
+            return None if current is None else current.process_id
+
+        return await run_write(
+            info,
+            _incident,
+            lambda db, actor: service.update_incident(
+                db,
+                actor=actor,
                 incident_id=decode_id(input.id, "Incident", "id"),
                 expected_version=input.version,
-                title=required(input.title, "title"),
-                description=given(input.description),
-                severity=required(input.severity, "severity"),
-                status=required(input.status, "status"),
-                escalation_level=required(input.escalation_level, "escalationLevel"),
-                resolved_at=given(input.resolved_at),
-            )
-        return _incident_payload(obj, outcome.errors)
+                **input_values(input),
+            ),
+            process_of=process_of,
+        )

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import RaciRole, Responsibility
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import given, or_default, required
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
 from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
-from schema.permissions import actor_of, authorize
 from tenants import models as m
 from tenants.services import assignments as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(
@@ -38,18 +39,16 @@ class AssignOwnerInput:
 
 
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
+@updating(
+    AssignOwnerInput,
+    exclude=["process_id", "owner_id", "raci_role", "starts_on"],
+    described={"hours_per_week": "Hours a week the owner gives it, 0-80 (at most two decimals)."},
+)
 class UpdateAssignmentInput:
     id: strawberry.ID = strawberry.field(
         description="The global id of the OwnershipAssignment to change."
     )
     version: int = strawberry.field(description="The version you last saw.")
-    responsibilities: list[Responsibility] | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="The duties it covers; may be empty."
-    )
-    hours_per_week: float | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Hours a week the owner gives it, 0-80 (at most two decimals).",
-    )
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
@@ -103,11 +102,11 @@ class OwnershipAssignmentPayload:
     )
 
 
-def _payload(
-    obj: m.OwnershipAssignment | None, errors: list[UserError]
-) -> OwnershipAssignmentPayload:
-    node = OwnershipAssignmentNode.from_model(obj) if obj is not None and not errors else None
-    return OwnershipAssignmentPayload(ownership_assignment=node, errors=errors)
+_payload = payload_of(
+    OwnershipAssignmentPayload, "ownership_assignment", OwnershipAssignmentNode.from_model
+)
+# The Float hours as the service's Decimal.
+_HOURS = {"hours_per_week": to_decimal}
 
 
 @strawberry.type
@@ -116,120 +115,70 @@ class AssignmentMutation:
         description=("Give an owner a RACI role on a process of the same client. Staff writers.")
     )
     async def assign_owner(
-        self,
-        info: Info,
-        input: Annotated[
-            AssignOwnerInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[AssignOwnerInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.assign_owner(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
-                raci_role=input.raci_role,
-                responsibilities=list(input.responsibilities),
-                hours_per_week=to_decimal(input.hours_per_week),
-                starts_on=or_default(input.starts_on, date.today()),
+        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
+            process_id = decode_id(input.process_id, "AIProcess", "processId")
+            owner_id = decode_id(input.owner_id, "Owner", "ownerId")
+            return await service.assign_owner(
+                db,
+                actor=actor,
+                process_id=process_id,
+                owner_id=owner_id,
+                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
             )
-        return _payload(obj, outcome.errors)
+
+        return await run_write(info, _payload, write)
 
     @strawberry.mutation(
         description="Change an open assignment's responsibilities or hours. Staff writers."
     )
     async def update_assignment(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateAssignmentInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateAssignmentInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.update_assignment(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.update_assignment(
+                db,
+                actor=actor,
                 assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
                 expected_version=input.version,
-                responsibilities=_responsibilities(input.responsibilities),
-                hours_per_week=required(to_decimal(input.hours_per_week), "hoursPerWeek"),
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, convert=_HOURS),
+            ),
+        )
 
     @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
     async def end_assignment(
-        self,
-        info: Info,
-        input: Annotated[
-            EndAssignmentInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[EndAssignmentInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.end_assignment(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.end_assignment(
+                db,
+                actor=actor,
                 assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
                 expected_version=input.version,
-                ends_on=or_default(input.ends_on, date.today()),
-            )
-        return _payload(obj, outcome.errors)
+                ends_on=input.ends_on,
+            ),
+        )
 
     @strawberry.mutation(
         description=("Move a process's accountability to another owner in one step. Staff writers.")
     )
     async def hand_over_accountability(
-        self,
-        info: Info,
-        input: Annotated[
-            HandOverAccountabilityInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[HandOverAccountabilityInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.hand_over_accountability(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                to_owner_id=decode_id(input.owner_id, "Owner", "ownerId"),
-                on=or_default(input.on, date.today()),
-                responsibilities=list(input.responsibilities),
-                hours_per_week=to_decimal(input.hours_per_week),
+        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
+            process_id = decode_id(input.process_id, "AIProcess", "processId")
+            to_owner_id = decode_id(input.owner_id, "Owner", "ownerId")
+            return await service.hand_over_accountability(
+                db,
+                actor=actor,
+                process_id=process_id,
+                to_owner_id=to_owner_id,
+                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
             )
-        return _payload(obj, outcome.errors)
 
-
-def _responsibilities(value: list[m.Responsibility] | None) -> Any:
-    """Omitted: unchanged; null: none."""
-    raw = given(value)
-    return [] if raw is None else raw
+        return await run_write(info, _payload, write)

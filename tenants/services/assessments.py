@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -15,10 +16,11 @@ from sqlalchemy.orm import selectinload
 
 from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.models import CapabilityAssessment, CapabilityDimension, CapabilityScore, Owner
-from tenants.services.audit import SYSTEM, Actor, finish_write, snapshot
+from tenants.services.audit import SYSTEM, Actor, finish_write
 from tenants.services.audit_shape import global_ids_of
-from tenants.services.persistence import apply, guarded_write, load_target
-from tenants.services.validation import UNSET, Collector, Unset, given
+from tenants.services.changes import Changes, Rule, Verify, between, long_text, text
+from tenants.services.persistence import guarded_write
+from tenants.services.validation import Collector
 
 DEFAULT_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     (
@@ -138,37 +140,48 @@ def _key_taken() -> DomainError:
     return DomainError([FieldError("key", ErrorCode.CONFLICT, "a dimension has this key")])
 
 
+def _key(c: Collector, field: str, value: str) -> str:
+    clean = value.strip()
+    if not _KEY.match(clean):
+        c.add(field, "must be lowercase letters, digits and underscores, starting with a letter")
+    return clean
+
+
+DIMENSION_CHANGES = Changes(
+    CapabilityDimension,
+    Rule("key", _key, nullable=False),
+    Rule("name", text, nullable=False),
+    Rule("description", long_text),
+    Rule("bar", between(1, 5), nullable=False, default=DEFAULT_BAR),
+    Rule("position", between(0, 1000), nullable=False, default=0),
+)
+
+
+def _key_free(session: AsyncSession) -> Verify:
+    """A well-formed new key no other dimension has (the unique index backs this up)."""
+
+    async def verify(c: Collector, changes: dict[str, Any]) -> None:
+        if "key" in changes and not c.has("key"):
+            taken = await session.scalar(
+                select(CapabilityDimension.id).where(CapabilityDimension.key == changes["key"])
+            )
+            if taken is not None:
+                c.errors.extend(_key_taken().errors)
+
+    return verify
+
+
 async def create_dimension(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    key: str,
-    name: str,
-    description: str | None = None,
-    bar: int = DEFAULT_BAR,
-    position: int = 0,
+    session: AsyncSession, *, actor: Actor, **values: Any
 ) -> CapabilityDimension:
-    """Add a tenant-specific capability dimension."""
-    c = Collector()
-    clean_key = key.strip()
-    if not _KEY.match(clean_key):
-        c.add("key", "must be lowercase letters, digits and underscores, starting with a letter")
-    clean_name = c.text("name", name)
-    clean_description = c.long_text("description", description)
-    c.int_range("bar", bar, 1, 5)
-    c.int_range("position", position, 0, 1000)
-    if not c.has("key") and await session.scalar(
-        select(CapabilityDimension.id).where(CapabilityDimension.key == clean_key)
-    ):
-        c.errors.extend(_key_taken().errors)
-    c.raise_if_any()
-    dimension = CapabilityDimension(
-        key=clean_key, name=clean_name, description=clean_description, bar=bar, position=position
+    """Add a tenant-specific capability dimension from the fields of `DIMENSION_CHANGES`."""
+    return await DIMENSION_CHANGES.create(
+        session,
+        actor=actor,
+        values=values,
+        constraints={KEY_INDEX: _key_taken()},
+        verify=_key_free(session),
     )
-    async with guarded_write(session, {KEY_INDEX: _key_taken()}):
-        session.add(dimension)
-    await finish_write(session, actor=actor, action="create", obj=dimension, before=None)
-    return dimension
 
 
 async def update_dimension(
@@ -177,37 +190,48 @@ async def update_dimension(
     actor: Actor,
     dimension_id: uuid.UUID,
     expected_version: int,
-    name: str | Unset = UNSET,
-    description: str | Unset | None = UNSET,
-    bar: int | Unset = UNSET,
-    position: int | Unset = UNSET,
+    **values: Any,
 ) -> CapabilityDimension:
     """Change a dimension's name, description, bar or position (its key is fixed)."""
-    dimension = await load_target(
-        session, CapabilityDimension, dimension_id, expected_version=expected_version
+    if "key" in values:
+        raise TypeError("a dimension's key cannot change")
+    DIMENSION_CHANGES.refuse_null(values)
+    dimension = await DIMENSION_CHANGES.load(
+        session, dimension_id, expected_version=expected_version
     )
-    c = Collector()
-    changes: dict[str, object] = {}
-    if given(name):
-        changes["name"] = c.text("name", name)
-    if given(description):
-        changes["description"] = c.long_text("description", description)
-    if given(bar):
-        changes["bar"] = c.int_range("bar", bar, 1, 5)
-    if given(position):
-        changes["position"] = c.int_range("position", position, 0, 1000)
-    c.raise_if_any()
-    before = snapshot(dimension)
-    async with guarded_write(session):
-        apply(dimension, changes)
-    await finish_write(session, actor=actor, action="update", obj=dimension, before=before)
-    return dimension
+    return await DIMENSION_CHANGES.update(session, dimension, actor=actor, values=values)
 
 
 def _audited_scores(scores: Sequence[ScoreInput]) -> list[dict[str, object]]:
     """The scores as the API lists them: `{dimension, score}` with the dimension's global id."""
     ids = global_ids_of(CapabilityDimension, [s.dimension_id for s in scores])
     return [{"dimension": i, "score": s.score} for i, s in zip(ids, scores, strict=True)]
+
+
+# What an assessment records; Changes only checks it: the write is audited as `record`,
+# with the scores (their own rows) in the event, so it stays record_assessment's own.
+ASSESSMENT_CHANGES = Changes(
+    CapabilityAssessment,
+    Rule("assessed_on", nullable=False),
+    Rule("assessor", text, nullable=False),
+    Rule("notes", long_text),
+    Rule("training_recommendations", long_text),
+)
+
+
+async def _check_scores(session: AsyncSession, c: Collector, scores: Sequence[ScoreInput]) -> None:
+    """At least one score, each of a known dimension scored once, each 1-5."""
+    if not scores:
+        c.add("scores", "must score at least one dimension")
+    known = set(await session.scalars(select(CapabilityDimension.id)))
+    seen: set[uuid.UUID] = set()
+    for i, s in enumerate(scores):
+        if s.dimension_id not in known:
+            c.add(f"scores[{i}].dimensionId", "not found", ErrorCode.NOT_FOUND)
+        elif s.dimension_id in seen:
+            c.add(f"scores[{i}].dimensionId", "is scored twice")
+        seen.add(s.dimension_id)
+        c.int_range(f"scores[{i}].score", s.score, 1, 5)
 
 
 async def record_assessment(
@@ -226,29 +250,22 @@ async def record_assessment(
     c = Collector()
     await c.load(session, Owner, owner_id, "ownerId")
     if assessed_on > (today or date.today()):
-        c.add("assessedOn", "must not be in the future")
-    clean_assessor = c.text("assessor", assessor)
-    clean_notes = c.long_text("notes", notes)
-    clean_training = c.long_text("trainingRecommendations", training_recommendations)
-    if not scores:
-        c.add("scores", "must score at least one dimension")
-    known = set(await session.scalars(select(CapabilityDimension.id)))
-    seen: set[uuid.UUID] = set()
-    for i, s in enumerate(scores):
-        if s.dimension_id not in known:
-            c.add(f"scores[{i}].dimensionId", "not found", ErrorCode.NOT_FOUND)
-        elif s.dimension_id in seen:
-            c.add(f"scores[{i}].dimensionId", "is scored twice")
-        seen.add(s.dimension_id)
-        c.int_range(f"scores[{i}].score", s.score, 1, 5)
+        c.add("assessed_on", "must not be in the future")
+    checked = ASSESSMENT_CHANGES.check(
+        c,
+        {
+            "assessed_on": assessed_on,
+            "assessor": assessor,
+            "notes": notes,
+            "training_recommendations": training_recommendations,
+        },
+    )
+    await _check_scores(session, c, scores)
     c.raise_if_any()
     assessment = CapabilityAssessment(
         owner_id=owner_id,
-        assessed_on=assessed_on,
-        assessor=clean_assessor,
-        notes=clean_notes,
-        training_recommendations=clean_training,
         scores=[CapabilityScore(dimension_id=s.dimension_id, score=s.score) for s in scores],
+        **checked,
     )
     async with guarded_write(session):
         session.add(assessment)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +22,13 @@ from tenants.models import (
     Responsibility,
 )
 from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.changes import Changes, Rule, one_of
 from tenants.services.persistence import apply, guarded_write, load_target
-from tenants.services.validation import UNSET, Collector, Unset, given
+from tenants.services.validation import Collector
 
 HOURS_MAX = 80
+# What update_assignment may change; the role, owner, process and dates are fixed.
+_CHANGEABLE = frozenset({"responsibilities", "hours_per_week"})
 SECOND_ACCOUNTABLE = "the process already has a current accountable owner; end that first"
 
 
@@ -97,13 +101,31 @@ async def hours_by_owner(
     return totals
 
 
-def _responsibilities(c: Collector, values: Iterable[Responsibility | str]) -> list[str]:
+def _responsibilities(
+    c: Collector, field: str, values: Iterable[Responsibility | str]
+) -> list[str]:
     seen: list[str] = []
     for i, value in enumerate(values):
-        member = c.enum(f"responsibilities[{i}]", Responsibility, value)
+        member = c.enum(f"{field}[{i}]", Responsibility, value)
         if member.value not in seen:
             seen.append(member.value)
     return seen
+
+
+def _hours(c: Collector, field: str, value: Decimal) -> Decimal:
+    return c.decimal_range(field, value, 0, HOURS_MAX, 2)
+
+
+# The fields an assignment is given. Only an update writes through Changes: assigning is
+# audited as `assign` and ending as `end`, and both need the database (the process and
+# owner, an accountable assignment already in effect), so those writes stay their own.
+ASSIGNMENT_CHANGES = Changes(
+    OwnershipAssignment,
+    Rule("raci_role", one_of(RaciRole), nullable=False),
+    Rule("responsibilities", _responsibilities, nullable=False),
+    Rule("hours_per_week", _hours, nullable=False),
+    Rule("starts_on", nullable=False),
+)
 
 
 async def _accountable_blocking(
@@ -129,13 +151,20 @@ async def assign_owner(
     raci_role: RaciRole,
     responsibilities: list[Responsibility],
     hours_per_week: Decimal,
-    starts_on: date,
+    starts_on: date | None = None,
 ) -> OwnershipAssignment:
-    """Give an owner a RACI role on a process from `starts_on`, open-ended."""
+    """Give an owner a RACI role on a process from `starts_on` (today), open-ended."""
     c = Collector()
-    role = c.enum("raciRole", RaciRole, raci_role)
-    duties = _responsibilities(c, responsibilities)
-    hours = c.decimal_range("hoursPerWeek", hours_per_week, 0, HOURS_MAX, 2)
+    fields = ASSIGNMENT_CHANGES.check(
+        c,
+        {
+            "raci_role": raci_role,
+            "responsibilities": responsibilities,
+            "hours_per_week": hours_per_week,
+            "starts_on": date.today() if starts_on is None else starts_on,
+        },
+    )
+    role = fields["raci_role"]
     process = await c.load(session, AIProcess, process_id, "processId")
     owner = await c.load(session, Owner, owner_id, "ownerId")
     if process is not None and owner is not None and owner.client_id != process.client_id:
@@ -154,18 +183,11 @@ async def assign_owner(
         if duplicate is not None:
             c.add("ownerId", "already has this role on the process", ErrorCode.CONFLICT)
         elif role is RaciRole.ACCOUNTABLE and await _accountable_blocking(
-            session, process_id=process_id, starts_on=starts_on, exclude=None
+            session, process_id=process_id, starts_on=fields["starts_on"], exclude=None
         ):
             c.errors.extend(_second_accountable().errors)
     c.raise_if_any()
-    assignment = OwnershipAssignment(
-        owner_id=owner_id,
-        process_id=process_id,
-        raci_role=role,
-        responsibilities=duties,
-        hours_per_week=hours,
-        starts_on=starts_on,
-    )
+    assignment = OwnershipAssignment(owner_id=owner_id, process_id=process_id, **fields)
     # The check above can race with a concurrent assignment; the partial unique index
     # is the rule, and its violation becomes the same payload error.
     async with guarded_write(session, {CURRENT_ACCOUNTABLE_INDEX: _second_accountable()}):
@@ -180,27 +202,23 @@ async def update_assignment(
     actor: Actor,
     assignment_id: uuid.UUID,
     expected_version: int,
-    responsibilities: list[Responsibility] | Unset = UNSET,
-    hours_per_week: Decimal | Unset = UNSET,
+    **values: Any,
 ) -> OwnershipAssignment:
-    """Change the responsibilities or hours of an assignment that has not ended."""
-    assignment = await load_target(
-        session, OwnershipAssignment, assignment_id, expected_version=expected_version
+    """Change the responsibilities or hours of an assignment that has not ended.
+
+    Null responsibilities are none (an empty list), not a missing value."""
+    if set(values) - _CHANGEABLE:
+        raise TypeError(f"an assignment changes only {sorted(_CHANGEABLE)}")
+    if "responsibilities" in values and values["responsibilities"] is None:
+        values["responsibilities"] = []
+    ASSIGNMENT_CHANGES.refuse_null(values)
+    assignment = await ASSIGNMENT_CHANGES.load(
+        session, assignment_id, expected_version=expected_version
     )
     c = Collector()
     if assignment.ends_on is not None:
         c.add("id", "the assignment has ended; assign the owner again instead")
-    changes: dict[str, object] = {}
-    if given(responsibilities):
-        changes["responsibilities"] = _responsibilities(c, responsibilities)
-    if given(hours_per_week):
-        changes["hours_per_week"] = c.decimal_range("hoursPerWeek", hours_per_week, 0, HOURS_MAX, 2)
-    c.raise_if_any()
-    before = snapshot(assignment)
-    async with guarded_write(session):
-        apply(assignment, changes)
-    await finish_write(session, actor=actor, action="update", obj=assignment, before=before)
-    return assignment
+    return await ASSIGNMENT_CHANGES.update(session, assignment, actor=actor, values=values, c=c)
 
 
 async def end_assignment(
@@ -209,9 +227,10 @@ async def end_assignment(
     actor: Actor,
     assignment_id: uuid.UUID,
     expected_version: int,
-    ends_on: date,
+    ends_on: date | None = None,
 ) -> OwnershipAssignment:
-    """End an assignment on `ends_on` (exclusive; equal to `starts_on` cancels it)."""
+    """End an assignment on `ends_on` (today; exclusive, equal to `starts_on` cancels it)."""
+    ends_on = date.today() if ends_on is None else ends_on
     assignment = await load_target(
         session, OwnershipAssignment, assignment_id, expected_version=expected_version
     )
@@ -233,11 +252,13 @@ async def hand_over_accountability(
     actor: Actor,
     process_id: uuid.UUID,
     to_owner_id: uuid.UUID,
-    on: date,
+    on: date | None = None,
     responsibilities: list[Responsibility],
     hours_per_week: Decimal,
 ) -> OwnershipAssignment:
-    """End the open accountable assignment of a process on `on` and assign a new owner."""
+    """End the open accountable assignment of a process on `on` (today) and assign a new
+    owner."""
+    on = date.today() if on is None else on
     current = await session.scalar(
         select(OwnershipAssignment).where(
             OwnershipAssignment.process_id == process_id,

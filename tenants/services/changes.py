@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.base import TenantBase
-from tenants.errors import DomainError
+from tenants.errors import DomainError, validation
 from tenants.services.audit import Actor, finish_write, snapshot
 from tenants.services.persistence import apply, guarded_write, load_target, utcnow
 from tenants.services.validation import TEXT_MAX, Collector
@@ -130,6 +130,14 @@ class Changes(Generic[M]):
         for cross in self.cross:
             cross(c, merged)
         return changes
+
+    def refuse_null(self, values: Mapping[str, Any]) -> None:
+        """Raise, alone, a VALIDATION error on the first given null of a field that may not be
+        null, before the row is read: for entities whose updates always answered a null so
+        (and not with the other fields' errors, or a NOT_FOUND or CONFLICT)."""
+        for name, rule in self.rules.items():
+            if name in values and values[name] is None and not rule.nullable:
+                raise validation(name, "must not be null")
 
     def _values_of(self, obj: M) -> dict[str, Any]:
         return {rule.attribute: getattr(obj, rule.attribute) for rule in self.rules.values()}

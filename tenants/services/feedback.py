@@ -20,8 +20,9 @@ from tenants.models import (
     ReviewOutcome,
 )
 from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
-from tenants.services.validation import UNSET, Collector, Unset, given
+from tenants.services.changes import Changes, Rule, Verify, between, long_text, one_of, text
+from tenants.services.persistence import guarded_write, utcnow
+from tenants.services.validation import TEXT_MAX, UNSET, Collector
 
 ESCALATION_MAX = 100
 _RESOLVED = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
@@ -44,6 +45,21 @@ def _kpi_snapshot(kpis: list[ProcessKpi]) -> list[dict[str, Any]]:
     ]
 
 
+def _summary(c: Collector, field: str, value: str) -> str:
+    return c.text(field, value, max_length=TEXT_MAX, multiline=True)
+
+
+# What a review records; Changes only checks it: a review is audited as `record`, and it
+# moves its process's review date, so the write is record_process_review's own.
+REVIEW_CHANGES = Changes(
+    ProcessReview,
+    Rule("reviewed_on", nullable=False),
+    Rule("reviewer", text, nullable=False),
+    Rule("summary", _summary, nullable=False),
+    Rule("outcome", one_of(ReviewOutcome), nullable=False),
+)
+
+
 async def record_process_review(
     session: AsyncSession,
     *,
@@ -63,25 +79,18 @@ async def record_process_review(
     c = Collector()
     process = await c.load(session, AIProcess, process_id, "processId")
     if reviewed_on > (today or date.today()):
-        c.add("reviewedOn", "must not be in the future")
-    clean_reviewer = c.text("reviewer", reviewer)
-    clean_summary = c.text("summary", summary, max_length=5000, multiline=True)
-    clean_outcome = c.enum("outcome", ReviewOutcome, outcome)
-    c.raise_if_any()
+        c.add("reviewed_on", "must not be in the future")
+    checked = REVIEW_CHANGES.checked_or_raise(
+        {"reviewed_on": reviewed_on, "reviewer": reviewer, "summary": summary, "outcome": outcome},
+        c=c,
+    )
     assert process is not None
     kpis = list(
         await session.scalars(
             select(ProcessKpi).where(ProcessKpi.process_id == process_id).order_by(ProcessKpi.name)
         )
     )
-    review = ProcessReview(
-        process_id=process_id,
-        reviewed_on=reviewed_on,
-        reviewer=clean_reviewer,
-        summary=clean_summary,
-        outcome=clean_outcome,
-        kpi_snapshot=_kpi_snapshot(kpis),
-    )
+    review = ProcessReview(process_id=process_id, kpi_snapshot=_kpi_snapshot(kpis), **checked)
     reviewed_at = datetime.combine(reviewed_on, time.min, tzinfo=UTC)
     process_before = snapshot(process)
     moved = process.last_reviewed_at is None or process.last_reviewed_at < reviewed_at
@@ -122,57 +131,83 @@ def _max_level(process: AIProcess) -> int:
     return max((int(lv["level"]) for lv in process.escalation_path), default=0)
 
 
-def _check_level(c: Collector, process: AIProcess | None, level: int) -> int:
-    c.int_range("escalationLevel", level, 0, ESCALATION_MAX)
-    if process is not None and process.escalation_path and level > _max_level(process):
-        c.add("escalationLevel", f"the process's escalation path has {_max_level(process)} levels")
-    return level
+INCIDENT_CHANGES = Changes(
+    Incident,
+    Rule("title", text, nullable=False),
+    Rule("description", long_text),
+    Rule("severity", one_of(IncidentSeverity), nullable=False),
+    Rule("escalation_level", between(0, ESCALATION_MAX), nullable=False, default=0),
+    Rule("status", one_of(IncidentStatus), nullable=False, default=IncidentStatus.OPEN),
+    Rule("occurred_at", nullable=False),
+    Rule("resolved_at"),
+)
 
 
 def _check_times(c: Collector, occurred_at: datetime, resolved_at: datetime | None) -> None:
     now = utcnow()
     if occurred_at.tzinfo is None:
-        c.add("occurredAt", "must carry a time zone")
+        c.add("occurred_at", "must carry a time zone")
     elif occurred_at > now:
-        c.add("occurredAt", "must not be in the future")
+        c.add("occurred_at", "must not be in the future")
     if resolved_at is not None:
         if resolved_at.tzinfo is None:
-            c.add("resolvedAt", "must carry a time zone")
+            c.add("resolved_at", "must carry a time zone")
         elif occurred_at.tzinfo is not None and resolved_at < occurred_at:
-            c.add("resolvedAt", "must not be before the incident occurred")
+            c.add("resolved_at", "must not be before the incident occurred")
         elif resolved_at > now:
-            c.add("resolvedAt", "must not be in the future")
+            c.add("resolved_at", "must not be in the future")
+
+
+def _verify(
+    process: AIProcess | None, occurred_at: datetime | None, *, misplaced_resolution: bool
+) -> Verify:
+    """What the rules cannot see: the process's escalation path, and the times against now."""
+
+    async def verify(c: Collector, changes: dict[str, Any]) -> None:
+        level = changes.get("escalation_level")
+        if (
+            isinstance(level, int)
+            and process is not None
+            and process.escalation_path
+            and level > _max_level(process)
+        ):
+            c.add(
+                "escalation_level",
+                f"the process's escalation path has {_max_level(process)} levels",
+            )
+        if misplaced_resolution:
+            c.add("resolved_at", "is only set on a resolved or closed incident")
+        when = changes.get("occurred_at", occurred_at)
+        if when is not None:
+            _check_times(c, when, changes.get("resolved_at"))
+
+    return verify
 
 
 async def report_incident(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    process_id: uuid.UUID,
-    title: str,
-    severity: IncidentSeverity,
-    occurred_at: datetime,
-    description: str | None = None,
-    escalation_level: int = 0,
+    session: AsyncSession, *, actor: Actor, process_id: uuid.UUID, **values: Any
 ) -> Incident:
-    """Report an open incident on a process."""
+    """Report an open incident on a process from the fields of `INCIDENT_CHANGES`."""
+    if {"status", "resolved_at"} & set(values):
+        raise TypeError("an incident is reported OPEN; update it to resolve it")
     c = Collector()
     process = await c.load(session, AIProcess, process_id, "processId")
-    incident = Incident(
-        process_id=process_id,
-        title=c.text("title", title),
-        description=c.long_text("description", description),
-        severity=c.enum("severity", IncidentSeverity, severity),
-        status=IncidentStatus.OPEN,
-        escalation_level=_check_level(c, process, escalation_level),
-        occurred_at=occurred_at,
+    return await INCIDENT_CHANGES.create(
+        session,
+        actor=actor,
+        values=values,
+        fixed={"process_id": process_id},
+        c=c,
+        verify=_verify(process, None, misplaced_resolution=False),
     )
-    _check_times(c, occurred_at, None)
-    c.raise_if_any()
-    async with guarded_write(session):
-        session.add(incident)
-    await finish_write(session, actor=actor, action="create", obj=incident, before=None)
-    return incident
+
+
+def _status_after(incident: Incident, values: dict[str, Any]) -> IncidentStatus:
+    """The status the update leaves (an invalid or null one is the status rule's error)."""
+    try:
+        return IncidentStatus(values.get("status") or incident.status)
+    except ValueError:
+        return incident.status
 
 
 async def update_incident(
@@ -181,40 +216,30 @@ async def update_incident(
     actor: Actor,
     incident_id: uuid.UUID,
     expected_version: int,
-    title: str | Unset = UNSET,
-    description: str | Unset | None = UNSET,
-    severity: IncidentSeverity | Unset = UNSET,
-    status: IncidentStatus | Unset = UNSET,
-    escalation_level: int | Unset = UNSET,
-    resolved_at: datetime | Unset | None = UNSET,
+    **values: Any,
 ) -> Incident:
-    """Change an incident; resolving or closing it sets `resolved_at` (now by default)."""
-    incident = await load_target(session, Incident, incident_id, expected_version=expected_version)
+    """Change an incident; resolving or closing it sets `resolved_at` (now by default),
+    reopening it clears it."""
+    if "occurred_at" in values:
+        raise TypeError("when an incident occurred cannot change")
+    INCIDENT_CHANGES.refuse_null(values)
+    incident = await INCIDENT_CHANGES.load(session, incident_id, expected_version=expected_version)
     process = await session.get(AIProcess, incident.process_id)
-    c = Collector()
-    changes: dict[str, object] = {}
-    if given(title):
-        changes["title"] = c.text("title", title)
-    if given(description):
-        changes["description"] = c.long_text("description", description)
-    if given(severity):
-        changes["severity"] = c.enum("severity", IncidentSeverity, severity)
-    if given(escalation_level):
-        changes["escalation_level"] = _check_level(c, process, escalation_level)
-    new_status = c.enum("status", IncidentStatus, status) if given(status) else incident.status
-    changes["status"] = new_status
-    if new_status in _RESOLVED:
-        when = resolved_at if given(resolved_at) else incident.resolved_at
-        changes["resolved_at"] = when or utcnow()
+    resolved = _status_after(incident, values) in _RESOLVED
+    given_resolution = values.get("resolved_at", UNSET)
+    if resolved:
+        when = incident.resolved_at if given_resolution is UNSET else given_resolution
+        resolved_at = when or utcnow()
     else:
-        if given(resolved_at) and resolved_at is not None:
-            c.add("resolvedAt", "is only set on a resolved or closed incident")
-        changes["resolved_at"] = None
-    resolved = changes["resolved_at"]
-    _check_times(c, incident.occurred_at, resolved if isinstance(resolved, datetime) else None)
-    c.raise_if_any()
-    before = snapshot(incident)
-    async with guarded_write(session):
-        apply(incident, changes)
-    await finish_write(session, actor=actor, action="update", obj=incident, before=before)
-    return incident
+        resolved_at = None
+    return await INCIDENT_CHANGES.update(
+        session,
+        incident,
+        actor=actor,
+        values={**values, "resolved_at": resolved_at},
+        verify=_verify(
+            process,
+            incident.occurred_at,
+            misplaced_resolution=not resolved and given_resolution not in (UNSET, None),
+        ),
+    )
