@@ -15,7 +15,7 @@ from schema.enums import documented_enum
 from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, PayloadOf, payload_of, run_write
+from schema.mutation_support import WRITE_INPUT, PayloadOf, input_values, payload_of, run_write
 from tenants import models as m
 from tenants.services import frameworks as service
 from tenants.services.audit import Actor
@@ -204,10 +204,7 @@ class FrameworkMutation:
                 actor=actor,
                 process_id=decode_id(input.process_id, "AIProcess", "processId"),
                 expected_version=input.version,
-                client_role=input.client_role,
-                eu_ai_act_class=input.eu_ai_act_class,
-                annex_iii_area=input.annex_iii_area,
-                reason=input.reason,
+                **input_values(input, skip=("process_id", "version")),
             ),
         )
 
