@@ -60,17 +60,21 @@ async def run_write(
     process_id: uuid.UUID | None = None,
     client_id: uuid.UUID | None = None,
     process_of: Callable[[AsyncSession], Awaitable[uuid.UUID | None]] | None = None,
+    client_of: Callable[[], uuid.UUID | None] | None = None,
 ) -> P:
     """Authorize the mutation being resolved, run `write(db, actor)` atomically, wrap the result.
 
     `process_of` finds the process the write is scoped to when that takes the database (the
     process of the row an input id names); it runs inside `atomic`, before authorizing, so a
-    bad id is a payload error like any other.
+    bad id is a payload error like any other. `client_of` likewise finds the client the write
+    is scoped to from the input (decoding its id).
     """
     obj = None
     async with atomic(info) as outcome:
         if process_of is not None:
             process_id = await process_of(info.context.db)
+        if client_of is not None:
+            client_id = client_of()
         await authorize(info, process_id=process_id, client_id=client_id)
         obj = await write(info.context.db, actor_of(info.context.principal))
     return payload(obj, outcome.errors)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 import strawberry
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
 from schema.context import Info
-from schema.errors import UserError, atomic
-from schema.permissions import actor_of, authorize
-from tenants.models import ReportBranding
+from schema.errors import UserError
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
 from tenants.services.branding import configure_report_branding
 
 
@@ -59,38 +59,26 @@ class ReportBrandingPayload:
     )
 
 
+def _value(choice: Enum) -> Any:
+    """The service takes an enum input's stored value."""
+    return choice.value
+
+
 @strawberry.type
 class ReportBrandingMutation:
     @strawberry.mutation(description="Set how readiness reports look. Admins only.")
     async def configure_report_branding(
-        self,
-        info: Info,
-        input: Annotated[
-            ConfigureReportBrandingInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[ConfigureReportBrandingInput, WRITE_INPUT]
     ) -> ReportBrandingPayload:
-        row: ReportBranding | None = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            row = await configure_report_branding(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(ReportBrandingPayload, "report_branding", ReportBrandingType.from_model),
+            lambda db, actor: configure_report_branding(
+                db,
+                actor=actor,
                 expected_version=input.version,
-                name=input.name,
-                accent_colour=input.accent_colour,
-                footer_text=input.footer_text,
-                confidentiality_text=input.confidentiality_text,
-                logo_base64=input.logo_base64,
-                logo_type=None if input.logo_type is None else input.logo_type.value,
-                remove_logo=input.remove_logo,
-                timezone=input.timezone,
-                locale=input.locale.value,
-            )
-        node = ReportBrandingType.from_model(row) if row is not None and not outcome.error else None
-        return ReportBrandingPayload(report_branding=node, errors=outcome.errors)
+                **input_values(
+                    input, skip=("version",), convert={"logo_type": _value, "locale": _value}
+                ),
+            ),
+        )

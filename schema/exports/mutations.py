@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.enqueue import enqueue_export
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.exports.types import ExportFormat, ExportKind, ExportNode
 from schema.ids import decode_id
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import PayloadOf, run_write
 from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
 from tenants import models as m
 from tenants.errors import forbidden
 from tenants.principals import Principal
 from tenants.services import exports as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="What to export, in which format, of which client.")
@@ -68,26 +71,42 @@ class ExportMutation:
             strawberry.argument(description="What to export, in which format, of which client."),
         ],
     ) -> RequestExportPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            client_id = None
-            if input.client_organisation_id is not None:
-                client_id = decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                )
-            await authorize(info, client_id=client_id)
-            kind = m.ExportKind[input.kind.name]
-            _check_kind(info.context.principal, kind)
-            obj = await service.request_export(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                tenant=info.context.principal.tenant.slug,
-                kind=kind,
-                fmt=m.ExportFormat[input.format.name],
-                client_id=client_id,
-            )
-        if obj is None or outcome.errors:
-            return RequestExportPayload(export=None, errors=outcome.errors)
+        return await run_write(
+            info,
+            _queued(info),
+            lambda db, actor: _request(info, db, actor, input),
+            client_of=lambda: _client_of(input),
+        )
+
+
+def _client_of(input: RequestExportInput) -> uuid.UUID | None:
+    """The client exported, which the request is authorized for; None for TENANT."""
+    if input.client_organisation_id is None:
+        return None
+    return decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId")
+
+
+async def _request(
+    info: Info, db: AsyncSession, actor: Actor, input: RequestExportInput
+) -> m.Export:
+    kind = m.ExportKind[input.kind.name]
+    _check_kind(info.context.principal, kind)
+    return await service.request_export(
+        db,
+        actor=actor,
+        tenant=info.context.principal.tenant.slug,
+        kind=kind,
+        fmt=m.ExportFormat[input.format.name],
+        client_id=_client_of(input),
+    )
+
+
+def _queued(info: Info) -> PayloadOf[RequestExportPayload]:
+    """The payload; an export requested is enqueued once the request commits."""
+
+    def build(obj: m.Export | None, errors: list[UserError]) -> RequestExportPayload:
+        if obj is None or errors:
+            return RequestExportPayload(export=None, errors=errors)
         redis, tenant, export_id = info.context.redis, info.context.principal.tenant.slug, obj.id
 
         async def enqueue() -> None:
@@ -96,3 +115,5 @@ class ExportMutation:
 
         info.context.after_commit.append(enqueue)
         return RequestExportPayload(export=ExportNode.from_model(obj), errors=[])
+
+    return build

@@ -6,17 +6,19 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.readiness.frameworks import frameworks
 from jobs.readiness.frameworks.tenant_import import ControlSetError, parse_control_set
 from schema.context import Info
 from schema.enums import documented_enum
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
 from schema.ids import decode_id
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, PayloadOf, input_values, payload_of, run_write
 from tenants import models as m
 from tenants.services import frameworks as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
@@ -129,6 +131,44 @@ def _parsed(
     return [service.ControlInput(r.control_id, r.title, r.summary, r.rule_ids) for r in rows], []
 
 
+async def _import(
+    db: AsyncSession, actor: Actor, input: ImportControlSetInput
+) -> list[m.TenantControl]:
+    controls, problems = _parsed(input.content, input.format)
+    return await service.import_control_set(
+        db,
+        actor=actor,
+        set_key=input.key,
+        set_title=input.title,
+        controls=controls,
+        content_problems=problems,
+    )
+
+
+def _imported(key: str) -> PayloadOf[ImportControlSetPayload]:
+    """The payload names the framework the set is usable as, and counts its controls."""
+
+    def build(
+        added: list[m.TenantControl] | None, errors: list[UserError]
+    ) -> ImportControlSetPayload:
+        if errors or added is None:
+            return ImportControlSetPayload(framework_id=None, control_count=None, errors=errors)
+        return ImportControlSetPayload(
+            framework_id=f"tenant:{key.strip()}", control_count=len(added), errors=[]
+        )
+
+    return build
+
+
+_profile_payload = payload_of(
+    RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
+)
+
+
+def _chosen(chosen: list[str] | None, errors: list[UserError]) -> ClientFrameworksPayload:
+    return ClientFrameworksPayload(framework_ids=None if errors else chosen, errors=errors)
+
+
 @strawberry.type
 class FrameworkMutation:
     @strawberry.mutation(
@@ -140,65 +180,33 @@ class FrameworkMutation:
     async def import_control_set(
         self,
         info: Info,
-        input: Annotated[
-            ImportControlSetInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        input: Annotated[ImportControlSetInput, WRITE_INPUT],
     ) -> ImportControlSetPayload:
-        added: list[m.TenantControl] = []
-        async with atomic(info) as outcome:
-            await authorize(info)
-            controls, problems = _parsed(input.content, input.format)
-            added = await service.import_control_set(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                set_key=input.key,
-                set_title=input.title,
-                controls=controls,
-                content_problems=problems,
-            )
-        if outcome.error:
-            return ImportControlSetPayload(
-                framework_id=None, control_count=None, errors=outcome.errors
-            )
-        return ImportControlSetPayload(
-            framework_id=f"tenant:{input.key.strip()}", control_count=len(added), errors=[]
+        return await run_write(
+            info,
+            _imported(input.key),
+            lambda db, actor: _import(db, actor, input),
         )
 
     @strawberry.mutation(description="Set a process's EU AI Act profile. Staff writers.")
     async def set_process_regulatory_profile(
         self,
         info: Info,
-        input: Annotated[
-            SetProcessRegulatoryProfileInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        input: Annotated[SetProcessRegulatoryProfileInput, WRITE_INPUT],
     ) -> RegulatoryProfilePayload:
-        row: m.ProcessRegulatoryProfile | None = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            row = await service.set_regulatory_profile(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(
+                RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
+            ),
+            lambda db, actor: service.set_regulatory_profile(
+                db,
+                actor=actor,
                 process_id=decode_id(input.process_id, "AIProcess", "processId"),
                 expected_version=input.version,
-                client_role=input.client_role,
-                eu_ai_act_class=input.eu_ai_act_class,
-                annex_iii_area=input.annex_iii_area,
-                reason=input.reason,
-            )
-        node = RegulatoryProfile.from_model(row) if row is not None and not outcome.error else None
-        return RegulatoryProfilePayload(regulatory_profile=node, errors=outcome.errors)
+                **input_values(input, skip=("process_id", "version")),
+            ),
+        )
 
     @strawberry.mutation(
         description="Choose the frameworks a client is measured against. Staff writers."
@@ -206,28 +214,18 @@ class FrameworkMutation:
     async def choose_client_frameworks(
         self,
         info: Info,
-        input: Annotated[
-            ChooseClientFrameworksInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        input: Annotated[ChooseClientFrameworksInput, WRITE_INPUT],
     ) -> ClientFrameworksPayload:
-        chosen: list[str] | None = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            chosen = await service.choose_client_frameworks(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _chosen,
+            lambda db, actor: service.choose_client_frameworks(
+                db,
+                actor=actor,
                 client_id=decode_id(
                     input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
                 ),
                 framework_ids=input.framework_ids,
                 known=frozenset(frameworks()),
-            )
-        return ClientFrameworksPayload(
-            framework_ids=None if outcome.error else chosen, errors=outcome.errors
+            ),
         )

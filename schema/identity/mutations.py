@@ -7,24 +7,25 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
-from schema.mutation_support import required
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.errors import validation
 from tenants.principals import Role
 from tenants.services import identity_providers as service
+from tenants.services.audit import Actor
 from tenants.services.idp_fields import ISSUER_RULE, is_plain_http
-from tenants.services.validation import UNSET as SERVICE_UNSET
 
 log = structlog.get_logger("steward.graphql")
 
@@ -105,13 +106,6 @@ class ConfigureIdentityProviderInput:
     )
 
 
-def _claim_fields(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
-    """The claim-mapping fields given (null means: back to the default)."""
-    defaults = {"email_claim": "email", "name_claim": "name", "require_email_verified": True}
-    given = {k: getattr(i, k) for k in defaults if getattr(i, k) is not strawberry.UNSET}
-    return {k: defaults[k] if v is None else v for k, v in given.items()}
-
-
 @strawberry.input(description="Which provider to remove, at the version you last saw.")
 class RemoveIdentityProviderInput:
     id: strawberry.ID = strawberry.field(
@@ -158,10 +152,6 @@ def _mapping(value: ClaimRoleMappingInput | None) -> dict[str, Any] | None:
     return {"claim": value.claim, "values": {v.value: Role(v.role).value for v in value.values}}
 
 
-def _text(value: str | None) -> str:
-    return "" if value is None or value is strawberry.UNSET else value
-
-
 def _allow_http(info: Info, issuer: str | None) -> bool:
     """The issuer rule (ISSUER_RULE): plain http only outside production, with a warning."""
     allowed = not info.context.request.state.settings.production
@@ -170,34 +160,37 @@ def _allow_http(info: Info, issuer: str | None) -> bool:
     return allowed
 
 
-async def _add(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityProvider:
+# Not settings of the provider: `id` and `version` select the one changed, the organisation
+# is fixed when it is added.
+_NOT_SETTINGS = ("id", "version", "client_organisation_id")
+
+
+def _settings(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
+    """The settings given, by Python name; the service judges their nulls."""
+    return input_values(i, skip=_NOT_SETTINGS, convert={"claim_role_mapping": _mapping})
+
+
+async def _add(
+    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+) -> m.IdentityProvider:
     client = None
     if i.client_organisation_id not in (None, strawberry.UNSET):
         client = decode_id(
             str(i.client_organisation_id), "ClientOrganisation", "clientOrganisationId"
         )
-    scopes = None if i.scopes in (None, strawberry.UNSET) else i.scopes
     return await service.add_identity_provider(
-        info.context.db,
-        actor=actor_of(info.context.principal),
+        db,
+        actor=actor,
         box=info.context.request.state.auth.box,
-        issuer=_text(i.issuer),
-        client_id=_text(i.client_id),
-        client_secret=_text(i.client_secret),
-        allowed_domains=[] if i.allowed_domains in (None, strawberry.UNSET) else i.allowed_domains,
         client_organisation_id=client,
-        default_role=None if i.default_role is strawberry.UNSET else i.default_role,
-        scopes=service.DEFAULT_SCOPES if scopes is None else scopes,
-        claim_role_mapping=None
-        if i.claim_role_mapping is strawberry.UNSET
-        else _mapping(i.claim_role_mapping),
-        name=None if i.name is strawberry.UNSET else i.name,
         allow_http=_allow_http(info, i.issuer),
-        **_claim_fields(i),
+        **_settings(i),
     )
 
 
-async def _update(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityProvider:
+async def _update(
+    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+) -> m.IdentityProvider:
     assert i.id is not None
     provider_id = decode_id(i.id, "IdentityProvider", "id")
     if i.version is None:
@@ -206,25 +199,18 @@ async def _update(info: Info, i: ConfigureIdentityProviderInput) -> m.IdentityPr
         raise validation(
             "clientOrganisationId", "cannot be changed: remove the provider and add a new one"
         )
-    raw: Any = i.claim_role_mapping
-    mapping = SERVICE_UNSET if raw is strawberry.UNSET else _mapping(raw)
     return await service.update_identity_provider(
-        info.context.db,
-        actor=actor_of(info.context.principal),
+        db,
+        actor=actor,
         box=info.context.request.state.auth.box,
         identity_provider_id=provider_id,
         expected_version=i.version,
-        issuer=required(i.issuer, "issuer"),
-        client_id=required(i.client_id, "clientId"),
-        client_secret=required(i.client_secret, "clientSecret"),
-        allowed_domains=required(i.allowed_domains, "allowedDomains"),
-        default_role=required(i.default_role, "defaultRole"),
-        scopes=required(i.scopes, "scopes"),
-        claim_role_mapping=mapping,
-        name=required(i.name, "name"),
         allow_http=_allow_http(info, i.issuer),
-        **_claim_fields(i),
+        **_settings(i),
     )
+
+
+_payload = payload_of(IdentityProviderPayload, "identity_provider", IdentityProviderNode.from_model)
 
 
 @strawberry.type
@@ -233,56 +219,35 @@ class IdentityProviderMutation:
         description="Add a provider (no id) or change one (id and version); admins only."
     )
     async def configure_identity_provider(
-        self,
-        info: Info,
-        input: Annotated[
-            ConfigureIdentityProviderInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[ConfigureIdentityProviderInput, WRITE_INPUT]
     ) -> IdentityProviderPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await (_add(info, input) if input.id is None else _update(info, input))
-        node = (
-            IdentityProviderNode.from_model(obj) if obj is not None and not outcome.errors else None
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: (_add if input.id is None else _update)(info, db, actor, input),
         )
-        return IdentityProviderPayload(identity_provider=node, errors=outcome.errors)
 
     @strawberry.mutation(
         description="Remove a provider and its pending logins; its members stay, unable to "
         "log in until a provider with the same issuer is configured again."
     )
     async def remove_identity_provider(
-        self,
-        info: Info,
-        input: Annotated[
-            RemoveIdentityProviderInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[RemoveIdentityProviderInput, WRITE_INPUT]
     ) -> RemoveIdentityProviderPayload:
-        removed = False
-        async with atomic(info) as outcome:
-            await authorize(info)
-            await service.remove_identity_provider(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(
+                RemoveIdentityProviderPayload, "removed_identity_provider_id", _input_id(input)
+            ),
+            lambda db, actor: service.remove_identity_provider(
+                db,
+                actor=actor,
                 identity_provider_id=decode_id(input.id, "IdentityProvider", "id"),
                 expected_version=input.version,
-            )
-            removed = True
-        errors = outcome.errors
-        return RemoveIdentityProviderPayload(
-            removed_identity_provider_id=input.id if removed and not errors else None,
-            errors=errors,
+            ),
         )
+
+
+def _input_id(input: RemoveIdentityProviderInput) -> Callable[[Any], strawberry.ID]:
+    """The payload's id of the provider removed: the one the input named."""
+    return lambda _removed: input.id

@@ -11,23 +11,26 @@ import uuid
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
 from schema.members.types import MemberNode
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
+from tenants.services.audit import Actor
 from tenants.services.member_sessions import end_member_session, end_member_sessions
-from tenants.services.validation import UNSET
 
 
-def _client_id(value: strawberry.ID | None) -> uuid.UUID | None:
-    if value is None or value is strawberry.UNSET:
-        return None
+def _client_id(value: strawberry.ID) -> uuid.UUID:
     return decode_id(value, "ClientOrganisation", "clientOrganisationId")
+
+
+# Member inputs name their organisation by global id; the services take its UUID.
+_CONVERT = {"client_organisation_id": _client_id}
 
 
 @strawberry.input(
@@ -132,9 +135,27 @@ class MemberPayload:
     )
 
 
-def _payload(obj: m.Member | None, errors: list[UserError]) -> MemberPayload:
-    node = MemberNode.from_model(obj) if obj is not None and not errors else None
-    return MemberPayload(member=node, errors=errors)
+_payload = payload_of(MemberPayload, "member", MemberNode.from_model)
+
+
+def _sessions_payload(
+    ended: tuple[m.Member, int] | None, errors: list[UserError]
+) -> EndMemberSessionsPayload:
+    member, count = ended if ended is not None and not errors else (None, 0)
+    node = MemberNode.from_model(member) if member is not None else None
+    return EndMemberSessionsPayload(member=node, sessions_ended=count, errors=errors)
+
+
+async def _session_member(
+    info: Info, db: AsyncSession, actor: Actor, input: EndMemberSessionInput
+) -> m.Member:
+    member, _ = await end_member_session(
+        db,
+        actor=actor,
+        tenant=info.context.principal.tenant,
+        session_id=decode_id(input.session_id, "MemberSession", "sessionId"),
+    )
+    return member
 
 
 @strawberry.type
@@ -146,62 +167,31 @@ class MemberMutation:
         )
     )
     async def invite_member(
-        self,
-        info: Info,
-        input: Annotated[
-            InviteMemberInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[InviteMemberInput, WRITE_INPUT]
     ) -> MemberPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.invite_member(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                email=input.email,
-                role=input.role,
-                client_organisation_id=_client_id(input.client_organisation_id),
-                display_name=input.display_name,
-            )
-        return _payload(obj, outcome.errors)
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.invite_member(
+                db, actor=actor, **input_values(input, convert=_CONVERT)
+            ),
+        )
 
     @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
     async def update_member_role(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateMemberRoleInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[UpdateMemberRoleInput, WRITE_INPUT]
     ) -> MemberPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            client = (
-                UNSET
-                if input.client_organisation_id is strawberry.UNSET
-                else _client_id(input.client_organisation_id)
-            )
-            obj = await service.update_member_role(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.update_member_role(
+                db,
+                actor=actor,
                 member_id=decode_id(input.id, "Member", "id"),
                 expected_version=input.version,
-                role=input.role,
-                client_organisation_id=client,
-            )
-        return _payload(obj, outcome.errors)
+                **input_values(input, convert=_CONVERT),
+            ),
+        )
 
     @strawberry.mutation(
         description=(
@@ -209,54 +199,29 @@ class MemberMutation:
         )
     )
     async def deactivate_member(
-        self,
-        info: Info,
-        input: Annotated[
-            DeactivateMemberInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[DeactivateMemberInput, WRITE_INPUT]
     ) -> MemberPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.deactivate_member(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            _payload,
+            lambda db, actor: service.deactivate_member(
+                db,
+                actor=actor,
                 member_id=decode_id(input.id, "Member", "id"),
                 expected_version=input.version,
-            )
-        return _payload(obj, outcome.errors)
+            ),
+        )
 
     @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
     async def end_member_sessions(
-        self,
-        info: Info,
-        input: Annotated[
-            EndMemberSessionsInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[EndMemberSessionsInput, WRITE_INPUT]
     ) -> EndMemberSessionsPayload:
-        obj, ended = None, 0
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj, ended = await end_member_sessions(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                member_id=decode_id(input.member_id, "Member", "memberId"),
-            )
-        node = MemberNode.from_model(obj) if obj is not None and not outcome.errors else None
-        return EndMemberSessionsPayload(
-            member=node, sessions_ended=0 if outcome.errors else ended, errors=outcome.errors
+        return await run_write(
+            info,
+            _sessions_payload,
+            lambda db, actor: end_member_sessions(
+                db, actor=actor, member_id=decode_id(input.member_id, "Member", "memberId")
+            ),
         )
 
     @strawberry.mutation(
@@ -271,14 +236,8 @@ class MemberMutation:
             strawberry.argument(description="The session to end (from Member.sessions)."),
         ],
     ) -> EndMemberSessionPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj, _ = await end_member_session(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                tenant=info.context.principal.tenant,
-                session_id=decode_id(input.session_id, "MemberSession", "sessionId"),
-            )
-        node = MemberNode.from_model(obj) if obj is not None and not outcome.errors else None
-        return EndMemberSessionPayload(member=node, errors=outcome.errors)
+        return await run_write(
+            info,
+            payload_of(EndMemberSessionPayload, "member", MemberNode.from_model),
+            lambda db, actor: _session_member(info, db, actor, input),
+        )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 import strawberry
 
 from schema.context import Info
-from schema.errors import UserError, atomic
-from schema.permissions import actor_of, authorize
+from schema.errors import UserError
+from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
 from schema.report_schedule.types import ReportScheduleType, Weekday
-from tenants.models import ReportSchedule
 from tenants.services.report_schedules import configure_report_schedule
 
 
@@ -51,39 +51,27 @@ class ReportSchedulePayload:
     )
 
 
+def _value(choice: Enum) -> Any:
+    """The service takes an enum input's stored value."""
+    return choice.value
+
+
 @strawberry.type
 class ReportScheduleMutation:
     @strawberry.mutation(
         description="Set when weekly health reports run and their webhook. Admins only."
     )
     async def configure_report_schedule(
-        self,
-        info: Info,
-        input: Annotated[
-            ConfigureReportScheduleInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[ConfigureReportScheduleInput, WRITE_INPUT]
     ) -> ReportSchedulePayload:
-        row: ReportSchedule | None = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            row = await configure_report_schedule(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(ReportSchedulePayload, "report_schedule", ReportScheduleType.from_model),
+            lambda db, actor: configure_report_schedule(
+                db,
+                actor=actor,
                 expected_version=input.version,
-                weekday=input.weekday.value,
-                hour=input.hour,
-                minute=input.minute,
-                timezone=input.timezone,
-                enabled=input.enabled,
-                webhook_url=input.webhook_url,
-                webhook_secret=input.webhook_secret,
                 box=info.context.request.state.auth.box,
-            )
-        node = ReportScheduleType.from_model(row) if row is not None and not outcome.error else None
-        return ReportSchedulePayload(report_schedule=node, errors=outcome.errors)
+                **input_values(input, skip=("version",), convert={"weekday": _value}),
+            ),
+        )

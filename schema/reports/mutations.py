@@ -7,16 +7,19 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.enqueue import HEALTH_CREATED, enqueue_readiness, enqueue_webhook
 from jobs.health.request import request_health_report
 from schema.branding.types import ReportLocale
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, PayloadOf, run_write
 from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
+from tenants.models import EngagementHealthReport, ReadinessReport
 from tenants.services import reports as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="Which client to report on, and in which language.")
@@ -66,42 +69,29 @@ class RequestEngagementHealthReportPayload:
     )
 
 
-@strawberry.type
-class ReportMutation:
-    @strawberry.mutation(
-        description="Queue a readiness report for a client and return it in state QUEUED; "
-        "while one is QUEUED or RUNNING for the client, that one is returned instead. "
-        "The job is enqueued once the request is committed. If the job queue (Redis) is "
-        "unreachable at that moment the report is still recorded as QUEUED, and the "
-        "sweeper, which runs every minute in the worker, enqueues it as soon as Redis is "
-        "back: a QUEUED report always runs. Follow it by polling `status`."
+async def _request_readiness(
+    db: AsyncSession, actor: Actor, input: RequestReadinessReportInput
+) -> ReadinessReport:
+    # An identical request returns the report already queued or built (deduplicated).
+    report, _created = await service.request_readiness_report(
+        db,
+        actor=actor,
+        client_id=decode_id(
+            input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+        ),
+        locale=input.locale.value if input.locale is not None else None,
     )
-    async def request_readiness_report(
-        self,
-        info: Info,
-        input: Annotated[
-            RequestReadinessReportInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+    return report
+
+
+def _queued(info: Info) -> PayloadOf[RequestReadinessReportPayload]:
+    """The payload; a report requested is enqueued once the request commits."""
+
+    def build(
+        obj: ReadinessReport | None, errors: list[UserError]
     ) -> RequestReadinessReportPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj, _created = await service.request_readiness_report(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                locale=input.locale.value if input.locale is not None else None,
-            )
-        if obj is None or outcome.errors:
-            return RequestReadinessReportPayload(readiness_report=None, errors=outcome.errors)
+        if obj is None or errors:
+            return RequestReadinessReportPayload(readiness_report=None, errors=errors)
         redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
 
         async def enqueue() -> None:
@@ -115,41 +105,18 @@ class ReportMutation:
             readiness_report=ReadinessReportNode.from_model(obj), errors=[]
         )
 
-    @strawberry.mutation(
-        description="Produce a client's engagement health report now, covering the seven "
-        "days up to today (from the engagement start, if later), and return it. Staff "
-        "only; one request makes exactly one report, written in the request's "
-        "transaction; at most one a minute per client (UNAVAILABLE with the wait "
-        "otherwise); refused before the engagement starts. Announced to the tenant's "
-        "webhook as `health_report.created`."
-    )
-    async def request_engagement_health_report(
-        self,
-        info: Info,
-        input: Annotated[
-            RequestEngagementHealthReportInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+    return build
+
+
+def _announced(info: Info) -> PayloadOf[RequestEngagementHealthReportPayload]:
+    """The payload; a report made is announced to the webhook once the request commits."""
+
+    def build(
+        obj: EngagementHealthReport | None, errors: list[UserError]
     ) -> RequestEngagementHealthReportPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await request_health_report(
-                info.context.db,
-                actor=actor_of(info.context.principal),
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                now=datetime.now(UTC),
-            )
-        if obj is None or outcome.errors:
+        if obj is None or errors:
             return RequestEngagementHealthReportPayload(
-                engagement_health_report=None, errors=outcome.errors
+                engagement_health_report=None, errors=errors
             )
         redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
 
@@ -163,4 +130,54 @@ class ReportMutation:
         info.context.after_commit.append(announce)
         return RequestEngagementHealthReportPayload(
             engagement_health_report=EngagementHealthReportNode.from_model(obj), errors=[]
+        )
+
+    return build
+
+
+@strawberry.type
+class ReportMutation:
+    @strawberry.mutation(
+        description="Queue a readiness report for a client and return it in state QUEUED; "
+        "while one is QUEUED or RUNNING for the client, that one is returned instead. "
+        "The job is enqueued once the request is committed. If the job queue (Redis) is "
+        "unreachable at that moment the report is still recorded as QUEUED, and the "
+        "sweeper, which runs every minute in the worker, enqueues it as soon as Redis is "
+        "back: a QUEUED report always runs. Follow it by polling `status`."
+    )
+    async def request_readiness_report(
+        self,
+        info: Info,
+        input: Annotated[RequestReadinessReportInput, WRITE_INPUT],
+    ) -> RequestReadinessReportPayload:
+        return await run_write(
+            info,
+            _queued(info),
+            lambda db, actor: _request_readiness(db, actor, input),
+        )
+
+    @strawberry.mutation(
+        description="Produce a client's engagement health report now, covering the seven "
+        "days up to today (from the engagement start, if later), and return it. Staff "
+        "only; one request makes exactly one report, written in the request's "
+        "transaction; at most one a minute per client (UNAVAILABLE with the wait "
+        "otherwise); refused before the engagement starts. Announced to the tenant's "
+        "webhook as `health_report.created`."
+    )
+    async def request_engagement_health_report(
+        self,
+        info: Info,
+        input: Annotated[RequestEngagementHealthReportInput, WRITE_INPUT],
+    ) -> RequestEngagementHealthReportPayload:
+        return await run_write(
+            info,
+            _announced(info),
+            lambda db, actor: request_health_report(
+                db,
+                actor=actor,
+                client_id=decode_id(
+                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
+                ),
+                now=datetime.now(UTC),
+            ),
         )

@@ -1,7 +1,8 @@
 """restoreClientOrganisation, restoreAIProcess, restoreOwner: archived objects come back.
 
 One mutation per archivable type, beside its `archiveX`, with the same input (`id`,
-`version`) and payload; the rules live in tenants/services/restore.py.
+`version`) and payload; the rules live in tenants/services/restore.py. `Changes` does not
+do these writes: it loads live rows only, and a restore's row is archived.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import strawberry
 from schema.clients.mutations import ClientOrganisationPayload
 from schema.clients.types import ClientOrganisationNode
 from schema.context import Info
-from schema.errors import atomic
 from schema.ids import decode_id
+from schema.mutation_support import payload_of, run_write
 from schema.owners.mutations import OwnerPayload
 from schema.owners.types import OwnerNode
-from schema.permissions import actor_of, authorize
 from schema.processes.mutations import AIProcessPayload
 from schema.processes.types import AIProcessNode
 from tenants.services import restore as service
 
+_client_payload = payload_of(
+    ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
+)
 ID_DESCRIPTION = "The archived object's id."
 VERSION_DESCRIPTION = "The version you last saw; a stale one is a CONFLICT."
 
@@ -59,18 +62,18 @@ class RestoreMutation:
             strawberry.argument(description="The archived client organisation and its version."),
         ],
     ) -> ClientOrganisationPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.restore_client(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(
+                ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
+            ),
+            lambda db, actor: service.restore_client(
+                db,
+                actor=actor,
                 client_id=decode_id(input.id, "ClientOrganisation", "id"),
                 expected_version=input.version,
-            )
-        ok = obj is not None and not outcome.errors
-        node = ClientOrganisationNode.from_model(obj) if ok and obj else None
-        return ClientOrganisationPayload(client_organisation=node, errors=outcome.errors)
+            ),
+        )
 
     @strawberry.mutation(
         name="restoreAIProcess",
@@ -86,18 +89,16 @@ class RestoreMutation:
             strawberry.argument(description="The archived AI process and its version."),
         ],
     ) -> AIProcessPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.restore_process(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(AIProcessPayload, "ai_process", AIProcessNode.from_model),
+            lambda db, actor: service.restore_process(
+                db,
+                actor=actor,
                 process_id=decode_id(input.id, "AIProcess", "id"),
                 expected_version=input.version,
-            )
-        ok = obj is not None and not outcome.errors
-        node = AIProcessNode.from_model(obj) if ok and obj else None
-        return AIProcessPayload(ai_process=node, errors=outcome.errors)
+            ),
+        )
 
     @strawberry.mutation(
         description="Bring back an archived owner. VALIDATION on `id` if it is not archived, "
@@ -112,15 +113,13 @@ class RestoreMutation:
             strawberry.argument(description="The archived owner and its version."),
         ],
     ) -> OwnerPayload:
-        obj = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            obj = await service.restore_owner(
-                info.context.db,
-                actor=actor_of(info.context.principal),
+        return await run_write(
+            info,
+            payload_of(OwnerPayload, "owner", OwnerNode.from_model),
+            lambda db, actor: service.restore_owner(
+                db,
+                actor=actor,
                 owner_id=decode_id(input.id, "Owner", "id"),
                 expected_version=input.version,
-            )
-        ok = obj is not None and not outcome.errors
-        node = OwnerNode.from_model(obj) if ok and obj else None
-        return OwnerPayload(owner=node, errors=outcome.errors)
+            ),
+        )

@@ -13,15 +13,17 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.ids import decode_id
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, payload_of, run_write
 from schema.tokens.types import ApiTokenNode, ApiTokenScope
 from schema.viewer.types import RoleType
 from tenants.services import api_tokens as service
 from tenants.services.api_tokens import ApiTokenView
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A new API token; admins only.")
@@ -76,79 +78,64 @@ class ApiTokenPayload:
     )
 
 
+def _created_payload(
+    issued: tuple[ApiTokenView, str] | None, errors: list[UserError]
+) -> CreateApiTokenPayload:
+    if errors or issued is None:
+        return CreateApiTokenPayload(api_token=None, secret=None, errors=errors)
+    view, secret = issued
+    return CreateApiTokenPayload(api_token=ApiTokenNode.from_model(view), secret=secret, errors=[])
+
+
+async def _issue(
+    info: Info, db: AsyncSession, actor: Actor, input: CreateApiTokenInput
+) -> tuple[ApiTokenView, str]:
+    """Issue the token (to the calling member, if any); its view and its one-time secret."""
+    principal = info.context.principal
+    client = (
+        None
+        if input.client_organisation_id is None
+        else decode_id(input.client_organisation_id, "ClientOrganisation", "clientOrganisationId")
+    )
+    issued = await service.create_api_token(
+        db,
+        actor=actor,
+        tenant=principal.tenant,
+        name=input.name,
+        role=input.role,
+        scopes=[s.value for s in input.scopes],
+        expires_at=input.expires_at,
+        client_organisation_id=client,
+        member_id=principal.member_id,
+        acting_role=principal.role,
+    )
+    found = await service.list_api_tokens(db, tenant=principal.tenant, ids=[issued.id])
+    return found[0], issued.secret
+
+
+# API tokens live in a public table, not a tenant one, so `Changes` (TenantBase models
+# only) does not apply: the service checks and audits them itself.
 @strawberry.type
 class ApiTokenMutation:
     @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
     async def create_api_token(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateApiTokenInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[CreateApiTokenInput, WRITE_INPUT]
     ) -> CreateApiTokenPayload:
-        view: ApiTokenView | None = None
-        secret: str | None = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            principal = info.context.principal
-            client = (
-                None
-                if input.client_organisation_id is None
-                else decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                )
-            )
-            issued = await service.create_api_token(
-                info.context.db,
-                actor=actor_of(principal),
-                tenant=principal.tenant,
-                name=input.name,
-                role=input.role,
-                scopes=[s.value for s in input.scopes],
-                expires_at=input.expires_at,
-                client_organisation_id=client,
-                member_id=principal.member_id,
-                acting_role=principal.role,
-            )
-            found = await service.list_api_tokens(
-                info.context.db, tenant=principal.tenant, ids=[issued.id]
-            )
-            view, secret = found[0], issued.secret
-        if outcome.errors or view is None:
-            return CreateApiTokenPayload(api_token=None, secret=None, errors=outcome.errors)
-        return CreateApiTokenPayload(
-            api_token=ApiTokenNode.from_model(view), secret=secret, errors=[]
+        return await run_write(
+            info, _created_payload, lambda db, actor: _issue(info, db, actor, input)
         )
 
     @strawberry.mutation(description="Revoke a live token at once.")
     async def revoke_api_token(
-        self,
-        info: Info,
-        input: Annotated[
-            RevokeApiTokenInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[RevokeApiTokenInput, WRITE_INPUT]
     ) -> ApiTokenPayload:
-        view = None
-        async with atomic(info) as outcome:
-            await authorize(info)
-            principal = info.context.principal
-            view = await service.revoke_api_token(
-                info.context.db,
-                actor=actor_of(principal),
-                tenant=principal.tenant,
+        return await run_write(
+            info,
+            payload_of(ApiTokenPayload, "api_token", ApiTokenNode.from_model),
+            lambda db, actor: service.revoke_api_token(
+                db,
+                actor=actor,
+                tenant=info.context.principal.tenant,
                 token_id=decode_id(input.id, "ApiToken", "id"),
-            )
-        node = ApiTokenNode.from_model(view) if view is not None and not outcome.errors else None
-        return ApiTokenPayload(api_token=node, errors=outcome.errors)
+            ),
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,7 @@ from tenants.models import (
     TenantControl,
 )
 from tenants.services.audit import Actor, record_audit, snapshot
+from tenants.services.changes import Changes, Rule, one_of
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write, load_target
 from tenants.services.validation import Collector
 
@@ -35,27 +37,29 @@ REASON_MAX = 4000
 PROFILE_UNIQUE = "uq_process_regulatory_profiles_process_id"
 
 
-def _checked_profile(
-    c: Collector,
-    client_role: object,
-    eu_ai_act_class: object,
-    annex_iii_area: object | None,
-    reason: str,
-) -> dict[str, object]:
-    role = c.enum("clientRole", ClientRole, client_role)
-    klass = c.enum("euAiActClass", EuAiActClass, eu_ai_act_class)
-    area = None if annex_iii_area is None else c.enum("annexIiiArea", AnnexIIIArea, annex_iii_area)
-    if klass is EuAiActClass.HIGH_RISK and area is None and not c.has("euAiActClass"):
-        c.add("annexIiiArea", "is required for a high-risk classification")
-    if klass is not EuAiActClass.HIGH_RISK and annex_iii_area is not None:
-        c.add("annexIiiArea", "is only set for a high-risk classification")
-    cleaned = c.text("reason", reason, max_length=REASON_MAX, multiline=True)
-    return {
-        "client_role": role,
-        "eu_ai_act_class": klass,
-        "annex_iii_area": area,
-        "reason": cleaned,
-    }
+def _reason(c: Collector, field: str, value: str) -> str:
+    return c.text(field, value, max_length=REASON_MAX, multiline=True)
+
+
+def _area_fits_class(c: Collector, row: Mapping[str, Any]) -> None:
+    """An Annex III area is set exactly for a high-risk classification."""
+    high_risk = row["eu_ai_act_class"] is EuAiActClass.HIGH_RISK
+    if high_risk and row["annex_iii_area"] is None and not c.has("eu_ai_act_class"):
+        c.add("annex_iii_area", "is required for a high-risk classification")
+    if not high_risk and row["annex_iii_area"] is not None:
+        c.add("annex_iii_area", "is only set for a high-risk classification")
+
+
+# A profile's fields, checked only: it is written whole, created or replaced per process,
+# so the write (its version against the row found by process) is its own.
+PROFILE_CHANGES = Changes(
+    ProcessRegulatoryProfile,
+    Rule("client_role", one_of(ClientRole), nullable=False),
+    Rule("eu_ai_act_class", one_of(EuAiActClass), nullable=False),
+    Rule("annex_iii_area", one_of(AnnexIIIArea)),
+    Rule("reason", _reason, nullable=False),
+    cross=[_area_fits_class],
+)
 
 
 async def profile_of(
@@ -73,16 +77,12 @@ async def set_regulatory_profile(
     actor: Actor,
     process_id: uuid.UUID,
     expected_version: int | None,
-    client_role: object,
-    eu_ai_act_class: object,
-    annex_iii_area: object | None,
-    reason: str,
+    **values: Any,
 ) -> ProcessRegulatoryProfile:
-    """Create (expected_version None) or replace the profile of a process."""
+    """Create (expected_version None) or replace the profile of a process from every field
+    of `PROFILE_CHANGES`."""
     await load_target(session, AIProcess, process_id, field="processId")
-    c = Collector()
-    changes = _checked_profile(c, client_role, eu_ai_act_class, annex_iii_area, reason)
-    c.raise_if_any()
+    changes = PROFILE_CHANGES.checked_or_raise(values)
     row = await profile_of(session, process_id)
     if expected_version != (row.version if row is not None else None):
         raise conflict("version", STALE_MESSAGE)

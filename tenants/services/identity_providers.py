@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.errors import conflict
+from tenants.errors import conflict, validation
 from tenants.models import ClientOrganisation, IdentityProvider
 from tenants.principals import Role
 from tenants.services.audit import Actor, record_audit, snapshot
@@ -25,6 +25,24 @@ from tenants.services.secret_box import SecretBox
 from tenants.services.validation import UNSET, Collector, Unset, given
 
 DEFAULT_SCOPES = ("openid", "email", "profile")
+# The settings a provider's update may change besides its claim fields, in the order a null
+# among them is refused.
+PROVIDER_FIELDS = (
+    "issuer",
+    "client_id",
+    "client_secret",
+    "allowed_domains",
+    "default_role",
+    "scopes",
+    "claim_role_mapping",
+    "name",
+)
+# The claim fields, and the value each goes back to when set to null.
+CLAIM_DEFAULTS: dict[str, Any] = {
+    "email_claim": "email",
+    "name_claim": "name",
+    "require_email_verified": True,
+}
 _CONSTRAINTS = {
     "uq_identity_providers_staff": conflict(
         "clientOrganisationId", "the tenant already has a staff identity provider"
@@ -47,23 +65,26 @@ async def add_identity_provider(
     *,
     actor: Actor,
     box: SecretBox,
-    issuer: str,
-    client_id: str,
-    client_secret: str,
-    allowed_domains: Sequence[str],
+    issuer: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    allowed_domains: Sequence[str] | None = None,
     client_organisation_id: uuid.UUID | None = None,
     default_role: Role | None = None,
-    scopes: Sequence[str] = DEFAULT_SCOPES,
+    scopes: Sequence[str] | None = None,
     claim_role_mapping: Mapping[str, Any] | None = None,
     name: str | None = None,
     allow_http: bool = False,
-    email_claim: str | Unset = UNSET,
-    name_claim: str | Unset = UNSET,
-    require_email_verified: bool | Unset = UNSET,
+    email_claim: str | None = None,
+    name_claim: str | None = None,
+    require_email_verified: bool | None = None,
 ) -> IdentityProvider:
     """Add the staff provider (no organisation) or a client organisation's provider.
 
-    `allow_http` lets a plain http issuer in: only outside production (ISSUER_RULE)."""
+    An omitted or null field takes its default: the issuer, client id and secret are then
+    blank (a VALIDATION error), domains empty (likewise), scopes `DEFAULT_SCOPES`, the claim
+    fields theirs. `allow_http` lets a plain http issuer in: only outside production
+    (ISSUER_RULE)."""
     c = Collector()
     client = await c.load(
         session, ClientOrganisation, client_organisation_id, "clientOrganisationId"
@@ -73,21 +94,23 @@ async def add_identity_provider(
     changes = check_provider_fields(
         c,
         staff=staff,
-        issuer=issuer,
-        client_id=client_id,
-        client_secret=client_secret,
-        allowed_domains=allowed_domains,
+        issuer=issuer or "",
+        client_id=client_id or "",
+        client_secret=client_secret or "",
+        allowed_domains=allowed_domains or [],
         default_role=role,
-        scopes=scopes,
+        scopes=DEFAULT_SCOPES if scopes is None else scopes,
         claim_role_mapping=claim_role_mapping,
         name=name,
         allow_http=allow_http,
     )
     changes |= check_claim_fields(
         c,
-        email_claim=email_claim,
-        name_claim=name_claim,
-        require_email_verified=require_email_verified,
+        **_claims_or_defaults(
+            email_claim=email_claim,
+            name_claim=name_claim,
+            require_email_verified=require_email_verified,
+        ),
     )
     c.raise_if_any()
     idp = _new_provider(box, client, changes)
@@ -127,42 +150,22 @@ async def update_identity_provider(
     box: SecretBox,
     identity_provider_id: uuid.UUID,
     expected_version: int,
-    issuer: str | Unset = UNSET,
-    client_id: str | Unset = UNSET,
-    client_secret: str | Unset = UNSET,
-    allowed_domains: Sequence[str] | Unset = UNSET,
-    default_role: Role | Unset = UNSET,
-    scopes: Sequence[str] | Unset = UNSET,
-    claim_role_mapping: Mapping[str, Any] | Unset | None = UNSET,
-    name: str | Unset = UNSET,
     allow_http: bool = False,
-    email_claim: str | Unset = UNSET,
-    name_claim: str | Unset = UNSET,
-    require_email_verified: bool | Unset = UNSET,
+    **values: Any,
 ) -> IdentityProvider:
-    """Change the given settings of a provider; its organisation stays as it was."""
+    """Change the given settings (`PROVIDER_FIELDS`, `CLAIM_DEFAULTS`) of a provider; its
+    organisation stays as it was. A null claim field goes back to its default; a null for
+    any other field but `claim_role_mapping` (which null removes) is a VALIDATION error."""
+    provider_fields = _given_provider_fields(values)
     idp = await load_target(
         session, IdentityProvider, identity_provider_id, expected_version=expected_version
     )
     c = Collector()
     changes = check_provider_fields(
-        c,
-        staff=idp.client_organisation_id is None,
-        issuer=issuer,
-        client_id=client_id,
-        client_secret=client_secret,
-        allowed_domains=allowed_domains,
-        default_role=default_role,
-        scopes=scopes,
-        claim_role_mapping=claim_role_mapping,
-        name=name,
-        allow_http=allow_http,
+        c, staff=idp.client_organisation_id is None, allow_http=allow_http, **provider_fields
     )
     changes |= check_claim_fields(
-        c,
-        email_claim=email_claim,
-        name_claim=name_claim,
-        require_email_verified=require_email_verified,
+        c, **_claims_or_defaults(**{k: values.get(k, UNSET) for k in CLAIM_DEFAULTS})
     )
     c.raise_if_any()
     secret_changed = "client_secret" in changes
@@ -175,6 +178,23 @@ async def update_identity_provider(
     await record_audit(session, actor=actor, action="update", obj=idp, before=before, after=after)
     await session.flush()
     return idp
+
+
+def _given_provider_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every provider field for `check_provider_fields`, UNSET where not given; the first
+    null for a field that must keep a value is refused before the provider is loaded."""
+    unknown = set(values) - set(PROVIDER_FIELDS) - set(CLAIM_DEFAULTS)
+    if unknown:
+        raise TypeError(f"update_identity_provider: no field {sorted(unknown)}")
+    for name in PROVIDER_FIELDS:
+        if name in values and values[name] is None and name != "claim_role_mapping":
+            raise validation(name, "must not be null")
+    return {name: values.get(name, UNSET) for name in PROVIDER_FIELDS}
+
+
+def _claims_or_defaults(**claims: Any) -> dict[str, Any]:
+    """The claim fields, a null one as its default (an omitted one stays UNSET)."""
+    return {k: CLAIM_DEFAULTS[k] if v is None else v for k, v in claims.items()}
 
 
 async def remove_identity_provider(

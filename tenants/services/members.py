@@ -9,6 +9,7 @@ carries the old rights.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +23,12 @@ from tenants.services.browser_sessions import (
     revoke_member_credentials,
     revoke_member_tokens,
 )
+from tenants.services.changes import Changes, Rule, one_of, optional_text
 from tenants.services.persistence import apply, guarded_write, load_target
 from tenants.services.validation import UNSET, Collector, Unset, given
 
 EMAIL_INDEX = "uq_members_email_live"
+_ORG = "clientOrganisationId"
 _CONSTRAINTS = {EMAIL_INDEX: conflict("email", "a member with this e-mail address exists")}
 
 
@@ -52,34 +55,36 @@ async def _is_last_admin(session: AsyncSession, member: Member) -> bool:
     return not any(admin != member.id for admin in admins)
 
 
-async def invite_member(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    email: str,
-    role: Role,
-    client_organisation_id: uuid.UUID | None = None,
-    display_name: str | None = None,
-) -> Member:
-    """Pre-provision a member; their first login from an allowed domain of the right provider
-    links them."""
+def _address(c: Collector, field: str, value: str) -> str | None:
+    address = c.email(field, value)
+    if address is None and not c.has(field):
+        c.add(field, "must not be blank")
+    return address
+
+
+# A member's writable fields. Invite and role change check through it but keep their own
+# audit actions (invite, update_role) and side effects (sessions refreshed, tokens revoked).
+# The organisation's rules (it exists; staff roles have none, client roles one) need the
+# database and the role, so the writes check them after these.
+MEMBER_CHANGES = Changes(
+    Member,
+    Rule("email", _address, nullable=False),
+    Rule("role", one_of(Role), nullable=False),
+    Rule("client_organisation_id"),
+    Rule("display_name", optional_text),
+)
+
+
+async def invite_member(session: AsyncSession, *, actor: Actor, **values: Any) -> Member:
+    """Pre-provision a member from the fields of `MEMBER_CHANGES`; their first login from an
+    allowed domain of the right provider links them."""
     c = Collector()
-    address = c.email("email", email)
-    if address is None and not c.has("email"):
-        c.add("email", "must not be blank")
-    checked_role = c.enum("role", Role, role)
-    name = c.optional_text("displayName", display_name)
-    await c.load(session, ClientOrganisation, client_organisation_id, "clientOrganisationId")
+    changes = MEMBER_CHANGES.check(c, values)
+    await c.load(session, ClientOrganisation, changes["client_organisation_id"], _ORG)
     if not c.has("role"):
-        _check_scope(c, checked_role, client_organisation_id)
+        _check_scope(c, changes["role"], changes["client_organisation_id"])
     c.raise_if_any()
-    member = Member(
-        email=str(address),
-        role=checked_role,
-        client_organisation_id=client_organisation_id,
-        display_name=name,
-        status=MemberStatus.INVITED,
-    )
+    member = Member(**changes, status=MemberStatus.INVITED)
     async with guarded_write(session, _CONSTRAINTS):
         session.add(member)
     await finish_write(session, actor=actor, action="invite", obj=member, before=None)
@@ -93,9 +98,10 @@ async def update_member_role(
     member_id: uuid.UUID,
     expected_version: int,
     role: Role,
-    client_organisation_id: uuid.UUID | Unset | None = UNSET,
+    **organisation: Any,
 ) -> Member:
-    """Change a member's role (and, moving between staff and client, organisation).
+    """Change a member's role and, given `client_organisation_id` (moving between staff and
+    client), organisation.
 
     Their live sessions take the new role at once; their API tokens are revoked.
     """
@@ -103,20 +109,19 @@ async def update_member_role(
     c = Collector()
     if member.status is MemberStatus.DEACTIVATED:
         c.add("id", "is deactivated")
-    new_role = c.enum("role", Role, role)
-    organisation = (
-        client_organisation_id if given(client_organisation_id) else member.client_organisation_id
-    )
-    if given(client_organisation_id):
-        await c.load(session, ClientOrganisation, client_organisation_id, "clientOrganisationId")
+    changes = MEMBER_CHANGES.check(c, {"role": role, **organisation}, member)
+    if organisation:
+        await c.load(session, ClientOrganisation, changes["client_organisation_id"], _ORG)
     if not c.has("role"):
-        _check_scope(c, new_role, organisation)
-        if new_role is not Role.ADMIN and await _is_last_admin(session, member):
+        _check_scope(
+            c, changes["role"], changes.get("client_organisation_id", member.client_organisation_id)
+        )
+        if changes["role"] is not Role.ADMIN and await _is_last_admin(session, member):
             c.add("role", "the tenant's last active admin cannot be demoted")
     c.raise_if_any()
     before = snapshot(member)
     async with guarded_write(session):
-        changed = apply(member, {"role": new_role, "client_organisation_id": organisation})
+        changed = apply(member, changes)
     revoked = 0
     if changed:
         await refresh_member_sessions(session, member=member)

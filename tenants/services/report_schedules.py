@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenants.errors import conflict
 from tenants.models import ReportSchedule
 from tenants.services.audit import Actor, record_audit, snapshot
+from tenants.services.changes import Changes, Rule, between
 from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
 from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.services.validation import Collector
@@ -22,16 +24,16 @@ SCHEDULE_ID = 1  # one row per tenant schema
 SCHEDULE_AUDIT_ID = uuid.uuid5(uuid.NAMESPACE_URL, "steward:report-schedule")
 
 
-def _check_url(c: Collector, url: str | None) -> str | None:
-    cleaned = c.optional_text("webhookUrl", url, max_length=2000)
+def _webhook_url(c: Collector, field: str, url: str) -> str | None:
+    cleaned = c.optional_text(field, url, max_length=2000)
     if cleaned is None:
         return None
     parts = urlsplit(cleaned)
     local = parts.hostname in ("localhost", "127.0.0.1", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        c.add("webhookUrl", "must be an https:// URL")
+        c.add(field, "must be an https:// URL")
     elif not parts.hostname:
-        c.add("webhookUrl", "must name a host")
+        c.add(field, "must name a host")
     return cleaned
 
 
@@ -67,31 +69,41 @@ def _standard_webhooks_secret(secret: str) -> bool:
     return 24 <= len(key) <= 64
 
 
-def _validated(
-    weekday: int,
-    hour: int,
-    minute: int,
-    timezone: str,
-    webhook_url: str | None,
-    webhook_secret: str | None,
-) -> tuple[str, str | None, str | None]:
-    """The time zone, URL and secret to store; every problem raised at once, by field."""
-    c = Collector()
-    c.int_range("weekday", weekday, 0, 6)
-    c.int_range("hour", hour, 0, 23)
-    c.int_range("minute", minute, 0, 59)
-    zone = c.time_zone("timezone", timezone)
-    url = _check_url(c, webhook_url)
-    secret = c.optional_text("webhookSecret", webhook_secret, max_length=200)
+def _webhook_secret(c: Collector, field: str, value: str) -> str | None:
+    secret = c.optional_text(field, value, max_length=200)
     if secret is not None and not _standard_webhooks_secret(secret):
         c.add(
-            "webhookSecret",
+            field,
             "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes",
         )
-    if url is not None and secret is None and not c.has("webhookSecret"):
-        c.add("webhookSecret", "is required with a webhook URL (deliveries are signed)")
-    c.raise_if_any()
-    return zone, url, secret
+    return secret
+
+
+def _signed(c: Collector, row: Mapping[str, Any]) -> None:
+    """A webhook needs a secret: deliveries are signed."""
+    unsigned = row["webhook_url"] is not None and row["webhook_secret"] is None
+    if unsigned and not c.has("webhook_secret"):
+        c.add("webhook_secret", "is required with a webhook URL (deliveries are signed)")
+
+
+def _time_zone(c: Collector, field: str, value: str) -> str:
+    return c.time_zone(field, value)
+
+
+# The schedule's fields, checked only: it is one row written whole (created, or replaced as
+# `configure`), with its secret encrypted and kept out of the audit trail, so the write is
+# its own. `webhook_secret` is the clear secret given, stored only encrypted.
+SCHEDULE_CHANGES = Changes(
+    ReportSchedule,
+    Rule("weekday", between(0, 6), nullable=False),
+    Rule("hour", between(0, 23), nullable=False),
+    Rule("minute", between(0, 59), nullable=False),
+    Rule("timezone", _time_zone, nullable=False),
+    Rule("enabled", nullable=False),
+    Rule("webhook_url", _webhook_url),
+    Rule("webhook_secret", _webhook_secret),
+    cross=[_signed],
+)
 
 
 async def configure_report_schedule(
@@ -99,35 +111,21 @@ async def configure_report_schedule(
     *,
     actor: Actor,
     expected_version: int | None,
-    weekday: int,
-    hour: int,
-    minute: int,
-    timezone: str,
-    enabled: bool,
-    webhook_url: str | None,
-    webhook_secret: str | None,
     box: SecretBox,
+    **values: Any,
 ) -> ReportSchedule:
-    """Create or replace the schedule; `expected_version` is None only for the first one.
+    """Create or replace the schedule from every field of `SCHEDULE_CHANGES`;
+    `expected_version` is None only for the first one.
 
     The webhook secret is stored only encrypted with `box`, never in clear.
     """
-    zone, url, secret = _validated(weekday, hour, minute, timezone, webhook_url, webhook_secret)
+    changes = SCHEDULE_CHANGES.checked_or_raise(values)
     row = await session.get(ReportSchedule, SCHEDULE_ID)
     before = snapshot(row) if row is not None else None
-    current_version = row.version if row is not None else None
-    if expected_version != current_version:
+    if expected_version != (row.version if row is not None else None):
         raise conflict("version", STALE_MESSAGE)
-    changes = {
-        "weekday": weekday,
-        "hour": hour,
-        "minute": minute,
-        "timezone": zone,
-        "enabled": enabled,
-        "webhook_url": url,
-        "webhook_secret_encrypted": _ciphertext(box, row, secret),
-        "legacy_webhook_secret": None,  # a clear-text secret of revision 0003 goes too
-    }
+    changes["webhook_secret_encrypted"] = _ciphertext(box, row, changes.pop("webhook_secret"))
+    changes["legacy_webhook_secret"] = None  # a clear-text secret of revision 0003 goes too
     # Two first configurations racing (both sent version null): the loser's INSERT of
     # the singleton row collides with the winner's, which is the same stale version.
     async with guarded_write(session, {"pk_report_schedules": conflict("version", STALE_MESSAGE)}):
