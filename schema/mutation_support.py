@@ -22,11 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError, atomic
 from schema.permissions import actor_of, authorize
-from tenants.errors import validation
 from tenants.services.audit import Actor
-from tenants.services.validation import UNSET as SERVICE_UNSET
 
-T = TypeVar("T")
 P = TypeVar("P")
 C = TypeVar("C", bound=type)
 
@@ -141,27 +138,3 @@ def updating(
         return cls
 
     return decorate
-
-
-def given(value: T | None) -> Any:
-    """Update inputs: an omitted field (Strawberry UNSET) is left unchanged.
-
-    An explicit null stays None, which clears a nullable field.
-    """
-    return SERVICE_UNSET if value is strawberry.UNSET else value
-
-
-def required(value: T | None, field: str) -> Any:
-    """Update inputs, non-nullable fields: omitted is unchanged, null is a VALIDATION error."""
-    if value is strawberry.UNSET:
-        return SERVICE_UNSET
-    if value is None:
-        raise validation(field, "must not be null")
-    return value
-
-
-def or_default(value: T | None, default: T) -> T:
-    """Create inputs: an omitted or null optional field takes the service default."""
-    if value is strawberry.UNSET or value is None:
-        return default
-    return value
