@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError, atomic
+from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
-from schema.permissions import actor_of, authorize
+from schema.mutation_support import WRITE_INPUT, run_write
 from tenants import models as m
 from tenants.services import scim as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="Which provider the SCIM token provisions members for.")
@@ -58,41 +60,34 @@ def _base_url(info: Info, provider: m.IdentityProvider) -> str:
 class ScimTokenMutation:
     @strawberry.mutation(description="Issue a SCIM provisioning token for a provider; admins only.")
     async def issue_scim_token(
-        self,
-        info: Info,
-        input: Annotated[
-            IssueScimTokenInput,
-            strawberry.argument(
-                description=(
-                    "What to write; each error names its field within it (e.g. `name`, "
-                    "`scores[0].score`)."
-                )
-            ),
-        ],
+        self, info: Info, input: Annotated[IssueScimTokenInput, WRITE_INPUT]
     ) -> IssueScimTokenPayload:
-        provider = secret = None
-        async with atomic(info) as outcome:
-            await authorize(info)
+        async def write(db: AsyncSession, actor: Actor) -> tuple[m.IdentityProvider, str]:
             provider_id = decode_id(
                 input.identity_provider_id, "IdentityProvider", "identityProviderId"
             )
-            actor = actor_of(info.context.principal)
             if input.revoke_existing:
-                await service.revoke_scim_tokens(
-                    info.context.db, actor=actor, identity_provider_id=provider_id
-                )
+                await service.revoke_scim_tokens(db, actor=actor, identity_provider_id=provider_id)
             issued = await service.issue_scim_token(
-                info.context.db, actor=actor, identity_provider_id=provider_id
+                db, actor=actor, identity_provider_id=provider_id
             )
-            provider = await info.context.db.get(m.IdentityProvider, provider_id)
-            secret = issued.secret
-        if outcome.errors or provider is None:
+            provider = await db.get(m.IdentityProvider, provider_id)
+            assert provider is not None  # issue_scim_token refuses an unknown provider
+            return provider, issued.secret
+
+        def payload(
+            written: tuple[m.IdentityProvider, str] | None, errors: list[UserError]
+        ) -> IssueScimTokenPayload:
+            if errors or written is None:
+                return IssueScimTokenPayload(
+                    identity_provider=None, secret=None, scim_base_url=None, errors=errors
+                )
+            provider, secret = written
             return IssueScimTokenPayload(
-                identity_provider=None, secret=None, scim_base_url=None, errors=outcome.errors
+                identity_provider=IdentityProviderNode.from_model(provider),
+                secret=secret,
+                scim_base_url=_base_url(info, provider),
+                errors=[],
             )
-        return IssueScimTokenPayload(
-            identity_provider=IdentityProviderNode.from_model(provider),
-            secret=secret,
-            scim_base_url=_base_url(info, provider),
-            errors=[],
-        )
+
+        return await run_write(info, payload, write)
