@@ -12,7 +12,9 @@ a lane from a stable hash of its schema name. A checkout made for a tenant (`pre
 takes an idle connection of the tenant's lane when there is one, and otherwise whatever the
 pool would have given (an idle connection of another lane, a new one, or a wait): affinity
 never makes a request wait or adds connections, it only chooses among the idle ones. Each
-backend then warms for about 1/lanes of the tenants.
+backend then warms for about 1/lanes of the tenants. A lane the pool has not grown to yet
+(few connections open, at low load) has no connection, and its tenants spill: the pool's
+`in_lane` and `spilled` counts (metric `steward_db_tenant_checkouts_total`) show how often.
 
 Nothing here is about isolation: the role and search_path are still set per transaction
 (tenants/session.py), whichever backend a transaction lands on.
@@ -94,6 +96,10 @@ class TenantAffinePool(AsyncAdaptedQueuePool):
         # finds a warm backend, and a backend warms for 2/pool_size of the tenants.
         self.lanes = lanes or max(1, self.size() // 2)
         self._next_lane = itertools.count()
+        # Tenant checkouts served by the tenant's lane, and those that took another
+        # connection because the lane had none idle (metrics: steward_db_tenant_checkouts).
+        self.in_lane = 0
+        self.spilled = 0
         # recreate() hands the new pool the old one's listeners (this one included, whose
         # counter then goes on), so a recreated pool does not listen twice.
         if "_dispatch" not in kwargs:
@@ -109,7 +115,9 @@ class TenantAffinePool(AsyncAdaptedQueuePool):
             queue: _LaneQueue = self._pool  # type: ignore[assignment]
             record = queue.take_lane(lane_of(schema, self.lanes))
             if record is not None:
+                self.in_lane += 1
                 return record
+            self.spilled += 1
         return super()._do_get()
 
     def recreate(self) -> TenantAffinePool:
@@ -117,4 +125,5 @@ class TenantAffinePool(AsyncAdaptedQueuePool):
         fresh = super().recreate()
         assert isinstance(fresh, TenantAffinePool)
         fresh.lanes = self.lanes
+        fresh.in_lane, fresh.spilled = self.in_lane, self.spilled  # counters never go back
         return fresh

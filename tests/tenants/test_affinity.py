@@ -84,6 +84,9 @@ async def test_each_tenant_returns_to_the_backends_of_its_lane(
         lane = lane_of(tenant.schema_name, lanes)
         assert {backends[pid] for pid in seen[tenant.slug]} == {lane}
     assert not seen[a.slug] & seen[b.slug]
+    pool = pool4.sync_engine.pool
+    assert isinstance(pool, TenantAffinePool)
+    assert (pool.in_lane, pool.spilled) == (12, 0)  # the metrics' counters
 
 
 async def test_a_busy_lane_spills_to_another_connection_without_waiting(
@@ -98,8 +101,12 @@ async def test_a_busy_lane_spills_to_another_connection_without_waiting(
         assert {backends[p] for p in held_pids} == {lane}  # both of its lane, now busy
         # A third transaction of the same tenant gets another lane's idle backend at once
         # (the pool has no overflow: waiting for the lane would time out the test).
+        pool = pool4.sync_engine.pool
+        assert isinstance(pool, TenantAffinePool)
+        before = pool.spilled
         spilled = await asyncio.wait_for(_pid(pool4, tenant), timeout=5)
         assert backends[spilled] != lane
+        assert pool.spilled == before + 1
 
 
 async def test_isolation_holds_on_whichever_backend_a_tenant_lands(
