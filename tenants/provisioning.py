@@ -36,10 +36,11 @@ from tenants.roles import (
     create_tenant_role,
     drop_tenant_role,
     role_exists,
+    roles_matching,
 )
 from tenants.services.assessments import ensure_default_dimensions
 from tenants.session import bind_connection
-from tenants.slugs import quote_ident, role_name, schema_name, validate_slug
+from tenants.slugs import quote_ident, role_name, role_name_pattern, schema_name, validate_slug
 
 
 class TenantExistsError(ValueError):
@@ -134,9 +135,18 @@ async def _as_tenant(conn: AsyncConnection, ref: TenantRef, statement: str) -> N
     await conn.execute(text("SET LOCAL ROLE NONE"))
 
 
+_OWNS_SCHEMA = text(
+    "SELECT 1 FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner"
+    " WHERE n.nspname = :schema AND r.rolname = :role"
+)
+
+
 async def _drop_schema(conn: AsyncConnection, ref: TenantRef) -> None:
-    if await role_exists(conn, ref.role_name):  # no role, no schema it could own
-        await _as_tenant(conn, ref, f"DROP SCHEMA IF EXISTS {quote_ident(ref.schema_name)} CASCADE")
+    # Only as its owner (a leftover role of another incarnation owns nothing here); no
+    # role, no schema it could own.
+    owns = await conn.scalar(_OWNS_SCHEMA, {"schema": ref.schema_name, "role": ref.role_name})
+    if owns is not None:
+        await _as_tenant(conn, ref, f"DROP SCHEMA {quote_ident(ref.schema_name)} CASCADE")
 
 
 async def _drop_role(conn: AsyncConnection, ref: TenantRef) -> None:
@@ -281,12 +291,18 @@ async def create_tenant(
     name = name.strip()
     if not name or len(name) > 200:
         raise ValueError("invalid tenant name: use 1 to 200 characters")
+    tenant_id = uuid.uuid4()
     async with engine.connect() as conn:
         if await get_tenant(conn, slug) is not None:
             raise TenantExistsError(f"tenant {slug!r} already exists")
         database = str(await conn.scalar(text("SELECT current_database()")))
         citus = await citus_present(conn)
-    ref = TenantRef(uuid.uuid4(), slug, name, schema_name(slug), role_name(slug, database))
+        # A role of an earlier incarnation without a registry row: an interrupted create
+        # or a database dropped without `steward tenants drop` (its schema may be left).
+        leftover = await roles_matching(conn, role_name_pattern(slug, database))
+    ref = TenantRef(tenant_id, slug, name, schema_name(slug), role_name(slug, database, tenant_id))
+    if leftover:
+        raise _role_exists(replace(ref, role_name=leftover[0]))
     steps = provisioning_steps(
         ref, login=role_login.resolve(citus), rendered=not citus, after_migrate=after_migrate
     )
@@ -308,22 +324,24 @@ async def drop_tenant(engine: AsyncEngine, *, slug: str) -> None:
         ref = await get_tenant(conn, slug)
         if ref is not None:
             await conn.execute(delete(Tenant).where(Tenant.id == ref.id))
+            refs = [ref]
         else:
-            ref = await _leftover(conn, slug)
-    async with engine.connect() as conn, conn.begin():
-        await _drop_schema(conn, ref)
-    async with engine.connect() as conn, conn.begin():
-        await _drop_role(conn, ref)
+            refs = await _leftovers(conn, slug)
+    for each in refs:
+        async with engine.connect() as conn, conn.begin():
+            await _drop_schema(conn, each)
+        async with engine.connect() as conn, conn.begin():
+            await _drop_role(conn, each)
 
 
-async def _leftover(conn: AsyncConnection, slug: str) -> TenantRef:
-    """The names an unregistered slug's role and schema would have, if its role exists."""
+async def _leftovers(conn: AsyncConnection, slug: str) -> list[TenantRef]:
+    """An unregistered slug's roles of any incarnation, with the schema they may own."""
     try:
         validate_slug(slug)
     except ValueError:
         raise TenantNotFoundError(f"tenant {slug!r} does not exist") from None
     database = str(await conn.scalar(text("SELECT current_database()")))
-    role = role_name(slug, database)
-    if not await role_exists(conn, role):
+    roles = await roles_matching(conn, role_name_pattern(slug, database))
+    if not roles:
         raise TenantNotFoundError(f"tenant {slug!r} does not exist")
-    return TenantRef(uuid.uuid4(), slug, slug, schema_name(slug), role)
+    return [TenantRef(uuid.uuid4(), slug, slug, schema_name(slug), role) for role in roles]

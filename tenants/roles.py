@@ -56,6 +56,14 @@ async def role_exists(conn: AsyncConnection, role: str) -> bool:
     return found is not None
 
 
+async def roles_matching(conn: AsyncConnection, pattern: str) -> list[str]:
+    """The roles whose names match the regular expression `pattern`, in name order."""
+    rows = await conn.scalars(
+        text("SELECT rolname FROM pg_roles WHERE rolname ~ :p ORDER BY rolname"), {"p": pattern}
+    )
+    return list(rows)
+
+
 def _login_clause(login: bool) -> str:
     # PASSWORD NULL spelt out: a LOGIN tenant role must never be reachable by password.
     return "LOGIN PASSWORD NULL" if login else "NOLOGIN"

@@ -40,7 +40,7 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
 Time is bounded by `--max-minutes` (provisioning stops early and the run goes on with the
 tenants made, or the run ends), and cleanup always runs, on error or Ctrl-C too: the API
 subprocess is stopped, the scratch database dropped, and every role of its tenants (named
-`st_<digest of the database>_<slug>`) dropped by name from `pg_roles`, so a run interrupted
+`st_<digest of the database><incarnation>_<slug>`) dropped by name from `pg_roles`, so a run interrupted
 halfway through provisioning leaves no role behind either. Dropping 1,000 tenants one by one
 would take minutes, so the registry is emptied first and the database dropped whole.
 """
@@ -408,7 +408,7 @@ def _dsn(url: str) -> str:
 
 async def drop_roles(database: str) -> int:
     """Drop every tenant role of `database` (after the database itself is gone)."""
-    prefix = "st_" + hashlib.sha256(database.encode()).hexdigest()[:8] + "_"
+    prefix = "st_" + hashlib.sha256(database.encode()).hexdigest()[:8]  # then _slug or inc_slug
     server = os.environ.get("DATABASE_URL") or LOCAL_POSTGRES
     conn = await asyncpg.connect(_dsn(server.replace("postgres://", "postgresql://", 1)))
     try:

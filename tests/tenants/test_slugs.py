@@ -1,6 +1,15 @@
+import re
+import uuid
+
 import pytest
 
-from tenants.slugs import InvalidSlugError, role_name, schema_name, validate_slug
+from tenants.slugs import (
+    InvalidSlugError,
+    role_name,
+    role_name_pattern,
+    schema_name,
+    validate_slug,
+)
 
 
 @pytest.mark.parametrize("slug", ["acme", "big_four_1", "a" + "b" * 39])
@@ -36,3 +45,18 @@ def test_schema_and_role_names_derive_from_the_slug() -> None:
     assert role_name("acme", "db1").endswith("_acme")
     assert role_name("acme", "db1") != role_name("acme", "db2")
     assert len(role_name("a" * 40, "x" * 63)) <= 63
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert role_name("acme", "db1", first) != role_name("acme", "db1", second)
+    assert role_name("acme", "db1", first).endswith(first.hex[:6] + "_acme")
+    assert len(role_name("a" * 40, "x" * 63, first)) <= 63
+
+
+def test_the_role_pattern_matches_every_incarnation_of_its_slug_only() -> None:
+    pattern = re.compile(role_name_pattern("acme", "db1"))
+    assert pattern.match(role_name("acme", "db1"))
+    assert pattern.match(role_name("acme", "db1", uuid.uuid4()))
+    # Slugs may hold `_` and hex digits; the pattern still tells them apart.
+    for other in ("acme_abcdef", "abcdef_acme", "acme_acme", "acm"):
+        assert not pattern.match(role_name(other, "db1"))
+        assert not pattern.match(role_name(other, "db1", uuid.uuid4()))
+    assert not pattern.match(role_name("acme", "db2", uuid.uuid4()))
