@@ -17,9 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.embedded import embedded_services
 from server.settings import Settings
@@ -27,7 +25,6 @@ from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
-from tenants.slugs import quote_ident
 from tenants.tokens import issue_token
 from tests.support import scratch_database, serving, unique_slug
 
@@ -53,36 +50,6 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 async def database_url(service_urls: tuple[str, str]) -> AsyncIterator[str]:
     async with scratch_database(f"steward_test_{RUN_ID}", service_urls[0]) as url:
         yield url
-
-
-DropAtExit = Callable[..., None]
-
-
-@pytest.fixture(scope="session")
-async def drop_at_exit(database_url: str) -> AsyncIterator[DropAtExit]:
-    """`drop_at_exit(database, role=None)`: drop a database a test made (then its owner role)
-    at the end of the run, not in the test's teardown.
-
-    Dropping a database makes PostgreSQL take an immediate checkpoint, which writes and
-    fsyncs everything the run has dirtied so far: thousands of tenant table files by
-    mid-run, up to 96 s for one drop (`pytest --durations`). At the end the first drop pays
-    that once and the rest, the run's own database included, find little left to sync.
-    """
-    later: list[tuple[str, str | None]] = []
-    yield lambda database, role=None: later.append((database, role))
-    admin = create_async_engine(
-        make_url(database_url).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-    )
-    try:
-        async with admin.connect() as conn:
-            for database, role in later:
-                await conn.execute(
-                    text(f"DROP DATABASE IF EXISTS {quote_ident(database)} WITH (FORCE)")
-                )
-                if role is not None:
-                    await conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(role)}"))
-    finally:
-        await admin.dispose()
 
 
 # Every query operation the suite sends runs on both read paths (server/compiled_reads.py);

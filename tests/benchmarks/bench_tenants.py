@@ -40,9 +40,9 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
 Time is bounded by `--max-minutes` (provisioning stops early and the run goes on with the
 tenants made, or the run ends), and cleanup always runs, on error or Ctrl-C too: the API
 subprocess is stopped, the scratch database dropped, and every role of its tenants (named
-`st_<digest of the database><incarnation>_<slug>`) dropped by name from `pg_roles`, so a run interrupted
-halfway through provisioning leaves no role behind either. Dropping 1,000 tenants one by one
-would take minutes, so the registry is emptied first and the database dropped whole.
+`st_<digest of the database><incarnation>_<slug>`) dropped by name from `pg_roles`, so a run
+interrupted halfway through provisioning leaves no role behind either. Dropping 1,000 tenants
+one by one would take minutes, so the registry is emptied first and the database dropped whole.
 """
 
 from __future__ import annotations

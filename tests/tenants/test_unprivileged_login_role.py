@@ -24,7 +24,6 @@ from tenants.provisioning import create_tenant, drop_tenant
 from tenants.registry import Tenant
 from tenants.slugs import quote_ident
 from tenants.tokens import issue_token
-from tests.conftest import DropAtExit
 from tests.support import data, drop_registered_tenants, gql, serving, unique_slug
 
 CREATE = """
@@ -35,7 +34,7 @@ COUNT = "{ clientOrganisations { totalCount } }"
 
 
 @pytest.fixture
-async def unprivileged_url(settings: Settings, drop_at_exit: DropAtExit) -> AsyncIterator[str]:
+async def unprivileged_url(settings: Settings) -> AsyncIterator[str]:
     """A database owned by a fresh LOGIN CREATEROLE NOINHERIT role; its URL logs in as it."""
     assert settings.database_url
     suffix = uuid.uuid4().hex[:8]
@@ -56,14 +55,16 @@ async def unprivileged_url(settings: Settings, drop_at_exit: DropAtExit) -> Asyn
     async with setup.connect() as conn:
         await conn.execute(text(f"ALTER SCHEMA public OWNER TO {role}"))
     await setup.dispose()
-    await admin.dispose()
     try:
         yield url
     finally:
         try:
-            await drop_registered_tenants(url)  # tenant roles are cluster-wide
+            await drop_registered_tenants(url)
         finally:
-            drop_at_exit(database, role)  # a drop now costs a checkpoint (tests/conftest.py)
+            async with admin.connect() as conn:
+                await conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                await conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            await admin.dispose()
 
 
 @pytest.mark.timeout(120)
