@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.extensions import SchemaExtension
 
 from schema.context import Context
-from tenants.affinity import preferring
 from tenants.session import bind_connection
 
 log = structlog.get_logger("steward.graphql")
@@ -56,8 +55,7 @@ class TenantTransaction(SchemaExtension):
         committed = False
         raw = context.engine.connect()
         try:
-            with preferring(context.principal.tenant):
-                await raw.start()
+            await raw.start()
             transaction = await raw.begin()
             conn = await bind_connection(raw, context.principal.tenant)
         except Exception as exc:

@@ -10,8 +10,6 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
-from tenants.affinity import TenantAffinePool
-
 # asyncpg keeps one prepared statement per distinct SQL text per connection. Tenants at
 # one schema revision share their statements' text (tenants/session.py), so the number
 # of statements a connection holds grows with the statements the application has and
@@ -80,8 +78,6 @@ def make_engine(
     """
     engine = create_async_engine(
         url,
-        # Tenant checkouts prefer a few backends per tenant (tenants/affinity.py).
-        poolclass=TenantAffinePool,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=False,

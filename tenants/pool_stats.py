@@ -13,10 +13,6 @@ class PoolStats:
     open: int  # connections the pool holds, idle or checked out
     in_use: int  # checked out
     waiting: int  # callers blocked until a connection is returned
-    # Since the pool was made: tenant checkouts its lane served / that spilled to another
-    # connection (tenants/affinity.py); both 0 for a pool without lanes.
-    in_lane: int = 0
-    spilled: int = 0
 
 
 def pool_stats(engine: AsyncEngine) -> PoolStats:
@@ -24,13 +20,7 @@ def pool_stats(engine: AsyncEngine) -> PoolStats:
     pool: Any = engine.sync_engine.pool
     in_use = int(pool.checkedout()) if hasattr(pool, "checkedout") else 0
     idle = int(pool.checkedin()) if hasattr(pool, "checkedin") else 0
-    return PoolStats(
-        open=in_use + idle,
-        in_use=in_use,
-        waiting=_waiting(pool),
-        in_lane=int(getattr(pool, "in_lane", 0)),
-        spilled=int(getattr(pool, "spilled", 0)),
-    )
+    return PoolStats(open=in_use + idle, in_use=in_use, waiting=_waiting(pool))
 
 
 def _waiting(pool: Any) -> int:

@@ -50,7 +50,6 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from tenants.affinity import connect_for
 from tenants.engine import STATEMENT_TAG, tags_statements
 from tenants.registry import TenantRef
 from tenants.slugs import SLUG_PATTERN, quote_ident
@@ -102,12 +101,8 @@ async def tenant_connection(
     engine: AsyncEngine, tenant: TenantRef
 ) -> AsyncIterator[AsyncConnection]:
     """A connection in one transaction bound to `tenant`; commits on success."""
-    raw = await connect_for(engine, tenant)
-    try:
-        async with raw.begin():
-            yield await bind_connection(raw, tenant)
-    finally:
-        await raw.close()
+    async with engine.connect() as raw, raw.begin():
+        yield await bind_connection(raw, tenant)
 
 
 @asynccontextmanager

@@ -29,7 +29,6 @@ from schema.compiled.documents import Document
 from schema.compiled.planner import plan_operation
 from schema.compiled.sql import IDENTITY_STAND_INS, Context, NotCompilable, identity_values
 from schema.ids import global_id, parse_global_id
-from tenants.affinity import connect_for
 from tenants.principals import Principal
 from tenants.session import search_path, statement_tag
 from tenants.slugs import quote_ident
@@ -279,8 +278,7 @@ class CompiledReads:
                 f"{role}, true), set_config('search_path', {path}, true)"
             )
             schema = ""
-        conn = await connect_for(self.engine, tenant)
-        try:
+        async with self.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver: Any = raw.driver_connection
             # One round trip: the transaction, the tenant role and path together. Both are
@@ -299,6 +297,4 @@ class CompiledReads:
                 except Exception:
                     await conn.invalidate()
                     raise
-        finally:
-            await conn.close()  # returns it to the pool
         return ('{"data":{' + ",".join(parts) + "}}").encode()

@@ -54,12 +54,6 @@ STATEMENT_TIMEOUTS = Counter(
     "SQL statements cancelled by statement_timeout, by path (compiled, sqlalchemy)",
     ["path"],
 )
-TENANT_CHECKOUTS = Counter(
-    "steward_db_tenant_checkouts",
-    "API connection checkouts made for a tenant, by outcome: served by the tenant's lane "
-    "(a backend that has likely seen it) or spilled to another idle connection",
-    ["outcome"],
-)
 LOGINS = Counter(
     "steward_logins",
     "Browser logins by step (start, callback), outcome (ok, refused) and refusal reason",
@@ -158,16 +152,11 @@ async def sample_pool(engine: AsyncEngine, every_s: float = POOL_SAMPLE_S) -> No
     figures must already be (summed across live processes).
     """
     open_, in_use, waiting = _pool_gauges()
-    counted = {"lane": 0, "spill": 0}
     while True:
         stats = pool_stats(engine)
         open_.set(stats.open)
         in_use.set(stats.in_use)
         waiting.set(stats.waiting)
-        for outcome, total in (("lane", stats.in_lane), ("spill", stats.spilled)):
-            # The pool keeps totals; the counter takes what came since the last sample.
-            TENANT_CHECKOUTS.labels(outcome=outcome).inc(max(0, total - counted[outcome]))
-            counted[outcome] = total
         await asyncio.sleep(every_s)
 
 

@@ -2,8 +2,7 @@
 
 Run: `make bench-tenants` or `python -m tests.benchmarks.bench_tenants [--tenants 1000]
 [--duration 20] [--warmup 5] [--connections 8] [--concurrency 2] [--max-minutes 30]
-[--statements qualified --statements shared] [--affinity off --affinity on]
-[--warm-passes 2]`
+[--statements qualified --statements shared] [--warm-passes 2]`
 (DATABASE_URL, else the local server at 127.0.0.1:5432; REDIS_URL, else
 redis://127.0.0.1:6379/0). Figures are printed, not asserted: they depend on the machine.
 
@@ -29,8 +28,6 @@ In one run, in a scratch database (tests/support.py `scratch_database`):
    Before the measured round robin, `--warm-passes` K whole passes over all N tenants run
    unmeasured, each printed with its rate: the first is the cold regime (every tenant new
    to the backend that serves it), the later ones show how far the backends have warmed.
-   `--affinity off` checks connections out as a plain pool does (tenants/affinity.py),
-   `on` (the default) as the code does; given both, both run, one server after the other.
 3. **Migration.** An additive migration (a nullable column on `client_organisations`)
    applied to every tenant by the real `steward tenants migrate --concurrency C`: the tenant
    history is copied to a temporary folder with one extra revision, and the CLI is run
@@ -443,11 +440,11 @@ def _fmt_load(
 
 
 async def start_server(
-    children: Children, url: str, tmp: Path, variant: tuple[str, str, str], name: str
+    children: Children, url: str, tmp: Path, variant: tuple[str, str], name: str
 ) -> Server:
     """`steward serve` as bench_read starts it, through tenants_serve (sets the variant's
-    caches, statements and affinity first)."""
-    caches, statements, affinity = variant
+    caches and statements first)."""
+    caches, statements = variant
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env.update(
@@ -464,7 +461,6 @@ async def start_server(
         STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
         BENCH_CACHES=caches,
         BENCH_STATEMENTS=statements,
-        BENCH_AFFINITY=affinity,
         PYTHONPATH=str(ROOT),
     )
     log = tmp / f"{name}.log"
@@ -486,9 +482,7 @@ async def workload(
     """Phase 2: the same mixed load on one tenant and round robin over all of them."""
     pg = await asyncpg.connect(_dsn(url))
     try:
-        variants = itertools.product(
-            args.caches or [DEFAULT_CACHES], args.statements or ["shared"], args.affinity or ["on"]
-        )
+        variants = itertools.product(args.caches or [DEFAULT_CACHES], args.statements or ["shared"])
         for number, variant in enumerate(variants):
             server = await start_server(children, url, tmp, variant, f"steward{number}")
             assert server.proc.pid is not None
@@ -501,10 +495,10 @@ async def workload(
                 s.requests = cycle(s, server.port)
             for s in (seeded[0], seeded[-1]):
                 await check_answers(server.port, s)
-            caches, statements, affinity = variant
+            caches, statements = variant
             print(
-                f" {statements} statements, affinity {affinity}, caches orm,driver,plans = "
-                f"{caches}; API RSS at start {api_rss_mib(server.proc.pid):.1f} MiB"
+                f" {statements} statements, caches orm,driver,plans = {caches}; API RSS at "
+                f"start {api_rss_mib(server.proc.pid):.1f} MiB"
             )
             results: dict[str, list[LoadResult]] = {"one": [], "all": []}
             for _ in range(args.repeats):
@@ -657,13 +651,6 @@ def main() -> None:
         choices=("qualified", "shared"),
         help="a workload run with every tenant's own schema-qualified statements (as before) "
         "or statements shared by tenants at one revision (repeatable; default: shared)",
-    )
-    parser.add_argument(
-        "--affinity",
-        action="append",
-        choices=("off", "on"),
-        help="a workload run with tenant-affine checkouts off (a plain pool) or on "
-        "(repeatable; default: on)",
     )
     parser.add_argument(
         "--warm-passes",

@@ -12,9 +12,6 @@ BENCH_STATEMENTS=qualified serves as before statements were shared: every tenant
 schema-qualified statements (tenants/session.py SHARED_STATEMENTS) and every principal its
 own compiled plan of a document that shows the `viewer` (schema/compiled/sql.py
 `Context.identity`); `shared`, the default, is the code as it is.
-
-BENCH_AFFINITY=off checks connections out as a plain pool does, ignoring the tenant
-(tenants/affinity.py AFFINITY); `on`, the default, is the code as it is.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import tenants.affinity
 import tenants.engine
 import tenants.session
 from schema.compiled.runner import CompiledReads
@@ -42,9 +38,6 @@ if os.environ.get("BENCH_STATEMENTS", "shared") == "qualified":
         return IDENTITY_STAND_INS
 
     Context.identity = property(_own_identity)  # type: ignore[method-assign,assignment]
-
-if os.environ.get("BENCH_AFFINITY", "on") == "off":
-    tenants.affinity.AFFINITY = False
 
 if __name__ == "__main__":
     from server.cli import app
