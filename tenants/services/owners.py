@@ -12,7 +12,7 @@ from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.models import ClientOrganisation, DecisionAuthority, Owner, OwnershipAssignment
 from tenants.services.assignments import hours_by_owner, total_hours_per_week
 from tenants.services.audit import Actor
-from tenants.services.changes import Changes, Rule, email, one_of, optional_text, text
+from tenants.services.changes import Changes, Rule, Verify, email, one_of, optional_text, text
 from tenants.services.validation import Collector
 
 __all__ = [
@@ -47,7 +47,7 @@ async def _email_in_use(
 OWNER_CHANGES = Changes(
     Owner,
     Rule("name", text, nullable=False),
-    # Unique among the client's live owners: `_check_email` asks the database.
+    # Unique among the client's live owners: `_email_free` asks the database.
     Rule("email", email),
     Rule("title", optional_text),
     Rule("business_unit", optional_text),
@@ -61,33 +61,24 @@ OWNER_CHANGES = Changes(
 )
 
 
-async def _check_email(
-    c: Collector,
-    session: AsyncSession,
-    value: object,
-    *,
-    client_id: uuid.UUID,
-    exclude: uuid.UUID | None,
-) -> None:
-    """A CONFLICT on `email` when another live owner of the client has it.
+def _email_free(
+    session: AsyncSession, *, client_id: uuid.UUID, exclude: uuid.UUID | None
+) -> Verify:
+    """A CONFLICT on `email` when another live owner of the client has the address, as the
+    email rule cleaned it. An address the rule refused is not looked up: it can never be
+    stored, and one with a NUL would fail in the database rather than as a VALIDATION
+    error. The unique index backs this up."""
 
-    The address is compared as `OWNER_CHANGES` stores it, cleaned by the rule's own check
-    on a scratch collector (the rule reports its errors itself). An address the check
-    refuses is not looked up: it can never be stored, and one with a NUL would fail in
-    the database rather than as a VALIDATION error. The unique index backs this up.
-    """
-    probe = Collector()
-    address = (
-        OWNER_CHANGES.rules["email"].check(probe, "email", value)
-        if isinstance(value, str)
-        else None
-    )
-    if (
-        isinstance(address, str)
-        and not probe.errors
-        and await _email_in_use(session, client_id=client_id, email=address, exclude=exclude)
-    ):
-        c.errors.extend(_email_taken().errors)
+    async def verify(c: Collector, changes: dict[str, Any]) -> None:
+        address = changes.get("email")
+        if (
+            address is not None
+            and not c.has("email")
+            and await _email_in_use(session, client_id=client_id, email=address, exclude=exclude)
+        ):
+            c.errors.extend(_email_taken().errors)
+
+    return verify
 
 
 async def create_owner(
@@ -97,7 +88,6 @@ async def create_owner(
     given, is unique among live owners."""
     c = Collector()
     await c.load(session, ClientOrganisation, client_id, "client_organisation_id")
-    await _check_email(c, session, values.get("email"), client_id=client_id, exclude=None)
     return await OWNER_CHANGES.create(
         session,
         actor=actor,
@@ -105,6 +95,7 @@ async def create_owner(
         fixed={"client_id": client_id},
         c=c,
         constraints={EMAIL_INDEX: _email_taken()},
+        verify=_email_free(session, client_id=client_id, exclude=None),
     )
 
 
@@ -118,11 +109,13 @@ async def update_owner(
 ) -> Owner:
     """Change the given fields of an owner."""
     owner = await OWNER_CHANGES.load(session, owner_id, expected_version=expected_version)
-    c = Collector()
-    if "email" in values:
-        await _check_email(c, session, values["email"], client_id=owner.client_id, exclude=owner.id)
     return await OWNER_CHANGES.update(
-        session, owner, actor=actor, values=values, c=c, constraints={EMAIL_INDEX: _email_taken()}
+        session,
+        owner,
+        actor=actor,
+        values=values,
+        constraints={EMAIL_INDEX: _email_taken()},
+        verify=_email_free(session, client_id=owner.client_id, exclude=owner.id),
     )
 
 
