@@ -8,7 +8,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.settings import Settings
 from tenants.slugs import quote_ident
+
+if TYPE_CHECKING:
+    from tenants.registry import TenantRef
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -98,14 +101,20 @@ async def scratch_database(prefix: str, server_url: str | None = None) -> AsyncI
             await admin.dispose()
 
 
+async def registered_tenants(engine: AsyncEngine) -> list[TenantRef]:
+    """Every tenant registered in `engine`'s database (none before the registry exists)."""
+    from tenants.registry import list_tenants
+
+    async with engine.connect() as conn:
+        registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
+        return await list_tenants(conn) if registry else []
+
+
 async def registered_roles(url: str) -> list[str]:
-    """The role of every tenant registered in `url`'s database (none without a registry)."""
+    """The role of every tenant registered in `url`'s database."""
     engine = create_async_engine(url)
     try:
-        async with engine.connect() as conn:
-            if not await conn.scalar(text("SELECT to_regclass('public.tenants')")):
-                return []
-            return list(await conn.scalars(text("SELECT role_name FROM public.tenants")))
+        return [tenant.role_name for tenant in await registered_tenants(engine)]
     finally:
         await engine.dispose()
 
@@ -114,14 +123,10 @@ async def drop_registered_tenants(url: str) -> None:
     """Drop every tenant registered in `url`'s database: their roles would outlive it."""
     from tenants.engine import make_engine
     from tenants.provisioning import drop_tenant
-    from tenants.registry import list_tenants
 
     engine = make_engine(url)
     try:
-        async with engine.connect() as conn:
-            registry = await conn.scalar(text("SELECT to_regclass('public.tenants')"))
-            tenants = await list_tenants(conn) if registry else []
-        for tenant in tenants:
+        for tenant in await registered_tenants(engine):
             await drop_tenant(engine, slug=tenant.slug)
     finally:
         await engine.dispose()
