@@ -41,19 +41,34 @@ def webhook_job_id(tenant: str, subject_id: uuid.UUID, event: str = HEALTH_CREAT
     return f"webhook:{tenant}:{event}:{subject_id}"
 
 
+async def _enqueue_once(
+    redis: ArqRedis, task: str, *args: str, job_id: str, timeout_s: float | None
+) -> bool:
+    """Enqueue `task` under its deterministic `job_id`, traced; False when arq already holds
+    a job with that id. `timeout_s` bounds an enqueue a request waits on (None: no bound)."""
+    with enqueue_span(task, redis.default_queue_name) as tracing:
+        async with asyncio.timeout(timeout_s):
+            job = await redis.enqueue_job(task, *args, _job_id=job_id, **tracing)
+    return job is not None
+
+
 async def enqueue_webhook(
     redis: ArqRedis, *, tenant: str, event: str, subject_id: uuid.UUID
 ) -> None:
     """Queue one webhook event (once: its job id names the event and its report)."""
-    with enqueue_span(WEBHOOK_TASK, redis.default_queue_name) as tracing:
-        await redis.enqueue_job(
-            WEBHOOK_TASK,
-            tenant,
-            str(subject_id),
-            event,
-            _job_id=webhook_job_id(tenant, subject_id, event),
-            **tracing,
-        )
+    job_id = webhook_job_id(tenant, subject_id, event)
+    await _enqueue_once(
+        redis, WEBHOOK_TASK, tenant, str(subject_id), event, job_id=job_id, timeout_s=None
+    )
+
+
+async def enqueue_health(
+    redis: ArqRedis, *, tenant: str, client_id: uuid.UUID, period_start: date
+) -> bool:
+    """Queue one client's health report for the period (once); False if it exists."""
+    job_id = health_job_id(tenant, client_id, period_start)
+    args = (tenant, str(client_id), period_start.isoformat())
+    return await _enqueue_once(redis, HEALTH_TASK, *args, job_id=job_id, timeout_s=None)
 
 
 async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUID) -> bool:
@@ -61,18 +76,13 @@ async def enqueue_readiness(redis: ArqRedis, *, tenant: str, report_id: uuid.UUI
 
     Raises the Redis error when Redis is unreachable: the report stays QUEUED in the
     database and the sweeper (jobs/sweeper.py) enqueues it once Redis is back."""
-    with enqueue_span(READINESS_TASK, redis.default_queue_name) as tracing:
-        async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
-            job = await redis.enqueue_job(
-                READINESS_TASK,
-                tenant,
-                str(report_id),
-                _job_id=readiness_job_id(tenant, report_id),
-                **tracing,
-            )
-    if job is not None:
+    job_id = readiness_job_id(tenant, report_id)
+    queued = await _enqueue_once(
+        redis, READINESS_TASK, tenant, str(report_id), job_id=job_id, timeout_s=ENQUEUE_TIMEOUT_S
+    )
+    if queued:
         REPORTS_ENQUEUED.labels("readiness").inc()
-    return job is not None
+    return queued
 
 
 def export_job_id(tenant: str, export_id: uuid.UUID) -> str:
@@ -84,16 +94,10 @@ async def enqueue_export(redis: ArqRedis, *, tenant: str, export_id: uuid.UUID) 
 
     Raises the Redis error when Redis is unreachable: the export stays QUEUED and the
     export sweeper (jobs/exports/sweeper.py) enqueues it once Redis is back."""
-    with enqueue_span(EXPORT_TASK, redis.default_queue_name) as tracing:
-        async with asyncio.timeout(ENQUEUE_TIMEOUT_S):
-            job = await redis.enqueue_job(
-                EXPORT_TASK,
-                tenant,
-                str(export_id),
-                _job_id=export_job_id(tenant, export_id),
-                **tracing,
-            )
-    return job is not None
+    job_id = export_job_id(tenant, export_id)
+    return await _enqueue_once(
+        redis, EXPORT_TASK, tenant, str(export_id), job_id=job_id, timeout_s=ENQUEUE_TIMEOUT_S
+    )
 
 
 async def job_status(redis: ArqRedis, job_id: str) -> JobStatus:

@@ -17,7 +17,7 @@ STEWARD_SIGNIN_ATTEMPT_RETENTION_DAYS (an indexed delete, nothing to do most min
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -26,7 +26,6 @@ from arq.jobs import JobStatus
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.enqueue import (
     READINESS_FAILED,
     enqueue_readiness,
@@ -37,8 +36,9 @@ from jobs.enqueue import (
 )
 from jobs.readiness.job import fail_report
 from jobs.retry import MAX_TRIES
+from jobs.tenant_sweep import sweep_every_tenant
 from tenants.models import ReadinessReport, ReportStatus
-from tenants.registry import TenantRef, list_tenants
+from tenants.registry import TenantRef
 from tenants.services.sign_in_attempts import prune_sign_in_attempts, retention_cutoff
 from tenants.session import tenant_session
 
@@ -100,18 +100,15 @@ async def prune_tenant_sign_ins(
 
 async def sweep_reports(ctx: dict[str, Any]) -> int:
     """Enqueue pending readiness reports that have no job; returns how many."""
-    engine: AsyncEngine = ctx["engine"]
-    redis: ArqRedis = ctx["redis"]
-    timeout_s = float(ctx.get("job_timeout_s", DEFAULT_JOB_TIMEOUT_S))
-    now = datetime.now(UTC)
-    async with engine.connect() as conn:
-        tenants = await list_tenants(conn)
-    total = 0
     days = int(ctx.get("signin_attempt_retention_days", DEFAULT_SIGNIN_RETENTION_DAYS))
-    for ref in tenants:
-        try:
-            total += await _sweep_tenant(engine, redis, ref, now, timeout_s)
-            await prune_tenant_sign_ins(engine, ref, now, days)
-        except Exception:
-            log.exception("sweeper.tenant_failed", tenant=ref.slug)
-    return total
+
+    async def sweep_and_prune(
+        engine: AsyncEngine, redis: ArqRedis, tenant: TenantRef, now: datetime, timeout_s: float
+    ) -> int:
+        enqueued = await _sweep_tenant(engine, redis, tenant, now, timeout_s)
+        await prune_tenant_sign_ins(engine, tenant, now, days)
+        return enqueued
+
+    return await sweep_every_tenant(
+        ctx, sweep_and_prune, log=log, failed_event="sweeper.tenant_failed"
+    )

@@ -6,7 +6,7 @@ SUCCEEDED with `expiresAt` in the past, so the history still says what was expor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -15,10 +15,10 @@ from arq.jobs import JobStatus
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.config import DEFAULT_JOB_TIMEOUT_S
 from jobs.enqueue import enqueue_export, export_job_id, forget_result, job_status
+from jobs.tenant_sweep import sweep_every_tenant
 from tenants import models as m
-from tenants.registry import TenantRef, list_tenants
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
 
 log = structlog.get_logger("steward.jobs.exports")
@@ -59,16 +59,6 @@ async def _sweep_tenant(
 
 async def sweep_exports(ctx: dict[str, Any]) -> int:
     """Enqueue pending exports that have no job, delete expired files; returns enqueued."""
-    engine: AsyncEngine = ctx["engine"]
-    redis: ArqRedis = ctx["redis"]
-    timeout_s = float(ctx.get("job_timeout_s", DEFAULT_JOB_TIMEOUT_S))
-    now = datetime.now(UTC)
-    async with engine.connect() as conn:
-        tenants = await list_tenants(conn)
-    total = 0
-    for ref in tenants:
-        try:
-            total += await _sweep_tenant(engine, redis, ref, now, timeout_s)
-        except Exception:
-            log.exception("exports.sweep_failed", tenant=ref.slug)
-    return total
+    return await sweep_every_tenant(
+        ctx, _sweep_tenant, log=log, failed_event="exports.sweep_failed"
+    )

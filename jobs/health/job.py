@@ -23,12 +23,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.enqueue import HEALTH_CREATED, HEALTH_TASK, enqueue_webhook, health_job_id
+from jobs.enqueue import HEALTH_CREATED, enqueue_health, enqueue_webhook
 from jobs.health.compose import compose_health
 from jobs.health.schedule import due_period, load_schedule
 from jobs.metrics import HEALTH_REPORTS, REPORTS_ENQUEUED
 from jobs.retry import MAX_TRIES, backoff_s, is_transient
-from jobs.tracing import enqueue_span
 from tenants import models as m
 from tenants.registry import TenantRef, list_tenants, lookup_tenant
 from tenants.session import tenant_session
@@ -78,16 +77,9 @@ async def schedule_health_reports(ctx: dict[str, Any], now: str | None = None) -
             log.exception("health.schedule_failed", tenant=ref.slug)
             continue
         for client_id in clients:
-            with enqueue_span(HEALTH_TASK, redis.default_queue_name) as tracing:
-                job = await redis.enqueue_job(
-                    HEALTH_TASK,
-                    ref.slug,
-                    str(client_id),
-                    start.isoformat(),
-                    _job_id=health_job_id(ref.slug, client_id, start),
-                    **tracing,
-                )
-            enqueued += job is not None
+            enqueued += await enqueue_health(
+                redis, tenant=ref.slug, client_id=client_id, period_start=start
+            )
     REPORTS_ENQUEUED.labels("health").inc(enqueued)
     if enqueued:
         log.info("health.scheduled", jobs=enqueued)
