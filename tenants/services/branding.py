@@ -11,11 +11,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.errors import conflict
 from tenants.models import ReportBranding
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.changes import Changes, Rule
-from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
+from tenants.services.persistence import check_whole_version, write_whole
 from tenants.services.validation import Collector
 
 BRANDING_ID = 1
@@ -132,14 +131,10 @@ async def configure_report_branding(
     changes = _logo_changes(BRANDING_CHANGES.checked_or_raise(values))
     row = await session.get(ReportBranding, BRANDING_ID)
     before = _redacted(row) if row is not None else None
-    if expected_version != (row.version if row is not None else None):
-        raise conflict("version", STALE_MESSAGE)
-    async with guarded_write(session, {"pk_report_brandings": conflict("version", STALE_MESSAGE)}):
-        if row is None:
-            row = ReportBranding(id=BRANDING_ID, **changes)
-            session.add(row)
-        else:
-            apply(row, changes)
+    check_whole_version(row, expected_version)
+    row = await write_whole(
+        session, ReportBranding, row, changes, key={"id": BRANDING_ID}, unique="pk_report_brandings"
+    )
     await session.flush()
     await record_audit(
         session,

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.errors import conflict
 from tenants.models import (
     AIProcess,
     AnnexIIIArea,
@@ -30,7 +29,12 @@ from tenants.models import (
 )
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.changes import Changes, Rule, one_of
-from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write, load_target
+from tenants.services.persistence import (
+    check_whole_version,
+    guarded_write,
+    load_target,
+    write_whole,
+)
 from tenants.services.validation import Collector
 
 REASON_MAX = 4000
@@ -84,16 +88,16 @@ async def set_regulatory_profile(
     await load_target(session, AIProcess, process_id, field="processId")
     changes = PROFILE_CHANGES.checked_or_raise(values)
     row = await profile_of(session, process_id)
-    if expected_version != (row.version if row is not None else None):
-        raise conflict("version", STALE_MESSAGE)
+    check_whole_version(row, expected_version)
     before = snapshot(row) if row is not None else None
-    # Two first profiles racing (both sent version null): the loser hits the unique index.
-    async with guarded_write(session, {PROFILE_UNIQUE: conflict("version", STALE_MESSAGE)}):
-        if row is None:
-            row = ProcessRegulatoryProfile(process_id=process_id, **changes)
-            session.add(row)
-        else:
-            apply(row, changes)
+    row = await write_whole(
+        session,
+        ProcessRegulatoryProfile,
+        row,
+        changes,
+        key={"process_id": process_id},
+        unique=PROFILE_UNIQUE,
+    )
     await record_audit(
         session,
         actor=actor,

@@ -44,6 +44,35 @@ async def load_target(
     return obj
 
 
+def check_whole_version(row: TenantBase | None, expected_version: int | None) -> None:
+    """The version check of a row written whole (created once, then replaced): a client that
+    has seen no row yet sends None, which is stale as soon as someone created it."""
+    if expected_version != (row.version if row is not None else None):  # type: ignore[attr-defined]
+        raise conflict("version", STALE_MESSAGE)
+
+
+async def write_whole(
+    session: AsyncSession,
+    model: type[M],
+    row: M | None,
+    changes: Mapping[str, Any],
+    *,
+    key: Mapping[str, Any],
+    unique: str,
+) -> M:
+    """Insert `model(**key, **changes)` when there is no row yet, else apply `changes` to it.
+
+    Two first writes racing (both sent version None): the loser's INSERT violates the
+    `unique` constraint on `key`, which is the same stale version, so the same CONFLICT."""
+    async with guarded_write(session, {unique: conflict("version", STALE_MESSAGE)}):
+        if row is None:
+            row = model(**key, **changes)
+            session.add(row)
+        else:
+            apply(row, changes)
+    return row
+
+
 def apply(obj: TenantBase, changes: Mapping[str, Any]) -> bool:
     """Set the attributes that differ; bump `updated_at` in Python when any did.
 

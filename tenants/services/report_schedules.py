@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.errors import conflict
 from tenants.models import ReportSchedule
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.changes import Changes, Rule, between
-from tenants.services.persistence import STALE_MESSAGE, apply, guarded_write
+from tenants.services.persistence import check_whole_version, write_whole
 from tenants.services.secret_box import SecretBox, UndecryptableSecretError
 from tenants.services.validation import Collector
 
@@ -122,18 +121,12 @@ async def configure_report_schedule(
     changes = SCHEDULE_CHANGES.checked_or_raise(values)
     row = await session.get(ReportSchedule, SCHEDULE_ID)
     before = snapshot(row) if row is not None else None
-    if expected_version != (row.version if row is not None else None):
-        raise conflict("version", STALE_MESSAGE)
+    check_whole_version(row, expected_version)
     changes["webhook_secret_encrypted"] = _ciphertext(box, row, changes.pop("webhook_secret"))
     changes["legacy_webhook_secret"] = None  # a clear-text secret of revision 0003 goes too
-    # Two first configurations racing (both sent version null): the loser's INSERT of
-    # the singleton row collides with the winner's, which is the same stale version.
-    async with guarded_write(session, {"pk_report_schedules": conflict("version", STALE_MESSAGE)}):
-        if row is None:
-            row = ReportSchedule(id=SCHEDULE_ID, **changes)
-            session.add(row)
-        else:
-            apply(row, changes)
+    row = await write_whole(
+        session, ReportSchedule, row, changes, key={"id": SCHEDULE_ID}, unique="pk_report_schedules"
+    )
     await _audit(session, actor, before, row)
     await session.flush()
     return row
