@@ -13,9 +13,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, func
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -40,6 +40,18 @@ class TenantBase(DeclarativeBase):
 
 class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+
+
+def references(
+    target: str, *, ondelete: str | None = None, primary_key: bool = False
+) -> MappedColumn[Any]:
+    """A UUID column with a foreign key to `target` ("table.id"), named by the convention.
+
+    Whether it may be null follows the attribute's annotation (`Mapped[uuid.UUID]` is
+    NOT NULL, `Mapped[uuid.UUID | None]` nullable), as for any `mapped_column`."""
+    return mapped_column(
+        UUID(as_uuid=True), ForeignKey(target, ondelete=ondelete), primary_key=primary_key
+    )
 
 
 class Timestamps:

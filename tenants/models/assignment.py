@@ -6,11 +6,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import CheckConstraint, Date, Index, Numeric, String, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import RaciRole, Responsibility, enum_type
 
 _KNOWN_RESPONSIBILITIES = ",".join(f"'{r.value}'" for r in Responsibility)
@@ -47,12 +47,8 @@ class OwnershipAssignment(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_ownership_assignments_owner_id_starts_on", "owner_id", "starts_on", "id"),
     )
 
-    owner_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("owners.id"), nullable=False
-    )
-    process_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id"), nullable=False
-    )
+    owner_id: Mapped[uuid.UUID] = references("owners.id")
+    process_id: Mapped[uuid.UUID] = references("ai_processes.id")
     raci_role: Mapped[RaciRole] = mapped_column(enum_type(RaciRole, "raci_role"), nullable=False)
     # Values of `Responsibility`; a CHECK keeps unknown ones out.
     responsibilities: Mapped[list[str]] = mapped_column(

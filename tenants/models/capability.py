@@ -8,17 +8,15 @@ from datetime import date
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    ForeignKey,
     Index,
     Integer,
     SmallInteger,
     String,
     Text,
 )
-from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 
 
 class CapabilityDimension(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
@@ -46,14 +44,10 @@ class CapabilityScore(TenantBase):
         Index("ix_capability_scores_dimension_id", "dimension_id"),
     )
 
-    assessment_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("capability_assessments.id", ondelete="CASCADE"),
-        primary_key=True,
+    assessment_id: Mapped[uuid.UUID] = references(
+        "capability_assessments.id", ondelete="CASCADE", primary_key=True
     )
-    dimension_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("capability_dimensions.id"), primary_key=True
-    )
+    dimension_id: Mapped[uuid.UUID] = references("capability_dimensions.id", primary_key=True)
     score: Mapped[int] = mapped_column(SmallInteger, nullable=False)
 
 
@@ -70,9 +64,7 @@ class CapabilityAssessment(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         ),
     )
 
-    owner_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("owners.id"), nullable=False
-    )
+    owner_id: Mapped[uuid.UUID] = references("owners.id")
     assessed_on: Mapped[date] = mapped_column(Date, nullable=False)
     assessor: Mapped[str] = mapped_column(String(200), nullable=False)
     notes: Mapped[str | None] = mapped_column(Text)

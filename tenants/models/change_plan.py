@@ -6,12 +6,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import CheckConstraint, Date, Index, Integer, SmallInteger, String
 from sqlalchemy import Text as TextType
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import ChangePlanStatus, MilestoneStatus, enum_type
 
 
@@ -27,9 +27,7 @@ class Milestone(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_milestones_plan_id_position_id", "plan_id", "position", "id"),
     )
 
-    plan_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("change_plans.id"), nullable=False
-    )
+    plan_id: Mapped[uuid.UUID] = references("change_plans.id")
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     due_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
@@ -56,12 +54,8 @@ class ChangePlan(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_change_plans_process_id", "process_id"),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
-    process_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id")
-    )
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
+    process_id: Mapped[uuid.UUID | None] = references("ai_processes.id")
     objective: Mapped[str] = mapped_column(TextType, nullable=False)
     stakeholders: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
     communication_plan: Mapped[str | None] = mapped_column(TextType)

@@ -16,19 +16,15 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    String,
-    Text,
-    func,
 )
-from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
-from tenants.models.enums import ReportStatus, enum_type
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
+from tenants.models.enums import enum_type
+from tenants.models.queued_work import QueuedWork
 
 
 class ExportKind(StrEnum):
@@ -44,7 +40,7 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
 
 
-class Export(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
+class Export(QueuedWork, UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
     """One requested export: QUEUED, RUNNING (with rows written of rows in total), then
     SUCCEEDED with a file until `expires_at`, or FAILED with the reason."""
 
@@ -57,26 +53,13 @@ class Export(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         CheckConstraint("(kind = 'tenant') = (client_id IS NULL)", name="client_unless_tenant"),
     )
 
-    client_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id")
-    )
+    client_id: Mapped[uuid.UUID | None] = references("client_organisations.id")
     kind: Mapped[ExportKind] = mapped_column(enum_type(ExportKind, "kind"), nullable=False)
     format: Mapped[ExportFormat] = mapped_column(enum_type(ExportFormat, "format"), nullable=False)
-    status: Mapped[ReportStatus] = mapped_column(
-        enum_type(ReportStatus, "status"), nullable=False, default=ReportStatus.QUEUED
-    )
-    requested_by: Mapped[str] = mapped_column(String(200), nullable=False)
-    requested_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rows_written: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     rows_total: Mapped[int | None] = mapped_column(Integer)
     byte_size: Mapped[int | None] = mapped_column(BigInteger)
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    failure_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ExportChunk(TenantBase):
@@ -84,8 +67,6 @@ class ExportChunk(TenantBase):
 
     __tablename__ = "export_chunks"
 
-    export_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("exports.id", ondelete="CASCADE"), primary_key=True
-    )
+    export_id: Mapped[uuid.UUID] = references("exports.id", ondelete="CASCADE", primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

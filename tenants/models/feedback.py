@@ -6,12 +6,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, SmallInteger, String
 from sqlalchemy import Text as TextType
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import IncidentSeverity, IncidentStatus, ReviewOutcome, enum_type
 
 
@@ -24,9 +24,7 @@ class ProcessReview(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_process_reviews_process_id_reviewed_on_id", "process_id", "reviewed_on", "id"),
     )
 
-    process_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id"), nullable=False
-    )
+    process_id: Mapped[uuid.UUID] = references("ai_processes.id")
     reviewed_on: Mapped[date] = mapped_column(Date, nullable=False)
     reviewer: Mapped[str] = mapped_column(String(200), nullable=False)
     summary: Mapped[str] = mapped_column(TextType, nullable=False)
@@ -49,9 +47,7 @@ class Incident(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_incidents_status", "status"),
     )
 
-    process_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id"), nullable=False
-    )
+    process_id: Mapped[uuid.UUID] = references("ai_processes.id")
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(TextType)
     severity: Mapped[IncidentSeverity] = mapped_column(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import CheckConstraint, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import enum_type
 
 
@@ -58,9 +58,7 @@ class ProcessRegulatoryProfile(UUIDPrimaryKey, Timestamps, Versioned, TenantBase
         ),
     )
 
-    process_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id"), nullable=False
-    )
+    process_id: Mapped[uuid.UUID] = references("ai_processes.id")
     client_role: Mapped[ClientRole] = mapped_column(
         enum_type(ClientRole, "client_role"), nullable=False
     )
@@ -83,9 +81,7 @@ class ClientFramework(UUIDPrimaryKey, Timestamps, TenantBase):
         ),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
     framework_id: Mapped[str] = mapped_column(String(100), nullable=False)
 
 

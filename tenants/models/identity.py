@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     String,
     Text,
@@ -25,10 +24,10 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import enum_type
 from tenants.principals import Role
 
@@ -69,9 +68,7 @@ class Member(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
     email: Mapped[str] = mapped_column(String(320), nullable=False)
     display_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), nullable=False)
-    client_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id")
-    )
+    client_organisation_id: Mapped[uuid.UUID | None] = references("client_organisations.id")
     issuer: Mapped[str | None] = mapped_column(String(500))
     subject: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[MemberStatus] = mapped_column(
@@ -105,9 +102,7 @@ class IdentityProvider(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         ),
     )
 
-    client_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id")
-    )
+    client_organisation_id: Mapped[uuid.UUID | None] = references("client_organisations.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     issuer: Mapped[str] = mapped_column(String(500), nullable=False)
     client_id: Mapped[str] = mapped_column(String(500), nullable=False)
@@ -144,10 +139,8 @@ class LoginAttempt(UUIDPrimaryKey, TenantBase):
     state_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     nonce: Mapped[str] = mapped_column(String(128), nullable=False)
     code_verifier: Mapped[str] = mapped_column(String(128), nullable=False)
-    identity_provider_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("identity_providers.id", ondelete="CASCADE"),
-        nullable=False,
+    identity_provider_id: Mapped[uuid.UUID] = references(
+        "identity_providers.id", ondelete="CASCADE"
     )
     issuer: Mapped[str] = mapped_column(String(500), nullable=False)
     next_path: Mapped[str] = mapped_column(String(2000), nullable=False)

@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Index, Numeric, String, UniqueConstraint
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import DateTime, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import KpiDirection, enum_type
 
 
@@ -23,9 +22,7 @@ class ProcessKpi(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_process_kpis_process_id_created_at_id", "process_id", "created_at", "id"),
     )
 
-    process_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ai_processes.id"), nullable=False
-    )
+    process_id: Mapped[uuid.UUID] = references("ai_processes.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     unit: Mapped[str | None] = mapped_column(String(50))
     target: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, text
+from sqlalchemy import DateTime, Index, String, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import DecisionAuthority, enum_type
 
 
@@ -31,9 +31,7 @@ class Owner(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_owners_member_id", "member_id"),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     email: Mapped[str | None] = mapped_column(String(320))
     title: Mapped[str | None] = mapped_column(String(200))

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 from tenants.models.enums import LIVE_STAGES, LifecycleStage, RiskTier, enum_type
 from tenants.models.process_shapes import Boundaries, Checkpoint, EscalationLevel, Tool
 
@@ -30,9 +30,7 @@ class AIProcess(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_ai_processes_client_id_name_id", "client_id", "name", "id"),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     purpose: Mapped[str | None] = mapped_column(Text)
     business_unit: Mapped[str | None] = mapped_column(String(200))

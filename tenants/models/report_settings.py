@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     SmallInteger,
@@ -17,10 +16,9 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 
 
 class ReportSchedule(Timestamps, Versioned, TenantBase):
@@ -76,12 +74,8 @@ class WebhookDelivery(UUIDPrimaryKey, TenantBase):
         String(64), nullable=False, server_default="health_report.created"
     )
     message_id: Mapped[str] = mapped_column(String(100), nullable=False)
-    report_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("engagement_health_reports.id")
-    )
-    readiness_report_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("readiness_reports.id")
-    )
+    report_id: Mapped[uuid.UUID | None] = references("engagement_health_reports.id")
+    readiness_report_id: Mapped[uuid.UUID | None] = references("readiness_reports.id")
     attempt: Mapped[int] = mapped_column(Integer, nullable=False)
     url: Mapped[str] = mapped_column(String(2000), nullable=False)
     status_code: Mapped[int | None] = mapped_column(Integer)

@@ -11,9 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     Numeric,
     String,
@@ -24,11 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
-from tenants.models.enums import HealthStatus, ReportStatus, enum_type
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
+from tenants.models.enums import HealthStatus, enum_type
+from tenants.models.queued_work import QueuedWork
 
 
-class ReadinessReport(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
+class ReadinessReport(QueuedWork, UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
     """Queued by a mutation, built by a job (at least once: `attempts` counts runs).
 
     `pillar_scores` is `{pillar: score}`; `findings` is `[{rule, pillar, severity,
@@ -44,25 +43,12 @@ class ReadinessReport(UUIDPrimaryKey, Timestamps, Versioned, TenantBase):
         Index("ix_readiness_reports_status", "status"),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
-    status: Mapped[ReportStatus] = mapped_column(
-        enum_type(ReportStatus, "status"), nullable=False, default=ReportStatus.QUEUED
-    )
-    requested_by: Mapped[str] = mapped_column(String(200), nullable=False)
-    requested_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failure_reason: Mapped[str | None] = mapped_column(Text)
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     pillar_scores: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
     html: Mapped[str | None] = deferred(mapped_column(Text))
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # The language asked for with the request; null means the tenant's branding locale.
     locale: Mapped[str | None] = mapped_column(String(10))
 
@@ -83,9 +69,7 @@ class EngagementHealthReport(UUIDPrimaryKey, TenantBase):
         CheckConstraint("period_end >= period_start", name="period_ordered"),
     )
 
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("client_organisations.id"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = references("client_organisations.id")
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[HealthStatus] = mapped_column(enum_type(HealthStatus, "status"), nullable=False)

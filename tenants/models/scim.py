@@ -12,11 +12,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import DateTime, Index, String, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned
+from tenants.base import TenantBase, Timestamps, UUIDPrimaryKey, Versioned, references
 
 
 class ScimToken(UUIDPrimaryKey, TenantBase):
@@ -25,10 +25,8 @@ class ScimToken(UUIDPrimaryKey, TenantBase):
     __tablename__ = "scim_tokens"
     __table_args__ = (Index("ix_scim_tokens_identity_provider_id", "identity_provider_id"),)
 
-    identity_provider_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("identity_providers.id", ondelete="CASCADE"),
-        nullable=False,
+    identity_provider_id: Mapped[uuid.UUID] = references(
+        "identity_providers.id", ondelete="CASCADE"
     )
     token_digest: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -45,13 +43,9 @@ class ScimUser(Timestamps, Versioned, TenantBase):
     __tablename__ = "scim_users"
     __table_args__ = (Index("ix_scim_users_identity_provider_id", "identity_provider_id"),)
 
-    member_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    identity_provider_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("identity_providers.id", ondelete="CASCADE"),
-        nullable=False,
+    member_id: Mapped[uuid.UUID] = references("members.id", ondelete="CASCADE", primary_key=True)
+    identity_provider_id: Mapped[uuid.UUID] = references(
+        "identity_providers.id", ondelete="CASCADE"
     )
     external_id: Mapped[str | None] = mapped_column(String(500))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)

@@ -12,11 +12,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import DateTime, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tenants.base import TenantBase, UUIDPrimaryKey
+from tenants.base import TenantBase, UUIDPrimaryKey, references
 from tenants.models.enums import enum_type
 
 
@@ -40,13 +39,11 @@ class SignInAttempt(UUIDPrimaryKey, TenantBase):
     # A tenants.services.login_refusals.Refusal value; null for a success. Not a CHECK:
     # a new refusal code must not need a migration.
     reason: Mapped[str | None] = mapped_column(String(64))
-    identity_provider_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("identity_providers.id", ondelete="SET NULL")
+    identity_provider_id: Mapped[uuid.UUID | None] = references(
+        "identity_providers.id", ondelete="SET NULL"
     )
     # The provider's name at the time, so the record still reads after it is removed.
     identity_provider_name: Mapped[str | None] = mapped_column(String(200))
-    member_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("members.id", ondelete="SET NULL")
-    )
+    member_id: Mapped[uuid.UUID | None] = references("members.id", ondelete="SET NULL")
     email: Mapped[str | None] = mapped_column(String(320))
     email_domain: Mapped[str | None] = mapped_column(String(255))
