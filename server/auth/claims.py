@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from server.auth.discovery import ProviderMetadata
-from server.auth.http_fetch import FetchError, fetch_json
+from server.auth.http_fetch import fetch_json, refused_unless_fetched
 from tenants.models import IdentityProvider
 from tenants.services.login import VerifiedIdentity
 from tenants.services.login_refusals import LoginRefused, Refusal
@@ -67,16 +67,13 @@ async def fetch_userinfo(
             "the identity provider sent no e-mail address and offers no user information",
             detail="no userinfo_endpoint" if access_token else "no access_token",
         )
-    try:
+    with refused_unless_fetched(
+        Refusal.USERINFO_FAILED,
+        "the identity provider's user information could not be fetched; try again later",
+    ):
         return await fetch_json(
             http, metadata.userinfo_endpoint, headers={"authorization": f"Bearer {access_token}"}
         )
-    except FetchError as exc:
-        raise LoginRefused(
-            Refusal.USERINFO_FAILED,
-            "the identity provider's user information could not be fetched; try again later",
-            detail=str(exc),
-        ) from exc
 
 
 def identity_from(claims: dict[str, Any], mapping: ClaimMapping) -> VerifiedIdentity:

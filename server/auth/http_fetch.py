@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+from tenants.services.login_refusals import LoginRefused, Refusal
 
 MAX_DOCUMENT_BYTES = 512 * 1024
 
 
 class FetchError(Exception):
     """The document could not be fetched or is not a JSON object; the message says why."""
+
+
+@contextmanager
+def refused_unless_fetched(reason: Refusal, message: str) -> Iterator[None]:
+    """A sign-in step that needs a provider's document: a FetchError inside refuses the
+    login as `reason`, with `message` for the person and the error as the log's detail."""
+    try:
+        yield
+    except FetchError as exc:
+        raise LoginRefused(reason, message, detail=str(exc)) from exc
 
 
 def check_url(url: object, *, require_https: bool, what: str) -> str:

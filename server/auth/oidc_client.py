@@ -18,7 +18,7 @@ from authlib.oauth2.client import OAuth2Client
 
 from server.auth.claims import ClaimMapping, fetch_userinfo, merge_userinfo, needs_userinfo
 from server.auth.discovery import DiscoveryCache, ProviderMetadata
-from server.auth.http_fetch import FetchError
+from server.auth.http_fetch import refused_unless_fetched
 from server.auth.id_token import Expected, verify_id_token
 from server.auth.jwks import JwksCache
 from tenants.services.login_refusals import LoginRefused, Refusal
@@ -62,14 +62,11 @@ class OidcClient:
 
     async def metadata(self, issuer: str) -> ProviderMetadata:
         """The provider's metadata; LoginRefused(discovery_failed) when it cannot be had."""
-        try:
+        with refused_unless_fetched(
+            Refusal.DISCOVERY_FAILED,
+            "the identity provider cannot be reached or is misconfigured; try again later",
+        ):
             return await self.discovery.get(issuer)
-        except FetchError as exc:
-            raise LoginRefused(
-                Refusal.DISCOVERY_FAILED,
-                "the identity provider cannot be reached or is misconfigured; try again later",
-                detail=str(exc),
-            ) from exc
 
     def authorization_url(
         self,

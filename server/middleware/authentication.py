@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from server.auth.bearer import bearer_secret, principal_from_token
 from server.auth.cookies import (
@@ -28,6 +28,7 @@ from server.auth.cookies import (
 )
 from server.auth.csrf import csrf_refusal
 from server.auth.sessions import ResolvedSession, resolve_browser_session
+from server.middleware.http_only import HttpOnlyMiddleware
 from server.responses import json_error
 from server.settings import Settings
 
@@ -67,7 +68,7 @@ def _with_cookies(send: Send, cookies: list[str]) -> Send:
     return wrapped
 
 
-class AuthenticationMiddleware:
+class AuthenticationMiddleware(HttpOnlyMiddleware):
     """Pure ASGI: puts `principal` (or None) in the request state and binds the tenant to logs.
 
     A credential that is present but invalid is recorded as `auth_failed`, so a
@@ -75,13 +76,7 @@ class AuthenticationMiddleware:
     A browser session also lands in `state["browser_session"]` (logout uses it).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         state["principal"] = None
         state["browser_session"] = None

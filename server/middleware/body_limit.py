@@ -6,16 +6,18 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.middleware.http_only import HttpOnlyMiddleware, StartWatch
+
 
 class BodyTooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpOnlyMiddleware):
     """Pure ASGI: 413 with a JSON body when a request body exceeds `max_bytes`."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
@@ -41,16 +43,12 @@ class BodyLimitMiddleware:
         )
         await send({"type": "http.response.body", "body": body})
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._reject(send)
             return
         received = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -61,14 +59,9 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watch = StartWatch(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, watch)
         except BodyTooLarge:
-            if not started:
+            if not watch.started:
                 await self._reject(send)

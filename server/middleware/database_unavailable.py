@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import structlog
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
+from server.middleware.http_only import HttpOnlyMiddleware, StartWatch
 from server.responses import json_error
 from tenants.db_errors import is_database_unavailable
 
@@ -12,28 +13,15 @@ log = structlog.get_logger("steward.http")
 RETRY_AFTER_S = 2
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(HttpOnlyMiddleware):
     """Pure ASGI: turns a connection failure raised before the response started into 503."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        watch = StartWatch(send)
         try:
-            await self.app(scope, receive, tracking)
+            await self.app(scope, receive, watch)
         except Exception as exc:
-            if started or not is_database_unavailable(exc):
+            if watch.started or not is_database_unavailable(exc):
                 raise
             log.warning("database.unavailable", error=type(exc).__name__)
             response = json_error(

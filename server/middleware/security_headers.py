@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.middleware.http_only import HttpOnlyMiddleware
+
 # The API serves JSON and report documents; nothing needs scripts or framing.
 # GraphiQL (development only) loads its scripts from a CDN, so its CSP is looser.
 API_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
@@ -15,18 +17,14 @@ DEV_CSP = (
 )
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpOnlyMiddleware):
     """Pure ASGI: nosniff, no framing, no referrer, a strict CSP, HSTS outside development."""
 
     def __init__(self, app: ASGIApp, *, development: bool) -> None:
-        self.app = app
+        super().__init__(app)
         self.development = development
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)

@@ -18,23 +18,15 @@ from pathlib import Path
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
 from prometheus_client.metrics_core import Metric
 
+from server.embedded.support import pid_alive
 from server.settings import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class _LiveProcesses(multiprocess.MultiProcessCollector):
-    """Drops the live gauges of server processes that died (uvicorn restarts them)."""
+    """Drops the live gauges of server processes that died (uvicorn restarts them); an
+    unreaped zombie has died too (`pid_alive`)."""
 
     def __init__(self, registry: CollectorRegistry, path: str) -> None:
         super().__init__(registry, path)  # type: ignore[no-untyped-call]
@@ -43,7 +35,7 @@ class _LiveProcesses(multiprocess.MultiProcessCollector):
     def collect(self) -> Iterable[Metric]:
         for file in Path(self.directory).glob("gauge_live*_*.db"):
             pid = file.stem.rsplit("_", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 multiprocess.mark_process_dead(int(pid), self.directory)  # type: ignore[no-untyped-call]
         metrics: Iterable[Metric] = super().collect()  # type: ignore[no-untyped-call]
         return metrics

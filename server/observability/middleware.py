@@ -15,12 +15,13 @@ from typing import Any
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.middleware.http_only import HttpOnlyMiddleware, StartWatch
 from server.observability import metrics
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpOnlyMiddleware):
     def __init__(self, app: ASGIApp, *, tracing: bool = False) -> None:
-        self.app = app
+        super().__init__(app)
         self.tracing = tracing
         self.operations = metrics.OperationNames()
         # Label children by their (bounded) label values: `.labels()` costs ~3 us a call.
@@ -33,28 +34,23 @@ class MetricsMiddleware:
             child = self._children[key] = metric.labels(*labels)
         return child
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        status = 500
         # The HTTP server span (current here, inside the tracing middleware); it ends
         # with the last body message, so it is annotated at the response's start.
         server_span = trace.get_current_span() if self.tracing else None
 
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                if server_span is not None:
-                    _annotate(server_span, scope.get("state") or {})
+        async def send_annotated(message: Message) -> None:
+            if message["type"] == "http.response.start" and server_span is not None:
+                _annotate(server_span, scope.get("state") or {})
             await send(message)
 
+        watch = StartWatch(send_annotated)
         try:
-            await self.app(scope, receive, send_status)
+            await self.app(scope, receive, watch)
         finally:
-            self._record(scope, status, time.perf_counter() - started)
+            # No response started: the app raised, and the client is answered a 500.
+            self._record(scope, watch.status or 500, time.perf_counter() - started)
 
     def _record(self, scope: Scope, status: int, elapsed: float) -> None:
         state: dict[str, Any] = scope.get("state") or {}

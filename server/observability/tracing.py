@@ -31,9 +31,10 @@ from opentelemetry.sdk.trace.export import (
 )
 from opentelemetry.trace import Link, SpanKind, TraceState
 from opentelemetry.util.types import Attributes
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobs import tracing as job_tracing
+from server.middleware.http_only import HttpOnlyMiddleware, StartWatch
 from server.observability.metrics import graphql_outcome
 from server.settings import Settings
 
@@ -151,47 +152,34 @@ async def _restore_scope(app: ASGIApp, scope: Scope, receive: Receive, send: Sen
     await app(scope.get(_ORIGINAL_SCOPE, scope), receive, send)
 
 
-class TracingMiddleware:
+class TracingMiddleware(HttpOnlyMiddleware):
     """The ASGI instrumentation, shown the request without its query string and client."""
 
     def __init__(self, app: ASGIApp) -> None:
         async def inner(scope: Scope, receive: Receive, send: Send) -> None:
             await _restore_scope(app, scope, receive, send)
 
-        self.app = app
+        super().__init__(app)
         self.instrumented = OpenTelemetryMiddleware(
             inner, default_span_details=_span_details, exclude_spans=["receive", "send"]
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         shown = {**scope, "query_string": b"", "client": None, _ORIGINAL_SCOPE: scope}
         await self.instrumented(shown, receive, send)
 
 
-class GraphQLSpan:
+class GraphQLSpan(HttpOnlyMiddleware):
     """A span around one GraphQL operation, named after it, with its read path."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def applies(self, scope: Scope) -> bool:
+        return super().applies(scope) and scope.get("method") == "POST"
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await self.app(scope, receive, send)
-            return
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        watch = StartWatch(send)
         with tracer.start_as_current_span("graphql", kind=SpanKind.INTERNAL) as span:
             try:
-                await self.app(scope, receive, send_status)
+                await self.app(scope, receive, watch)
             finally:
                 state: dict[str, Any] = scope.get("state") or {}
                 name, kind = state.get("graphql_operation"), state.get("graphql_operation_type")
@@ -201,4 +189,6 @@ class GraphQLSpan:
                 if kind:
                     span.set_attribute("graphql.operation.type", str(kind))
                 span.set_attribute("steward.read_path", str(state.get("read_path", "ordinary")))
-                span.set_attribute("steward.graphql.outcome", graphql_outcome(status, state))
+                span.set_attribute(
+                    "steward.graphql.outcome", graphql_outcome(watch.status or 500, state)
+                )

@@ -9,6 +9,7 @@ one that does not exist. `{id}` is the report's UUID (the `htmlUrl` / `pdfUrl` f
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +23,10 @@ from tenants import models as m
 from tenants.session import tenant_session
 
 _DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_HTML = "text/html; charset=utf-8"
+_PDF = "application/pdf"
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def _not_found() -> Response:
@@ -47,34 +52,28 @@ def _headers(filename: str, disposition: str = "inline") -> dict[str, str]:
     }
 
 
-async def readiness_html(request: Request) -> Response:
-    if request.state.principal is None:
-        return unauthenticated()
-    html = await _document(request, m.ReadinessReport, m.ReadinessReport.html)
-    if html is None:
-        return _not_found()
-    name = f"readiness-{request.path_params['report_id']}.html"
-    return Response(html, media_type="text/html; charset=utf-8", headers=_headers(name))
+def _serving(model: type[Any], column: Any, name: str, media_type: str) -> Endpoint:
+    """The endpoint for one stored document of `model` (its `column`), downloaded as
+    `{name}-{id}.{extension}` with the document headers."""
+    extension = "pdf" if media_type == _PDF else "html"
+
+    async def endpoint(request: Request) -> Response:
+        if request.state.principal is None:
+            return unauthenticated()
+        body = await _document(request, model, column)
+        if body is None:
+            return _not_found()
+        filename = f"{name}-{request.path_params['report_id']}.{extension}"
+        # A PDF column may come back as a memoryview; Response wants bytes (or HTML's str).
+        content = body if isinstance(body, str) else bytes(body)
+        return Response(content, media_type=media_type, headers=_headers(filename))
+
+    return endpoint
 
 
-async def readiness_pdf(request: Request) -> Response:
-    if request.state.principal is None:
-        return unauthenticated()
-    pdf = await _document(request, m.ReadinessReport, m.ReadinessReport.pdf)
-    if pdf is None:
-        return _not_found()
-    name = f"readiness-{request.path_params['report_id']}.pdf"
-    return Response(bytes(pdf), media_type="application/pdf", headers=_headers(name))
-
-
-async def health_html(request: Request) -> Response:
-    if request.state.principal is None:
-        return unauthenticated()
-    html = await _document(request, m.EngagementHealthReport, m.EngagementHealthReport.html)
-    if html is None:
-        return _not_found()
-    name = f"health-{request.path_params['report_id']}.html"
-    return Response(html, media_type="text/html; charset=utf-8", headers=_headers(name))
+readiness_html = _serving(m.ReadinessReport, m.ReadinessReport.html, "readiness", _HTML)
+readiness_pdf = _serving(m.ReadinessReport, m.ReadinessReport.pdf, "readiness", _PDF)
+health_html = _serving(m.EngagementHealthReport, m.EngagementHealthReport.html, "health", _HTML)
 
 
 ROUTES: list[BaseRoute] = [

@@ -68,12 +68,16 @@ def _schema(base_url: str) -> Schema:
     return schema
 
 
-def resource_types(base_url: str) -> dict[str, Any]:
-    items = [_resource_type(base_url)]
-    page = ListResponse[ResourceType](
-        total_results=len(items), start_index=1, items_per_page=len(items), resources=items
+def _single_page(item: ResourceType | Schema) -> dict[str, Any]:
+    """The whole list of a kind Steward has one of: User's resource type, or its schema."""
+    page = ListResponse[ResourceType | Schema](
+        total_results=1, start_index=1, items_per_page=1, resources=[item]
     )
     return page.model_dump()
+
+
+def resource_types(base_url: str) -> dict[str, Any]:
+    return _single_page(_resource_type(base_url))
 
 
 def resource_type(base_url: str, name: str) -> dict[str, Any]:
@@ -83,11 +87,7 @@ def resource_type(base_url: str, name: str) -> dict[str, Any]:
 
 
 def schemas(base_url: str) -> dict[str, Any]:
-    items = [_schema(base_url)]
-    page = ListResponse[Schema](
-        total_results=len(items), start_index=1, items_per_page=len(items), resources=items
-    )
-    return page.model_dump()
+    return _single_page(_schema(base_url))
 
 
 def schema(base_url: str, schema_id: str) -> dict[str, Any]:

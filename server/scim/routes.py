@@ -6,6 +6,9 @@ without one, nothing tells a caller whether a tenant or provider exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from scim2_models import NotFoundException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,45 +16,49 @@ from starlette.routing import Mount, Route
 
 from server.scim import discovery, users
 from server.scim.auth import provider_session
-from server.scim.http import base_url, method_not_allowed, scim_endpoint
+from server.scim.http import Handler, base_url, method_not_allowed, scim_endpoint
 from server.scim.responses import scim_json
 
 _WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 
 
-@scim_endpoint
-async def service_provider_config(request: Request) -> Response:
+async def _authenticate(request: Request) -> None:
+    # Discovery reads nothing of the tenant, but only a provider's valid token may learn
+    # that the tenant and provider exist (see the module docstring).
     async with provider_session(request):
         pass
+
+
+@scim_endpoint
+async def service_provider_config(request: Request) -> Response:
+    await _authenticate(request)
     return scim_json(discovery.service_provider_config(base_url(request)))
 
 
-@scim_endpoint
-async def resource_types(request: Request) -> Response:
-    async with provider_session(request):
-        pass
-    name = request.path_params.get("name")
-    base = base_url(request)
-    if name is None:
-        return scim_json(discovery.resource_types(base))
-    return scim_json(discovery.resource_type(base, name))
+def _listing_or_one(
+    param: str,
+    listing: Callable[[str], dict[str, Any]],
+    one: Callable[[str, str], dict[str, Any]],
+) -> Handler:
+    """A discovery endpoint that lists every item, or the one its `param` names."""
+
+    @scim_endpoint
+    async def endpoint(request: Request) -> Response:
+        await _authenticate(request)
+        key = request.path_params.get(param)
+        base = base_url(request)
+        return scim_json(listing(base) if key is None else one(base, key))
+
+    return endpoint
 
 
-@scim_endpoint
-async def schemas(request: Request) -> Response:
-    async with provider_session(request):
-        pass
-    schema_id = request.path_params.get("schema_id")
-    base = base_url(request)
-    if schema_id is None:
-        return scim_json(discovery.schemas(base))
-    return scim_json(discovery.schema(base, schema_id))
+resource_types = _listing_or_one("name", discovery.resource_types, discovery.resource_type)
+schemas = _listing_or_one("schema_id", discovery.schemas, discovery.schema)
 
 
 @scim_endpoint
 async def unknown(request: Request) -> Response:
-    async with provider_session(request):
-        pass
+    await _authenticate(request)
     raise NotFoundException(detail="no such SCIM endpoint")
 
 
