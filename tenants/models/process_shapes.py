@@ -6,12 +6,29 @@ whole; KPIs are a table of their own because client owners update them one by on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar, Self
+
+
+class JsonShape:
+    """A flat stored shape whose JSON object is its fields by name. Reading one back, a key
+    the object lacks takes the field's default; a required one missing is a KeyError, as a
+    corrupt document should be. Keys it does not know are ignored."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Self:
+        given = (f.name for f in fields(cls) if f.name in doc or f.default is MISSING)
+        return cls(**{name: doc[name] for name in given})
 
 
 @dataclass(frozen=True, slots=True)
-class WorkflowStep:
+class WorkflowStep(JsonShape):
     name: str
     ai_role: str
     description: str | None = None
@@ -27,10 +44,7 @@ class Boundaries:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "steps": [
-                {"name": s.name, "ai_role": s.ai_role, "description": s.description}
-                for s in self.steps
-            ],
+            "steps": [s.to_json() for s in self.steps],
             "upstream": list(self.upstream),
             "downstream": list(self.downstream),
             "data_inputs": list(self.data_inputs),
@@ -41,10 +55,7 @@ class Boundaries:
     def from_json(cls, doc: dict[str, Any] | None) -> Boundaries:
         doc = doc or {}
         return cls(
-            steps=[
-                WorkflowStep(s["name"], s["ai_role"], s.get("description"))
-                for s in doc.get("steps", [])
-            ],
+            steps=[WorkflowStep.from_json(s) for s in doc.get("steps", [])],
             upstream=list(doc.get("upstream", [])),
             downstream=list(doc.get("downstream", [])),
             data_inputs=list(doc.get("data_inputs", [])),
@@ -58,7 +69,7 @@ class Boundaries:
 
 
 @dataclass(frozen=True, slots=True)
-class Checkpoint:
+class Checkpoint(JsonShape):
     """A human-review checkpoint: who reviews what, at which stage of the workflow."""
 
     name: str
@@ -66,21 +77,9 @@ class Checkpoint:
     reviewer_role: str
     criteria: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "stage": self.stage,
-            "reviewer_role": self.reviewer_role,
-            "criteria": self.criteria,
-        }
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Checkpoint:
-        return cls(doc["name"], doc["stage"], doc["reviewer_role"], doc.get("criteria"))
-
 
 @dataclass(frozen=True, slots=True)
-class EscalationLevel:
+class EscalationLevel(JsonShape):
     """Level 1 is called first; `response_hours` is how fast that contact must answer."""
 
     level: int
@@ -88,28 +87,9 @@ class EscalationLevel:
     contact: str
     response_hours: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "trigger": self.trigger,
-            "contact": self.contact,
-            "response_hours": self.response_hours,
-        }
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> EscalationLevel:
-        return cls(doc["level"], doc["trigger"], doc["contact"], doc.get("response_hours"))
-
 
 @dataclass(frozen=True, slots=True)
-class Tool:
+class Tool(JsonShape):
     name: str
     vendor: str | None = None
     purpose: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "vendor": self.vendor, "purpose": self.purpose}
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Tool:
-        return cls(doc["name"], doc.get("vendor"), doc.get("purpose"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from tenants.errors import DomainError, ErrorCode, FieldError
 from tenants.models import CapabilityAssessment, CapabilityDimension, CapabilityScore, Owner
-from tenants.services.audit import SYSTEM, Actor, finish_write
+from tenants.services.audit import SYSTEM, Actor, add_audited, finish_write
 from tenants.services.audit_shape import global_ids_of
 from tenants.services.changes import Changes, Rule, Verify, between, long_text, text
 from tenants.services.persistence import guarded_write
@@ -129,9 +129,7 @@ async def ensure_default_dimensions(
         dimension = CapabilityDimension(
             key=key, name=name, description=description, bar=DEFAULT_BAR, position=position
         )
-        async with guarded_write(session):
-            session.add(dimension)
-        await finish_write(session, actor=actor, action="create", obj=dimension, before=None)
+        await add_audited(session, dimension, actor=actor, action="create")
         created.append(dimension)
     return created
 

@@ -21,9 +21,9 @@ from tenants.models import (
     RaciRole,
     Responsibility,
 )
-from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.audit import Actor, add_audited, apply_audited
 from tenants.services.changes import Changes, Rule, one_of
-from tenants.services.persistence import apply, guarded_write, load_target
+from tenants.services.persistence import load_target
 from tenants.services.validation import Collector
 
 HOURS_MAX = 80
@@ -190,9 +190,13 @@ async def assign_owner(
     assignment = OwnershipAssignment(owner_id=owner_id, process_id=process_id, **fields)
     # The check above can race with a concurrent assignment; the partial unique index
     # is the rule, and its violation becomes the same payload error.
-    async with guarded_write(session, {CURRENT_ACCOUNTABLE_INDEX: _second_accountable()}):
-        session.add(assignment)
-    await finish_write(session, actor=actor, action="assign", obj=assignment, before=None)
+    await add_audited(
+        session,
+        assignment,
+        actor=actor,
+        action="assign",
+        constraints={CURRENT_ACCOUNTABLE_INDEX: _second_accountable()},
+    )
     return assignment
 
 
@@ -239,10 +243,7 @@ async def end_assignment(
         c.add("id", "the assignment has already ended")
     c.dates_ordered(assignment.starts_on, "endsOn", ends_on)
     c.raise_if_any()
-    before = snapshot(assignment)
-    async with guarded_write(session):
-        apply(assignment, {"ends_on": ends_on})
-    await finish_write(session, actor=actor, action="end", obj=assignment, before=before)
+    await apply_audited(session, assignment, {"ends_on": ends_on}, actor=actor, action="end")
     return assignment
 
 

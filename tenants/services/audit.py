@@ -8,18 +8,24 @@ only the fields that changed, and no event at all for a change that changed noth
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenants.base import TenantBase
+from tenants.errors import DomainError
 from tenants.models import AuditAction, AuditActorKind, AuditEvent
 from tenants.services.audit_shape import api_values, diff, snapshot
+from tenants.services.persistence import apply, guarded_write
 
 __all__ = [
     "SYSTEM",
     "Actor",
     "AuditActorKind",
+    "add_audited",
+    "apply_audited",
     "client_of",
     "finish_write",
     "record_audit",
@@ -138,3 +144,35 @@ async def finish_write(
     after = snapshot(obj) | (extra_after or {})
     await record_audit(session, actor=actor, action=action, obj=obj, before=before, after=after)
     await session.flush()
+
+
+async def add_audited(
+    session: AsyncSession,
+    obj: TenantBase,
+    *,
+    actor: Actor,
+    action: str,
+    constraints: Mapping[str, DomainError] | None = None,
+) -> None:
+    """Insert `obj` in a guarded write (its SAVEPOINT, `constraints` mapped to their errors)
+    and audit it as `action`, everything it holds as the change."""
+    async with guarded_write(session, constraints):
+        session.add(obj)
+    await finish_write(session, actor=actor, action=action, obj=obj, before=None)
+
+
+async def apply_audited(
+    session: AsyncSession,
+    obj: TenantBase,
+    changes: Mapping[str, Any],
+    *,
+    actor: Actor,
+    action: str,
+    constraints: Mapping[str, DomainError] | None = None,
+) -> None:
+    """Set `changes` on `obj` in a guarded write (its SAVEPOINT, `constraints` mapped to their
+    errors) and audit them as `action` against the values it had before."""
+    before = snapshot(obj)
+    async with guarded_write(session, constraints):
+        apply(obj, changes)
+    await finish_write(session, actor=actor, action=action, obj=obj, before=before)

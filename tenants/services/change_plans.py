@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.models import AIProcess, ChangePlan, ChangePlanStatus, ClientOrganisation, Milestone
 from tenants.models import MilestoneStatus as MS
+from tenants.models.process_shapes import JsonShape
 from tenants.services.audit import Actor, record_audit, snapshot
 from tenants.services.changes import Changes, Rule, between, long_text, one_of, text
 from tenants.services.persistence import guarded_write
@@ -20,13 +21,10 @@ from tenants.services.validation import LIST_MAX, TEXT_MAX, Collector
 
 
 @dataclass(frozen=True, slots=True)
-class Stakeholder:
+class Stakeholder(JsonShape):
     name: str
     role: str | None = None
     impact: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "role": self.role, "impact": self.impact}
 
 
 def overdue_condition(day: date) -> ColumnElement[bool]:

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.base import TenantBase
 from tenants.errors import DomainError, validation
-from tenants.services.audit import Actor, finish_write, snapshot
-from tenants.services.persistence import apply, guarded_write, load_target, utcnow
+from tenants.services.audit import Actor, add_audited, apply_audited
+from tenants.services.persistence import load_target, utcnow
 from tenants.services.validation import TEXT_MAX, Collector
 
 M = TypeVar("M", bound=TenantBase)
@@ -187,9 +187,7 @@ class Changes(Generic[M]):
         """Check `values`, insert the row (plus the caller's `fixed` attributes) and audit it."""
         changes = await self._verified(values, None, c, verify)
         obj = self.model(**changes, **(fixed or {}))
-        async with guarded_write(session, constraints):
-            session.add(obj)
-        await finish_write(session, actor=actor, action="create", obj=obj, before=None)
+        await add_audited(session, obj, actor=actor, action="create", constraints=constraints)
         return obj
 
     async def update(
@@ -205,10 +203,9 @@ class Changes(Generic[M]):
     ) -> M:
         """Check the given `values` against `obj`, apply those that differ and audit the change."""
         changes = await self._verified(values, obj, c, verify)
-        before = snapshot(obj)
-        async with guarded_write(session, constraints):
-            apply(obj, changes)
-        await finish_write(session, actor=actor, action="update", obj=obj, before=before)
+        await apply_audited(
+            session, obj, changes, actor=actor, action="update", constraints=constraints
+        )
         return obj
 
     async def load(
@@ -224,8 +221,5 @@ class Changes(Generic[M]):
     ) -> M:
         """Archive a live row (a VALIDATION error on `id` if it is archived already)."""
         obj = await self.load(session, id_, expected_version=expected_version)
-        before = snapshot(obj)
-        async with guarded_write(session):
-            apply(obj, {"archived_at": utcnow()})
-        await finish_write(session, actor=actor, action="archive", obj=obj, before=before)
+        await apply_audited(session, obj, {"archived_at": utcnow()}, actor=actor, action="archive")
         return obj

@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import DomainError, ErrorCode, validation
 from tenants.models import ClientOrganisation, Export, ExportFormat, ExportKind, ReportStatus
-from tenants.services.audit import Actor, finish_write
-from tenants.services.persistence import guarded_write
+from tenants.services.audit import Actor, add_audited
 from tenants.services.validation import Collector
 
 RATE_LIMIT = 5
@@ -88,7 +87,5 @@ async def request_export(
         status=ReportStatus.QUEUED,
         requested_by=actor.label,
     )
-    async with guarded_write(session):
-        session.add(export)
-    await finish_write(session, actor=actor, action="request", obj=export, before=None)
+    await add_audited(session, export, actor=actor, action="request")
     return export

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenants.errors import conflict, validation
 from tenants.models import ClientOrganisation, Member, MemberStatus
 from tenants.principals import STAFF_ROLES, Role
-from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.audit import Actor, add_audited, finish_write, snapshot
 from tenants.services.browser_sessions import (
     refresh_member_sessions,
     revoke_member_credentials,
@@ -85,9 +85,7 @@ async def invite_member(session: AsyncSession, *, actor: Actor, **values: Any) -
         _check_scope(c, changes["role"], changes["client_organisation_id"])
     c.raise_if_any()
     member = Member(**changes, status=MemberStatus.INVITED)
-    async with guarded_write(session, _CONSTRAINTS):
-        session.add(member)
-    await finish_write(session, actor=actor, action="invite", obj=member, before=None)
+    await add_audited(session, member, actor=actor, action="invite", constraints=_CONSTRAINTS)
     return member
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,9 @@ from tenants.services.changes import Changes, Rule, long_text, one_of, optional_
 from tenants.services.validation import LIST_MAX, Collector
 
 RESPONSE_HOURS_MAX = 24 * 365
+
+T = TypeVar("T")
+S = TypeVar("S")
 
 
 def process_is_orphaned(process: AIProcess, *, has_current_accountable: bool) -> bool:
@@ -52,22 +55,30 @@ def _bounded(c: Collector, field: str, items: Sequence[object]) -> bool:
     return True
 
 
+def _each_item(
+    c: Collector, field: str, items: Sequence[T], clean: Callable[[Collector, str, T], S]
+) -> list[S]:
+    """Every item of a list document through `clean(c, path, item)`, the path naming it in
+    errors (`checkpoints[2]`); none when the list is longer than allowed (which is the error)."""
+    if not _bounded(c, field, items):
+        return []
+    return [clean(c, f"{field}[{i}]", item) for i, item in enumerate(items)]
+
+
+def _step(c: Collector, f: str, s: WorkflowStep) -> WorkflowStep:
+    return WorkflowStep(
+        name=c.text(f"{f}.name", s.name),
+        ai_role=c.text(f"{f}.ai_role", s.ai_role),
+        description=c.long_text(f"{f}.description", s.description),
+    )
+
+
 def check_boundaries(c: Collector, field: str, value: Boundaries) -> dict[str, Any]:
     """A clean boundaries document as stored, naming errors like `boundaries.steps[0].ai_role`."""
-    steps: list[WorkflowStep] = []
-    if _bounded(c, f"{field}.steps", value.steps):
-        for i, s in enumerate(value.steps):
-            f = f"{field}.steps[{i}]"
-            steps.append(
-                WorkflowStep(
-                    name=c.text(f"{f}.name", s.name),
-                    ai_role=c.text(f"{f}.ai_role", s.ai_role),
-                    description=c.long_text(f"{f}.description", s.description),
-                )
-            )
-        names = [s.name.casefold() for s in steps]
-        if len(set(names)) != len(names):
-            c.add(f"{field}.steps", "step names must be unique")
+    steps = _each_item(c, f"{field}.steps", value.steps, _step)
+    names = [s.name.casefold() for s in steps]
+    if len(set(names)) != len(names):
+        c.add(f"{field}.steps", "step names must be unique")
     return Boundaries(
         steps=steps,
         upstream=c.text_list(f"{field}.upstream", value.upstream),
@@ -77,60 +88,55 @@ def check_boundaries(c: Collector, field: str, value: Boundaries) -> dict[str, A
     ).to_json()
 
 
+def _checkpoint(c: Collector, f: str, cp: Checkpoint) -> Checkpoint:
+    return Checkpoint(
+        name=c.text(f"{f}.name", cp.name),
+        stage=c.text(f"{f}.stage", cp.stage),
+        reviewer_role=c.text(f"{f}.reviewer_role", cp.reviewer_role),
+        criteria=c.long_text(f"{f}.criteria", cp.criteria),
+    )
+
+
 def check_checkpoints(
     c: Collector, field: str, values: Sequence[Checkpoint]
 ) -> list[dict[str, Any]]:
     """Clean checkpoints as stored."""
-    if not _bounded(c, field, values):
-        return []
-    return [
-        Checkpoint(
-            name=c.text(f"{field}[{i}].name", cp.name),
-            stage=c.text(f"{field}[{i}].stage", cp.stage),
-            reviewer_role=c.text(f"{field}[{i}].reviewer_role", cp.reviewer_role),
-            criteria=c.long_text(f"{field}[{i}].criteria", cp.criteria),
-        ).to_json()
-        for i, cp in enumerate(values)
-    ]
+    return [cp.to_json() for cp in _each_item(c, field, values, _checkpoint)]
+
+
+def _level(c: Collector, f: str, lv: EscalationLevel) -> EscalationLevel:
+    c.int_range(f"{f}.level", lv.level, 1, LIST_MAX)
+    if lv.response_hours is not None:
+        c.int_range(f"{f}.response_hours", lv.response_hours, 0, RESPONSE_HOURS_MAX)
+    return EscalationLevel(
+        level=lv.level,
+        trigger=c.text(f"{f}.trigger", lv.trigger, max_length=1000),
+        contact=c.text(f"{f}.contact", lv.contact),
+        response_hours=lv.response_hours,
+    )
 
 
 def check_escalation_path(
     c: Collector, field: str, values: Sequence[EscalationLevel]
 ) -> list[dict[str, Any]]:
     """Levels must be 1..n without gaps or repeats; stored sorted by level."""
-    if not _bounded(c, field, values):
-        return []
-    out = []
-    for i, lv in enumerate(values):
-        f = f"{field}[{i}]"
-        c.int_range(f"{f}.level", lv.level, 1, LIST_MAX)
-        if lv.response_hours is not None:
-            c.int_range(f"{f}.response_hours", lv.response_hours, 0, RESPONSE_HOURS_MAX)
-        out.append(
-            EscalationLevel(
-                level=lv.level,
-                trigger=c.text(f"{f}.trigger", lv.trigger, max_length=1000),
-                contact=c.text(f"{f}.contact", lv.contact),
-                response_hours=lv.response_hours,
-            )
-        )
-    if sorted(lv.level for lv in out) != list(range(1, len(out) + 1)):
+    levels = _each_item(c, field, values, _level)
+    if sorted(lv.level for lv in levels) != list(range(1, len(levels) + 1)):
         c.add(field, "levels must be numbered 1, 2, 3 … without gaps or repeats")
-    return [lv.to_json() for lv in sorted(out, key=lambda lv: lv.level)]
+    return [lv.to_json() for lv in sorted(levels, key=lambda lv: lv.level)]
+
+
+def _tool(c: Collector, f: str, t: Tool) -> Tool:
+    return Tool(
+        name=c.text(f"{f}.name", t.name),
+        vendor=c.optional_text(f"{f}.vendor", t.vendor),
+        purpose=c.long_text(f"{f}.purpose", t.purpose),
+    )
 
 
 def check_tools(c: Collector, field: str, values: Sequence[Tool]) -> list[dict[str, Any]]:
     """Clean tools as stored."""
-    if not _bounded(c, field, values):
-        return []
-    return [
-        Tool(
-            name=c.text(f"{field}[{i}].name", t.name),
-            vendor=c.optional_text(f"{field}[{i}].vendor", t.vendor),
-            purpose=c.long_text(f"{field}[{i}].purpose", t.purpose),
-        ).to_json()
-        for i, t in enumerate(values)
-    ]
+    return [t.to_json() for t in _each_item(c, field, values, _tool)]
 
 
 # The documents may not be null: an update replaces one whole, and an empty one clears it.

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.models import ClientOrganisation, ReadinessReport, ReportStatus
-from tenants.services.audit import Actor, finish_write
-from tenants.services.persistence import guarded_write
+from tenants.services.audit import Actor, add_audited
 from tenants.services.validation import Collector
 
 
@@ -48,7 +47,5 @@ async def request_readiness_report(
     report = ReadinessReport(
         client_id=client_id, status=ReportStatus.QUEUED, requested_by=actor.label, locale=locale
     )
-    async with guarded_write(session):
-        session.add(report)
-    await finish_write(session, actor=actor, action="request", obj=report, before=None)
+    await add_audited(session, report, actor=actor, action="request")
     return report, True

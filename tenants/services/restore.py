@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import DomainError, validation
 from tenants.models import AIProcess, ClientOrganisation, Owner
-from tenants.services.audit import Actor, finish_write, snapshot
+from tenants.services.audit import Actor, apply_audited
 from tenants.services.owners import EMAIL_INDEX
-from tenants.services.persistence import apply, guarded_write, load_target
+from tenants.services.persistence import load_target
 
 A = TypeVar("A", ClientOrganisation, AIProcess, Owner)
 
@@ -49,10 +49,9 @@ async def _restore(
     client_id: Any = getattr(obj, "client_id", None)
     if client_id is not None and not await _client_is_live(session, client_id):
         raise validation("id", "its client organisation is archived: restore that first")
-    before = snapshot(obj)
-    async with guarded_write(session, constraints):
-        apply(obj, {"archived_at": None})
-    await finish_write(session, actor=actor, action="restore", obj=obj, before=before)
+    await apply_audited(
+        session, obj, {"archived_at": None}, actor=actor, action="restore", constraints=constraints
+    )
     return obj
 
 

@@ -20,11 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenants.errors import conflict, not_found
 from tenants.models import IdentityProvider, Member, MemberStatus, ScimToken, ScimUser
-from tenants.services.audit import Actor, AuditActorKind, finish_write, record_audit, snapshot
+from tenants.services.audit import (
+    Actor,
+    AuditActorKind,
+    apply_audited,
+    finish_write,
+    record_audit,
+    snapshot,
+)
 from tenants.services.members import EMAIL_INDEX, deactivate_member, invite_member
 from tenants.services.persistence import apply, guarded_write, utcnow
 from tenants.services.validation import Collector
-from tenants.tokens import digest
+from tenants.tokens import IssuedToken, digest
 
 SCIM_TOKEN_PREFIX = "scim_"  # noqa: S105  (a public marker, not a secret)
 _CONFLICT = {EMAIL_INDEX: conflict("userName", "a member with this e-mail address exists")}
@@ -33,12 +40,6 @@ _CONFLICT = {EMAIL_INDEX: conflict("userName", "a member with this e-mail addres
 def provider_actor(provider: IdentityProvider) -> Actor:
     """The audit trail names the provider whose SCIM client made the change."""
     return Actor(f"SCIM of {provider.name}", AuditActorKind.SCIM, provider.id)
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedScimToken:
-    id: uuid.UUID
-    secret: str  # shown once, never stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ async def _audit_resource(
 
 async def issue_scim_token(
     session: AsyncSession, *, actor: Actor, identity_provider_id: uuid.UUID
-) -> IssuedScimToken:
+) -> IssuedToken:
     """Issue a bearer token for the provider's SCIM client; earlier ones stay valid until
     revoked, so a provider can rotate without downtime."""
     provider = await session.get(IdentityProvider, identity_provider_id)
@@ -107,7 +108,7 @@ async def issue_scim_token(
         after={"scim_token_prefix": token.prefix},
     )
     await session.flush()
-    return IssuedScimToken(token.id, secret)
+    return IssuedToken(token.id, secret)
 
 
 async def revoke_scim_tokens(
@@ -273,11 +274,15 @@ async def _set_active(session: AsyncSession, actor: Actor, member: Member, activ
     if active and member.status is MemberStatus.DEACTIVATED:
         # Back as they were before: linked members may log in again at once, others on
         # their next first login. No session or token comes back.
-        before = snapshot(member)
         status = MemberStatus.INVITED if member.issuer is None else MemberStatus.ACTIVE
-        async with guarded_write(session, _CONFLICT):
-            apply(member, {"status": status})
-        await finish_write(session, actor=actor, action="reactivate", obj=member, before=before)
+        await apply_audited(
+            session,
+            member,
+            {"status": status},
+            actor=actor,
+            action="reactivate",
+            constraints=_CONFLICT,
+        )
     return member
 
 
