@@ -3,6 +3,8 @@
 Every event goes through `record_event` (most through `record_audit` / `finish_write`,
 which compute the diff), so its shape is decided here: API field names, global ids,
 only the fields that changed, and no event at all for a change that changed nothing.
+`add_audited` / `apply_audited` are the common write around them: one row inserted, or
+changes set on one row, in a guarded write, then audited.
 """
 
 from __future__ import annotations
