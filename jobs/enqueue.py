@@ -29,6 +29,15 @@ READINESS_FAILED = "readiness_report.failed"
 ENQUEUE_TIMEOUT_S = 5.0
 
 
+def id_argument(value: str) -> uuid.UUID | None:
+    """An id a job was given (as a string, see above); None when it is no UUID, which only a
+    job enqueued by hand can be, and the job ends at once saying so."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 def readiness_job_id(tenant: str, report_id: uuid.UUID) -> str:
     return f"readiness:{tenant}:{report_id}"
 

@@ -69,35 +69,33 @@ WEBHOOK_DELIVERIES = Counter(
 _WEBHOOK_RESULTS = {"delivered": "delivered", "gave up": "gave_up"}
 
 
+def _same_on_every_worker(name: str, documentation: str) -> Gauge:
+    """A queue-wide figure each worker measures alike: exposed as the max, never summed."""
+    return Gauge(name, f"{documentation} (same on every worker)", multiprocess_mode="max")
+
+
+def _this_worker(name: str, documentation: str) -> Gauge:
+    """A figure of the worker's own (its connection pool): summed over the live workers."""
+    return Gauge(name, documentation, multiprocess_mode="livesum")
+
+
 class _Gauges:
     """The worker's own gauges, made when a worker starts its metrics: the API imports this
     module too (it enqueues), and must not show a queue or migration figure it never sets."""
 
     def __init__(self) -> None:
-        self.queued = Gauge(
-            "steward_jobs_queued",
-            "Jobs waiting in the arq queue (same on every worker)",
-            multiprocess_mode="max",
+        self.queued = _same_on_every_worker("steward_jobs_queued", "Jobs waiting in the arq queue")
+        self.tenants_behind = _same_on_every_worker(
+            "steward_tenants_behind_head", "Tenant schemas not at the tenant migration head"
         )
-        self.tenants_behind = Gauge(
-            "steward_tenants_behind_head",
-            "Tenant schemas not at the tenant migration head (same on every worker)",
-            multiprocess_mode="max",
+        self.pool_open = _this_worker(
+            "steward_worker_db_pool_open", "Worker database connections open"
         )
-        self.pool_open = Gauge(
-            "steward_worker_db_pool_open",
-            "Worker database connections open",
-            multiprocess_mode="livesum",
+        self.pool_in_use = _this_worker(
+            "steward_worker_db_pool_in_use", "Worker database connections checked out"
         )
-        self.pool_in_use = Gauge(
-            "steward_worker_db_pool_in_use",
-            "Worker database connections checked out",
-            multiprocess_mode="livesum",
-        )
-        self.pool_waiting = Gauge(
-            "steward_worker_db_pool_waiting",
-            "Worker callers waiting for a database connection",
-            multiprocess_mode="livesum",
+        self.pool_waiting = _this_worker(
+            "steward_worker_db_pool_waiting", "Worker callers waiting for a database connection"
         )
 
 

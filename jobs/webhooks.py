@@ -76,10 +76,7 @@ async def _health_data(db: AsyncSession, rid: uuid.UUID) -> dict[str, Any] | Non
     report = await db.get(m.EngagementHealthReport, rid)
     if report is None:
         return None
-    return {
-        "id": global_id("EngagementHealthReport", report.id),
-        "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
-        "clientName": await _client_name(db, report.client_id),
+    return await _about(db, "EngagementHealthReport", report) | {
         "periodStart": report.period_start.isoformat(),
         "periodEnd": report.period_end.isoformat(),
         "status": report.status.value.upper(),
@@ -92,10 +89,7 @@ async def _readiness_data(db: AsyncSession, rid: uuid.UUID) -> dict[str, Any] | 
     report = await db.get(m.ReadinessReport, rid)
     if report is None:
         return None
-    return {
-        "id": global_id("ReadinessReport", report.id),
-        "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
-        "clientName": await _client_name(db, report.client_id),
+    return await _about(db, "ReadinessReport", report) | {
         "status": report.status.value.upper(),
         "score": None if report.score is None else float(report.score),
         "failureReason": report.failure_reason,
@@ -103,9 +97,17 @@ async def _readiness_data(db: AsyncSession, rid: uuid.UUID) -> dict[str, Any] | 
     }
 
 
-async def _client_name(db: AsyncSession, client_id: uuid.UUID) -> str:
+async def _about(
+    db: AsyncSession, node: str, report: m.EngagementHealthReport | m.ReadinessReport
+) -> dict[str, Any]:
+    """What every event's data opens with: its report and the report's client."""
     c = m.ClientOrganisation
-    return str(await db.scalar(select(c.name).where(c.id == client_id)) or "")
+    name = await db.scalar(select(c.name).where(c.id == report.client_id))
+    return {
+        "id": global_id(node, report.id),
+        "clientOrganisationId": global_id("ClientOrganisation", report.client_id),
+        "clientName": str(name or ""),
+    }
 
 
 def _body(tenant: TenantRef, event: str, data: dict[str, Any]) -> bytes:

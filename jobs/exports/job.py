@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.config import DEFAULT_EXPORT_TTL_S, DEFAULT_JOB_TIMEOUT_S
+from jobs.enqueue import id_argument
 from jobs.exports.progress import Progress
 from jobs.exports.scope import client_scope
 from jobs.exports.tables import EXPORTS, TableExport
@@ -185,9 +186,8 @@ async def _produce(engine: AsyncEngine, tenant: TenantRef, export: m.Export, ttl
 async def build_export(ctx: dict[str, Any], tenant: str, export_id: str) -> str:
     """Write one export's file and store it; returns what happened."""
     engine: AsyncEngine = ctx["engine"]
-    try:
-        eid = uuid.UUID(export_id)
-    except ValueError:
+    eid = id_argument(export_id)
+    if eid is None:
         return "invalid export id"
     ref = await lookup_tenant(engine, tenant)
     if ref is None:

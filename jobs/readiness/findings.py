@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from jobs.i18n.rules import PILLAR_NAMES
+
 
 class Pillar(StrEnum):
     """Readiness pillars, in the order reports present them (DESIGN "Readiness, in rules")."""
@@ -31,17 +33,8 @@ class Pillar(StrEnum):
         return PILLAR_LABELS[self]
 
 
-PILLAR_LABELS: dict[Pillar, str] = {
-    Pillar.OWNERSHIP: "Ownership coverage",
-    Pillar.AUTHORITY_CAPACITY: "Authority & capacity",
-    Pillar.CAPABILITY: "Capability",
-    Pillar.OVERSIGHT: "Oversight",
-    Pillar.RESPONSIBILITIES: "Responsibilities",
-    Pillar.FEEDBACK_LOOPS: "Feedback loops",
-    Pillar.VENDOR_CLAUSES: "Vendor clauses",
-    Pillar.CHANGE_MANAGEMENT: "Change management",
-    Pillar.FRAGMENTATION: "Fragmentation",
-}
+# The English names, from the one list the message catalogue is extracted from.
+PILLAR_LABELS: dict[Pillar, str] = {p: PILLAR_NAMES[p.value] for p in Pillar}
 
 
 class Severity(StrEnum):

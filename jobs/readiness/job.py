@@ -29,7 +29,7 @@ from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.config import DEFAULT_JOB_TIMEOUT_S
-from jobs.enqueue import READINESS_FAILED, READINESS_SUCCEEDED, enqueue_webhook
+from jobs.enqueue import READINESS_FAILED, READINESS_SUCCEEDED, enqueue_webhook, id_argument
 from jobs.readiness import ReadinessResult, build_readiness, compare
 from jobs.readiness.comparison import Comparison
 from jobs.readiness.frameworks import framework_sections
@@ -205,9 +205,8 @@ async def build_readiness_report(ctx: dict[str, Any], tenant: str, report_id: st
 
 async def _run(ctx: dict[str, Any], tenant: str, report_id: str) -> str:
     engine: AsyncEngine = ctx["engine"]
-    try:
-        rid = uuid.UUID(report_id)
-    except ValueError:
+    rid = id_argument(report_id)
+    if rid is None:
         return "invalid report id"
     job_try = int(ctx.get("job_try", 1))
     budget = max(1.0, float(ctx.get("job_timeout_s", DEFAULT_JOB_TIMEOUT_S)) - _TIMEOUT_MARGIN_S)

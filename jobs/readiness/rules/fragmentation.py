@@ -27,20 +27,6 @@ def _unit(p: ProcessSnap) -> str:
     return " ".join(p.business_unit.casefold().split())
 
 
-def _add_text(buckets: Buckets, meet: Buckets, prefix: Hashable, pid: UUID, text: str) -> None:
-    words = keywords(text)
-    for sig in signatures(words):
-        buckets[(prefix, sig)].add(pid)
-    for sig in singles(words):
-        meet[(prefix, sig)].add(pid)
-
-
-def _merge(buckets: Buckets, meet: Buckets) -> Iterable[set[UUID]]:
-    # A one-word bucket only matters when a single-keyword text started it.
-    for key, members in buckets.items():
-        yield members | meet.get(key, set())
-
-
 def _fragmented(snapshot: ClientSnapshot, groups: Iterable[set[UUID]]) -> dict[UUID, set[UUID]]:
     owners = {
         p.id: frozenset(a.owner_id for a in snapshot.accountable(p.id))
@@ -67,6 +53,34 @@ def _peer_text(snapshot: ClientSnapshot, peer_ids: set[UUID]) -> str:
     return shown + (" and others" if len(peer_names) > _MAX_PEERS_NAMED else "")
 
 
+class _Overlaps:
+    """Live processes bucketed by what they have in common (a tool, purpose keywords)."""
+
+    def __init__(self) -> None:
+        self._buckets: Buckets = defaultdict(set)
+        self._meet: Buckets = defaultdict(set)
+
+    def add(self, key: Hashable, pid: UUID) -> None:
+        self._buckets[key].add(pid)
+
+    def add_text(self, prefix: Hashable, pid: UUID, text: str) -> None:
+        words = keywords(text)
+        for sig in signatures(words):
+            self._buckets[(prefix, sig)].add(pid)
+        for sig in singles(words):
+            self._meet[(prefix, sig)].add(pid)
+
+    def _groups(self) -> Iterable[set[UUID]]:
+        # A one-word bucket only matters when a single-keyword text started it.
+        for key, members in self._buckets.items():
+            yield members | self._meet.get(key, set())
+
+    def fragmented(self, snapshot: ClientSnapshot) -> Iterator[tuple[ProcessSnap, str]]:
+        """Each process of a fragmented group, in id order, with its peers named."""
+        for pid, peer_ids in sorted(_fragmented(snapshot, self._groups()).items()):
+            yield snapshot.processes_by_id[pid], _peer_text(snapshot, peer_ids)
+
+
 def _purpose_scope(snapshot: ClientSnapshot) -> list[UUID]:
     return [p.id for p in snapshot.live_processes if _unit(p) and keywords(p.purpose)]
 
@@ -89,18 +103,16 @@ def _purpose_scope(snapshot: ClientSnapshot) -> list[UUID]:
     scope=_purpose_scope,
 )
 def overlapping_purposes(snapshot: ClientSnapshot) -> Iterator[Hit]:
-    buckets: Buckets = defaultdict(set)
-    meet: Buckets = defaultdict(set)
+    overlaps = _Overlaps()
     for p in snapshot.live_processes:
         if _unit(p):
-            _add_text(buckets, meet, _unit(p), p.id, p.purpose)
-    for pid, peer_ids in sorted(_fragmented(snapshot, _merge(buckets, meet)).items()):
-        p = snapshot.processes_by_id[pid]
+            overlaps.add_text(_unit(p), p.id, p.purpose)
+    for p, peers in overlaps.fragmented(snapshot):
         yield (
             ObjectType.PROCESS,
-            pid,
-            f"{p.name} overlaps in purpose with {_peer_text(snapshot, peer_ids)} in "
-            f"{p.business_unit.strip()}, and no single owner is accountable for all of them.",
+            p.id,
+            f"{p.name} overlaps in purpose with {peers} in {p.business_unit.strip()}, "
+            "and no single owner is accountable for all of them.",
         )
 
 
@@ -122,21 +134,19 @@ def overlapping_purposes(snapshot: ClientSnapshot) -> Iterator[Hit]:
     scope=lambda s: [p.id for p in s.live_processes if p.tools],
 )
 def overlapping_tools(snapshot: ClientSnapshot) -> Iterator[Hit]:
-    buckets: Buckets = defaultdict(set)
-    meet: Buckets = defaultdict(set)
+    overlaps = _Overlaps()
     for p in snapshot.live_processes:
         for t in p.tools:
             name = " ".join(t.name.casefold().split())
             vendor = " ".join((t.vendor or "").casefold().split())
             if name:
-                buckets[("tool", name, vendor)].add(p.id)
+                overlaps.add(("tool", name, vendor), p.id)
             if _unit(p):
-                _add_text(buckets, meet, ("purpose", _unit(p)), p.id, t.purpose)
-    for pid, peer_ids in sorted(_fragmented(snapshot, _merge(buckets, meet)).items()):
-        p = snapshot.processes_by_id[pid]
+                overlaps.add_text(("purpose", _unit(p)), p.id, t.purpose)
+    for p, peers in overlaps.fragmented(snapshot):
         yield (
             ObjectType.PROCESS,
-            pid,
-            f"{p.name} uses the same or an equivalent tool as {_peer_text(snapshot, peer_ids)}, "
+            p.id,
+            f"{p.name} uses the same or an equivalent tool as {peers}, "
             "and no single owner is accountable for all of them.",
         )
