@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from schema.ids import global_id
 from server.auth.issuer_rule import allow_http_issuers, http_issuer_warning
 from server.auth.secret_key import secret_box_for
-from server.cli.idp_check import check
+from server.cli.idp_check import check, provider_named
 from server.cli.support import (
     CLI_ACTOR,
     CliError,
@@ -236,9 +236,7 @@ def remove(
         wanted = parse_id(identity_provider_id, "IdentityProvider", "identity provider id")
         ref = await tenant_ref(engine, tenant)
         async with tenant_session(engine, ref) as session:
-            idp = await session.get(IdentityProvider, wanted)
-            if idp is None:
-                raise CliError(f"no identity provider {identity_provider_id} in {tenant!r}")
+            idp = await provider_named(session, wanted, given=identity_provider_id, tenant=tenant)
             await remove_identity_provider(
                 session, actor=CLI_ACTOR, identity_provider_id=idp.id, expected_version=idp.version
             )

@@ -8,9 +8,11 @@ failed, 2 for bad input.
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from server.auth.discovery import WELL_KNOWN, ProviderMetadata, parse_metadata
 from server.auth.http_fetch import FetchError, check_url, fetch_json
@@ -20,6 +22,17 @@ from server.cli.support import CliError, err, parse_id, public_origin, run_with_
 from server.settings import Settings
 from tenants.models import IdentityProvider
 from tenants.session import tenant_session
+
+
+async def provider_named(
+    session: AsyncSession, wanted: uuid.UUID, *, given: str, tenant: str
+) -> IdentityProvider:
+    """The identity provider `wanted` in the session's tenant, or a one-line error naming
+    it as it was `given` on the command line."""
+    idp = await session.get(IdentityProvider, wanted)
+    if idp is None:
+        raise CliError(f"no identity provider {given} in {tenant!r}")
+    return idp
 
 
 async def _discover(http: httpx.AsyncClient, issuer: str, https_only: bool) -> ProviderMetadata:
@@ -65,9 +78,7 @@ def check(
         wanted = parse_id(identity_provider, "IdentityProvider", "--id")
         ref = await tenant_ref(engine, tenant)
         async with tenant_session(engine, ref) as session:
-            idp = await session.get(IdentityProvider, wanted)
-        if idp is None:
-            raise CliError(f"no identity provider {identity_provider} in {tenant!r}")
+            idp = await provider_named(session, wanted, given=identity_provider, tenant=tenant)
         warning = http_issuer_warning(settings, idp.issuer)
         if warning:
             err.print(f"warning: {warning}")
