@@ -109,11 +109,66 @@ async def seed(
 
 
 async def mutate(
-    client: httpx.AsyncClient, token: str, query: str, name: str, **input: Any
+    client: httpx.AsyncClient, token: str, query: str, name: str, /, **input: Any
 ) -> dict[str, Any]:
-    """Run a mutation with `input` and return its payload."""
+    """Run a mutation with `input` and return its payload.
+
+    Positional-only, so that an input field may be called `name` (or `query`)."""
     result: dict[str, Any] = data(await gql(client, query, {"input": input}, token=token))[name]
     return result
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A payload mutation: the field it calls and a document that selects from its payload.
+
+    Knowing its own field, it runs without the caller naming it again (`send`), and a
+    list of attempts is a list of (mutation, input) pairs."""
+
+    field: str
+    document: str
+
+    async def send(self, client: httpx.AsyncClient, token: str, /, **input: Any) -> dict[str, Any]:
+        """The payload of this mutation run with `input` (the response has no errors)."""
+        return await mutate(client, token, self.document, self.field, **input)
+
+
+def mutation(field: str, selection: str, *, errors: str = "field code message") -> Mutation:
+    """The mutation `field(input: $input) { <selection> errors { <errors> } }`.
+
+    Every payload mutation of the schema takes one argument, `input`, of the type named
+    after the field (Relay's convention: createOwner takes a CreateOwnerInput)."""
+    input_type = field[0].upper() + field[1:] + "Input"
+    document = (
+        f"mutation($input: {input_type}!) {{\n"
+        f"  {field}(input: $input) {{ {selection} errors {{ {errors} }} }}\n}}"
+    )
+    return Mutation(field, document)
+
+
+def ok(payload: dict[str, Any]) -> Any:
+    """The object of a payload that must have no errors: its one field besides `errors`."""
+    assert payload["errors"] == [], payload
+    (value,) = (v for k, v in payload.items() if k != "errors")
+    return value
+
+
+async def assert_forbidden(
+    client: httpx.AsyncClient, token: str, attempts: list[tuple[Mutation, dict[str, Any]]]
+) -> None:
+    """Each (mutation, input) run with `token` is refused with one FORBIDDEN error."""
+    for op, input in attempts:
+        payload = await op.send(client, token, **input)
+        assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"], op.field
+
+
+async def assert_tenant_confined(
+    client: httpx.AsyncClient, query: str, ids: list[str], token: str, stranger: str
+) -> None:
+    """`token` finds each node of `ids` by `query`; `stranger`, another tenant's, gets null."""
+    for node_id in ids:
+        assert data(await gql(client, query, {"id": node_id}, token=token))["node"]["id"] == node_id
+        assert data(await gql(client, query, {"id": node_id}, token=stranger))["node"] is None
 
 
 def errors_of(payload: dict[str, Any]) -> dict[str | None, str]:
@@ -157,10 +212,7 @@ def sides(event: AuditEvent) -> tuple[dict[str, Any] | None, dict[str, Any] | No
     return (before if has[0] else None), (after if has[1] else None)
 
 
-CREATE_CLIENT = """
-mutation($input: CreateClientOrganisationInput!) {
-  createClientOrganisation(input: $input) { clientOrganisation { id } errors { field } }
-}"""
+CREATE_CLIENT = mutation("createClientOrganisation", "clientOrganisation { id }", errors="field")
 PROCESS_FIELDS = """
   id version name purpose businessUnit lifecycleStage riskTier archivedAt orphaned
   boundaries { steps { name aiRole description } upstream downstream dataInputs outputs }
@@ -169,32 +221,16 @@ PROCESS_FIELDS = """
   tools { name vendor purpose }
   clientOrganisation { id }
 """
-CREATE_PROCESS = f"""
-mutation($input: CreateAIProcessInput!) {{
-  createAIProcess(input: $input) {{
-    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
-ARCHIVE_PROCESS = """
-mutation($input: ArchiveAIProcessInput!) {
-  archiveAIProcess(input: $input) { aiProcess { id archivedAt } errors { field code message } }
-}"""
-CREATE_OWNER = """
-mutation($input: CreateOwnerInput!) { createOwner(input: $input) { owner { id } errors { field } } }
-"""
+CREATE_PROCESS = mutation("createAIProcess", f"aiProcess {{ {PROCESS_FIELDS} }}")
+ARCHIVE_PROCESS = mutation("archiveAIProcess", "aiProcess { id archivedAt }")
+CREATE_OWNER = mutation("createOwner", "owner { id }", errors="field")
 ASSIGNMENT_FIELDS = """id version raciRole responsibilities hoursPerWeek startsOn endsOn current
   owner { id } process { id }"""
-ASSIGN = f"""
-mutation($input: AssignOwnerInput!) {{
-  assignOwner(input: $input) {{
-    ownershipAssignment {{ {ASSIGNMENT_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
+ASSIGN = mutation("assignOwner", f"ownershipAssignment {{ {ASSIGNMENT_FIELDS} }}")
 
 
 async def new_client(client: httpx.AsyncClient, token: str, name: str = "Northwind") -> str:
-    body = data(await gql(client, CREATE_CLIENT, {"input": {"name": name}}, token=token))
-    cid: str = body["createClientOrganisation"]["clientOrganisation"]["id"]
+    cid: str = ok(await CREATE_CLIENT.send(client, token, name=name))["id"]
     return cid
 
 
@@ -202,27 +238,20 @@ async def create_process(
     client: httpx.AsyncClient, token: str, client_id: str, **fields: Any
 ) -> dict[str, Any]:
     """The createAIProcess payload for a process named "Claims triage" unless `fields` say."""
-    variables = {"input": {"clientOrganisationId": client_id, "name": "Claims triage", **fields}}
-    result: dict[str, Any] = data(await gql(client, CREATE_PROCESS, variables, token=token))[
-        "createAIProcess"
-    ]
-    return result
+    fields = {"name": "Claims triage", **fields}
+    return await CREATE_PROCESS.send(client, token, clientOrganisationId=client_id, **fields)
 
 
 async def new_process(client: httpx.AsyncClient, token: str, client_id: str, **f: Any) -> str:
-    created = await create_process(client, token, client_id, **f)
-    assert created["errors"] == [], created
-    pid: str = created["aiProcess"]["id"]
+    pid: str = ok(await create_process(client, token, client_id, **f))["id"]
     return pid
 
 
 async def new_owner(
     client: httpx.AsyncClient, token: str, client_id: str, name: str = "Ada"
 ) -> str:
-    variables = {"input": {"clientOrganisationId": client_id, "name": name}}
-    oid: str = data(await gql(client, CREATE_OWNER, variables, token=token))["createOwner"][
-        "owner"
-    ]["id"]
+    created = await CREATE_OWNER.send(client, token, clientOrganisationId=client_id, name=name)
+    oid: str = created["owner"]["id"]
     return oid
 
 
@@ -230,14 +259,5 @@ async def assign(
     client: httpx.AsyncClient, token: str, process_id: str, owner_id: str, **f: Any
 ) -> dict[str, Any]:
     """The assignOwner payload; accountable for 5 hours a week unless `f` says otherwise."""
-    variables = {
-        "input": {
-            "processId": process_id,
-            "ownerId": owner_id,
-            "raciRole": "ACCOUNTABLE",
-            "hoursPerWeek": 5,
-            **f,
-        }
-    }
-    result: dict[str, Any] = data(await gql(client, ASSIGN, variables, token=token))["assignOwner"]
-    return result
+    f = {"raciRole": "ACCOUNTABLE", "hoursPerWeek": 5, **f}
+    return await ASSIGN.send(client, token, processId=process_id, ownerId=owner_id, **f)
