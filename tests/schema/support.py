@@ -162,6 +162,12 @@ async def assert_forbidden(
         assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"], op.field
 
 
+def non_admin_roles(org: uuid.UUID) -> list[tuple[str, uuid.UUID | None]]:
+    """Every role but admin, each with the organisation its token is bound to (a client
+    role's is `org`), for the suites that check what only admins may do."""
+    return [("consultant", None), ("viewer", None), ("client_owner", org), ("client_viewer", org)]
+
+
 async def assert_tenant_confined(
     client: httpx.AsyncClient, query: str, ids: list[str], token: str, stranger: str
 ) -> None:
@@ -179,6 +185,12 @@ def errors_of(payload: dict[str, Any]) -> dict[str | None, str]:
 async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> Any:
     body = data(await gql(client, '{ node(id: "' + id_ + '") { id ' + fields + " } }", token=token))
     return body["node"]
+
+
+async def add_client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
+    """A client organisation made through the service, for suites not about clients."""
+    async with tenant_session(engine, tenant) as s:
+        return (await clients.create_client(s, actor=SYSTEM, name=name)).id
 
 
 async def audit_actions(engine: AsyncEngine, tenant: TenantRef, object_type: str) -> list[str]:

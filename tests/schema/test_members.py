@@ -14,13 +14,12 @@ from schema.ids import global_id
 from tenants.models import AuditEvent, Member, MemberStatus
 from tenants.principals import Role
 from tenants.registry import TenantRef
-from tenants.services.audit import SYSTEM, Actor, AuditActorKind
-from tenants.services.clients import create_client
+from tenants.services.audit import Actor, AuditActorKind
 from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import audit_actions, errors_of, mutation, ok
+from tests.schema.support import add_client, audit_actions, errors_of, mutation, non_admin_roles, ok
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id version email displayName role status lastLoginAt createdAt
@@ -39,11 +38,6 @@ query($first: Int, $after: String, $filter: MemberFilter) {
 }"""
 NODE = "query($id: ID!) { node(id: $id) { id ... on Member { email role } } }"
 VIEWER_MEMBER = "{ viewer { kind member { id email role } } }"
-
-
-async def _client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
-    async with tenant_session(engine, tenant) as s:
-        return (await create_client(s, actor=SYSTEM, name=name)).id
 
 
 async def invite(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
@@ -74,7 +68,7 @@ async def _activate(engine: AsyncEngine, tenant: TenantRef, member_gid: str) -> 
 async def test_invite_change_role_deactivate_each_write_an_audit_event(
     client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    org = await _client(engine, tenant)
+    org = await add_client(engine, tenant)
     invited = await invite(
         client,
         token,
@@ -109,7 +103,7 @@ async def test_invite_change_role_deactivate_each_write_an_audit_event(
 async def test_invite_validation_errors_name_the_field_and_write_nothing(
     client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    org = global_id("ClientOrganisation", await _client(engine, tenant))
+    org = global_id("ClientOrganisation", await add_client(engine, tenant))
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"email": "not-an-e-mail"}, {"email": "VALIDATION"}),
         ({"email": "  "}, {"email": "VALIDATION"}),
@@ -192,14 +186,9 @@ async def test_only_admins_manage_members(
     token: str,
     make_token: TokenFactory,
 ) -> None:
-    org = await _client(engine, tenant)
+    org = await add_client(engine, tenant)
     member = (await invite(client, token))["member"]
-    for role, org_id in (
-        ("consultant", None),
-        ("viewer", None),
-        ("client_owner", org),
-        ("client_viewer", org),
-    ):
+    for role, org_id in non_admin_roles(org):
         theirs = await make_token(tenant, role, org_id)
         invited = await invite(client, theirs)
         changed = await UPDATE_ROLE.send(client, theirs, id=member["id"], version=1, role="ADMIN")
@@ -217,7 +206,7 @@ async def test_the_list_filters_pages_and_confines_client_principals(
     viewer: str,
     make_token: TokenFactory,
 ) -> None:
-    x, y = await _client(engine, tenant, "X corp"), await _client(engine, tenant, "Y corp")
+    x, y = await add_client(engine, tenant, "X corp"), await add_client(engine, tenant, "Y corp")
     gx, gy = global_id("ClientOrganisation", x), global_id("ClientOrganisation", y)
     staff = (await invite(client, token, role="CONSULTANT"))["member"]
     in_x = (await invite(client, token, role="CLIENT_OWNER", clientOrganisationId=gx))["member"]
