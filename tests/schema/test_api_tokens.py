@@ -22,7 +22,7 @@ from tenants.services.audit import SYSTEM
 from tenants.services.members import deactivate_member, invite_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token, resolve_token
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
 from tests.schema.support import (
     add_client,
     audit_actions,
@@ -248,12 +248,11 @@ async def test_another_tenants_token_is_like_a_missing_one(
 
 @pytest.mark.parametrize("first", ["token", "deactivation"])
 async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
-    engine: AsyncEngine, make_tenant: TenantFactory, first: str
+    engine: AsyncEngine, tenant: TenantRef, first: str
 ) -> None:
     # The deactivation revokes the member's tokens with one UPDATE, which cannot see a
     # token another transaction has not committed yet. Whichever goes first, no live
     # token of the deactivated member may be left.
-    tenant = await make_tenant()
     leaving, _ = await add_active_admins(engine, tenant)
 
     async def create_token(session: AsyncSession) -> None:
@@ -279,10 +278,9 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
 
 
 async def test_a_role_change_revokes_the_members_tokens(
-    engine: AsyncEngine, make_tenant: TenantFactory
+    engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
-    tenant = await make_tenant()
     demoted, _ = await add_active_admins(engine, tenant)
     async with tenant_session(engine, tenant) as s:
         issued = await create_api_token(
@@ -310,11 +308,10 @@ async def test_a_role_change_revokes_the_members_tokens(
 
 
 async def test_a_token_request_authorized_under_a_role_since_changed_is_refused(
-    engine: AsyncEngine, make_tenant: TenantFactory
+    engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # The request was authorized as admin; the member was demoted before its token was
     # written (the demotion committed first, so its revocation could not see this token).
-    tenant = await make_tenant()
     demoted, _ = await add_active_admins(engine, tenant)
     async with tenant_session(engine, tenant) as s:
         await update_member_role(

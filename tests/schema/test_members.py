@@ -18,7 +18,7 @@ from tenants.services.audit import Actor, AuditActorKind
 from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
 from tests.schema.support import add_client, audit_actions, errors_of, mutation, non_admin_roles, ok
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
@@ -258,11 +258,10 @@ async def test_node_of_another_tenant_is_null(
 
 @pytest.mark.parametrize("change", ["demote", "deactivate"])
 async def test_two_admins_removing_each_other_at_once_leave_one_admin(
-    engine: AsyncEngine, make_tenant: TenantFactory, change: str
+    engine: AsyncEngine, tenant: TenantRef, change: str
 ) -> None:
     # Write skew: each transaction checks "is another admin left?" before the other
     # commits. The second must wait for the first and then see it is the last admin.
-    tenant = await make_tenant()
     first, second = await add_active_admins(engine, tenant)
     actor = Actor("test", AuditActorKind.SYSTEM)
 
