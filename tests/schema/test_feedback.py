@@ -13,29 +13,29 @@ from schema.ids import global_id
 from tenants.models import AIProcess
 from tenants.session import tenant_session
 from tests.conftest import TokenFactory
-from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
+from tests.schema.support import (
+    World,
+    WorldFactory,
+    assert_forbidden,
+    audit_rows,
+    errors_of,
+    mutation,
+    node,
+    ok,
+)
 from tests.support import count_statements, data, gql
 
 REVIEW_FIELDS = """
   id reviewedOn reviewer summary outcome createdAt process { id }
   kpiSnapshot { name unit target direction latestValue measuredAt }
 """
-RECORD = (
-    "mutation($input: RecordProcessReviewInput!) { recordProcessReview(input: $input) {"
-    " processReview { " + REVIEW_FIELDS + " } errors { field code message } } }"
-)
+RECORD = mutation("recordProcessReview", "processReview { " + REVIEW_FIELDS + " }")
 INCIDENT_FIELDS = """
   id version title description severity status escalationLevel occurredAt resolvedAt
   process { id }
 """
-REPORT = (
-    "mutation($input: ReportIncidentInput!) { reportIncident(input: $input) {"
-    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
-)
-UPDATE = (
-    "mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) {"
-    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
-)
+REPORT = mutation("reportIncident", "incident { " + INCIDENT_FIELDS + " }")
+UPDATE = mutation("updateIncident", "incident { " + INCIDENT_FIELDS + " }")
 PROCESS_FEEDBACK = """
 query($id: ID!, $filter: IncidentFilter, $first: Int, $after: String) {
   node(id: $id) { ... on AIProcess {
@@ -54,11 +54,9 @@ def ago(**delta: float) -> str:
 
 
 async def review(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
-    return await mutate(
+    return await RECORD.send(
         client,
         w.token,
-        RECORD,
-        "recordProcessReview",
         **{
             "processId": w.processes[0],
             "reviewedOn": str(TODAY - timedelta(days=1)),
@@ -73,11 +71,9 @@ async def review(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str
 async def report(
     client: httpx.AsyncClient, w: World, token: str | None = None, **fields: Any
 ) -> dict[str, Any]:
-    return await mutate(
+    return await REPORT.send(
         client,
         token or w.token,
-        REPORT,
-        "reportIncident",
         **{
             "processId": w.processes[0],
             "title": "Wrong claim category",
@@ -91,17 +87,13 @@ async def report(
 async def update(
     client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
 ) -> dict[str, Any]:
-    return await mutate(
-        client, w.token, UPDATE, "updateIncident", **{"id": id_, "version": version, **fields}
-    )
+    return await UPDATE.send(client, w.token, **{"id": id_, "version": version, **fields})
 
 
 async def test_record_review_snapshots_kpis_and_moves_last_review(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    result = await review(client, world)
-    assert result["errors"] == []
-    r = result["processReview"]
+    r = ok(await review(client, world))
     assert r["outcome"] == "NEEDS_IMPROVEMENT" and r["process"]["id"] == world.processes[0]
     assert r["kpiSnapshot"] == [
         {
@@ -121,10 +113,7 @@ async def test_record_review_snapshots_kpis_and_moves_last_review(
     assert [a for a, _, _ in await audit_rows(engine, world.tenant, "AIProcess")][-1] == "review"
 
 
-UPDATE_PROCESS = """
-mutation($input: UpdateAIProcessInput!) {
-  updateAIProcess(input: $input) { aiProcess { version name } errors { field code } }
-}"""
+UPDATE_PROCESS = mutation("updateAIProcess", "aiProcess { version name }", errors="field code")
 
 
 async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_saves(
@@ -140,13 +129,10 @@ async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_sa
     older = await review(client, world, reviewedOn=str(TODAY - timedelta(days=30)))
     assert older["errors"] == []
     assert await node(client, world.token, world.processes[0], fields) == after
-    variables = {
-        "input": {"id": world.processes[0], "version": seen["version"], "name": "Claims v2"}
-    }
-    body = data(await gql(client, UPDATE_PROCESS, variables, token=world.token))
-    edited = body["updateAIProcess"]
-    assert edited["errors"] == []
-    assert edited["aiProcess"] == {"version": seen["version"] + 1, "name": "Claims v2"}
+    edited = await UPDATE_PROCESS.send(
+        client, world.token, id=world.processes[0], version=seen["version"], name="Claims v2"
+    )
+    assert ok(edited) == {"version": seen["version"] + 1, "name": "Claims v2"}
 
 
 async def test_record_review_validation_errors(
@@ -172,9 +158,9 @@ async def test_record_review_validation_errors(
 async def test_report_incident_and_its_validation(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    ok = await report(client, world, escalationLevel=2, description="Flood claims marked as theft")
-    assert ok["errors"] == []
-    i = ok["incident"]
+    i = ok(
+        await report(client, world, escalationLevel=2, description="Flood claims marked as theft")
+    )
     assert i["status"] == "OPEN" and i["escalationLevel"] == 2 and i["version"] == 1
     assert i["resolvedAt"] is None and i["process"]["id"] == world.processes[0]
     bad = await report(client, world, title="", occurredAt=ago(hours=-2), escalationLevel=3)
@@ -202,10 +188,9 @@ async def test_update_incident_resolves_reopens_and_conflicts(
     investigating = await update(
         client, world, i["id"], 1, status="INVESTIGATING", escalationLevel=1
     )
-    assert investigating["errors"] == []
-    assert investigating["incident"]["version"] == 2
+    assert ok(investigating)["version"] == 2
     resolved = await update(client, world, i["id"], 2, status="RESOLVED")
-    assert resolved["errors"] == [] and resolved["incident"]["resolvedAt"] is not None
+    assert ok(resolved)["resolvedAt"] is not None
     stale = await update(client, world, i["id"], 2, title="Late")
     assert stale["incident"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
@@ -248,34 +233,24 @@ async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
         # a client owner who is not assigned to the process (a token is never assigned)
         await make_token(world.tenant, "client_owner", world.client_id),
     ]
+    pid = world.processes[0]
     for token in tokens:
-        attempts = [
-            (
-                RECORD,
-                "recordProcessReview",
-                {
-                    "processId": world.processes[0],
-                    "reviewedOn": str(TODAY),
-                    "reviewer": "x",
-                    "summary": "y",
-                    "outcome": "ON_TRACK",
-                },
-            ),
-            (
-                REPORT,
-                "reportIncident",
-                {
-                    "processId": world.processes[0],
-                    "title": "x",
-                    "severity": "LOW",
-                    "occurredAt": ago(minutes=5),
-                },
-            ),
-            (UPDATE, "updateIncident", {"id": i["id"], "version": 1, "title": "y"}),
-        ]
-        for query, name, fields in attempts:
-            result = await mutate(client, token, query, name, **fields)
-            assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
+        reviewed = {
+            "reviewedOn": str(TODAY),
+            "reviewer": "x",
+            "summary": "y",
+            "outcome": "ON_TRACK",
+        }
+        incident = {"title": "x", "severity": "LOW", "occurredAt": ago(minutes=5)}
+        await assert_forbidden(
+            client,
+            token,
+            [
+                (RECORD, {"processId": pid, **reviewed}),
+                (REPORT, {"processId": pid, **incident}),
+                (UPDATE, {"id": i["id"], "version": 1, "title": "y"}),
+            ],
+        )
     assert await audit_rows(engine, world.tenant, "ProcessReview") == []
     assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
@@ -311,8 +286,16 @@ async def test_process_reviews_newest_first_and_incident_filters(
     await update(client, world, middle["id"], 1, status="RESOLVED")
     await report(client, world, processId=world.processes[1], title="Elsewhere")
 
-    body = data(await gql(client, PROCESS_FEEDBACK, {"id": world.processes[0]}, token=world.token))
-    p = body["node"]
+    async def feedback(**variables: Any) -> dict[str, Any]:
+        found = data(
+            await gql(
+                client, PROCESS_FEEDBACK, {"id": world.processes[0], **variables}, token=world.token
+            )
+        )
+        process: dict[str, Any] = found["node"]
+        return process
+
+    p = await feedback()
     assert [e["node"]["outcome"] for e in p["reviews"]["edges"]] == [
         "ON_TRACK",
         "NEEDS_IMPROVEMENT",
@@ -322,28 +305,15 @@ async def test_process_reviews_newest_first_and_incident_filters(
     assert p["incidents"]["totalCount"] == 3
 
     async def titles(filter: dict[str, Any]) -> list[str]:
-        variables = {"id": world.processes[0], "filter": filter}
-        found = data(await gql(client, PROCESS_FEEDBACK, variables, token=world.token))
-        return [e["node"]["title"] for e in found["node"]["incidents"]["edges"]]
+        return [e["node"]["title"] for e in (await feedback(filter=filter))["incidents"]["edges"]]
 
     assert await titles({"status": ["OPEN"]}) == ["Newest", "Oldest"]
     assert await titles({"severity": ["HIGH", "CRITICAL"]}) == ["Newest", "Middle"]
     assert await titles({"status": ["OPEN"], "severity": ["LOW"]}) == ["Oldest"]
 
-    page1 = data(
-        await gql(
-            client, PROCESS_FEEDBACK, {"id": world.processes[0], "first": 2}, token=world.token
-        )
-    )["node"]["reviews"]
+    page1 = (await feedback(first=2))["reviews"]
     assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
-    page2 = data(
-        await gql(
-            client,
-            PROCESS_FEEDBACK,
-            {"id": world.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
-            token=world.token,
-        )
-    )["node"]["reviews"]
+    page2 = (await feedback(first=2, after=page1["pageInfo"]["endCursor"]))["reviews"]
     assert [e["node"]["outcome"] for e in page2["edges"]] == ["OFF_TRACK"]
 
 
