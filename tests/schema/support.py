@@ -177,6 +177,16 @@ async def assert_tenant_confined(
         assert data(await gql(client, query, {"id": node_id}, token=stranger))["node"] is None
 
 
+async def read(
+    client: httpx.AsyncClient, token: str, query: str, path: str, /, **variables: Any
+) -> Any:
+    """What `query` run with `variables` finds at the dotted `path` ("node.processes")."""
+    found: Any = data(await gql(client, query, variables, token=token))
+    for key in path.split("."):
+        found = found[key]
+    return found
+
+
 def errors_of(payload: dict[str, Any]) -> dict[str | None, str]:
     """A payload's errors as {field: code}; the field is None for an error about no field."""
     return {e["field"]: e["code"] for e in payload["errors"]}

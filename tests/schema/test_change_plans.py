@@ -20,8 +20,9 @@ from tests.schema.support import (
     mutation,
     node,
     ok,
+    read,
 )
-from tests.support import count_statements, data, gql
+from tests.support import count_statements
 
 PLAN_FIELDS = """
   id version objective communicationPlan readiness status dueOn
@@ -65,8 +66,9 @@ async def add_milestone(
 
 async def client_plans(client: httpx.AsyncClient, w: World, **variables: Any) -> dict[str, Any]:
     """The World's client's changePlans connection, read with `variables`."""
-    body = data(await gql(client, CLIENT_PLANS, {"id": w.client, **variables}, token=w.token))
-    plans: dict[str, Any] = body["node"]["changePlans"]
+    plans: dict[str, Any] = await read(
+        client, w.token, CLIENT_PLANS, "node.changePlans", id=w.client, **variables
+    )
     return plans
 
 

@@ -22,6 +22,7 @@ from tests.schema.support import (
     mutation,
     node,
     ok,
+    read,
 )
 from tests.support import count_statements, data, gql
 
@@ -287,13 +288,8 @@ async def test_process_reviews_newest_first_and_incident_filters(
     await report(client, world, processId=world.processes[1], title="Elsewhere")
 
     async def feedback(**variables: Any) -> dict[str, Any]:
-        found = data(
-            await gql(
-                client, PROCESS_FEEDBACK, {"id": world.processes[0], **variables}, token=world.token
-            )
-        )
-        process: dict[str, Any] = found["node"]
-        return process
+        pid = world.processes[0]
+        return await read(client, world.token, PROCESS_FEEDBACK, "node", id=pid, **variables)
 
     p = await feedback()
     assert [e["node"]["outcome"] for e in p["reviews"]["edges"]] == [
