@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tenants.registry import TenantRef
 from tests.conftest import TenantFactory, TokenFactory
 from tests.schema.support import audit_actions, errors_of
 from tests.support import data, gql
@@ -51,14 +52,11 @@ async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[s
 
 
 async def test_create_update_archive_each_write_an_audit_event(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    created = await create(client, token, engagementStatus="ACTIVE", engagementStart="2026-01-05")
+    created = await create(
+        client, consultant, engagementStatus="ACTIVE", engagementStart="2026-01-05"
+    )
     assert created["errors"] == []
     org = created["clientOrganisation"]
     assert org["engagementStatus"] == "ACTIVE" and org["version"] == 1
@@ -67,13 +65,13 @@ async def test_create_update_archive_each_write_an_audit_event(
             client,
             UPDATE,
             {"input": {"id": org["id"], "version": 1, "industry": "Insurance"}},
-            token=token,
+            token=consultant,
         )
     )
     assert updated["updateClientOrganisation"]["errors"] == []
     assert updated["updateClientOrganisation"]["clientOrganisation"]["version"] == 2
     archived = data(
-        await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=token)
+        await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=consultant)
     )
     assert archived["archiveClientOrganisation"]["clientOrganisation"]["archivedAt"]
     assert await audit_actions(engine, tenant, "ClientOrganisation") == [
@@ -84,13 +82,8 @@ async def test_create_update_archive_each_write_an_audit_event(
 
 
 async def test_validation_errors_name_the_field_and_write_nothing(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
     result = await create(
         client, token, name="  ", engagementStart="2026-05-01", engagementEnd="2026-01-01"
     )
@@ -102,9 +95,8 @@ async def test_validation_errors_name_the_field_and_write_nothing(
 
 
 async def test_a_stale_version_is_a_conflict_not_an_overwrite(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     org = (await create(client, token))["clientOrganisation"]
     first = {"input": {"id": org["id"], "version": 1, "name": "First edit"}}
     second = {"input": {"id": org["id"], "version": 1, "name": "Second edit"}}
@@ -127,9 +119,8 @@ async def test_a_stale_version_is_a_conflict_not_an_overwrite(
 
 
 async def test_a_wrong_type_of_id_is_a_validation_error(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     result = data(
         await gql(client, UPDATE, {"input": {"id": "bm90LWFuLWlk", "version": 1}}, token=token)
     )
@@ -164,9 +155,8 @@ async def test_the_viewer_role_cannot_write(
 
 
 async def test_pagination_is_stable_while_rows_are_inserted(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     for name in ["Bravo", "Delta", "Foxtrot", "Hotel"]:
         await create(client, token, name=name)
     page1 = data(await gql(client, LIST, {"first": 2}, token=token))["clientOrganisations"]
@@ -181,17 +171,11 @@ async def test_pagination_is_stable_while_rows_are_inserted(
     assert names == ["Echo", "Foxtrot"]
 
 
-async def test_first_above_100_is_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_first_above_100_is_refused(client: httpx.AsyncClient, token: str) -> None:
     body = await gql(client, LIST, {"first": 101}, token=token)
     assert "between 0 and 100" in body["errors"][0]["message"]
 
 
-async def test_a_forged_cursor_is_a_clear_error(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_a_forged_cursor_is_a_clear_error(client: httpx.AsyncClient, token: str) -> None:
     body = await gql(client, LIST, {"after": "garbage!"}, token=token)
     assert "invalid cursor" in body["errors"][0]["message"]

@@ -10,8 +10,6 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import TenantFactory, TokenFactory
-
 CREATE = """mutation($name: String!) {
   createClientOrganisation(input: {name: $name}) { clientOrganisation { id } errors { code } }
 }"""
@@ -80,10 +78,7 @@ def _check(base_url: str, token: str) -> None:
     walk()
 
 
-async def test_keyset_pages_cover_every_row_once_in_order(
-    base_url: str, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_keyset_pages_cover_every_row_once_in_order(base_url: str, token: str) -> None:
     await asyncio.to_thread(_check, base_url, token)
 
 
@@ -133,7 +128,6 @@ def _check_backward(base_url: str, token: str) -> None:
 
 
 async def test_keyset_pages_backward_cover_every_row_once_in_order(
-    base_url: str, make_tenant: TenantFactory, make_token: TokenFactory
+    base_url: str, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     await asyncio.to_thread(_check_backward, base_url, token)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants import models as m
 from tenants.models import AuditEvent, ReportBranding
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
@@ -138,9 +139,8 @@ async def test_invalid_values_are_named_and_nothing_is_written(
 
 
 async def test_only_admins_configure_and_clients_cannot_see_it(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     refused = await configure(client, await make_token(tenant, "consultant"))
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())

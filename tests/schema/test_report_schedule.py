@@ -14,6 +14,7 @@ from jobs.health.schedule import load_schedule
 from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants.models import AuditEvent, ReportSchedule
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.support import data, gql
@@ -129,19 +130,14 @@ async def test_only_admins_configure_and_clients_cannot_see_it(
 
 
 async def test_two_first_configurations_racing_give_one_success_and_one_conflict(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
     # Both saw no schedule (version null). The other one's INSERT is held uncommitted, so
     # this request's INSERT of the same singleton row waits on it, then collides.
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     async with tenant_session(engine, tenant) as other:
         other.add(ReportSchedule(id=1, hour=9))
         await other.flush()
-        request = asyncio.create_task(configure(client, admin, hour=7))
+        request = asyncio.create_task(configure(client, token, hour=7))
         await asyncio.sleep(0.5)  # the request is now blocked on the uncommitted row
         assert not request.done()
     result = await asyncio.wait_for(request, 10)

@@ -75,19 +75,17 @@ async def test_request_queues_a_report_and_enqueues_its_job(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    consultant: str,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
     seeded = await seed_client(engine, tenant, processes=3)
-    first = await request(client, token, global_id("ClientOrganisation", seeded.client_id))
+    first = await request(client, consultant, global_id("ClientOrganisation", seeded.client_id))
     assert first["errors"] == []
     report = first["readinessReport"]
     assert report["status"] == "QUEUED" and report["startedAt"] is None
     assert report["htmlUrl"] is None and report["score"] is None
     # a second click while it is queued returns the same report
-    again = await request(client, token, global_id("ClientOrganisation", seeded.client_id))
+    again = await request(client, consultant, global_id("ClientOrganisation", seeded.client_id))
     assert again["readinessReport"]["id"] == report["id"]
     report_id = uuid.UUID(_uuid(report["id"]))
     assert settings.redis_url
@@ -117,17 +115,16 @@ def _uuid(gid: str) -> str:
 async def test_request_validation_and_permissions(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    consultant: str,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    bad = await request(client, token, global_id("AIProcess", uuid.uuid4()))
+    bad = await request(client, consultant, global_id("AIProcess", uuid.uuid4()))
     assert bad["readinessReport"] is None
     assert [(e["field"], e["code"]) for e in bad["errors"]] == [
         ("clientOrganisationId", "VALIDATION")
     ]
-    missing = await request(client, token, global_id("ClientOrganisation", uuid.uuid4()))
+    missing = await request(client, consultant, global_id("ClientOrganisation", uuid.uuid4()))
     assert [(e["field"], e["code"]) for e in missing["errors"]] == [
         ("clientOrganisationId", "NOT_FOUND")
     ]
@@ -142,10 +139,10 @@ async def test_request_validation_and_permissions(
 async def test_report_node_findings_and_comparison_with_previous(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
+    tenant: TenantRef,
     make_tenant: TenantFactory,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
     other = await make_tenant()
     token = await make_token(tenant, "viewer")
     seeded = await seed_client(engine, tenant, processes=14)
@@ -181,13 +178,8 @@ async def test_report_node_findings_and_comparison_with_previous(
 
 
 async def test_client_report_lists_are_batched(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
     seeded = await seed_client(engine, tenant, processes=3)
     done = await queue_report(engine, tenant, seeded.client_id)
     await build_readiness_report(ctx(engine), tenant.slug, str(done))
@@ -217,17 +209,16 @@ async def test_client_report_lists_are_batched(
 async def test_tenant_wide_health_list_has_the_latest_per_client(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    viewer: str,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "viewer")
     a = await seed_client(engine, tenant, processes=1, name="Alpha")
     b = await seed_client(engine, tenant, processes=1, name="Beta")
     await _health(engine, tenant, a.client_id, weeks_ago=2, status=m.HealthStatus.GREEN)
     await _health(engine, tenant, a.client_id, weeks_ago=1, status=m.HealthStatus.RED)
     await _health(engine, tenant, b.client_id, weeks_ago=1, status=m.HealthStatus.GREEN)
-    body = data(await gql(client, HEALTH_LIST, {}, token=token))
+    body = data(await gql(client, HEALTH_LIST, {}, token=viewer))
     rows = body["engagementHealthReports"]
     assert rows["totalCount"] == 2
     by_name = {e["node"]["clientOrganisation"]["name"]: e["node"] for e in rows["edges"]}
@@ -236,7 +227,7 @@ async def test_tenant_wide_health_list_has_the_latest_per_client(
     assert by_name["Alpha"]["reasons"] == [
         {"code": "ORPHANED_PROCESSES", "level": "RED", "message": "1 live process"}
     ]
-    red = data(await gql(client, HEALTH_LIST, {"status": ["RED"]}, token=token))
+    red = data(await gql(client, HEALTH_LIST, {"status": ["RED"]}, token=viewer))
     assert red["engagementHealthReports"]["totalCount"] == 1
     client_token = await make_token(tenant, "client_viewer", client_organisation_id=b.client_id)
     mine = data(await gql(client, HEALTH_LIST, {}, token=client_token))
@@ -302,11 +293,10 @@ async def _health(
 
 
 async def test_two_requests_at_once_for_one_client_queue_one_report(
-    engine: AsyncEngine, make_tenant: TenantFactory
+    engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # A double click: the second request's "already queued?" check runs before the first
     # commits. It must wait for the first and return its report, not queue a second job.
-    tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
     actor = Actor("test", AuditActorKind.SYSTEM)
 

@@ -70,14 +70,6 @@ async def update(
     return await UPDATE.send(client, w.token, **{"id": id_, "version": version, **fields})
 
 
-async def client_agreements(client: httpx.AsyncClient, w: World) -> dict[str, Any]:
-    """The vendorAgreements connection of the World's client."""
-    found: dict[str, Any] = await read(
-        client, w.token, CLIENT_AGREEMENTS, "node.vendorAgreements", id=w.client
-    )
-    return found
-
-
 async def test_create_with_every_clause_and_covered_processes(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
@@ -150,7 +142,8 @@ async def test_create_validation_errors_name_each_field_and_write_nothing(
         "processIds[1]": "VALIDATION",
     }
     assert await audit_rows(engine, world.tenant, "VendorAgreement") == []
-    assert (await client_agreements(client, world))["totalCount"] == 0
+    listed = await read(client, world.token, CLIENT_AGREEMENTS, "node", id=world.client)
+    assert listed["vendorAgreements"]["totalCount"] == 0
 
 
 async def test_create_refuses_wrong_unknown_and_archived_ids(
@@ -295,7 +288,8 @@ async def test_process_vendor_agreements_paginate_and_count(
     edges = (await agreements(world.processes[1]))["edges"]
     assert [e["node"]["vendor"] for e in edges] == ["Delta"]
     assert len(edges[0]["node"]["missingClauses"]) == 4
-    assert (await client_agreements(client, world))["totalCount"] == 4
+    listed = await read(client, world.token, CLIENT_AGREEMENTS, "node", id=world.client)
+    assert listed["vendorAgreements"]["totalCount"] == 4
 
 
 NESTED = """
