@@ -8,7 +8,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.registry import TenantRef
-from tests.conftest import TenantFactory, TokenFactory
 from tests.schema.support import audit_actions, errors_of
 from tests.support import data, gql
 
@@ -130,26 +129,21 @@ async def test_a_wrong_type_of_id_is_a_validation_error(
 
 
 async def test_another_tenants_id_is_not_found(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    token_a = await make_token(await make_tenant())
-    token_b = await make_token(await make_tenant())
-    org = (await create(client, token_a))["clientOrganisation"]
+    org = (await create(client, token))["clientOrganisation"]
     result = data(
         await gql(
-            client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=token_b
+            client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=stranger
         )
     )
     assert result["updateClientOrganisation"]["errors"][0]["code"] == "NOT_FOUND"
-    node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=token_b))
+    node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=stranger))
     assert node["node"] is None
 
 
-async def test_the_viewer_role_cannot_write(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant(), "viewer")
-    result = await create(client, token)
+async def test_the_viewer_role_cannot_write(client: httpx.AsyncClient, viewer: str) -> None:
+    result = await create(client, viewer)
     assert result["clientOrganisation"] is None
     assert result["errors"][0]["code"] == "FORBIDDEN"
 

@@ -43,16 +43,14 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    default = data(await gql(client, READ, token=admin))["reportSchedule"]
+    default = data(await gql(client, READ, token=token))["reportSchedule"]
     assert default["weekday"] == "MONDAY" and default["hour"] == 6 and default["version"] is None
     first = await configure(
         client,
-        admin,
+        token,
         weekday="THURSDAY",
         hour=7,
         minute=30,
@@ -86,19 +84,18 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
     # Stored only encrypted under the deployment's key, which gives it back.
     assert stored[1] is None and stored[0] is not None and SECRET not in stored[0]
     assert secret_box_for(settings).decrypt(stored[0]) == SECRET
-    stale = await configure(client, admin, hour=8)  # version null: someone configured it already
+    stale = await configure(client, token, hour=8)  # version null: someone configured it already
     assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
-    second = await configure(client, admin, version=1, hour=8, timezone="UTC")
+    second = await configure(client, token, version=1, hour=8, timezone="UTC")
     assert second["errors"] == [] and second["reportSchedule"]["version"] == 2
 
 
 async def test_invalid_values_are_named_and_nothing_is_written(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    admin = await make_token(await make_tenant(), "admin")
     bad = await configure(
         client,
-        admin,
+        token,
         hour=24,
         minute=-1,
         timezone="Mars/Olympus",
@@ -113,7 +110,7 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         "webhookUrl",
         "webhookSecret",
     }
-    assert data(await gql(client, READ, token=admin))["reportSchedule"]["version"] is None
+    assert data(await gql(client, READ, token=token))["reportSchedule"]["version"] is None
 
 
 async def test_only_admins_configure_and_clients_cannot_see_it(
