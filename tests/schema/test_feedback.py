@@ -85,12 +85,6 @@ async def report(
     )
 
 
-async def update(
-    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
-) -> dict[str, Any]:
-    return await UPDATE.send(client, w.token, **{"id": id_, "version": version, **fields})
-
-
 async def test_record_review_snapshots_kpis_and_moves_last_review(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
@@ -186,16 +180,16 @@ async def test_update_incident_resolves_reopens_and_conflicts(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     i = (await report(client, world))["incident"]
-    investigating = await update(
-        client, world, i["id"], 1, status="INVESTIGATING", escalationLevel=1
+    investigating = await UPDATE.send(
+        client, world.token, id=i["id"], version=1, status="INVESTIGATING", escalationLevel=1
     )
     assert ok(investigating)["version"] == 2
-    resolved = await update(client, world, i["id"], 2, status="RESOLVED")
+    resolved = await UPDATE.send(client, world.token, id=i["id"], version=2, status="RESOLVED")
     assert ok(resolved)["resolvedAt"] is not None
-    stale = await update(client, world, i["id"], 2, title="Late")
+    stale = await UPDATE.send(client, world.token, id=i["id"], version=2, title="Late")
     assert stale["incident"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    reopened = await update(client, world, i["id"], 3, status="OPEN")
+    reopened = await UPDATE.send(client, world.token, id=i["id"], version=3, status="OPEN")
     assert reopened["incident"]["resolvedAt"] is None
     rows = await audit_rows(engine, world.tenant, "Incident")
     assert [r[0] for r in rows] == ["create", "update", "update", "update"]
@@ -209,7 +203,9 @@ async def test_update_incident_validation_errors(
     i = (await report(client, world, occurredAt=ago(hours=5)))["incident"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return errors_of(await update(client, world, i["id"], 1, **fields))
+        return errors_of(
+            await UPDATE.send(client, world.token, **{"id": i["id"], "version": 1, **fields})
+        )
 
     assert await errors(title=None) == {"title": "VALIDATION"}
     assert await errors(severity=None) == {"severity": "VALIDATION"}
@@ -219,7 +215,8 @@ async def test_update_incident_validation_errors(
     assert await errors(status="RESOLVED", resolvedAt=ago(hours=6)) == {"resolvedAt": "VALIDATION"}
     assert await errors(status="CLOSED", resolvedAt=ago(hours=-1)) == {"resolvedAt": "VALIDATION"}
     assert await errors(id=world.processes[0]) == {"id": "VALIDATION"}
-    missing = await update(client, world, global_id("Incident", uuid.uuid4()), 1, title="x")
+    unknown = global_id("Incident", uuid.uuid4())
+    missing = await UPDATE.send(client, world.token, id=unknown, version=1, title="x")
     assert errors_of(missing) == {"id": "NOT_FOUND"}
     assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
@@ -284,7 +281,7 @@ async def test_process_reviews_newest_first_and_incident_filters(
     middle = (await report(client, world, title="Middle", severity="HIGH", occurredAt=ago(days=1)))[
         "incident"
     ]
-    await update(client, world, middle["id"], 1, status="RESOLVED")
+    await UPDATE.send(client, world.token, id=middle["id"], version=1, status="RESOLVED")
     await report(client, world, processId=world.processes[1], title="Elsewhere")
 
     async def feedback(**variables: Any) -> dict[str, Any]:

@@ -64,12 +64,6 @@ async def create(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str
     return await CREATE.send(client, w.token, **fields)
 
 
-async def update(
-    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
-) -> dict[str, Any]:
-    return await UPDATE.send(client, w.token, **{"id": id_, "version": version, **fields})
-
-
 async def test_create_with_every_clause_and_covered_processes(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
@@ -182,11 +176,11 @@ async def test_update_clauses_and_covered_processes_with_audit(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     a = (await create(client, world, processIds=[world.processes[0]]))["vendorAgreement"]
-    changed = await update(
+    changed = await UPDATE.send(
         client,
-        world,
-        a["id"],
-        1,
+        world.token,
+        id=a["id"],
+        version=1,
         monitoring={"party": "CLIENT", "terms": "Finance checks errors weekly"},
         incidentResponseHours=8,
         product=None,
@@ -196,10 +190,12 @@ async def test_update_clauses_and_covered_processes_with_audit(
     assert b["vendor"] == "ClaimsAI Ltd" and b["incidentResponseHours"] == 8
     assert "MONITORING" not in b["missingClauses"]
     # changing only the covered set still bumps the version, so concurrent edits conflict
-    covered = await update(client, world, a["id"], 2, processIds=[world.processes[1]])
+    covered = await UPDATE.send(
+        client, world.token, id=a["id"], version=2, processIds=[world.processes[1]]
+    )
     assert ok(covered)["version"] == 3
     assert [p["name"] for p in covered["vendorAgreement"]["processes"]] == ["Invoice processing"]
-    stale = await update(client, world, a["id"], 2, vendor="Other")
+    stale = await UPDATE.send(client, world.token, id=a["id"], version=2, vendor="Other")
     assert stale["vendorAgreement"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
     rows = await audit_rows(engine, world.tenant, "VendorAgreement")
@@ -216,7 +212,9 @@ async def test_update_validation_errors(
     a = (await create(client, world, startsOn="2026-03-01"))["vendorAgreement"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return errors_of(await update(client, world, a["id"], 1, **fields))
+        return errors_of(
+            await UPDATE.send(client, world.token, **{"id": a["id"], "version": 1, **fields})
+        )
 
     assert await errors(vendor=None) == {"vendor": "VALIDATION"}
     assert await errors(vendor="") == {"vendor": "VALIDATION"}
