@@ -277,25 +277,35 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
         assert refused is not None and refused.errors[0].code is ErrorCode.FORBIDDEN
 
 
+async def _admin_token_of(session: AsyncSession, tenant: TenantRef, member: uuid.UUID) -> Any:
+    """An admin token the admin `member` asks for (the service call behind createApiToken)."""
+    return await create_api_token(
+        session,
+        actor=SYSTEM,
+        tenant=tenant,
+        name="ci",
+        role=Role.ADMIN,
+        member_id=member,
+        acting_role=Role.ADMIN,
+    )
+
+
+async def _demote(engine: AsyncEngine, tenant: TenantRef, member: uuid.UUID) -> None:
+    """Make the admin `member` a viewer, committed."""
+    async with tenant_session(engine, tenant) as s:
+        await update_member_role(
+            s, actor=SYSTEM, member_id=member, expected_version=1, role=Role.VIEWER
+        )
+
+
 async def test_a_role_change_revokes_the_members_tokens(
     engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
     demoted, _ = await add_active_admins(engine, tenant)
     async with tenant_session(engine, tenant) as s:
-        issued = await create_api_token(
-            s,
-            actor=SYSTEM,
-            tenant=tenant,
-            name="ci",
-            role=Role.ADMIN,
-            member_id=demoted,
-            acting_role=Role.ADMIN,
-        )
-    async with tenant_session(engine, tenant) as s:
-        await update_member_role(
-            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
-        )
+        issued = await _admin_token_of(s, tenant, demoted)
+    await _demote(engine, tenant, demoted)
     async with engine.connect() as conn:
         assert await resolve_token(conn, issued.secret) is None
     async with tenant_session(engine, tenant) as s:
@@ -313,21 +323,10 @@ async def test_a_token_request_authorized_under_a_role_since_changed_is_refused(
     # The request was authorized as admin; the member was demoted before its token was
     # written (the demotion committed first, so its revocation could not see this token).
     demoted, _ = await add_active_admins(engine, tenant)
-    async with tenant_session(engine, tenant) as s:
-        await update_member_role(
-            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
-        )
+    await _demote(engine, tenant, demoted)
     with pytest.raises(DomainError) as refused:
         async with tenant_session(engine, tenant) as s:
-            await create_api_token(
-                s,
-                actor=SYSTEM,
-                tenant=tenant,
-                name="ci",
-                role=Role.ADMIN,
-                member_id=demoted,
-                acting_role=Role.ADMIN,
-            )
+            await _admin_token_of(s, tenant, demoted)
     assert refused.value.errors[0].code is ErrorCode.FORBIDDEN
     async with engine.connect() as conn:
         count = await conn.scalar(

@@ -17,17 +17,16 @@ from tenants.models import AuditEvent, ReportBranding
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import mutation
 from tests.support import data, gql
 
 READ = """{ reportBranding {
   name accentColour footerText confidentialityText logoType logoBytes timezone locale version
 } }"""
-CONFIGURE = """mutation($input: ConfigureReportBrandingInput!) {
-  configureReportBranding(input: $input) {
-    reportBranding { name accentColour logoType logoBytes timezone locale version }
-    errors { field code message }
-  }
-}"""
+CONFIGURE = mutation(
+    "configureReportBranding",
+    "reportBranding { name accentColour logoType logoBytes timezone locale version }",
+)
 
 
 def png() -> bytes:
@@ -48,9 +47,9 @@ def png() -> bytes:
 
 
 async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"version": None, "name": "Müller & Partner", **fields}}
-    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
-    return result["configureReportBranding"]
+    return await CONFIGURE.send(
+        client, token, **{"version": None, "name": "Müller & Partner", **fields}
+    )
 
 
 async def test_defaults_then_configure_with_a_logo_then_a_stale_version_conflicts(
@@ -116,7 +115,7 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         "logoBase64",
     }
     variables = {"input": {"version": None, "name": "x", "logoBase64": svg, "logoType": "SVG"}}
-    undeclared = await gql(client, CONFIGURE, variables, token=token)
+    undeclared = await gql(client, CONFIGURE.document, variables, token=token)
     assert undeclared.get("data") is None and "LogoFormat" in undeclared["errors"][0]["message"]
     over_long_zone = await configure(client, token, timezone="Europe/" + "x" * 6000)
     assert [e["field"] for e in over_long_zone["errors"]] == ["timezone"]

@@ -17,6 +17,7 @@ from tenants.models import AuditEvent, ReportSchedule
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.schema.support import mutation
 from tests.support import data, gql
 
 # A Standard Webhooks secret: whsec_ and the base64 of 32 bytes.
@@ -25,18 +26,14 @@ SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 READ = """{ reportSchedule {
   enabled weekday hour minute timezone webhookUrl hasWebhookSecret version
 } }"""
-CONFIGURE = """mutation($input: ConfigureReportScheduleInput!) {
-  configureReportSchedule(input: $input) {
-    reportSchedule { weekday hour minute timezone webhookUrl hasWebhookSecret version }
-    errors { field code message }
-  }
-}"""
+CONFIGURE = mutation(
+    "configureReportSchedule",
+    "reportSchedule { weekday hour minute timezone webhookUrl hasWebhookSecret version }",
+)
 
 
 async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"version": None, **fields}}
-    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
-    return result["configureReportSchedule"]
+    return await CONFIGURE.send(client, token, **{"version": None, **fields})
 
 
 async def test_defaults_then_configure_then_a_stale_version_conflicts(
