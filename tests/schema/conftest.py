@@ -3,12 +3,14 @@ engagement suites start from."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.registry import TenantRef
 from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import World, WorldFactory, seed
+from tests.schema.support import World, WorldFactory, add_client, seed
 
 
 @pytest.fixture
@@ -39,6 +41,12 @@ async def viewer(tenant: TenantRef, make_token: TokenFactory) -> str:
 async def stranger(make_tenant: TenantFactory, make_token: TokenFactory) -> str:
     """An admin token of another tenant, which must see none of `tenant`'s objects."""
     return await make_token(await make_tenant())
+
+
+@pytest.fixture
+async def globex(engine: AsyncEngine, tenant: TenantRef) -> uuid.UUID:
+    """A client organisation of `tenant` named Globex, made through the service."""
+    return await add_client(engine, tenant)
 
 
 @pytest.fixture

@@ -115,17 +115,13 @@ async def test_create_validation_errors_come_together(
 
 
 async def test_a_client_role_token_is_confined_and_a_read_scope_cannot_write(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    tenant: TenantRef,
-    token: str,
+    client: httpx.AsyncClient, token: str, globex: uuid.UUID
 ) -> None:
-    org = await add_client(engine, tenant)
     result = await create(
         client,
         token,
         role="CLIENT_VIEWER",
-        clientOrganisationId=global_id("ClientOrganisation", org),
+        clientOrganisationId=global_id("ClientOrganisation", globex),
     )
     assert result["apiToken"]["clientOrganisation"]["name"] == "Globex"
     reader = await create(client, token, role="ADMIN", scopes=["READ"])

@@ -96,9 +96,8 @@ def test_no_field_of_the_schema_reveals_a_client_secret() -> None:
 
 
 async def test_add_a_client_organisations_provider_with_a_role_mapping(
-    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
+    client: httpx.AsyncClient, token: str, globex: uuid.UUID
 ) -> None:
-    org = await add_client(engine, tenant)
     result = await configure(
         client,
         token,
@@ -106,7 +105,7 @@ async def test_add_a_client_organisations_provider_with_a_role_mapping(
         clientId="steward-globex",
         clientSecret="x",
         allowedDomains=["globex.test"],
-        clientOrganisationId=global_id("ClientOrganisation", org),
+        clientOrganisationId=global_id("ClientOrganisation", globex),
         defaultRole="CLIENT_VIEWER",
         claimRoleMapping={
             "claim": "groups",
@@ -235,13 +234,13 @@ async def test_only_admins_see_or_manage_providers(
     engine: AsyncEngine,
     tenant: TenantRef,
     token: str,
+    globex: uuid.UUID,
     make_token: TokenFactory,
 ) -> None:
     """Non-admins get an empty connection and a null node, like for a missing provider."""
-    org = await add_client(engine, tenant)
     idp = (await configure(client, token, **STAFF))["identityProvider"]
     assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"]["id"]
-    for role, org_id in non_admin_roles(org):
+    for role, org_id in non_admin_roles(globex):
         theirs = await make_token(tenant, role, org_id)
         listed = data(await gql(client, LIST, token=theirs))["identityProviders"]
         assert listed["totalCount"] == 0 and listed["edges"] == [], role

@@ -66,15 +66,14 @@ async def _activate(engine: AsyncEngine, tenant: TenantRef, member_gid: str) -> 
 
 
 async def test_invite_change_role_deactivate_each_write_an_audit_event(
-    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str, globex: uuid.UUID
 ) -> None:
-    org = await add_client(engine, tenant)
     invited = await invite(
         client,
         token,
         email="Ann@Globex.test",
         role="CLIENT_OWNER",
-        clientOrganisationId=global_id("ClientOrganisation", org),
+        clientOrganisationId=global_id("ClientOrganisation", globex),
         displayName="Ann",
     )
     member = ok(invited)
@@ -101,15 +100,15 @@ async def test_invite_change_role_deactivate_each_write_an_audit_event(
 
 
 async def test_invite_validation_errors_name_the_field_and_write_nothing(
-    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str, globex: uuid.UUID
 ) -> None:
-    org = global_id("ClientOrganisation", await add_client(engine, tenant))
+    globex_id = global_id("ClientOrganisation", globex)
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"email": "not-an-e-mail"}, {"email": "VALIDATION"}),
         ({"email": "  "}, {"email": "VALIDATION"}),
         ({"role": "CLIENT_VIEWER"}, {"clientOrganisationId": "VALIDATION"}),
         (
-            {"role": "CONSULTANT", "clientOrganisationId": org},
+            {"role": "CONSULTANT", "clientOrganisationId": globex_id},
             {"clientOrganisationId": "VALIDATION"},
         ),
         (
@@ -181,14 +180,13 @@ async def test_deactivation_revokes_the_members_tokens_at_once(
 
 async def test_only_admins_manage_members(
     client: httpx.AsyncClient,
-    engine: AsyncEngine,
     tenant: TenantRef,
     token: str,
+    globex: uuid.UUID,
     make_token: TokenFactory,
 ) -> None:
-    org = await add_client(engine, tenant)
     member = (await invite(client, token))["member"]
-    for role, org_id in non_admin_roles(org):
+    for role, org_id in non_admin_roles(globex):
         theirs = await make_token(tenant, role, org_id)
         invited = await invite(client, theirs)
         changed = await UPDATE_ROLE.send(client, theirs, id=member["id"], version=1, role="ADMIN")
