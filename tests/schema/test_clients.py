@@ -8,30 +8,15 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.registry import TenantRef
-from tests.schema.support import audit_actions, errors_of
+from tests.schema.support import audit_actions, errors_of, mutation, ok
 from tests.support import data, gql
 
-CREATE = """
-mutation($input: CreateClientOrganisationInput!) {
-  createClientOrganisation(input: $input) {
-    clientOrganisation { id version name engagementStatus engagementStart engagementEnd }
-    errors { field code message }
-  }
-}"""
-UPDATE = """
-mutation($input: UpdateClientOrganisationInput!) {
-  updateClientOrganisation(input: $input) {
-    clientOrganisation { id version name industry }
-    errors { field code message }
-  }
-}"""
-ARCHIVE = """
-mutation($input: ArchiveClientOrganisationInput!) {
-  archiveClientOrganisation(input: $input) {
-    clientOrganisation { id archivedAt }
-    errors { field code message }
-  }
-}"""
+CREATE = mutation(
+    "createClientOrganisation",
+    "clientOrganisation { id version name engagementStatus engagementStart engagementEnd }",
+)
+UPDATE = mutation("updateClientOrganisation", "clientOrganisation { id version name industry }")
+ARCHIVE = mutation("archiveClientOrganisation", "clientOrganisation { id archivedAt }")
 NODE_NAME = "query($id: ID!) { node(id: $id) { ... on ClientOrganisation { name } } }"
 NODE_ID = "query($id: ID!) { node(id: $id) { id } }"
 LIST = """
@@ -45,9 +30,7 @@ query($first: Int, $after: String, $filter: ClientOrganisationFilter) {
 
 
 async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    body = data(await gql(client, CREATE, {"input": {"name": "Northwind", **fields}}, token=token))
-    result: dict[str, Any] = body["createClientOrganisation"]
-    return result
+    return await CREATE.send(client, token, **{"name": "Northwind", **fields})
 
 
 async def test_create_update_archive_each_write_an_audit_event(
@@ -56,23 +39,12 @@ async def test_create_update_archive_each_write_an_audit_event(
     created = await create(
         client, consultant, engagementStatus="ACTIVE", engagementStart="2026-01-05"
     )
-    assert created["errors"] == []
-    org = created["clientOrganisation"]
+    org = ok(created)
     assert org["engagementStatus"] == "ACTIVE" and org["version"] == 1
-    updated = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": org["id"], "version": 1, "industry": "Insurance"}},
-            token=consultant,
-        )
-    )
-    assert updated["updateClientOrganisation"]["errors"] == []
-    assert updated["updateClientOrganisation"]["clientOrganisation"]["version"] == 2
-    archived = data(
-        await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=consultant)
-    )
-    assert archived["archiveClientOrganisation"]["clientOrganisation"]["archivedAt"]
+    updated = await UPDATE.send(client, consultant, id=org["id"], version=1, industry="Insurance")
+    assert ok(updated)["version"] == 2
+    archived = await ARCHIVE.send(client, consultant, id=org["id"], version=2)
+    assert archived["clientOrganisation"]["archivedAt"]
     assert await audit_actions(engine, tenant, "ClientOrganisation") == [
         "create",
         "update",
@@ -97,33 +69,20 @@ async def test_a_stale_version_is_a_conflict_not_an_overwrite(
     client: httpx.AsyncClient, token: str
 ) -> None:
     org = (await create(client, token))["clientOrganisation"]
-    first = {"input": {"id": org["id"], "version": 1, "name": "First edit"}}
-    second = {"input": {"id": org["id"], "version": 1, "name": "Second edit"}}
-    assert (
-        data(await gql(client, UPDATE, first, token=token))["updateClientOrganisation"]["errors"]
-        == []
-    )
-    stale = data(await gql(client, UPDATE, second, token=token))["updateClientOrganisation"]
+    first = await UPDATE.send(client, token, id=org["id"], version=1, name="First edit")
+    assert first["errors"] == []
+    stale = await UPDATE.send(client, token, id=org["id"], version=1, name="Second edit")
     assert stale["clientOrganisation"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    node = data(
-        await gql(
-            client,
-            NODE_NAME,
-            {"id": org["id"]},
-            token=token,
-        )
-    )
+    node = data(await gql(client, NODE_NAME, {"id": org["id"]}, token=token))
     assert node["node"]["name"] == "First edit"
 
 
 async def test_a_wrong_type_of_id_is_a_validation_error(
     client: httpx.AsyncClient, token: str
 ) -> None:
-    result = data(
-        await gql(client, UPDATE, {"input": {"id": "bm90LWFuLWlk", "version": 1}}, token=token)
-    )
-    assert result["updateClientOrganisation"]["errors"] == [
+    result = await UPDATE.send(client, token, id="bm90LWFuLWlk", version=1)
+    assert result["errors"] == [
         {"field": "id", "code": "VALIDATION", "message": "must be the id of a ClientOrganisation"}
     ]
 
@@ -132,12 +91,8 @@ async def test_another_tenants_id_is_not_found(
     client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
     org = (await create(client, token))["clientOrganisation"]
-    result = data(
-        await gql(
-            client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=stranger
-        )
-    )
-    assert result["updateClientOrganisation"]["errors"][0]["code"] == "NOT_FOUND"
+    result = await UPDATE.send(client, stranger, id=org["id"], version=1, name="x")
+    assert result["errors"][0]["code"] == "NOT_FOUND"
     node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=stranger))
     assert node["node"] is None
 
