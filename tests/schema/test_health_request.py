@@ -18,20 +18,18 @@ from tenants.services.branding import BRANDING_ID
 from tenants.session import tenant_session
 from tests.conftest import TokenFactory
 from tests.jobs.seed import seed_client
-from tests.support import data, gql
+from tests.schema.support import mutation
 
-REQUEST = """mutation($input: RequestEngagementHealthReportInput!) {
-  requestEngagementHealthReport(input: $input) {
-    engagementHealthReport { id status periodStart periodEnd reasons { code level message params } }
-    errors { field code message }
-  }
-}"""
+REQUEST = mutation(
+    "requestEngagementHealthReport",
+    "engagementHealthReport { id status periodStart periodEnd"
+    " reasons { code level message params } }",
+)
 
 
 async def _request(client: httpx.AsyncClient, token: str, client_id: Any) -> dict[str, Any]:
-    variables = {"input": {"clientOrganisationId": global_id("ClientOrganisation", client_id)}}
-    result: dict[str, Any] = data(await gql(client, REQUEST, variables, token=token))
-    return result["requestEngagementHealthReport"]
+    gid = global_id("ClientOrganisation", client_id)
+    return await REQUEST.send(client, token, clientOrganisationId=gid)
 
 
 async def _empty_client(engine: AsyncEngine, tenant: TenantRef, **values: Any) -> Any:

@@ -140,9 +140,7 @@ async def test_only_admins_configure_and_clients_cannot_see_it(
     assert data(await gql(client, READ, token=client_viewer))["reportBranding"] is None
 
 
-REQUEST = """mutation($input: RequestReadinessReportInput!) {
-  requestReadinessReport(input: $input) { readinessReport { id } errors { field code message } }
-}"""
+REQUEST = mutation("requestReadinessReport", "readinessReport { id }")
 
 
 async def test_a_report_request_may_ask_for_its_language(
@@ -157,14 +155,9 @@ async def test_a_report_request_may_ask_for_its_language(
     tenant = await make_tenant()
     token = await make_token(tenant, "consultant")
     seeded = await seed_client(engine, tenant, processes=2)
-    variables = {
-        "input": {
-            "clientOrganisationId": global_id("ClientOrganisation", seeded.client_id),
-            "locale": "DE",
-        }
-    }
-    body = data(await gql(client, REQUEST, variables, token=token))["requestReadinessReport"]
-    assert body["errors"] == []
+    gid = global_id("ClientOrganisation", seeded.client_id)
+    requested = await REQUEST.send(client, token, clientOrganisationId=gid, locale="DE")
+    assert requested["errors"] == []
     async with tenant_session(engine, tenant) as s:
         locales = list(await s.scalars(select(m.ReadinessReport.locale)))
     assert locales == ["de"]

@@ -23,15 +23,13 @@ from tenants.services.reports import request_readiness_report
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import TODAY, queue_report, seed_client, set_accountable
+from tests.schema.support import mutation
 from tests.support import count_statements, data, gql, race_uncommitted
 
-REQUEST = """
-mutation($input: RequestReadinessReportInput!) {
-  requestReadinessReport(input: $input) {
-    readinessReport { id status requestedAt startedAt finishedAt score htmlUrl }
-    errors { field code message }
-  }
-}"""
+REQUEST = mutation(
+    "requestReadinessReport",
+    "readinessReport { id status requestedAt startedAt finishedAt score htmlUrl }",
+)
 REPORT = """
 query($id: ID!) { node(id: $id) { ... on ReadinessReport {
   id status attempts failureReason score htmlUrl pdfUrl
@@ -64,11 +62,7 @@ def ctx(engine: AsyncEngine) -> dict[str, Any]:
 
 
 async def request(client: httpx.AsyncClient, token: str, client_id: str) -> dict[str, Any]:
-    body = data(
-        await gql(client, REQUEST, {"input": {"clientOrganisationId": client_id}}, token=token)
-    )
-    result: dict[str, Any] = body["requestReadinessReport"]
-    return result
+    return await REQUEST.send(client, token, clientOrganisationId=client_id)
 
 
 async def test_request_queues_a_report_and_enqueues_its_job(
