@@ -23,13 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
+from tenants.demo_seed import seed_demo
 from tenants.models import AuditEvent, EscalationLevel, LifecycleStage, ProcessKpi
+from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.services import clients, processes
 from tenants.services.audit import SYSTEM
 from tenants.session import tenant_session
+from tenants.tokens import issue_token
 from tests.conftest import TenantFactory, TokenFactory
-from tests.support import data, gql
+from tests.support import data, gql, unique_slug
 
 
 @dataclass
@@ -106,6 +109,20 @@ async def seed(
         ids = (client.id, [claims.id, invoices.id], other.id, foreign.id)
     token = await make_token(tenant, role)
     return World(tenant, token, ids[0], ids[1], ids[2], ids[3])
+
+
+async def demo_tenant(engine: AsyncEngine, prefix: str, name: str) -> TenantRef:
+    """A new tenant holding the demo engagement (tenants/demo_seed.py): for the suites
+    that read lists of realistic size, one tenant a module."""
+    return await create_tenant(engine, slug=unique_slug(prefix), name=name, after_migrate=seed_demo)
+
+
+async def issue_secret(
+    engine: AsyncEngine, tenant: TenantRef, role: str, name: str, **kw: Any
+) -> str:
+    """A new token's secret; module-scoped fixtures use it, as make_token is per test."""
+    async with engine.connect() as conn, conn.begin():
+        return (await issue_token(conn, tenant=tenant, role=role, name=name, **kw)).secret
 
 
 async def mutate(

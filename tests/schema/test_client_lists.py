@@ -19,12 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret
+from tests.support import data, gql
 
 
 @dataclass
@@ -37,24 +35,15 @@ class Demo:
 
 @pytest.fixture(scope="module")
 async def demo(engine: AsyncEngine) -> Demo:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("lists"), name="Lists", after_migrate=seed_demo
-    )
+    tenant = await demo_tenant(engine, "lists", "Lists")
     async with tenant_session(engine, tenant) as s:
         clients = list(
             await s.scalars(select(m.ClientOrganisation.id).order_by(m.ClientOrganisation.name))
         )
-    async with engine.connect() as conn, conn.begin():
-        admin = (await issue_token(conn, tenant=tenant, role="admin", name="a")).secret
-        viewer = (
-            await issue_token(
-                conn,
-                tenant=tenant,
-                role="client_viewer",
-                name="v",
-                client_organisation_id=clients[0],
-            )
-        ).secret
+    admin = await issue_secret(engine, tenant, "admin", "a")
+    viewer = await issue_secret(
+        engine, tenant, "client_viewer", "v", client_organisation_id=clients[0]
+    )
     return Demo(tenant, admin, clients, viewer)
 
 

@@ -18,13 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id, parse_global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.schema.support import mutation
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret, mutation
+from tests.support import data, gql
 
 
 @dataclass
@@ -35,12 +32,8 @@ class Demo:
 
 @pytest.fixture(scope="module")
 async def demo(engine: AsyncEngine) -> Demo:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("rest"), name="Restore", after_migrate=seed_demo
-    )
-    async with engine.connect() as conn, conn.begin():
-        token = (await issue_token(conn, tenant=tenant, role="consultant", name="c")).secret
-    return Demo(tenant, token)
+    tenant = await demo_tenant(engine, "rest", "Restore")
+    return Demo(tenant, await issue_secret(engine, tenant, "consultant", "c"))
 
 
 STATE = """query($id: ID!) { node(id: $id) {
