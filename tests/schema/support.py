@@ -209,6 +209,14 @@ def errors_of(payload: dict[str, Any]) -> dict[str | None, str]:
     return {e["field"]: e["code"] for e in payload["errors"]}
 
 
+def assert_invalid(payload: dict[str, Any], *fields: str) -> None:
+    """The payload carries no object and one VALIDATION error on each of `fields`, no other:
+    how every mutation answers input it refuses as a whole."""
+    (value,) = (v for k, v in payload.items() if k != "errors")
+    assert value is None, payload
+    assert errors_of(payload) == dict.fromkeys(fields, "VALIDATION")
+
+
 async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> Any:
     body = data(await gql(client, '{ node(id: "' + id_ + '") { id ' + fields + " } }", token=token))
     return body["node"]

@@ -14,6 +14,7 @@ from tests.schema.support import (
     CREATE_PROCESS,
     PROCESS_FIELDS,
     assert_forbidden,
+    assert_invalid,
     assert_tenant_confined,
     assign,
     audit_actions,
@@ -120,16 +121,16 @@ async def test_create_validation_errors_name_nested_fields_and_write_nothing(
         ],
         tools=[{"name": ""}],
     )
-    assert result["aiProcess"] is None
-    assert errors_of(result) == {
-        "name": "VALIDATION",
-        "boundaries.steps[0].aiRole": "VALIDATION",
-        "boundaries.steps": "VALIDATION",
-        "checkpoints[0].name": "VALIDATION",
-        "escalationPath[0].responseHours": "VALIDATION",
-        "escalationPath": "VALIDATION",
-        "tools[0].name": "VALIDATION",
-    }
+    assert_invalid(
+        result,
+        "name",
+        "boundaries.steps[0].aiRole",
+        "boundaries.steps",
+        "checkpoints[0].name",
+        "escalationPath[0].responseHours",
+        "escalationPath",
+        "tools[0].name",
+    )
     assert await audit_actions(engine, tenant, "AIProcess") == []
 
 
