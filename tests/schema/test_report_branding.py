@@ -12,11 +12,13 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.ids import global_id
 from tenants import models as m
 from tenants.models import AuditEvent, ReportBranding
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
+from tests.jobs.seed import seed_client
 from tests.schema.support import mutation
 from tests.support import data, gql
 
@@ -144,19 +146,11 @@ REQUEST = mutation("requestReadinessReport", "readinessReport { id }")
 
 
 async def test_a_report_request_may_ask_for_its_language(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    from schema.ids import global_id
-    from tests.jobs.seed import seed_client
-
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
     seeded = await seed_client(engine, tenant, processes=2)
     gid = global_id("ClientOrganisation", seeded.client_id)
-    requested = await REQUEST.send(client, token, clientOrganisationId=gid, locale="DE")
+    requested = await REQUEST.send(client, consultant, clientOrganisationId=gid, locale="DE")
     assert requested["errors"] == []
     async with tenant_session(engine, tenant) as s:
         locales = list(await s.scalars(select(m.ReadinessReport.locale)))
