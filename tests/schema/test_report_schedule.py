@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import uuid
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from server.settings import Settings
 from tenants.models import AuditEvent, ReportSchedule
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
 from tests.schema.support import mutation
 from tests.support import data, gql
 
@@ -111,12 +112,8 @@ async def test_invalid_values_are_named_and_nothing_is_written(
 
 
 async def test_only_admins_configure_and_clients_cannot_see_it(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, tenant: TenantRef, consultant: str, make_token: TokenFactory
 ) -> None:
-    import uuid
-
-    tenant = await make_tenant()
-    consultant = await make_token(tenant, "consultant")
     refused = await configure(client, consultant, hour=9)
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
