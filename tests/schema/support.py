@@ -8,6 +8,10 @@ helper is not copied from file to file. Two ways of making data:
   built on them do not depend on the processes area's mutations;
 - `new_client`, `new_process`, `new_owner` and `assign` go through the GraphQL
   mutations, for the suites that test exactly those mutations' neighbours.
+
+Most suites then run their operations with `mutation(...).send`, `read` and the
+payload checks (`ok`, `errors_of`, `assert_invalid`, `assert_forbidden`,
+`assert_tenant_confined`); the tenant and token fixtures are in conftest.py.
 """
 
 from __future__ import annotations
@@ -111,6 +115,12 @@ async def seed(
     return World(tenant, token, ids[0], ids[1], ids[2], ids[3])
 
 
+async def add_client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
+    """A client organisation made through the service, for suites not about clients."""
+    async with tenant_session(engine, tenant) as s:
+        return (await clients.create_client(s, actor=SYSTEM, name=name)).id
+
+
 async def demo_tenant(engine: AsyncEngine, prefix: str, name: str) -> TenantRef:
     """A new tenant holding the demo engagement (tenants/demo_seed.py): for the suites
     that read lists of realistic size, one tenant a module."""
@@ -123,6 +133,10 @@ async def issue_secret(
     """A new token's secret; module-scoped fixtures use it, as make_token is per test."""
     async with engine.connect() as conn, conn.begin():
         return (await issue_token(conn, tenant=tenant, role=role, name=name, **kw)).secret
+
+
+# Running operations and reading their payloads. A payload mutation is a `mutation()`:
+# it knows its field and input type, so a test passes only the input.
 
 
 async def mutate(
@@ -222,10 +236,7 @@ async def node(client: httpx.AsyncClient, token: str, id_: str, fields: str) -> 
     return body["node"]
 
 
-async def add_client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
-    """A client organisation made through the service, for suites not about clients."""
-    async with tenant_session(engine, tenant) as s:
-        return (await clients.create_client(s, actor=SYSTEM, name=name)).id
+# The audit trail, as the suites check it.
 
 
 async def audit_actions(engine: AsyncEngine, tenant: TenantRef, object_type: str) -> list[str]:
@@ -258,6 +269,8 @@ def sides(event: AuditEvent) -> tuple[dict[str, Any] | None, dict[str, Any] | No
     has = any(v is not None for v in before.values()), any(v is not None for v in after.values())
     return (before if has[0] else None), (after if has[1] else None)
 
+
+# Data made through the GraphQL mutations.
 
 CREATE_CLIENT = mutation("createClientOrganisation", "clientOrganisation { id }", errors="field")
 PROCESS_FIELDS = """
