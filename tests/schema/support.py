@@ -160,7 +160,8 @@ class Mutation:
     document: str
 
     async def send(self, client: httpx.AsyncClient, token: str, /, **input: Any) -> dict[str, Any]:
-        """The payload of this mutation run with `input` (the response has no errors)."""
+        """The payload of this mutation run with `input`. The response must carry no
+        GraphQL errors; the payload's own `errors` are the caller's to check."""
         return await mutate(client, token, self.document, self.field, **input)
 
 
