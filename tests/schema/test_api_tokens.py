@@ -19,24 +19,24 @@ from tenants.principals import Role
 from tenants.registry import ApiToken, TenantRef
 from tenants.services.api_tokens import create_api_token
 from tenants.services.audit import SYSTEM
-from tenants.services.clients import create_client
 from tenants.services.members import deactivate_member, invite_member, update_member_role
 from tenants.session import tenant_session
 from tenants.tokens import issue_token, resolve_token
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import audit_actions, errors_of
+from tests.conftest import TokenFactory
+from tests.schema.support import (
+    add_client,
+    audit_actions,
+    errors_of,
+    mutation,
+    non_admin_roles,
+    ok,
+)
 from tests.support import add_active_admins, data, gql, race_uncommitted
 
 FIELDS = """id name role scopes prefix createdAt expiresAt revokedAt lastUsedAt active
   clientOrganisation { id name } member { id email }"""
-CREATE = f"""
-mutation($input: CreateApiTokenInput!) {{
-  createApiToken(input: $input) {{ apiToken {{ {FIELDS} }} secret errors {{ field code message }} }}
-}}"""
-REVOKE = f"""
-mutation($input: RevokeApiTokenInput!) {{
-  revokeApiToken(input: $input) {{ apiToken {{ {FIELDS} }} errors {{ field code message }} }}
-}}"""
+CREATE = mutation("createApiToken", f"apiToken {{ {FIELDS} }} secret")
+REVOKE = mutation("revokeApiToken", f"apiToken {{ {FIELDS} }}")
 LIST = """
 query($first: Int, $after: String) {
   apiTokens(first: $first, after: $after) {
@@ -49,37 +49,32 @@ A_CLIENT = 'mutation { createClientOrganisation(input: {name: "N"}) { errors { c
 
 
 async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"name": "CI export", "role": "CONSULTANT", **fields}}
-    result: dict[str, Any] = data(await gql(client, CREATE, variables, token=token))[
-        "createApiToken"
-    ]
-    return result
+    fields = {"name": "CI export", "role": "CONSULTANT", **fields}
+    return await CREATE.send(client, token, **fields)
 
 
 async def test_create_shows_the_secret_once_and_the_token_works(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     expires = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
-    result = await create(client, admin, scopes=["READ", "REPORTS"], expiresAt=expires.isoformat())
+    result = await create(client, token, scopes=["READ", "REPORTS"], expiresAt=expires.isoformat())
     assert result["errors"] == []
-    secret, token = result["secret"], result["apiToken"]
-    assert secret.startswith("stw_") and token["prefix"] == secret[:12]
-    assert token["role"] == "CONSULTANT" and token["scopes"] == ["READ", "REPORTS"]
-    assert datetime.fromisoformat(token["expiresAt"]) == expires
-    assert token["active"] is True and token["revokedAt"] is None
-    assert token["member"] is None and token["clientOrganisation"] is None
+    secret, made = result["secret"], result["apiToken"]
+    assert secret.startswith("stw_") and made["prefix"] == secret[:12]
+    assert made["role"] == "CONSULTANT" and made["scopes"] == ["READ", "REPORTS"]
+    assert datetime.fromisoformat(made["expiresAt"]) == expires
+    assert made["active"] is True and made["revokedAt"] is None
+    assert made["member"] is None and made["clientOrganisation"] is None
     assert data(await gql(client, VIEWER, token=secret))["viewer"]["role"] == "CONSULTANT"
-    listed = await gql(client, LIST, token=admin)
+    listed = await gql(client, LIST, token=token)
     assert secret not in json.dumps(listed)
     names = [e["node"]["name"] for e in data(listed)["apiTokens"]["edges"]]
     assert names == ["CI export", "test admin"]
-    node = data(await gql(client, NODE, {"id": token["id"]}, token=admin))["node"]
-    assert node == {"id": token["id"], "name": "CI export"}
+    node = data(await gql(client, NODE, {"id": made["id"]}, token=token))["node"]
+    assert node == {"id": made["id"], "name": "CI export"}
     async with tenant_session(engine, tenant) as s:
         audit = list(
             await s.execute(
@@ -94,94 +89,70 @@ async def test_create_shows_the_secret_once_and_the_token_works(
 async def test_create_validation_errors_come_together(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
-    bad = await create(client, admin, name=" ", scopes=["READ"], expiresAt=past)
+    bad = await create(client, token, name=" ", scopes=["READ"], expiresAt=past)
     assert bad["apiToken"] is None and bad["secret"] is None
     assert errors_of(bad) == {"name": "VALIDATION", "expiresAt": "VALIDATION"}
     # Scopes are the ApiTokenScope enum: anything else is refused before any resolver runs.
     variables = {"input": {"name": "t", "role": "CONSULTANT", "scopes": ["READ", "root"]}}
-    unknown_scope = await gql(client, CREATE, variables, token=admin)
+    unknown_scope = await gql(client, CREATE.document, variables, token=token)
     assert unknown_scope.get("data") is None
     assert "ApiTokenScope" in unknown_scope["errors"][0]["message"]
     far = (datetime.now(UTC) + timedelta(days=400)).isoformat()
-    assert errors_of(await create(client, admin, expiresAt=far)) == {"expiresAt": "VALIDATION"}
-    assert errors_of(await create(client, admin, role="CLIENT_VIEWER")) == {
+    assert errors_of(await create(client, token, expiresAt=far)) == {"expiresAt": "VALIDATION"}
+    assert errors_of(await create(client, token, role="CLIENT_VIEWER")) == {
         "clientOrganisationId": "VALIDATION"
     }
     unknown = global_id("ClientOrganisation", uuid.uuid4())
     assert errors_of(
-        await create(client, admin, role="CLIENT_VIEWER", clientOrganisationId=unknown)
+        await create(client, token, role="CLIENT_VIEWER", clientOrganisationId=unknown)
     ) == {"clientOrganisationId": "NOT_FOUND"}
-    listed = data(await gql(client, LIST, token=admin))["apiTokens"]
+    listed = data(await gql(client, LIST, token=token))["apiTokens"]
     assert listed["totalCount"] == 1  # only the admin's own token
 
 
 async def test_a_client_role_token_is_confined_and_a_read_scope_cannot_write(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, token: str, globex: uuid.UUID
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    async with tenant_session(engine, tenant) as s:
-        org = await create_client(s, actor=SYSTEM, name="Globex")
     result = await create(
         client,
-        admin,
+        token,
         role="CLIENT_VIEWER",
-        clientOrganisationId=global_id("ClientOrganisation", org.id),
+        clientOrganisationId=global_id("ClientOrganisation", globex),
     )
     assert result["apiToken"]["clientOrganisation"]["name"] == "Globex"
-    reader = await create(client, admin, role="ADMIN", scopes=["READ"])
+    reader = await create(client, token, role="ADMIN", scopes=["READ"])
     refused = data(await gql(client, A_CLIENT, token=reader["secret"]))
     assert refused["createClientOrganisation"]["errors"] == [{"code": "FORBIDDEN"}]
     # A read-scoped admin token does not see the tenant administration either.
     assert data(await gql(client, LIST, token=reader["secret"]))["apiTokens"]["totalCount"] == 0
-    writer = await create(client, admin, role="ADMIN", scopes=["ADMIN"])
+    writer = await create(client, token, role="ADMIN", scopes=["ADMIN"])
     assert data(await gql(client, LIST, token=writer["secret"]))["apiTokens"]["totalCount"] == 4
 
 
 async def test_revoke_stops_the_token_at_once(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    made = await create(client, admin)
-    revoked = data(
-        await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=admin)
-    )["revokeApiToken"]
-    assert revoked["errors"] == []
-    assert revoked["apiToken"]["revokedAt"] and revoked["apiToken"]["active"] is False
+    made = await create(client, token)
+    revoked = ok(await REVOKE.send(client, token, id=made["apiToken"]["id"]))
+    assert revoked["revokedAt"] and revoked["active"] is False
     await gql(client, VIEWER, token=made["secret"], expect_status=401)
-    again = data(await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=admin))[
-        "revokeApiToken"
-    ]
+    again = await REVOKE.send(client, token, id=made["apiToken"]["id"])
     assert errors_of(again) == {"id": "VALIDATION"} and again["apiToken"] is None
-    missing = data(
-        await gql(
-            client, REVOKE, {"input": {"id": global_id("ApiToken", uuid.uuid4())}}, token=admin
-        )
-    )["revokeApiToken"]
+    missing = await REVOKE.send(client, token, id=global_id("ApiToken", uuid.uuid4()))
     assert errors_of(missing) == {"id": "NOT_FOUND"}
     assert await audit_actions(engine, tenant, "ApiToken") == ["create", "revoke"]
 
 
 async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     async with tenant_session(engine, tenant) as s:
         member = await invite_member(s, actor=SYSTEM, email="ann@acme.test", role=Role.ADMIN)
         # A second admin, so Ann is not the last one and can be deactivated.
@@ -215,86 +186,69 @@ async def test_a_token_made_by_a_member_is_theirs_and_dies_with_them(
     assert other.id != member.id
 
 
-async def test_pages_newest_first(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
+async def test_pages_newest_first(client: httpx.AsyncClient, token: str) -> None:
     for name in ("one", "two", "three"):
-        await create(client, admin, name=name)
-    page = data(await gql(client, LIST, {"first": 2}, token=admin))["apiTokens"]
+        await create(client, token, name=name)
+    page = data(await gql(client, LIST, {"first": 2}, token=token))["apiTokens"]
     assert [e["node"]["name"] for e in page["edges"]] == ["three", "two"]
     assert page["totalCount"] == 4 and page["pageInfo"]["hasNextPage"]
     rest = data(
-        await gql(client, LIST, {"first": 5, "after": page["pageInfo"]["endCursor"]}, token=admin)
+        await gql(client, LIST, {"first": 5, "after": page["pageInfo"]["endCursor"]}, token=token)
     )["apiTokens"]
     assert [e["node"]["name"] for e in rest["edges"]] == ["one", "test admin"]
     assert rest["pageInfo"]["hasNextPage"] is False
-    body = await gql(client, LIST, {"after": "garbage!"}, token=admin)
+    body = await gql(client, LIST, {"after": "garbage!"}, token=token)
     assert "invalid cursor" in body["errors"][0]["message"]
 
 
 async def test_only_admins_see_or_manage_tokens(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    token: str,
     make_token: TokenFactory,
 ) -> None:
-    tenant: TenantRef = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    made = await create(client, admin)
-    async with tenant_session(engine, tenant) as s:
-        org = (await create_client(s, actor=SYSTEM, name="Globex")).id
-    for role, org_id in (
-        ("consultant", None),
-        ("viewer", None),
-        ("client_owner", org),
-        ("client_viewer", org),
-    ):
-        token = await make_token(tenant, role, org_id)
-        listed = data(await gql(client, LIST, token=token))["apiTokens"]
+    made = await create(client, token)
+    org = await add_client(engine, tenant)
+    for role, org_id in non_admin_roles(org):
+        theirs = await make_token(tenant, role, org_id)
+        listed = data(await gql(client, LIST, token=theirs))["apiTokens"]
         assert listed == {
             "totalCount": 0,
             "edges": [],
             "pageInfo": {"hasNextPage": False, "endCursor": None},
         }, role
         assert (
-            data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=token))["node"]
+            data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=theirs))["node"]
             is None
         )
-        refused = await create(client, token)
+        refused = await create(client, theirs)
         assert refused["secret"] is None and errors_of(refused) == {None: "FORBIDDEN"}
-        revoke = data(
-            await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token)
-        )["revokeApiToken"]
+        revoke = await REVOKE.send(client, theirs, id=made["apiToken"]["id"])
         assert [e["code"] for e in revoke["errors"]] == ["FORBIDDEN"], role
     assert data(await gql(client, VIEWER, token=made["secret"]))["viewer"]["role"] == "CONSULTANT"
 
 
 async def test_another_tenants_token_is_like_a_missing_one(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    token_a = await make_token(await make_tenant())
-    token_b = await make_token(await make_tenant())
-    made = await create(client, token_a)
+    made = await create(client, token)
     assert (
-        data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=token_b))["node"] is None
+        data(await gql(client, NODE, {"id": made["apiToken"]["id"]}, token=stranger))["node"]
+        is None
     )
-    revoke = data(
-        await gql(client, REVOKE, {"input": {"id": made["apiToken"]["id"]}}, token=token_b)
-    )["revokeApiToken"]
+    revoke = await REVOKE.send(client, stranger, id=made["apiToken"]["id"])
     assert errors_of(revoke) == {"id": "NOT_FOUND"}
-    assert data(await gql(client, LIST, token=token_b))["apiTokens"]["totalCount"] == 1
+    assert data(await gql(client, LIST, token=stranger))["apiTokens"]["totalCount"] == 1
 
 
 @pytest.mark.parametrize("first", ["token", "deactivation"])
 async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
-    engine: AsyncEngine, make_tenant: TenantFactory, first: str
+    engine: AsyncEngine, tenant: TenantRef, first: str
 ) -> None:
     # The deactivation revokes the member's tokens with one UPDATE, which cannot see a
     # token another transaction has not committed yet. Whichever goes first, no live
     # token of the deactivated member may be left.
-    tenant = await make_tenant()
     leaving, _ = await add_active_admins(engine, tenant)
 
     async def create_token(session: AsyncSession) -> None:
@@ -319,26 +273,35 @@ async def test_a_token_created_while_its_member_is_deactivated_does_not_survive(
         assert refused is not None and refused.errors[0].code is ErrorCode.FORBIDDEN
 
 
-async def test_a_role_change_revokes_the_members_tokens(
-    engine: AsyncEngine, make_tenant: TenantFactory
-) -> None:
-    # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
-    tenant = await make_tenant()
-    demoted, _ = await add_active_admins(engine, tenant)
-    async with tenant_session(engine, tenant) as s:
-        issued = await create_api_token(
-            s,
-            actor=SYSTEM,
-            tenant=tenant,
-            name="ci",
-            role=Role.ADMIN,
-            member_id=demoted,
-            acting_role=Role.ADMIN,
-        )
+async def _admin_token_of(session: AsyncSession, tenant: TenantRef, member: uuid.UUID) -> Any:
+    """An admin token the admin `member` asks for (the service call behind createApiToken)."""
+    return await create_api_token(
+        session,
+        actor=SYSTEM,
+        tenant=tenant,
+        name="ci",
+        role=Role.ADMIN,
+        member_id=member,
+        acting_role=Role.ADMIN,
+    )
+
+
+async def _demote(engine: AsyncEngine, tenant: TenantRef, member: uuid.UUID) -> None:
+    """Make the admin `member` a viewer, committed."""
     async with tenant_session(engine, tenant) as s:
         await update_member_role(
-            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
+            s, actor=SYSTEM, member_id=member, expected_version=1, role=Role.VIEWER
         )
+
+
+async def test_a_role_change_revokes_the_members_tokens(
+    engine: AsyncEngine, tenant: TenantRef
+) -> None:
+    # A token keeps the role it was issued with: a demoted admin must not keep admin tokens.
+    demoted, _ = await add_active_admins(engine, tenant)
+    async with tenant_session(engine, tenant) as s:
+        issued = await _admin_token_of(s, tenant, demoted)
+    await _demote(engine, tenant, demoted)
     async with engine.connect() as conn:
         assert await resolve_token(conn, issued.secret) is None
     async with tenant_session(engine, tenant) as s:
@@ -351,27 +314,15 @@ async def test_a_role_change_revokes_the_members_tokens(
 
 
 async def test_a_token_request_authorized_under_a_role_since_changed_is_refused(
-    engine: AsyncEngine, make_tenant: TenantFactory
+    engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # The request was authorized as admin; the member was demoted before its token was
     # written (the demotion committed first, so its revocation could not see this token).
-    tenant = await make_tenant()
     demoted, _ = await add_active_admins(engine, tenant)
-    async with tenant_session(engine, tenant) as s:
-        await update_member_role(
-            s, actor=SYSTEM, member_id=demoted, expected_version=1, role=Role.VIEWER
-        )
+    await _demote(engine, tenant, demoted)
     with pytest.raises(DomainError) as refused:
         async with tenant_session(engine, tenant) as s:
-            await create_api_token(
-                s,
-                actor=SYSTEM,
-                tenant=tenant,
-                name="ci",
-                role=Role.ADMIN,
-                member_id=demoted,
-                acting_role=Role.ADMIN,
-            )
+            await _admin_token_of(s, tenant, demoted)
     assert refused.value.errors[0].code is ErrorCode.FORBIDDEN
     async with engine.connect() as conn:
         count = await conn.scalar(

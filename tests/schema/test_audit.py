@@ -15,7 +15,7 @@ from tenants.models import AuditEvent, ChangePlan
 from tenants.services.audit_shape import shape_of
 from tenants.session import tenant_session
 from tests.conftest import TokenFactory
-from tests.schema.support import World, WorldFactory, mutate, node
+from tests.schema.support import World, WorldFactory, mutation, node
 from tests.support import data, gql
 
 EVENT = """id action objectType objectId at
@@ -38,22 +38,10 @@ query($id: ID!, $filter: AuditEventFilter) {{
     }}
   }}
 }}"""
-CREATE_PLAN = """
-mutation($input: CreateChangePlanInput!) {
-  createChangePlan(input: $input) { changePlan { id version } errors { field code } }
-}"""
-UPDATE_PLAN = """
-mutation($input: UpdateChangePlanInput!) {
-  updateChangePlan(input: $input) { changePlan { id version } errors { field code } }
-}"""
-RECORD_REVIEW = """
-mutation($input: RecordProcessReviewInput!) {
-  recordProcessReview(input: $input) { processReview { id } errors { field code } }
-}"""
-CREATE_TOKEN = """
-mutation($input: CreateApiTokenInput!) {
-  createApiToken(input: $input) { apiToken { id } errors { field code } }
-}"""
+CREATE_PLAN = mutation("createChangePlan", "changePlan { id version }", errors="field code")
+UPDATE_PLAN = mutation("updateChangePlan", "changePlan { id version }", errors="field code")
+RECORD_REVIEW = mutation("recordProcessReview", "processReview { id }", errors="field code")
+CREATE_TOKEN = mutation("createApiToken", "apiToken { id }", errors="field code")
 GRAPHQL = build_schema()._schema
 
 
@@ -70,24 +58,16 @@ def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def plan_with_history(client: httpx.AsyncClient, w: World) -> str:
-    created = await mutate(
+    created = await CREATE_PLAN.send(
         client,
         w.token,
-        CREATE_PLAN,
-        "createChangePlan",
         clientOrganisationId=w.client,
         objective="Category managers own replenishment",
     )
     plan_id: str = created["changePlan"]["id"]
     for version, readiness in [(1, 30), (2, 60)]:
-        result = await mutate(
-            client,
-            w.token,
-            UPDATE_PLAN,
-            "updateChangePlan",
-            id=plan_id,
-            version=version,
-            readiness=readiness,
+        result = await UPDATE_PLAN.send(
+            client, w.token, id=plan_id, version=version, readiness=readiness
         )
         assert result["errors"] == []
     return plan_id
@@ -217,18 +197,14 @@ async def test_an_update_that_changes_nothing_records_no_event_and_keeps_the_ver
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     plan_id = await plan_with_history(client, world)
-    same = await mutate(
-        client, world.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=60
-    )
+    same = await UPDATE_PLAN.send(client, world.token, id=plan_id, version=3, readiness=60)
     assert same["errors"] == [] and same["changePlan"]["version"] == 3
     assert (await feed(client, world.token, objectId=plan_id))["totalCount"] == 3
     async with tenant_session(engine, world.tenant) as s:
         plan = await s.get(ChangePlan, uuid.UUID(str(parse_global_id(plan_id)[1])))  # type: ignore[index]
         assert plan is not None and plan.version == 3
         count = await s.scalar(select(func.count()).select_from(AuditEvent))
-    changed = await mutate(
-        client, world.token, UPDATE_PLAN, "updateChangePlan", id=plan_id, version=3, readiness=61
-    )
+    changed = await UPDATE_PLAN.send(client, world.token, id=plan_id, version=3, readiness=61)
     assert changed["changePlan"]["version"] == 4
     async with tenant_session(engine, world.tenant) as s:
         assert await s.scalar(select(func.count()).select_from(AuditEvent)) == (count or 0) + 1
@@ -247,8 +223,8 @@ async def test_events_paginate_with_cursors(client: httpx.AsyncClient, world: Wo
 async def test_a_review_moving_the_process_is_an_event_of_the_process(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    result = await mutate(
-        client, world.token, RECORD_REVIEW, "recordProcessReview", processId=world.processes[0],
+    result = await RECORD_REVIEW.send(
+        client, world.token, processId=world.processes[0],
         reviewedOn="2026-01-15", reviewer="Finance lead", summary="Error rate acceptable",
         outcome="ON_TRACK",
     )  # fmt: skip
@@ -335,8 +311,7 @@ async def test_administration_events_are_for_admins_only(
     client: httpx.AsyncClient, make_token: TokenFactory, world: World
 ) -> None:
     admin = await make_token(world.tenant, "admin")
-    variables = {"input": {"name": "CI export", "role": "VIEWER"}}
-    created = data(await gql(client, CREATE_TOKEN, variables, token=admin))["createApiToken"]
+    created = await CREATE_TOKEN.send(client, admin, name="CI export", role="VIEWER")
     token_id = created["apiToken"]["id"]
     events = nodes(await feed(client, admin, objectTypes=["API_TOKEN"]))
     assert [(n["action"], n["objectId"]) for n in events] == [("CREATE", token_id)]

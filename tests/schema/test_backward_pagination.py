@@ -17,12 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret
+from tests.support import data, gql
 
 SELECTION = (
     "totalCount edges { cursor node { id } } "
@@ -40,13 +38,10 @@ class Seeded:
 
 @pytest.fixture(scope="module")
 async def seeded(engine: AsyncEngine) -> Seeded:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("back"), name="Backward", after_migrate=seed_demo
-    )
-    async with engine.connect() as conn, conn.begin():
-        token = (await issue_token(conn, tenant=tenant, role="admin", name="pager")).secret
-        for i in range(4):  # a few more tokens, for apiTokens
-            await issue_token(conn, tenant=tenant, role="viewer", name=f"extra {i}")
+    tenant = await demo_tenant(engine, "back", "Backward")
+    token = await issue_secret(engine, tenant, "admin", "pager")
+    for i in range(4):  # a few more tokens, for apiTokens
+        await issue_secret(engine, tenant, "viewer", f"extra {i}")
     async with tenant_session(engine, tenant) as s:
         client = await s.scalar(
             select(m.AIProcess.client_id)

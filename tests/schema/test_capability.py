@@ -8,33 +8,29 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import audit_actions, errors_of, new_client, new_owner
+from tenants.registry import TenantRef
+from tests.schema.support import (
+    assert_forbidden,
+    assert_invalid,
+    assert_tenant_confined,
+    audit_actions,
+    errors_of,
+    mutation,
+    new_client,
+    new_owner,
+    ok,
+)
 from tests.support import data, gql
 
 DIMENSION_FIELDS = "id version key name description bar position"
-CREATE_DIMENSION = f"""
-mutation($input: CreateCapabilityDimensionInput!) {{
-  createCapabilityDimension(input: $input) {{
-    capabilityDimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
-UPDATE_DIMENSION = f"""
-mutation($input: UpdateCapabilityDimensionInput!) {{
-  updateCapabilityDimension(input: $input) {{
-    capabilityDimension {{ {DIMENSION_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
-RECORD = """
-mutation($input: RecordCapabilityAssessmentInput!) {
-  recordCapabilityAssessment(input: $input) {
-    capabilityAssessment {
-      id assessedOn assessor notes trainingRecommendations owner { id }
-      scores { score dimension { key } }
-    }
-    errors { field code message }
-  }
-}"""
+DIMENSION = f"capabilityDimension {{ {DIMENSION_FIELDS} }}"
+CREATE_DIMENSION = mutation("createCapabilityDimension", DIMENSION)
+UPDATE_DIMENSION = mutation("updateCapabilityDimension", DIMENSION)
+RECORD = mutation(
+    "recordCapabilityAssessment",
+    "capabilityAssessment { id assessedOn assessor notes trainingRecommendations owner { id }"
+    " scores { score dimension { key } } }",
+)
 # Every new tenant starts with these (tenants/provisioning.py), in this order.
 DEFAULT_KEYS = ("ai_fundamentals", "data_interpretation", "operational_management")
 DIMENSIONS = """
@@ -56,114 +52,64 @@ NODE = """query($id: ID!) { node(id: $id) { id
 async def new_dimension(
     client: httpx.AsyncClient, token: str, key: str, **fields: Any
 ) -> dict[str, Any]:
-    variables = {"input": {"key": key, "name": key.replace("_", " ").title(), **fields}}
-    result: dict[str, Any] = data(await gql(client, CREATE_DIMENSION, variables, token=token))[
-        "createCapabilityDimension"
-    ]
-    return result
+    fields = {"name": key.replace("_", " ").title(), **fields}
+    return await CREATE_DIMENSION.send(client, token, key=key, **fields)
 
 
 async def record(
     client: httpx.AsyncClient, token: str, owner: str, scores: list[tuple[str, int]], **f: Any
 ) -> dict[str, Any]:
-    variables = {
-        "input": {
-            "ownerId": owner,
-            "assessedOn": f.pop("assessedOn", date.today().isoformat()),
-            "assessor": "Consultant C",
-            "scores": [{"dimensionId": d, "score": s} for d, s in scores],
-            **f,
-        }
+    input = {
+        "ownerId": owner,
+        "assessedOn": f.pop("assessedOn", date.today().isoformat()),
+        "assessor": "Consultant C",
+        "scores": [{"dimensionId": d, "score": s} for d, s in scores],
+        **f,
     }
-    result: dict[str, Any] = data(await gql(client, RECORD, variables, token=token))[
-        "recordCapabilityAssessment"
-    ]
-    return result
+    return await RECORD.send(client, token, **input)
 
 
 async def test_dimensions_create_update_list_and_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    defaults = data(await gql(client, DIMENSIONS, token=token))["capabilityDimensions"]
+    async def dimensions(**variables: Any) -> dict[str, Any]:
+        listed: dict[str, Any] = data(await gql(client, DIMENSIONS, variables, token=consultant))[
+            "capabilityDimensions"
+        ]
+        return listed
+
+    defaults = await dimensions()
     assert [e["node"]["key"] for e in defaults["edges"]] == list(DEFAULT_KEYS)
-    first = await new_dimension(client, token, "prompt_literacy", position=20)
+    first = await new_dimension(client, consultant, "prompt_literacy", position=20)
     assert first["errors"] == [] and first["capabilityDimension"]["bar"] == 3
-    await new_dimension(client, token, "risk_judgement", position=10, bar=4)
-    bad = await new_dimension(client, token, "Bad Key", name=" ", bar=6, position=-1)
-    assert bad["capabilityDimension"] is None
-    assert errors_of(bad) == {
-        "key": "VALIDATION",
-        "name": "VALIDATION",
-        "bar": "VALIDATION",
-        "position": "VALIDATION",
-    }
-    taken = await new_dimension(client, token, "prompt_literacy")
+    await new_dimension(client, consultant, "risk_judgement", position=10, bar=4)
+    bad = await new_dimension(client, consultant, "Bad Key", name=" ", bar=6, position=-1)
+    assert_invalid(bad, "key", "name", "bar", "position")
+    taken = await new_dimension(client, consultant, "prompt_literacy")
     assert errors_of(taken) == {"key": "CONFLICT"}
 
-    listed = data(await gql(client, DIMENSIONS, token=token))["capabilityDimensions"]
-    keys = [e["node"]["key"] for e in listed["edges"]]
+    keys = [e["node"]["key"] for e in (await dimensions())["edges"]]
     assert keys == [*DEFAULT_KEYS, "risk_judgement", "prompt_literacy"]
-    by_key = data(
-        await gql(
-            client, DIMENSIONS, {"orderBy": {"field": "KEY", "direction": "DESC"}}, token=token
-        )
-    )["capabilityDimensions"]
+    by_key = await dimensions(orderBy={"field": "KEY", "direction": "DESC"})
     keys = [e["node"]["key"] for e in by_key["edges"]]
     assert keys == sorted([*DEFAULT_KEYS, "risk_judgement", "prompt_literacy"], reverse=True)
-    page = data(await gql(client, DIMENSIONS, {"first": 1}, token=token))["capabilityDimensions"]
+    page = await dimensions(first=1)
     assert page["totalCount"] == 5 and page["pageInfo"]["hasNextPage"] is True
-    rest = data(
-        await gql(
-            client, DIMENSIONS, {"first": 1, "after": page["pageInfo"]["endCursor"]}, token=token
-        )
-    )["capabilityDimensions"]
+    rest = await dimensions(first=1, after=page["pageInfo"]["endCursor"])
     assert [e["node"]["key"] for e in rest["edges"]] == [DEFAULT_KEYS[1]]
 
     dim = first["capabilityDimension"]
-    updated = data(
-        await gql(
-            client,
-            UPDATE_DIMENSION,
-            {"input": {"id": dim["id"], "version": 1, "bar": 2, "description": "Basics"}},
-            token=token,
-        )
-    )["updateCapabilityDimension"]
-    assert updated["errors"] == []
-    assert (
-        updated["capabilityDimension"]["bar"] == 2
-        and updated["capabilityDimension"]["version"] == 2
-    )
-    invalid = data(
-        await gql(
-            client,
-            UPDATE_DIMENSION,
-            {"input": {"id": dim["id"], "version": 2, "bar": 0, "name": None}},
-            token=token,
-        )
-    )["updateCapabilityDimension"]
+
+    async def update(**fields: Any) -> dict[str, Any]:
+        return await UPDATE_DIMENSION.send(client, consultant, id=dim["id"], **fields)
+
+    updated = ok(await update(version=1, bar=2, description="Basics"))
+    assert updated["bar"] == 2 and updated["version"] == 2
+    invalid = await update(version=2, bar=0, name=None)
     assert errors_of(invalid) == {"name": "VALIDATION"}
-    out_of_range = data(
-        await gql(
-            client,
-            UPDATE_DIMENSION,
-            {"input": {"id": dim["id"], "version": 2, "bar": 0}},
-            token=token,
-        )
-    )["updateCapabilityDimension"]
+    out_of_range = await update(version=2, bar=0)
     assert errors_of(out_of_range) == {"bar": "VALIDATION"}
-    stale = data(
-        await gql(
-            client,
-            UPDATE_DIMENSION,
-            {"input": {"id": dim["id"], "version": 1, "bar": 4}},
-            token=token,
-        )
-    )["updateCapabilityDimension"]
+    stale = await update(version=1, bar=4)
     assert errors_of(stale) == {"version": "CONFLICT"}
     # Three creates of the defaults at provisioning, then this test's writes.
     assert await audit_actions(engine, tenant, "CapabilityDimension") == [
@@ -174,20 +120,17 @@ async def test_dimensions_create_update_list_and_errors(
     ]
 
 
+async def dimension_id(client: httpx.AsyncClient, token: str, key: str, **fields: Any) -> str:
+    """The id of a new dimension `key`."""
+    created: str = (await new_dimension(client, token, key, **fields))["capabilityDimension"]["id"]
+    return created
+
+
 async def test_record_assessment_latest_and_gaps(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    ai = (await new_dimension(client, token, "prompt_literacy", position=0))["capabilityDimension"][
-        "id"
-    ]
-    data_dim = (await new_dimension(client, token, "risk_judgement", position=1, bar=4))[
-        "capabilityDimension"
-    ]["id"]
+    ai = await dimension_id(client, token, "prompt_literacy", position=0)
+    data_dim = await dimension_id(client, token, "risk_judgement", position=1, bar=4)
     owner = await new_owner(client, token, await new_client(client, token))
     empty = data(await gql(client, OWNER, {"id": owner}, token=token))["node"]
     assert empty["latestAssessment"] is None and empty["capabilityGaps"] == []
@@ -203,8 +146,7 @@ async def test_record_assessment_latest_and_gaps(
         notes="Good progress",
         trainingRecommendations="Data course",
     )
-    assert latest["errors"] == []
-    a = latest["capabilityAssessment"]
+    a = ok(latest)
     assert a["owner"]["id"] == owner and a["notes"] == "Good progress"
     assert [(s["dimension"]["key"], s["score"]) for s in a["scores"]] == [
         ("prompt_literacy", 4),
@@ -228,33 +170,19 @@ async def test_record_assessment_latest_and_gaps(
 
 
 async def test_record_assessment_validation_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str, stranger: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    ai = (await new_dimension(client, token, "prompt_literacy"))["capabilityDimension"]["id"]
+    ai = await dimension_id(client, token, "prompt_literacy")
     owner = await new_owner(client, token, await new_client(client, token))
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     bad = await record(client, token, owner, [(ai, 6), (ai, 2)], assessedOn=tomorrow, assessor=" ")
-    assert bad["capabilityAssessment"] is None
-    assert errors_of(bad) == {
-        "assessedOn": "VALIDATION",
-        "assessor": "VALIDATION",
-        "scores[0].score": "VALIDATION",
-        "scores[1].dimensionId": "VALIDATION",
-    }
+    assert_invalid(bad, "assessedOn", "assessor", "scores[0].score", "scores[1].dimensionId")
     assert errors_of(await record(client, token, owner, [])) == {"scores": "VALIDATION"}
     assert errors_of(await record(client, token, owner, [(owner, 3)])) == {
         "scores[0].dimensionId": "VALIDATION"
     }
     assert errors_of(await record(client, token, ai, [(ai, 3)])) == {"ownerId": "VALIDATION"}
-    other = await make_token(await make_tenant())
-    foreign_dim = (await new_dimension(client, other, "prompt_literacy"))["capabilityDimension"][
-        "id"
-    ]
+    foreign_dim = await dimension_id(client, stranger, "prompt_literacy")
     assert errors_of(await record(client, token, owner, [(foreign_dim, 3)])) == {
         "scores[0].dimensionId": "NOT_FOUND"
     }
@@ -262,38 +190,20 @@ async def test_record_assessment_validation_errors(
 
 
 async def test_viewer_may_not_write_capability_and_other_tenants_see_null(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, viewer: str, stranger: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    viewer = await make_token(tenant, "viewer")
-    other = await make_token(await make_tenant())
-    dim = (await new_dimension(client, token, "prompt_literacy"))["capabilityDimension"]["id"]
+    dim = await dimension_id(client, token, "prompt_literacy")
     owner = await new_owner(client, token, await new_client(client, token))
     assessment = (await record(client, token, owner, [(dim, 3)]))["capabilityAssessment"]["id"]
-    attempts: list[tuple[str, dict[str, Any], str]] = [
-        (CREATE_DIMENSION, {"input": {"key": "x_y", "name": "X"}}, "createCapabilityDimension"),
-        (
-            UPDATE_DIMENSION,
-            {"input": {"id": dim, "version": 1, "bar": 2}},
-            "updateCapabilityDimension",
-        ),
-        (
-            RECORD,
-            {
-                "input": {
-                    "ownerId": owner,
-                    "assessedOn": date.today().isoformat(),
-                    "assessor": "V",
-                    "scores": [{"dimensionId": dim, "score": 2}],
-                }
-            },
-            "recordCapabilityAssessment",
-        ),
-    ]
-    for query, variables, name in attempts:
-        payload = data(await gql(client, query, variables, token=viewer))[name]
-        assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"], name
-    for node_id in (dim, assessment):
-        assert data(await gql(client, NODE, {"id": node_id}, token=viewer))["node"]["id"] == node_id
-        assert data(await gql(client, NODE, {"id": node_id}, token=other))["node"] is None
+    scores = [{"dimensionId": dim, "score": 2}]
+    today = date.today().isoformat()
+    await assert_forbidden(
+        client,
+        viewer,
+        [
+            (CREATE_DIMENSION, {"key": "x_y", "name": "X"}),
+            (UPDATE_DIMENSION, {"id": dim, "version": 1, "bar": 2}),
+            (RECORD, {"ownerId": owner, "assessedOn": today, "assessor": "V", "scores": scores}),
+        ],
+    )
+    await assert_tenant_confined(client, NODE, [dim, assessment], viewer, stranger)

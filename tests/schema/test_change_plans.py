@@ -11,8 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from tests.conftest import TokenFactory
-from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
-from tests.support import count_statements, data, gql
+from tests.schema.support import (
+    World,
+    WorldFactory,
+    assert_forbidden,
+    assert_invalid,
+    audit_rows,
+    errors_of,
+    mutation,
+    node,
+    ok,
+    read,
+)
+from tests.support import count_statements
 
 PLAN_FIELDS = """
   id version objective communicationPlan readiness status dueOn
@@ -20,23 +31,11 @@ PLAN_FIELDS = """
   process { id name }
   clientOrganisation { id name }
 """
-CREATE_PLAN = (
-    "mutation($input: CreateChangePlanInput!) { createChangePlan(input: $input) {"
-    " changePlan { " + PLAN_FIELDS + " } errors { field code message } } }"
-)
-UPDATE_PLAN = (
-    "mutation($input: UpdateChangePlanInput!) { updateChangePlan(input: $input) {"
-    " changePlan { " + PLAN_FIELDS + " } errors { field code message } } }"
-)
+CREATE_PLAN = mutation("createChangePlan", "changePlan { " + PLAN_FIELDS + " }")
+UPDATE_PLAN = mutation("updateChangePlan", "changePlan { " + PLAN_FIELDS + " }")
 MILESTONE_FIELDS = "id version title dueOn completedOn status position overdue plan { id }"
-ADD_MILESTONE = (
-    "mutation($input: AddMilestoneInput!) { addMilestone(input: $input) {"
-    " milestone { " + MILESTONE_FIELDS + " } errors { field code message } } }"
-)
-UPDATE_MILESTONE = (
-    "mutation($input: UpdateMilestoneInput!) { updateMilestone(input: $input) {"
-    " milestone { " + MILESTONE_FIELDS + " } errors { field code message } } }"
-)
+ADD_MILESTONE = mutation("addMilestone", "milestone { " + MILESTONE_FIELDS + " }")
+UPDATE_MILESTONE = mutation("updateMilestone", "milestone { " + MILESTONE_FIELDS + " }")
 CLIENT_PLANS = """
 query($id: ID!, $first: Int, $after: String, $filter: ChangePlanFilter) {
   node(id: $id) { ... on ClientOrganisation {
@@ -56,21 +55,22 @@ TODAY = date.today()
 
 
 async def create_plan(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
-    return await mutate(
-        client,
-        w.token,
-        CREATE_PLAN,
-        "createChangePlan",
-        **{"clientOrganisationId": w.client, "objective": "Claims team owns triage", **fields},
-    )
+    fields = {"clientOrganisationId": w.client, "objective": "Claims team owns triage", **fields}
+    return await CREATE_PLAN.send(client, w.token, **fields)
 
 
 async def add_milestone(
     client: httpx.AsyncClient, w: World, plan_id: str, **fields: Any
 ) -> dict[str, Any]:
-    return await mutate(
-        client, w.token, ADD_MILESTONE, "addMilestone", **{"planId": plan_id, **fields}
+    return await ADD_MILESTONE.send(client, w.token, **{"planId": plan_id, **fields})
+
+
+async def client_plans(client: httpx.AsyncClient, w: World, **variables: Any) -> dict[str, Any]:
+    """The World's client's changePlans connection, read with `variables`."""
+    plans: dict[str, Any] = await read(
+        client, w.token, CLIENT_PLANS, "node.changePlans", id=w.client, **variables
     )
+    return plans
 
 
 async def test_create_change_plan_with_stakeholders_and_process(
@@ -89,8 +89,7 @@ async def test_create_change_plan_with_stakeholders_and_process(
         status="ACTIVE",
         dueOn=str(TODAY + timedelta(days=90)),
     )
-    assert result["errors"] == []
-    plan = result["changePlan"]
+    plan = ok(result)
     assert plan["version"] == 1 and plan["readiness"] == 40 and plan["status"] == "ACTIVE"
     assert plan["stakeholders"] == [
         {"name": "Head of claims", "role": "Sponsor", "impact": "Signs off"},
@@ -123,14 +122,14 @@ async def test_create_validation_errors_name_each_field_and_write_nothing(
         processId=world.other_process,
         stakeholders=[{"name": ""}, {"name": "ok", "role": "x" * 201}],
     )
-    assert result["changePlan"] is None
-    assert errors_of(result) == {
-        "objective": "VALIDATION",
-        "readiness": "VALIDATION",
-        "processId": "VALIDATION",
-        "stakeholders[0].name": "VALIDATION",
-        "stakeholders[1].role": "VALIDATION",
-    }
+    assert_invalid(
+        result,
+        "objective",
+        "readiness",
+        "processId",
+        "stakeholders[0].name",
+        "stakeholders[1].role",
+    )
     assert await audit_rows(engine, world.tenant, "ChangePlan") == []
 
 
@@ -150,11 +149,9 @@ async def test_update_change_plan_and_its_conflict(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     plan = (await create_plan(client, world, processId=world.processes[0]))["changePlan"]
-    updated = await mutate(
+    updated = await UPDATE_PLAN.send(
         client,
         world.token,
-        UPDATE_PLAN,
-        "updateChangePlan",
         id=plan["id"],
         version=1,
         readiness=75,
@@ -162,14 +159,11 @@ async def test_update_change_plan_and_its_conflict(
         processId=None,
         stakeholders=[{"name": "CFO", "role": "Sponsor"}],
     )
-    assert updated["errors"] == []
-    after = updated["changePlan"]
+    after = ok(updated)
     assert after["version"] == 2 and after["readiness"] == 75 and after["process"] is None
     assert after["objective"] == plan["objective"]
     assert after["stakeholders"] == [{"name": "CFO", "role": "Sponsor", "impact": None}]
-    stale = await mutate(
-        client, world.token, UPDATE_PLAN, "updateChangePlan", id=plan["id"], version=1, readiness=1
-    )
+    stale = await UPDATE_PLAN.send(client, world.token, id=plan["id"], version=1, readiness=1)
     assert stale["changePlan"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
     rows = await audit_rows(engine, world.tenant, "ChangePlan")
@@ -184,12 +178,8 @@ async def test_update_change_plan_validation(
     plan = (await create_plan(client, world))["changePlan"]
 
     async def update(**fields: Any) -> dict[str, Any]:
-        return await mutate(
-            client,
-            world.token,
-            UPDATE_PLAN,
-            "updateChangePlan",
-            **{"id": plan["id"], "version": 1, **fields},
+        return await UPDATE_PLAN.send(
+            client, world.token, **{"id": plan["id"], "version": 1, **fields}
         )
 
     assert errors_of(await update(objective=None)) == {"objective": "VALIDATION"}
@@ -199,13 +189,8 @@ async def test_update_change_plan_validation(
         "stakeholders[0].name": "VALIDATION"
     }
     assert errors_of(await update(id=world.client)) == {"id": "VALIDATION"}
-    missing = await mutate(
-        client,
-        world.token,
-        UPDATE_PLAN,
-        "updateChangePlan",
-        id=global_id("ChangePlan", uuid.uuid4()),
-        version=1,
+    missing = await UPDATE_PLAN.send(
+        client, world.token, id=global_id("ChangePlan", uuid.uuid4()), version=1
     )
     assert errors_of(missing) == {"id": "NOT_FOUND"}
     assert [r[0] for r in await audit_rows(engine, world.tenant, "ChangePlan")] == ["create"]
@@ -222,25 +207,15 @@ async def test_milestones_add_update_complete_and_conflict(
     assert (
         first["milestone"]["status"] == "PLANNED" and first["milestone"]["plan"]["id"] == plan["id"]
     )
-    done = await mutate(
-        client,
-        world.token,
-        UPDATE_MILESTONE,
-        "updateMilestone",
-        id=first["milestone"]["id"],
-        version=1,
-        status="COMPLETED",
+    milestone_id = first["milestone"]["id"]
+    done = ok(
+        await UPDATE_MILESTONE.send(
+            client, world.token, id=milestone_id, version=1, status="COMPLETED"
+        )
     )
-    assert done["errors"] == []
-    assert done["milestone"]["completedOn"] == str(TODAY) and done["milestone"]["version"] == 2
-    stale = await mutate(
-        client,
-        world.token,
-        UPDATE_MILESTONE,
-        "updateMilestone",
-        id=first["milestone"]["id"],
-        version=1,
-        title="Late edit",
+    assert done["completedOn"] == str(TODAY) and done["version"] == 2
+    stale = await UPDATE_MILESTONE.send(
+        client, world.token, id=milestone_id, version=1, title="Late edit"
     )
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
     rows = await audit_rows(engine, world.tenant, "Milestone")
@@ -260,28 +235,15 @@ async def test_milestone_validation_errors(
         completedOn=str(TODAY + timedelta(days=3)),
         position=-1,
     )
-    assert bad["milestone"] is None
-    assert errors_of(bad) == {
-        "title": "VALIDATION",
-        "completedOn": "VALIDATION",
-        "position": "VALIDATION",
-    }
+    assert_invalid(bad, "title", "completedOn", "position")
     not_done = await add_milestone(client, world, plan["id"], title="x", completedOn=str(TODAY))
     assert errors_of(not_done) == {"completedOn": "VALIDATION"}
     wrong_plan = await add_milestone(client, world, world.client, title="x")
     assert errors_of(wrong_plan) == {"planId": "VALIDATION"}
-    ok = (await add_milestone(client, world, plan["id"], title="Pilot"))["milestone"]
+    pilot = (await add_milestone(client, world, plan["id"], title="Pilot"))["milestone"]
 
     async def update(**fields: Any) -> dict[str, Any]:
-        return await mutate(
-            client,
-            world.token,
-            UPDATE_MILESTONE,
-            "updateMilestone",
-            id=ok["id"],
-            version=1,
-            **fields,
-        )
+        return await UPDATE_MILESTONE.send(client, world.token, id=pilot["id"], version=1, **fields)
 
     assert errors_of(await update(title=None)) == {"title": "VALIDATION"}
     assert errors_of(await update(status=None)) == {"status": "VALIDATION"}
@@ -296,15 +258,16 @@ async def test_viewer_cannot_run_change_plan_mutations(
     plan = (await create_plan(client, world))["changePlan"]
     milestone = (await add_milestone(client, world, plan["id"], title="Kick-off"))["milestone"]
     viewer = await make_token(world.tenant, "viewer")
-    attempts = [
-        (CREATE_PLAN, "createChangePlan", {"clientOrganisationId": world.client, "objective": "x"}),
-        (UPDATE_PLAN, "updateChangePlan", {"id": plan["id"], "version": 1, "readiness": 5}),
-        (ADD_MILESTONE, "addMilestone", {"planId": plan["id"], "title": "x"}),
-        (UPDATE_MILESTONE, "updateMilestone", {"id": milestone["id"], "version": 1, "title": "y"}),
-    ]
-    for query, name, fields in attempts:
-        result = await mutate(client, viewer, query, name, **fields)
-        assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
+    await assert_forbidden(
+        client,
+        viewer,
+        [
+            (CREATE_PLAN, {"clientOrganisationId": world.client, "objective": "x"}),
+            (UPDATE_PLAN, {"id": plan["id"], "version": 1, "readiness": 5}),
+            (ADD_MILESTONE, {"planId": plan["id"], "title": "x"}),
+            (UPDATE_MILESTONE, {"id": milestone["id"], "version": 1, "title": "y"}),
+        ],
+    )
     assert [r[0] for r in await audit_rows(engine, world.tenant, "ChangePlan")] == ["create"]
 
 
@@ -345,9 +308,7 @@ async def test_client_change_plans_filter_pagination_and_overdue_milestones(
         client, world, active["id"], title="Future", dueOn=str(TODAY + timedelta(1))
     )
 
-    variables = {"id": world.client, "filter": {"status": ["ACTIVE"]}}
-    body = data(await gql(client, CLIENT_PLANS, variables, token=world.token))
-    plans = body["node"]["changePlans"]
+    plans = await client_plans(client, world, filter={"status": ["ACTIVE"]})
     assert plans["totalCount"] == 2
     assert [e["node"]["objective"] for e in plans["edges"]] == ["A", "C"]
     a, c = (e["node"] for e in plans["edges"])
@@ -360,20 +321,10 @@ async def test_client_change_plans_filter_pagination_and_overdue_milestones(
     assert a["overdueMilestones"] == [{"title": "Late"}]
     assert c["overdueMilestones"] == [] and c["process"] == {"name": "Invoice processing"}
 
-    page1 = data(
-        await gql(client, CLIENT_PLANS, {"id": world.client, "first": 2}, token=world.token)
-    )
-    conn = page1["node"]["changePlans"]
-    assert conn["totalCount"] == 3 and conn["pageInfo"]["hasNextPage"]
-    page2 = data(
-        await gql(
-            client,
-            CLIENT_PLANS,
-            {"id": world.client, "first": 2, "after": conn["pageInfo"]["endCursor"]},
-            token=world.token,
-        )
-    )
-    assert [e["node"]["objective"] for e in page2["node"]["changePlans"]["edges"]] == ["C"]
+    page1 = await client_plans(client, world, first=2)
+    assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
+    page2 = await client_plans(client, world, first=2, after=page1["pageInfo"]["endCursor"])
+    assert [e["node"]["objective"] for e in page2["edges"]] == ["C"]
 
 
 async def test_nested_plans_issue_the_same_statements_for_2_and_6_plans(
@@ -388,8 +339,8 @@ async def test_nested_plans_issue_the_same_statements_for_2_and_6_plans(
                     client, w, plan["id"], title=f"M{j}", dueOn=str(TODAY - timedelta(j))
                 )
         with count_statements() as counter:
-            body = data(await gql(client, CLIENT_PLANS, {"id": w.client}, token=w.token))
-        assert len(body["node"]["changePlans"]["edges"]) == plans
+            listed = await client_plans(client, w)
+        assert len(listed["edges"]) == plans
         return counter.count
 
     assert await statements(2) == await statements(6)

@@ -8,6 +8,7 @@ both read paths; a client principal sees only its own organisation's.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret
+from tests.support import data, gql
 
 
 @dataclass
@@ -36,60 +35,49 @@ class Demo:
 
 @pytest.fixture(scope="module")
 async def demo(engine: AsyncEngine) -> Demo:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("lists"), name="Lists", after_migrate=seed_demo
-    )
+    tenant = await demo_tenant(engine, "lists", "Lists")
     async with tenant_session(engine, tenant) as s:
         clients = list(
             await s.scalars(select(m.ClientOrganisation.id).order_by(m.ClientOrganisation.name))
         )
-    async with engine.connect() as conn, conn.begin():
-        admin = (await issue_token(conn, tenant=tenant, role="admin", name="a")).secret
-        viewer = (
-            await issue_token(
-                conn,
-                tenant=tenant,
-                role="client_viewer",
-                name="v",
-                client_organisation_id=clients[0],
-            )
-        ).secret
+    admin = await issue_secret(engine, tenant, "admin", "a")
+    viewer = await issue_secret(
+        engine, tenant, "client_viewer", "v", client_organisation_id=clients[0]
+    )
     return Demo(tenant, admin, clients, viewer)
+
+
+Order = Callable[[Any], tuple[Any, ...]]
+
+
+def newest(column: str) -> Order:
+    """Newest `column` first, the id breaking ties the same way."""
+    return lambda row: (getattr(row, column).desc(), row.id.desc())
+
+
+def oldest(column: str) -> Order:
+    """Oldest `column` first, then by id."""
+    return lambda row: (getattr(row, column), row.id)
+
+
+# What each list holds and in which order, as the lists' queries should have it: the
+# row's model, the parent that belongs to the client, the row's link to it, the order.
+LISTS: dict[str, tuple[Any, Any, str, Order]] = {
+    "incidents": (m.Incident, m.AIProcess, "process_id", newest("occurred_at")),
+    "kpis": (m.ProcessKpi, m.AIProcess, "process_id", oldest("created_at")),
+    "reviews": (m.ProcessReview, m.AIProcess, "process_id", newest("reviewed_on")),
+    "milestones": (m.Milestone, m.ChangePlan, "plan_id", oldest("created_at")),
+}
 
 
 def _expected(kind: str, client: uuid.UUID) -> Any:
     """The rows the list must hold, in its order, written out in SQL by hand."""
-    p, plan = m.AIProcess, m.ChangePlan
-    if kind == "incidents":
-        i = m.Incident
-        return (
-            select(i.id)
-            .join(p, p.id == i.process_id)
-            .where(p.client_id == client)
-            .order_by(i.occurred_at.desc(), i.id.desc())
-        )
-    if kind == "kpis":
-        k = m.ProcessKpi
-        return (
-            select(k.id)
-            .join(p, p.id == k.process_id)
-            .where(p.client_id == client)
-            .order_by(k.created_at, k.id)
-        )
-    if kind == "reviews":
-        r = m.ProcessReview
-        return (
-            select(r.id)
-            .join(p, p.id == r.process_id)
-            .where(p.client_id == client)
-            .order_by(r.reviewed_on.desc(), r.id.desc())
-        )
-    ms = m.Milestone
+    row, parent, link, order = LISTS[kind]
     return (
-        select(ms.id)
-        .join(plan, plan.id == ms.plan_id)
-        .where(plan.client_id == client)
-        .order_by(ms.created_at, ms.id)
+        select(row.id)
+        .join(parent, parent.id == getattr(row, link))
+        .where(parent.client_id == client)
+        .order_by(*order(row))
     )
 
 

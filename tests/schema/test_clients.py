@@ -7,31 +7,16 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import audit_actions, errors_of
+from tenants.registry import TenantRef
+from tests.schema.support import audit_actions, errors_of, mutation, ok
 from tests.support import data, gql
 
-CREATE = """
-mutation($input: CreateClientOrganisationInput!) {
-  createClientOrganisation(input: $input) {
-    clientOrganisation { id version name engagementStatus engagementStart engagementEnd }
-    errors { field code message }
-  }
-}"""
-UPDATE = """
-mutation($input: UpdateClientOrganisationInput!) {
-  updateClientOrganisation(input: $input) {
-    clientOrganisation { id version name industry }
-    errors { field code message }
-  }
-}"""
-ARCHIVE = """
-mutation($input: ArchiveClientOrganisationInput!) {
-  archiveClientOrganisation(input: $input) {
-    clientOrganisation { id archivedAt }
-    errors { field code message }
-  }
-}"""
+CREATE = mutation(
+    "createClientOrganisation",
+    "clientOrganisation { id version name engagementStatus engagementStart engagementEnd }",
+)
+UPDATE = mutation("updateClientOrganisation", "clientOrganisation { id version name industry }")
+ARCHIVE = mutation("archiveClientOrganisation", "clientOrganisation { id archivedAt }")
 NODE_NAME = "query($id: ID!) { node(id: $id) { ... on ClientOrganisation { name } } }"
 NODE_ID = "query($id: ID!) { node(id: $id) { id } }"
 LIST = """
@@ -45,37 +30,21 @@ query($first: Int, $after: String, $filter: ClientOrganisationFilter) {
 
 
 async def create(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    body = data(await gql(client, CREATE, {"input": {"name": "Northwind", **fields}}, token=token))
-    result: dict[str, Any] = body["createClientOrganisation"]
-    return result
+    return await CREATE.send(client, token, **{"name": "Northwind", **fields})
 
 
 async def test_create_update_archive_each_write_an_audit_event(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    created = await create(client, token, engagementStatus="ACTIVE", engagementStart="2026-01-05")
-    assert created["errors"] == []
-    org = created["clientOrganisation"]
+    created = await create(
+        client, consultant, engagementStatus="ACTIVE", engagementStart="2026-01-05"
+    )
+    org = ok(created)
     assert org["engagementStatus"] == "ACTIVE" and org["version"] == 1
-    updated = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": org["id"], "version": 1, "industry": "Insurance"}},
-            token=token,
-        )
-    )
-    assert updated["updateClientOrganisation"]["errors"] == []
-    assert updated["updateClientOrganisation"]["clientOrganisation"]["version"] == 2
-    archived = data(
-        await gql(client, ARCHIVE, {"input": {"id": org["id"], "version": 2}}, token=token)
-    )
-    assert archived["archiveClientOrganisation"]["clientOrganisation"]["archivedAt"]
+    updated = await UPDATE.send(client, consultant, id=org["id"], version=1, industry="Insurance")
+    assert ok(updated)["version"] == 2
+    archived = await ARCHIVE.send(client, consultant, id=org["id"], version=2)
+    assert archived["clientOrganisation"]["archivedAt"]
     assert await audit_actions(engine, tenant, "ClientOrganisation") == [
         "create",
         "update",
@@ -84,13 +53,8 @@ async def test_create_update_archive_each_write_an_audit_event(
 
 
 async def test_validation_errors_name_the_field_and_write_nothing(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
     result = await create(
         client, token, name="  ", engagementStart="2026-05-01", engagementEnd="2026-01-01"
     )
@@ -102,71 +66,46 @@ async def test_validation_errors_name_the_field_and_write_nothing(
 
 
 async def test_a_stale_version_is_a_conflict_not_an_overwrite(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     org = (await create(client, token))["clientOrganisation"]
-    first = {"input": {"id": org["id"], "version": 1, "name": "First edit"}}
-    second = {"input": {"id": org["id"], "version": 1, "name": "Second edit"}}
-    assert (
-        data(await gql(client, UPDATE, first, token=token))["updateClientOrganisation"]["errors"]
-        == []
-    )
-    stale = data(await gql(client, UPDATE, second, token=token))["updateClientOrganisation"]
+    first = await UPDATE.send(client, token, id=org["id"], version=1, name="First edit")
+    assert first["errors"] == []
+    stale = await UPDATE.send(client, token, id=org["id"], version=1, name="Second edit")
     assert stale["clientOrganisation"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    node = data(
-        await gql(
-            client,
-            NODE_NAME,
-            {"id": org["id"]},
-            token=token,
-        )
-    )
+    node = data(await gql(client, NODE_NAME, {"id": org["id"]}, token=token))
     assert node["node"]["name"] == "First edit"
 
 
 async def test_a_wrong_type_of_id_is_a_validation_error(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
-    result = data(
-        await gql(client, UPDATE, {"input": {"id": "bm90LWFuLWlk", "version": 1}}, token=token)
-    )
-    assert result["updateClientOrganisation"]["errors"] == [
+    result = await UPDATE.send(client, token, id="bm90LWFuLWlk", version=1)
+    assert result["errors"] == [
         {"field": "id", "code": "VALIDATION", "message": "must be the id of a ClientOrganisation"}
     ]
 
 
 async def test_another_tenants_id_is_not_found(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    token_a = await make_token(await make_tenant())
-    token_b = await make_token(await make_tenant())
-    org = (await create(client, token_a))["clientOrganisation"]
-    result = data(
-        await gql(
-            client, UPDATE, {"input": {"id": org["id"], "version": 1, "name": "x"}}, token=token_b
-        )
-    )
-    assert result["updateClientOrganisation"]["errors"][0]["code"] == "NOT_FOUND"
-    node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=token_b))
+    org = (await create(client, token))["clientOrganisation"]
+    result = await UPDATE.send(client, stranger, id=org["id"], version=1, name="x")
+    assert result["errors"][0]["code"] == "NOT_FOUND"
+    node = data(await gql(client, NODE_ID, {"id": org["id"]}, token=stranger))
     assert node["node"] is None
 
 
-async def test_the_viewer_role_cannot_write(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant(), "viewer")
-    result = await create(client, token)
+async def test_the_viewer_role_cannot_write(client: httpx.AsyncClient, viewer: str) -> None:
+    result = await create(client, viewer)
     assert result["clientOrganisation"] is None
     assert result["errors"][0]["code"] == "FORBIDDEN"
 
 
 async def test_pagination_is_stable_while_rows_are_inserted(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     for name in ["Bravo", "Delta", "Foxtrot", "Hotel"]:
         await create(client, token, name=name)
     page1 = data(await gql(client, LIST, {"first": 2}, token=token))["clientOrganisations"]
@@ -181,17 +120,11 @@ async def test_pagination_is_stable_while_rows_are_inserted(
     assert names == ["Echo", "Foxtrot"]
 
 
-async def test_first_above_100_is_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_first_above_100_is_refused(client: httpx.AsyncClient, token: str) -> None:
     body = await gql(client, LIST, {"first": 101}, token=token)
     assert "between 0 and 100" in body["errors"][0]["message"]
 
 
-async def test_a_forged_cursor_is_a_clear_error(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_a_forged_cursor_is_a_clear_error(client: httpx.AsyncClient, token: str) -> None:
     body = await gql(client, LIST, {"after": "garbage!"}, token=token)
     assert "invalid cursor" in body["errors"][0]["message"]

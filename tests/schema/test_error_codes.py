@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import TenantFactory, TokenFactory
 from tests.support import gql
 
 BAD_CURSOR = "bm90IGEgY3Vyc29y"  # base64 of "not a cursor"
@@ -24,13 +23,8 @@ CASES = [
 
 @pytest.mark.parametrize(("query", "code"), CASES)
 async def test_top_level_errors_carry_a_code(
-    client: httpx.AsyncClient,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
-    query: str,
-    code: str,
+    client: httpx.AsyncClient, token: str, query: str, code: str
 ) -> None:
-    token = await make_token(await make_tenant())
     response = await client.post(
         "/graphql",
         json={"query": query},
@@ -42,8 +36,7 @@ async def test_top_level_errors_carry_a_code(
 
 
 async def test_an_operation_without_errors_gets_no_codes(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     body = await gql(client, "{ clientOrganisations(first: 1) { totalCount } }", token=token)
     assert "errors" not in body

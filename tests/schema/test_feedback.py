@@ -13,29 +13,31 @@ from schema.ids import global_id
 from tenants.models import AIProcess
 from tenants.session import tenant_session
 from tests.conftest import TokenFactory
-from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
+from tests.schema.support import (
+    World,
+    WorldFactory,
+    assert_forbidden,
+    assert_invalid,
+    audit_rows,
+    errors_of,
+    mutation,
+    node,
+    ok,
+    read,
+)
 from tests.support import count_statements, data, gql
 
 REVIEW_FIELDS = """
   id reviewedOn reviewer summary outcome createdAt process { id }
   kpiSnapshot { name unit target direction latestValue measuredAt }
 """
-RECORD = (
-    "mutation($input: RecordProcessReviewInput!) { recordProcessReview(input: $input) {"
-    " processReview { " + REVIEW_FIELDS + " } errors { field code message } } }"
-)
+RECORD = mutation("recordProcessReview", "processReview { " + REVIEW_FIELDS + " }")
 INCIDENT_FIELDS = """
   id version title description severity status escalationLevel occurredAt resolvedAt
   process { id }
 """
-REPORT = (
-    "mutation($input: ReportIncidentInput!) { reportIncident(input: $input) {"
-    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
-)
-UPDATE = (
-    "mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) {"
-    " incident { " + INCIDENT_FIELDS + " } errors { field code message } } }"
-)
+REPORT = mutation("reportIncident", "incident { " + INCIDENT_FIELDS + " }")
+UPDATE = mutation("updateIncident", "incident { " + INCIDENT_FIELDS + " }")
 PROCESS_FEEDBACK = """
 query($id: ID!, $filter: IncidentFilter, $first: Int, $after: String) {
   node(id: $id) { ... on AIProcess {
@@ -54,11 +56,9 @@ def ago(**delta: float) -> str:
 
 
 async def review(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
-    return await mutate(
+    return await RECORD.send(
         client,
         w.token,
-        RECORD,
-        "recordProcessReview",
         **{
             "processId": w.processes[0],
             "reviewedOn": str(TODAY - timedelta(days=1)),
@@ -73,11 +73,9 @@ async def review(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str
 async def report(
     client: httpx.AsyncClient, w: World, token: str | None = None, **fields: Any
 ) -> dict[str, Any]:
-    return await mutate(
+    return await REPORT.send(
         client,
         token or w.token,
-        REPORT,
-        "reportIncident",
         **{
             "processId": w.processes[0],
             "title": "Wrong claim category",
@@ -88,20 +86,10 @@ async def report(
     )
 
 
-async def update(
-    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
-) -> dict[str, Any]:
-    return await mutate(
-        client, w.token, UPDATE, "updateIncident", **{"id": id_, "version": version, **fields}
-    )
-
-
 async def test_record_review_snapshots_kpis_and_moves_last_review(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    result = await review(client, world)
-    assert result["errors"] == []
-    r = result["processReview"]
+    r = ok(await review(client, world))
     assert r["outcome"] == "NEEDS_IMPROVEMENT" and r["process"]["id"] == world.processes[0]
     assert r["kpiSnapshot"] == [
         {
@@ -121,10 +109,7 @@ async def test_record_review_snapshots_kpis_and_moves_last_review(
     assert [a for a, _, _ in await audit_rows(engine, world.tenant, "AIProcess")][-1] == "review"
 
 
-UPDATE_PROCESS = """
-mutation($input: UpdateAIProcessInput!) {
-  updateAIProcess(input: $input) { aiProcess { version name } errors { field code } }
-}"""
+UPDATE_PROCESS = mutation("updateAIProcess", "aiProcess { version name }", errors="field code")
 
 
 async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_saves(
@@ -140,13 +125,10 @@ async def test_a_review_leaves_the_process_version_so_an_open_edit_form_still_sa
     older = await review(client, world, reviewedOn=str(TODAY - timedelta(days=30)))
     assert older["errors"] == []
     assert await node(client, world.token, world.processes[0], fields) == after
-    variables = {
-        "input": {"id": world.processes[0], "version": seen["version"], "name": "Claims v2"}
-    }
-    body = data(await gql(client, UPDATE_PROCESS, variables, token=world.token))
-    edited = body["updateAIProcess"]
-    assert edited["errors"] == []
-    assert edited["aiProcess"] == {"version": seen["version"] + 1, "name": "Claims v2"}
+    edited = await UPDATE_PROCESS.send(
+        client, world.token, id=world.processes[0], version=seen["version"], name="Claims v2"
+    )
+    assert ok(edited) == {"version": seen["version"] + 1, "name": "Claims v2"}
 
 
 async def test_record_review_validation_errors(
@@ -155,12 +137,7 @@ async def test_record_review_validation_errors(
     bad = await review(
         client, world, reviewedOn=str(TODAY + timedelta(days=1)), reviewer=" ", summary=""
     )
-    assert bad["processReview"] is None
-    assert errors_of(bad) == {
-        "reviewedOn": "VALIDATION",
-        "reviewer": "VALIDATION",
-        "summary": "VALIDATION",
-    }
+    assert_invalid(bad, "reviewedOn", "reviewer", "summary")
     assert errors_of(await review(client, world, processId=world.client)) == {
         "processId": "VALIDATION"
     }
@@ -172,18 +149,13 @@ async def test_record_review_validation_errors(
 async def test_report_incident_and_its_validation(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
-    ok = await report(client, world, escalationLevel=2, description="Flood claims marked as theft")
-    assert ok["errors"] == []
-    i = ok["incident"]
+    i = ok(
+        await report(client, world, escalationLevel=2, description="Flood claims marked as theft")
+    )
     assert i["status"] == "OPEN" and i["escalationLevel"] == 2 and i["version"] == 1
     assert i["resolvedAt"] is None and i["process"]["id"] == world.processes[0]
     bad = await report(client, world, title="", occurredAt=ago(hours=-2), escalationLevel=3)
-    assert bad["incident"] is None
-    assert errors_of(bad) == {
-        "title": "VALIDATION",
-        "occurredAt": "VALIDATION",
-        "escalationLevel": "VALIDATION",
-    }
+    assert_invalid(bad, "title", "occurredAt", "escalationLevel")
     assert errors_of(await report(client, world, description="d" * 5001)) == {
         "description": "VALIDATION"
     }
@@ -199,17 +171,16 @@ async def test_update_incident_resolves_reopens_and_conflicts(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     i = (await report(client, world))["incident"]
-    investigating = await update(
-        client, world, i["id"], 1, status="INVESTIGATING", escalationLevel=1
+    investigating = await UPDATE.send(
+        client, world.token, id=i["id"], version=1, status="INVESTIGATING", escalationLevel=1
     )
-    assert investigating["errors"] == []
-    assert investigating["incident"]["version"] == 2
-    resolved = await update(client, world, i["id"], 2, status="RESOLVED")
-    assert resolved["errors"] == [] and resolved["incident"]["resolvedAt"] is not None
-    stale = await update(client, world, i["id"], 2, title="Late")
+    assert ok(investigating)["version"] == 2
+    resolved = await UPDATE.send(client, world.token, id=i["id"], version=2, status="RESOLVED")
+    assert ok(resolved)["resolvedAt"] is not None
+    stale = await UPDATE.send(client, world.token, id=i["id"], version=2, title="Late")
     assert stale["incident"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
-    reopened = await update(client, world, i["id"], 3, status="OPEN")
+    reopened = await UPDATE.send(client, world.token, id=i["id"], version=3, status="OPEN")
     assert reopened["incident"]["resolvedAt"] is None
     rows = await audit_rows(engine, world.tenant, "Incident")
     assert [r[0] for r in rows] == ["create", "update", "update", "update"]
@@ -223,7 +194,9 @@ async def test_update_incident_validation_errors(
     i = (await report(client, world, occurredAt=ago(hours=5)))["incident"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return errors_of(await update(client, world, i["id"], 1, **fields))
+        return errors_of(
+            await UPDATE.send(client, world.token, **{"id": i["id"], "version": 1, **fields})
+        )
 
     assert await errors(title=None) == {"title": "VALIDATION"}
     assert await errors(severity=None) == {"severity": "VALIDATION"}
@@ -233,7 +206,8 @@ async def test_update_incident_validation_errors(
     assert await errors(status="RESOLVED", resolvedAt=ago(hours=6)) == {"resolvedAt": "VALIDATION"}
     assert await errors(status="CLOSED", resolvedAt=ago(hours=-1)) == {"resolvedAt": "VALIDATION"}
     assert await errors(id=world.processes[0]) == {"id": "VALIDATION"}
-    missing = await update(client, world, global_id("Incident", uuid.uuid4()), 1, title="x")
+    unknown = global_id("Incident", uuid.uuid4())
+    missing = await UPDATE.send(client, world.token, id=unknown, version=1, title="x")
     assert errors_of(missing) == {"id": "NOT_FOUND"}
     assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
@@ -248,34 +222,24 @@ async def test_viewers_and_unassigned_client_owners_cannot_write_feedback(
         # a client owner who is not assigned to the process (a token is never assigned)
         await make_token(world.tenant, "client_owner", world.client_id),
     ]
+    pid = world.processes[0]
     for token in tokens:
-        attempts = [
-            (
-                RECORD,
-                "recordProcessReview",
-                {
-                    "processId": world.processes[0],
-                    "reviewedOn": str(TODAY),
-                    "reviewer": "x",
-                    "summary": "y",
-                    "outcome": "ON_TRACK",
-                },
-            ),
-            (
-                REPORT,
-                "reportIncident",
-                {
-                    "processId": world.processes[0],
-                    "title": "x",
-                    "severity": "LOW",
-                    "occurredAt": ago(minutes=5),
-                },
-            ),
-            (UPDATE, "updateIncident", {"id": i["id"], "version": 1, "title": "y"}),
-        ]
-        for query, name, fields in attempts:
-            result = await mutate(client, token, query, name, **fields)
-            assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], name
+        reviewed = {
+            "reviewedOn": str(TODAY),
+            "reviewer": "x",
+            "summary": "y",
+            "outcome": "ON_TRACK",
+        }
+        incident = {"title": "x", "severity": "LOW", "occurredAt": ago(minutes=5)}
+        await assert_forbidden(
+            client,
+            token,
+            [
+                (RECORD, {"processId": pid, **reviewed}),
+                (REPORT, {"processId": pid, **incident}),
+                (UPDATE, {"id": i["id"], "version": 1, "title": "y"}),
+            ],
+        )
     assert await audit_rows(engine, world.tenant, "ProcessReview") == []
     assert [r[0] for r in await audit_rows(engine, world.tenant, "Incident")] == ["create"]
 
@@ -308,11 +272,14 @@ async def test_process_reviews_newest_first_and_incident_filters(
     middle = (await report(client, world, title="Middle", severity="HIGH", occurredAt=ago(days=1)))[
         "incident"
     ]
-    await update(client, world, middle["id"], 1, status="RESOLVED")
+    await UPDATE.send(client, world.token, id=middle["id"], version=1, status="RESOLVED")
     await report(client, world, processId=world.processes[1], title="Elsewhere")
 
-    body = data(await gql(client, PROCESS_FEEDBACK, {"id": world.processes[0]}, token=world.token))
-    p = body["node"]
+    async def feedback(**variables: Any) -> dict[str, Any]:
+        pid = world.processes[0]
+        return await read(client, world.token, PROCESS_FEEDBACK, "node", id=pid, **variables)
+
+    p = await feedback()
     assert [e["node"]["outcome"] for e in p["reviews"]["edges"]] == [
         "ON_TRACK",
         "NEEDS_IMPROVEMENT",
@@ -322,28 +289,15 @@ async def test_process_reviews_newest_first_and_incident_filters(
     assert p["incidents"]["totalCount"] == 3
 
     async def titles(filter: dict[str, Any]) -> list[str]:
-        variables = {"id": world.processes[0], "filter": filter}
-        found = data(await gql(client, PROCESS_FEEDBACK, variables, token=world.token))
-        return [e["node"]["title"] for e in found["node"]["incidents"]["edges"]]
+        return [e["node"]["title"] for e in (await feedback(filter=filter))["incidents"]["edges"]]
 
     assert await titles({"status": ["OPEN"]}) == ["Newest", "Oldest"]
     assert await titles({"severity": ["HIGH", "CRITICAL"]}) == ["Newest", "Middle"]
     assert await titles({"status": ["OPEN"], "severity": ["LOW"]}) == ["Oldest"]
 
-    page1 = data(
-        await gql(
-            client, PROCESS_FEEDBACK, {"id": world.processes[0], "first": 2}, token=world.token
-        )
-    )["node"]["reviews"]
+    page1 = (await feedback(first=2))["reviews"]
     assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
-    page2 = data(
-        await gql(
-            client,
-            PROCESS_FEEDBACK,
-            {"id": world.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
-            token=world.token,
-        )
-    )["node"]["reviews"]
+    page2 = (await feedback(first=2, after=page1["pageInfo"]["endCursor"]))["reviews"]
     assert [e["node"]["outcome"] for e in page2["edges"]] == ["OFF_TRACK"]
 
 

@@ -16,22 +16,20 @@ from tenants import models as m
 from tenants.registry import TenantRef
 from tenants.services.branding import BRANDING_ID
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
 from tests.jobs.seed import seed_client
-from tests.support import data, gql
+from tests.schema.support import mutation
 
-REQUEST = """mutation($input: RequestEngagementHealthReportInput!) {
-  requestEngagementHealthReport(input: $input) {
-    engagementHealthReport { id status periodStart periodEnd reasons { code level message params } }
-    errors { field code message }
-  }
-}"""
+REQUEST = mutation(
+    "requestEngagementHealthReport",
+    "engagementHealthReport { id status periodStart periodEnd"
+    " reasons { code level message params } }",
+)
 
 
 async def _request(client: httpx.AsyncClient, token: str, client_id: Any) -> dict[str, Any]:
-    variables = {"input": {"clientOrganisationId": global_id("ClientOrganisation", client_id)}}
-    result: dict[str, Any] = data(await gql(client, REQUEST, variables, token=token))
-    return result["requestEngagementHealthReport"]
+    gid = global_id("ClientOrganisation", client_id)
+    return await REQUEST.send(client, token, clientOrganisationId=gid)
 
 
 async def _empty_client(engine: AsyncEngine, tenant: TenantRef, **values: Any) -> Any:
@@ -53,13 +51,8 @@ async def _count(engine: AsyncEngine, tenant: TenantRef) -> int:
 
 
 async def test_a_client_with_nothing_recorded_gets_an_amber_report_now(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    consultant = await make_token(tenant, "consultant")
     client_id = await _empty_client(engine, tenant)
     payload = await _request(client, consultant, client_id)
     assert payload["errors"] == []
@@ -78,36 +71,26 @@ async def test_a_client_with_nothing_recorded_gets_an_amber_report_now(
 
 
 async def test_a_second_request_within_a_minute_is_refused_with_the_wait(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     seeded = await seed_client(engine, tenant, processes=3)
     other = await seed_client(engine, tenant, processes=1, name="Another client")
-    assert (await _request(client, admin, seeded.client_id))["errors"] == []
-    again = await _request(client, admin, seeded.client_id)
+    assert (await _request(client, token, seeded.client_id))["errors"] == []
+    again = await _request(client, token, seeded.client_id)
     assert again["engagementHealthReport"] is None
     [error] = again["errors"]
     assert (error["field"], error["code"]) == ("clientOrganisationId", "UNAVAILABLE")
     assert "try again in" in error["message"]
     # The limit is per client.
-    assert (await _request(client, admin, other.client_id))["errors"] == []
+    assert (await _request(client, token, other.client_id))["errors"] == []
     assert await _count(engine, tenant) == 2
 
 
 async def test_concurrent_requests_make_exactly_one_report(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     seeded = await seed_client(engine, tenant, processes=2)
-    results = await asyncio.gather(*(_request(client, admin, seeded.client_id) for _ in range(4)))
+    results = await asyncio.gather(*(_request(client, token, seeded.client_id) for _ in range(4)))
     made = [r for r in results if r["engagementHealthReport"] is not None]
     assert len(made) == 1
     assert all(r["errors"][0]["code"] == "UNAVAILABLE" for r in results if r not in made)
@@ -115,16 +98,11 @@ async def test_concurrent_requests_make_exactly_one_report(
 
 
 async def test_no_report_before_the_engagement_starts(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     today = datetime.now(UTC).date()
     later = await _empty_client(engine, tenant, engagement_start=today + timedelta(days=30))
-    refused = await _request(client, admin, later)
+    refused = await _request(client, token, later)
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("clientOrganisationId", "VALIDATION")
     ]
@@ -132,18 +110,14 @@ async def test_no_report_before_the_engagement_starts(
     recent = await _empty_client(
         engine, tenant, name="Started lately", engagement_start=today - timedelta(days=3)
     )
-    report = (await _request(client, admin, recent))["engagementHealthReport"]
+    report = (await _request(client, token, recent))["engagementHealthReport"]
     assert report["periodStart"] == (today - timedelta(days=3)).isoformat()
     assert await _count(engine, tenant) == 1
 
 
 async def test_client_users_may_not_request_one(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
     for role in ("client_owner", "client_viewer"):
         token = await make_token(tenant, role, seeded.client_id)
@@ -154,12 +128,8 @@ async def test_client_users_may_not_request_one(
 
 
 async def test_reasons_come_in_the_tenants_language_with_codes_levels_and_parameters(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     async with tenant_session(engine, tenant) as db:
         db.add(m.ReportBranding(id=BRANDING_ID, name="Beratung", locale="de", version=1))
     client_id = await _empty_client(engine, tenant)

@@ -16,26 +16,24 @@ from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants.models import AuditEvent, IdentityProvider
 from tenants.registry import TenantRef
-from tenants.services.audit import SYSTEM
-from tenants.services.clients import create_client
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
-from tests.schema.support import audit_actions, errors_of
+from tests.conftest import TokenFactory
+from tests.schema.support import (
+    add_client,
+    assert_invalid,
+    audit_actions,
+    errors_of,
+    mutation,
+    non_admin_roles,
+    ok,
+)
 from tests.support import data, gql
 
 FIELDS = """id version name issuer clientId hasClientSecret scopes allowedDomains
   claimRoleMapping { claim values { value role } } defaultRole isStaffProvider
   clientOrganisation { id name } createdAt"""
-CONFIGURE = f"""
-mutation($input: ConfigureIdentityProviderInput!) {{
-  configureIdentityProvider(input: $input) {{
-    identityProvider {{ {FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
-REMOVE = """
-mutation($input: RemoveIdentityProviderInput!) {
-  removeIdentityProvider(input: $input) { removedIdentityProviderId errors { field code message } }
-}"""
+CONFIGURE = mutation("configureIdentityProvider", f"identityProvider {{ {FIELDS} }}")
+REMOVE = mutation("removeIdentityProvider", "removedIdentityProviderId")
 LIST = """
 query($first: Int, $after: String) {
   identityProviders(first: $first, after: $after) {
@@ -51,16 +49,8 @@ STAFF: dict[str, Any] = {
 }
 
 
-async def _client(engine: AsyncEngine, tenant: TenantRef, name: str = "Globex") -> uuid.UUID:
-    async with tenant_session(engine, tenant) as s:
-        return (await create_client(s, actor=SYSTEM, name=name)).id
-
-
 async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    result: dict[str, Any] = data(await gql(client, CONFIGURE, {"input": fields}, token=token))[
-        "configureIdentityProvider"
-    ]
-    return result
+    return await CONFIGURE.send(client, token, **fields)
 
 
 async def _stored(engine: AsyncEngine, tenant: TenantRef, gid: str) -> IdentityProvider:
@@ -76,15 +66,11 @@ async def test_add_a_staff_provider_stores_the_secret_encrypted_and_never_shows_
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
-    body = await gql(client, CONFIGURE, {"input": STAFF}, token=token)
-    result = data(body)["configureIdentityProvider"]
-    assert result["errors"] == []
-    idp = result["identityProvider"]
+    body = await gql(client, CONFIGURE.document, {"input": STAFF}, token=token)
+    idp = ok(data(body)["configureIdentityProvider"])
     assert idp["issuer"] == STAFF["issuer"] and idp["clientId"] == "steward"
     assert idp["allowedDomains"] == ["acme.test"]
     assert idp["scopes"] == ["openid", "email", "profile"]
@@ -118,14 +104,8 @@ def test_no_field_of_the_schema_reveals_a_client_secret() -> None:
 
 
 async def test_add_a_client_organisations_provider_with_a_role_mapping(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, token: str, globex: uuid.UUID
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
-    org = await _client(engine, tenant)
     result = await configure(
         client,
         token,
@@ -133,15 +113,14 @@ async def test_add_a_client_organisations_provider_with_a_role_mapping(
         clientId="steward-globex",
         clientSecret="x",
         allowedDomains=["globex.test"],
-        clientOrganisationId=global_id("ClientOrganisation", org),
+        clientOrganisationId=global_id("ClientOrganisation", globex),
         defaultRole="CLIENT_VIEWER",
         claimRoleMapping={
             "claim": "groups",
             "values": [{"value": "ai-owners", "role": "CLIENT_OWNER"}],
         },
     )
-    assert result["errors"] == []
-    idp = result["identityProvider"]
+    idp = ok(result)
     assert idp["clientOrganisation"]["name"] == "Globex" and idp["name"] == "Globex"
     assert idp["isStaffProvider"] is False
     assert idp["claimRoleMapping"] == {
@@ -151,21 +130,10 @@ async def test_add_a_client_organisations_provider_with_a_role_mapping(
 
 
 async def test_add_validation_errors_name_the_field(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
     empty = await configure(client, token)
-    assert empty["identityProvider"] is None
-    assert errors_of(empty) == {
-        "issuer": "VALIDATION",
-        "clientId": "VALIDATION",
-        "clientSecret": "VALIDATION",
-        "allowedDomains": "VALIDATION",
-    }
+    assert_invalid(empty, "issuer", "clientId", "clientSecret", "allowedDomains")
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"issuer": "https://login.acme.test?tenant=1"}, {"issuer": "VALIDATION"}),
         ({"issuer": "ftp://login.acme.test"}, {"issuer": "VALIDATION"}),
@@ -196,7 +164,7 @@ async def test_add_validation_errors_name_the_field(
     assert (await configure(client, token, **STAFF))["errors"] == []
     second = await configure(client, token, **{**STAFF, "clientId": "another"})
     assert errors_of(second) == {"clientOrganisationId": "CONFLICT"}
-    org = global_id("ClientOrganisation", await _client(engine, tenant))
+    org = global_id("ClientOrganisation", await add_client(engine, tenant))
     same = await configure(client, token, **{**STAFF, "clientOrganisationId": org})
     assert errors_of(same) == {"clientId": "CONFLICT"}
 
@@ -205,11 +173,9 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
     idp = (await configure(client, token, **STAFF))["identityProvider"]
     changed = await configure(
         client,
@@ -220,8 +186,7 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
         clientSecret="rotated",
         name="Acme Entra",
     )
-    assert changed["errors"] == []
-    after = changed["identityProvider"]
+    after = ok(changed)
     assert after["version"] == 2 and after["name"] == "Acme Entra"
     assert after["allowedDomains"] == ["acme.test", "acme-group.test"]
     assert after["issuer"] == STAFF["issuer"]  # omitted: unchanged
@@ -232,7 +197,7 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
     assert errors_of(await configure(client, token, id=idp["id"], clientId="x")) == {
         "version": "VALIDATION"
     }
-    org = global_id("ClientOrganisation", await _client(engine, tenant))
+    org = global_id("ClientOrganisation", await add_client(engine, tenant))
     moved = await configure(client, token, id=idp["id"], version=2, clientOrganisationId=org)
     assert errors_of(moved) == {"clientOrganisationId": "VALIDATION"}
     nulled = await configure(client, token, id=idp["id"], version=2, issuer=None)
@@ -252,91 +217,69 @@ async def test_change_rotates_the_secret_checks_the_version_and_keeps_the_organi
 
 
 async def test_remove_checks_the_version_and_the_provider_is_gone(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
     idp = (await configure(client, token, **STAFF))["identityProvider"]
-    stale = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 9}}, token=token))
-    assert stale["removeIdentityProvider"]["removedIdentityProviderId"] is None
-    assert errors_of(stale["removeIdentityProvider"]) == {"version": "CONFLICT"}
-    done = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token))
-    assert done["removeIdentityProvider"] == {"removedIdentityProviderId": idp["id"], "errors": []}
+    stale = await REMOVE.send(client, token, id=idp["id"], version=9)
+    assert stale["removedIdentityProviderId"] is None
+    assert errors_of(stale) == {"version": "CONFLICT"}
+    done = await REMOVE.send(client, token, id=idp["id"], version=1)
+    assert done == {"removedIdentityProviderId": idp["id"], "errors": []}
     assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"] is None
-    again = data(await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token))
-    assert [e["code"] for e in again["removeIdentityProvider"]["errors"]] == ["NOT_FOUND"]
+    again = await REMOVE.send(client, token, id=idp["id"], version=1)
+    assert [e["code"] for e in again["errors"]] == ["NOT_FOUND"]
     assert await audit_actions(engine, tenant, "IdentityProvider") == ["create", "delete"]
 
 
 async def test_only_admins_see_or_manage_providers(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    token: str,
+    globex: uuid.UUID,
     make_token: TokenFactory,
 ) -> None:
     """Non-admins get an empty connection and a null node, like for a missing provider."""
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    org = await _client(engine, tenant)
-    idp = (await configure(client, admin, **STAFF))["identityProvider"]
-    assert data(await gql(client, NODE, {"id": idp["id"]}, token=admin))["node"]["id"]
-    for role, org_id in (
-        ("consultant", None),
-        ("viewer", None),
-        ("client_owner", org),
-        ("client_viewer", org),
-    ):
-        token = await make_token(tenant, role, org_id)
-        listed = data(await gql(client, LIST, token=token))["identityProviders"]
+    idp = (await configure(client, token, **STAFF))["identityProvider"]
+    assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"]["id"]
+    for role, org_id in non_admin_roles(globex):
+        theirs = await make_token(tenant, role, org_id)
+        listed = data(await gql(client, LIST, token=theirs))["identityProviders"]
         assert listed["totalCount"] == 0 and listed["edges"] == [], role
-        assert data(await gql(client, NODE, {"id": idp["id"]}, token=token))["node"] is None
+        assert data(await gql(client, NODE, {"id": idp["id"]}, token=theirs))["node"] is None
         for result in (
-            await configure(client, token, **STAFF),
-            await configure(client, token, id=idp["id"], version=1, name="x"),
+            await configure(client, theirs, **STAFF),
+            await configure(client, theirs, id=idp["id"], version=1, name="x"),
         ):
             assert result["identityProvider"] is None
             assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"], role
-        removed = data(
-            await gql(client, REMOVE, {"input": {"id": idp["id"], "version": 1}}, token=token)
-        )["removeIdentityProvider"]
+        removed = await REMOVE.send(client, theirs, id=idp["id"], version=1)
         assert [e["code"] for e in removed["errors"]] == ["FORBIDDEN"], role
     assert (await _stored(engine, tenant, idp["id"])).version == 1
 
 
 async def test_another_tenants_provider_is_like_a_missing_one(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    token_a = await make_token(await make_tenant())
-    token_b = await make_token(await make_tenant())
-    idp = (await configure(client, token_a, **STAFF))["identityProvider"]
-    assert data(await gql(client, NODE, {"id": idp["id"]}, token=token_b))["node"] is None
-    other = await configure(client, token_b, id=idp["id"], version=1, name="x")
+    idp = (await configure(client, token, **STAFF))["identityProvider"]
+    assert data(await gql(client, NODE, {"id": idp["id"]}, token=stranger))["node"] is None
+    other = await configure(client, stranger, id=idp["id"], version=1, name="x")
     assert errors_of(other) == {"id": "NOT_FOUND"}
-    listed = data(await gql(client, LIST, token=token_b))["identityProviders"]
+    listed = data(await gql(client, LIST, token=stranger))["identityProviders"]
     assert listed["totalCount"] == 0
 
 
-CLAIMS = """
-mutation($input: ConfigureIdentityProviderInput!) {
-  configureIdentityProvider(input: $input) {
-    identityProvider { id version emailClaim nameClaim requireEmailVerified }
-    errors { field code message }
-  }
-}"""
+CLAIMS = mutation(
+    "configureIdentityProvider",
+    "identityProvider { id version emailClaim nameClaim requireEmailVerified }",
+)
 
 
 async def test_the_claim_mapping_is_configured_and_read_back(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant(), "admin")
-
     async def send(fields: dict[str, Any]) -> dict[str, Any]:
-        result = data(await gql(client, CLAIMS, {"input": fields}, token=token))
-        payload: dict[str, Any] = result["configureIdentityProvider"]
-        return payload
+        return await CLAIMS.send(client, token, **fields)
 
     added = (await send(STAFF))["identityProvider"]
     assert (added["emailClaim"], added["nameClaim"], added["requireEmailVerified"]) == (

@@ -21,12 +21,10 @@ from jobs.readiness.rules.capability import ASSESSMENT_MAX_AGE_DAYS
 from jobs.readiness.rules.capacity import MAX_OWNER_HOURS_PER_WEEK
 from schema.ids import global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret
+from tests.support import data, gql
 
 
 @dataclass
@@ -38,16 +36,12 @@ class Demo:
 
 @pytest.fixture(scope="module")
 async def demo(engine: AsyncEngine) -> Demo:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("filt"), name="Filters", after_migrate=seed_demo
-    )
+    tenant = await demo_tenant(engine, "filt", "Filters")
     async with tenant_session(engine, tenant) as s:
         clients = list(await s.scalars(select(m.ClientOrganisation.id)))
         for status in (m.ReportStatus.QUEUED, m.ReportStatus.FAILED, m.ReportStatus.FAILED):
             s.add(m.ReadinessReport(client_id=clients[0], status=status, requested_by="t"))
-    async with engine.connect() as conn, conn.begin():
-        admin = (await issue_token(conn, tenant=tenant, role="admin", name="a")).secret
-    return Demo(tenant, admin, clients[0])
+    return Demo(tenant, await issue_secret(engine, tenant, "admin", "a"), clients[0])
 
 
 def _ids(conn: dict[str, Any]) -> set[str]:

@@ -7,14 +7,17 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import TenantFactory, TokenFactory
+from tenants.registry import TenantRef
 from tests.schema.support import (
     ARCHIVE_PROCESS,
+    assert_forbidden,
     assign,
     audit_actions,
     errors_of,
+    mutation,
     new_client,
     new_process,
+    ok,
 )
 from tests.support import data, gql
 
@@ -22,22 +25,11 @@ OWNER_FIELDS = (
     "id version name email title businessUnit decisionAuthority archivedAt"
     " clientOrganisation { id }"
 )
-CREATE = f"""
-mutation($input: CreateOwnerInput!) {{
-  createOwner(input: $input) {{ owner {{ {OWNER_FIELDS} }} errors {{ field code message }} }}
-}}"""
-UPDATE = f"""
-mutation($input: UpdateOwnerInput!) {{
-  updateOwner(input: $input) {{ owner {{ {OWNER_FIELDS} }} errors {{ field code message }} }}
-}}"""
-ARCHIVE = f"""
-mutation($input: ArchiveOwnerInput!) {{
-  archiveOwner(input: $input) {{ owner {{ {OWNER_FIELDS} }} errors {{ field code message }} }}
-}}"""
-END = """
-mutation($input: EndAssignmentInput!) {
-  endAssignment(input: $input) { ownershipAssignment { id version } errors { field code } }
-}"""
+OWNER = f"owner {{ {OWNER_FIELDS} }}"
+CREATE = mutation("createOwner", OWNER)
+UPDATE = mutation("updateOwner", OWNER)
+ARCHIVE = mutation("archiveOwner", OWNER)
+END = mutation("endAssignment", "ownershipAssignment { id version }", errors="field code")
 NODE = "query($id: ID!) { node(id: $id) { id ... on Owner { name totalHoursPerWeek } } }"
 CLIENT_OWNERS = """
 query($id: ID!, $filter: OwnerFilter, $orderBy: OwnerOrder) {
@@ -50,60 +42,47 @@ query($id: ID!, $filter: OwnerFilter, $orderBy: OwnerOrder) {
 async def create(
     client: httpx.AsyncClient, token: str, client_id: str, **fields: Any
 ) -> dict[str, Any]:
-    variables = {"input": {"clientOrganisationId": client_id, "name": "Ada Lovelace", **fields}}
-    result: dict[str, Any] = data(await gql(client, CREATE, variables, token=token))["createOwner"]
-    return result
+    fields = {"name": "Ada Lovelace", **fields}
+    return await CREATE.send(client, token, clientOrganisationId=client_id, **fields)
 
 
 async def test_create_update_archive_owner_with_audit(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    cid = await new_client(client, token)
+    cid = await new_client(client, consultant)
     created = await create(
-        client, token, cid, email="ada@example.com", title="Head of ops", decisionAuthority="FULL"
+        client,
+        consultant,
+        cid,
+        email="ada@example.com",
+        title="Head of ops",
+        decisionAuthority="FULL",
     )
-    assert created["errors"] == []
-    owner = created["owner"]
+    owner = ok(created)
     assert owner["version"] == 1 and owner["decisionAuthority"] == "FULL"
     assert owner["clientOrganisation"]["id"] == cid
-    updated = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": owner["id"], "version": 1, "title": None, "businessUnit": "Claims"}},
-            token=token,
+    updated = ok(
+        await UPDATE.send(
+            client, consultant, id=owner["id"], version=1, title=None, businessUnit="Claims"
         )
-    )["updateOwner"]
-    assert updated["errors"] == []
-    assert updated["owner"]["title"] is None and updated["owner"]["businessUnit"] == "Claims"
-    assert updated["owner"]["email"] == "ada@example.com"
-    archived = data(
-        await gql(client, ARCHIVE, {"input": {"id": owner["id"], "version": 2}}, token=token)
-    )["archiveOwner"]
-    assert archived["errors"] == [] and archived["owner"]["archivedAt"]
+    )
+    assert updated["title"] is None and updated["businessUnit"] == "Claims"
+    assert updated["email"] == "ada@example.com"
+    archived = ok(await ARCHIVE.send(client, consultant, id=owner["id"], version=2))
+    assert archived["archivedAt"]
     assert await audit_actions(engine, tenant, "Owner") == ["create", "update", "archive"]
 
 
 async def test_owner_validation_errors(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str, stranger: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
     cid = await new_client(client, token)
     bad = await create(client, token, cid, name="", email="not-an-email", title="t" * 201)
     assert bad["owner"] is None
     assert errors_of(bad) == {"name": "VALIDATION", "email": "VALIDATION", "title": "VALIDATION"}
     pid = await new_process(client, token, cid)
     assert errors_of(await create(client, token, pid)) == {"clientOrganisationId": "VALIDATION"}
-    other_client = await new_client(client, await make_token(await make_tenant()))
+    other_client = await new_client(client, stranger)
     assert errors_of(await create(client, token, other_client)) == {
         "clientOrganisationId": "NOT_FOUND"
     }
@@ -111,89 +90,62 @@ async def test_owner_validation_errors(
     assert first["errors"] == []
     taken = await create(client, token, cid, email="ADA@example.com")
     assert errors_of(taken) == {"email": "CONFLICT"}
-    second = await create(client, token, cid, name="Grace")
-    clash = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": second["owner"]["id"], "version": 1, "email": "ada@example.com"}},
-            token=token,
-        )
-    )["updateOwner"]
+    second = (await create(client, token, cid, name="Grace"))["owner"]
+    clash = await UPDATE.send(client, token, id=second["id"], version=1, email="ada@example.com")
     assert errors_of(clash) == {"email": "CONFLICT"}
-    nulls = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": second["owner"]["id"], "version": 1, "decisionAuthority": None}},
-            token=token,
-        )
-    )["updateOwner"]
+    nulls = await UPDATE.send(client, token, id=second["id"], version=1, decisionAuthority=None)
     assert errors_of(nulls) == {"decisionAuthority": "VALIDATION"}
     assert await audit_actions(engine, tenant, "Owner") == ["create", "create"]
 
 
 async def test_stale_versions_and_archiving_an_owner_with_open_assignments(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     cid = await new_client(client, token)
     owner = (await create(client, token, cid))["owner"]
-    ok = {"input": {"id": owner["id"], "version": 1, "name": "Ada L."}}
-    assert data(await gql(client, UPDATE, ok, token=token))["updateOwner"]["errors"] == []
-    stale = data(await gql(client, UPDATE, ok, token=token))["updateOwner"]
+    renamed = {"id": owner["id"], "version": 1, "name": "Ada L."}
+    assert (await UPDATE.send(client, token, **renamed))["errors"] == []
+    stale = await UPDATE.send(client, token, **renamed)
     assert stale["owner"] is None and errors_of(stale) == {"version": "CONFLICT"}
-    stale_archive = data(
-        await gql(client, ARCHIVE, {"input": {"id": owner["id"], "version": 1}}, token=token)
-    )["archiveOwner"]
+    stale_archive = await ARCHIVE.send(client, token, id=owner["id"], version=1)
     assert errors_of(stale_archive) == {"version": "CONFLICT"}
 
     pid = await new_process(client, token, cid)
     assignment = (await assign(client, token, pid, owner["id"]))["ownershipAssignment"]
-    blocked = data(
-        await gql(client, ARCHIVE, {"input": {"id": owner["id"], "version": 2}}, token=token)
-    )["archiveOwner"]
+    blocked = await ARCHIVE.send(client, token, id=owner["id"], version=2)
     assert errors_of(blocked) == {"id": "VALIDATION"}
-    data(await gql(client, END, {"input": {"id": assignment["id"], "version": 1}}, token=token))
-    done = data(
-        await gql(client, ARCHIVE, {"input": {"id": owner["id"], "version": 2}}, token=token)
-    )["archiveOwner"]
+    await END.send(client, token, id=assignment["id"], version=1)
+    done = await ARCHIVE.send(client, token, id=owner["id"], version=2)
     assert done["errors"] == []
 
 
 async def test_viewer_may_not_write_owners_and_other_tenants_see_null(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, viewer: str, stranger: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    viewer = await make_token(tenant, "viewer")
-    other = await make_token(await make_tenant())
     cid = await new_client(client, token)
     oid = (await create(client, token, cid))["owner"]["id"]
-    attempts: list[tuple[str, dict[str, Any], str]] = [
-        (CREATE, {"input": {"clientOrganisationId": cid, "name": "X"}}, "createOwner"),
-        (UPDATE, {"input": {"id": oid, "version": 1, "name": "X"}}, "updateOwner"),
-        (ARCHIVE, {"input": {"id": oid, "version": 1}}, "archiveOwner"),
-    ]
-    for query, variables, name in attempts:
-        payload = data(await gql(client, query, variables, token=viewer))[name]
-        assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"], name
+    await assert_forbidden(
+        client,
+        viewer,
+        [
+            (CREATE, {"clientOrganisationId": cid, "name": "X"}),
+            (UPDATE, {"id": oid, "version": 1, "name": "X"}),
+            (ARCHIVE, {"id": oid, "version": 1}),
+        ],
+    )
     assert data(await gql(client, NODE, {"id": oid}, token=viewer))["node"]["name"] == (
         "Ada Lovelace"
     )
-    assert data(await gql(client, NODE, {"id": oid}, token=other))["node"] is None
+    assert data(await gql(client, NODE, {"id": oid}, token=stranger))["node"] is None
 
 
-async def test_client_owners_filters_and_order(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_client_owners_filters_and_order(client: httpx.AsyncClient, token: str) -> None:
     cid = await new_client(client, token)
     await create(client, token, await new_client(client, token, "Other"), name="Zed")
     await create(client, token, cid, name="Bea", decisionAuthority="OPERATIONAL")
     await create(client, token, cid, name="Al", email="al@x.org")
     gone = (await create(client, token, cid, name="Cy"))["owner"]
-    data(await gql(client, ARCHIVE, {"input": {"id": gone["id"], "version": 1}}, token=token))
+    await ARCHIVE.send(client, token, id=gone["id"], version=1)
 
     async def names(**variables: Any) -> list[str]:
         conn = data(await gql(client, CLIENT_OWNERS, {"id": cid, **variables}, token=token))[
@@ -211,9 +163,8 @@ async def test_client_owners_filters_and_order(
 
 
 async def test_total_hours_count_only_assignments_in_effect(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     cid = await new_client(client, token)
     oid = (await create(client, token, cid))["owner"]["id"]
     p1 = await new_process(client, token, cid, name="P1")
@@ -228,6 +179,6 @@ async def test_total_hours_count_only_assignments_in_effect(
     node = data(await gql(client, NODE, {"id": oid}, token=token))["node"]
     assert node["totalHoursPerWeek"] == 8.5
     # archiving a process keeps its assignments, so they still count
-    data(await gql(client, ARCHIVE_PROCESS, {"input": {"id": p1, "version": 1}}, token=token))
+    await ARCHIVE_PROCESS.send(client, token, id=p1, version=1)
     node = data(await gql(client, NODE, {"id": oid}, token=token))["node"]
     assert node["totalHoursPerWeek"] == 8.5

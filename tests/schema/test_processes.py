@@ -7,46 +7,35 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import TenantFactory, TokenFactory
+from tenants.registry import TenantRef
+from tests.conftest import TokenFactory
 from tests.schema.support import (
     ARCHIVE_PROCESS,
     CREATE_PROCESS,
     PROCESS_FIELDS,
+    assert_forbidden,
+    assert_invalid,
+    assert_tenant_confined,
     assign,
     audit_actions,
     create_process,
     errors_of,
+    mutation,
     new_client,
     new_owner,
     new_process,
+    ok,
 )
 from tests.support import count_statements, data, gql
 
-UPDATE = f"""
-mutation($input: UpdateAIProcessInput!) {{
-  updateAIProcess(input: $input) {{
-    aiProcess {{ {PROCESS_FIELDS} }} errors {{ field code message }}
-  }}
-}}"""
-ADD_KPI = """
-mutation($input: AddKpiInput!) {
-  addKpi(input: $input) {
-    processKpi {
-      id version name unit target direction latestValue measuredAt onTarget process { id }
-    }
-    errors { field code message }
-  }
-}"""
-UPDATE_KPI = """
-mutation($input: UpdateKpiInput!) {
-  updateKpi(input: $input) {
-    processKpi { id version name latestValue measuredAt onTarget } errors { field code message }
-  }
-}"""
-REMOVE_KPI = """
-mutation($input: RemoveKpiInput!) {
-  removeKpi(input: $input) { removedProcessKpiId errors { field code message } }
-}"""
+UPDATE = mutation("updateAIProcess", f"aiProcess {{ {PROCESS_FIELDS} }}")
+ADD_KPI = mutation(
+    "addKpi",
+    "processKpi { id version name unit target direction latestValue measuredAt onTarget"
+    " process { id } }",
+)
+UPDATE_KPI = mutation("updateKpi", "processKpi { id version name latestValue measuredAt onTarget }")
+REMOVE_KPI = mutation("removeKpi", "removedProcessKpiId")
 NODE = """query($id: ID!) { node(id: $id) { id ... on AIProcess { name kpis { totalCount } }
   ... on ProcessKpi { name } } }"""
 CLIENT_PROCESSES = """
@@ -71,17 +60,12 @@ BOUNDARIES = {
 
 
 async def test_create_update_archive_with_documents_and_audit(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    cid = await new_client(client, token)
+    cid = await new_client(client, consultant)
     created = await create_process(
         client,
-        token,
+        consultant,
         cid,
         lifecycleStage="PRODUCTION",
         riskTier="HIGH",
@@ -93,8 +77,7 @@ async def test_create_update_archive_with_documents_and_audit(
         ],
         tools=[{"name": "ClaimBot", "vendor": "Acme"}],
     )
-    assert created["errors"] == []
-    p = created["aiProcess"]
+    p = ok(created)
     assert p["version"] == 1 and p["lifecycleStage"] == "PRODUCTION" and p["riskTier"] == "HIGH"
     assert p["boundaries"]["steps"][1] == {
         "name": "Decide",
@@ -109,32 +92,21 @@ async def test_create_update_archive_with_documents_and_audit(
     assert p["clientOrganisation"]["id"] == cid
     assert p["orphaned"] is True  # live, nobody accountable
 
-    updated = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": p["id"], "version": 1, "purpose": "Faster claims", "tools": []}},
-            token=token,
+    updated = ok(
+        await UPDATE.send(
+            client, consultant, id=p["id"], version=1, purpose="Faster claims", tools=[]
         )
-    )["updateAIProcess"]
-    assert updated["errors"] == []
-    assert updated["aiProcess"]["version"] == 2 and updated["aiProcess"]["tools"] == []
-    assert updated["aiProcess"]["boundaries"]["outputs"] == ["decision"]  # untouched
-    archived = data(
-        await gql(client, ARCHIVE_PROCESS, {"input": {"id": p["id"], "version": 2}}, token=token)
-    )["archiveAIProcess"]
-    assert archived["errors"] == [] and archived["aiProcess"]["archivedAt"]
+    )
+    assert updated["version"] == 2 and updated["tools"] == []
+    assert updated["boundaries"]["outputs"] == ["decision"]  # untouched
+    archived = await ARCHIVE_PROCESS.send(client, consultant, id=p["id"], version=2)
+    assert ok(archived)["archivedAt"]
     assert await audit_actions(engine, tenant, "AIProcess") == ["create", "update", "archive"]
 
 
 async def test_create_validation_errors_name_nested_fields_and_write_nothing(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
     cid = await new_client(client, token)
     result = await create_process(
         client,
@@ -149,251 +121,171 @@ async def test_create_validation_errors_name_nested_fields_and_write_nothing(
         ],
         tools=[{"name": ""}],
     )
-    assert result["aiProcess"] is None
-    assert errors_of(result) == {
-        "name": "VALIDATION",
-        "boundaries.steps[0].aiRole": "VALIDATION",
-        "boundaries.steps": "VALIDATION",
-        "checkpoints[0].name": "VALIDATION",
-        "escalationPath[0].responseHours": "VALIDATION",
-        "escalationPath": "VALIDATION",
-        "tools[0].name": "VALIDATION",
-    }
+    assert_invalid(
+        result,
+        "name",
+        "boundaries.steps[0].aiRole",
+        "boundaries.steps",
+        "checkpoints[0].name",
+        "escalationPath[0].responseHours",
+        "escalationPath",
+        "tools[0].name",
+    )
     assert await audit_actions(engine, tenant, "AIProcess") == []
 
 
 async def test_create_rejects_a_bad_or_unknown_client_id(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    other_token = await make_token(await make_tenant())
     pid = await new_process(client, token, await new_client(client, token))
     wrong_type = await create_process(client, token, pid)
     assert errors_of(wrong_type) == {"clientOrganisationId": "VALIDATION"}
-    foreign = await create_process(client, other_token, await new_client(client, token))
+    foreign = await create_process(client, stranger, await new_client(client, token))
     assert errors_of(foreign) == {"clientOrganisationId": "NOT_FOUND"}
 
 
 async def test_update_validation_null_and_stale_version(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     pid = await new_process(client, token, await new_client(client, token))
-    nulls = data(
-        await gql(
-            client,
-            UPDATE,
-            {"input": {"id": pid, "version": 1, "name": None}},
-            token=token,
-        )
-    )["updateAIProcess"]
+    nulls = await UPDATE.send(client, token, id=pid, version=1, name=None)
     assert errors_of(nulls) == {"name": "VALIDATION"}
-    docs = data(
-        await gql(
-            client, UPDATE, {"input": {"id": pid, "version": 1, "boundaries": None}}, token=token
-        )
-    )["updateAIProcess"]
+    docs = await UPDATE.send(client, token, id=pid, version=1, boundaries=None)
     assert errors_of(docs) == {"boundaries": "VALIDATION"}
-    first = {"input": {"id": pid, "version": 1, "name": "One"}}
-    assert data(await gql(client, UPDATE, first, token=token))["updateAIProcess"]["errors"] == []
-    stale = data(
-        await gql(client, UPDATE, {"input": {"id": pid, "version": 1, "name": "Two"}}, token=token)
-    )["updateAIProcess"]
+    assert (await UPDATE.send(client, token, id=pid, version=1, name="One"))["errors"] == []
+    stale = await UPDATE.send(client, token, id=pid, version=1, name="Two")
     assert stale["aiProcess"] is None and errors_of(stale) == {"version": "CONFLICT"}
-    stale_archive = data(
-        await gql(client, ARCHIVE_PROCESS, {"input": {"id": pid, "version": 1}}, token=token)
-    )["archiveAIProcess"]
+    stale_archive = await ARCHIVE_PROCESS.send(client, token, id=pid, version=1)
     assert errors_of(stale_archive) == {"version": "CONFLICT"}
 
 
+async def new_kpi(client: httpx.AsyncClient, token: str, process_id: str) -> str:
+    """The id of a new KPI "Accuracy" of the process."""
+    kpi: str = (await ADD_KPI.send(client, token, processId=process_id, name="Accuracy"))[
+        "processKpi"
+    ]["id"]
+    return kpi
+
+
 async def test_viewer_may_not_run_process_or_kpi_mutations(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, viewer: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
-    viewer = await make_token(tenant, "viewer")
     cid = await new_client(client, token)
     pid = await new_process(client, token, cid)
-    kpi = data(
-        await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["processKpi"]["id"]
-    attempts: list[tuple[str, dict[str, Any], str]] = [
-        (CREATE_PROCESS, {"input": {"clientOrganisationId": cid, "name": "X"}}, "createAIProcess"),
-        (UPDATE, {"input": {"id": pid, "version": 1, "name": "X"}}, "updateAIProcess"),
-        (ARCHIVE_PROCESS, {"input": {"id": pid, "version": 1}}, "archiveAIProcess"),
-        (ADD_KPI, {"input": {"processId": pid, "name": "Speed"}}, "addKpi"),
-        (UPDATE_KPI, {"input": {"id": kpi, "version": 1, "name": "Y"}}, "updateKpi"),
-        (REMOVE_KPI, {"input": {"id": kpi, "version": 1}}, "removeKpi"),
-    ]
-    for query, variables, name in attempts:
-        payload = data(await gql(client, query, variables, token=viewer))[name]
-        assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"], name
+    kpi = await new_kpi(client, token, pid)
+    await assert_forbidden(
+        client,
+        viewer,
+        [
+            (CREATE_PROCESS, {"clientOrganisationId": cid, "name": "X"}),
+            (UPDATE, {"id": pid, "version": 1, "name": "X"}),
+            (ARCHIVE_PROCESS, {"id": pid, "version": 1}),
+            (ADD_KPI, {"processId": pid, "name": "Speed"}),
+            (UPDATE_KPI, {"id": kpi, "version": 1, "name": "Y"}),
+            (REMOVE_KPI, {"id": kpi, "version": 1}),
+        ],
+    )
     node = data(await gql(client, NODE, {"id": pid}, token=token))["node"]
     assert node["name"] == "Claims triage" and node["kpis"]["totalCount"] == 1
 
 
 async def test_kpi_add_update_remove_with_validation_and_audit(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    pid = await new_process(client, token, await new_client(client, token))
-    added = data(
-        await gql(
-            client,
-            ADD_KPI,
-            {
-                "input": {
-                    "processId": pid,
-                    "name": "Accuracy",
-                    "unit": "%",
-                    "target": 95,
-                    "latestValue": 97.5,
-                    "measuredAt": "2026-01-10T09:00:00+00:00",
-                }
-            },
-            token=token,
-        )
-    )["addKpi"]
-    assert added["errors"] == []
-    kpi = added["processKpi"]
+    pid = await new_process(client, consultant, await new_client(client, consultant))
+    added = await ADD_KPI.send(
+        client,
+        consultant,
+        processId=pid,
+        name="Accuracy",
+        unit="%",
+        target=95,
+        latestValue=97.5,
+        measuredAt="2026-01-10T09:00:00+00:00",
+    )
+    kpi = ok(added)
     assert kpi["direction"] == "HIGHER" and kpi["onTarget"] is True
     assert kpi["process"]["id"] == pid and kpi["latestValue"] == 97.5
 
-    bad = data(
-        await gql(
-            client,
-            ADD_KPI,
-            {
-                "input": {
-                    "processId": pid,
-                    "name": "accuracy",
-                    "latestValue": 1,
-                    "unit": "u" * 51,
-                }
-            },
-            token=token,
-        )
-    )["addKpi"]
+    bad = await ADD_KPI.send(
+        client, consultant, processId=pid, name="accuracy", latestValue=1, unit="u" * 51
+    )
     assert bad["processKpi"] is None
     assert errors_of(bad) == {"measuredAt": "VALIDATION", "unit": "VALIDATION"}
-    dup = data(
-        await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "ACCURACY"}}, token=token)
-    )["addKpi"]
+    dup = await ADD_KPI.send(client, consultant, processId=pid, name="ACCURACY")
     assert errors_of(dup) == {"name": "CONFLICT"}
-    future = data(
-        await gql(
-            client,
-            ADD_KPI,
-            {"input": {"processId": pid, "name": "F", "measuredAt": "2999-01-01T00:00:00Z"}},
-            token=token,
-        )
-    )["addKpi"]
+    future = await ADD_KPI.send(
+        client, consultant, processId=pid, name="F", measuredAt="2999-01-01T00:00:00Z"
+    )
     assert errors_of(future) == {"measuredAt": "VALIDATION"}
 
-    no_time = data(
-        await gql(
-            client,
-            UPDATE_KPI,
-            {"input": {"id": kpi["id"], "version": 1, "latestValue": 90}},
-            token=token,
-        )
-    )["updateKpi"]
+    no_time = await UPDATE_KPI.send(client, consultant, id=kpi["id"], version=1, latestValue=90)
     assert errors_of(no_time) == {"measuredAt": "VALIDATION"}
-    updated = data(
-        await gql(
-            client,
-            UPDATE_KPI,
-            {
-                "input": {
-                    "id": kpi["id"],
-                    "version": 1,
-                    "latestValue": 90,
-                    "measuredAt": "2026-02-01T00:00:00Z",
-                }
-            },
-            token=token,
-        )
-    )["updateKpi"]
-    assert updated["errors"] == [] and updated["processKpi"]["onTarget"] is False
-    stale = data(
-        await gql(client, UPDATE_KPI, {"input": {"id": kpi["id"], "version": 1}}, token=token)
-    )["updateKpi"]
+    updated = await UPDATE_KPI.send(
+        client,
+        consultant,
+        id=kpi["id"],
+        version=1,
+        latestValue=90,
+        measuredAt="2026-02-01T00:00:00Z",
+    )
+    assert ok(updated)["onTarget"] is False
+    stale = await UPDATE_KPI.send(client, consultant, id=kpi["id"], version=1)
     assert errors_of(stale) == {"version": "CONFLICT"}
-    stale_remove = data(
-        await gql(client, REMOVE_KPI, {"input": {"id": kpi["id"], "version": 1}}, token=token)
-    )["removeKpi"]
+    stale_remove = await REMOVE_KPI.send(client, consultant, id=kpi["id"], version=1)
     assert stale_remove["removedProcessKpiId"] is None and errors_of(stale_remove) == {
         "version": "CONFLICT"
     }
-    removed = data(
-        await gql(client, REMOVE_KPI, {"input": {"id": kpi["id"], "version": 2}}, token=token)
-    )["removeKpi"]
+    removed = await REMOVE_KPI.send(client, consultant, id=kpi["id"], version=2)
     assert removed == {"removedProcessKpiId": kpi["id"], "errors": []}
-    assert data(await gql(client, NODE, {"id": kpi["id"]}, token=token))["node"] is None
+    assert data(await gql(client, NODE, {"id": kpi["id"]}, token=consultant))["node"] is None
     assert await audit_actions(engine, tenant, "ProcessKpi") == ["create", "update", "delete"]
 
 
 async def test_a_client_owner_token_not_assigned_may_not_update_a_kpi(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, tenant: TenantRef, token: str, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant)
     cid = await new_client(client, token)
-    pid = await new_process(client, token, cid)
-    kpi = data(
-        await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["processKpi"]["id"]
+    kpi = await new_kpi(client, token, await new_process(client, token, cid))
     from schema.ids import parse_global_id
 
     parsed = parse_global_id(cid)
     assert parsed is not None
     owner_token = await make_token(tenant, "client_owner", client_organisation_id=parsed[1])
-    payload = data(
-        await gql(
-            client, UPDATE_KPI, {"input": {"id": kpi, "version": 1, "name": "Z"}}, token=owner_token
-        )
-    )["updateKpi"]
-    assert [e["code"] for e in payload["errors"]] == ["FORBIDDEN"]
+    await assert_forbidden(
+        client, owner_token, [(UPDATE_KPI, {"id": kpi, "version": 1, "name": "Z"})]
+    )
 
 
 async def test_node_of_another_tenant_is_null(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    token = await make_token(await make_tenant())
-    other = await make_token(await make_tenant())
     pid = await new_process(client, token, await new_client(client, token))
-    kpi = data(
-        await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "Accuracy"}}, token=token)
-    )["addKpi"]["processKpi"]["id"]
-    for node_id in (pid, kpi):
-        assert data(await gql(client, NODE, {"id": node_id}, token=token))["node"]["id"] == node_id
-        assert data(await gql(client, NODE, {"id": node_id}, token=other))["node"] is None
+    kpi = await new_kpi(client, token, pid)
+    await assert_tenant_confined(client, NODE, [pid, kpi], token, stranger)
 
 
 async def test_client_processes_filters_ordering_and_orphaned(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     cid = await new_client(client, token)
     await new_client(client, token, "Other")  # its processes never show up
     covered = await new_process(client, token, cid, name="B covered", lifecycleStage="PILOT")
     await new_process(client, token, cid, name="A orphan", lifecycleStage="PRODUCTION")
     await new_process(client, token, cid, name="C idea", riskTier="LOW")
     gone = await new_process(client, token, cid, name="D archived", lifecycleStage="PILOT")
-    data(await gql(client, ARCHIVE_PROCESS, {"input": {"id": gone, "version": 1}}, token=token))
+    await ARCHIVE_PROCESS.send(client, token, id=gone, version=1)
     owner = await new_owner(client, token, cid)
     assigned = await assign(client, token, covered, owner, hoursPerWeek=4)
     assert assigned["errors"] == []
 
+    async def processes(**variables: Any) -> dict[str, Any]:
+        found = data(await gql(client, CLIENT_PROCESSES, {"id": cid, **variables}, token=token))
+        conn: dict[str, Any] = found["node"]["processes"]
+        return conn
+
     async def names(**variables: Any) -> list[str]:
-        conn = data(await gql(client, CLIENT_PROCESSES, {"id": cid, **variables}, token=token))[
-            "node"
-        ]["processes"]
+        conn = await processes(**variables)
         assert conn["totalCount"] == len(conn["edges"])
         return [e["node"]["name"] for e in conn["edges"]]
 
@@ -414,22 +306,11 @@ async def test_client_processes_filters_ordering_and_orphaned(
         "B covered",
         "A orphan",
     ]
-    page = data(await gql(client, CLIENT_PROCESSES, {"id": cid, "first": 2}, token=token))["node"][
-        "processes"
-    ]
+    page = await processes(first=2)
     assert page["pageInfo"]["hasNextPage"] is True and page["totalCount"] == 3
-    rest = data(
-        await gql(
-            client,
-            CLIENT_PROCESSES,
-            {"id": cid, "first": 2, "after": page["pageInfo"]["endCursor"]},
-            token=token,
-        )
-    )["node"]["processes"]
+    rest = await processes(first=2, after=page["pageInfo"]["endCursor"])
     assert [e["node"]["name"] for e in rest["edges"]] == ["C idea"]
-    flags = data(await gql(client, CLIENT_PROCESSES, {"id": cid}, token=token))["node"][
-        "processes"
-    ]["edges"]
+    flags = (await processes())["edges"]
     assert [e["node"]["orphaned"] for e in flags] == [True, False, False]
 
 
@@ -445,9 +326,8 @@ query($id: ID!) { node(id: $id) { ... on ClientOrganisation {
 
 
 async def test_nested_query_statement_count_does_not_grow_with_the_list(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     counts = []
     for size in (2, 6):
         cid = await new_client(client, token, f"Client {size}")
@@ -455,9 +335,7 @@ async def test_nested_query_statement_count_does_not_grow_with_the_list(
         for i in range(size):
             pid = await new_process(client, token, cid, name=f"P{i}", lifecycleStage="PILOT")
             await assign(client, token, pid, owner, hoursPerWeek=1)
-            data(
-                await gql(client, ADD_KPI, {"input": {"processId": pid, "name": "K"}}, token=token)
-            )
+            await ADD_KPI.send(client, token, processId=pid, name="K")
         with count_statements() as counter:
             body = data(await gql(client, NESTED, {"id": cid}, token=token))
         edges = body["node"]["processes"]["edges"]

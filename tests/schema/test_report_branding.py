@@ -12,21 +12,23 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.ids import global_id
 from tenants import models as m
 from tenants.models import AuditEvent, ReportBranding
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
+from tests.jobs.seed import seed_client
+from tests.schema.support import mutation
 from tests.support import data, gql
 
 READ = """{ reportBranding {
   name accentColour footerText confidentialityText logoType logoBytes timezone locale version
 } }"""
-CONFIGURE = """mutation($input: ConfigureReportBrandingInput!) {
-  configureReportBranding(input: $input) {
-    reportBranding { name accentColour logoType logoBytes timezone locale version }
-    errors { field code message }
-  }
-}"""
+CONFIGURE = mutation(
+    "configureReportBranding",
+    "reportBranding { name accentColour logoType logoBytes timezone locale version }",
+)
 
 
 def png() -> bytes:
@@ -47,25 +49,20 @@ def png() -> bytes:
 
 
 async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"version": None, "name": "Müller & Partner", **fields}}
-    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
-    return result["configureReportBranding"]
+    return await CONFIGURE.send(
+        client, token, **{"version": None, "name": "Müller & Partner", **fields}
+    )
 
 
 async def test_defaults_then_configure_with_a_logo_then_a_stale_version_conflicts(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    default = data(await gql(client, READ, token=admin))["reportBranding"]
+    default = data(await gql(client, READ, token=token))["reportBranding"]
     assert default["name"] is None and default["locale"] == "EN" and default["version"] is None
     logo = png()
     first = await configure(
         client,
-        admin,
+        token,
         accentColour="#6A1B9A",
         timezone="Europe/Berlin",
         locale="DE",
@@ -90,22 +87,21 @@ async def test_defaults_then_configure_with_a_logo_then_a_stale_version_conflict
     assert row is not None and row.logo == logo
     assert [a.action for a in audit] == ["create"]
     assert audit[0].after("logoBytes") == len(logo) and "logo" not in audit[0].changed_fields
-    stale = await configure(client, admin)
+    stale = await configure(client, token)
     assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
-    kept = await configure(client, admin, version=1, name="M&P")
+    kept = await configure(client, token, version=1, name="M&P")
     assert kept["errors"] == [] and kept["reportBranding"]["logoBytes"] == len(logo)
-    removed = await configure(client, admin, version=2, removeLogo=True)
+    removed = await configure(client, token, version=2, removeLogo=True)
     assert removed["reportBranding"]["logoType"] is None
 
 
 async def test_invalid_values_are_named_and_nothing_is_written(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    admin = await make_token(await make_tenant(), "admin")
     svg = base64.b64encode(b"<svg onload='alert(1)'/>").decode()
     bad = await configure(
         client,
-        admin,
+        token,
         name="",
         accentColour="purple",
         timezone="Mars/Olympus",
@@ -121,67 +117,49 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         "logoBase64",
     }
     variables = {"input": {"version": None, "name": "x", "logoBase64": svg, "logoType": "SVG"}}
-    undeclared = await gql(client, CONFIGURE, variables, token=admin)
+    undeclared = await gql(client, CONFIGURE.document, variables, token=token)
     assert undeclared.get("data") is None and "LogoFormat" in undeclared["errors"][0]["message"]
-    over_long_zone = await configure(client, admin, timezone="Europe/" + "x" * 6000)
+    over_long_zone = await configure(client, token, timezone="Europe/" + "x" * 6000)
     assert [e["field"] for e in over_long_zone["errors"]] == ["timezone"]
-    type_alone = await configure(client, admin, logoType="PNG")
+    type_alone = await configure(client, token, logoType="PNG")
     assert [e["field"] for e in type_alone["errors"]] == ["logoType"]
     fake = await configure(
-        client, admin, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="PNG"
+        client, token, logoBase64=base64.b64encode(b"GIF89a....").decode(), logoType="PNG"
     )
     assert [e["field"] for e in fake["errors"]] == ["logoBase64"]
     huge = base64.b64encode(png() + b"\x00" * (512 * 1024)).decode()
-    too_big = await configure(client, admin, logoBase64=huge, logoType="PNG")
+    too_big = await configure(client, token, logoBase64=huge, logoType="PNG")
     assert "512 KiB" in too_big["errors"][0]["message"]
-    assert data(await gql(client, READ, token=admin))["reportBranding"]["version"] is None
+    assert data(await gql(client, READ, token=token))["reportBranding"]["version"] is None
 
 
 async def test_only_admins_configure_and_clients_cannot_see_it(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     refused = await configure(client, await make_token(tenant, "consultant"))
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
     assert data(await gql(client, READ, token=client_viewer))["reportBranding"] is None
 
 
-REQUEST = """mutation($input: RequestReadinessReportInput!) {
-  requestReadinessReport(input: $input) { readinessReport { id } errors { field code message } }
-}"""
+REQUEST = mutation("requestReadinessReport", "readinessReport { id }")
 
 
 async def test_a_report_request_may_ask_for_its_language(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, consultant: str
 ) -> None:
-    from schema.ids import global_id
-    from tests.jobs.seed import seed_client
-
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
     seeded = await seed_client(engine, tenant, processes=2)
-    variables = {
-        "input": {
-            "clientOrganisationId": global_id("ClientOrganisation", seeded.client_id),
-            "locale": "DE",
-        }
-    }
-    body = data(await gql(client, REQUEST, variables, token=token))["requestReadinessReport"]
-    assert body["errors"] == []
+    gid = global_id("ClientOrganisation", seeded.client_id)
+    requested = await REQUEST.send(client, consultant, clientOrganisationId=gid, locale="DE")
+    assert requested["errors"] == []
     async with tenant_session(engine, tenant) as s:
         locales = list(await s.scalars(select(m.ReadinessReport.locale)))
     assert locales == ["de"]
 
 
 async def test_one_tenants_branding_never_reaches_another(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str, stranger: str
 ) -> None:
-    ours = await make_token(await make_tenant(), "admin")
-    theirs = await make_token(await make_tenant(), "admin")
-    assert (await configure(client, ours))["errors"] == []
-    other = data(await gql(client, READ, token=theirs))["reportBranding"]
+    assert (await configure(client, token))["errors"] == []
+    other = data(await gql(client, READ, token=stranger))["reportBranding"]
     assert other["name"] is None and other["version"] is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import uuid
 from typing import Any
 
 import httpx
@@ -14,8 +15,10 @@ from jobs.health.schedule import load_schedule
 from server.auth.secret_key import secret_box_for
 from server.settings import Settings
 from tenants.models import AuditEvent, ReportSchedule
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
+from tests.schema.support import mutation
 from tests.support import data, gql
 
 # A Standard Webhooks secret: whsec_ and the base64 of 32 bytes.
@@ -24,34 +27,28 @@ SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 READ = """{ reportSchedule {
   enabled weekday hour minute timezone webhookUrl hasWebhookSecret version
 } }"""
-CONFIGURE = """mutation($input: ConfigureReportScheduleInput!) {
-  configureReportSchedule(input: $input) {
-    reportSchedule { weekday hour minute timezone webhookUrl hasWebhookSecret version }
-    errors { field code message }
-  }
-}"""
+CONFIGURE = mutation(
+    "configureReportSchedule",
+    "reportSchedule { weekday hour minute timezone webhookUrl hasWebhookSecret version }",
+)
 
 
 async def configure(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"version": None, **fields}}
-    result: dict[str, Any] = data(await gql(client, CONFIGURE, variables, token=token))
-    return result["configureReportSchedule"]
+    return await CONFIGURE.send(client, token, **{"version": None, **fields})
 
 
 async def test_defaults_then_configure_then_a_stale_version_conflicts(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    token: str,
 ) -> None:
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
-    default = data(await gql(client, READ, token=admin))["reportSchedule"]
+    default = data(await gql(client, READ, token=token))["reportSchedule"]
     assert default["weekday"] == "MONDAY" and default["hour"] == 6 and default["version"] is None
     first = await configure(
         client,
-        admin,
+        token,
         weekday="THURSDAY",
         hour=7,
         minute=30,
@@ -85,19 +82,18 @@ async def test_defaults_then_configure_then_a_stale_version_conflicts(
     # Stored only encrypted under the deployment's key, which gives it back.
     assert stored[1] is None and stored[0] is not None and SECRET not in stored[0]
     assert secret_box_for(settings).decrypt(stored[0]) == SECRET
-    stale = await configure(client, admin, hour=8)  # version null: someone configured it already
+    stale = await configure(client, token, hour=8)  # version null: someone configured it already
     assert stale["errors"][0]["field"] == "version" and stale["errors"][0]["code"] == "CONFLICT"
-    second = await configure(client, admin, version=1, hour=8, timezone="UTC")
+    second = await configure(client, token, version=1, hour=8, timezone="UTC")
     assert second["errors"] == [] and second["reportSchedule"]["version"] == 2
 
 
 async def test_invalid_values_are_named_and_nothing_is_written(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    admin = await make_token(await make_tenant(), "admin")
     bad = await configure(
         client,
-        admin,
+        token,
         hour=24,
         minute=-1,
         timezone="Mars/Olympus",
@@ -112,16 +108,12 @@ async def test_invalid_values_are_named_and_nothing_is_written(
         "webhookUrl",
         "webhookSecret",
     }
-    assert data(await gql(client, READ, token=admin))["reportSchedule"]["version"] is None
+    assert data(await gql(client, READ, token=token))["reportSchedule"]["version"] is None
 
 
 async def test_only_admins_configure_and_clients_cannot_see_it(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, tenant: TenantRef, consultant: str, make_token: TokenFactory
 ) -> None:
-    import uuid
-
-    tenant = await make_tenant()
-    consultant = await make_token(tenant, "consultant")
     refused = await configure(client, consultant, hour=9)
     assert refused["errors"][0]["code"] == "FORBIDDEN"
     client_viewer = await make_token(tenant, "client_viewer", uuid.uuid4())
@@ -129,19 +121,14 @@ async def test_only_admins_configure_and_clients_cannot_see_it(
 
 
 async def test_two_first_configurations_racing_give_one_success_and_one_conflict(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
     # Both saw no schedule (version null). The other one's INSERT is held uncommitted, so
     # this request's INSERT of the same singleton row waits on it, then collides.
-    tenant = await make_tenant()
-    admin = await make_token(tenant, "admin")
     async with tenant_session(engine, tenant) as other:
         other.add(ReportSchedule(id=1, hour=9))
         await other.flush()
-        request = asyncio.create_task(configure(client, admin, hour=7))
+        request = asyncio.create_task(configure(client, token, hour=7))
         await asyncio.sleep(0.5)  # the request is now blocked on the uncommitted row
         assert not request.done()
     result = await asyncio.wait_for(request, 10)

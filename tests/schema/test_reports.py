@@ -23,15 +23,13 @@ from tenants.services.reports import request_readiness_report
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import TODAY, queue_report, seed_client, set_accountable
+from tests.schema.support import mutation
 from tests.support import count_statements, data, gql, race_uncommitted
 
-REQUEST = """
-mutation($input: RequestReadinessReportInput!) {
-  requestReadinessReport(input: $input) {
-    readinessReport { id status requestedAt startedAt finishedAt score htmlUrl }
-    errors { field code message }
-  }
-}"""
+REQUEST = mutation(
+    "requestReadinessReport",
+    "readinessReport { id status requestedAt startedAt finishedAt score htmlUrl }",
+)
 REPORT = """
 query($id: ID!) { node(id: $id) { ... on ReadinessReport {
   id status attempts failureReason score htmlUrl pdfUrl
@@ -64,30 +62,24 @@ def ctx(engine: AsyncEngine) -> dict[str, Any]:
 
 
 async def request(client: httpx.AsyncClient, token: str, client_id: str) -> dict[str, Any]:
-    body = data(
-        await gql(client, REQUEST, {"input": {"clientOrganisationId": client_id}}, token=token)
-    )
-    result: dict[str, Any] = body["requestReadinessReport"]
-    return result
+    return await REQUEST.send(client, token, clientOrganisationId=client_id)
 
 
 async def test_request_queues_a_report_and_enqueues_its_job(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    tenant: TenantRef,
+    consultant: str,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
     seeded = await seed_client(engine, tenant, processes=3)
-    first = await request(client, token, global_id("ClientOrganisation", seeded.client_id))
+    first = await request(client, consultant, global_id("ClientOrganisation", seeded.client_id))
     assert first["errors"] == []
     report = first["readinessReport"]
     assert report["status"] == "QUEUED" and report["startedAt"] is None
     assert report["htmlUrl"] is None and report["score"] is None
     # a second click while it is queued returns the same report
-    again = await request(client, token, global_id("ClientOrganisation", seeded.client_id))
+    again = await request(client, consultant, global_id("ClientOrganisation", seeded.client_id))
     assert again["readinessReport"]["id"] == report["id"]
     report_id = uuid.UUID(_uuid(report["id"]))
     assert settings.redis_url
@@ -117,17 +109,16 @@ def _uuid(gid: str) -> str:
 async def test_request_validation_and_permissions(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    consultant: str,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "consultant")
-    bad = await request(client, token, global_id("AIProcess", uuid.uuid4()))
+    bad = await request(client, consultant, global_id("AIProcess", uuid.uuid4()))
     assert bad["readinessReport"] is None
     assert [(e["field"], e["code"]) for e in bad["errors"]] == [
         ("clientOrganisationId", "VALIDATION")
     ]
-    missing = await request(client, token, global_id("ClientOrganisation", uuid.uuid4()))
+    missing = await request(client, consultant, global_id("ClientOrganisation", uuid.uuid4()))
     assert [(e["field"], e["code"]) for e in missing["errors"]] == [
         ("clientOrganisationId", "NOT_FOUND")
     ]
@@ -142,10 +133,10 @@ async def test_request_validation_and_permissions(
 async def test_report_node_findings_and_comparison_with_previous(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
+    tenant: TenantRef,
     make_tenant: TenantFactory,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
     other = await make_tenant()
     token = await make_token(tenant, "viewer")
     seeded = await seed_client(engine, tenant, processes=14)
@@ -181,13 +172,8 @@ async def test_report_node_findings_and_comparison_with_previous(
 
 
 async def test_client_report_lists_are_batched(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, token: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "admin")
     seeded = await seed_client(engine, tenant, processes=3)
     done = await queue_report(engine, tenant, seeded.client_id)
     await build_readiness_report(ctx(engine), tenant.slug, str(done))
@@ -217,17 +203,16 @@ async def test_client_report_lists_are_batched(
 async def test_tenant_wide_health_list_has_the_latest_per_client(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
-    make_tenant: TenantFactory,
+    tenant: TenantRef,
+    viewer: str,
     make_token: TokenFactory,
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "viewer")
     a = await seed_client(engine, tenant, processes=1, name="Alpha")
     b = await seed_client(engine, tenant, processes=1, name="Beta")
     await _health(engine, tenant, a.client_id, weeks_ago=2, status=m.HealthStatus.GREEN)
     await _health(engine, tenant, a.client_id, weeks_ago=1, status=m.HealthStatus.RED)
     await _health(engine, tenant, b.client_id, weeks_ago=1, status=m.HealthStatus.GREEN)
-    body = data(await gql(client, HEALTH_LIST, {}, token=token))
+    body = data(await gql(client, HEALTH_LIST, {}, token=viewer))
     rows = body["engagementHealthReports"]
     assert rows["totalCount"] == 2
     by_name = {e["node"]["clientOrganisation"]["name"]: e["node"] for e in rows["edges"]}
@@ -236,7 +221,7 @@ async def test_tenant_wide_health_list_has_the_latest_per_client(
     assert by_name["Alpha"]["reasons"] == [
         {"code": "ORPHANED_PROCESSES", "level": "RED", "message": "1 live process"}
     ]
-    red = data(await gql(client, HEALTH_LIST, {"status": ["RED"]}, token=token))
+    red = data(await gql(client, HEALTH_LIST, {"status": ["RED"]}, token=viewer))
     assert red["engagementHealthReports"]["totalCount"] == 1
     client_token = await make_token(tenant, "client_viewer", client_organisation_id=b.client_id)
     mine = data(await gql(client, HEALTH_LIST, {}, token=client_token))
@@ -302,11 +287,10 @@ async def _health(
 
 
 async def test_two_requests_at_once_for_one_client_queue_one_report(
-    engine: AsyncEngine, make_tenant: TenantFactory
+    engine: AsyncEngine, tenant: TenantRef
 ) -> None:
     # A double click: the second request's "already queued?" check runs before the first
     # commits. It must wait for the first and return its report, not queue a second job.
-    tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
     actor = Actor("test", AuditActorKind.SYSTEM)
 

@@ -18,12 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id, parse_global_id
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
-from tests.support import data, gql, unique_slug
+from tests.schema.support import demo_tenant, issue_secret, mutation
+from tests.support import data, gql
 
 
 @dataclass
@@ -34,12 +32,8 @@ class Demo:
 
 @pytest.fixture(scope="module")
 async def demo(engine: AsyncEngine) -> Demo:
-    tenant = await create_tenant(
-        engine, slug=unique_slug("rest"), name="Restore", after_migrate=seed_demo
-    )
-    async with engine.connect() as conn, conn.begin():
-        token = (await issue_token(conn, tenant=tenant, role="consultant", name="c")).secret
-    return Demo(tenant, token)
+    tenant = await demo_tenant(engine, "rest", "Restore")
+    return Demo(tenant, await issue_secret(engine, tenant, "consultant", "c"))
 
 
 STATE = """query($id: ID!) { node(id: $id) {
@@ -55,15 +49,12 @@ TRAIL = (
 
 
 async def _run(
-    client: httpx.AsyncClient, demo: Demo, mutation: str, input_type: str, input: dict[str, Any]
+    client: httpx.AsyncClient, demo: Demo, field: str, /, **input: Any
 ) -> list[dict[str, Any]]:
-    query = (
-        f"mutation($input: {input_type}!) {{ {mutation}(input: $input) "
-        "{ errors { field code message } } }"
-    )
-    errors: list[dict[str, Any]] = data(
-        await gql(client, query, {"input": input}, token=demo.token)
-    )[mutation]["errors"]
+    """The errors of mutation `field` run with `input` (its payload selects nothing else)."""
+    errors: list[dict[str, Any]] = (await mutation(field, "").send(client, demo.token, **input))[
+        "errors"
+    ]
     return errors
 
 
@@ -83,15 +74,8 @@ async def _one(engine: AsyncEngine, demo: Demo, stmt: Any) -> Any:
         return await s.scalar(stmt.limit(1))
 
 
-KINDS = {
-    "AIProcess": ("archiveAIProcess", "ArchiveAIProcessInput", "restoreAIProcess"),
-    "Owner": ("archiveOwner", "ArchiveOwnerInput", "restoreOwner"),
-    "ClientOrganisation": (
-        "archiveClientOrganisation",
-        "ArchiveClientOrganisationInput",
-        "restoreClientOrganisation",
-    ),
-}
+# The archivable kinds: each has archive<Kind> and restore<Kind>.
+KINDS = ("AIProcess", "ClientOrganisation", "Owner")
 
 
 async def _archivable(engine: AsyncEngine, demo: Demo, kind: str) -> str:
@@ -111,28 +95,23 @@ async def _archivable(engine: AsyncEngine, demo: Demo, kind: str) -> str:
     return global_id(kind, row)
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", KINDS)
 async def test_restore_brings_back_what_archive_archived_and_is_audited(
     client: httpx.AsyncClient, engine: AsyncEngine, demo: Demo, kind: str
 ) -> None:
-    archive, input_type, restore = KINDS[kind]
+    archive, restore = f"archive{kind}", f"restore{kind}"
     node_id = await _archivable(engine, demo, kind)
     version = (await _state(client, demo, node_id))["version"]
-    assert await _run(client, demo, archive, input_type, {"id": node_id, "version": version}) == []
+    assert await _run(client, demo, archive, id=node_id, version=version) == []
     archived = await _state(client, demo, node_id)
     assert archived["archivedAt"] is not None
-    restore_type = f"Restore{input_type.removeprefix('Archive')}"
-    errors = await _run(
-        client, demo, restore, restore_type, {"id": node_id, "version": archived["version"]}
-    )
+    errors = await _run(client, demo, restore, id=node_id, version=archived["version"])
     assert errors == []
     restored = await _state(client, demo, node_id)
     assert restored == {"version": archived["version"] + 1, "archivedAt": None}
     assert await _last_action(client, demo, node_id) == "restore"
     # Restoring again: it is not archived any more.
-    again = await _run(
-        client, demo, restore, restore_type, {"id": node_id, "version": restored["version"]}
-    )
+    again = await _run(client, demo, restore, id=node_id, version=restored["version"])
     assert [(e["field"], e["code"]) for e in again] == [("id", "VALIDATION")]
     assert await _state(client, demo, node_id) == restored
 
@@ -142,18 +121,9 @@ async def test_a_stale_version_is_a_conflict_and_restores_nothing(
 ) -> None:
     node_id = await _archivable(engine, demo, "AIProcess")
     version = (await _state(client, demo, node_id))["version"]
-    archive_input = {"id": node_id, "version": version}
-    assert (
-        await _run(client, demo, "archiveAIProcess", "ArchiveAIProcessInput", archive_input) == []
-    )
+    assert await _run(client, demo, "archiveAIProcess", id=node_id, version=version) == []
     # The version the caller saw before archiving is stale now.
-    errors = await _run(
-        client,
-        demo,
-        "restoreAIProcess",
-        "RestoreAIProcessInput",
-        {"id": node_id, "version": version},
-    )
+    errors = await _run(client, demo, "restoreAIProcess", id=node_id, version=version)
     assert [(e["field"], e["code"]) for e in errors] == [("version", "CONFLICT")]
     assert (await _state(client, demo, node_id))["archivedAt"] is not None
     assert await _last_action(client, demo, node_id) == "archive"
@@ -170,28 +140,14 @@ async def test_a_process_of_an_archived_client_stays_archived(
     process_id = global_id("AIProcess", found[0])
     client_id = global_id("ClientOrganisation", found[1])
     p = await _state(client, demo, process_id)
-    archive = {"id": process_id, "version": p["version"]}
-    assert await _run(client, demo, "archiveAIProcess", "ArchiveAIProcessInput", archive) == []
+    assert await _run(client, demo, "archiveAIProcess", id=process_id, version=p["version"]) == []
     c = await _state(client, demo, client_id)
-    archive_client = {"id": client_id, "version": c["version"]}
-    assert (
-        await _run(
-            client,
-            demo,
-            "archiveClientOrganisation",
-            "ArchiveClientOrganisationInput",
-            archive_client,
-        )
-        == []
+    archived = await _run(
+        client, demo, "archiveClientOrganisation", id=client_id, version=c["version"]
     )
+    assert archived == []
     p = await _state(client, demo, process_id)
-    errors = await _run(
-        client,
-        demo,
-        "restoreAIProcess",
-        "RestoreAIProcessInput",
-        {"id": process_id, "version": p["version"]},
-    )
+    errors = await _run(client, demo, "restoreAIProcess", id=process_id, version=p["version"])
     assert [(e["field"], e["code"]) for e in errors] == [("id", "VALIDATION")]
     assert "client organisation is archived" in errors[0]["message"]
     assert await _state(client, demo, process_id) == p
@@ -203,12 +159,7 @@ async def test_an_owner_whose_email_a_live_owner_took_stays_archived(
     node_id = await _archivable(engine, demo, "Owner")
     owner_uuid = _uuid(node_id)
     version = (await _state(client, demo, node_id))["version"]
-    assert (
-        await _run(
-            client, demo, "archiveOwner", "ArchiveOwnerInput", {"id": node_id, "version": version}
-        )
-        == []
-    )
+    assert await _run(client, demo, "archiveOwner", id=node_id, version=version) == []
     async with tenant_session(engine, demo.tenant) as s:
         archived = await s.get(m.Owner, owner_uuid)
         assert archived is not None
@@ -216,13 +167,7 @@ async def test_an_owner_whose_email_a_live_owner_took_stays_archived(
         archived.email = email
         s.add(m.Owner(client_id=archived.client_id, name="Successor", email=email.upper()))
     before = await _state(client, demo, node_id)
-    errors = await _run(
-        client,
-        demo,
-        "restoreOwner",
-        "RestoreOwnerInput",
-        {"id": node_id, "version": before["version"]},
-    )
+    errors = await _run(client, demo, "restoreOwner", id=node_id, version=before["version"])
     assert [(e["field"], e["code"]) for e in errors] == [("id", "VALIDATION")]
     assert await _state(client, demo, node_id) == before
     assert await _last_action(client, demo, node_id) != "restore"
@@ -240,18 +185,10 @@ async def test_delete_milestone_removes_it_and_leaves_its_values_in_the_trail(
     row = await _one(engine, demo, select(m.Milestone.id).order_by(m.Milestone.id))
     node_id = global_id("Milestone", row)
     version = (await _state(client, demo, node_id))["version"]
-    stale = await _run(
-        client,
-        demo,
-        "deleteMilestone",
-        "DeleteMilestoneInput",
-        {"id": node_id, "version": version + 1},
-    )
+    stale = await _run(client, demo, "deleteMilestone", id=node_id, version=version + 1)
     assert [(e["field"], e["code"]) for e in stale] == [("version", "CONFLICT")]
     assert await _state(client, demo, node_id) == {"version": version}
-    deleted = await _run(
-        client, demo, "deleteMilestone", "DeleteMilestoneInput", {"id": node_id, "version": version}
-    )
+    deleted = await _run(client, demo, "deleteMilestone", id=node_id, version=version)
     assert deleted == []
     assert await _state(client, demo, node_id) is None
     async with tenant_session(engine, demo.tenant) as s:
@@ -264,9 +201,7 @@ async def test_delete_milestone_removes_it_and_leaves_its_values_in_the_trail(
     # The trail keeps what the milestone had: each field's value before, none after.
     assert event is not None and event.before("title") is not None
     assert all(change["after"] is None for change in event.changes)
-    again = await _run(
-        client, demo, "deleteMilestone", "DeleteMilestoneInput", {"id": node_id, "version": version}
-    )
+    again = await _run(client, demo, "deleteMilestone", id=node_id, version=version)
     assert [(e["field"], e["code"]) for e in again] == [("id", "NOT_FOUND")]
 
 
@@ -276,14 +211,9 @@ async def test_delete_milestone_answers_its_id(
     row = await _one(engine, demo, select(m.Milestone.id).order_by(m.Milestone.id.desc()))
     node_id = global_id("Milestone", row)
     version = (await _state(client, demo, node_id))["version"]
-    query = (
-        "mutation($input: DeleteMilestoneInput!) { deleteMilestone(input: $input) "
-        "{ deletedMilestoneId errors { code } } }"
-    )
-    body = data(
-        await gql(client, query, {"input": {"id": node_id, "version": version}}, token=demo.token)
-    )
-    assert body == {"deleteMilestone": {"deletedMilestoneId": node_id, "errors": []}}
+    delete = mutation("deleteMilestone", "deletedMilestoneId", errors="code")
+    deleted = await delete.send(client, demo.token, id=node_id, version=version)
+    assert deleted == {"deletedMilestoneId": node_id, "errors": []}
 
 
 async def test_restoring_a_process_waits_for_an_archive_of_its_client_in_flight(

@@ -16,7 +16,6 @@ from tenants.registry import TenantRef
 from tenants.services import assessments, assignments, clients, owners, processes, vendors
 from tenants.services.audit import Actor, AuditActorKind
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
 from tests.support import count_statements, data, gql
 
 ACTOR = Actor("test:counts", AuditActorKind.SYSTEM)
@@ -103,16 +102,11 @@ async def _count(client: httpx.AsyncClient, token: str, client_id: uuid.UUID, ex
 
 
 async def test_the_nested_client_query_issues_as_many_statements_at_100_processes_as_at_5(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, viewer: str
 ) -> None:
-    tenant = await make_tenant()
-    token = await make_token(tenant, "viewer")
     small = await _client_with_processes(engine, tenant, 5)
     large = await _client_with_processes(engine, tenant, 100)
-    at_5 = await _count(client, token, small, 5)
-    at_100 = await _count(client, token, large, 100)
+    at_5 = await _count(client, viewer, small, 5)
+    at_100 = await _count(client, viewer, large, 100)
     print(f"nested query statements: {at_5} at 5 processes, {at_100} at 100")
     assert at_5 == at_100

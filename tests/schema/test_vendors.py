@@ -13,7 +13,17 @@ from tenants.services import processes
 from tenants.services.audit import SYSTEM
 from tenants.session import tenant_session
 from tests.conftest import TokenFactory
-from tests.schema.support import World, WorldFactory, audit_rows, errors_of, mutate, node
+from tests.schema.support import (
+    World,
+    WorldFactory,
+    assert_invalid,
+    audit_rows,
+    errors_of,
+    mutation,
+    node,
+    ok,
+    read,
+)
 from tests.support import count_statements, data, gql
 
 FIELDS = """
@@ -22,14 +32,8 @@ FIELDS = """
   updates { party terms } dataGovernance { party terms }
   missingClauses processes { id name } clientOrganisation { name }
 """
-CREATE = (
-    "mutation($input: CreateVendorAgreementInput!) { createVendorAgreement(input: $input) {"
-    " vendorAgreement { " + FIELDS + " } errors { field code message } } }"
-)
-UPDATE = (
-    "mutation($input: UpdateVendorAgreementInput!) { updateVendorAgreement(input: $input) {"
-    " vendorAgreement { " + FIELDS + " } errors { field code message } } }"
-)
+CREATE = mutation("createVendorAgreement", "vendorAgreement { " + FIELDS + " }")
+UPDATE = mutation("updateVendorAgreement", "vendorAgreement { " + FIELDS + " }")
 FULL = {
     "monitoring": {"party": "VENDOR", "terms": "Monthly drift report"},
     "incidentResponse": {"party": "SHARED"},
@@ -57,25 +61,8 @@ query($id: ID!) {
 
 
 async def create(client: httpx.AsyncClient, w: World, **fields: Any) -> dict[str, Any]:
-    return await mutate(
-        client,
-        w.token,
-        CREATE,
-        "createVendorAgreement",
-        **{"clientOrganisationId": w.client, "vendor": "ClaimsAI Ltd", **fields},
-    )
-
-
-async def update(
-    client: httpx.AsyncClient, w: World, id_: str, version: int, **fields: Any
-) -> dict[str, Any]:
-    return await mutate(
-        client,
-        w.token,
-        UPDATE,
-        "updateVendorAgreement",
-        **{"id": id_, "version": version, **fields},
-    )
+    fields = {"clientOrganisationId": w.client, "vendor": "ClaimsAI Ltd", **fields}
+    return await CREATE.send(client, w.token, **fields)
 
 
 async def test_create_with_every_clause_and_covered_processes(
@@ -92,8 +79,7 @@ async def test_create_with_every_clause_and_covered_processes(
         processIds=list(reversed(world.processes)),
         **FULL,
     )
-    assert result["errors"] == []
-    a = result["vendorAgreement"]
+    a = ok(result)
     assert a["version"] == 1 and a["autoRenews"] is True and a["incidentResponseHours"] == 4
     assert a["monitoring"] == {"party": "VENDOR", "terms": "Monthly drift report"}
     assert a["incidentResponse"] == {"party": "SHARED", "terms": None}
@@ -140,19 +126,19 @@ async def test_create_validation_errors_name_each_field_and_write_nothing(
         monitoring={"party": "VENDOR", "terms": "t" * 5001},
         processIds=[world.processes[0], world.other_process],
     )
-    assert result["vendorAgreement"] is None
-    assert errors_of(result) == {
-        "vendor": "VALIDATION",
-        "product": "VALIDATION",
-        "endsOn": "VALIDATION",
-        "renewalOn": "VALIDATION",
-        "incidentResponseHours": "VALIDATION",
-        "monitoring.terms": "VALIDATION",
-        "processIds[1]": "VALIDATION",
-    }
+    assert_invalid(
+        result,
+        "vendor",
+        "product",
+        "endsOn",
+        "renewalOn",
+        "incidentResponseHours",
+        "monitoring.terms",
+        "processIds[1]",
+    )
     assert await audit_rows(engine, world.tenant, "VendorAgreement") == []
-    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": world.client}, token=world.token))
-    assert listed["node"]["vendorAgreements"]["totalCount"] == 0
+    listed = await read(client, world.token, CLIENT_AGREEMENTS, "node", id=world.client)
+    assert listed["vendorAgreements"]["totalCount"] == 0
 
 
 async def test_create_refuses_wrong_unknown_and_archived_ids(
@@ -191,26 +177,26 @@ async def test_update_clauses_and_covered_processes_with_audit(
     client: httpx.AsyncClient, engine: AsyncEngine, world: World
 ) -> None:
     a = (await create(client, world, processIds=[world.processes[0]]))["vendorAgreement"]
-    changed = await update(
+    changed = await UPDATE.send(
         client,
-        world,
-        a["id"],
-        1,
+        world.token,
+        id=a["id"],
+        version=1,
         monitoring={"party": "CLIENT", "terms": "Finance checks errors weekly"},
         incidentResponseHours=8,
         product=None,
     )
-    assert changed["errors"] == []
-    b = changed["vendorAgreement"]
+    b = ok(changed)
     assert b["version"] == 2 and b["monitoring"]["party"] == "CLIENT"
     assert b["vendor"] == "ClaimsAI Ltd" and b["incidentResponseHours"] == 8
     assert "MONITORING" not in b["missingClauses"]
     # changing only the covered set still bumps the version, so concurrent edits conflict
-    covered = await update(client, world, a["id"], 2, processIds=[world.processes[1]])
-    assert covered["errors"] == []
-    assert covered["vendorAgreement"]["version"] == 3
+    covered = await UPDATE.send(
+        client, world.token, id=a["id"], version=2, processIds=[world.processes[1]]
+    )
+    assert ok(covered)["version"] == 3
     assert [p["name"] for p in covered["vendorAgreement"]["processes"]] == ["Invoice processing"]
-    stale = await update(client, world, a["id"], 2, vendor="Other")
+    stale = await UPDATE.send(client, world.token, id=a["id"], version=2, vendor="Other")
     assert stale["vendorAgreement"] is None
     assert stale["errors"][0]["code"] == "CONFLICT" and stale["errors"][0]["field"] == "version"
     rows = await audit_rows(engine, world.tenant, "VendorAgreement")
@@ -227,7 +213,9 @@ async def test_update_validation_errors(
     a = (await create(client, world, startsOn="2026-03-01"))["vendorAgreement"]
 
     async def errors(**fields: Any) -> dict[str | None, str]:
-        return errors_of(await update(client, world, a["id"], 1, **fields))
+        return errors_of(
+            await UPDATE.send(client, world.token, **{"id": a["id"], "version": 1, **fields})
+        )
 
     assert await errors(vendor=None) == {"vendor": "VALIDATION"}
     assert await errors(vendor="") == {"vendor": "VALIDATION"}
@@ -248,11 +236,11 @@ async def test_viewer_cannot_create_or_update_agreements(
 ) -> None:
     a = (await create(client, world))["vendorAgreement"]
     viewer = await make_token(world.tenant, "viewer")
-    for query, name, fields in [
-        (CREATE, "createVendorAgreement", {"clientOrganisationId": world.client, "vendor": "X"}),
-        (UPDATE, "updateVendorAgreement", {"id": a["id"], "version": 1, "vendor": "Y"}),
+    for op, fields in [
+        (CREATE, {"clientOrganisationId": world.client, "vendor": "X"}),
+        (UPDATE, {"id": a["id"], "version": 1, "vendor": "Y"}),
     ]:
-        result = await mutate(client, viewer, query, name, **fields)
+        result = await op.send(client, viewer, **fields)
         assert result["vendorAgreement"] is None
         assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]
     assert [r[0] for r in await audit_rows(engine, world.tenant, "VendorAgreement")] == ["create"]
@@ -279,31 +267,28 @@ async def test_process_vendor_agreements_paginate_and_count(
     for vendor in ["Alpha", "Bravo", "Charlie"]:
         await create(client, world, vendor=vendor, processIds=[world.processes[0]], **FULL)
     await create(client, world, vendor="Delta", processIds=[world.processes[1]])
-    page1 = data(
-        await gql(
-            client, PROCESS_AGREEMENTS, {"id": world.processes[0], "first": 2}, token=world.token
+
+    async def agreements(process: str, **variables: Any) -> dict[str, Any]:
+        return await read(
+            client,
+            world.token,
+            PROCESS_AGREEMENTS,
+            "node.vendorAgreements",
+            id=process,
+            **variables,
         )
-    )["node"]["vendorAgreements"]
+
+    page1 = await agreements(world.processes[0], first=2)
     assert page1["totalCount"] == 3 and page1["pageInfo"]["hasNextPage"]
     assert [e["node"]["vendor"] for e in page1["edges"]] == ["Alpha", "Bravo"]
-    page2 = data(
-        await gql(
-            client,
-            PROCESS_AGREEMENTS,
-            {"id": world.processes[0], "first": 2, "after": page1["pageInfo"]["endCursor"]},
-            token=world.token,
-        )
-    )["node"]["vendorAgreements"]
+    page2 = await agreements(world.processes[0], first=2, after=page1["pageInfo"]["endCursor"])
     assert [e["node"]["vendor"] for e in page2["edges"]] == ["Charlie"]
     assert not page2["pageInfo"]["hasNextPage"]
-    other = data(
-        await gql(client, PROCESS_AGREEMENTS, {"id": world.processes[1]}, token=world.token)
-    )
-    edges = other["node"]["vendorAgreements"]["edges"]
+    edges = (await agreements(world.processes[1]))["edges"]
     assert [e["node"]["vendor"] for e in edges] == ["Delta"]
     assert len(edges[0]["node"]["missingClauses"]) == 4
-    listed = data(await gql(client, CLIENT_AGREEMENTS, {"id": world.client}, token=world.token))
-    assert listed["node"]["vendorAgreements"]["totalCount"] == 4
+    listed = await read(client, world.token, CLIENT_AGREEMENTS, "node", id=world.client)
+    assert listed["vendorAgreements"]["totalCount"] == 4
 
 
 NESTED = """

@@ -9,8 +9,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants import models as m
+from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.conftest import TenantFactory, TokenFactory
+from tests.conftest import TokenFactory
 from tests.jobs.seed import queue_report, seed_client
 from tests.support import data, gql
 
@@ -25,12 +26,8 @@ async def _read(client: httpx.AsyncClient, token: str, after: str | None = None)
 
 
 async def test_admins_see_each_attempt_newest_first_and_no_one_else_does(
-    client: httpx.AsyncClient,
-    engine: AsyncEngine,
-    make_tenant: TenantFactory,
-    make_token: TokenFactory,
+    client: httpx.AsyncClient, engine: AsyncEngine, tenant: TenantRef, make_token: TokenFactory
 ) -> None:
-    tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=1)
     report = await queue_report(engine, tenant, seeded.client_id)
     start = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)

@@ -45,12 +45,10 @@ from schema.ids import global_id
 from schema.node import NODE_KINDS
 from server.settings import Settings
 from tenants import models as m
-from tenants.demo_seed import seed_demo
-from tenants.provisioning import create_tenant
 from tenants.session import tenant_session
-from tenants.tokens import issue_token
 from tests.schema.compiled.test_coverage import PYTHON_FIELDS
-from tests.support import serving, unique_slug
+from tests.schema.support import demo_tenant, issue_secret
+from tests.support import serving
 
 EXAMPLES = int(os.environ.get("STEWARD_COMPILED_EXAMPLES", "60"))
 SCHEMA = build_schema()._schema
@@ -217,10 +215,7 @@ def documents(draw: Any, ids: list[str]) -> str:
 @pytest.fixture(scope="module")
 async def seeded(engine: AsyncEngine) -> tuple[dict[str, str], list[str]]:
     """Two demo tenants; tokens of every role in the first; global ids from both."""
-    tenants = [
-        await create_tenant(engine, slug=unique_slug("gen"), name=n, after_migrate=seed_demo)
-        for n in ("Generated A", "Generated B")
-    ]
+    tenants = [await demo_tenant(engine, "gen", n) for n in ("Generated A", "Generated B")]
     ids: list[str] = []
     for tenant in tenants:
         async with tenant_session(engine, tenant) as s:
@@ -238,17 +233,15 @@ async def seeded(engine: AsyncEngine) -> tuple[dict[str, str], list[str]]:
             select(m.ClientOrganisation.id).order_by(m.ClientOrganisation.name).limit(1)
         )
     tokens = {}
-    async with engine.connect() as conn, conn.begin():
-        for role in ROLES:
-            issued = await issue_token(
-                conn,
-                tenant=tenants[0],
-                role="admin" if role == "read_token" else role,
-                name=role,
-                client_organisation_id=client_id if role.startswith("client_") else None,
-                scopes=("read",) if role == "read_token" else (),
-            )
-            tokens[role] = issued.secret
+    for role in ROLES:
+        tokens[role] = await issue_secret(
+            engine,
+            tenants[0],
+            "admin" if role == "read_token" else role,
+            role,
+            client_organisation_id=client_id if role.startswith("client_") else None,
+            scopes=("read",) if role == "read_token" else (),
+        )
     return tokens, ids
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,6 +19,8 @@ from schema.compiled.runner import TENANT_SCHEMA, CompiledReads, Fallback
 from schema.ids import global_id
 from schema.limits import SchemaLimits, limit_extensions
 from tenants.principals import Principal, PrincipalKind, Role
+from tenants.registry import TenantRef
+from tests.conftest import TenantFactory
 from tests.support import data, gql
 
 LIST = "{ clientOrganisations(first: 5) { totalCount edges { node { name } } } }"
@@ -46,23 +49,26 @@ async def test_the_same_document_reads_each_tenants_own_schema(
         assert [e["node"]["name"] for e in connection["edges"]] == [name]
 
 
-async def test_one_plan_is_compiled_for_every_tenant(
-    engine: AsyncEngine, make_tenant: object
-) -> None:
+def compiled(engine: AsyncEngine, query: str) -> tuple[CompiledReads, Any]:
+    """A reader with no plans yet, and `query` parsed and checked as the server does."""
     schema = build_schema()
-    reader = CompiledReads(schema, engine)
-    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(LIST)
+    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(query)
     assert document is not None
-    principals = [
-        Principal(
-            kind=PrincipalKind.API_TOKEN,
-            id=uuid.uuid4(),
-            name="admin",
-            role=Role.ADMIN,
-            tenant=await make_tenant(),  # type: ignore[operator]
-        )
-        for _ in range(2)
-    ]
+    return CompiledReads(schema, engine), document
+
+
+def admin(tenant: TenantRef, name: str = "admin") -> Principal:
+    """An admin API token's principal in `tenant`."""
+    return Principal(
+        kind=PrincipalKind.API_TOKEN, id=uuid.uuid4(), name=name, role=Role.ADMIN, tenant=tenant
+    )
+
+
+async def test_one_plan_is_compiled_for_every_tenant(
+    engine: AsyncEngine, make_tenant: TenantFactory
+) -> None:
+    reader, document = compiled(engine, LIST)
+    principals = [admin(await make_tenant()) for _ in range(2)]
     plans = [reader.plan(document, None, {}, p) for p in principals]
     assert plans[0] is plans[1]
     assert not isinstance(plans[0], Fallback)
@@ -72,19 +78,10 @@ async def test_one_plan_is_compiled_for_every_tenant(
         assert body == b'{"data":{"clientOrganisations":{"totalCount":0,"edges":[]}}}'
 
 
-async def test_one_plan_serves_every_id_of_a_type(engine: AsyncEngine, make_tenant: object) -> None:
-    schema = build_schema()
-    reader = CompiledReads(schema, engine)
+async def test_one_plan_serves_every_id_of_a_type(engine: AsyncEngine, tenant: TenantRef) -> None:
     query = "query($id: ID!) { node(id: $id) { ... on ClientOrganisation { name } } }"
-    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(query)
-    assert document is not None
-    principal = Principal(
-        kind=PrincipalKind.API_TOKEN,
-        id=uuid.uuid4(),
-        name="admin",
-        role=Role.ADMIN,
-        tenant=await make_tenant(),  # type: ignore[operator]
-    )
+    reader, document = compiled(engine, query)
+    principal = admin(tenant)
     ids = [uuid.uuid4(), uuid.uuid4()]
     plans = [
         reader.plan(document, None, {"id": global_id("ClientOrganisation", i)}, principal)
@@ -104,23 +101,13 @@ VIEWER = "{ viewer { kind name role clientOrganisationId tenant { slug name } } 
 
 
 async def test_one_viewer_plan_answers_each_principal_with_its_own_values(
-    engine: AsyncEngine, make_tenant: object
+    engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     # Who is asking is filled in per request (schema/compiled/sql.py IDENTITY_STAND_INS):
     # one plan for every principal of a role, each answered with its own name and tenant.
-    schema = build_schema()
-    reader = CompiledReads(schema, engine)
-    document = DocumentCache(schema, limit_extensions(SchemaLimits())).get(VIEWER)
-    assert document is not None
+    reader, document = compiled(engine, VIEWER)
     principals = [
-        Principal(
-            kind=PrincipalKind.API_TOKEN,
-            id=uuid.uuid4(),
-            name=name,
-            role=Role.ADMIN,
-            tenant=await make_tenant(name=f"{name} Consultancy"),  # type: ignore[operator]
-        )
-        for name in ("Ada", "Grace")
+        admin(await make_tenant(name=f"{name} Consultancy"), name) for name in ("Ada", "Grace")
     ]
     plans = [reader.plan(document, None, {}, p) for p in principals]
     assert not isinstance(plans[0], Fallback) and not isinstance(plans[1], Fallback)

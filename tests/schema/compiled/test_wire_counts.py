@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.ids import global_id
 from server.settings import Settings
+from tenants.registry import TenantRef
 from tests.benchmarks.read_floor import W1_QUERY
 from tests.benchmarks.read_seed import seed_client
 from tests.support import serving
@@ -56,13 +57,8 @@ async def _count(
 
 
 async def test_a_process_map_costs_the_same_statements_at_every_size(
-    engine: AsyncEngine,
-    make_tenant: object,
-    make_token: object,
-    counted: tuple[str, StatementCounter],
+    engine: AsyncEngine, tenant: TenantRef, token: str, counted: tuple[str, StatementCounter]
 ) -> None:
-    tenant = await make_tenant()  # type: ignore[operator]
-    token = await make_token(tenant)  # type: ignore[operator]
     url, wire = counted
     seen = {}
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -93,10 +89,8 @@ async def test_a_process_map_costs_the_same_statements_at_every_size(
 
 
 async def test_each_root_field_is_one_statement(
-    make_tenant: object, make_token: object, counted: tuple[str, StatementCounter]
+    token: str, counted: tuple[str, StatementCounter]
 ) -> None:
-    tenant = await make_tenant()  # type: ignore[operator]
-    token = await make_token(tenant)  # type: ignore[operator]
     url, wire = counted
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         statements, trips = await _count(client, wire, {"query": TWO_ROOTS}, token)
