@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
 from schema.context import Info
-from schema.errors import UserError
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.mutation_support import WRITE_INPUT, input_values, run_write, stored_value
+from schema.payloads import Payload, written_payload
 from tenants.services.branding import configure_report_branding
 
 
@@ -44,24 +43,13 @@ class ConfigureReportBrandingInput:
     )
 
 
-@strawberry.type(
-    description=("The result of configureReportBranding: the object written, or `errors`.")
-)
-class ReportBrandingPayload:
-    report_branding: ReportBrandingType | None = strawberry.field(
-        description="The ReportBranding as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("report_branding", ReportBrandingType, "configureReportBranding")
+class ReportBrandingPayload(Payload):
+    pass
 
 
-def _value(choice: Enum) -> Any:
-    """The service takes an enum input's stored value."""
-    return choice.value
+# Enum inputs as the values the service stores.
+_STORED = {"logo_type": stored_value, "locale": stored_value}
 
 
 @strawberry.type
@@ -72,13 +60,15 @@ class ReportBrandingMutation:
     ) -> ReportBrandingPayload:
         return await run_write(
             info,
-            payload_of(ReportBrandingPayload, "report_branding", ReportBrandingType.from_model),
+            ReportBrandingPayload.of,
             lambda db, actor: configure_report_branding(
                 db,
                 actor=actor,
                 expected_version=input.version,
                 **input_values(
-                    input, skip=("version",), convert={"logo_type": _value, "locale": _value}
+                    input,
+                    skip=("version",),
+                    convert={"logo_type": stored_value, "locale": stored_value},
                 ),
             ),
         )

@@ -6,17 +6,14 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
 from schema.context import Info
-from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
-from tenants import models as m
+from schema.mutation_support import WRITE_INPUT, Ref, new_row, row_at_version, run_write, updating
+from schema.payloads import Payload, written_payload
 from tenants.errors import DomainError
 from tenants.services import assessments as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(description="One dimension's score within an assessment.")
@@ -57,6 +54,7 @@ class CreateCapabilityDimensionInput:
 @strawberry.input(description="Omitted fields are unchanged; the key cannot change.")
 @updating(
     CreateCapabilityDimensionInput,
+    "CapabilityDimension",
     exclude=["key"],
     described={
         "bar": "The lowest acceptable score, 1-5.",
@@ -64,51 +62,26 @@ class CreateCapabilityDimensionInput:
     },
 )
 class UpdateCapabilityDimensionInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the CapabilityDimension to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
-@strawberry.type(
-    description=("The result of recordCapabilityAssessment: the object written, or `errors`.")
+@written_payload("capability_assessment", CapabilityAssessmentNode, "recordCapabilityAssessment")
+class CapabilityAssessmentPayload(Payload):
+    pass
+
+
+@written_payload(
+    "capability_dimension",
+    CapabilityDimensionNode,
+    "createCapabilityDimension",
+    "updateCapabilityDimension",
 )
-class CapabilityAssessmentPayload:
-    capability_assessment: CapabilityAssessmentNode | None = strawberry.field(
-        description="The CapabilityAssessment as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class CapabilityDimensionPayload(Payload):
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createCapabilityDimension, updateCapabilityDimension: "
-        "the object written, or `errors`."
-    )
-)
-class CapabilityDimensionPayload:
-    capability_dimension: CapabilityDimensionNode | None = strawberry.field(
-        description="The CapabilityDimension as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-_assessment = payload_of(
-    CapabilityAssessmentPayload, "capability_assessment", CapabilityAssessmentNode.from_model
-)
-_dimension = payload_of(
-    CapabilityDimensionPayload, "capability_dimension", CapabilityDimensionNode.from_model
-)
+_OF_OWNER = Ref("Owner", "owner_id", "owner_id")
+_DIMENSION = Ref("CapabilityDimension", "dimension_id")
 
 
 def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
@@ -136,29 +109,18 @@ class CapabilityMutation:
     async def record_capability_assessment(
         self, info: Info, input: Annotated[RecordCapabilityAssessmentInput, WRITE_INPUT]
     ) -> CapabilityAssessmentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.CapabilityAssessment:
-            owner_id = decode_id(input.owner_id, "Owner", "ownerId")
-            return await service.record_assessment(
-                db,
-                actor=actor,
-                owner_id=owner_id,
-                assessed_on=input.assessed_on,
-                assessor=input.assessor,
-                scores=_scores(input.scores),
-                notes=input.notes,
-                training_recommendations=input.training_recommendations,
-            )
-
-        return await run_write(info, _assessment, write)
+        return await run_write(
+            info,
+            CapabilityAssessmentPayload.of,
+            new_row(service.record_assessment, input, _OF_OWNER, convert={"scores": _scores}),
+        )
 
     @strawberry.mutation(description="Add a dimension owners are assessed on. Staff writers.")
     async def create_capability_dimension(
         self, info: Info, input: Annotated[CreateCapabilityDimensionInput, WRITE_INPUT]
     ) -> CapabilityDimensionPayload:
         return await run_write(
-            info,
-            _dimension,
-            lambda db, actor: service.create_dimension(db, actor=actor, **input_values(input)),
+            info, CapabilityDimensionPayload.of, new_row(service.create_dimension, input)
         )
 
     @strawberry.mutation(description="Change a dimension (not its key). Staff writers.")
@@ -167,12 +129,6 @@ class CapabilityMutation:
     ) -> CapabilityDimensionPayload:
         return await run_write(
             info,
-            _dimension,
-            lambda db, actor: service.update_dimension(
-                db,
-                actor=actor,
-                dimension_id=decode_id(input.id, "CapabilityDimension", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
+            CapabilityDimensionPayload.of,
+            row_at_version(service.update_dimension, input, _DIMENSION),
         )

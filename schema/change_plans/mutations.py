@@ -8,16 +8,24 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.change_plans.types import ChangePlanNode, MilestoneNode, StakeholderInput
 from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
-from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.mutation_support import (
+    OF_CLIENT,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    removed_row,
+    row_at_version,
+    row_input,
+    run_write,
+    updating,
+)
+from schema.payloads import Payload, written_payload
 from tenants.services import change_plans as service
-from tenants.services.audit import Actor
 from tenants.services.change_plans import Stakeholder
 
 
@@ -49,6 +57,7 @@ class CreateChangePlanInput:
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     CreateChangePlanInput,
+    "ChangePlan",
     exclude=["client_organisation_id"],
     described={
         "process_id": "The global id of an AIProcess.",
@@ -58,8 +67,7 @@ class CreateChangePlanInput:
     },
 )
 class UpdateChangePlanInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the ChangePlan to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="A new milestone at the end of a change plan (or at `position`).")
@@ -81,24 +89,26 @@ class AddMilestoneInput:
 
 
 @strawberry.input(description="Which milestone to delete.")
+@row_input("Milestone", "delete", id="The milestone's id.")
 class DeleteMilestoneInput:
-    id: strawberry.ID = strawberry.field(description="The milestone's id.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(description="The outcome of deleteMilestone.")
-class DeleteMilestonePayload:
-    deleted_milestone_id: strawberry.ID | None = strawberry.field(
-        description="The id of the milestone deleted; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")
+@written_payload(
+    "deleted_milestone_id",
+    strawberry.ID,
+    description="The outcome of deleteMilestone.",
+    about="The id of the milestone deleted; null when there are errors.",
+    errors="Why nothing was deleted, if so.",
+)
+class DeleteMilestonePayload(Payload):
+    pass
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     AddMilestoneInput,
+    "Milestone",
     exclude=["plan_id"],
     described={
         "status": "Where it stands.",
@@ -107,40 +117,17 @@ class DeleteMilestonePayload:
     },
 )
 class UpdateMilestoneInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Milestone to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createChangePlan, updateChangePlan: the object written, or `errors`."
-    )
-)
-class ChangePlanPayload:
-    change_plan: ChangePlanNode | None = strawberry.field(
-        description="The ChangePlan as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("change_plan", ChangePlanNode, "createChangePlan", "updateChangePlan")
+class ChangePlanPayload(Payload):
+    pass
 
 
-@strawberry.type(
-    description=("The result of addMilestone, updateMilestone: the object written, or `errors`.")
-)
-class MilestonePayload:
-    milestone: MilestoneNode | None = strawberry.field(
-        description="The Milestone as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("milestone", MilestoneNode, "addMilestone", "updateMilestone")
+class MilestonePayload(Payload):
+    pass
 
 
 def _stakeholders(values: list[StakeholderInput]) -> list[Stakeholder]:
@@ -157,10 +144,9 @@ _PLAN_CONVERT: dict[str, Callable[[Any], Any]] = {
     "stakeholders": _stakeholders,
 }
 
-_plan_payload = payload_of(ChangePlanPayload, "change_plan", ChangePlanNode.from_model)
-_milestone_payload = payload_of(MilestonePayload, "milestone", MilestoneNode.from_model)
-# A deleted milestone is answered by its id: the callback returns it.
-_deleted_payload = payload_of(DeleteMilestonePayload, "deleted_milestone_id", lambda id_: id_)
+_PLAN = Ref("ChangePlan", "plan_id")
+_OF_PLAN = Ref("ChangePlan", "plan_id", "plan_id")
+_MILESTONE = Ref("Milestone", "milestone_id")
 
 
 @strawberry.type
@@ -171,15 +157,8 @@ class ChangePlanMutation:
     ) -> ChangePlanPayload:
         return await run_write(
             info,
-            _plan_payload,
-            lambda db, actor: service.create_change_plan(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                **input_values(input, skip=["client_organisation_id"], convert=_PLAN_CONVERT),
-            ),
+            ChangePlanPayload.of,
+            new_row(service.create_change_plan, input, OF_CLIENT, convert=_PLAN_CONVERT),
         )
 
     @strawberry.mutation(description="Change a change plan. Staff writers.")
@@ -188,14 +167,8 @@ class ChangePlanMutation:
     ) -> ChangePlanPayload:
         return await run_write(
             info,
-            _plan_payload,
-            lambda db, actor: service.update_change_plan(
-                db,
-                actor=actor,
-                plan_id=decode_id(input.id, "ChangePlan", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_PLAN_CONVERT),
-            ),
+            ChangePlanPayload.of,
+            row_at_version(service.update_change_plan, input, _PLAN, convert=_PLAN_CONVERT),
         )
 
     @strawberry.mutation(description="Add a milestone to a change plan. Staff writers.")
@@ -204,13 +177,8 @@ class ChangePlanMutation:
     ) -> MilestonePayload:
         return await run_write(
             info,
-            _milestone_payload,
-            lambda db, actor: service.add_milestone(
-                db,
-                actor=actor,
-                plan_id=decode_id(input.plan_id, "ChangePlan", "planId"),
-                **input_values(input, skip=["plan_id"]),
-            ),
+            MilestonePayload.of,
+            new_row(service.add_milestone, input, _OF_PLAN),
         )
 
     @strawberry.mutation(description="Change a milestone. Staff writers.")
@@ -218,15 +186,7 @@ class ChangePlanMutation:
         self, info: Info, input: Annotated[UpdateMilestoneInput, WRITE_INPUT]
     ) -> MilestonePayload:
         return await run_write(
-            info,
-            _milestone_payload,
-            lambda db, actor: service.update_milestone(
-                db,
-                actor=actor,
-                milestone_id=decode_id(input.id, "Milestone", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
+            info, MilestonePayload.of, row_at_version(service.update_milestone, input, _MILESTONE)
         )
 
     @strawberry.mutation(
@@ -243,13 +203,8 @@ class ChangePlanMutation:
             ),
         ],
     ) -> DeleteMilestonePayload:
-        async def write(db: AsyncSession, actor: Actor) -> strawberry.ID:
-            await service.delete_milestone(
-                db,
-                actor=actor,
-                milestone_id=decode_id(input.id, "Milestone", "id"),
-                expected_version=input.version,
-            )
-            return input.id
-
-        return await run_write(info, _deleted_payload, write)
+        return await run_write(
+            info,
+            DeleteMilestonePayload.of,
+            removed_row(service.delete_milestone, input, _MILESTONE),
+        )

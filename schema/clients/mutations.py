@@ -10,9 +10,16 @@ import strawberry
 from schema.clients.types import ClientOrganisationNode
 from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.mutation_support import (
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    row_input,
+    run_write,
+    updating,
+)
+from schema.payloads import Payload, written_payload
 from tenants.services import clients as service
 
 
@@ -44,12 +51,9 @@ class CreateClientOrganisationInput:
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
-@updating(CreateClientOrganisationInput)
+@updating(CreateClientOrganisationInput, "ClientOrganisation")
 class UpdateClientOrganisationInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the ClientOrganisation to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(
@@ -57,36 +61,24 @@ class UpdateClientOrganisationInput:
         "Which client to archive; it stays readable, hidden from lists unless includeArchived."
     )
 )
+@row_input("ClientOrganisation", "archive")
 class ArchiveClientOrganisationInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the ClientOrganisation to archive."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createClientOrganisation, updateClientOrganisation, "
-        "archiveClientOrganisation: the object written, or `errors`."
-    )
+@written_payload(
+    "client_organisation",
+    ClientOrganisationNode,
+    "createClientOrganisation",
+    "updateClientOrganisation",
+    "archiveClientOrganisation",
 )
-class ClientOrganisationPayload:
-    client_organisation: ClientOrganisationNode | None = strawberry.field(
-        description="The ClientOrganisation as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class ClientOrganisationPayload(Payload):
+    pass
 
 
-_payload = payload_of(
-    ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
-)
+# The client a client organisation input's `id` names (restoreClientOrganisation too).
+CLIENT_ROW = Ref("ClientOrganisation", "client_id")
 
 
 @strawberry.type
@@ -98,9 +90,7 @@ class ClientOrganisationMutation:
         self, info: Info, input: Annotated[CreateClientOrganisationInput, WRITE_INPUT]
     ) -> ClientOrganisationPayload:
         return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.create_client(db, actor=actor, **input_values(input)),
+            info, ClientOrganisationPayload.of, new_row(service.create_client, input)
         )
 
     @strawberry.mutation(description="Change a client's fields. Staff writers.")
@@ -109,14 +99,8 @@ class ClientOrganisationMutation:
     ) -> ClientOrganisationPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_client(
-                db,
-                actor=actor,
-                client_id=decode_id(input.id, "ClientOrganisation", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
+            ClientOrganisationPayload.of,
+            row_at_version(service.update_client, input, CLIENT_ROW),
         )
 
     @strawberry.mutation(
@@ -130,11 +114,6 @@ class ClientOrganisationMutation:
     ) -> ClientOrganisationPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.archive_client(
-                db,
-                actor=actor,
-                client_id=decode_id(input.id, "ClientOrganisation", "id"),
-                expected_version=input.version,
-            ),
+            ClientOrganisationPayload.of,
+            row_at_version(service.archive_client, input, CLIENT_ROW),
         )

@@ -6,14 +6,15 @@ import uuid
 from typing import Annotated
 
 import strawberry
+from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.enqueue import enqueue_export
 from schema.context import Info
-from schema.errors import UserError
 from schema.exports.types import ExportFormat, ExportKind, ExportNode
 from schema.ids import decode_id
-from schema.mutation_support import PayloadOf, run_write
+from schema.mutation_support import enqueued_after_commit, run_write
+from schema.payloads import Payload, written_payload
 from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
 from tenants import models as m
 from tenants.errors import forbidden
@@ -36,12 +37,15 @@ class RequestExportInput:
     )
 
 
-@strawberry.type(description="The export queued, or why not.")
-class RequestExportPayload:
-    export: ExportNode | None = strawberry.field(
-        description="The new export, QUEUED; null when `errors` is not empty."
-    )
-    errors: list[UserError] = strawberry.field(description="Expected failures, by field.")
+@written_payload(
+    "export",
+    ExportNode,
+    description="The export queued, or why not.",
+    about="The new export, QUEUED; null when `errors` is not empty.",
+    errors="Expected failures, by field.",
+)
+class RequestExportPayload(Payload):
+    pass
 
 
 def _check_kind(principal: Principal, kind: m.ExportKind) -> None:
@@ -73,7 +77,8 @@ class ExportMutation:
     ) -> RequestExportPayload:
         return await run_write(
             info,
-            _queued(info),
+            # An export requested is enqueued once the request commits.
+            enqueued_after_commit(info, RequestExportPayload.of, _enqueue),
             lambda db, actor: _request(info, db, actor, input),
             client_of=lambda: _client_of(input),
         )
@@ -101,19 +106,5 @@ async def _request(
     )
 
 
-def _queued(info: Info) -> PayloadOf[RequestExportPayload]:
-    """The payload; an export requested is enqueued once the request commits."""
-
-    def build(obj: m.Export | None, errors: list[UserError]) -> RequestExportPayload:
-        if obj is None or errors:
-            return RequestExportPayload(export=None, errors=errors)
-        redis, tenant, export_id = info.context.redis, info.context.principal.tenant.slug, obj.id
-
-        async def enqueue() -> None:
-            if redis is not None:
-                await enqueue_export(redis, tenant=tenant, export_id=export_id)
-
-        info.context.after_commit.append(enqueue)
-        return RequestExportPayload(export=ExportNode.from_model(obj), errors=[])
-
-    return build
+async def _enqueue(redis: ArqRedis, tenant: str, export_id: uuid.UUID) -> None:
+    await enqueue_export(redis, tenant=tenant, export_id=export_id)

@@ -17,13 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
-from schema.errors import UserError
 from schema.feedback.types import IncidentNode, ProcessReviewNode
-from schema.ids import decode_id, parse_global_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.ids import parse_global_id
+from schema.mutation_support import (
+    OF_PROCESS,
+    SEEN,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    run_write,
+)
+from schema.payloads import Payload, written_payload
 from tenants import models as m
 from tenants.services import feedback as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A performance review of a process; it snapshots the process's KPIs.")
@@ -52,8 +59,9 @@ class ReportIncidentInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateIncidentInput:
+    # Declared here, not by `row_input`: `update_incident` reads `id` before the write.
     id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    version: int = strawberry.field(description=SEEN)
     title: str | None = strawberry.field(
         default=strawberry.UNSET, description="What happened, in a few words."
     )
@@ -76,32 +84,14 @@ class UpdateIncidentInput:
     )
 
 
-@strawberry.type(description="The result of recordProcessReview: the object written, or `errors`.")
-class ProcessReviewPayload:
-    process_review: ProcessReviewNode | None = strawberry.field(
-        description="The ProcessReview as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("process_review", ProcessReviewNode, "recordProcessReview")
+class ProcessReviewPayload(Payload):
+    pass
 
 
-@strawberry.type(
-    description=("The result of reportIncident, updateIncident: the object written, or `errors`.")
-)
-class IncidentPayload:
-    incident: IncidentNode | None = strawberry.field(
-        description="The Incident as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("incident", IncidentNode, "reportIncident", "updateIncident")
+class IncidentPayload(Payload):
+    pass
 
 
 def _id_of(value: str, type_name: str) -> uuid.UUID | None:
@@ -110,8 +100,7 @@ def _id_of(value: str, type_name: str) -> uuid.UUID | None:
     return parsed[1] if parsed is not None and parsed[0] == type_name else None
 
 
-_review = payload_of(ProcessReviewPayload, "process_review", ProcessReviewNode.from_model)
-_incident = payload_of(IncidentPayload, "incident", IncidentNode.from_model)
+_INCIDENT = Ref("Incident", "incident_id")
 
 
 @strawberry.type
@@ -126,14 +115,11 @@ class FeedbackMutation:
     async def record_process_review(
         self, info: Info, input: Annotated[RecordProcessReviewInput, WRITE_INPUT]
     ) -> ProcessReviewPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.ProcessReview:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            return await service.record_process_review(
-                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
-            )
-
         return await run_write(
-            info, _review, write, process_id=_id_of(input.process_id, "AIProcess")
+            info,
+            ProcessReviewPayload.of,
+            new_row(service.record_process_review, input, OF_PROCESS),
+            process_id=_id_of(input.process_id, "AIProcess"),
         )
 
     @strawberry.mutation(
@@ -145,14 +131,11 @@ class FeedbackMutation:
     async def report_incident(
         self, info: Info, input: Annotated[ReportIncidentInput, WRITE_INPUT]
     ) -> IncidentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Incident:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            return await service.report_incident(
-                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
-            )
-
         return await run_write(
-            info, _incident, write, process_id=_id_of(input.process_id, "AIProcess")
+            info,
+            IncidentPayload.of,
+            new_row(service.report_incident, input, OF_PROCESS),
+            process_id=_id_of(input.process_id, "AIProcess"),
         )
 
     @strawberry.mutation(
@@ -172,13 +155,7 @@ class FeedbackMutation:
 
         return await run_write(
             info,
-            _incident,
-            lambda db, actor: service.update_incident(
-                db,
-                actor=actor,
-                incident_id=decode_id(input.id, "Incident", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
+            IncidentPayload.of,
+            row_at_version(service.update_incident, input, _INCIDENT),
             process_of=process_of,
         )

@@ -14,8 +14,15 @@ from schema.context import Info
 from schema.enums import documented_enum
 from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, PayloadOf, input_values, payload_of, run_write
+from schema.mutation_support import (
+    OF_CLIENT,
+    OF_PROCESS,
+    WRITE_INPUT,
+    PayloadOf,
+    row_at_version,
+    run_write,
+)
+from schema.payloads import Payload, errors_field, result_of, written_payload
 from tenants import models as m
 from tenants.services import frameworks as service
 from tenants.services.audit import Actor
@@ -35,19 +42,9 @@ class SetProcessRegulatoryProfileInput:
     )
 
 
-@strawberry.type(
-    description=("The result of setProcessRegulatoryProfile: the object written, or `errors`.")
-)
-class RegulatoryProfilePayload:
-    regulatory_profile: RegulatoryProfile | None = strawberry.field(
-        description="The RegulatoryProfile as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("regulatory_profile", RegulatoryProfile, "setProcessRegulatoryProfile")
+class RegulatoryProfilePayload(Payload):
+    pass
 
 
 @strawberry.input(description="The complete set of frameworks for the client; others are removed.")
@@ -60,21 +57,14 @@ class ChooseClientFrameworksInput:
     )
 
 
-@strawberry.type(
-    description="The result of chooseClientFrameworks: the object written, or `errors`."
-)
+@strawberry.type(description=result_of("chooseClientFrameworks"))
 class ClientFrameworksPayload:
     framework_ids: list[str] | None = strawberry.field(
         description=(
             "The client's frameworks as now chosen, in id order; null when there are errors."
         )
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
 @documented_enum(
@@ -104,7 +94,7 @@ class ImportControlSetInput:
     content: str = strawberry.field(description="The whole file, as text.")
 
 
-@strawberry.type(description="The result of importControlSet: the object written, or `errors`.")
+@strawberry.type(description=result_of("importControlSet"))
 class ImportControlSetPayload:
     framework_id: str | None = strawberry.field(
         description="Pass to frameworkCoverage(framework:): tenant:<key>."
@@ -112,12 +102,7 @@ class ImportControlSetPayload:
     control_count: int | None = strawberry.field(
         description="How many controls the set now has; null when there are errors."
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
 def _parsed(
@@ -160,11 +145,6 @@ def _imported(key: str) -> PayloadOf[ImportControlSetPayload]:
     return build
 
 
-_profile_payload = payload_of(
-    RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
-)
-
-
 def _chosen(chosen: list[str] | None, errors: list[UserError]) -> ClientFrameworksPayload:
     return ClientFrameworksPayload(framework_ids=None if errors else chosen, errors=errors)
 
@@ -194,18 +174,11 @@ class FrameworkMutation:
         info: Info,
         input: Annotated[SetProcessRegulatoryProfileInput, WRITE_INPUT],
     ) -> RegulatoryProfilePayload:
+        # The profile is the process's: `version` is the profile's, null for a first one.
         return await run_write(
             info,
-            payload_of(
-                RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
-            ),
-            lambda db, actor: service.set_regulatory_profile(
-                db,
-                actor=actor,
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                expected_version=input.version,
-                **input_values(input, skip=("process_id", "version")),
-            ),
+            RegulatoryProfilePayload.of,
+            row_at_version(service.set_regulatory_profile, input, OF_PROCESS),
         )
 
     @strawberry.mutation(
@@ -222,9 +195,7 @@ class FrameworkMutation:
             lambda db, actor: service.choose_client_frameworks(
                 db,
                 actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
+                client_id=OF_CLIENT.decode(input),
                 framework_ids=input.framework_ids,
                 known=frozenset(frameworks()),
             ),

@@ -7,7 +7,6 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -15,10 +14,17 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.mutation_support import (
+    WRITE_INPUT,
+    Ref,
+    input_values,
+    removed_row,
+    row_input,
+    run_write,
+)
+from schema.payloads import Payload, written_payload
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.errors import validation
@@ -107,43 +113,24 @@ class ConfigureIdentityProviderInput:
 
 
 @strawberry.input(description="Which provider to remove, at the version you last saw.")
+@row_input("IdentityProvider", "remove")
 class RemoveIdentityProviderInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the IdentityProvider to remove."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=("The result of configureIdentityProvider: the object written, or `errors`.")
+@written_payload("identity_provider", IdentityProviderNode, "configureIdentityProvider")
+class IdentityProviderPayload(Payload):
+    pass
+
+
+@written_payload(
+    "removed_identity_provider_id",
+    strawberry.ID,
+    "removeIdentityProvider",
+    about="The id of the provider removed; null when there are errors.",
 )
-class IdentityProviderPayload:
-    identity_provider: IdentityProviderNode | None = strawberry.field(
-        description="The IdentityProvider as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-@strawberry.type(
-    description="The result of removeIdentityProvider: the object written, or `errors`."
-)
-class RemoveIdentityProviderPayload:
-    removed_identity_provider_id: strawberry.ID | None = strawberry.field(
-        description="The id of the provider removed; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class RemoveIdentityProviderPayload(Payload):
+    pass
 
 
 def _mapping(value: ClaimRoleMappingInput | None) -> dict[str, Any] | None:
@@ -210,7 +197,7 @@ async def _update(
     )
 
 
-_payload = payload_of(IdentityProviderPayload, "identity_provider", IdentityProviderNode.from_model)
+_PROVIDER = Ref("IdentityProvider", "identity_provider_id")
 
 
 @strawberry.type
@@ -223,7 +210,7 @@ class IdentityProviderMutation:
     ) -> IdentityProviderPayload:
         return await run_write(
             info,
-            _payload,
+            IdentityProviderPayload.of,
             lambda db, actor: (_add if input.id is None else _update)(info, db, actor, input),
         )
 
@@ -236,18 +223,6 @@ class IdentityProviderMutation:
     ) -> RemoveIdentityProviderPayload:
         return await run_write(
             info,
-            payload_of(
-                RemoveIdentityProviderPayload, "removed_identity_provider_id", _input_id(input)
-            ),
-            lambda db, actor: service.remove_identity_provider(
-                db,
-                actor=actor,
-                identity_provider_id=decode_id(input.id, "IdentityProvider", "id"),
-                expected_version=input.version,
-            ),
+            RemoveIdentityProviderPayload.of,
+            removed_row(service.remove_identity_provider, input, _PROVIDER),
         )
-
-
-def _input_id(input: RemoveIdentityProviderInput) -> Callable[[Any], strawberry.ID]:
-    """The payload's id of the provider removed: the one the input named."""
-    return lambda _removed: input.id

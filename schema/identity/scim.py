@@ -16,6 +16,7 @@ from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
 from schema.mutation_support import WRITE_INPUT, run_write
+from schema.payloads import errors_field, result_of, written_field
 from tenants import models as m
 from tenants.services import scim as service
 from tenants.services.audit import Actor
@@ -31,23 +32,16 @@ class IssueScimTokenInput:
     )
 
 
-@strawberry.type(description="The result of issueScimToken: the object written, or `errors`.")
+@strawberry.type(description=result_of("issueScimToken"))
 class IssueScimTokenPayload:
-    identity_provider: IdentityProviderNode | None = strawberry.field(
-        description="The IdentityProvider as written; null when there are errors."
-    )
+    identity_provider: IdentityProviderNode | None = written_field("IdentityProvider")
     secret: str | None = strawberry.field(
         description="The bearer token, shown here only; null when there are errors."
     )
     scim_base_url: str | None = strawberry.field(
         description="The SCIM base URL to give the provider: `/scim/v2/{tenant}/{provider}`."
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
 def _base_url(info: Info, provider: m.IdentityProvider) -> str:

@@ -17,7 +17,16 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
 from schema.members.types import MemberNode
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.mutation_support import (
+    SEEN,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    row_input,
+    run_write,
+)
+from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
@@ -54,11 +63,8 @@ class InviteMemberInput:
     description="Moving between staff and client roles changes the organisation. The member's"
     " sessions take the new role at once; their API tokens are revoked."
 )
+@row_input("Member", "change", id="The global id of the Member whose role changes.", version=SEEN)
 class UpdateMemberRoleInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the Member whose role changes."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
     role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
     client_organisation_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET,
@@ -69,11 +75,9 @@ class UpdateMemberRoleInput:
 @strawberry.input(
     description=("Which member to deactivate: their sessions end and API tokens are revoked.")
 )
+@row_input("Member", "deactivate")
 class DeactivateMemberInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Member to deactivate.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
@@ -92,50 +96,29 @@ class EndMemberSessionInput:
     )
 
 
-@strawberry.type(description="The member whose session was ended, or errors.")
-class EndMemberSessionPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The session's member; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description="What went wrong, each naming its input field; empty on success. With "
-        "errors nothing was written."
-    )
-
-
-@strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
-class EndMemberSessionsPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The Member as written; null when there are errors."
-    )
-    sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-@strawberry.type(
-    description=(
-        "The result of inviteMember, updateMemberRole, deactivateMember: the "
-        "object written, or `errors`."
-    )
+@written_payload(
+    "member",
+    MemberNode,
+    description="The member whose session was ended, or errors.",
+    about="The session's member; null when there are errors.",
 )
-class MemberPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The Member as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class EndMemberSessionPayload(Payload):
+    pass
 
 
-_payload = payload_of(MemberPayload, "member", MemberNode.from_model)
+@strawberry.type(description=result_of("endMemberSessions"))
+class EndMemberSessionsPayload:
+    member: MemberNode | None = written_field("Member")
+    sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
+    errors: list[UserError] = errors_field()
+
+
+@written_payload("member", MemberNode, "inviteMember", "updateMemberRole", "deactivateMember")
+class MemberPayload(Payload):
+    pass
+
+
+_MEMBER = Ref("Member", "member_id")
 
 
 def _sessions_payload(
@@ -170,11 +153,7 @@ class MemberMutation:
         self, info: Info, input: Annotated[InviteMemberInput, WRITE_INPUT]
     ) -> MemberPayload:
         return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.invite_member(
-                db, actor=actor, **input_values(input, convert=_CONVERT)
-            ),
+            info, MemberPayload.of, new_row(service.invite_member, input, convert=_CONVERT)
         )
 
     @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
@@ -183,14 +162,8 @@ class MemberMutation:
     ) -> MemberPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_member_role(
-                db,
-                actor=actor,
-                member_id=decode_id(input.id, "Member", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_CONVERT),
-            ),
+            MemberPayload.of,
+            row_at_version(service.update_member_role, input, _MEMBER, convert=_CONVERT),
         )
 
     @strawberry.mutation(
@@ -202,14 +175,7 @@ class MemberMutation:
         self, info: Info, input: Annotated[DeactivateMemberInput, WRITE_INPUT]
     ) -> MemberPayload:
         return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.deactivate_member(
-                db,
-                actor=actor,
-                member_id=decode_id(input.id, "Member", "id"),
-                expected_version=input.version,
-            ),
+            info, MemberPayload.of, row_at_version(service.deactivate_member, input, _MEMBER)
         )
 
     @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
@@ -238,6 +204,6 @@ class MemberMutation:
     ) -> EndMemberSessionPayload:
         return await run_write(
             info,
-            payload_of(EndMemberSessionPayload, "member", MemberNode.from_model),
+            EndMemberSessionPayload.of,
             lambda db, actor: _session_member(info, db, actor, input),
         )

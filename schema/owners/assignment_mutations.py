@@ -6,18 +6,23 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import RaciRole, Responsibility
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.mutation_support import (
+    OF_PROCESS,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    row_input,
+    run_write,
+    updating,
+)
 from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
-from tenants import models as m
+from schema.payloads import Payload, written_payload
 from tenants.services import assignments as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(
@@ -41,24 +46,17 @@ class AssignOwnerInput:
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
 @updating(
     AssignOwnerInput,
+    "OwnershipAssignment",
     exclude=["process_id", "owner_id", "raci_role", "starts_on"],
     described={"hours_per_week": "Hours a week the owner gives it, 0-80 (at most two decimals)."},
 )
 class UpdateAssignmentInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the OwnershipAssignment to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
+@row_input("OwnershipAssignment", "end")
 class EndAssignmentInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the OwnershipAssignment to end."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
     ends_on: date | None = strawberry.field(
         default=None,
         description=(
@@ -84,29 +82,24 @@ class HandOverAccountabilityInput:
     hours_per_week: float = strawberry.field(description="0-80, two decimals.")
 
 
-@strawberry.type(
-    description=(
-        "The result of assignOwner, updateAssignment, endAssignment, "
-        "handOverAccountability: the object written, or `errors`."
-    )
+@written_payload(
+    "ownership_assignment",
+    OwnershipAssignmentNode,
+    "assignOwner",
+    "updateAssignment",
+    "endAssignment",
+    "handOverAccountability",
 )
-class OwnershipAssignmentPayload:
-    ownership_assignment: OwnershipAssignmentNode | None = strawberry.field(
-        description="The OwnershipAssignment as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class OwnershipAssignmentPayload(Payload):
+    pass
 
 
-_payload = payload_of(
-    OwnershipAssignmentPayload, "ownership_assignment", OwnershipAssignmentNode.from_model
-)
+_ASSIGNMENT = Ref("OwnershipAssignment", "assignment_id")
 # The Float hours as the service's Decimal.
 _HOURS = {"hours_per_week": to_decimal}
+_OF_OWNER = Ref("Owner", "owner_id", "owner_id")
+# A hand-over names the owner accountability passes to.
+_TO_OWNER = Ref("Owner", "to_owner_id", "owner_id")
 
 
 @strawberry.type
@@ -117,18 +110,11 @@ class AssignmentMutation:
     async def assign_owner(
         self, info: Info, input: Annotated[AssignOwnerInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            owner_id = decode_id(input.owner_id, "Owner", "ownerId")
-            return await service.assign_owner(
-                db,
-                actor=actor,
-                process_id=process_id,
-                owner_id=owner_id,
-                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
-            )
-
-        return await run_write(info, _payload, write)
+        return await run_write(
+            info,
+            OwnershipAssignmentPayload.of,
+            new_row(service.assign_owner, input, OF_PROCESS, _OF_OWNER, convert=_HOURS),
+        )
 
     @strawberry.mutation(
         description="Change an open assignment's responsibilities or hours. Staff writers."
@@ -138,14 +124,8 @@ class AssignmentMutation:
     ) -> OwnershipAssignmentPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_assignment(
-                db,
-                actor=actor,
-                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_HOURS),
-            ),
+            OwnershipAssignmentPayload.of,
+            row_at_version(service.update_assignment, input, _ASSIGNMENT, convert=_HOURS),
         )
 
     @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
@@ -154,14 +134,8 @@ class AssignmentMutation:
     ) -> OwnershipAssignmentPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.end_assignment(
-                db,
-                actor=actor,
-                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
-                expected_version=input.version,
-                ends_on=input.ends_on,
-            ),
+            OwnershipAssignmentPayload.of,
+            row_at_version(service.end_assignment, input, _ASSIGNMENT),
         )
 
     @strawberry.mutation(
@@ -170,15 +144,8 @@ class AssignmentMutation:
     async def hand_over_accountability(
         self, info: Info, input: Annotated[HandOverAccountabilityInput, WRITE_INPUT]
     ) -> OwnershipAssignmentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            to_owner_id = decode_id(input.owner_id, "Owner", "ownerId")
-            return await service.hand_over_accountability(
-                db,
-                actor=actor,
-                process_id=process_id,
-                to_owner_id=to_owner_id,
-                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
-            )
-
-        return await run_write(info, _payload, write)
+        return await run_write(
+            info,
+            OwnershipAssignmentPayload.of,
+            new_row(service.hand_over_accountability, input, OF_PROCESS, _TO_OWNER, convert=_HOURS),
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -10,23 +11,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import DecisionAuthority
-from schema.errors import UserError
 from schema.ids import decode_id
 from schema.loaders import by_id
 from schema.mutation_support import (
-    ROW_FIELDS,
+    OF_CLIENT,
     WRITE_INPUT,
-    input_values,
-    payload_of,
+    Ref,
+    new_row,
+    row_at_version,
+    row_input,
     run_write,
     updating,
 )
 from schema.owners.types import OwnerNode
+from schema.payloads import Payload, written_payload
 from tenants import models as m
 from tenants.errors import not_found
 from tenants.models.identity import Member
 from tenants.services import owners as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A new owner (a person at the client).")
@@ -52,26 +54,33 @@ class CreateOwnerInput:
     )
 
 
-async def _member(info: Info, value: str) -> Any:
-    """The uuid of a Member of this tenant."""
-    member_id = decode_id(value, "Member", "memberId")
-    if await by_id(info, Member).load(member_id) is None:
-        raise not_found("memberId")
-    return member_id
+def _member_id(value: strawberry.ID) -> uuid.UUID:
+    return decode_id(value, "Member", "memberId")
 
 
-async def _owner_values(info: Info, input: object, *, skip: Iterable[str]) -> dict[str, Any]:
-    """The owner fields given, by Python name, with a member id checked against the tenant
-    (a loader call, so not an `input_values` conversion)."""
-    values = input_values(input, skip=skip)
-    if values.get("member_id") is not None:
-        values["member_id"] = await _member(info, values["member_id"])
-    return values
+# An owner input names its login by global id; the service takes its UUID.
+_CONVERT = {"member_id": _member_id}
+
+
+def _member_checked(
+    info: Info, call: Callable[..., Awaitable[m.Owner]]
+) -> Callable[..., Awaitable[m.Owner]]:
+    """`call`, once a member id it is given is known as a Member of this tenant (a loader
+    call, so not an `input_values` conversion)."""
+
+    async def checked(db: AsyncSession, **arguments: Any) -> m.Owner:
+        member_id = arguments.get("member_id")
+        if member_id is not None and await by_id(info, Member).load(member_id) is None:
+            raise not_found("memberId")
+        return await call(db, **arguments)
+
+    return checked
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     CreateOwnerInput,
+    "Owner",
     exclude=["client_organisation_id"],
     described={
         "email": "Their e-mail; null: not given.",
@@ -80,36 +89,22 @@ async def _owner_values(info: Info, input: object, *, skip: Iterable[str]) -> di
     },
 )
 class UpdateOwnerInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
+@row_input("Owner", "archive")
 class ArchiveOwnerInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Owner to archive.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createOwner, updateOwner, archiveOwner: the object written, or `errors`."
-    )
-)
-class OwnerPayload:
-    owner: OwnerNode | None = strawberry.field(
-        description="The Owner as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("owner", OwnerNode, "createOwner", "updateOwner", "archiveOwner")
+class OwnerPayload(Payload):
+    pass
 
 
-_payload = payload_of(OwnerPayload, "owner", OwnerNode.from_model)
+# The owner an owner input's `id` names (restoreOwner too).
+OWNER_ROW = Ref("Owner", "owner_id")
 
 
 @strawberry.type
@@ -118,39 +113,24 @@ class OwnerMutation:
     async def create_owner(
         self, info: Info, input: Annotated[CreateOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
-            client_id = decode_id(
-                input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-            )
-            values = await _owner_values(info, input, skip=["client_organisation_id"])
-            return await service.create_owner(db, actor=actor, client_id=client_id, **values)
-
-        return await run_write(info, _payload, write)
+        create = _member_checked(info, service.create_owner)
+        return await run_write(
+            info, OwnerPayload.of, new_row(create, input, OF_CLIENT, convert=_CONVERT)
+        )
 
     @strawberry.mutation(description="Change an owner. Staff writers.")
     async def update_owner(
         self, info: Info, input: Annotated[UpdateOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
-            owner_id = decode_id(input.id, "Owner", "id")
-            values = await _owner_values(info, input, skip=ROW_FIELDS)
-            return await service.update_owner(
-                db, actor=actor, owner_id=owner_id, expected_version=input.version, **values
-            )
-
-        return await run_write(info, _payload, write)
+        update = _member_checked(info, service.update_owner)
+        return await run_write(
+            info, OwnerPayload.of, row_at_version(update, input, OWNER_ROW, convert=_CONVERT)
+        )
 
     @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
     async def archive_owner(
         self, info: Info, input: Annotated[ArchiveOwnerInput, WRITE_INPUT]
     ) -> OwnerPayload:
         return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.archive_owner(
-                db,
-                actor=actor,
-                owner_id=decode_id(input.id, "Owner", "id"),
-                expected_version=input.version,
-            ),
+            info, OwnerPayload.of, row_at_version(service.archive_owner, input, OWNER_ROW)
         )

@@ -12,14 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import KpiDirection
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.mutation_support import (
+    OF_PROCESS,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    removed_row,
+    row_at_version,
+    row_input,
+    run_write,
+    updating,
+)
 from schema.numbers import to_decimal
+from schema.payloads import Payload, written_payload
 from schema.processes.types import ProcessKpiNode
 from tenants import models as m
 from tenants.services import kpis as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
@@ -54,6 +62,7 @@ class AddKpiInput:
 )
 @updating(
     AddKpiInput,
+    "ProcessKpi",
     exclude=["process_id"],
     described={
         "direction": "Whether higher or lower is better.",
@@ -61,52 +70,33 @@ class AddKpiInput:
     },
 )
 class UpdateKpiInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="Which KPI to remove, at the version you last saw.")
+@row_input("ProcessKpi", "remove")
 class RemoveKpiInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the ProcessKpi to remove.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(description="The result of addKpi, updateKpi: the object written, or `errors`.")
-class ProcessKpiPayload:
-    process_kpi: ProcessKpiNode | None = strawberry.field(
-        description="The ProcessKpi as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("process_kpi", ProcessKpiNode, "addKpi", "updateKpi")
+class ProcessKpiPayload(Payload):
+    pass
 
 
-@strawberry.type(description="The result of removeKpi: the object written, or `errors`.")
-class RemoveKpiPayload:
-    removed_process_kpi_id: strawberry.ID | None = strawberry.field(
-        description="The id of the KPI removed; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload(
+    "removed_process_kpi_id",
+    strawberry.ID,
+    "removeKpi",
+    about="The id of the KPI removed; null when there are errors.",
+)
+class RemoveKpiPayload(Payload):
+    pass
 
-
-_payload = payload_of(ProcessKpiPayload, "process_kpi", ProcessKpiNode.from_model)
 
 # Float inputs as the service's Decimals.
 _NUMBERS = {"target": to_decimal, "latest_value": to_decimal}
-
-
-def _removed(removed: strawberry.ID | None, errors: list[UserError]) -> RemoveKpiPayload:
-    return RemoveKpiPayload(removed_process_kpi_id=removed if not errors else None, errors=errors)
+_KPI = Ref("ProcessKpi", "kpi_id")
 
 
 @strawberry.type
@@ -117,13 +107,8 @@ class KpiMutation:
     ) -> ProcessKpiPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.add_kpi(
-                db,
-                actor=actor,
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                **input_values(input, skip=["process_id"], convert=_NUMBERS),
-            ),
+            ProcessKpiPayload.of,
+            new_row(service.add_kpi, input, OF_PROCESS, convert=_NUMBERS),
         )
 
     @strawberry.mutation(
@@ -137,19 +122,13 @@ class KpiMutation:
     ) -> ProcessKpiPayload:
         async def process_of(db: AsyncSession) -> uuid.UUID | None:
             # Client owners may update KPIs of processes they are assigned to.
-            kpi_id = decode_id(input.id, "ProcessKpi", "id")
+            kpi_id = _KPI.decode(input)
             return await db.scalar(select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id))
 
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_kpi(
-                db,
-                actor=actor,
-                kpi_id=decode_id(input.id, "ProcessKpi", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_NUMBERS),
-            ),
+            ProcessKpiPayload.of,
+            row_at_version(service.update_kpi, input, _KPI, convert=_NUMBERS),
             process_of=process_of,
         )
 
@@ -159,13 +138,6 @@ class KpiMutation:
     async def remove_kpi(
         self, info: Info, input: Annotated[RemoveKpiInput, WRITE_INPUT]
     ) -> RemoveKpiPayload:
-        async def remove(db: AsyncSession, actor: Actor) -> strawberry.ID:
-            await service.remove_kpi(
-                db,
-                actor=actor,
-                kpi_id=decode_id(input.id, "ProcessKpi", "id"),
-                expected_version=input.version,
-            )
-            return input.id
-
-        return await run_write(info, _removed, remove)
+        return await run_write(
+            info, RemoveKpiPayload.of, removed_row(service.remove_kpi, input, _KPI)
+        )

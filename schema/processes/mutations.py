@@ -9,9 +9,17 @@ import strawberry
 
 from schema.context import Info
 from schema.enums import LifecycleStage, RiskTier
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.mutation_support import (
+    OF_CLIENT,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    row_input,
+    run_write,
+    updating,
+)
+from schema.payloads import Payload, written_payload
 from schema.processes import inputs
 from schema.processes.inputs import (
     EscalationLevelInput,
@@ -68,6 +76,7 @@ class CreateAIProcessInput:
 )
 @updating(
     CreateAIProcessInput,
+    "AIProcess",
     exclude=["client_organisation_id"],
     described={
         "purpose": "What the process is for; null: not stated.",
@@ -76,8 +85,7 @@ class CreateAIProcessInput:
     },
 )
 class UpdateAIProcessInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(
@@ -85,27 +93,23 @@ class UpdateAIProcessInput:
         "Which process to archive; it stays readable, hidden from lists unless includeArchived."
     )
 )
+@row_input("AIProcess", "archive")
 class ArchiveAIProcessInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to archive.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(description="The result of createAIProcess, updateAIProcess and archiveAIProcess.")
-class AIProcessPayload:
-    ai_process: AIProcessNode | None = strawberry.field(
-        description="The process as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload(
+    "ai_process",
+    AIProcessNode,
+    description="The result of createAIProcess, updateAIProcess and archiveAIProcess.",
+    about="The process as written; null when there are errors.",
+)
+class AIProcessPayload(Payload):
+    pass
 
 
-_payload = payload_of(AIProcessPayload, "ai_process", AIProcessNode.from_model)
+# The process an AI process input's `id` names (restoreAIProcess too).
+PROCESS_ROW = Ref("AIProcess", "process_id")
 
 # The documents' inputs as the service's shapes.
 _DOCUMENTS: dict[str, Callable[[Any], Any]] = {
@@ -126,15 +130,8 @@ class AIProcessMutation:
     ) -> AIProcessPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.create_process(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                **input_values(input, skip=["client_organisation_id"], convert=_DOCUMENTS),
-            ),
+            AIProcessPayload.of,
+            new_row(service.create_process, input, OF_CLIENT, convert=_DOCUMENTS),
         )
 
     @strawberry.mutation(description="Change a process. Staff writers.", name="updateAIProcess")
@@ -143,14 +140,8 @@ class AIProcessMutation:
     ) -> AIProcessPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_process(
-                db,
-                actor=actor,
-                process_id=decode_id(input.id, "AIProcess", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_DOCUMENTS),
-            ),
+            AIProcessPayload.of,
+            row_at_version(service.update_process, input, PROCESS_ROW, convert=_DOCUMENTS),
         )
 
     @strawberry.mutation(
@@ -164,12 +155,5 @@ class AIProcessMutation:
         self, info: Info, input: Annotated[ArchiveAIProcessInput, WRITE_INPUT]
     ) -> AIProcessPayload:
         return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.archive_process(
-                db,
-                actor=actor,
-                process_id=decode_id(input.id, "AIProcess", "id"),
-                expected_version=input.version,
-            ),
+            info, AIProcessPayload.of, row_at_version(service.archive_process, input, PROCESS_ROW)
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
-from schema.errors import UserError
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.mutation_support import WRITE_INPUT, input_values, run_write, stored_value
+from schema.payloads import Payload, written_payload
 from schema.report_schedule.types import ReportScheduleType, Weekday
 from tenants.services.report_schedules import configure_report_schedule
 
@@ -36,24 +35,9 @@ class ConfigureReportScheduleInput:
     )
 
 
-@strawberry.type(
-    description=("The result of configureReportSchedule: the object written, or `errors`.")
-)
-class ReportSchedulePayload:
-    report_schedule: ReportScheduleType | None = strawberry.field(
-        description="The ReportSchedule as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-def _value(choice: Enum) -> Any:
-    """The service takes an enum input's stored value."""
-    return choice.value
+@written_payload("report_schedule", ReportScheduleType, "configureReportSchedule")
+class ReportSchedulePayload(Payload):
+    pass
 
 
 @strawberry.type
@@ -66,12 +50,12 @@ class ReportScheduleMutation:
     ) -> ReportSchedulePayload:
         return await run_write(
             info,
-            payload_of(ReportSchedulePayload, "report_schedule", ReportScheduleType.from_model),
+            ReportSchedulePayload.of,
             lambda db, actor: configure_report_schedule(
                 db,
                 actor=actor,
                 expected_version=input.version,
                 box=info.context.request.state.auth.box,
-                **input_values(input, skip=("version",), convert={"weekday": _value}),
+                **input_values(input, skip=("version",), convert={"weekday": stored_value}),
             ),
         )

@@ -3,21 +3,22 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
+from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.enqueue import HEALTH_CREATED, enqueue_readiness, enqueue_webhook
 from jobs.health.request import request_health_report
 from schema.branding.types import ReportLocale
 from schema.context import Info
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, PayloadOf, run_write
+from schema.mutation_support import OF_CLIENT, WRITE_INPUT, enqueued_after_commit, run_write
+from schema.payloads import Payload, written_payload
 from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
-from tenants.models import EngagementHealthReport, ReadinessReport
+from tenants.models import ReadinessReport
 from tenants.services import reports as service
 from tenants.services.audit import Actor
 
@@ -32,19 +33,9 @@ class RequestReadinessReportInput:
     )
 
 
-@strawberry.type(
-    description="The result of requestReadinessReport: the object written, or `errors`."
-)
-class RequestReadinessReportPayload:
-    readiness_report: ReadinessReportNode | None = strawberry.field(
-        description="The ReadinessReport as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("readiness_report", ReadinessReportNode, "requestReadinessReport")
+class RequestReadinessReportPayload(Payload):
+    pass
 
 
 @strawberry.input(description="Which client to report on.")
@@ -54,19 +45,11 @@ class RequestEngagementHealthReportInput:
     )
 
 
-@strawberry.type(
-    description=("The result of requestEngagementHealthReport: the object written, or `errors`.")
+@written_payload(
+    "engagement_health_report", EngagementHealthReportNode, "requestEngagementHealthReport"
 )
-class RequestEngagementHealthReportPayload:
-    engagement_health_report: EngagementHealthReportNode | None = strawberry.field(
-        description="The EngagementHealthReport as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class RequestEngagementHealthReportPayload(Payload):
+    pass
 
 
 async def _request_readiness(
@@ -76,63 +59,21 @@ async def _request_readiness(
     report, _created = await service.request_readiness_report(
         db,
         actor=actor,
-        client_id=decode_id(
-            input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-        ),
+        client_id=OF_CLIENT.decode(input),
         locale=input.locale.value if input.locale is not None else None,
     )
     return report
 
 
-def _queued(info: Info) -> PayloadOf[RequestReadinessReportPayload]:
-    """The payload; a report requested is enqueued once the request commits."""
-
-    def build(
-        obj: ReadinessReport | None, errors: list[UserError]
-    ) -> RequestReadinessReportPayload:
-        if obj is None or errors:
-            return RequestReadinessReportPayload(readiness_report=None, errors=errors)
-        redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
-
-        async def enqueue() -> None:
-            # Also for a report that already existed: its id is deterministic, so this
-            # is a no-op while its job exists and a recovery if it was lost.
-            if redis is not None:
-                await enqueue_readiness(redis, tenant=tenant, report_id=report_id)
-
-        info.context.after_commit.append(enqueue)
-        return RequestReadinessReportPayload(
-            readiness_report=ReadinessReportNode.from_model(obj), errors=[]
-        )
-
-    return build
+async def _enqueue_readiness(redis: ArqRedis, tenant: str, report_id: uuid.UUID) -> None:
+    # Also for a report that already existed: its id is deterministic, so this is a no-op
+    # while its job exists and a recovery if it was lost.
+    await enqueue_readiness(redis, tenant=tenant, report_id=report_id)
 
 
-def _announced(info: Info) -> PayloadOf[RequestEngagementHealthReportPayload]:
-    """The payload; a report made is announced to the webhook once the request commits."""
-
-    def build(
-        obj: EngagementHealthReport | None, errors: list[UserError]
-    ) -> RequestEngagementHealthReportPayload:
-        if obj is None or errors:
-            return RequestEngagementHealthReportPayload(
-                engagement_health_report=None, errors=errors
-            )
-        redis, tenant, report_id = info.context.redis, info.context.principal.tenant.slug, obj.id
-
-        async def announce() -> None:
-            # The delivery job reads the tenant's webhook; without one it does nothing.
-            if redis is not None:
-                await enqueue_webhook(
-                    redis, tenant=tenant, event=HEALTH_CREATED, subject_id=report_id
-                )
-
-        info.context.after_commit.append(announce)
-        return RequestEngagementHealthReportPayload(
-            engagement_health_report=EngagementHealthReportNode.from_model(obj), errors=[]
-        )
-
-    return build
+async def _announce_health(redis: ArqRedis, tenant: str, report_id: uuid.UUID) -> None:
+    # The delivery job reads the tenant's webhook; without one it does nothing.
+    await enqueue_webhook(redis, tenant=tenant, event=HEALTH_CREATED, subject_id=report_id)
 
 
 @strawberry.type
@@ -152,7 +93,8 @@ class ReportMutation:
     ) -> RequestReadinessReportPayload:
         return await run_write(
             info,
-            _queued(info),
+            # A report requested is enqueued once the request commits.
+            enqueued_after_commit(info, RequestReadinessReportPayload.of, _enqueue_readiness),
             lambda db, actor: _request_readiness(db, actor, input),
         )
 
@@ -171,13 +113,9 @@ class ReportMutation:
     ) -> RequestEngagementHealthReportPayload:
         return await run_write(
             info,
-            _announced(info),
+            # A report made is announced to the webhook once the request commits.
+            enqueued_after_commit(info, RequestEngagementHealthReportPayload.of, _announce_health),
             lambda db, actor: request_health_report(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                now=datetime.now(UTC),
+                db, actor=actor, client_id=OF_CLIENT.decode(input), now=datetime.now(UTC)
             ),
         )

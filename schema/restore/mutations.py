@@ -11,40 +11,32 @@ from typing import Annotated
 
 import strawberry
 
-from schema.clients.mutations import ClientOrganisationPayload
-from schema.clients.types import ClientOrganisationNode
+from schema.clients.mutations import CLIENT_ROW, ClientOrganisationPayload
 from schema.context import Info
-from schema.ids import decode_id
-from schema.mutation_support import payload_of, run_write
-from schema.owners.mutations import OwnerPayload
-from schema.owners.types import OwnerNode
-from schema.processes.mutations import AIProcessPayload
-from schema.processes.types import AIProcessNode
+from schema.mutation_support import row_at_version, row_input, run_write
+from schema.owners.mutations import OWNER_ROW, OwnerPayload
+from schema.processes.mutations import PROCESS_ROW, AIProcessPayload
 from tenants.services import restore as service
 
-_client_payload = payload_of(
-    ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
-)
 ID_DESCRIPTION = "The archived object's id."
-VERSION_DESCRIPTION = "The version you last saw; a stale one is a CONFLICT."
 
 
 @strawberry.input(description="Which archived client organisation to restore.")
+@row_input("ClientOrganisation", "restore", id=ID_DESCRIPTION)
 class RestoreClientOrganisationInput:
-    id: strawberry.ID = strawberry.field(description=ID_DESCRIPTION)
-    version: int = strawberry.field(description=VERSION_DESCRIPTION)
+    pass
 
 
 @strawberry.input(description="Which archived AI process to restore.")
+@row_input("AIProcess", "restore", id=ID_DESCRIPTION)
 class RestoreAIProcessInput:
-    id: strawberry.ID = strawberry.field(description=ID_DESCRIPTION)
-    version: int = strawberry.field(description=VERSION_DESCRIPTION)
+    pass
 
 
 @strawberry.input(description="Which archived owner to restore.")
+@row_input("Owner", "restore", id=ID_DESCRIPTION)
 class RestoreOwnerInput:
-    id: strawberry.ID = strawberry.field(description=ID_DESCRIPTION)
-    version: int = strawberry.field(description=VERSION_DESCRIPTION)
+    pass
 
 
 @strawberry.type
@@ -64,15 +56,8 @@ class RestoreMutation:
     ) -> ClientOrganisationPayload:
         return await run_write(
             info,
-            payload_of(
-                ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
-            ),
-            lambda db, actor: service.restore_client(
-                db,
-                actor=actor,
-                client_id=decode_id(input.id, "ClientOrganisation", "id"),
-                expected_version=input.version,
-            ),
+            ClientOrganisationPayload.of,
+            row_at_version(service.restore_client, input, CLIENT_ROW),
         )
 
     @strawberry.mutation(
@@ -91,13 +76,8 @@ class RestoreMutation:
     ) -> AIProcessPayload:
         return await run_write(
             info,
-            payload_of(AIProcessPayload, "ai_process", AIProcessNode.from_model),
-            lambda db, actor: service.restore_process(
-                db,
-                actor=actor,
-                process_id=decode_id(input.id, "AIProcess", "id"),
-                expected_version=input.version,
-            ),
+            AIProcessPayload.of,
+            row_at_version(service.restore_process, input, PROCESS_ROW),
         )
 
     @strawberry.mutation(
@@ -115,11 +95,6 @@ class RestoreMutation:
     ) -> OwnerPayload:
         return await run_write(
             info,
-            payload_of(OwnerPayload, "owner", OwnerNode.from_model),
-            lambda db, actor: service.restore_owner(
-                db,
-                actor=actor,
-                owner_id=decode_id(input.id, "Owner", "id"),
-                expected_version=input.version,
-            ),
+            OwnerPayload.of,
+            row_at_version(service.restore_owner, input, OWNER_ROW),
         )

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, payload_of, run_write
+from schema.mutation_support import WRITE_INPUT, run_write
+from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
 from schema.tokens.types import ApiTokenNode, ApiTokenScope
 from schema.viewer.types import RoleType
 from tenants.services import api_tokens as service
@@ -49,33 +50,18 @@ class RevokeApiTokenInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ApiToken to revoke.")
 
 
-@strawberry.type(description="The result of createApiToken: the object written, or `errors`.")
+@strawberry.type(description=result_of("createApiToken"))
 class CreateApiTokenPayload:
-    api_token: ApiTokenNode | None = strawberry.field(
-        description="The ApiToken as written; null when there are errors."
-    )
+    api_token: ApiTokenNode | None = written_field("ApiToken")
     secret: str | None = strawberry.field(
         description="The bearer secret: shown this once, never again. Null on errors."
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.type(description="The result of revokeApiToken: the object written, or `errors`.")
-class ApiTokenPayload:
-    api_token: ApiTokenNode | None = strawberry.field(
-        description="The ApiToken as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("api_token", ApiTokenNode, "revokeApiToken")
+class ApiTokenPayload(Payload):
+    pass
 
 
 def _created_payload(
@@ -131,7 +117,7 @@ class ApiTokenMutation:
     ) -> ApiTokenPayload:
         return await run_write(
             info,
-            payload_of(ApiTokenPayload, "api_token", ApiTokenNode.from_model),
+            ApiTokenPayload.of,
             lambda db, actor: service.revoke_api_token(
                 db,
                 actor=actor,

@@ -9,9 +9,17 @@ from typing import Annotated, Any
 import strawberry
 
 from schema.context import Info
-from schema.errors import UserError
-from schema.ids import decode_id, decode_ids
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.ids import decode_ids
+from schema.mutation_support import (
+    OF_CLIENT,
+    WRITE_INPUT,
+    Ref,
+    new_row,
+    row_at_version,
+    run_write,
+    updating,
+)
+from schema.payloads import Payload, written_payload
 from schema.vendors.types import AgreementClauseInput, VendorAgreementNode
 from tenants import models as m
 from tenants.services import vendors as service
@@ -61,6 +69,7 @@ class CreateVendorAgreementInput:
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     CreateVendorAgreementInput,
+    "VendorAgreement",
     exclude=["client_organisation_id"],
     described={
         "ends_on": "When it ends; null: open-ended.",
@@ -72,28 +81,17 @@ class CreateVendorAgreementInput:
     },
 )
 class UpdateVendorAgreementInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the VendorAgreement to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createVendorAgreement, updateVendorAgreement: the object"
-        " written, or `errors`."
-    )
+@written_payload(
+    "vendor_agreement",
+    VendorAgreementNode,
+    "createVendorAgreement",
+    "updateVendorAgreement",
 )
-class VendorAgreementPayload:
-    vendor_agreement: VendorAgreementNode | None = strawberry.field(
-        description="The VendorAgreement as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class VendorAgreementPayload(Payload):
+    pass
 
 
 def _clause(value: AgreementClauseInput) -> Clause:
@@ -106,7 +104,7 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "process_ids": lambda ids: decode_ids(list(ids), "AIProcess", "processIds"),
 }
 
-_payload = payload_of(VendorAgreementPayload, "vendor_agreement", VendorAgreementNode.from_model)
+_AGREEMENT = Ref("VendorAgreement", "agreement_id")
 
 
 @strawberry.type
@@ -117,15 +115,8 @@ class VendorAgreementMutation:
     ) -> VendorAgreementPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.create_vendor_agreement(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                **input_values(input, skip=["client_organisation_id"], convert=_CONVERT),
-            ),
+            VendorAgreementPayload.of,
+            new_row(service.create_vendor_agreement, input, OF_CLIENT, convert=_CONVERT),
         )
 
     @strawberry.mutation(description="Change a vendor agreement. Staff writers.")
@@ -134,12 +125,6 @@ class VendorAgreementMutation:
     ) -> VendorAgreementPayload:
         return await run_write(
             info,
-            _payload,
-            lambda db, actor: service.update_vendor_agreement(
-                db,
-                actor=actor,
-                agreement_id=decode_id(input.id, "VendorAgreement", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_CONVERT),
-            ),
+            VendorAgreementPayload.of,
+            row_at_version(service.update_vendor_agreement, input, _AGREEMENT, convert=_CONVERT),
         )
