@@ -2,16 +2,14 @@
 
 A resolver is: run the write under `atomic` (a DomainError undoes it and becomes payload
 errors), authorize by the mutation's own name first, call the service with the actor, and
-wrap the object written in the payload. `run_write` is that shape; `payload_of` builds the
+wrap the object written in the payload. `run_write` is that shape and `write_mutation`
+declares a mutation field resolved by it, so a mutation module states only its input,
+payload and write (schema/row_writes.py makes the usual writes); `payload_of` builds the
 payload (schema/payloads.py declares the payload types); `input_values` passes the fields
 the caller gave straight to the service, whose `Changes` (tenants/services/changes.py)
 checks them; `updating` derives an entity's update input from its create input, so its
 fields and their descriptions are written once, and `row_input` gives an archive, restore
 or delete input its `id` and `version`.
-
-Most writes are one of two calls of a service, which `new_row` and `row_at_version` make
-from the input: a create beneath the rows its ids name, or a change to the row its `id`
-names at the version the caller last saw. `Ref` says which service keyword takes each id.
 """
 
 from __future__ import annotations
@@ -21,22 +19,19 @@ import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.utils.str_converters import to_camel_case
 
 from schema.context import Info
 from schema.errors import UserError, atomic
-from schema.ids import decode_id
 from schema.permissions import actor_of, authorize
 from tenants.services.audit import Actor
 
 P = TypeVar("P")
 C = TypeVar("C", bound=type)
-T = TypeVar("T")
 
 # The `input` argument of every mutation.
 WRITE_INPUT = strawberry.argument(
@@ -52,8 +47,9 @@ SEEN = "The version you last saw."
 STALE = "The version you last saw; a stale one is a CONFLICT."
 
 PayloadOf = Callable[[Any, list[UserError]], P]
-# What `run_write` runs: the write itself, given the tenant session and the actor.
-Write = Callable[[AsyncSession, Actor], Awaitable[T]]
+# A mutation's write, given the request, its input, the tenant session and the actor
+# (schema/row_writes.py makes the usual ones).
+WriteFn = Callable[[Info, Any, AsyncSession, Actor], Awaitable[P]]
 
 
 def payload_of(payload: Callable[..., P], field: str, node: Callable[[Any], Any]) -> PayloadOf[P]:
@@ -71,134 +67,87 @@ async def run_write(
     payload: PayloadOf[P],
     write: Callable[[AsyncSession, Actor], Awaitable[Any]],
     *,
-    process_id: uuid.UUID | None = None,
-    client_id: uuid.UUID | None = None,
     process_of: Callable[[AsyncSession], Awaitable[uuid.UUID | None]] | None = None,
     client_of: Callable[[], uuid.UUID | None] | None = None,
 ) -> P:
     """Authorize the mutation being resolved, run `write(db, actor)` atomically, wrap the result.
 
-    `process_of` finds the process the write is scoped to when that takes the database (the
-    process of the row an input id names); it runs inside `atomic`, before authorizing, so a
-    bad id is a payload error like any other. `client_of` likewise finds the client the write
-    is scoped to from the input (decoding its id).
+    `process_of` finds the process the write is scoped to (the one an input id names, or
+    the process of the row it names); it runs inside `atomic`, before authorizing, so a
+    bad id is a payload error like any other. `client_of` likewise finds the client the
+    write is scoped to from the input (decoding its id).
     """
     obj = None
     async with atomic(info) as outcome:
-        if process_of is not None:
-            process_id = await process_of(info.context.db)
-        if client_of is not None:
-            client_id = client_of()
+        process_id = None if process_of is None else await process_of(info.context.db)
+        client_id = None if client_of is None else client_of()
         await authorize(info, process_id=process_id, client_id=client_id)
         obj = await write(info.context.db, actor_of(info.context.principal))
     return payload(obj, outcome.errors)
 
 
+def write_mutation(
+    input_type: type,
+    payload: type,
+    write: WriteFn[Any],
+    *,
+    description: str,
+    answer: Callable[[Info, Any], PayloadOf[Any]] | None = None,
+    process_of: Callable[[AsyncSession, Any], Awaitable[uuid.UUID | None]] | None = None,
+    client_of: Callable[[Any], uuid.UUID | None] | None = None,
+    argument: Any = WRITE_INPUT,
+    name: str | None = None,
+) -> Any:
+    """A mutation field taking `input: input_type` and answering `payload`, by `run_write`.
+
+    `write` does the write; `answer(info, input)` builds the payload when `payload.of`
+    (schema/payloads.py) does not; `process_of` and `client_of` are `run_write`'s, given
+    the input. The resolver's annotations are the types themselves, which Strawberry reads
+    as a resolver declared in the mutation's module would give them.
+    """
+
+    async def resolve(info: Info, input: Any) -> Any:
+        return await run_write(
+            info,
+            payload.of if answer is None else answer(info, input),  # type: ignore[attr-defined]
+            lambda db, actor: write(info, input, db, actor),
+            process_of=None if process_of is None else lambda db: process_of(db, input),
+            client_of=None if client_of is None else lambda: client_of(input),
+        )
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "input": Annotated[input_type, argument],
+        "return": payload,
+    }
+    return strawberry.mutation(resolver=resolve, description=description, name=name)
+
+
 def enqueued_after_commit(
-    info: Info,
-    payload: PayloadOf[P],
-    job: Callable[[ArqRedis, str, uuid.UUID], Awaitable[Any]],
-) -> PayloadOf[P]:
-    """`payload`, and once the request commits, `job(redis, tenant slug, id written)`.
+    payload: PayloadOf[P], job: Callable[[ArqRedis, str, uuid.UUID], Awaitable[Any]]
+) -> Callable[[Info, Any], PayloadOf[P]]:
+    """A `write_mutation` answer: `payload`, and once the request commits, `job(redis,
+    tenant slug, id written)`.
 
     A write rolled back enqueues nothing; with no Redis the row stays queued for the
     worker's sweeper, which enqueues what is left queued.
     """
 
-    def build(obj: Any, errors: list[UserError]) -> P:
-        if obj is not None and not errors:
-            redis, tenant, written_id = info.context.redis, info.context.principal.tenant, obj.id
+    def answer(info: Info, input: Any) -> PayloadOf[P]:
+        def build(obj: Any, errors: list[UserError]) -> P:
+            if obj is not None and not errors:
+                redis, principal, written_id = info.context.redis, info.context.principal, obj.id
 
-            async def enqueue() -> None:
-                if redis is not None:
-                    await job(redis, tenant.slug, written_id)
+                async def enqueue() -> None:
+                    if redis is not None:
+                        await job(redis, principal.tenant.slug, written_id)
 
-            info.context.after_commit.append(enqueue)
-        return payload(obj, errors)
+                info.context.after_commit.append(enqueue)
+            return payload(obj, errors)
 
-    return build
+        return build
 
-
-@dataclasses.dataclass(frozen=True)
-class Ref:
-    """A global id in a mutation input, and the service keyword its UUID is passed as.
-
-    `field` is the input's Python name; a wrong id is a VALIDATION error naming it as the
-    API does (`clientOrganisationId`).
-    """
-
-    type_name: str
-    argument: str
-    field: str = "id"
-
-    def decode(self, input: object) -> uuid.UUID:
-        return decode_id(getattr(input, self.field), self.type_name, to_camel_case(self.field))
-
-
-# The parents most create inputs name: the client (`clientOrganisationId`), the process.
-OF_CLIENT = Ref("ClientOrganisation", "client_id", "client_organisation_id")
-OF_PROCESS = Ref("AIProcess", "process_id", "process_id")
-
-
-def new_row(
-    call: Callable[..., Awaitable[T]],
-    input: object,
-    *refs: Ref,
-    convert: Mapping[str, Callable[[Any], Any]] | None = None,
-) -> Write[T]:
-    """The write `call(db, actor=, <ref.argument>=<its UUID>..., <the other fields given>)`.
-
-    A create, beneath the rows its refs name (a process of a client, a KPI of a process);
-    the ids are decoded in order before the other fields are converted, so a bad id is the
-    first error.
-    """
-
-    async def write(db: AsyncSession, actor: Actor) -> T:
-        ids = {ref.argument: ref.decode(input) for ref in refs}
-        values = input_values(input, skip=[ref.field for ref in refs], convert=convert)
-        return await call(db, actor=actor, **ids, **values)
-
-    return write
-
-
-def row_at_version(
-    call: Callable[..., Awaitable[T]],
-    input: Any,
-    row: Ref,
-    *,
-    convert: Mapping[str, Callable[[Any], Any]] | None = None,
-) -> Write[T]:
-    """The write `call(db, actor=, <row.argument>=<its UUID>, expected_version=, <the rest>)`.
-
-    A change (update, archive, restore, delete) to the row the input names, refused by the
-    service as a CONFLICT when the input's `version` is stale. An archive input has no
-    other fields, so it passes none. `input` is typed loosely: `row_input` and `updating`
-    declare its `id` and `version` where a type checker does not see them.
-    """
-
-    async def write(db: AsyncSession, actor: Actor) -> T:
-        row_id = row.decode(input)
-        values = input_values(input, skip=(row.field, "version"), convert=convert)
-        return await call(
-            db,
-            actor=actor,
-            **{row.argument: row_id},
-            expected_version=input.version,
-            **values,
-        )
-
-    return write
-
-
-def removed_row(call: Callable[..., Awaitable[Any]], input: object, row: Ref) -> Write[Any]:
-    """`row_at_version` for a delete, whose payload answers with the id the input gave."""
-    delete = row_at_version(call, input, row)
-
-    async def write(db: AsyncSession, actor: Actor) -> Any:
-        await delete(db, actor)
-        return getattr(input, row.field)
-
-    return write
+    return answer
 
 
 def stored_value(choice: Enum) -> Any:

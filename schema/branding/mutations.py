@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
 from schema.context import Info
-from schema.mutation_support import WRITE_INPUT, input_values, run_write, stored_value
+from schema.mutation_support import input_values, stored_value, write_mutation
 from schema.payloads import Payload, written_payload
+from tenants.models import ReportBranding
+from tenants.services.audit import Actor
 from tenants.services.branding import configure_report_branding
 
 
@@ -52,23 +53,22 @@ class ReportBrandingPayload(Payload):
 _STORED = {"logo_type": stored_value, "locale": stored_value}
 
 
+async def _configure(
+    info: Info, input: ConfigureReportBrandingInput, db: AsyncSession, actor: Actor
+) -> ReportBranding:
+    return await configure_report_branding(
+        db,
+        actor=actor,
+        expected_version=input.version,
+        **input_values(input, skip=("version",), convert=_STORED),
+    )
+
+
 @strawberry.type
 class ReportBrandingMutation:
-    @strawberry.mutation(description="Set how readiness reports look. Admins only.")
-    async def configure_report_branding(
-        self, info: Info, input: Annotated[ConfigureReportBrandingInput, WRITE_INPUT]
-    ) -> ReportBrandingPayload:
-        return await run_write(
-            info,
-            ReportBrandingPayload.of,
-            lambda db, actor: configure_report_branding(
-                db,
-                actor=actor,
-                expected_version=input.version,
-                **input_values(
-                    input,
-                    skip=("version",),
-                    convert={"logo_type": stored_value, "locale": stored_value},
-                ),
-            ),
-        )
+    configure_report_branding = write_mutation(
+        ConfigureReportBrandingInput,
+        ReportBrandingPayload,
+        _configure,
+        description="Set how readiness reports look. Admins only.",
+    )

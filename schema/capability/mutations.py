@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import strawberry
 
 from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
-from schema.context import Info
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, Ref, new_row, row_at_version, run_write, updating
+from schema.mutation_support import updating, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import Ref, new_row, row_at_version
 from tenants.errors import DomainError
 from tenants.services import assessments as service
 
@@ -103,32 +102,21 @@ def _scores(values: list[CapabilityScoreInput]) -> list[service.ScoreInput]:
 
 @strawberry.type
 class CapabilityMutation:
-    @strawberry.mutation(
-        description="Record an owner's capability scores on a date. Staff writers."
+    record_capability_assessment = write_mutation(
+        RecordCapabilityAssessmentInput,
+        CapabilityAssessmentPayload,
+        new_row(service.record_assessment, _OF_OWNER, convert={"scores": _scores}),
+        description="Record an owner's capability scores on a date. Staff writers.",
     )
-    async def record_capability_assessment(
-        self, info: Info, input: Annotated[RecordCapabilityAssessmentInput, WRITE_INPUT]
-    ) -> CapabilityAssessmentPayload:
-        return await run_write(
-            info,
-            CapabilityAssessmentPayload.of,
-            new_row(service.record_assessment, input, _OF_OWNER, convert={"scores": _scores}),
-        )
-
-    @strawberry.mutation(description="Add a dimension owners are assessed on. Staff writers.")
-    async def create_capability_dimension(
-        self, info: Info, input: Annotated[CreateCapabilityDimensionInput, WRITE_INPUT]
-    ) -> CapabilityDimensionPayload:
-        return await run_write(
-            info, CapabilityDimensionPayload.of, new_row(service.create_dimension, input)
-        )
-
-    @strawberry.mutation(description="Change a dimension (not its key). Staff writers.")
-    async def update_capability_dimension(
-        self, info: Info, input: Annotated[UpdateCapabilityDimensionInput, WRITE_INPUT]
-    ) -> CapabilityDimensionPayload:
-        return await run_write(
-            info,
-            CapabilityDimensionPayload.of,
-            row_at_version(service.update_dimension, input, _DIMENSION),
-        )
+    create_capability_dimension = write_mutation(
+        CreateCapabilityDimensionInput,
+        CapabilityDimensionPayload,
+        new_row(service.create_dimension),
+        description="Add a dimension owners are assessed on. Staff writers.",
+    )
+    update_capability_dimension = write_mutation(
+        UpdateCapabilityDimensionInput,
+        CapabilityDimensionPayload,
+        row_at_version(service.update_dimension, _DIMENSION),
+        description="Change a dimension (not its key). Staff writers.",
+    )

@@ -5,26 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from schema.change_plans.types import ChangePlanNode, MilestoneNode, StakeholderInput
-from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.ids import decode_id
-from schema.mutation_support import (
-    OF_CLIENT,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    removed_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_CLIENT, Ref, new_row, removed_row, row_at_version
 from tenants.services import change_plans as service
 from tenants.services.change_plans import Stakeholder
 
@@ -151,60 +141,37 @@ _MILESTONE = Ref("Milestone", "milestone_id")
 
 @strawberry.type
 class ChangePlanMutation:
-    @strawberry.mutation(description="Add a change plan for a client. Staff writers.")
-    async def create_change_plan(
-        self, info: Info, input: Annotated[CreateChangePlanInput, WRITE_INPUT]
-    ) -> ChangePlanPayload:
-        return await run_write(
-            info,
-            ChangePlanPayload.of,
-            new_row(service.create_change_plan, input, OF_CLIENT, convert=_PLAN_CONVERT),
-        )
-
-    @strawberry.mutation(description="Change a change plan. Staff writers.")
-    async def update_change_plan(
-        self, info: Info, input: Annotated[UpdateChangePlanInput, WRITE_INPUT]
-    ) -> ChangePlanPayload:
-        return await run_write(
-            info,
-            ChangePlanPayload.of,
-            row_at_version(service.update_change_plan, input, _PLAN, convert=_PLAN_CONVERT),
-        )
-
-    @strawberry.mutation(description="Add a milestone to a change plan. Staff writers.")
-    async def add_milestone(
-        self, info: Info, input: Annotated[AddMilestoneInput, WRITE_INPUT]
-    ) -> MilestonePayload:
-        return await run_write(
-            info,
-            MilestonePayload.of,
-            new_row(service.add_milestone, input, _OF_PLAN),
-        )
-
-    @strawberry.mutation(description="Change a milestone. Staff writers.")
-    async def update_milestone(
-        self, info: Info, input: Annotated[UpdateMilestoneInput, WRITE_INPUT]
-    ) -> MilestonePayload:
-        return await run_write(
-            info, MilestonePayload.of, row_at_version(service.update_milestone, input, _MILESTONE)
-        )
-
-    @strawberry.mutation(
-        description="Delete a milestone for good (the audit trail keeps its last values as a "
-        "`delete` event); the plan's other milestones keep their positions."
+    create_change_plan = write_mutation(
+        CreateChangePlanInput,
+        ChangePlanPayload,
+        new_row(service.create_change_plan, OF_CLIENT, convert=_PLAN_CONVERT),
+        description="Add a change plan for a client. Staff writers.",
     )
-    async def delete_milestone(
-        self,
-        info: Info,
-        input: Annotated[
-            DeleteMilestoneInput,
-            strawberry.argument(
-                description="The milestone to delete and the version you last saw."
-            ),
-        ],
-    ) -> DeleteMilestonePayload:
-        return await run_write(
-            info,
-            DeleteMilestonePayload.of,
-            removed_row(service.delete_milestone, input, _MILESTONE),
-        )
+    update_change_plan = write_mutation(
+        UpdateChangePlanInput,
+        ChangePlanPayload,
+        row_at_version(service.update_change_plan, _PLAN, convert=_PLAN_CONVERT),
+        description="Change a change plan. Staff writers.",
+    )
+    add_milestone = write_mutation(
+        AddMilestoneInput,
+        MilestonePayload,
+        new_row(service.add_milestone, _OF_PLAN),
+        description="Add a milestone to a change plan. Staff writers.",
+    )
+    update_milestone = write_mutation(
+        UpdateMilestoneInput,
+        MilestonePayload,
+        row_at_version(service.update_milestone, _MILESTONE),
+        description="Change a milestone. Staff writers.",
+    )
+    delete_milestone = write_mutation(
+        DeleteMilestoneInput,
+        DeleteMilestonePayload,
+        removed_row(service.delete_milestone, _MILESTONE),
+        description="Delete a milestone for good (the audit trail keeps its last values as a "
+        "`delete` event); the plan's other milestones keep their positions.",
+        argument=strawberry.argument(
+            description="The milestone to delete and the version you last saw."
+        ),
+    )

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import strawberry
 
 from schema.clients.types import ClientOrganisationNode
-from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
-from schema.mutation_support import (
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import Ref, new_row, row_at_version
 from tenants.services import clients as service
 
 
@@ -83,37 +74,24 @@ CLIENT_ROW = Ref("ClientOrganisation", "client_id")
 
 @strawberry.type
 class ClientOrganisationMutation:
-    @strawberry.mutation(
-        description="Add a client organisation. Staff writers (admin, consultant)."
+    create_client_organisation = write_mutation(
+        CreateClientOrganisationInput,
+        ClientOrganisationPayload,
+        new_row(service.create_client),
+        description="Add a client organisation. Staff writers (admin, consultant).",
     )
-    async def create_client_organisation(
-        self, info: Info, input: Annotated[CreateClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info, ClientOrganisationPayload.of, new_row(service.create_client, input)
-        )
-
-    @strawberry.mutation(description="Change a client's fields. Staff writers.")
-    async def update_client_organisation(
-        self, info: Info, input: Annotated[UpdateClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            ClientOrganisationPayload.of,
-            row_at_version(service.update_client, input, CLIENT_ROW),
-        )
-
-    @strawberry.mutation(
+    update_client_organisation = write_mutation(
+        UpdateClientOrganisationInput,
+        ClientOrganisationPayload,
+        row_at_version(service.update_client, CLIENT_ROW),
+        description="Change a client's fields. Staff writers.",
+    )
+    archive_client_organisation = write_mutation(
+        ArchiveClientOrganisationInput,
+        ClientOrganisationPayload,
+        row_at_version(service.archive_client, CLIENT_ROW),
         description=(
             "Archive a client: hidden from lists unless includeArchived, still "
             "readable. Staff writers."
-        )
+        ),
     )
-    async def archive_client_organisation(
-        self, info: Info, input: Annotated[ArchiveClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            ClientOrganisationPayload.of,
-            row_at_version(service.archive_client, input, CLIENT_ROW),
-        )

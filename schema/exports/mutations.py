@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import strawberry
 from arq.connections import ArqRedis
@@ -13,7 +12,7 @@ from jobs.enqueue import enqueue_export
 from schema.context import Info
 from schema.exports.types import ExportFormat, ExportKind, ExportNode
 from schema.ids import decode_id
-from schema.mutation_support import enqueued_after_commit, run_write
+from schema.mutation_support import enqueued_after_commit, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
 from tenants import models as m
@@ -56,34 +55,6 @@ def _check_kind(principal: Principal, kind: m.ExportKind) -> None:
         raise forbidden("a client principal may export only PROCESSES and OWNERS")
 
 
-@strawberry.type
-class ExportMutation:
-    @strawberry.mutation(
-        description="Queue an export and return it QUEUED; a worker writes the file and "
-        "records its progress (poll the Export with node(id:)), then `downloadUrl` serves "
-        "it until `expiresAt`. One request makes exactly one export. At most 5 requests a "
-        "minute per client (or for the whole tenant); more are UNAVAILABLE. Staff may "
-        "export any client; client principals only their own organisation's PROCESSES and "
-        "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
-        "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning."
-    )
-    async def request_export(
-        self,
-        info: Info,
-        input: Annotated[
-            RequestExportInput,
-            strawberry.argument(description="What to export, in which format, of which client."),
-        ],
-    ) -> RequestExportPayload:
-        return await run_write(
-            info,
-            # An export requested is enqueued once the request commits.
-            enqueued_after_commit(info, RequestExportPayload.of, _enqueue),
-            lambda db, actor: _request(info, db, actor, input),
-            client_of=lambda: _client_of(input),
-        )
-
-
 def _client_of(input: RequestExportInput) -> uuid.UUID | None:
     """The client exported, which the request is authorized for; None for TENANT."""
     if input.client_organisation_id is None:
@@ -92,7 +63,7 @@ def _client_of(input: RequestExportInput) -> uuid.UUID | None:
 
 
 async def _request(
-    info: Info, db: AsyncSession, actor: Actor, input: RequestExportInput
+    info: Info, input: RequestExportInput, db: AsyncSession, actor: Actor
 ) -> m.Export:
     kind = m.ExportKind[input.kind.name]
     _check_kind(info.context.principal, kind)
@@ -108,3 +79,25 @@ async def _request(
 
 async def _enqueue(redis: ArqRedis, tenant: str, export_id: uuid.UUID) -> None:
     await enqueue_export(redis, tenant=tenant, export_id=export_id)
+
+
+@strawberry.type
+class ExportMutation:
+    request_export = write_mutation(
+        RequestExportInput,
+        RequestExportPayload,
+        _request,
+        description="Queue an export and return it QUEUED; a worker writes the file and "
+        "records its progress (poll the Export with node(id:)), then `downloadUrl` serves "
+        "it until `expiresAt`. One request makes exactly one export. At most 5 requests a "
+        "minute per client (or for the whole tenant); more are UNAVAILABLE. Staff may "
+        "export any client; client principals only their own organisation's PROCESSES and "
+        "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
+        "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning.",
+        # An export requested is enqueued once the request commits.
+        answer=enqueued_after_commit(RequestExportPayload.of, _enqueue),
+        client_of=_client_of,
+        argument=strawberry.argument(
+            description="What to export, in which format, of which client."
+        ),
+    )

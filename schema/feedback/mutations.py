@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
 from schema.feedback.types import IncidentNode, ProcessReviewNode
 from schema.ids import parse_global_id
-from schema.mutation_support import (
-    OF_PROCESS,
-    SEEN,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    run_write,
-)
+from schema.mutation_support import SEEN, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
 from tenants import models as m
 from tenants.services import feedback as service
 
@@ -59,7 +50,7 @@ class ReportIncidentInput:
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateIncidentInput:
-    # Declared here, not by `row_input`: `update_incident` reads `id` before the write.
+    # Declared here, not by `row_input`: authorizing reads `id` before the write.
     id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
     version: int = strawberry.field(description=SEEN)
     title: str | None = strawberry.field(
@@ -103,59 +94,48 @@ def _id_of(value: str, type_name: str) -> uuid.UUID | None:
 _INCIDENT = Ref("Incident", "incident_id")
 
 
+async def _named_process(db: AsyncSession, input: ReportIncidentInput) -> uuid.UUID | None:
+    """The process a review or an incident report names, as authorizing takes it."""
+    return _id_of(input.process_id, "AIProcess")
+
+
+async def _incident_process(db: AsyncSession, input: UpdateIncidentInput) -> uuid.UUID | None:
+    # A malformed id authorizes as no process; the write then reports it on `id`.
+    incident_id = _id_of(input.id, "Incident")
+    current = None if incident_id is None else await db.get(m.Incident, incident_id)
+    return None if current is None else current.process_id
+
+
 @strawberry.type
 class FeedbackMutation:
-    @strawberry.mutation(
+    record_process_review = write_mutation(
+        RecordProcessReviewInput,
+        ProcessReviewPayload,
+        new_row(service.record_process_review, OF_PROCESS),
         description=(
             "Record a performance review; it moves the process's lastReviewedAt but"
             " not its version. Staff writers, and client owners assigned to the "
             "process."
-        )
+        ),
+        process_of=_named_process,
     )
-    async def record_process_review(
-        self, info: Info, input: Annotated[RecordProcessReviewInput, WRITE_INPUT]
-    ) -> ProcessReviewPayload:
-        return await run_write(
-            info,
-            ProcessReviewPayload.of,
-            new_row(service.record_process_review, input, OF_PROCESS),
-            process_id=_id_of(input.process_id, "AIProcess"),
-        )
-
-    @strawberry.mutation(
+    report_incident = write_mutation(
+        ReportIncidentInput,
+        IncidentPayload,
+        new_row(service.report_incident, OF_PROCESS),
         description=(
             "Report an incident in a process. Staff writers, and client owners "
             "assigned to the process."
-        )
+        ),
+        process_of=_named_process,
     )
-    async def report_incident(
-        self, info: Info, input: Annotated[ReportIncidentInput, WRITE_INPUT]
-    ) -> IncidentPayload:
-        return await run_write(
-            info,
-            IncidentPayload.of,
-            new_row(service.report_incident, input, OF_PROCESS),
-            process_id=_id_of(input.process_id, "AIProcess"),
-        )
-
-    @strawberry.mutation(
+    update_incident = write_mutation(
+        UpdateIncidentInput,
+        IncidentPayload,
+        row_at_version(service.update_incident, _INCIDENT),
         description=(
             "Change an incident, e.g. its status. Staff writers, and client owners "
             "assigned to the process."
-        )
+        ),
+        process_of=_incident_process,
     )
-    async def update_incident(
-        self, info: Info, input: Annotated[UpdateIncidentInput, WRITE_INPUT]
-    ) -> IncidentPayload:
-        async def process_of(db: AsyncSession) -> uuid.UUID | None:
-            # A malformed id authorizes as no process; the write then reports it on `id`.
-            incident_id = _id_of(input.id, "Incident")
-            current = None if incident_id is None else await db.get(m.Incident, incident_id)
-            return None if current is None else current.process_id
-
-        return await run_write(
-            info,
-            IncidentPayload.of,
-            row_at_version(service.update_incident, input, _INCIDENT),
-            process_of=process_of,
-        )

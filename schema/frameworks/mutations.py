@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,15 +13,9 @@ from schema.context import Info
 from schema.enums import documented_enum
 from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
-from schema.mutation_support import (
-    OF_CLIENT,
-    OF_PROCESS,
-    WRITE_INPUT,
-    PayloadOf,
-    row_at_version,
-    run_write,
-)
+from schema.mutation_support import PayloadOf, write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_payload
+from schema.row_writes import OF_CLIENT, OF_PROCESS, row_at_version
 from tenants import models as m
 from tenants.services import frameworks as service
 from tenants.services.audit import Actor
@@ -117,7 +110,7 @@ def _parsed(
 
 
 async def _import(
-    db: AsyncSession, actor: Actor, input: ImportControlSetInput
+    info: Info, input: ImportControlSetInput, db: AsyncSession, actor: Actor
 ) -> list[m.TenantControl]:
     controls, problems = _parsed(input.content, input.format)
     return await service.import_control_set(
@@ -130,8 +123,9 @@ async def _import(
     )
 
 
-def _imported(key: str) -> PayloadOf[ImportControlSetPayload]:
+def _imported(info: Info, input: ImportControlSetInput) -> PayloadOf[ImportControlSetPayload]:
     """The payload names the framework the set is usable as, and counts its controls."""
+    key = input.key
 
     def build(
         added: list[m.TenantControl] | None, errors: list[UserError]
@@ -149,54 +143,41 @@ def _chosen(chosen: list[str] | None, errors: list[UserError]) -> ClientFramewor
     return ClientFrameworksPayload(framework_ids=None if errors else chosen, errors=errors)
 
 
+async def _choose(
+    info: Info, input: ChooseClientFrameworksInput, db: AsyncSession, actor: Actor
+) -> list[str]:
+    return await service.choose_client_frameworks(
+        db,
+        actor=actor,
+        client_id=OF_CLIENT.decode(input),
+        framework_ids=input.framework_ids,
+        known=frozenset(frameworks()),
+    )
+
+
 @strawberry.type
 class FrameworkMutation:
-    @strawberry.mutation(
+    import_control_set = write_mutation(
+        ImportControlSetInput,
+        ImportControlSetPayload,
+        _import,
         description=(
             "Import (or replace) a consultancy control set, usable as framework "
             "tenant:<key>. Staff writers."
-        )
+        ),
+        answer=_imported,
     )
-    async def import_control_set(
-        self,
-        info: Info,
-        input: Annotated[ImportControlSetInput, WRITE_INPUT],
-    ) -> ImportControlSetPayload:
-        return await run_write(
-            info,
-            _imported(input.key),
-            lambda db, actor: _import(db, actor, input),
-        )
-
-    @strawberry.mutation(description="Set a process's EU AI Act profile. Staff writers.")
-    async def set_process_regulatory_profile(
-        self,
-        info: Info,
-        input: Annotated[SetProcessRegulatoryProfileInput, WRITE_INPUT],
-    ) -> RegulatoryProfilePayload:
-        # The profile is the process's: `version` is the profile's, null for a first one.
-        return await run_write(
-            info,
-            RegulatoryProfilePayload.of,
-            row_at_version(service.set_regulatory_profile, input, OF_PROCESS),
-        )
-
-    @strawberry.mutation(
-        description="Choose the frameworks a client is measured against. Staff writers."
+    # The profile is keyed by its process: `version` is the profile's, null for a first one.
+    set_process_regulatory_profile = write_mutation(
+        SetProcessRegulatoryProfileInput,
+        RegulatoryProfilePayload,
+        row_at_version(service.set_regulatory_profile, OF_PROCESS),
+        description="Set a process's EU AI Act profile. Staff writers.",
     )
-    async def choose_client_frameworks(
-        self,
-        info: Info,
-        input: Annotated[ChooseClientFrameworksInput, WRITE_INPUT],
-    ) -> ClientFrameworksPayload:
-        return await run_write(
-            info,
-            _chosen,
-            lambda db, actor: service.choose_client_frameworks(
-                db,
-                actor=actor,
-                client_id=OF_CLIENT.decode(input),
-                framework_ids=input.framework_ids,
-                known=frozenset(frameworks()),
-            ),
-        )
+    choose_client_frameworks = write_mutation(
+        ChooseClientFrameworksInput,
+        ClientFrameworksPayload,
+        _choose,
+        description="Choose the frameworks a client is measured against. Staff writers.",
+        answer=lambda info, input: _chosen,
+    )

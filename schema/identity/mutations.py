@@ -7,7 +7,7 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 import structlog
@@ -16,15 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
-from schema.mutation_support import (
-    WRITE_INPUT,
-    Ref,
-    input_values,
-    removed_row,
-    row_input,
-    run_write,
-)
+from schema.mutation_support import input_values, row_input, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import Ref, removed_row
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.errors import validation
@@ -158,7 +152,7 @@ def _settings(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
 
 
 async def _add(
-    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
 ) -> m.IdentityProvider:
     client = None
     if i.client_organisation_id not in (None, strawberry.UNSET):
@@ -176,7 +170,7 @@ async def _add(
 
 
 async def _update(
-    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
 ) -> m.IdentityProvider:
     assert i.id is not None
     provider_id = decode_id(i.id, "IdentityProvider", "id")
@@ -197,32 +191,26 @@ async def _update(
     )
 
 
-_PROVIDER = Ref("IdentityProvider", "identity_provider_id")
+async def _configure(
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
+) -> m.IdentityProvider:
+    return await (_add if i.id is None else _update)(info, i, db, actor)
 
 
 @strawberry.type
 class IdentityProviderMutation:
-    @strawberry.mutation(
-        description="Add a provider (no id) or change one (id and version); admins only."
+    configure_identity_provider = write_mutation(
+        ConfigureIdentityProviderInput,
+        IdentityProviderPayload,
+        _configure,
+        description="Add a provider (no id) or change one (id and version); admins only.",
     )
-    async def configure_identity_provider(
-        self, info: Info, input: Annotated[ConfigureIdentityProviderInput, WRITE_INPUT]
-    ) -> IdentityProviderPayload:
-        return await run_write(
-            info,
-            IdentityProviderPayload.of,
-            lambda db, actor: (_add if input.id is None else _update)(info, db, actor, input),
-        )
-
-    @strawberry.mutation(
+    remove_identity_provider = write_mutation(
+        RemoveIdentityProviderInput,
+        RemoveIdentityProviderPayload,
+        removed_row(
+            service.remove_identity_provider, Ref("IdentityProvider", "identity_provider_id")
+        ),
         description="Remove a provider and its pending logins; its members stay, unable to "
-        "log in until a provider with the same issuer is configured again."
+        "log in until a provider with the same issuer is configured again.",
     )
-    async def remove_identity_provider(
-        self, info: Info, input: Annotated[RemoveIdentityProviderInput, WRITE_INPUT]
-    ) -> RemoveIdentityProviderPayload:
-        return await run_write(
-            info,
-            RemoveIdentityProviderPayload.of,
-            removed_row(service.remove_identity_provider, input, _PROVIDER),
-        )

@@ -8,7 +8,6 @@ their API tokens (a token keeps the role it was issued with).
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,16 +16,9 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
 from schema.members.types import MemberNode
-from schema.mutation_support import (
-    SEEN,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    row_input,
-    run_write,
-)
+from schema.mutation_support import SEEN, row_input, write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
+from schema.row_writes import Ref, new_row, row_at_version
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
@@ -129,8 +121,15 @@ def _sessions_payload(
     return EndMemberSessionsPayload(member=node, sessions_ended=count, errors=errors)
 
 
+async def _end_sessions(
+    info: Info, input: EndMemberSessionsInput, db: AsyncSession, actor: Actor
+) -> tuple[m.Member, int]:
+    member_id = decode_id(input.member_id, "Member", "memberId")
+    return await end_member_sessions(db, actor=actor, member_id=member_id)
+
+
 async def _session_member(
-    info: Info, db: AsyncSession, actor: Actor, input: EndMemberSessionInput
+    info: Info, input: EndMemberSessionInput, db: AsyncSession, actor: Actor
 ) -> m.Member:
     member, _ = await end_member_session(
         db,
@@ -143,67 +142,41 @@ async def _session_member(
 
 @strawberry.type
 class MemberMutation:
-    @strawberry.mutation(
+    invite_member = write_mutation(
+        InviteMemberInput,
+        MemberPayload,
+        new_row(service.invite_member, convert=_CONVERT),
         description=(
             "Pre-provision a member by e-mail; they become ACTIVE at their first "
             "login. Admins only."
-        )
+        ),
     )
-    async def invite_member(
-        self, info: Info, input: Annotated[InviteMemberInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info, MemberPayload.of, new_row(service.invite_member, input, convert=_CONVERT)
-        )
-
-    @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
-    async def update_member_role(
-        self, info: Info, input: Annotated[UpdateMemberRoleInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info,
-            MemberPayload.of,
-            row_at_version(service.update_member_role, input, _MEMBER, convert=_CONVERT),
-        )
-
-    @strawberry.mutation(
+    update_member_role = write_mutation(
+        UpdateMemberRoleInput,
+        MemberPayload,
+        row_at_version(service.update_member_role, _MEMBER, convert=_CONVERT),
+        description="Change a member's role (and organisation). Admins only.",
+    )
+    deactivate_member = write_mutation(
+        DeactivateMemberInput,
+        MemberPayload,
+        row_at_version(service.deactivate_member, _MEMBER),
         description=(
             "Stop a member logging in; their sessions end and tokens are revoked. Admins only."
-        )
+        ),
     )
-    async def deactivate_member(
-        self, info: Info, input: Annotated[DeactivateMemberInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info, MemberPayload.of, row_at_version(service.deactivate_member, input, _MEMBER)
-        )
-
-    @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
-    async def end_member_sessions(
-        self, info: Info, input: Annotated[EndMemberSessionsInput, WRITE_INPUT]
-    ) -> EndMemberSessionsPayload:
-        return await run_write(
-            info,
-            _sessions_payload,
-            lambda db, actor: end_member_sessions(
-                db, actor=actor, member_id=decode_id(input.member_id, "Member", "memberId")
-            ),
-        )
-
-    @strawberry.mutation(
+    end_member_sessions = write_mutation(
+        EndMemberSessionsInput,
+        EndMemberSessionsPayload,
+        _end_sessions,
+        description="Sign a member out everywhere. Admins only.",
+        answer=lambda info, input: _sessions_payload,
+    )
+    end_member_session = write_mutation(
+        EndMemberSessionInput,
+        EndMemberSessionPayload,
+        _session_member,
         description="End one of a member's browser sessions, audited (end_session); the "
-        "member's other sessions and API tokens stay. Admins only."
+        "member's other sessions and API tokens stay. Admins only.",
+        argument=strawberry.argument(description="The session to end (from Member.sessions)."),
     )
-    async def end_member_session(
-        self,
-        info: Info,
-        input: Annotated[
-            EndMemberSessionInput,
-            strawberry.argument(description="The session to end (from Member.sessions)."),
-        ],
-    ) -> EndMemberSessionPayload:
-        return await run_write(
-            info,
-            EndMemberSessionPayload.of,
-            lambda db, actor: _session_member(info, db, actor, input),
-        )

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import strawberry
 
-from schema.context import Info
 from schema.enums import RaciRole, Responsibility
-from schema.mutation_support import (
-    OF_PROCESS,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
 from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
 from tenants.services import assignments as service
 
 
@@ -104,48 +94,27 @@ _TO_OWNER = Ref("Owner", "to_owner_id", "owner_id")
 
 @strawberry.type
 class AssignmentMutation:
-    @strawberry.mutation(
-        description=("Give an owner a RACI role on a process of the same client. Staff writers.")
+    assign_owner = write_mutation(
+        AssignOwnerInput,
+        OwnershipAssignmentPayload,
+        new_row(service.assign_owner, OF_PROCESS, _OF_OWNER, convert=_HOURS),
+        description="Give an owner a RACI role on a process of the same client. Staff writers.",
     )
-    async def assign_owner(
-        self, info: Info, input: Annotated[AssignOwnerInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            OwnershipAssignmentPayload.of,
-            new_row(service.assign_owner, input, OF_PROCESS, _OF_OWNER, convert=_HOURS),
-        )
-
-    @strawberry.mutation(
-        description="Change an open assignment's responsibilities or hours. Staff writers."
+    update_assignment = write_mutation(
+        UpdateAssignmentInput,
+        OwnershipAssignmentPayload,
+        row_at_version(service.update_assignment, _ASSIGNMENT, convert=_HOURS),
+        description="Change an open assignment's responsibilities or hours. Staff writers.",
     )
-    async def update_assignment(
-        self, info: Info, input: Annotated[UpdateAssignmentInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            OwnershipAssignmentPayload.of,
-            row_at_version(service.update_assignment, input, _ASSIGNMENT, convert=_HOURS),
-        )
-
-    @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
-    async def end_assignment(
-        self, info: Info, input: Annotated[EndAssignmentInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            OwnershipAssignmentPayload.of,
-            row_at_version(service.end_assignment, input, _ASSIGNMENT),
-        )
-
-    @strawberry.mutation(
-        description=("Move a process's accountability to another owner in one step. Staff writers.")
+    end_assignment = write_mutation(
+        EndAssignmentInput,
+        OwnershipAssignmentPayload,
+        row_at_version(service.end_assignment, _ASSIGNMENT),
+        description="End an assignment; it stays as history. Staff writers.",
     )
-    async def hand_over_accountability(
-        self, info: Info, input: Annotated[HandOverAccountabilityInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            OwnershipAssignmentPayload.of,
-            new_row(service.hand_over_accountability, input, OF_PROCESS, _TO_OWNER, convert=_HOURS),
-        )
+    hand_over_accountability = write_mutation(
+        HandOverAccountabilityInput,
+        OwnershipAssignmentPayload,
+        new_row(service.hand_over_accountability, OF_PROCESS, _TO_OWNER, convert=_HOURS),
+        description="Move a process's accountability to another owner in one step. Staff writers.",
+    )

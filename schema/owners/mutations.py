@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,22 +13,15 @@ from schema.context import Info
 from schema.enums import DecisionAuthority
 from schema.ids import decode_id
 from schema.loaders import by_id
-from schema.mutation_support import (
-    OF_CLIENT,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.owners.types import OwnerNode
 from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from tenants import models as m
 from tenants.errors import not_found
 from tenants.models.identity import Member
 from tenants.services import owners as service
+from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A new owner (a person at the client).")
@@ -107,30 +100,32 @@ class OwnerPayload(Payload):
 OWNER_ROW = Ref("Owner", "owner_id")
 
 
+# The owner writes that take a member id check it with the request's loader, so their
+# service call is made per request.
+async def _create(info: Info, input: CreateOwnerInput, db: AsyncSession, actor: Actor) -> m.Owner:
+    create = _member_checked(info, service.create_owner)
+    return await new_row(create, OF_CLIENT, convert=_CONVERT)(info, input, db, actor)
+
+
+async def _update(info: Info, input: UpdateOwnerInput, db: AsyncSession, actor: Actor) -> m.Owner:
+    update = _member_checked(info, service.update_owner)
+    return await row_at_version(update, OWNER_ROW, convert=_CONVERT)(info, input, db, actor)
+
+
 @strawberry.type
 class OwnerMutation:
-    @strawberry.mutation(description="Add an owner to a client. Staff writers.")
-    async def create_owner(
-        self, info: Info, input: Annotated[CreateOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        create = _member_checked(info, service.create_owner)
-        return await run_write(
-            info, OwnerPayload.of, new_row(create, input, OF_CLIENT, convert=_CONVERT)
-        )
-
-    @strawberry.mutation(description="Change an owner. Staff writers.")
-    async def update_owner(
-        self, info: Info, input: Annotated[UpdateOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        update = _member_checked(info, service.update_owner)
-        return await run_write(
-            info, OwnerPayload.of, row_at_version(update, input, OWNER_ROW, convert=_CONVERT)
-        )
-
-    @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
-    async def archive_owner(
-        self, info: Info, input: Annotated[ArchiveOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        return await run_write(
-            info, OwnerPayload.of, row_at_version(service.archive_owner, input, OWNER_ROW)
-        )
+    create_owner = write_mutation(
+        CreateOwnerInput,
+        OwnerPayload,
+        _create,
+        description="Add an owner to a client. Staff writers.",
+    )
+    update_owner = write_mutation(
+        UpdateOwnerInput, OwnerPayload, _update, description="Change an owner. Staff writers."
+    )
+    archive_owner = write_mutation(
+        ArchiveOwnerInput,
+        OwnerPayload,
+        row_at_version(service.archive_owner, OWNER_ROW),
+        description="Archive an owner without open assignments. Staff writers.",
+    )

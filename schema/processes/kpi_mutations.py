@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
 from schema.enums import KpiDirection
-from schema.mutation_support import (
-    OF_PROCESS,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    removed_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.payloads import Payload, written_payload
 from schema.processes.types import ProcessKpiNode
+from schema.row_writes import OF_PROCESS, Ref, new_row, removed_row, row_at_version
 from tenants import models as m
 from tenants.services import kpis as service
 
@@ -99,45 +88,33 @@ _NUMBERS = {"target": to_decimal, "latest_value": to_decimal}
 _KPI = Ref("ProcessKpi", "kpi_id")
 
 
+async def _kpi_process(db: AsyncSession, input: UpdateKpiInput) -> uuid.UUID | None:
+    # Client owners may update KPIs of processes they are assigned to.
+    kpi_id = _KPI.decode(input)
+    return await db.scalar(select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id))
+
+
 @strawberry.type
 class KpiMutation:
-    @strawberry.mutation(description="Add a KPI to a process. Staff writers.")
-    async def add_kpi(
-        self, info: Info, input: Annotated[AddKpiInput, WRITE_INPUT]
-    ) -> ProcessKpiPayload:
-        return await run_write(
-            info,
-            ProcessKpiPayload.of,
-            new_row(service.add_kpi, input, OF_PROCESS, convert=_NUMBERS),
-        )
-
-    @strawberry.mutation(
+    add_kpi = write_mutation(
+        AddKpiInput,
+        ProcessKpiPayload,
+        new_row(service.add_kpi, OF_PROCESS, convert=_NUMBERS),
+        description="Add a KPI to a process. Staff writers.",
+    )
+    update_kpi = write_mutation(
+        UpdateKpiInput,
+        ProcessKpiPayload,
+        row_at_version(service.update_kpi, _KPI, convert=_NUMBERS),
         description=(
             "Change a KPI, e.g. record a new value. Staff writers, and client "
             "owners assigned to the process."
-        )
+        ),
+        process_of=_kpi_process,
     )
-    async def update_kpi(
-        self, info: Info, input: Annotated[UpdateKpiInput, WRITE_INPUT]
-    ) -> ProcessKpiPayload:
-        async def process_of(db: AsyncSession) -> uuid.UUID | None:
-            # Client owners may update KPIs of processes they are assigned to.
-            kpi_id = _KPI.decode(input)
-            return await db.scalar(select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id))
-
-        return await run_write(
-            info,
-            ProcessKpiPayload.of,
-            row_at_version(service.update_kpi, input, _KPI, convert=_NUMBERS),
-            process_of=process_of,
-        )
-
-    @strawberry.mutation(
-        description="Delete a KPI (reviews keep their snapshots of it). Staff writers."
+    remove_kpi = write_mutation(
+        RemoveKpiInput,
+        RemoveKpiPayload,
+        removed_row(service.remove_kpi, _KPI),
+        description="Delete a KPI (reviews keep their snapshots of it). Staff writers.",
     )
-    async def remove_kpi(
-        self, info: Info, input: Annotated[RemoveKpiInput, WRITE_INPUT]
-    ) -> RemoveKpiPayload:
-        return await run_write(
-            info, RemoveKpiPayload.of, removed_row(service.remove_kpi, input, _KPI)
-        )

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from schema.context import Info
 from schema.enums import LifecycleStage, RiskTier
-from schema.mutation_support import (
-    OF_CLIENT,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    row_input,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.processes import inputs
 from schema.processes.inputs import (
@@ -28,6 +18,7 @@ from schema.processes.inputs import (
     ReviewCheckpointInput,
 )
 from schema.processes.types import AIProcessNode
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from tenants.services import processes as service
 
 
@@ -122,38 +113,27 @@ _DOCUMENTS: dict[str, Callable[[Any], Any]] = {
 
 @strawberry.type
 class AIProcessMutation:
-    @strawberry.mutation(
-        description="Add a process to a client. Staff writers.", name="createAIProcess"
+    create_ai_process = write_mutation(
+        CreateAIProcessInput,
+        AIProcessPayload,
+        new_row(service.create_process, OF_CLIENT, convert=_DOCUMENTS),
+        description="Add a process to a client. Staff writers.",
+        name="createAIProcess",
     )
-    async def create_ai_process(
-        self, info: Info, input: Annotated[CreateAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            AIProcessPayload.of,
-            new_row(service.create_process, input, OF_CLIENT, convert=_DOCUMENTS),
-        )
-
-    @strawberry.mutation(description="Change a process. Staff writers.", name="updateAIProcess")
-    async def update_ai_process(
-        self, info: Info, input: Annotated[UpdateAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            AIProcessPayload.of,
-            row_at_version(service.update_process, input, PROCESS_ROW, convert=_DOCUMENTS),
-        )
-
-    @strawberry.mutation(
+    update_ai_process = write_mutation(
+        UpdateAIProcessInput,
+        AIProcessPayload,
+        row_at_version(service.update_process, PROCESS_ROW, convert=_DOCUMENTS),
+        description="Change a process. Staff writers.",
+        name="updateAIProcess",
+    )
+    archive_ai_process = write_mutation(
+        ArchiveAIProcessInput,
+        AIProcessPayload,
+        row_at_version(service.archive_process, PROCESS_ROW),
         description=(
             "Archive a process: no longer live, hidden from lists unless "
             "includeArchived. Staff writers."
         ),
         name="archiveAIProcess",
     )
-    async def archive_ai_process(
-        self, info: Info, input: Annotated[ArchiveAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info, AIProcessPayload.of, row_at_version(service.archive_process, input, PROCESS_ROW)
-        )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.mutation_support import WRITE_INPUT, input_values, run_write, stored_value
+from schema.mutation_support import input_values, stored_value, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.report_schedule.types import ReportScheduleType, Weekday
+from tenants.models import ReportSchedule
+from tenants.services.audit import Actor
 from tenants.services.report_schedules import configure_report_schedule
 
 
@@ -40,22 +41,23 @@ class ReportSchedulePayload(Payload):
     pass
 
 
+async def _configure(
+    info: Info, input: ConfigureReportScheduleInput, db: AsyncSession, actor: Actor
+) -> ReportSchedule:
+    return await configure_report_schedule(
+        db,
+        actor=actor,
+        expected_version=input.version,
+        box=info.context.request.state.auth.box,
+        **input_values(input, skip=("version",), convert={"weekday": stored_value}),
+    )
+
+
 @strawberry.type
 class ReportScheduleMutation:
-    @strawberry.mutation(
-        description="Set when weekly health reports run and their webhook. Admins only."
+    configure_report_schedule = write_mutation(
+        ConfigureReportScheduleInput,
+        ReportSchedulePayload,
+        _configure,
+        description="Set when weekly health reports run and their webhook. Admins only.",
     )
-    async def configure_report_schedule(
-        self, info: Info, input: Annotated[ConfigureReportScheduleInput, WRITE_INPUT]
-    ) -> ReportSchedulePayload:
-        return await run_write(
-            info,
-            ReportSchedulePayload.of,
-            lambda db, actor: configure_report_schedule(
-                db,
-                actor=actor,
-                expected_version=input.version,
-                box=info.context.request.state.auth.box,
-                **input_values(input, skip=("version",), convert={"weekday": stored_value}),
-            ),
-        )

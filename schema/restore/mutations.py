@@ -7,15 +7,13 @@ do these writes: it loads live rows only, and a restore's row is archived.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from schema.clients.mutations import CLIENT_ROW, ClientOrganisationPayload
-from schema.context import Info
-from schema.mutation_support import row_at_version, row_input, run_write
+from schema.mutation_support import row_input, write_mutation
 from schema.owners.mutations import OWNER_ROW, OwnerPayload
 from schema.processes.mutations import PROCESS_ROW, AIProcessPayload
+from schema.row_writes import row_at_version
 from tenants.services import restore as service
 
 ID_DESCRIPTION = "The archived object's id."
@@ -41,60 +39,33 @@ class RestoreOwnerInput:
 
 @strawberry.type
 class RestoreMutation:
-    @strawberry.mutation(
+    restore_client_organisation = write_mutation(
+        RestoreClientOrganisationInput,
+        ClientOrganisationPayload,
+        row_at_version(service.restore_client, CLIENT_ROW),
         description="Bring back an archived client organisation as it was (its processes, "
         "owners and plans stay archived or not as they are). VALIDATION on `id` if it is "
-        "not archived; audited as `restore`."
+        "not archived; audited as `restore`.",
+        argument=strawberry.argument(
+            description="The archived client organisation and its version."
+        ),
     )
-    async def restore_client_organisation(
-        self,
-        info: Info,
-        input: Annotated[
-            RestoreClientOrganisationInput,
-            strawberry.argument(description="The archived client organisation and its version."),
-        ],
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            ClientOrganisationPayload.of,
-            row_at_version(service.restore_client, input, CLIENT_ROW),
-        )
-
-    @strawberry.mutation(
-        name="restoreAIProcess",
+    restore_ai_process = write_mutation(
+        RestoreAIProcessInput,
+        AIProcessPayload,
+        row_at_version(service.restore_process, PROCESS_ROW),
         description="Bring back an archived AI process with its assignments and history. "
         "VALIDATION on `id` if it is not archived or its client organisation is archived; "
         "audited as `restore`.",
+        argument=strawberry.argument(description="The archived AI process and its version."),
+        name="restoreAIProcess",
     )
-    async def restore_ai_process(
-        self,
-        info: Info,
-        input: Annotated[
-            RestoreAIProcessInput,
-            strawberry.argument(description="The archived AI process and its version."),
-        ],
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            AIProcessPayload.of,
-            row_at_version(service.restore_process, input, PROCESS_ROW),
-        )
-
-    @strawberry.mutation(
+    restore_owner = write_mutation(
+        RestoreOwnerInput,
+        OwnerPayload,
+        row_at_version(service.restore_owner, OWNER_ROW),
         description="Bring back an archived owner. VALIDATION on `id` if it is not archived, "
         "its client organisation is archived, or a live owner of the client now has its "
-        "email address; audited as `restore`."
+        "email address; audited as `restore`.",
+        argument=strawberry.argument(description="The archived owner and its version."),
     )
-    async def restore_owner(
-        self,
-        info: Info,
-        input: Annotated[
-            RestoreOwnerInput,
-            strawberry.argument(description="The archived owner and its version."),
-        ],
-    ) -> OwnerPayload:
-        return await run_write(
-            info,
-            OwnerPayload.of,
-            row_at_version(service.restore_owner, input, OWNER_ROW),
-        )

@@ -10,7 +10,6 @@ issued to that member, so deactivating them revokes it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, run_write
+from schema.mutation_support import write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
 from schema.tokens.types import ApiTokenNode, ApiTokenScope
 from schema.viewer.types import RoleType
@@ -74,7 +73,7 @@ def _created_payload(
 
 
 async def _issue(
-    info: Info, db: AsyncSession, actor: Actor, input: CreateApiTokenInput
+    info: Info, input: CreateApiTokenInput, db: AsyncSession, actor: Actor
 ) -> tuple[ApiTokenView, str]:
     """Issue the token (to the calling member, if any); its view and its one-time secret."""
     principal = info.context.principal
@@ -99,29 +98,31 @@ async def _issue(
     return found[0], issued.secret
 
 
+async def _revoke(
+    info: Info, input: RevokeApiTokenInput, db: AsyncSession, actor: Actor
+) -> ApiTokenView:
+    return await service.revoke_api_token(
+        db,
+        actor=actor,
+        tenant=info.context.principal.tenant,
+        token_id=decode_id(input.id, "ApiToken", "id"),
+    )
+
+
 # API tokens live in a public table, not a tenant one, so `Changes` (TenantBase models
 # only) does not apply: the service checks and audits them itself.
 @strawberry.type
 class ApiTokenMutation:
-    @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
-    async def create_api_token(
-        self, info: Info, input: Annotated[CreateApiTokenInput, WRITE_INPUT]
-    ) -> CreateApiTokenPayload:
-        return await run_write(
-            info, _created_payload, lambda db, actor: _issue(info, db, actor, input)
-        )
-
-    @strawberry.mutation(description="Revoke a live token at once.")
-    async def revoke_api_token(
-        self, info: Info, input: Annotated[RevokeApiTokenInput, WRITE_INPUT]
-    ) -> ApiTokenPayload:
-        return await run_write(
-            info,
-            ApiTokenPayload.of,
-            lambda db, actor: service.revoke_api_token(
-                db,
-                actor=actor,
-                tenant=info.context.principal.tenant,
-                token_id=decode_id(input.id, "ApiToken", "id"),
-            ),
-        )
+    create_api_token = write_mutation(
+        CreateApiTokenInput,
+        CreateApiTokenPayload,
+        _issue,
+        description="Issue a token; its secret is in the payload, once.",
+        answer=lambda info, input: _created_payload,
+    )
+    revoke_api_token = write_mutation(
+        RevokeApiTokenInput,
+        ApiTokenPayload,
+        _revoke,
+        description="Revoke a live token at once.",
+    )

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from schema.context import Info
 from schema.ids import decode_ids
-from schema.mutation_support import (
-    OF_CLIENT,
-    WRITE_INPUT,
-    Ref,
-    new_row,
-    row_at_version,
-    run_write,
-    updating,
-)
+from schema.mutation_support import updating, write_mutation
 from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from schema.vendors.types import AgreementClauseInput, VendorAgreementNode
 from tenants import models as m
 from tenants.services import vendors as service
@@ -109,22 +101,15 @@ _AGREEMENT = Ref("VendorAgreement", "agreement_id")
 
 @strawberry.type
 class VendorAgreementMutation:
-    @strawberry.mutation(description="Add a vendor agreement of a client. Staff writers.")
-    async def create_vendor_agreement(
-        self, info: Info, input: Annotated[CreateVendorAgreementInput, WRITE_INPUT]
-    ) -> VendorAgreementPayload:
-        return await run_write(
-            info,
-            VendorAgreementPayload.of,
-            new_row(service.create_vendor_agreement, input, OF_CLIENT, convert=_CONVERT),
-        )
-
-    @strawberry.mutation(description="Change a vendor agreement. Staff writers.")
-    async def update_vendor_agreement(
-        self, info: Info, input: Annotated[UpdateVendorAgreementInput, WRITE_INPUT]
-    ) -> VendorAgreementPayload:
-        return await run_write(
-            info,
-            VendorAgreementPayload.of,
-            row_at_version(service.update_vendor_agreement, input, _AGREEMENT, convert=_CONVERT),
-        )
+    create_vendor_agreement = write_mutation(
+        CreateVendorAgreementInput,
+        VendorAgreementPayload,
+        new_row(service.create_vendor_agreement, OF_CLIENT, convert=_CONVERT),
+        description="Add a vendor agreement of a client. Staff writers.",
+    )
+    update_vendor_agreement = write_mutation(
+        UpdateVendorAgreementInput,
+        VendorAgreementPayload,
+        row_at_version(service.update_vendor_agreement, _AGREEMENT, convert=_CONVERT),
+        description="Change a vendor agreement. Staff writers.",
+    )
