@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.errors import UserError, atomic
+from schema.input_fields import omittable
 from schema.permissions import actor_of, authorize
 from tenants.services.audit import Actor
 
@@ -233,11 +234,7 @@ def updating(
                 continue
             text = annotation if isinstance(annotation, str) else annotation.__name__
             annotations[name] = text if text.endswith("| None") else f"{text} | None"
-            setattr(
-                cls,
-                name,
-                strawberry.field(default=strawberry.UNSET, description=descriptions[name]),
-            )
+            setattr(cls, name, omittable(descriptions[name]))
         cls.__annotations__ = annotations
         return cls
 

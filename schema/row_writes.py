@@ -3,7 +3,8 @@
 A create calls the service beneath the rows its input's ids name (a process of a client, a
 KPI of a process); a change (update, archive, restore, delete) calls it on the row the
 input's `id` names, at the `version` the caller last saw, which the service refuses as a
-CONFLICT when stale. Either passes the other fields the caller gave by `input_values`.
+CONFLICT when stale; a tenant's settings are configured whole at their version. Each
+passes the other fields the caller gave by `input_values`.
 A `Ref` says which GraphQL type an id must be of and which service keyword takes it.
 """
 
@@ -88,5 +89,23 @@ def removed_row(call: ServiceCall[Any], row: Ref) -> WriteFn[Any]:
     async def write(info: Info, input: Any, db: AsyncSession, actor: Actor) -> Any:
         await delete(info, input, db, actor)
         return getattr(input, row.field)
+
+    return write
+
+
+def tenant_settings(
+    call: ServiceCall[T], *, convert: Convert | None = None, sealing: bool = False
+) -> WriteFn[T]:
+    """The write `call(db, actor=, expected_version=, <the fields given>)`.
+
+    The tenant's one row of some settings (report branding, the report schedule), given
+    whole at the `version` the caller last saw, null the first time. `sealing`: the service
+    also takes the request's box, to encrypt the write-only fields.
+    """
+
+    async def write(info: Info, input: Any, db: AsyncSession, actor: Actor) -> T:
+        sealed = {"box": info.context.request.state.auth.box} if sealing else {}
+        values = input_values(input, skip=("version",), convert=convert)
+        return await call(db, actor=actor, expected_version=input.version, **sealed, **values)
 
     return write

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
-from schema.context import Info
-from schema.mutation_support import input_values, stored_value, write_mutation
+from schema.input_fields import optional
+from schema.mutation_support import stored_value, write_mutation
 from schema.payloads import Payload, written_payload
-from tenants.models import ReportBranding
-from tenants.services.audit import Actor
+from schema.row_writes import tenant_settings
 from tenants.services.branding import configure_report_branding
 
 
@@ -23,18 +21,12 @@ class ConfigureReportBrandingInput:
     accent_colour: str = strawberry.field(
         default="#1565c0", description="Headings and charts, e.g. #1565c0."
     )
-    footer_text: str | None = strawberry.field(
-        default=None, description="Printed at the foot of every page; null: none."
+    footer_text: str | None = optional("Printed at the foot of every page; null: none.")
+    confidentiality_text: str | None = optional(
+        "Printed on the cover and at the top of every page."
     )
-    confidentiality_text: str | None = strawberry.field(
-        default=None, description="Printed on the cover and at the top of every page."
-    )
-    logo_base64: str | None = strawberry.field(
-        default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
-    )
-    logo_type: LogoFormat | None = strawberry.field(
-        default=None, description="The format of `logoBase64`; required with it."
-    )
+    logo_base64: str | None = optional("A PNG or JPEG of at most 512 KiB, base64-encoded.")
+    logo_type: LogoFormat | None = optional("The format of `logoBase64`; required with it.")
     remove_logo: bool = strawberry.field(
         default=False, description="true: drop the stored logo (logoBase64 must then be omitted)."
     )
@@ -53,22 +45,11 @@ class ReportBrandingPayload(Payload):
 _STORED = {"logo_type": stored_value, "locale": stored_value}
 
 
-async def _configure(
-    info: Info, input: ConfigureReportBrandingInput, db: AsyncSession, actor: Actor
-) -> ReportBranding:
-    return await configure_report_branding(
-        db,
-        actor=actor,
-        expected_version=input.version,
-        **input_values(input, skip=("version",), convert=_STORED),
-    )
-
-
 @strawberry.type
 class ReportBrandingMutation:
     configure_report_branding = write_mutation(
         ConfigureReportBrandingInput,
         ReportBrandingPayload,
-        _configure,
+        tenant_settings(configure_report_branding, convert=_STORED),
         description="Set how readiness reports look. Admins only.",
     )

@@ -8,6 +8,7 @@ import strawberry
 
 from schema.capability.types import CapabilityAssessmentNode, CapabilityDimensionNode
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import Ref, new_row, row_at_version
@@ -17,37 +18,29 @@ from tenants.services import assessments as service
 
 @strawberry.input(description="One dimension's score within an assessment.")
 class CapabilityScoreInput:
-    dimension_id: strawberry.ID = strawberry.field(
-        description="The global id of a CapabilityDimension."
-    )
+    dimension_id: strawberry.ID = global_id_of("CapabilityDimension")
     score: int = strawberry.field(description="1 (none) to 5 (expert).")
 
 
 @strawberry.input(description="A capability assessment of an owner on one date.")
 class RecordCapabilityAssessmentInput:
-    owner_id: strawberry.ID = strawberry.field(description="The global id of an Owner.")
+    owner_id: strawberry.ID = global_id_of("Owner")
     assessed_on: date = strawberry.field(description="Not in the future.")
     assessor: str = strawberry.field(description="Who assessed (a name, free text).")
     scores: list[CapabilityScoreInput] = strawberry.field(
         description="At least one; each dimension at most once."
     )
-    notes: str | None = strawberry.field(
-        default=None, description="The assessor's notes; null: none."
-    )
-    training_recommendations: str | None = strawberry.field(
-        default=None, description="Training the assessor recommends; null: none."
-    )
+    notes: str | None = optional("The assessor's notes; null: none.")
+    training_recommendations: str | None = optional("Training the assessor recommends; null: none.")
 
 
 @strawberry.input(description="A new dimension owners are assessed on.")
 class CreateCapabilityDimensionInput:
     key: str = strawberry.field(description="Lowercase letters, digits and underscores; unique.")
     name: str = strawberry.field(description="The name shown to people.")
-    description: str | None = strawberry.field(
-        default=None, description="What the dimension measures; null: not described."
-    )
-    bar: int | None = strawberry.field(default=None, description="1-5, default 3.")
-    position: int | None = strawberry.field(default=None, description="0-1000, default 0.")
+    description: str | None = optional("What the dimension measures; null: not described.")
+    bar: int | None = optional("1-5, default 3.")
+    position: int | None = optional("0-1000, default 0.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; the key cannot change.")

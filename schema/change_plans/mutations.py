@@ -12,6 +12,7 @@ import strawberry
 from schema.change_plans.types import ChangePlanNode, MilestoneNode, StakeholderInput
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import OF_CLIENT, Ref, new_row, removed_row, row_at_version
@@ -21,27 +22,20 @@ from tenants.services.change_plans import Stakeholder
 
 @strawberry.input(description="A new change plan for a client, optionally about one process.")
 class CreateChangePlanInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     objective: str = strawberry.field(description="What the change should achieve.")
-    process_id: strawberry.ID | None = strawberry.field(
-        default=None, description="An AIProcess of the same client, or null for a client-wide plan."
+    process_id: strawberry.ID | None = optional(
+        "An AIProcess of the same client, or null for a client-wide plan."
     )
-    stakeholders: list[StakeholderInput] | None = strawberry.field(
-        default=None,
-        description="People the change affects or who must back it, in the order given.",
+    stakeholders: list[StakeholderInput] | None = optional(
+        "People the change affects or who must back it, in the order given."
     )
-    communication_plan: str | None = strawberry.field(
-        default=None, description="How the change is communicated; null: not written yet."
+    communication_plan: str | None = optional(
+        "How the change is communicated; null: not written yet."
     )
-    readiness: int | None = strawberry.field(default=None, description="0-100; default 0.")
-    status: ChangePlanStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default DRAFT."
-    )
-    due_on: date | None = strawberry.field(
-        default=None, description="When the change should be done; null: no date."
-    )
+    readiness: int | None = optional("0-100; default 0.")
+    status: ChangePlanStatus | None = optional("Default DRAFT.")  # type: ignore[valid-type]
+    due_on: date | None = optional("When the change should be done; null: no date.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
@@ -62,20 +56,12 @@ class UpdateChangePlanInput:
 
 @strawberry.input(description="A new milestone at the end of a change plan (or at `position`).")
 class AddMilestoneInput:
-    plan_id: strawberry.ID = strawberry.field(description="The global id of a ChangePlan.")
+    plan_id: strawberry.ID = global_id_of("ChangePlan")
     title: str = strawberry.field(description="What the milestone is.")
-    due_on: date | None = strawberry.field(
-        default=None, description="When it is due; null: no date (then never overdue)."
-    )
-    status: MilestoneStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default PLANNED."
-    )
-    completed_on: date | None = strawberry.field(
-        default=None, description="Only for a COMPLETED milestone; defaults to today."
-    )
-    position: int | None = strawberry.field(
-        default=None, description="Default: after the last one."
-    )
+    due_on: date | None = optional("When it is due; null: no date (then never overdue).")
+    status: MilestoneStatus | None = optional("Default PLANNED.")  # type: ignore[valid-type]
+    completed_on: date | None = optional("Only for a COMPLETED milestone; defaults to today.")
+    position: int | None = optional("Default: after the last one.")
 
 
 @strawberry.input(description="Which milestone to delete.")

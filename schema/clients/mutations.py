@@ -8,6 +8,7 @@ import strawberry
 
 from schema.clients.types import ClientOrganisationNode
 from schema.enums import ClientSize, EngagementStatus
+from schema.input_fields import optional
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import Ref, new_row, row_at_version
@@ -17,27 +18,16 @@ from tenants.services import clients as service
 @strawberry.input(description="A new client organisation.")
 class CreateClientOrganisationInput:
     name: str = strawberry.field(description="The organisation's name.")
-    industry: str | None = strawberry.field(
-        default=None, description="Its industry, free text; null: not stated."
+    industry: str | None = optional("Its industry, free text; null: not stated.")
+    size: ClientSize | None = optional("Its size band; null: not stated.")  # type: ignore[valid-type]
+    region: str | None = optional("Where it operates, free text; null: not stated.")
+    engagement_status: EngagementStatus | None = optional("Where the engagement stands.")  # type: ignore[valid-type]
+    engagement_start: date | None = optional(
+        "When the engagement starts or started; null: not set."
     )
-    size: ClientSize | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Its size band; null: not stated."
-    )
-    region: str | None = strawberry.field(
-        default=None, description="Where it operates, free text; null: not stated."
-    )
-    engagement_status: EngagementStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Where the engagement stands."
-    )
-    engagement_start: date | None = strawberry.field(
-        default=None, description="When the engagement starts or started; null: not set."
-    )
-    engagement_end: date | None = strawberry.field(
-        default=None, description="When the engagement ends or ended; null: open-ended."
-    )
-    lead_consultant: str | None = strawberry.field(
-        default=None,
-        description="The consultancy's lead for this client, free text; null: none named.",
+    engagement_end: date | None = optional("When the engagement ends or ended; null: open-ended.")
+    lead_consultant: str | None = optional(
+        "The consultancy's lead for this client, free text; null: none named."
     )
 
 

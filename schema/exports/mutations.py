@@ -12,6 +12,7 @@ from jobs.enqueue import enqueue_export
 from schema.context import Info
 from schema.exports.types import ExportFormat, ExportKind, ExportNode
 from schema.ids import decode_id
+from schema.input_fields import optional
 from schema.mutation_support import enqueued_after_commit, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
@@ -29,10 +30,9 @@ class RequestExportInput:
         description="CSV or XLSX for PROCESSES and OWNERS; JSONL for ENGAGEMENT and TENANT "
         "(anything else is a VALIDATION error on `format`)."
     )
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="The client exported: required for every kind but TENANT, which must "
-        "leave it null. A client principal may give only its own organisation.",
+    client_organisation_id: strawberry.ID | None = optional(
+        "The client exported: required for every kind but TENANT, which must "
+        "leave it null. A client principal may give only its own organisation."
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
 from schema.feedback.types import IncidentNode, ProcessReviewNode
 from schema.ids import parse_global_id
+from schema.input_fields import global_id_of, omittable, optional
 from schema.mutation_support import SEEN, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
@@ -26,7 +27,7 @@ from tenants.services import feedback as service
 
 @strawberry.input(description="A performance review of a process; it snapshots the process's KPIs.")
 class RecordProcessReviewInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     reviewed_on: date = strawberry.field(description="Not in the future.")
     reviewer: str = strawberry.field(description="Who reviewed (free text).")
     summary: str = strawberry.field(description="What the review found.")
@@ -35,16 +36,13 @@ class RecordProcessReviewInput:
 
 @strawberry.input(description="Something that went wrong in a process; it starts OPEN.")
 class ReportIncidentInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     title: str = strawberry.field(description="What happened, in a few words.")
     severity: IncidentSeverity = strawberry.field(description="How bad it is.")  # type: ignore[valid-type]
     occurred_at: datetime = strawberry.field(description="With a time zone; not in the future.")
-    description: str | None = strawberry.field(
-        default=None, description="What happened, in detail; null: none given."
-    )
-    escalation_level: int | None = strawberry.field(
-        default=None,
-        description="0 (default): not escalated; at most the process's escalation path levels.",
+    description: str | None = optional("What happened, in detail; null: none given.")
+    escalation_level: int | None = optional(
+        "0 (default): not escalated; at most the process's escalation path levels."
     )
 
 
@@ -53,26 +51,16 @@ class UpdateIncidentInput:
     # Declared here, not by `row_input`: authorizing reads `id` before the write.
     id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
     version: int = strawberry.field(description=SEEN)
-    title: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What happened, in a few words."
+    title: str | None = omittable("What happened, in a few words.")
+    description: str | None = omittable("What happened, in detail; null: none given.")
+    severity: IncidentSeverity | None = omittable("How bad it is.")  # type: ignore[valid-type]
+    status: IncidentStatus | None = omittable(  # type: ignore[valid-type]
+        "RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it."
     )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What happened, in detail; null: none given."
+    escalation_level: int | None = omittable(
+        "0: not escalated; n: level n of the process's escalation path."
     )
-    severity: IncidentSeverity | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="How bad it is."
-    )
-    status: IncidentStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it.",
-    )
-    escalation_level: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="0: not escalated; n: level n of the process's escalation path.",
-    )
-    resolved_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET, description="Set when RESOLVED or CLOSED."
-    )
+    resolved_at: datetime | None = omittable("Set when RESOLVED or CLOSED.")
 
 
 @written_payload("process_review", ProcessReviewNode, "recordProcessReview")

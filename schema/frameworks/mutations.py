@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.enums import documented_enum
 from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import PayloadOf, write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_payload
 from schema.row_writes import OF_CLIENT, OF_PROCESS, row_at_version
@@ -23,15 +24,15 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
 class SetProcessRegulatoryProfileInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     version: int | None = strawberry.field(
         description="The version you last saw; null when the process has no profile yet."
     )
     client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
     eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
-    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="The Annex III area; set exactly when HIGH_RISK."
+    annex_iii_area: AnnexIIIArea | None = optional(  # type: ignore[valid-type]
+        "The Annex III area; set exactly when HIGH_RISK."
     )
 
 
@@ -42,9 +43,7 @@ class RegulatoryProfilePayload(Payload):
 
 @strawberry.input(description="The complete set of frameworks for the client; others are removed.")
 class ChooseClientFrameworksInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     framework_ids: list[str] = strawberry.field(
         description="Catalogue ids, e.g. eu-ai-act, iso-iec-42001, nist-ai-rmf."
     )

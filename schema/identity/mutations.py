@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
+from schema.input_fields import omittable, optional
 from schema.mutation_support import input_values, row_input, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import Ref, removed_row
@@ -51,58 +52,35 @@ class ClaimRoleMappingInput:
     "`version`: change the given fields; omitted fields are unchanged."
 )
 class ConfigureIdentityProviderInput:
-    id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description=(
-            "The global id of the IdentityProvider to change; omitted or null: add a new one."
-        ),
+    id: strawberry.ID | None = optional(
+        "The global id of the IdentityProvider to change; omitted or null: add a new one."
     )
-    version: int | None = strawberry.field(default=None, description="Required with `id`.")
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Only when adding: the client organisation; omitted or null: the staff "
-        "provider. It cannot be changed later.",
+    version: int | None = optional("Required with `id`.")
+    client_organisation_id: strawberry.ID | None = omittable(
+        "Only when adding: the client organisation; omitted or null: the staff "
+        "provider. It cannot be changed later."
     )
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A label for admins and the sign-in page."
+    name: str | None = omittable("A label for admins and the sign-in page.")
+    issuer: str | None = omittable("Exactly as the provider's discovery document states it.")
+    client_id: str | None = omittable(
+        "The OAuth client id Steward is registered under at the provider."
     )
-    issuer: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Exactly as the provider's discovery document states it.",
+    client_secret: str | None = omittable("Write-only: stored encrypted, never shown.")
+    scopes: list[str] | None = omittable(
+        "The OAuth scopes requested at login, e.g. openid email profile."
     )
-    client_id: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The OAuth client id Steward is registered under at the provider.",
+    allowed_domains: list[str] | None = omittable(
+        "E-mail domains a first login may come from (exact match)."
     )
-    client_secret: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Write-only: stored encrypted, never shown."
+    claim_role_mapping: ClaimRoleMappingInput | None = omittable("Null removes the mapping.")
+    default_role: RoleType | None = omittable("The role of a first login no claim mapping matches.")  # type: ignore[valid-type]
+    email_claim: str | None = omittable(
+        "The claim holding the e-mail: email (default), or preferred_username / upn for Entra ID."
     )
-    scopes: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The OAuth scopes requested at login, e.g. openid email profile.",
-    )
-    allowed_domains: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="E-mail domains a first login may come from (exact match).",
-    )
-    claim_role_mapping: ClaimRoleMappingInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Null removes the mapping."
-    )
-    default_role: RoleType | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="The role of a first login no claim mapping matches."
-    )
-    email_claim: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The claim holding the e-mail: email (default), or preferred_username / "
-        "upn for Entra ID.",
-    )
-    name_claim: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The claim holding the display name (name)."
-    )
-    require_email_verified: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Refuse a first login unless email_verified is true (default true; Entra "
-        "ID sends no email_verified, so false there).",
+    name_claim: str | None = omittable("The claim holding the display name (name).")
+    require_email_verified: bool | None = omittable(
+        "Refuse a first login unless email_verified is true (default true; Entra "
+        "ID sends no email_verified, so false there)."
     )
 
 

@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
+from schema.input_fields import global_id_of
 from schema.mutation_support import PayloadOf, write_mutation
 from schema.payloads import errors_field, result_of, written_field
 from tenants import models as m
@@ -22,9 +23,7 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="Which provider the SCIM token provisions members for.")
 class IssueScimTokenInput:
-    identity_provider_id: strawberry.ID = strawberry.field(
-        description="The global id of an IdentityProvider."
-    )
+    identity_provider_id: strawberry.ID = global_id_of("IdentityProvider")
     revoke_existing: bool = strawberry.field(
         default=False, description="Revoke the provider's earlier SCIM tokens first."
     )

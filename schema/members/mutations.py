@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, omittable, optional
 from schema.members.types import MemberNode
 from schema.mutation_support import SEEN, row_input, write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
@@ -43,12 +44,10 @@ class InviteMemberInput:
         description="The e-mail the member logs in with (matched case-insensitively)."
     )
     role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Required for client roles, forbidden for staff roles."
+    client_organisation_id: strawberry.ID | None = optional(
+        "Required for client roles, forbidden for staff roles."
     )
-    display_name: str | None = strawberry.field(
-        default=None, description="The name shown; null: the e-mail is shown."
-    )
+    display_name: str | None = optional("The name shown; null: the e-mail is shown.")
 
 
 @strawberry.input(
@@ -58,9 +57,8 @@ class InviteMemberInput:
 @row_input("Member", "change", id="The global id of the Member whose role changes.", version=SEEN)
 class UpdateMemberRoleInput:
     role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Omitted: unchanged; null: none (a staff role).",
+    client_organisation_id: strawberry.ID | None = omittable(
+        "Omitted: unchanged; null: none (a staff role)."
     )
 
 
@@ -74,7 +72,7 @@ class DeactivateMemberInput:
 
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
 class EndMemberSessionsInput:
-    member_id: strawberry.ID = strawberry.field(description="The global id of a Member.")
+    member_id: strawberry.ID = global_id_of("Member")
 
 
 @strawberry.input(

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 
 from schema.enums import RaciRole, Responsibility
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
 from schema.payloads import Payload, written_payload
 from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
 from tenants.services import assignments as service
+
+
+# The terms of an assignment, the same whether assigning an owner or handing over to one.
+def _duties() -> Any:
+    return strawberry.field(description="The duties it covers; may be empty.", default_factory=list)
+
+
+def _hours() -> Any:
+    return strawberry.field(description="0-80, two decimals.")
 
 
 @strawberry.input(
@@ -22,15 +33,12 @@ from tenants.services import assignments as service
     )
 )
 class AssignOwnerInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
     raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
-    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        description="The duties it covers; may be empty.",
-        default_factory=list,
-    )
-    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
-    starts_on: date | None = strawberry.field(default=None, description="Default today.")
+    responsibilities: list[Responsibility] = _duties()  # type: ignore[valid-type]
+    hours_per_week: float = _hours()
+    starts_on: date | None = optional("Default today.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
@@ -47,11 +55,8 @@ class UpdateAssignmentInput:
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
 @row_input("OwnershipAssignment", "end")
 class EndAssignmentInput:
-    ends_on: date | None = strawberry.field(
-        default=None,
-        description=(
-            "Exclusive, not before the start; default today. Equal to the start cancels it."
-        ),
+    ends_on: date | None = optional(
+        "Exclusive, not before the start; default today. Equal to the start cancels it."
     )
 
 
@@ -62,14 +67,11 @@ class EndAssignmentInput:
     )
 )
 class HandOverAccountabilityInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
-    on: date | None = strawberry.field(default=None, description="Default today.")
-    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        description="The duties it covers; may be empty.",
-        default_factory=list,
-    )
-    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
+    on: date | None = optional("Default today.")
+    responsibilities: list[Responsibility] = _duties()  # type: ignore[valid-type]
+    hours_per_week: float = _hours()
 
 
 @written_payload(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.enums import DecisionAuthority
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, optional
 from schema.loaders import by_id
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.owners.types import OwnerNode
@@ -26,25 +27,13 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="A new owner (a person at the client).")
 class CreateOwnerInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     name: str = strawberry.field(description="The person's name.")
-    email: str | None = strawberry.field(
-        default=None, description="Unique among the client's live owners."
-    )
-    title: str | None = strawberry.field(
-        default=None, description="Their job title; null: not given."
-    )
-    business_unit: str | None = strawberry.field(
-        default=None, description="Their business unit; null: not given."
-    )
-    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default NONE."
-    )
-    member_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The Member (login) this person signs in as."
-    )
+    email: str | None = optional("Unique among the client's live owners.")
+    title: str | None = optional("Their job title; null: not given.")
+    business_unit: str | None = optional("Their business unit; null: not given.")
+    decision_authority: DecisionAuthority | None = optional("Default NONE.")  # type: ignore[valid-type]
+    member_id: strawberry.ID | None = optional("The Member (login) this person signs in as.")
 
 
 def _member_id(value: strawberry.ID) -> uuid.UUID:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import KpiDirection
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.payloads import Payload, written_payload
@@ -21,25 +22,15 @@ from tenants.services import kpis as service
 
 @strawberry.input(description="A value (`latestValue`) needs `measuredAt`.")
 class AddKpiInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     name: str = strawberry.field(
         description="The KPI's name; unique within its process (case-insensitive)."
     )
-    unit: str | None = strawberry.field(
-        default=None, description="The unit of target and values, e.g. % or hours; null: none."
-    )
-    target: float | None = strawberry.field(
-        default=None, description="The value to reach; null: no target set."
-    )
-    direction: KpiDirection | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default HIGHER."
-    )
-    latest_value: float | None = strawberry.field(
-        default=None, description="The latest measured value; null: none measured yet."
-    )
-    measured_at: datetime | None = strawberry.field(
-        default=None, description="With a time zone, not in the future."
-    )
+    unit: str | None = optional("The unit of target and values, e.g. % or hours; null: none.")
+    target: float | None = optional("The value to reach; null: no target set.")
+    direction: KpiDirection | None = optional("Default HIGHER.")  # type: ignore[valid-type]
+    latest_value: float | None = optional("The latest measured value; null: none measured yet.")
+    measured_at: datetime | None = optional("With a time zone, not in the future.")
 
 
 @strawberry.input(

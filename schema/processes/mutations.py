@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from schema.enums import LifecycleStage, RiskTier
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import row_input, updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.processes import inputs
@@ -26,38 +27,22 @@ from tenants.services import processes as service
     description=("A new process of a client; omitted optional fields take their defaults.")
 )
 class CreateAIProcessInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     name: str = strawberry.field(description="What the process is called.")
-    purpose: str | None = strawberry.field(
-        default=None, description="What the process is for, in a sentence or two; null: not stated."
+    purpose: str | None = optional(
+        "What the process is for, in a sentence or two; null: not stated."
     )
-    business_unit: str | None = strawberry.field(
-        default=None,
-        description="The client's business unit that runs the process; null: not stated.",
+    business_unit: str | None = optional(
+        "The client's business unit that runs the process; null: not stated."
     )
-    lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default IDEA."
+    lifecycle_stage: LifecycleStage | None = optional("Default IDEA.")  # type: ignore[valid-type]
+    risk_tier: RiskTier | None = optional("Default MEDIUM.")  # type: ignore[valid-type]
+    boundaries: ProcessBoundariesInput | None = optional(
+        "Its workflow steps, upstream and downstream systems, data inputs and outputs."
     )
-    risk_tier: RiskTier | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default MEDIUM."
-    )
-    boundaries: ProcessBoundariesInput | None = strawberry.field(
-        default=None,
-        description=(
-            "Its workflow steps, upstream and downstream systems, data inputs and outputs."
-        ),
-    )
-    checkpoints: list[ReviewCheckpointInput] | None = strawberry.field(
-        default=None, description="Human-review checkpoints."
-    )
-    escalation_path: list[EscalationLevelInput] | None = strawberry.field(
-        default=None, description="Ordered by level."
-    )
-    tools: list[ProcessToolInput] | None = strawberry.field(
-        default=None, description="Tools and vendor products used."
-    )
+    checkpoints: list[ReviewCheckpointInput] | None = optional("Human-review checkpoints.")
+    escalation_path: list[EscalationLevelInput] | None = optional("Ordered by level.")
+    tools: list[ProcessToolInput] | None = optional("Tools and vendor products used.")
 
 
 @strawberry.input(

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
-from schema.mutation_support import input_values, stored_value, write_mutation
+from schema.input_fields import optional
+from schema.mutation_support import stored_value, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.report_schedule.types import ReportScheduleType, Weekday
-from tenants.models import ReportSchedule
-from tenants.services.audit import Actor
+from schema.row_writes import tenant_settings
 from tenants.services.report_schedules import configure_report_schedule
 
 
@@ -26,13 +24,12 @@ class ConfigureReportScheduleInput:
         default="UTC", description="IANA time zone, e.g. Europe/London."
     )
     enabled: bool = strawberry.field(default=True, description="Whether the weekly reports run.")
-    webhook_url: str | None = strawberry.field(
-        default=None, description="Where each new report is announced (https); null: no webhook."
+    webhook_url: str | None = optional(
+        "Where each new report is announced (https); null: no webhook."
     )
-    webhook_secret: str | None = strawberry.field(
-        default=None,
-        description="Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
-        " base64 of 24 to 64 random bytes. Write-only: stored encrypted, never shown.",
+    webhook_secret: str | None = optional(
+        "Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
+        " base64 of 24 to 64 random bytes. Write-only: stored encrypted, never shown."
     )
 
 
@@ -41,23 +38,11 @@ class ReportSchedulePayload(Payload):
     pass
 
 
-async def _configure(
-    info: Info, input: ConfigureReportScheduleInput, db: AsyncSession, actor: Actor
-) -> ReportSchedule:
-    return await configure_report_schedule(
-        db,
-        actor=actor,
-        expected_version=input.version,
-        box=info.context.request.state.auth.box,
-        **input_values(input, skip=("version",), convert={"weekday": stored_value}),
-    )
-
-
 @strawberry.type
 class ReportScheduleMutation:
     configure_report_schedule = write_mutation(
         ConfigureReportScheduleInput,
         ReportSchedulePayload,
-        _configure,
+        tenant_settings(configure_report_schedule, convert={"weekday": stored_value}, sealing=True),
         description="Set when weekly health reports run and their webhook. Admins only.",
     )

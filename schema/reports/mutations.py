@@ -14,6 +14,7 @@ from jobs.enqueue import HEALTH_CREATED, enqueue_readiness, enqueue_webhook
 from jobs.health.request import request_health_report
 from schema.branding.types import ReportLocale
 from schema.context import Info
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import enqueued_after_commit, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
@@ -25,11 +26,9 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="Which client to report on, and in which language.")
 class RequestReadinessReportInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
-    locale: ReportLocale | None = strawberry.field(
-        default=None, description="The report's language; null: the tenant's branding locale."
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
+    locale: ReportLocale | None = optional(
+        "The report's language; null: the tenant's branding locale."
     )
 
 
@@ -40,9 +39,7 @@ class RequestReadinessReportPayload(Payload):
 
 @strawberry.input(description="Which client to report on.")
 class RequestEngagementHealthReportInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
 
 
 @written_payload(

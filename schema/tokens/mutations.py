@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
+from schema.input_fields import optional
 from schema.mutation_support import write_mutation
 from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
 from schema.tokens.types import ApiTokenNode, ApiTokenScope
@@ -36,11 +37,9 @@ class CreateApiTokenInput:
         default_factory=list,
         description="What the token may do; empty: everything the role may do.",
     )
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="In the future, within 366 days; null: never expires."
-    )
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Required for client roles, forbidden for staff roles."
+    expires_at: datetime | None = optional("In the future, within 366 days; null: never expires.")
+    client_organisation_id: strawberry.ID | None = optional(
+        "Required for client roles, forbidden for staff roles."
     )
 
 

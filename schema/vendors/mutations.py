@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from schema.ids import decode_ids
+from schema.input_fields import global_id_of, optional
 from schema.mutation_support import updating, write_mutation
 from schema.payloads import Payload, written_payload
 from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
@@ -22,36 +23,20 @@ from tenants.services.vendors import Clause
     description="A new vendor agreement of a client; omitted clauses are UNSPECIFIED."
 )
 class CreateVendorAgreementInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     vendor: str = strawberry.field(description="The vendor's name.")
-    product: str | None = strawberry.field(
-        default=None, description="The product covered; null: not stated."
-    )
-    starts_on: date | None = strawberry.field(
-        default=None, description="When the agreement starts; null: not stated."
-    )
-    ends_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
-    renewal_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
+    product: str | None = optional("The product covered; null: not stated.")
+    starts_on: date | None = optional("When the agreement starts; null: not stated.")
+    ends_on: date | None = optional("Not before startsOn.")
+    renewal_on: date | None = optional("Not before startsOn.")
     auto_renews: bool = strawberry.field(
         default=False, description="Whether it renews itself unless cancelled."
     )
-    monitoring: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who monitors the system's performance."
-    )
-    incident_response: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who answers incidents."
-    )
-    incident_response_hours: int | None = strawberry.field(
-        default=None, description="0-8760 hours."
-    )
-    updates: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who ships and tests model or product updates."
-    )
-    data_governance: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who governs the data the system uses."
-    )
+    monitoring: AgreementClauseInput | None = optional("Who monitors the system's performance.")
+    incident_response: AgreementClauseInput | None = optional("Who answers incidents.")
+    incident_response_hours: int | None = optional("0-8760 hours.")
+    updates: AgreementClauseInput | None = optional("Who ships and tests model or product updates.")
+    data_governance: AgreementClauseInput | None = optional("Who governs the data the system uses.")
     process_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Live AIProcesses of the same client the agreement covers.",
