@@ -82,7 +82,9 @@ def _id_of(value: str, type_name: str) -> uuid.UUID | None:
 _INCIDENT = Ref("Incident", "incident_id")
 
 
-async def _named_process(db: AsyncSession, input: ReportIncidentInput) -> uuid.UUID | None:
+async def _named_process(
+    db: AsyncSession, input: RecordProcessReviewInput | ReportIncidentInput
+) -> uuid.UUID | None:
     """The process a review or an incident report names, as authorizing takes it."""
     return _id_of(input.process_id, "AIProcess")
 
