@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
-
 import strawberry
 
 from schema.branding.types import LogoFormat, ReportBrandingType, ReportLocale
-from schema.context import Info
-from schema.errors import UserError
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.input_fields import optional
+from schema.mutation_support import stored_value, write_mutation
+from schema.payloads import Payload, written_payload
+from schema.row_writes import tenant_settings
 from tenants.services.branding import configure_report_branding
 
 
@@ -23,18 +21,12 @@ class ConfigureReportBrandingInput:
     accent_colour: str = strawberry.field(
         default="#1565c0", description="Headings and charts, e.g. #1565c0."
     )
-    footer_text: str | None = strawberry.field(
-        default=None, description="Printed at the foot of every page; null: none."
+    footer_text: str | None = optional("Printed at the foot of every page; null: none.")
+    confidentiality_text: str | None = optional(
+        "Printed on the cover and at the top of every page."
     )
-    confidentiality_text: str | None = strawberry.field(
-        default=None, description="Printed on the cover and at the top of every page."
-    )
-    logo_base64: str | None = strawberry.field(
-        default=None, description="A PNG or JPEG of at most 512 KiB, base64-encoded."
-    )
-    logo_type: LogoFormat | None = strawberry.field(
-        default=None, description="The format of `logoBase64`; required with it."
-    )
+    logo_base64: str | None = optional("A PNG or JPEG of at most 512 KiB, base64-encoded.")
+    logo_type: LogoFormat | None = optional("The format of `logoBase64`; required with it.")
     remove_logo: bool = strawberry.field(
         default=False, description="true: drop the stored logo (logoBase64 must then be omitted)."
     )
@@ -44,41 +36,20 @@ class ConfigureReportBrandingInput:
     )
 
 
-@strawberry.type(
-    description=("The result of configureReportBranding: the object written, or `errors`.")
-)
-class ReportBrandingPayload:
-    report_branding: ReportBrandingType | None = strawberry.field(
-        description="The ReportBranding as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("report_branding", ReportBrandingType, "configureReportBranding")
+class ReportBrandingPayload(Payload):
+    pass
 
 
-def _value(choice: Enum) -> Any:
-    """The service takes an enum input's stored value."""
-    return choice.value
+# Enum inputs as the values the service stores.
+_STORED = {"logo_type": stored_value, "locale": stored_value}
 
 
 @strawberry.type
 class ReportBrandingMutation:
-    @strawberry.mutation(description="Set how readiness reports look. Admins only.")
-    async def configure_report_branding(
-        self, info: Info, input: Annotated[ConfigureReportBrandingInput, WRITE_INPUT]
-    ) -> ReportBrandingPayload:
-        return await run_write(
-            info,
-            payload_of(ReportBrandingPayload, "report_branding", ReportBrandingType.from_model),
-            lambda db, actor: configure_report_branding(
-                db,
-                actor=actor,
-                expected_version=input.version,
-                **input_values(
-                    input, skip=("version",), convert={"logo_type": _value, "locale": _value}
-                ),
-            ),
-        )
+    configure_report_branding = write_mutation(
+        ConfigureReportBrandingInput,
+        ReportBrandingPayload,
+        tenant_settings(configure_report_branding, convert=_STORED),
+        description="Set how readiness reports look. Admins only.",
+    )

@@ -3,53 +3,38 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import strawberry
 
 from schema.clients.types import ClientOrganisationNode
-from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.input_fields import optional
+from schema.mutation_support import row_input, updating, write_mutation
+from schema.payloads import Payload, written_payload
+from schema.row_writes import Ref, new_row, row_at_version
 from tenants.services import clients as service
 
 
 @strawberry.input(description="A new client organisation.")
 class CreateClientOrganisationInput:
     name: str = strawberry.field(description="The organisation's name.")
-    industry: str | None = strawberry.field(
-        default=None, description="Its industry, free text; null: not stated."
+    industry: str | None = optional("Its industry, free text; null: not stated.")
+    size: ClientSize | None = optional("Its size band; null: not stated.")  # type: ignore[valid-type]
+    region: str | None = optional("Where it operates, free text; null: not stated.")
+    engagement_status: EngagementStatus | None = optional("Where the engagement stands.")  # type: ignore[valid-type]
+    engagement_start: date | None = optional(
+        "When the engagement starts or started; null: not set."
     )
-    size: ClientSize | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Its size band; null: not stated."
-    )
-    region: str | None = strawberry.field(
-        default=None, description="Where it operates, free text; null: not stated."
-    )
-    engagement_status: EngagementStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Where the engagement stands."
-    )
-    engagement_start: date | None = strawberry.field(
-        default=None, description="When the engagement starts or started; null: not set."
-    )
-    engagement_end: date | None = strawberry.field(
-        default=None, description="When the engagement ends or ended; null: open-ended."
-    )
-    lead_consultant: str | None = strawberry.field(
-        default=None,
-        description="The consultancy's lead for this client, free text; null: none named.",
+    engagement_end: date | None = optional("When the engagement ends or ended; null: open-ended.")
+    lead_consultant: str | None = optional(
+        "The consultancy's lead for this client, free text; null: none named."
     )
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
-@updating(CreateClientOrganisationInput)
+@updating(CreateClientOrganisationInput, "ClientOrganisation")
 class UpdateClientOrganisationInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the ClientOrganisation to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(
@@ -57,84 +42,46 @@ class UpdateClientOrganisationInput:
         "Which client to archive; it stays readable, hidden from lists unless includeArchived."
     )
 )
+@row_input("ClientOrganisation", "archive")
 class ArchiveClientOrganisationInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the ClientOrganisation to archive."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createClientOrganisation, updateClientOrganisation, "
-        "archiveClientOrganisation: the object written, or `errors`."
-    )
+@written_payload(
+    "client_organisation",
+    ClientOrganisationNode,
+    "createClientOrganisation",
+    "updateClientOrganisation",
+    "archiveClientOrganisation",
 )
-class ClientOrganisationPayload:
-    client_organisation: ClientOrganisationNode | None = strawberry.field(
-        description="The ClientOrganisation as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class ClientOrganisationPayload(Payload):
+    pass
 
 
-_payload = payload_of(
-    ClientOrganisationPayload, "client_organisation", ClientOrganisationNode.from_model
-)
+# The client a client organisation input's `id` names (restoreClientOrganisation too).
+CLIENT_ROW = Ref("ClientOrganisation", "client_id")
 
 
 @strawberry.type
 class ClientOrganisationMutation:
-    @strawberry.mutation(
-        description="Add a client organisation. Staff writers (admin, consultant)."
+    create_client_organisation = write_mutation(
+        CreateClientOrganisationInput,
+        ClientOrganisationPayload,
+        new_row(service.create_client),
+        description="Add a client organisation. Staff writers (admin, consultant).",
     )
-    async def create_client_organisation(
-        self, info: Info, input: Annotated[CreateClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.create_client(db, actor=actor, **input_values(input)),
-        )
-
-    @strawberry.mutation(description="Change a client's fields. Staff writers.")
-    async def update_client_organisation(
-        self, info: Info, input: Annotated[UpdateClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.update_client(
-                db,
-                actor=actor,
-                client_id=decode_id(input.id, "ClientOrganisation", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
-        )
-
-    @strawberry.mutation(
+    update_client_organisation = write_mutation(
+        UpdateClientOrganisationInput,
+        ClientOrganisationPayload,
+        row_at_version(service.update_client, CLIENT_ROW),
+        description="Change a client's fields. Staff writers.",
+    )
+    archive_client_organisation = write_mutation(
+        ArchiveClientOrganisationInput,
+        ClientOrganisationPayload,
+        row_at_version(service.archive_client, CLIENT_ROW),
         description=(
             "Archive a client: hidden from lists unless includeArchived, still "
             "readable. Staff writers."
-        )
+        ),
     )
-    async def archive_client_organisation(
-        self, info: Info, input: Annotated[ArchiveClientOrganisationInput, WRITE_INPUT]
-    ) -> ClientOrganisationPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.archive_client(
-                db,
-                actor=actor,
-                client_id=decode_id(input.id, "ClientOrganisation", "id"),
-                expected_version=input.version,
-            ),
-        )

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import strawberry
+from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.enqueue import enqueue_export
 from schema.context import Info
-from schema.errors import UserError
 from schema.exports.types import ExportFormat, ExportKind, ExportNode
 from schema.ids import decode_id
-from schema.mutation_support import PayloadOf, run_write
+from schema.input_fields import optional
+from schema.mutation_support import enqueued_after_commit, write_mutation
+from schema.payloads import Payload, written_payload
 from schema.scoping import CLIENT_EXPORT_KINDS, may_see_admin_data
 from tenants import models as m
 from tenants.errors import forbidden
@@ -29,19 +30,21 @@ class RequestExportInput:
         description="CSV or XLSX for PROCESSES and OWNERS; JSONL for ENGAGEMENT and TENANT "
         "(anything else is a VALIDATION error on `format`)."
     )
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="The client exported: required for every kind but TENANT, which must "
-        "leave it null. A client principal may give only its own organisation.",
+    client_organisation_id: strawberry.ID | None = optional(
+        "The client exported: required for every kind but TENANT, which must "
+        "leave it null. A client principal may give only its own organisation."
     )
 
 
-@strawberry.type(description="The export queued, or why not.")
-class RequestExportPayload:
-    export: ExportNode | None = strawberry.field(
-        description="The new export, QUEUED; null when `errors` is not empty."
-    )
-    errors: list[UserError] = strawberry.field(description="Expected failures, by field.")
+@written_payload(
+    "export",
+    ExportNode,
+    description="The export queued, or why not.",
+    about="The new export, QUEUED; null when `errors` is not empty.",
+    errors="Expected failures, by field.",
+)
+class RequestExportPayload(Payload):
+    pass
 
 
 def _check_kind(principal: Principal, kind: m.ExportKind) -> None:
@@ -52,33 +55,6 @@ def _check_kind(principal: Principal, kind: m.ExportKind) -> None:
         raise forbidden("a client principal may export only PROCESSES and OWNERS")
 
 
-@strawberry.type
-class ExportMutation:
-    @strawberry.mutation(
-        description="Queue an export and return it QUEUED; a worker writes the file and "
-        "records its progress (poll the Export with node(id:)), then `downloadUrl` serves "
-        "it until `expiresAt`. One request makes exactly one export. At most 5 requests a "
-        "minute per client (or for the whole tenant); more are UNAVAILABLE. Staff may "
-        "export any client; client principals only their own organisation's PROCESSES and "
-        "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
-        "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning."
-    )
-    async def request_export(
-        self,
-        info: Info,
-        input: Annotated[
-            RequestExportInput,
-            strawberry.argument(description="What to export, in which format, of which client."),
-        ],
-    ) -> RequestExportPayload:
-        return await run_write(
-            info,
-            _queued(info),
-            lambda db, actor: _request(info, db, actor, input),
-            client_of=lambda: _client_of(input),
-        )
-
-
 def _client_of(input: RequestExportInput) -> uuid.UUID | None:
     """The client exported, which the request is authorized for; None for TENANT."""
     if input.client_organisation_id is None:
@@ -87,7 +63,7 @@ def _client_of(input: RequestExportInput) -> uuid.UUID | None:
 
 
 async def _request(
-    info: Info, db: AsyncSession, actor: Actor, input: RequestExportInput
+    info: Info, input: RequestExportInput, db: AsyncSession, actor: Actor
 ) -> m.Export:
     kind = m.ExportKind[input.kind.name]
     _check_kind(info.context.principal, kind)
@@ -101,19 +77,27 @@ async def _request(
     )
 
 
-def _queued(info: Info) -> PayloadOf[RequestExportPayload]:
-    """The payload; an export requested is enqueued once the request commits."""
+async def _enqueue(redis: ArqRedis, tenant: str, export_id: uuid.UUID) -> None:
+    await enqueue_export(redis, tenant=tenant, export_id=export_id)
 
-    def build(obj: m.Export | None, errors: list[UserError]) -> RequestExportPayload:
-        if obj is None or errors:
-            return RequestExportPayload(export=None, errors=errors)
-        redis, tenant, export_id = info.context.redis, info.context.principal.tenant.slug, obj.id
 
-        async def enqueue() -> None:
-            if redis is not None:
-                await enqueue_export(redis, tenant=tenant, export_id=export_id)
-
-        info.context.after_commit.append(enqueue)
-        return RequestExportPayload(export=ExportNode.from_model(obj), errors=[])
-
-    return build
+@strawberry.type
+class ExportMutation:
+    request_export = write_mutation(
+        RequestExportInput,
+        RequestExportPayload,
+        _request,
+        description="Queue an export and return it QUEUED; a worker writes the file and "
+        "records its progress (poll the Export with node(id:)), then `downloadUrl` serves "
+        "it until `expiresAt`. One request makes exactly one export. At most 5 requests a "
+        "minute per client (or for the whole tenant); more are UNAVAILABLE. Staff may "
+        "export any client; client principals only their own organisation's PROCESSES and "
+        "OWNERS; TENANT is for admins. If Redis is down at the moment, the export stays "
+        "QUEUED and the worker's sweeper enqueues it within a minute of Redis returning.",
+        # An export requested is enqueued once the request commits.
+        answer=enqueued_after_commit(RequestExportPayload.of, _enqueue),
+        client_of=_client_of,
+        argument=strawberry.argument(
+            description="What to export, in which format, of which client."
+        ),
+    )

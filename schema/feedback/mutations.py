@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
-from schema.errors import UserError
 from schema.feedback.types import IncidentNode, ProcessReviewNode
-from schema.ids import decode_id, parse_global_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.ids import parse_global_id
+from schema.input_fields import global_id_of, omittable, optional
+from schema.mutation_support import SEEN, write_mutation
+from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
 from tenants import models as m
 from tenants.services import feedback as service
-from tenants.services.audit import Actor
 
 
 @strawberry.input(description="A performance review of a process; it snapshots the process's KPIs.")
 class RecordProcessReviewInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     reviewed_on: date = strawberry.field(description="Not in the future.")
     reviewer: str = strawberry.field(description="Who reviewed (free text).")
     summary: str = strawberry.field(description="What the review found.")
@@ -37,71 +36,41 @@ class RecordProcessReviewInput:
 
 @strawberry.input(description="Something that went wrong in a process; it starts OPEN.")
 class ReportIncidentInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     title: str = strawberry.field(description="What happened, in a few words.")
     severity: IncidentSeverity = strawberry.field(description="How bad it is.")  # type: ignore[valid-type]
     occurred_at: datetime = strawberry.field(description="With a time zone; not in the future.")
-    description: str | None = strawberry.field(
-        default=None, description="What happened, in detail; null: none given."
-    )
-    escalation_level: int | None = strawberry.field(
-        default=None,
-        description="0 (default): not escalated; at most the process's escalation path levels.",
+    description: str | None = optional("What happened, in detail; null: none given.")
+    escalation_level: int | None = optional(
+        "0 (default): not escalated; at most the process's escalation path levels."
     )
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 class UpdateIncidentInput:
+    # Declared here, not by `row_input`: authorizing reads `id` before the write.
     id: strawberry.ID = strawberry.field(description="The global id of the Incident to change.")
-    version: int = strawberry.field(description="The version you last saw.")
-    title: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What happened, in a few words."
+    version: int = strawberry.field(description=SEEN)
+    title: str | None = omittable("What happened, in a few words.")
+    description: str | None = omittable("What happened, in detail; null: none given.")
+    severity: IncidentSeverity | None = omittable("How bad it is.")  # type: ignore[valid-type]
+    status: IncidentStatus | None = omittable(  # type: ignore[valid-type]
+        "RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it."
     )
-    description: str | None = strawberry.field(
-        default=strawberry.UNSET, description="What happened, in detail; null: none given."
+    escalation_level: int | None = omittable(
+        "0: not escalated; n: level n of the process's escalation path."
     )
-    severity: IncidentSeverity | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="How bad it is."
-    )
-    status: IncidentStatus | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET,
-        description="RESOLVED or CLOSED sets resolvedAt (now unless given); reopening clears it.",
-    )
-    escalation_level: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="0: not escalated; n: level n of the process's escalation path.",
-    )
-    resolved_at: datetime | None = strawberry.field(
-        default=strawberry.UNSET, description="Set when RESOLVED or CLOSED."
-    )
+    resolved_at: datetime | None = omittable("Set when RESOLVED or CLOSED.")
 
 
-@strawberry.type(description="The result of recordProcessReview: the object written, or `errors`.")
-class ProcessReviewPayload:
-    process_review: ProcessReviewNode | None = strawberry.field(
-        description="The ProcessReview as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("process_review", ProcessReviewNode, "recordProcessReview")
+class ProcessReviewPayload(Payload):
+    pass
 
 
-@strawberry.type(
-    description=("The result of reportIncident, updateIncident: the object written, or `errors`.")
-)
-class IncidentPayload:
-    incident: IncidentNode | None = strawberry.field(
-        description="The Incident as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("incident", IncidentNode, "reportIncident", "updateIncident")
+class IncidentPayload(Payload):
+    pass
 
 
 def _id_of(value: str, type_name: str) -> uuid.UUID | None:
@@ -110,75 +79,53 @@ def _id_of(value: str, type_name: str) -> uuid.UUID | None:
     return parsed[1] if parsed is not None and parsed[0] == type_name else None
 
 
-_review = payload_of(ProcessReviewPayload, "process_review", ProcessReviewNode.from_model)
-_incident = payload_of(IncidentPayload, "incident", IncidentNode.from_model)
+_INCIDENT = Ref("Incident", "incident_id")
+
+
+async def _named_process(
+    db: AsyncSession, input: RecordProcessReviewInput | ReportIncidentInput
+) -> uuid.UUID | None:
+    """The process a review or an incident report names, as authorizing takes it."""
+    return _id_of(input.process_id, "AIProcess")
+
+
+async def _incident_process(db: AsyncSession, input: UpdateIncidentInput) -> uuid.UUID | None:
+    # A malformed id authorizes as no process; the write then reports it on `id`.
+    incident_id = _id_of(input.id, "Incident")
+    current = None if incident_id is None else await db.get(m.Incident, incident_id)
+    return None if current is None else current.process_id
 
 
 @strawberry.type
 class FeedbackMutation:
-    @strawberry.mutation(
+    record_process_review = write_mutation(
+        RecordProcessReviewInput,
+        ProcessReviewPayload,
+        new_row(service.record_process_review, OF_PROCESS),
         description=(
             "Record a performance review; it moves the process's lastReviewedAt but"
             " not its version. Staff writers, and client owners assigned to the "
             "process."
-        )
+        ),
+        process_of=_named_process,
     )
-    async def record_process_review(
-        self, info: Info, input: Annotated[RecordProcessReviewInput, WRITE_INPUT]
-    ) -> ProcessReviewPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.ProcessReview:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            return await service.record_process_review(
-                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
-            )
-
-        return await run_write(
-            info, _review, write, process_id=_id_of(input.process_id, "AIProcess")
-        )
-
-    @strawberry.mutation(
+    report_incident = write_mutation(
+        ReportIncidentInput,
+        IncidentPayload,
+        new_row(service.report_incident, OF_PROCESS),
         description=(
             "Report an incident in a process. Staff writers, and client owners "
             "assigned to the process."
-        )
+        ),
+        process_of=_named_process,
     )
-    async def report_incident(
-        self, info: Info, input: Annotated[ReportIncidentInput, WRITE_INPUT]
-    ) -> IncidentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Incident:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            return await service.report_incident(
-                db, actor=actor, process_id=process_id, **input_values(input, skip=["process_id"])
-            )
-
-        return await run_write(
-            info, _incident, write, process_id=_id_of(input.process_id, "AIProcess")
-        )
-
-    @strawberry.mutation(
+    update_incident = write_mutation(
+        UpdateIncidentInput,
+        IncidentPayload,
+        row_at_version(service.update_incident, _INCIDENT),
         description=(
             "Change an incident, e.g. its status. Staff writers, and client owners "
             "assigned to the process."
-        )
+        ),
+        process_of=_incident_process,
     )
-    async def update_incident(
-        self, info: Info, input: Annotated[UpdateIncidentInput, WRITE_INPUT]
-    ) -> IncidentPayload:
-        async def process_of(db: AsyncSession) -> uuid.UUID | None:
-            # A malformed id authorizes as no process; the write then reports it on `id`.
-            incident_id = _id_of(input.id, "Incident")
-            current = None if incident_id is None else await db.get(m.Incident, incident_id)
-            return None if current is None else current.process_id
-
-        return await run_write(
-            info,
-            _incident,
-            lambda db, actor: service.update_incident(
-                db,
-                actor=actor,
-                incident_id=decode_id(input.id, "Incident", "id"),
-                expected_version=input.version,
-                **input_values(input),
-            ),
-            process_of=process_of,
-        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +13,10 @@ from schema.context import Info
 from schema.enums import documented_enum
 from schema.errors import UserError
 from schema.frameworks.types import AnnexIIIArea, ClientRole, EuAiActClass, RegulatoryProfile
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, PayloadOf, input_values, payload_of, run_write
+from schema.input_fields import global_id_of, optional
+from schema.mutation_support import PayloadOf, write_mutation
+from schema.payloads import Payload, errors_field, result_of, written_payload
+from schema.row_writes import OF_CLIENT, OF_PROCESS, row_at_version
 from tenants import models as m
 from tenants.services import frameworks as service
 from tenants.services.audit import Actor
@@ -23,58 +24,39 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="The whole profile; HIGH_RISK needs `annexIiiArea`, others none.")
 class SetProcessRegulatoryProfileInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     version: int | None = strawberry.field(
         description="The version you last saw; null when the process has no profile yet."
     )
     client_role: ClientRole = strawberry.field(description="The client's part for the system.")  # type: ignore[valid-type]
     eu_ai_act_class: EuAiActClass = strawberry.field(description="The EU AI Act class.")  # type: ignore[valid-type]
     reason: str = strawberry.field(description="Why this classification: the consultant's note.")
-    annex_iii_area: AnnexIIIArea | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="The Annex III area; set exactly when HIGH_RISK."
+    annex_iii_area: AnnexIIIArea | None = optional(  # type: ignore[valid-type]
+        "The Annex III area; set exactly when HIGH_RISK."
     )
 
 
-@strawberry.type(
-    description=("The result of setProcessRegulatoryProfile: the object written, or `errors`.")
-)
-class RegulatoryProfilePayload:
-    regulatory_profile: RegulatoryProfile | None = strawberry.field(
-        description="The RegulatoryProfile as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("regulatory_profile", RegulatoryProfile, "setProcessRegulatoryProfile")
+class RegulatoryProfilePayload(Payload):
+    pass
 
 
 @strawberry.input(description="The complete set of frameworks for the client; others are removed.")
 class ChooseClientFrameworksInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     framework_ids: list[str] = strawberry.field(
         description="Catalogue ids, e.g. eu-ai-act, iso-iec-42001, nist-ai-rmf."
     )
 
 
-@strawberry.type(
-    description="The result of chooseClientFrameworks: the object written, or `errors`."
-)
+@strawberry.type(description=result_of("chooseClientFrameworks"))
 class ClientFrameworksPayload:
     framework_ids: list[str] | None = strawberry.field(
         description=(
             "The client's frameworks as now chosen, in id order; null when there are errors."
         )
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
 @documented_enum(
@@ -104,7 +86,7 @@ class ImportControlSetInput:
     content: str = strawberry.field(description="The whole file, as text.")
 
 
-@strawberry.type(description="The result of importControlSet: the object written, or `errors`.")
+@strawberry.type(description=result_of("importControlSet"))
 class ImportControlSetPayload:
     framework_id: str | None = strawberry.field(
         description="Pass to frameworkCoverage(framework:): tenant:<key>."
@@ -112,12 +94,7 @@ class ImportControlSetPayload:
     control_count: int | None = strawberry.field(
         description="How many controls the set now has; null when there are errors."
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
 def _parsed(
@@ -132,7 +109,7 @@ def _parsed(
 
 
 async def _import(
-    db: AsyncSession, actor: Actor, input: ImportControlSetInput
+    info: Info, input: ImportControlSetInput, db: AsyncSession, actor: Actor
 ) -> list[m.TenantControl]:
     controls, problems = _parsed(input.content, input.format)
     return await service.import_control_set(
@@ -145,8 +122,9 @@ async def _import(
     )
 
 
-def _imported(key: str) -> PayloadOf[ImportControlSetPayload]:
+def _imported(info: Info, input: ImportControlSetInput) -> PayloadOf[ImportControlSetPayload]:
     """The payload names the framework the set is usable as, and counts its controls."""
+    key = input.key
 
     def build(
         added: list[m.TenantControl] | None, errors: list[UserError]
@@ -160,72 +138,45 @@ def _imported(key: str) -> PayloadOf[ImportControlSetPayload]:
     return build
 
 
-_profile_payload = payload_of(
-    RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
-)
-
-
 def _chosen(chosen: list[str] | None, errors: list[UserError]) -> ClientFrameworksPayload:
     return ClientFrameworksPayload(framework_ids=None if errors else chosen, errors=errors)
 
 
+async def _choose(
+    info: Info, input: ChooseClientFrameworksInput, db: AsyncSession, actor: Actor
+) -> list[str]:
+    return await service.choose_client_frameworks(
+        db,
+        actor=actor,
+        client_id=OF_CLIENT.decode(input),
+        framework_ids=input.framework_ids,
+        known=frozenset(frameworks()),
+    )
+
+
 @strawberry.type
 class FrameworkMutation:
-    @strawberry.mutation(
+    import_control_set = write_mutation(
+        ImportControlSetInput,
+        ImportControlSetPayload,
+        _import,
         description=(
             "Import (or replace) a consultancy control set, usable as framework "
             "tenant:<key>. Staff writers."
-        )
+        ),
+        answer=_imported,
     )
-    async def import_control_set(
-        self,
-        info: Info,
-        input: Annotated[ImportControlSetInput, WRITE_INPUT],
-    ) -> ImportControlSetPayload:
-        return await run_write(
-            info,
-            _imported(input.key),
-            lambda db, actor: _import(db, actor, input),
-        )
-
-    @strawberry.mutation(description="Set a process's EU AI Act profile. Staff writers.")
-    async def set_process_regulatory_profile(
-        self,
-        info: Info,
-        input: Annotated[SetProcessRegulatoryProfileInput, WRITE_INPUT],
-    ) -> RegulatoryProfilePayload:
-        return await run_write(
-            info,
-            payload_of(
-                RegulatoryProfilePayload, "regulatory_profile", RegulatoryProfile.from_model
-            ),
-            lambda db, actor: service.set_regulatory_profile(
-                db,
-                actor=actor,
-                process_id=decode_id(input.process_id, "AIProcess", "processId"),
-                expected_version=input.version,
-                **input_values(input, skip=("process_id", "version")),
-            ),
-        )
-
-    @strawberry.mutation(
-        description="Choose the frameworks a client is measured against. Staff writers."
+    # The profile is keyed by its process: `version` is the profile's, null for a first one.
+    set_process_regulatory_profile = write_mutation(
+        SetProcessRegulatoryProfileInput,
+        RegulatoryProfilePayload,
+        row_at_version(service.set_regulatory_profile, OF_PROCESS),
+        description="Set a process's EU AI Act profile. Staff writers.",
     )
-    async def choose_client_frameworks(
-        self,
-        info: Info,
-        input: Annotated[ChooseClientFrameworksInput, WRITE_INPUT],
-    ) -> ClientFrameworksPayload:
-        return await run_write(
-            info,
-            _chosen,
-            lambda db, actor: service.choose_client_frameworks(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                framework_ids=input.framework_ids,
-                known=frozenset(frameworks()),
-            ),
-        )
+    choose_client_frameworks = write_mutation(
+        ChooseClientFrameworksInput,
+        ClientFrameworksPayload,
+        _choose,
+        description="Choose the frameworks a client is measured against. Staff writers.",
+        answer=lambda info, input: _chosen,
+    )

@@ -7,18 +7,19 @@ A provider's client organisation is fixed when it is added.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
-from schema.errors import UserError
 from schema.identity.types import IdentityProviderNode
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.input_fields import omittable, optional
+from schema.mutation_support import input_values, row_input, write_mutation
+from schema.payloads import Payload, written_payload
+from schema.row_writes import Ref, removed_row
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.errors import validation
@@ -51,99 +52,57 @@ class ClaimRoleMappingInput:
     "`version`: change the given fields; omitted fields are unchanged."
 )
 class ConfigureIdentityProviderInput:
-    id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description=(
-            "The global id of the IdentityProvider to change; omitted or null: add a new one."
-        ),
+    id: strawberry.ID | None = optional(
+        "The global id of the IdentityProvider to change; omitted or null: add a new one."
     )
-    version: int | None = strawberry.field(default=None, description="Required with `id`.")
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Only when adding: the client organisation; omitted or null: the staff "
-        "provider. It cannot be changed later.",
+    version: int | None = optional("Required with `id`.")
+    client_organisation_id: strawberry.ID | None = omittable(
+        "Only when adding: the client organisation; omitted or null: the staff "
+        "provider. It cannot be changed later."
     )
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A label for admins and the sign-in page."
+    name: str | None = omittable("A label for admins and the sign-in page.")
+    issuer: str | None = omittable("Exactly as the provider's discovery document states it.")
+    client_id: str | None = omittable(
+        "The OAuth client id Steward is registered under at the provider."
     )
-    issuer: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Exactly as the provider's discovery document states it.",
+    client_secret: str | None = omittable("Write-only: stored encrypted, never shown.")
+    scopes: list[str] | None = omittable(
+        "The OAuth scopes requested at login, e.g. openid email profile."
     )
-    client_id: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The OAuth client id Steward is registered under at the provider.",
+    allowed_domains: list[str] | None = omittable(
+        "E-mail domains a first login may come from (exact match)."
     )
-    client_secret: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Write-only: stored encrypted, never shown."
+    claim_role_mapping: ClaimRoleMappingInput | None = omittable("Null removes the mapping.")
+    default_role: RoleType | None = omittable("The role of a first login no claim mapping matches.")  # type: ignore[valid-type]
+    email_claim: str | None = omittable(
+        "The claim holding the e-mail: email (default), or preferred_username / upn for Entra ID."
     )
-    scopes: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The OAuth scopes requested at login, e.g. openid email profile.",
-    )
-    allowed_domains: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="E-mail domains a first login may come from (exact match).",
-    )
-    claim_role_mapping: ClaimRoleMappingInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Null removes the mapping."
-    )
-    default_role: RoleType | None = strawberry.field(  # type: ignore[valid-type]
-        default=strawberry.UNSET, description="The role of a first login no claim mapping matches."
-    )
-    email_claim: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The claim holding the e-mail: email (default), or preferred_username / "
-        "upn for Entra ID.",
-    )
-    name_claim: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The claim holding the display name (name)."
-    )
-    require_email_verified: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Refuse a first login unless email_verified is true (default true; Entra "
-        "ID sends no email_verified, so false there).",
+    name_claim: str | None = omittable("The claim holding the display name (name).")
+    require_email_verified: bool | None = omittable(
+        "Refuse a first login unless email_verified is true (default true; Entra "
+        "ID sends no email_verified, so false there)."
     )
 
 
 @strawberry.input(description="Which provider to remove, at the version you last saw.")
+@row_input("IdentityProvider", "remove")
 class RemoveIdentityProviderInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the IdentityProvider to remove."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=("The result of configureIdentityProvider: the object written, or `errors`.")
+@written_payload("identity_provider", IdentityProviderNode, "configureIdentityProvider")
+class IdentityProviderPayload(Payload):
+    pass
+
+
+@written_payload(
+    "removed_identity_provider_id",
+    strawberry.ID,
+    "removeIdentityProvider",
+    about="The id of the provider removed; null when there are errors.",
 )
-class IdentityProviderPayload:
-    identity_provider: IdentityProviderNode | None = strawberry.field(
-        description="The IdentityProvider as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-@strawberry.type(
-    description="The result of removeIdentityProvider: the object written, or `errors`."
-)
-class RemoveIdentityProviderPayload:
-    removed_identity_provider_id: strawberry.ID | None = strawberry.field(
-        description="The id of the provider removed; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class RemoveIdentityProviderPayload(Payload):
+    pass
 
 
 def _mapping(value: ClaimRoleMappingInput | None) -> dict[str, Any] | None:
@@ -171,7 +130,7 @@ def _settings(i: ConfigureIdentityProviderInput) -> dict[str, Any]:
 
 
 async def _add(
-    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
 ) -> m.IdentityProvider:
     client = None
     if i.client_organisation_id not in (None, strawberry.UNSET):
@@ -189,7 +148,7 @@ async def _add(
 
 
 async def _update(
-    info: Info, db: AsyncSession, actor: Actor, i: ConfigureIdentityProviderInput
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
 ) -> m.IdentityProvider:
     assert i.id is not None
     provider_id = decode_id(i.id, "IdentityProvider", "id")
@@ -210,44 +169,26 @@ async def _update(
     )
 
 
-_payload = payload_of(IdentityProviderPayload, "identity_provider", IdentityProviderNode.from_model)
+async def _configure(
+    info: Info, i: ConfigureIdentityProviderInput, db: AsyncSession, actor: Actor
+) -> m.IdentityProvider:
+    return await (_add if i.id is None else _update)(info, i, db, actor)
 
 
 @strawberry.type
 class IdentityProviderMutation:
-    @strawberry.mutation(
-        description="Add a provider (no id) or change one (id and version); admins only."
+    configure_identity_provider = write_mutation(
+        ConfigureIdentityProviderInput,
+        IdentityProviderPayload,
+        _configure,
+        description="Add a provider (no id) or change one (id and version); admins only.",
     )
-    async def configure_identity_provider(
-        self, info: Info, input: Annotated[ConfigureIdentityProviderInput, WRITE_INPUT]
-    ) -> IdentityProviderPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: (_add if input.id is None else _update)(info, db, actor, input),
-        )
-
-    @strawberry.mutation(
+    remove_identity_provider = write_mutation(
+        RemoveIdentityProviderInput,
+        RemoveIdentityProviderPayload,
+        removed_row(
+            service.remove_identity_provider, Ref("IdentityProvider", "identity_provider_id")
+        ),
         description="Remove a provider and its pending logins; its members stay, unable to "
-        "log in until a provider with the same issuer is configured again."
+        "log in until a provider with the same issuer is configured again.",
     )
-    async def remove_identity_provider(
-        self, info: Info, input: Annotated[RemoveIdentityProviderInput, WRITE_INPUT]
-    ) -> RemoveIdentityProviderPayload:
-        return await run_write(
-            info,
-            payload_of(
-                RemoveIdentityProviderPayload, "removed_identity_provider_id", _input_id(input)
-            ),
-            lambda db, actor: service.remove_identity_provider(
-                db,
-                actor=actor,
-                identity_provider_id=decode_id(input.id, "IdentityProvider", "id"),
-                expected_version=input.version,
-            ),
-        )
-
-
-def _input_id(input: RemoveIdentityProviderInput) -> Callable[[Any], strawberry.ID]:
-    """The payload's id of the provider removed: the one the input named."""
-    return lambda _removed: input.id

@@ -8,7 +8,6 @@ their API tokens (a token keeps the role it was issued with).
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, omittable, optional
 from schema.members.types import MemberNode
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.mutation_support import SEEN, row_input, write_mutation
+from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
+from schema.row_writes import Ref, new_row, row_at_version
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.services import members as service
@@ -42,43 +44,35 @@ class InviteMemberInput:
         description="The e-mail the member logs in with (matched case-insensitively)."
     )
     role: RoleType = strawberry.field(description="What the member may do.")  # type: ignore[valid-type]
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Required for client roles, forbidden for staff roles."
+    client_organisation_id: strawberry.ID | None = optional(
+        "Required for client roles, forbidden for staff roles."
     )
-    display_name: str | None = strawberry.field(
-        default=None, description="The name shown; null: the e-mail is shown."
-    )
+    display_name: str | None = optional("The name shown; null: the e-mail is shown.")
 
 
 @strawberry.input(
     description="Moving between staff and client roles changes the organisation. The member's"
     " sessions take the new role at once; their API tokens are revoked."
 )
+@row_input("Member", "change", id="The global id of the Member whose role changes.", version=SEEN)
 class UpdateMemberRoleInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the Member whose role changes."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
     role: RoleType = strawberry.field(description="The new role.")  # type: ignore[valid-type]
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Omitted: unchanged; null: none (a staff role).",
+    client_organisation_id: strawberry.ID | None = omittable(
+        "Omitted: unchanged; null: none (a staff role)."
     )
 
 
 @strawberry.input(
     description=("Which member to deactivate: their sessions end and API tokens are revoked.")
 )
+@row_input("Member", "deactivate")
 class DeactivateMemberInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Member to deactivate.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
 @strawberry.input(description="End every browser session of a member (they must sign in again).")
 class EndMemberSessionsInput:
-    member_id: strawberry.ID = strawberry.field(description="The global id of a Member.")
+    member_id: strawberry.ID = global_id_of("Member")
 
 
 @strawberry.input(
@@ -92,50 +86,29 @@ class EndMemberSessionInput:
     )
 
 
-@strawberry.type(description="The member whose session was ended, or errors.")
-class EndMemberSessionPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The session's member; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description="What went wrong, each naming its input field; empty on success. With "
-        "errors nothing was written."
-    )
-
-
-@strawberry.type(description="The result of endMemberSessions: the object written, or `errors`.")
-class EndMemberSessionsPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The Member as written; null when there are errors."
-    )
-    sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
-
-
-@strawberry.type(
-    description=(
-        "The result of inviteMember, updateMemberRole, deactivateMember: the "
-        "object written, or `errors`."
-    )
+@written_payload(
+    "member",
+    MemberNode,
+    description="The member whose session was ended, or errors.",
+    about="The session's member; null when there are errors.",
 )
-class MemberPayload:
-    member: MemberNode | None = strawberry.field(
-        description="The Member as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class EndMemberSessionPayload(Payload):
+    pass
 
 
-_payload = payload_of(MemberPayload, "member", MemberNode.from_model)
+@strawberry.type(description=result_of("endMemberSessions"))
+class EndMemberSessionsPayload:
+    member: MemberNode | None = written_field("Member")
+    sessions_ended: int = strawberry.field(description="How many live sessions were ended.")
+    errors: list[UserError] = errors_field()
+
+
+@written_payload("member", MemberNode, "inviteMember", "updateMemberRole", "deactivateMember")
+class MemberPayload(Payload):
+    pass
+
+
+_MEMBER = Ref("Member", "member_id")
 
 
 def _sessions_payload(
@@ -146,8 +119,15 @@ def _sessions_payload(
     return EndMemberSessionsPayload(member=node, sessions_ended=count, errors=errors)
 
 
+async def _end_sessions(
+    info: Info, input: EndMemberSessionsInput, db: AsyncSession, actor: Actor
+) -> tuple[m.Member, int]:
+    member_id = decode_id(input.member_id, "Member", "memberId")
+    return await end_member_sessions(db, actor=actor, member_id=member_id)
+
+
 async def _session_member(
-    info: Info, db: AsyncSession, actor: Actor, input: EndMemberSessionInput
+    info: Info, input: EndMemberSessionInput, db: AsyncSession, actor: Actor
 ) -> m.Member:
     member, _ = await end_member_session(
         db,
@@ -160,84 +140,41 @@ async def _session_member(
 
 @strawberry.type
 class MemberMutation:
-    @strawberry.mutation(
+    invite_member = write_mutation(
+        InviteMemberInput,
+        MemberPayload,
+        new_row(service.invite_member, convert=_CONVERT),
         description=(
             "Pre-provision a member by e-mail; they become ACTIVE at their first "
             "login. Admins only."
-        )
+        ),
     )
-    async def invite_member(
-        self, info: Info, input: Annotated[InviteMemberInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.invite_member(
-                db, actor=actor, **input_values(input, convert=_CONVERT)
-            ),
-        )
-
-    @strawberry.mutation(description="Change a member's role (and organisation). Admins only.")
-    async def update_member_role(
-        self, info: Info, input: Annotated[UpdateMemberRoleInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.update_member_role(
-                db,
-                actor=actor,
-                member_id=decode_id(input.id, "Member", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_CONVERT),
-            ),
-        )
-
-    @strawberry.mutation(
+    update_member_role = write_mutation(
+        UpdateMemberRoleInput,
+        MemberPayload,
+        row_at_version(service.update_member_role, _MEMBER, convert=_CONVERT),
+        description="Change a member's role (and organisation). Admins only.",
+    )
+    deactivate_member = write_mutation(
+        DeactivateMemberInput,
+        MemberPayload,
+        row_at_version(service.deactivate_member, _MEMBER),
         description=(
             "Stop a member logging in; their sessions end and tokens are revoked. Admins only."
-        )
+        ),
     )
-    async def deactivate_member(
-        self, info: Info, input: Annotated[DeactivateMemberInput, WRITE_INPUT]
-    ) -> MemberPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.deactivate_member(
-                db,
-                actor=actor,
-                member_id=decode_id(input.id, "Member", "id"),
-                expected_version=input.version,
-            ),
-        )
-
-    @strawberry.mutation(description="Sign a member out everywhere. Admins only.")
-    async def end_member_sessions(
-        self, info: Info, input: Annotated[EndMemberSessionsInput, WRITE_INPUT]
-    ) -> EndMemberSessionsPayload:
-        return await run_write(
-            info,
-            _sessions_payload,
-            lambda db, actor: end_member_sessions(
-                db, actor=actor, member_id=decode_id(input.member_id, "Member", "memberId")
-            ),
-        )
-
-    @strawberry.mutation(
+    end_member_sessions = write_mutation(
+        EndMemberSessionsInput,
+        EndMemberSessionsPayload,
+        _end_sessions,
+        description="Sign a member out everywhere. Admins only.",
+        answer=lambda info, input: _sessions_payload,
+    )
+    end_member_session = write_mutation(
+        EndMemberSessionInput,
+        EndMemberSessionPayload,
+        _session_member,
         description="End one of a member's browser sessions, audited (end_session); the "
-        "member's other sessions and API tokens stay. Admins only."
+        "member's other sessions and API tokens stay. Admins only.",
+        argument=strawberry.argument(description="The session to end (from Member.sessions)."),
     )
-    async def end_member_session(
-        self,
-        info: Info,
-        input: Annotated[
-            EndMemberSessionInput,
-            strawberry.argument(description="The session to end (from Member.sessions)."),
-        ],
-    ) -> EndMemberSessionPayload:
-        return await run_write(
-            info,
-            payload_of(EndMemberSessionPayload, "member", MemberNode.from_model),
-            lambda db, actor: _session_member(info, db, actor, input),
-        )

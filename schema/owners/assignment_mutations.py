@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Any
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.context import Info
 from schema.enums import RaciRole, Responsibility
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.input_fields import global_id_of, optional
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.owners.types import OwnershipAssignmentNode
-from tenants import models as m
+from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
 from tenants.services import assignments as service
-from tenants.services.audit import Actor
+
+
+# The terms of an assignment, the same whether assigning an owner or handing over to one.
+def _duties() -> Any:
+    return strawberry.field(description="The duties it covers; may be empty.", default_factory=list)
+
+
+def _hours() -> Any:
+    return strawberry.field(description="0-80, two decimals.")
 
 
 @strawberry.input(
@@ -27,43 +33,30 @@ from tenants.services.audit import Actor
     )
 )
 class AssignOwnerInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     owner_id: strawberry.ID = strawberry.field(description="An owner of the same client.")
     raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
-    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        description="The duties it covers; may be empty.",
-        default_factory=list,
-    )
-    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
-    starts_on: date | None = strawberry.field(default=None, description="Default today.")
+    responsibilities: list[Responsibility] = _duties()  # type: ignore[valid-type]
+    hours_per_week: float = _hours()
+    starts_on: date | None = optional("Default today.")
 
 
 @strawberry.input(description="Omitted fields are unchanged; an ended assignment cannot change.")
 @updating(
     AssignOwnerInput,
+    "OwnershipAssignment",
     exclude=["process_id", "owner_id", "raci_role", "starts_on"],
     described={"hours_per_week": "Hours a week the owner gives it, 0-80 (at most two decimals)."},
 )
 class UpdateAssignmentInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the OwnershipAssignment to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="The assignment stays, as history, with its end date set.")
+@row_input("OwnershipAssignment", "end")
 class EndAssignmentInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the OwnershipAssignment to end."
-    )
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
-    ends_on: date | None = strawberry.field(
-        default=None,
-        description=(
-            "Exclusive, not before the start; default today. Equal to the start cancels it."
-        ),
+    ends_on: date | None = optional(
+        "Exclusive, not before the start; default today. Equal to the start cancels it."
     )
 
 
@@ -74,111 +67,56 @@ class EndAssignmentInput:
     )
 )
 class HandOverAccountabilityInput:
-    process_id: strawberry.ID = strawberry.field(description="The global id of an AIProcess.")
+    process_id: strawberry.ID = global_id_of("AIProcess")
     owner_id: strawberry.ID = strawberry.field(description="The new accountable owner.")
-    on: date | None = strawberry.field(default=None, description="Default today.")
-    responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
-        description="The duties it covers; may be empty.",
-        default_factory=list,
-    )
-    hours_per_week: float = strawberry.field(description="0-80, two decimals.")
+    on: date | None = optional("Default today.")
+    responsibilities: list[Responsibility] = _duties()  # type: ignore[valid-type]
+    hours_per_week: float = _hours()
 
 
-@strawberry.type(
-    description=(
-        "The result of assignOwner, updateAssignment, endAssignment, "
-        "handOverAccountability: the object written, or `errors`."
-    )
+@written_payload(
+    "ownership_assignment",
+    OwnershipAssignmentNode,
+    "assignOwner",
+    "updateAssignment",
+    "endAssignment",
+    "handOverAccountability",
 )
-class OwnershipAssignmentPayload:
-    ownership_assignment: OwnershipAssignmentNode | None = strawberry.field(
-        description="The OwnershipAssignment as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class OwnershipAssignmentPayload(Payload):
+    pass
 
 
-_payload = payload_of(
-    OwnershipAssignmentPayload, "ownership_assignment", OwnershipAssignmentNode.from_model
-)
+_ASSIGNMENT = Ref("OwnershipAssignment", "assignment_id")
 # The Float hours as the service's Decimal.
 _HOURS = {"hours_per_week": to_decimal}
+_OF_OWNER = Ref("Owner", "owner_id", "owner_id")
+# A hand-over names the owner accountability passes to.
+_TO_OWNER = Ref("Owner", "to_owner_id", "owner_id")
 
 
 @strawberry.type
 class AssignmentMutation:
-    @strawberry.mutation(
-        description=("Give an owner a RACI role on a process of the same client. Staff writers.")
+    assign_owner = write_mutation(
+        AssignOwnerInput,
+        OwnershipAssignmentPayload,
+        new_row(service.assign_owner, OF_PROCESS, _OF_OWNER, convert=_HOURS),
+        description="Give an owner a RACI role on a process of the same client. Staff writers.",
     )
-    async def assign_owner(
-        self, info: Info, input: Annotated[AssignOwnerInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            owner_id = decode_id(input.owner_id, "Owner", "ownerId")
-            return await service.assign_owner(
-                db,
-                actor=actor,
-                process_id=process_id,
-                owner_id=owner_id,
-                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
-            )
-
-        return await run_write(info, _payload, write)
-
-    @strawberry.mutation(
-        description="Change an open assignment's responsibilities or hours. Staff writers."
+    update_assignment = write_mutation(
+        UpdateAssignmentInput,
+        OwnershipAssignmentPayload,
+        row_at_version(service.update_assignment, _ASSIGNMENT, convert=_HOURS),
+        description="Change an open assignment's responsibilities or hours. Staff writers.",
     )
-    async def update_assignment(
-        self, info: Info, input: Annotated[UpdateAssignmentInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.update_assignment(
-                db,
-                actor=actor,
-                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_HOURS),
-            ),
-        )
-
-    @strawberry.mutation(description="End an assignment; it stays as history. Staff writers.")
-    async def end_assignment(
-        self, info: Info, input: Annotated[EndAssignmentInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.end_assignment(
-                db,
-                actor=actor,
-                assignment_id=decode_id(input.id, "OwnershipAssignment", "id"),
-                expected_version=input.version,
-                ends_on=input.ends_on,
-            ),
-        )
-
-    @strawberry.mutation(
-        description=("Move a process's accountability to another owner in one step. Staff writers.")
+    end_assignment = write_mutation(
+        EndAssignmentInput,
+        OwnershipAssignmentPayload,
+        row_at_version(service.end_assignment, _ASSIGNMENT),
+        description="End an assignment; it stays as history. Staff writers.",
     )
-    async def hand_over_accountability(
-        self, info: Info, input: Annotated[HandOverAccountabilityInput, WRITE_INPUT]
-    ) -> OwnershipAssignmentPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.OwnershipAssignment:
-            process_id = decode_id(input.process_id, "AIProcess", "processId")
-            to_owner_id = decode_id(input.owner_id, "Owner", "ownerId")
-            return await service.hand_over_accountability(
-                db,
-                actor=actor,
-                process_id=process_id,
-                to_owner_id=to_owner_id,
-                **input_values(input, skip=["process_id", "owner_id"], convert=_HOURS),
-            )
-
-        return await run_write(info, _payload, write)
+    hand_over_accountability = write_mutation(
+        HandOverAccountabilityInput,
+        OwnershipAssignmentPayload,
+        new_row(service.hand_over_accountability, OF_PROCESS, _TO_OWNER, convert=_HOURS),
+        description="Move a process's accountability to another owner in one step. Staff writers.",
+    )

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Any
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.context import Info
 from schema.enums import DecisionAuthority
-from schema.errors import UserError
 from schema.ids import decode_id
+from schema.input_fields import global_id_of, optional
 from schema.loaders import by_id
-from schema.mutation_support import (
-    ROW_FIELDS,
-    WRITE_INPUT,
-    input_values,
-    payload_of,
-    run_write,
-    updating,
-)
+from schema.mutation_support import row_input, updating, write_mutation
 from schema.owners.types import OwnerNode
+from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from tenants import models as m
 from tenants.errors import not_found
 from tenants.models.identity import Member
@@ -31,47 +27,42 @@ from tenants.services.audit import Actor
 
 @strawberry.input(description="A new owner (a person at the client).")
 class CreateOwnerInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     name: str = strawberry.field(description="The person's name.")
-    email: str | None = strawberry.field(
-        default=None, description="Unique among the client's live owners."
-    )
-    title: str | None = strawberry.field(
-        default=None, description="Their job title; null: not given."
-    )
-    business_unit: str | None = strawberry.field(
-        default=None, description="Their business unit; null: not given."
-    )
-    decision_authority: DecisionAuthority | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default NONE."
-    )
-    member_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The Member (login) this person signs in as."
-    )
+    email: str | None = optional("Unique among the client's live owners.")
+    title: str | None = optional("Their job title; null: not given.")
+    business_unit: str | None = optional("Their business unit; null: not given.")
+    decision_authority: DecisionAuthority | None = optional("Default NONE.")  # type: ignore[valid-type]
+    member_id: strawberry.ID | None = optional("The Member (login) this person signs in as.")
 
 
-async def _member(info: Info, value: str) -> Any:
-    """The uuid of a Member of this tenant."""
-    member_id = decode_id(value, "Member", "memberId")
-    if await by_id(info, Member).load(member_id) is None:
-        raise not_found("memberId")
-    return member_id
+def _member_id(value: strawberry.ID) -> uuid.UUID:
+    return decode_id(value, "Member", "memberId")
 
 
-async def _owner_values(info: Info, input: object, *, skip: Iterable[str]) -> dict[str, Any]:
-    """The owner fields given, by Python name, with a member id checked against the tenant
-    (a loader call, so not an `input_values` conversion)."""
-    values = input_values(input, skip=skip)
-    if values.get("member_id") is not None:
-        values["member_id"] = await _member(info, values["member_id"])
-    return values
+# An owner input names its login by global id; the service takes its UUID.
+_CONVERT = {"member_id": _member_id}
+
+
+def _member_checked(
+    info: Info, call: Callable[..., Awaitable[m.Owner]]
+) -> Callable[..., Awaitable[m.Owner]]:
+    """`call`, once a member id it is given is known as a Member of this tenant (a loader
+    call, so not an `input_values` conversion)."""
+
+    async def checked(db: AsyncSession, **arguments: Any) -> m.Owner:
+        member_id = arguments.get("member_id")
+        if member_id is not None and await by_id(info, Member).load(member_id) is None:
+            raise not_found("memberId")
+        return await call(db, **arguments)
+
+    return checked
 
 
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     CreateOwnerInput,
+    "Owner",
     exclude=["client_organisation_id"],
     described={
         "email": "Their e-mail; null: not given.",
@@ -80,77 +71,50 @@ async def _owner_values(info: Info, input: object, *, skip: Iterable[str]) -> di
     },
 )
 class UpdateOwnerInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Owner to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(description="An owner holding an open assignment cannot be archived.")
+@row_input("Owner", "archive")
 class ArchiveOwnerInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the Owner to archive.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createOwner, updateOwner, archiveOwner: the object written, or `errors`."
-    )
-)
-class OwnerPayload:
-    owner: OwnerNode | None = strawberry.field(
-        description="The Owner as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("owner", OwnerNode, "createOwner", "updateOwner", "archiveOwner")
+class OwnerPayload(Payload):
+    pass
 
 
-_payload = payload_of(OwnerPayload, "owner", OwnerNode.from_model)
+# The owner an owner input's `id` names (restoreOwner too).
+OWNER_ROW = Ref("Owner", "owner_id")
+
+
+# The owner writes that take a member id check it with the request's loader, so their
+# service call is made per request.
+async def _create(info: Info, input: CreateOwnerInput, db: AsyncSession, actor: Actor) -> m.Owner:
+    create = _member_checked(info, service.create_owner)
+    return await new_row(create, OF_CLIENT, convert=_CONVERT)(info, input, db, actor)
+
+
+async def _update(info: Info, input: UpdateOwnerInput, db: AsyncSession, actor: Actor) -> m.Owner:
+    update = _member_checked(info, service.update_owner)
+    return await row_at_version(update, OWNER_ROW, convert=_CONVERT)(info, input, db, actor)
 
 
 @strawberry.type
 class OwnerMutation:
-    @strawberry.mutation(description="Add an owner to a client. Staff writers.")
-    async def create_owner(
-        self, info: Info, input: Annotated[CreateOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
-            client_id = decode_id(
-                input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-            )
-            values = await _owner_values(info, input, skip=["client_organisation_id"])
-            return await service.create_owner(db, actor=actor, client_id=client_id, **values)
-
-        return await run_write(info, _payload, write)
-
-    @strawberry.mutation(description="Change an owner. Staff writers.")
-    async def update_owner(
-        self, info: Info, input: Annotated[UpdateOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        async def write(db: AsyncSession, actor: Actor) -> m.Owner:
-            owner_id = decode_id(input.id, "Owner", "id")
-            values = await _owner_values(info, input, skip=ROW_FIELDS)
-            return await service.update_owner(
-                db, actor=actor, owner_id=owner_id, expected_version=input.version, **values
-            )
-
-        return await run_write(info, _payload, write)
-
-    @strawberry.mutation(description="Archive an owner without open assignments. Staff writers.")
-    async def archive_owner(
-        self, info: Info, input: Annotated[ArchiveOwnerInput, WRITE_INPUT]
-    ) -> OwnerPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.archive_owner(
-                db,
-                actor=actor,
-                owner_id=decode_id(input.id, "Owner", "id"),
-                expected_version=input.version,
-            ),
-        )
+    create_owner = write_mutation(
+        CreateOwnerInput,
+        OwnerPayload,
+        _create,
+        description="Add an owner to a client. Staff writers.",
+    )
+    update_owner = write_mutation(
+        UpdateOwnerInput, OwnerPayload, _update, description="Change an owner. Staff writers."
+    )
+    archive_owner = write_mutation(
+        ArchiveOwnerInput,
+        OwnerPayload,
+        row_at_version(service.archive_owner, OWNER_ROW),
+        description="Archive an owner without open assignments. Staff writers.",
+    )

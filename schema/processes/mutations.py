@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from schema.context import Info
 from schema.enums import LifecycleStage, RiskTier
-from schema.errors import UserError
-from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.input_fields import global_id_of, optional
+from schema.mutation_support import row_input, updating, write_mutation
+from schema.payloads import Payload, written_payload
 from schema.processes import inputs
 from schema.processes.inputs import (
     EscalationLevelInput,
@@ -20,6 +19,7 @@ from schema.processes.inputs import (
     ReviewCheckpointInput,
 )
 from schema.processes.types import AIProcessNode
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from tenants.services import processes as service
 
 
@@ -27,38 +27,22 @@ from tenants.services import processes as service
     description=("A new process of a client; omitted optional fields take their defaults.")
 )
 class CreateAIProcessInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     name: str = strawberry.field(description="What the process is called.")
-    purpose: str | None = strawberry.field(
-        default=None, description="What the process is for, in a sentence or two; null: not stated."
+    purpose: str | None = optional(
+        "What the process is for, in a sentence or two; null: not stated."
     )
-    business_unit: str | None = strawberry.field(
-        default=None,
-        description="The client's business unit that runs the process; null: not stated.",
+    business_unit: str | None = optional(
+        "The client's business unit that runs the process; null: not stated."
     )
-    lifecycle_stage: LifecycleStage | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default IDEA."
+    lifecycle_stage: LifecycleStage | None = optional("Default IDEA.")  # type: ignore[valid-type]
+    risk_tier: RiskTier | None = optional("Default MEDIUM.")  # type: ignore[valid-type]
+    boundaries: ProcessBoundariesInput | None = optional(
+        "Its workflow steps, upstream and downstream systems, data inputs and outputs."
     )
-    risk_tier: RiskTier | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Default MEDIUM."
-    )
-    boundaries: ProcessBoundariesInput | None = strawberry.field(
-        default=None,
-        description=(
-            "Its workflow steps, upstream and downstream systems, data inputs and outputs."
-        ),
-    )
-    checkpoints: list[ReviewCheckpointInput] | None = strawberry.field(
-        default=None, description="Human-review checkpoints."
-    )
-    escalation_path: list[EscalationLevelInput] | None = strawberry.field(
-        default=None, description="Ordered by level."
-    )
-    tools: list[ProcessToolInput] | None = strawberry.field(
-        default=None, description="Tools and vendor products used."
-    )
+    checkpoints: list[ReviewCheckpointInput] | None = optional("Human-review checkpoints.")
+    escalation_path: list[EscalationLevelInput] | None = optional("Ordered by level.")
+    tools: list[ProcessToolInput] | None = optional("Tools and vendor products used.")
 
 
 @strawberry.input(
@@ -68,6 +52,7 @@ class CreateAIProcessInput:
 )
 @updating(
     CreateAIProcessInput,
+    "AIProcess",
     exclude=["client_organisation_id"],
     described={
         "purpose": "What the process is for; null: not stated.",
@@ -76,8 +61,7 @@ class CreateAIProcessInput:
     },
 )
 class UpdateAIProcessInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to change.")
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
 @strawberry.input(
@@ -85,27 +69,23 @@ class UpdateAIProcessInput:
         "Which process to archive; it stays readable, hidden from lists unless includeArchived."
     )
 )
+@row_input("AIProcess", "archive")
 class ArchiveAIProcessInput:
-    id: strawberry.ID = strawberry.field(description="The global id of the AIProcess to archive.")
-    version: int = strawberry.field(
-        description="The version you last saw; a stale one is a CONFLICT."
-    )
+    pass
 
 
-@strawberry.type(description="The result of createAIProcess, updateAIProcess and archiveAIProcess.")
-class AIProcessPayload:
-    ai_process: AIProcessNode | None = strawberry.field(
-        description="The process as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload(
+    "ai_process",
+    AIProcessNode,
+    description="The result of createAIProcess, updateAIProcess and archiveAIProcess.",
+    about="The process as written; null when there are errors.",
+)
+class AIProcessPayload(Payload):
+    pass
 
 
-_payload = payload_of(AIProcessPayload, "ai_process", AIProcessNode.from_model)
+# The process an AI process input's `id` names (restoreAIProcess too).
+PROCESS_ROW = Ref("AIProcess", "process_id")
 
 # The documents' inputs as the service's shapes.
 _DOCUMENTS: dict[str, Callable[[Any], Any]] = {
@@ -118,58 +98,27 @@ _DOCUMENTS: dict[str, Callable[[Any], Any]] = {
 
 @strawberry.type
 class AIProcessMutation:
-    @strawberry.mutation(
-        description="Add a process to a client. Staff writers.", name="createAIProcess"
+    create_ai_process = write_mutation(
+        CreateAIProcessInput,
+        AIProcessPayload,
+        new_row(service.create_process, OF_CLIENT, convert=_DOCUMENTS),
+        description="Add a process to a client. Staff writers.",
+        name="createAIProcess",
     )
-    async def create_ai_process(
-        self, info: Info, input: Annotated[CreateAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.create_process(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                **input_values(input, skip=["client_organisation_id"], convert=_DOCUMENTS),
-            ),
-        )
-
-    @strawberry.mutation(description="Change a process. Staff writers.", name="updateAIProcess")
-    async def update_ai_process(
-        self, info: Info, input: Annotated[UpdateAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.update_process(
-                db,
-                actor=actor,
-                process_id=decode_id(input.id, "AIProcess", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_DOCUMENTS),
-            ),
-        )
-
-    @strawberry.mutation(
+    update_ai_process = write_mutation(
+        UpdateAIProcessInput,
+        AIProcessPayload,
+        row_at_version(service.update_process, PROCESS_ROW, convert=_DOCUMENTS),
+        description="Change a process. Staff writers.",
+        name="updateAIProcess",
+    )
+    archive_ai_process = write_mutation(
+        ArchiveAIProcessInput,
+        AIProcessPayload,
+        row_at_version(service.archive_process, PROCESS_ROW),
         description=(
             "Archive a process: no longer live, hidden from lists unless "
             "includeArchived. Staff writers."
         ),
         name="archiveAIProcess",
     )
-    async def archive_ai_process(
-        self, info: Info, input: Annotated[ArchiveAIProcessInput, WRITE_INPUT]
-    ) -> AIProcessPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.archive_process(
-                db,
-                actor=actor,
-                process_id=decode_id(input.id, "AIProcess", "id"),
-                expected_version=input.version,
-            ),
-        )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
-
 import strawberry
 
-from schema.context import Info
-from schema.errors import UserError
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write
+from schema.input_fields import optional
+from schema.mutation_support import stored_value, write_mutation
+from schema.payloads import Payload, written_payload
 from schema.report_schedule.types import ReportScheduleType, Weekday
+from schema.row_writes import tenant_settings
 from tenants.services.report_schedules import configure_report_schedule
 
 
@@ -26,52 +24,25 @@ class ConfigureReportScheduleInput:
         default="UTC", description="IANA time zone, e.g. Europe/London."
     )
     enabled: bool = strawberry.field(default=True, description="Whether the weekly reports run.")
-    webhook_url: str | None = strawberry.field(
-        default=None, description="Where each new report is announced (https); null: no webhook."
+    webhook_url: str | None = optional(
+        "Where each new report is announced (https); null: no webhook."
     )
-    webhook_secret: str | None = strawberry.field(
-        default=None,
-        description="Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
-        " base64 of 24 to 64 random bytes. Write-only: stored encrypted, never shown.",
-    )
-
-
-@strawberry.type(
-    description=("The result of configureReportSchedule: the object written, or `errors`.")
-)
-class ReportSchedulePayload:
-    report_schedule: ReportScheduleType | None = strawberry.field(
-        description="The ReportSchedule as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
+    webhook_secret: str | None = optional(
+        "Signs deliveries by the Standard Webhooks scheme: `whsec_` and the"
+        " base64 of 24 to 64 random bytes. Write-only: stored encrypted, never shown."
     )
 
 
-def _value(choice: Enum) -> Any:
-    """The service takes an enum input's stored value."""
-    return choice.value
+@written_payload("report_schedule", ReportScheduleType, "configureReportSchedule")
+class ReportSchedulePayload(Payload):
+    pass
 
 
 @strawberry.type
 class ReportScheduleMutation:
-    @strawberry.mutation(
-        description="Set when weekly health reports run and their webhook. Admins only."
+    configure_report_schedule = write_mutation(
+        ConfigureReportScheduleInput,
+        ReportSchedulePayload,
+        tenant_settings(configure_report_schedule, convert={"weekday": stored_value}, sealing=True),
+        description="Set when weekly health reports run and their webhook. Admins only.",
     )
-    async def configure_report_schedule(
-        self, info: Info, input: Annotated[ConfigureReportScheduleInput, WRITE_INPUT]
-    ) -> ReportSchedulePayload:
-        return await run_write(
-            info,
-            payload_of(ReportSchedulePayload, "report_schedule", ReportScheduleType.from_model),
-            lambda db, actor: configure_report_schedule(
-                db,
-                actor=actor,
-                expected_version=input.version,
-                box=info.context.request.state.auth.box,
-                **input_values(input, skip=("version",), convert={"weekday": _value}),
-            ),
-        )

@@ -10,7 +10,6 @@ issued to that member, so deactivating them revokes it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.context import Info
 from schema.errors import UserError
 from schema.ids import decode_id
-from schema.mutation_support import WRITE_INPUT, payload_of, run_write
+from schema.input_fields import optional
+from schema.mutation_support import write_mutation
+from schema.payloads import Payload, errors_field, result_of, written_field, written_payload
 from schema.tokens.types import ApiTokenNode, ApiTokenScope
 from schema.viewer.types import RoleType
 from tenants.services import api_tokens as service
@@ -36,11 +37,9 @@ class CreateApiTokenInput:
         default_factory=list,
         description="What the token may do; empty: everything the role may do.",
     )
-    expires_at: datetime | None = strawberry.field(
-        default=None, description="In the future, within 366 days; null: never expires."
-    )
-    client_organisation_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Required for client roles, forbidden for staff roles."
+    expires_at: datetime | None = optional("In the future, within 366 days; null: never expires.")
+    client_organisation_id: strawberry.ID | None = optional(
+        "Required for client roles, forbidden for staff roles."
     )
 
 
@@ -49,33 +48,18 @@ class RevokeApiTokenInput:
     id: strawberry.ID = strawberry.field(description="The global id of the ApiToken to revoke.")
 
 
-@strawberry.type(description="The result of createApiToken: the object written, or `errors`.")
+@strawberry.type(description=result_of("createApiToken"))
 class CreateApiTokenPayload:
-    api_token: ApiTokenNode | None = strawberry.field(
-        description="The ApiToken as written; null when there are errors."
-    )
+    api_token: ApiTokenNode | None = written_field("ApiToken")
     secret: str | None = strawberry.field(
         description="The bearer secret: shown this once, never again. Null on errors."
     )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.type(description="The result of revokeApiToken: the object written, or `errors`.")
-class ApiTokenPayload:
-    api_token: ApiTokenNode | None = strawberry.field(
-        description="The ApiToken as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+@written_payload("api_token", ApiTokenNode, "revokeApiToken")
+class ApiTokenPayload(Payload):
+    pass
 
 
 def _created_payload(
@@ -88,7 +72,7 @@ def _created_payload(
 
 
 async def _issue(
-    info: Info, db: AsyncSession, actor: Actor, input: CreateApiTokenInput
+    info: Info, input: CreateApiTokenInput, db: AsyncSession, actor: Actor
 ) -> tuple[ApiTokenView, str]:
     """Issue the token (to the calling member, if any); its view and its one-time secret."""
     principal = info.context.principal
@@ -113,29 +97,31 @@ async def _issue(
     return found[0], issued.secret
 
 
+async def _revoke(
+    info: Info, input: RevokeApiTokenInput, db: AsyncSession, actor: Actor
+) -> ApiTokenView:
+    return await service.revoke_api_token(
+        db,
+        actor=actor,
+        tenant=info.context.principal.tenant,
+        token_id=decode_id(input.id, "ApiToken", "id"),
+    )
+
+
 # API tokens live in a public table, not a tenant one, so `Changes` (TenantBase models
 # only) does not apply: the service checks and audits them itself.
 @strawberry.type
 class ApiTokenMutation:
-    @strawberry.mutation(description="Issue a token; its secret is in the payload, once.")
-    async def create_api_token(
-        self, info: Info, input: Annotated[CreateApiTokenInput, WRITE_INPUT]
-    ) -> CreateApiTokenPayload:
-        return await run_write(
-            info, _created_payload, lambda db, actor: _issue(info, db, actor, input)
-        )
-
-    @strawberry.mutation(description="Revoke a live token at once.")
-    async def revoke_api_token(
-        self, info: Info, input: Annotated[RevokeApiTokenInput, WRITE_INPUT]
-    ) -> ApiTokenPayload:
-        return await run_write(
-            info,
-            payload_of(ApiTokenPayload, "api_token", ApiTokenNode.from_model),
-            lambda db, actor: service.revoke_api_token(
-                db,
-                actor=actor,
-                tenant=info.context.principal.tenant,
-                token_id=decode_id(input.id, "ApiToken", "id"),
-            ),
-        )
+    create_api_token = write_mutation(
+        CreateApiTokenInput,
+        CreateApiTokenPayload,
+        _issue,
+        description="Issue a token; its secret is in the payload, once.",
+        answer=lambda info, input: _created_payload,
+    )
+    revoke_api_token = write_mutation(
+        RevokeApiTokenInput,
+        ApiTokenPayload,
+        _revoke,
+        description="Revoke a live token at once.",
+    )

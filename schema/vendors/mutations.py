@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from schema.context import Info
-from schema.errors import UserError
-from schema.ids import decode_id, decode_ids
-from schema.mutation_support import WRITE_INPUT, input_values, payload_of, run_write, updating
+from schema.ids import decode_ids
+from schema.input_fields import global_id_of, optional
+from schema.mutation_support import updating, write_mutation
+from schema.payloads import Payload, written_payload
+from schema.row_writes import OF_CLIENT, Ref, new_row, row_at_version
 from schema.vendors.types import AgreementClauseInput, VendorAgreementNode
 from tenants import models as m
 from tenants.services import vendors as service
@@ -22,36 +23,20 @@ from tenants.services.vendors import Clause
     description="A new vendor agreement of a client; omitted clauses are UNSPECIFIED."
 )
 class CreateVendorAgreementInput:
-    client_organisation_id: strawberry.ID = strawberry.field(
-        description="The global id of a ClientOrganisation."
-    )
+    client_organisation_id: strawberry.ID = global_id_of("ClientOrganisation")
     vendor: str = strawberry.field(description="The vendor's name.")
-    product: str | None = strawberry.field(
-        default=None, description="The product covered; null: not stated."
-    )
-    starts_on: date | None = strawberry.field(
-        default=None, description="When the agreement starts; null: not stated."
-    )
-    ends_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
-    renewal_on: date | None = strawberry.field(default=None, description="Not before startsOn.")
+    product: str | None = optional("The product covered; null: not stated.")
+    starts_on: date | None = optional("When the agreement starts; null: not stated.")
+    ends_on: date | None = optional("Not before startsOn.")
+    renewal_on: date | None = optional("Not before startsOn.")
     auto_renews: bool = strawberry.field(
         default=False, description="Whether it renews itself unless cancelled."
     )
-    monitoring: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who monitors the system's performance."
-    )
-    incident_response: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who answers incidents."
-    )
-    incident_response_hours: int | None = strawberry.field(
-        default=None, description="0-8760 hours."
-    )
-    updates: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who ships and tests model or product updates."
-    )
-    data_governance: AgreementClauseInput | None = strawberry.field(
-        default=None, description="Who governs the data the system uses."
-    )
+    monitoring: AgreementClauseInput | None = optional("Who monitors the system's performance.")
+    incident_response: AgreementClauseInput | None = optional("Who answers incidents.")
+    incident_response_hours: int | None = optional("0-8760 hours.")
+    updates: AgreementClauseInput | None = optional("Who ships and tests model or product updates.")
+    data_governance: AgreementClauseInput | None = optional("Who governs the data the system uses.")
     process_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Live AIProcesses of the same client the agreement covers.",
@@ -61,6 +46,7 @@ class CreateVendorAgreementInput:
 @strawberry.input(description="Omitted fields are unchanged; null clears an optional field.")
 @updating(
     CreateVendorAgreementInput,
+    "VendorAgreement",
     exclude=["client_organisation_id"],
     described={
         "ends_on": "When it ends; null: open-ended.",
@@ -72,28 +58,17 @@ class CreateVendorAgreementInput:
     },
 )
 class UpdateVendorAgreementInput:
-    id: strawberry.ID = strawberry.field(
-        description="The global id of the VendorAgreement to change."
-    )
-    version: int = strawberry.field(description="The version you last saw.")
+    pass
 
 
-@strawberry.type(
-    description=(
-        "The result of createVendorAgreement, updateVendorAgreement: the object"
-        " written, or `errors`."
-    )
+@written_payload(
+    "vendor_agreement",
+    VendorAgreementNode,
+    "createVendorAgreement",
+    "updateVendorAgreement",
 )
-class VendorAgreementPayload:
-    vendor_agreement: VendorAgreementNode | None = strawberry.field(
-        description="The VendorAgreement as written; null when there are errors."
-    )
-    errors: list[UserError] = strawberry.field(
-        description=(
-            "What went wrong, each naming its input field; empty on success. With "
-            "errors nothing was written."
-        )
-    )
+class VendorAgreementPayload(Payload):
+    pass
 
 
 def _clause(value: AgreementClauseInput) -> Clause:
@@ -106,40 +81,20 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "process_ids": lambda ids: decode_ids(list(ids), "AIProcess", "processIds"),
 }
 
-_payload = payload_of(VendorAgreementPayload, "vendor_agreement", VendorAgreementNode.from_model)
+_AGREEMENT = Ref("VendorAgreement", "agreement_id")
 
 
 @strawberry.type
 class VendorAgreementMutation:
-    @strawberry.mutation(description="Add a vendor agreement of a client. Staff writers.")
-    async def create_vendor_agreement(
-        self, info: Info, input: Annotated[CreateVendorAgreementInput, WRITE_INPUT]
-    ) -> VendorAgreementPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.create_vendor_agreement(
-                db,
-                actor=actor,
-                client_id=decode_id(
-                    input.client_organisation_id, "ClientOrganisation", "clientOrganisationId"
-                ),
-                **input_values(input, skip=["client_organisation_id"], convert=_CONVERT),
-            ),
-        )
-
-    @strawberry.mutation(description="Change a vendor agreement. Staff writers.")
-    async def update_vendor_agreement(
-        self, info: Info, input: Annotated[UpdateVendorAgreementInput, WRITE_INPUT]
-    ) -> VendorAgreementPayload:
-        return await run_write(
-            info,
-            _payload,
-            lambda db, actor: service.update_vendor_agreement(
-                db,
-                actor=actor,
-                agreement_id=decode_id(input.id, "VendorAgreement", "id"),
-                expected_version=input.version,
-                **input_values(input, convert=_CONVERT),
-            ),
-        )
+    create_vendor_agreement = write_mutation(
+        CreateVendorAgreementInput,
+        VendorAgreementPayload,
+        new_row(service.create_vendor_agreement, OF_CLIENT, convert=_CONVERT),
+        description="Add a vendor agreement of a client. Staff writers.",
+    )
+    update_vendor_agreement = write_mutation(
+        UpdateVendorAgreementInput,
+        VendorAgreementPayload,
+        row_at_version(service.update_vendor_agreement, _AGREEMENT, convert=_CONVERT),
+        description="Change a vendor agreement. Staff writers.",
+    )
