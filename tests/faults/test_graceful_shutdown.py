@@ -8,10 +8,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -27,26 +25,13 @@ from server.settings import Settings
 from tenants import models as m
 from tenants.registry import TenantRef
 from tests.conftest import TenantFactory, TokenFactory
+from tests.faults.processes import STEWARD, steward_env, steward_worker
 from tests.jobs.seed import queue_report, report_row, seed_client
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst
 from tests.support import free_port
 
-STEWARD = Path(sys.executable).with_name("steward")
 VIEWER = json.dumps({"query": "{ viewer { name role } }"}).encode()
 REQUESTS, CONNECTIONS = 100, 8
-
-
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    assert settings.database_url and settings.redis_url
-    return os.environ | {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-        "STEWARD_RATE_LIMIT_PER_PRINCIPAL": "1000000",
-        "STEWARD_RATE_LIMIT_PER_ADDRESS": "1000000",
-        **extra,
-    }
 
 
 async def _stopped(process: subprocess.Popen[bytes], within_s: float) -> int:
@@ -66,7 +51,7 @@ async def test_sigterm_under_load_loses_no_accepted_request(
 ) -> None:
     token = await make_token(await make_tenant(), "viewer")
     port = free_port()
-    env = _env(
+    env = steward_env(
         settings,
         STEWARD_PORT=str(port),
         STEWARD_SHUTDOWN_GRACE_S="10",
@@ -151,14 +136,11 @@ async def test_sigterm_under_load_loses_no_accepted_request(
 def _worker(
     settings: Settings, queue: str, *, grace_s: int, delay_s: float
 ) -> subprocess.Popen[bytes]:
-    env = _env(
+    return steward_worker(
         settings,
         STEWARD_QUEUE_NAME=queue,
         STEWARD_SHUTDOWN_GRACE_S=str(grace_s),
         STEWARD_TEST_JOB_DELAY_S=str(delay_s),  # the job sleeps this long once RUNNING
-    )
-    return subprocess.Popen(
-        [str(STEWARD), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
