@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.readiness.job import build_readiness_report
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.jobs.runs import run_readiness
 from tests.jobs.seed import queue_report, seed_client
 
 
@@ -31,8 +31,7 @@ async def test_readiness_documents_need_a_principal_of_the_tenant_and_client(
     seeded = await seed_client(engine, tenant, processes=4, name="Harbor Logistics")
     neighbour = await seed_client(engine, tenant, processes=1, name="Meridian")
     report_id = await queue_report(engine, tenant, seeded.client_id)
-    ctx = {"engine": engine, "job_try": 1, "job_timeout_s": 300}
-    await build_readiness_report(ctx, tenant.slug, str(report_id))
+    await run_readiness(engine, tenant, report_id)
     html_path, pdf_path = (
         f"/reports/readiness/{report_id}.html",
         f"/reports/readiness/{report_id}.pdf",
