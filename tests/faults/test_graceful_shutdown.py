@@ -23,11 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.enqueue import enqueue_readiness, job_status, readiness_job_id
 from server.settings import Settings
 from tenants import models as m
-from tenants.registry import TenantRef
 from tests.conftest import TenantFactory, TokenFactory
-from tests.faults.processes import STEWARD, steward_env, steward_worker
 from tests.jobs.seed import queue_report, report_row, seed_client
-from tests.jobs.workers import make_worker, new_queue, pool, run_burst
+from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
+from tests.processes import STEWARD, steward_env, steward_worker
 from tests.support import free_port
 
 VIEWER = json.dumps({"query": "{ viewer { name role } }"}).encode()
@@ -144,15 +143,6 @@ def _worker(
     )
 
 
-async def _wait_for(
-    engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID, status: m.ReportStatus
-) -> None:
-    deadline = time.monotonic() + 30
-    while (await report_row(engine, tenant, report_id)).status is not status:
-        assert time.monotonic() < deadline, f"report not {status.value} within 30 s"
-        await asyncio.sleep(0.1)
-
-
 @pytest.mark.timeout(90)
 async def test_sigterm_mid_report_finishes_it_within_the_grace_or_hands_it_on(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
@@ -172,8 +162,8 @@ async def test_sigterm_mid_report_finishes_it_within_the_grace_or_hands_it_on(
             _worker(settings, slow_queue, grace_s=1, delay_s=120),
         ]
         try:
-            await _wait_for(engine, tenant, finished, m.ReportStatus.RUNNING)
-            await _wait_for(engine, tenant, handed_on, m.ReportStatus.RUNNING)
+            await wait_for_report(engine, tenant, finished, m.ReportStatus.RUNNING)
+            await wait_for_report(engine, tenant, handed_on, m.ReportStatus.RUNNING)
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
             assert [await _stopped(worker, 20) for worker in workers] == [0, 0]

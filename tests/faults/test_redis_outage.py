@@ -19,8 +19,8 @@ from server.embedded import EmbeddedRedis
 from server.settings import Settings
 from tenants import models as m
 from tests.conftest import TenantFactory, TokenFactory
-from tests.faults.processes import steward_worker
 from tests.jobs.seed import report_row, seed_client
+from tests.processes import steward_worker
 from tests.support import data, gql, serving
 
 REQUEST = """

@@ -1,4 +1,5 @@
-"""Real `steward` processes for the fault suites, configured as the run's own server is."""
+"""Real `steward` processes (serve, worker) for the suites that need one, as in production,
+configured as the run's own in-process server is."""
 
 from __future__ import annotations
 
