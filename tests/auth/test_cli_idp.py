@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,32 +11,20 @@ from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
-from tests.auth.support import REPO, SECRET_KEY, Provider
+from tests.auth.support import SECRET_KEY, Provider
 from tests.conftest import TenantFactory
+from tests.processes import steward_output
 from tests.support import free_port
 
 
 async def _steward(settings: Settings, *args: str, env_name: str = "test") -> tuple[int, str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "STEWARD_ENV": env_name,
-        "STEWARD_SECRET_KEY": SECRET_KEY,
-        "STEWARD_PUBLIC_URL": "https://steward.example",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server.cli",
+    return await steward_output(
+        settings,
         *args,
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        STEWARD_ENV=env_name,
+        STEWARD_SECRET_KEY=SECRET_KEY,
+        STEWARD_PUBLIC_URL="https://steward.example",
     )
-    out, err = await process.communicate()
-    return int(process.returncode or 0), out.decode(), err.decode()
 
 
 async def test_idp_add_stores_an_encrypted_secret_and_prints_the_redirect_uri(

@@ -26,7 +26,7 @@ from tenants import models as m
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import queue_report, report_row, seed_client
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
-from tests.processes import STEWARD, steward_env, steward_worker
+from tests.processes import NO_RATE_LIMITS, STEWARD, steward_env, steward_worker
 from tests.support import free_port
 
 VIEWER = json.dumps({"query": "{ viewer { name role } }"}).encode()
@@ -56,6 +56,7 @@ async def test_sigterm_under_load_loses_no_accepted_request(
         STEWARD_SHUTDOWN_GRACE_S="10",
         STEWARD_LOG_LEVEL="INFO",  # one `http.request` line per request the app handled
         STEWARD_QUEUE_NAME=new_queue(),
+        **NO_RATE_LIMITS,
     )
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
