@@ -156,6 +156,13 @@ async def gql(
     return body
 
 
+async def post_raw(client: httpx.AsyncClient, content: Any, *, token: str) -> httpx.Response:
+    """POST `content` (bytes, text or an async stream) to /graphql as it is, as JSON with a
+    bearer token: for the bodies `gql` would not send (not an operation, malformed, huge)."""
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    return await client.post("/graphql", content=content, headers=headers)
+
+
 def data(body: dict[str, Any]) -> dict[str, Any]:
     """The `data` of a response that must have no errors."""
     assert "errors" not in body or not body["errors"], body.get("errors")

@@ -83,7 +83,7 @@ async def wait_for_report(
         assert asyncio.get_running_loop().time() < deadline, (
             f"report not {status.value} within {within_s} s"
         )
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.2)
 
 
 async def run_job(settings: Settings, function: str, *args: str, **worker_options: Any) -> None:

@@ -25,7 +25,7 @@ from tenants.trusted_documents import (
 )
 from tests.conftest import TenantFactory, TokenFactory
 from tests.processes import run_steward
-from tests.support import serving
+from tests.support import post_raw, serving
 
 
 def sha(document: str) -> str:
@@ -228,11 +228,7 @@ async def test_trusted_mode_runs_a_registered_document_by_hash_and_by_text(
 async def test_trusted_mode_refuses_bodies_without_a_document(
     trusted_client: httpx.AsyncClient, token: str, raw: bytes
 ) -> None:
-    response = await trusted_client.post(
-        "/graphql",
-        content=raw,
-        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
-    )
+    response = await post_raw(trusted_client, raw, token=token)
     assert response.status_code == 400
     assert code(response.json()) in ("TRUSTED_DOCUMENT_REQUIRED", "BAD_REQUEST")
 
