@@ -24,7 +24,7 @@ from jobs.enqueue import enqueue_readiness, job_status, readiness_job_id
 from server.settings import Settings
 from tenants import models as m
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
+from tests.jobs.seed import queue_report, report_row, seed_queued_report
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
 from tests.processes import NO_RATE_LIMITS, STEWARD, steward_env, steward_worker
 from tests.support import free_port
@@ -151,8 +151,7 @@ async def test_sigterm_mid_report_finishes_it_within_the_grace_or_hands_it_on(
     """Two workers at once (their start-up is most of the time): one whose job ends within
     the grace, one whose job outlasts it; each report ends SUCCEEDED exactly once."""
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=4)
-    finished = await queue_report(engine, tenant, seeded.client_id)
+    seeded, finished = await seed_queued_report(engine, tenant, processes=4)
     handed_on = await queue_report(engine, tenant, seeded.client_id)
     quick_queue, slow_queue = new_queue(), new_queue()
     async with pool(settings, quick_queue) as quick, pool(settings, slow_queue) as slow:

@@ -11,7 +11,7 @@ from tenants.services.frameworks import choose_client_frameworks
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
 from tests.jobs.runs import run_readiness
-from tests.jobs.seed import queue_report, report_row, seed_client
+from tests.jobs.seed import queue_report, report_row, seed_client, seed_queued_report
 
 
 async def test_chosen_frameworks_become_report_sections(
@@ -40,7 +40,6 @@ async def test_no_chosen_framework_no_section(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
     assert await run_readiness(engine, tenant, report_id) == "succeeded"
     assert "Regulatory frameworks" not in (await report_row(engine, tenant, report_id)).html

@@ -220,6 +220,15 @@ async def queue_report(
     return report_id
 
 
+async def seed_queued_report(
+    engine: AsyncEngine, tenant: TenantRef, *, processes: int, **values: Any
+) -> tuple[Seeded, uuid.UUID]:
+    """A client seeded with `processes` processes and a readiness report queued for it
+    (`values` as for `queue_report`): what every report job test starts from."""
+    seeded = await seed_client(engine, tenant, processes=processes)
+    return seeded, await queue_report(engine, tenant, seeded.client_id, **values)
+
+
 async def report_row(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -> Any:
     from sqlalchemy import select
     from sqlalchemy.orm import undefer

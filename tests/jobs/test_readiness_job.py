@@ -17,7 +17,14 @@ from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
 from tests.jobs.runs import job_ctx, run_readiness
-from tests.jobs.seed import TODAY, queue_report, report_row, seed_client, set_accountable
+from tests.jobs.seed import (
+    TODAY,
+    queue_report,
+    report_row,
+    seed_client,
+    seed_queued_report,
+    set_accountable,
+)
 from tests.support import count_statements
 
 
@@ -65,8 +72,7 @@ async def test_job_moves_queued_report_to_succeeded_with_results(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=15)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    seeded, report_id = await seed_queued_report(engine, tenant, processes=15)
     assert await run_readiness(engine, tenant, report_id) == "succeeded"
     row = await report_row(engine, tenant, report_id)
     assert row.status is m.ReportStatus.SUCCEEDED and row.attempts == 1
@@ -85,8 +91,7 @@ async def test_running_the_job_twice_leaves_one_result(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=5)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=5)
     await run_readiness(engine, tenant, report_id)
     first = await report_row(engine, tenant, report_id)
     again = await run_readiness(engine, tenant, report_id)
@@ -105,9 +110,8 @@ async def test_a_report_left_running_by_a_dead_worker_is_taken_over(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=5)
-    report_id = await queue_report(
-        engine, tenant, seeded.client_id, status=m.ReportStatus.RUNNING, attempts=1
+    _, report_id = await seed_queued_report(
+        engine, tenant, processes=5, status=m.ReportStatus.RUNNING, attempts=1
     )
     assert await run_readiness(engine, tenant, report_id) == "succeeded"
     row = await report_row(engine, tenant, report_id)
@@ -116,9 +120,8 @@ async def test_a_report_left_running_by_a_dead_worker_is_taken_over(
 
 async def test_failed_report_is_left_alone(engine: AsyncEngine, make_tenant: TenantFactory) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(
-        engine, tenant, seeded.client_id, status=m.ReportStatus.FAILED, failure_reason="x"
+    _, report_id = await seed_queued_report(
+        engine, tenant, processes=2, status=m.ReportStatus.FAILED, failure_reason="x"
     )
     assert await run_readiness(engine, tenant, report_id) == "already failed"
 
@@ -140,8 +143,7 @@ async def test_job_past_its_timeout_ends_failed_with_the_reason(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
     outcome = await run_readiness(engine, tenant, report_id, job_timeout_s=5, test_job_delay_s=10)
     row = await report_row(engine, tenant, report_id)
     assert outcome == "timed out"
@@ -154,8 +156,7 @@ async def test_transient_errors_are_retried_with_backoff_then_fail(
     engine: AsyncEngine, make_tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise ConnectionResetError("connection reset by peer")
@@ -175,8 +176,7 @@ async def test_other_errors_fail_the_report_at_once(
     engine: AsyncEngine, make_tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
 
     def broken(snapshot: object) -> None:
         raise ValueError("a rule bug")
@@ -191,8 +191,7 @@ async def test_history_of_earlier_scores_reaches_the_document(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=14)
-    first = await queue_report(engine, tenant, seeded.client_id)
+    seeded, first = await seed_queued_report(engine, tenant, processes=14)
     await run_readiness(engine, tenant, first)
     await set_accountable(
         engine, tenant, owner_id=seeded.owner_ids[0], process_ids=seeded.orphaned_ids

@@ -13,7 +13,7 @@ from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.runs import run_readiness
-from tests.jobs.seed import queue_report, seed_client
+from tests.jobs.seed import queue_report, seed_client, seed_queued_report
 
 
 def auth(token: str) -> dict[str, str]:
@@ -77,8 +77,7 @@ async def test_unfinished_report_has_no_document(
     make_token: TokenFactory,
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=1)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=1)
     token = await make_token(tenant, "admin")
     response = await client.get(f"/reports/readiness/{report_id}.html", headers=auth(token))
     assert response.status_code == 404

@@ -31,7 +31,7 @@ from tenants.registry import TenantRef
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
-from tests.jobs.seed import queue_report, seed_client
+from tests.jobs.seed import queue_report, seed_client, seed_queued_report
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst, run_job
 from tests.support import serving_app
 
@@ -156,8 +156,7 @@ async def test_readiness_report_succeeded_and_failed_are_announced(
 ) -> None:
     recv = Receiver(SECRET)
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=3)
-    good = await queue_report(engine, tenant, seeded.client_id)
+    seeded, good = await seed_queued_report(engine, tenant, processes=3)
     async with receiving(recv) as url:
         await _configure(engine, tenant, url, secret_box_for(settings).encrypt(SECRET))
         await run_job(settings, "build_readiness_report", tenant.slug, str(good))

@@ -22,7 +22,7 @@ from tenants import models as m
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
+from tests.jobs.seed import queue_report, report_row, seed_client, seed_queued_report
 from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
 from tests.processes import steward_worker
 from tests.support import data, free_port, gql, serving
@@ -43,8 +43,7 @@ async def test_a_worker_killed_mid_job_leaves_the_report_to_another_worker(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=6)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=6)
     queue = new_queue()
     async with pool(settings, queue) as redis:
         assert await enqueue_readiness(redis, tenant=tenant.slug, report_id=report_id)
@@ -174,8 +173,7 @@ async def test_sweeper_reenqueues_a_queued_report_whose_job_ended_without_it(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
     queue = new_queue()
     async with pool(settings, queue) as redis:
         job_id = readiness_job_id(tenant.slug, report_id)
