@@ -87,6 +87,21 @@ async def assert_login_refused(
     await check.assert_refused(response, reason, status=status)
 
 
+async def assert_callback_refused(
+    browser: Browser,
+    world: World,
+    engine: AsyncEngine,
+    query: str,
+    reason: str,
+    *,
+    status: int | None = None,
+) -> None:
+    """Arrive at tenant A's callback with `query` and check the refusal (snapshot first)."""
+    check = await RefusalCheck.start(engine, world.a.tenant)
+    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?{query}")
+    await check.assert_refused(response, reason, status=status)
+
+
 async def assert_tampered_login_refused(
     browser: Browser,
     world: World,
