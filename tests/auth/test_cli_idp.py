@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
 from tenants.models import IdentityProvider
+from tenants.registry import TenantRef
 from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.services.secret_box import SecretBox
@@ -25,6 +26,17 @@ async def _steward(settings: Settings, *args: str, env_name: str = "test") -> tu
         STEWARD_SECRET_KEY=SECRET_KEY,
         STEWARD_PUBLIC_URL="https://steward.example",
     )
+
+
+async def _add_staff_idp(
+    settings: Settings, tenant: TenantRef, issuer: str
+) -> tuple[int, str, str]:
+    """`steward idp add` of a staff provider at `issuer`, for the `idp check` tests."""
+    return await _steward(
+        settings,
+        "idp", "add", "--tenant", tenant.slug, "--issuer", issuer, "--client-id", "c",
+        "--client-secret", "s", "--domains", "a.example",
+    )  # fmt: skip
 
 
 async def test_idp_add_stores_an_encrypted_secret_and_prints_the_redirect_uri(
@@ -96,11 +108,7 @@ async def test_idp_check_fetches_discovery_and_jwks_of_a_real_provider(
 ) -> None:
     tenant = await make_tenant()
     issuer = providers["staff"].issuer
-    code, out, err = await _steward(
-        settings,
-        "idp", "add", "--tenant", tenant.slug, "--issuer", issuer, "--client-id", "c",
-        "--client-secret", "s", "--domains", "a.example",
-    )  # fmt: skip
+    code, out, err = await _add_staff_idp(settings, tenant, issuer)
     assert code == 0, err
     assert f"warning: the issuer {issuer} is plain http" in err
     base = f"https://steward.example/auth/{tenant.slug}"
@@ -119,11 +127,7 @@ async def test_idp_check_says_what_is_wrong(
 ) -> None:
     tenant = await make_tenant()
     dead = f"http://127.0.0.1:{free_port()}/realms/gone"
-    code, out, err = await _steward(
-        settings,
-        "idp", "add", "--tenant", tenant.slug, "--issuer", dead, "--client-id", "c",
-        "--client-secret", "s", "--domains", "a.example",
-    )  # fmt: skip
+    code, out, err = await _add_staff_idp(settings, tenant, dead)
     assert code == 0, err
     raw = out.split("identity provider id: ", 1)[1].split()[0]
     code, out, err = await _steward(settings, "idp", "check", "--tenant", tenant.slug, "--id", raw)
