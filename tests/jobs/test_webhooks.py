@@ -242,11 +242,10 @@ async def test_a_report_the_sweeper_gives_up_on_is_announced_as_failed(
 
     recv = Receiver(SECRET)
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=1)
-    exhausted = await queue_report(
+    _, exhausted = await seed_queued_report(
         engine,
         tenant,
-        seeded.client_id,
+        processes=1,
         status=m.ReportStatus.RUNNING,
         attempts=5,
         started_at=datetime.now(UTC) - timedelta(hours=2),
