@@ -146,3 +146,9 @@ def make_token(engine: AsyncEngine) -> TokenFactory:
         return issued.secret
 
     return factory
+
+
+@pytest.fixture
+async def token(make_tenant: TenantFactory, make_token: TokenFactory) -> str:
+    """An admin token of a new tenant, for tests that only need to be let in."""
+    return await make_token(await make_tenant())

@@ -11,9 +11,11 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 import uvicorn
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.settings import Settings
@@ -156,6 +158,13 @@ async def gql(
     return body
 
 
+async def post_raw(client: httpx.AsyncClient, content: Any, *, token: str) -> httpx.Response:
+    """POST `content` (bytes, text or an async stream) to /graphql as it is, as JSON with a
+    bearer token: for the bodies `gql` would not send (not an operation, malformed, huge)."""
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    return await client.post("/graphql", content=content, headers=headers)
+
+
 def data(body: dict[str, Any]) -> dict[str, Any]:
     """The `data` of a response that must have no errors."""
     assert "errors" not in body or not body["errors"], body.get("errors")
@@ -190,6 +199,18 @@ def count_statements(engine: AsyncEngine | None = None) -> Iterator[StatementCou
         yield counter
     finally:
         event.remove(target, "before_cursor_execute", before)
+
+
+async def assert_tenant_refused(
+    engine: AsyncEngine, tenant: Any, statement: str, match: str = "permission denied"
+) -> None:
+    """`statement`, run on a connection bound to `tenant` (its role), fails in PostgreSQL
+    with an error matching `match`: the database itself keeps the tenant out."""
+    from tenants.session import tenant_connection
+
+    with pytest.raises(DBAPIError, match=match):
+        async with tenant_connection(engine, tenant) as conn:
+            await conn.execute(text(statement))
 
 
 async def race_uncommitted(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from server.settings import Settings
+from tenants.models import IdentityProvider
 from tenants.provisioning import create_tenant
 from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
@@ -74,58 +76,68 @@ async def auth_url(
         yield url
 
 
+async def _add_idp(
+    session: AsyncSession,
+    provider: Provider,
+    *,
+    client_id: str,
+    secret: str,
+    domain: str,
+    group_roles: dict[str, str],
+    **options: Any,
+) -> IdentityProvider:
+    """`provider` as an identity provider of the session's tenant, roles from `groups`."""
+    return await add_identity_provider(
+        session,
+        actor=SYSTEM,
+        box=SecretBox([SECRET_KEY]),
+        issuer=provider.issuer,
+        client_id=client_id,
+        client_secret=secret,
+        allowed_domains=[domain],
+        allow_http=True,  # the test providers are plain http on loopback
+        claim_role_mapping={"claim": "groups", "values": group_roles},
+        **options,
+    )
+
+
 async def _sso_tenant(
     engine: AsyncEngine, auth_url: str, staff: Provider, client: Provider | None, domain: str
 ) -> SsoTenant:
-    box = SecretBox([SECRET_KEY])
     tenant = await create_tenant(engine, slug=unique_slug("sso"), name="SSO Consultancy")
-    redirect = f"{auth_url}/auth/{tenant.slug}/callback"
+    staff_secret = f"secret-{tenant.slug}"
     async with tenant_session(engine, tenant) as session:
-        staff_idp = await add_identity_provider(
+        staff_idp = await _add_idp(
             session,
-            actor=SYSTEM,
-            box=box,
-            issuer=staff.issuer,
+            staff,
             client_id=f"steward-{tenant.slug}",
-            client_secret=f"secret-{tenant.slug}",
-            allowed_domains=[domain],
-            allow_http=True,  # the test providers are plain http on loopback
-            claim_role_mapping={
-                "claim": "groups",
-                "values": {"steward-admins": "admin", "consultants": "consultant"},
-            },
+            secret=staff_secret,
+            domain=domain,
+            group_roles={"steward-admins": "admin", "consultants": "consultant"},
         )
+        registrations = [(staff, staff_idp, staff_secret)]
         org = client_idp = None
         if client is not None:
             org = await create_client(session, actor=SYSTEM, name="Globex")
-            client_idp = await add_identity_provider(
+            client_idp = await _add_idp(
                 session,
-                actor=SYSTEM,
-                box=box,
-                issuer=client.issuer,
+                client,
                 client_id=f"steward-{tenant.slug}-globex",
-                client_secret="globex-secret",
-                allowed_domains=["globex.test"],
-                allow_http=True,
+                secret="globex-secret",
+                domain="globex.test",
+                group_roles={"ai-owners": "client_owner"},
                 client_organisation_id=org.id,
-                claim_role_mapping={"claim": "groups", "values": {"ai-owners": "client_owner"}},
             )
-    signed_out = f"{auth_url}/auth/{tenant.slug}/signed-out"
-    backchannel = f"{auth_url}/auth/{tenant.slug}/backchannel-logout/{staff_idp.id}"
-    await staff.register_client(
-        staff_idp.client_id,
-        f"secret-{tenant.slug}",
-        redirect,
-        post_logout_redirect_uri=signed_out,
-        backchannel_logout_uri=backchannel,
-    )
-    if client is not None and client_idp is not None:
-        await client.register_client(
-            client_idp.client_id,
-            "globex-secret",
-            redirect,
-            post_logout_redirect_uri=signed_out,
-            backchannel_logout_uri=f"{auth_url}/auth/{tenant.slug}/backchannel-logout/{client_idp.id}",
+            registrations.append((client, client_idp, "globex-secret"))
+    # Each provider learns Steward's redirect and logout URIs for the client it issued.
+    auth = f"{auth_url}/auth/{tenant.slug}"
+    for provider, idp, secret in registrations:
+        await provider.register_client(
+            idp.client_id,
+            secret,
+            f"{auth}/callback",
+            post_logout_redirect_uri=f"{auth}/signed-out",
+            backchannel_logout_uri=f"{auth}/backchannel-logout/{idp.id}",
         )
     return SsoTenant(
         tenant=tenant,

@@ -1,4 +1,5 @@
-"""GraphQL over bearer tokens for the login suites (the browser's own calls use Browser)."""
+"""GraphQL over bearer tokens for the login suites (the browser's own calls use Browser),
+and the members and tokens those calls act as."""
 
 from __future__ import annotations
 
@@ -15,14 +16,21 @@ from tenants.registry import TenantRef
 from tenants.services.api_tokens import create_api_token
 from tenants.services.audit import SYSTEM
 from tenants.session import tenant_session
+from tests.auth.support import Browser, World, sign_in
 
 
 async def token(
-    engine: AsyncEngine, tenant: TenantRef, role: Role, member_id: uuid.UUID | None = None
+    engine: AsyncEngine,
+    tenant: TenantRef,
+    role: Role,
+    member_id: uuid.UUID | None = None,
+    *,
+    name: str = "t",
 ) -> str:
+    """The secret of a new API token; with `member_id`, one that member holds."""
     async with tenant_session(engine, tenant) as session:
         issued = await create_api_token(
-            session, actor=SYSTEM, tenant=tenant, name="t", role=role, member_id=member_id
+            session, actor=SYSTEM, tenant=tenant, name=name, role=role, member_id=member_id
         )
     return issued.secret
 
@@ -47,3 +55,9 @@ async def member_by_email(engine: AsyncEngine, tenant: TenantRef, email: str) ->
         member = await session.scalar(select(Member).where(Member.email == email))
     assert member is not None
     return member
+
+
+async def login_member(browser: Browser, world: World, engine: AsyncEngine) -> Member:
+    """A new person signed in to tenant A through its staff provider: the member it made."""
+    user = await sign_in(browser, world)
+    return await member_by_email(engine, world.a.tenant, user["email"])

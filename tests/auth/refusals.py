@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tenants.models import AuditEvent
 from tenants.registry import BrowserSession, TenantRef
 from tenants.session import tenant_session
-from tests.auth.support import refusal_reason
+from tests.auth.support import Browser, World, person, refusal_reason
 
 
 async def session_count(engine: AsyncEngine, tenant: TenantRef) -> int:
@@ -67,3 +68,52 @@ class RefusalCheck:
         failure = await last_failure(self.engine, self.tenant)
         assert failure is not None and failure["id"] != self.failure_before, "not audited"
         assert failure["reason"] == reason
+
+
+async def assert_login_refused(
+    browser: Browser,
+    world: World,
+    engine: AsyncEngine,
+    reason: str,
+    *,
+    idp_id: uuid.UUID | None = None,
+    status: int | None = None,
+) -> None:
+    """Log in to tenant A (through `idp_id`, else its staff provider) and check the refusal.
+
+    The snapshot is taken just before the login, after whatever the test set up."""
+    check = await RefusalCheck.start(engine, world.a.tenant)
+    response = await browser.login(world.a.tenant.slug, idp_id)
+    await check.assert_refused(response, reason, status=status)
+
+
+async def assert_callback_refused(
+    browser: Browser,
+    world: World,
+    engine: AsyncEngine,
+    query: str,
+    reason: str,
+    *,
+    status: int | None = None,
+) -> None:
+    """Arrive at tenant A's callback with `query` and check the refusal (snapshot first)."""
+    check = await RefusalCheck.start(engine, world.a.tenant)
+    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?{query}")
+    await check.assert_refused(response, reason, status=status)
+
+
+async def assert_tampered_login_refused(
+    browser: Browser,
+    world: World,
+    engine: AsyncEngine,
+    reason: str,
+    *,
+    status: int | None = None,
+    **knobs: Any,
+) -> None:
+    """A new person logs in to tenant A while its staff provider answers as `knobs` say
+    (tests/oidc_provider/tampering.py); the login is refused for `reason`."""
+    staff = world.providers["staff"]
+    await staff.next_user(**person())
+    await staff.knobs(**knobs)
+    await assert_login_refused(browser, world, engine, reason, status=status)

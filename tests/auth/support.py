@@ -217,3 +217,14 @@ def refusal_reason(response: httpx.Response) -> str:
     assert error["extensions"]["code"] == "LOGIN_REFUSED", body
     reason: str = error["extensions"]["reason"]
     return reason
+
+
+async def sign_in(
+    browser: Browser, world: World, user: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`user` (a new person unless given) signs in to tenant A through its staff provider,
+    successfully; their claims."""
+    user = user or person()
+    await world.providers["staff"].next_user(**user)
+    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    return user

@@ -17,7 +17,7 @@ from tenants.services.audit import SYSTEM
 from tenants.services.identity_providers import add_identity_provider
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
-from tests.auth.refusals import RefusalCheck
+from tests.auth.refusals import assert_login_refused
 from tests.auth.support import SECRET_KEY, Browser, World, person
 from tests.support import unique_slug
 
@@ -68,9 +68,7 @@ async def test_by_default_a_missing_email_verified_is_refused(
     user = person()
     del user["email_verified"]
     await world.providers["staff"].next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.login(world.a.tenant.slug)
-    await check.assert_refused(response, "email_unverified", status=403)
+    await assert_login_refused(browser, world, engine, "email_unverified", status=403)
 
 
 def test_the_mapping_reads_the_named_claims() -> None:

@@ -2,45 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
 from tenants.models import IdentityProvider
+from tenants.registry import TenantRef
 from tenants.services.audit import SYSTEM
 from tenants.services.clients import create_client
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
-from tests.auth.support import REPO, SECRET_KEY, Provider
+from tests.auth.support import SECRET_KEY, Provider
 from tests.conftest import TenantFactory
+from tests.processes import steward_output
 from tests.support import free_port
 
 
 async def _steward(settings: Settings, *args: str, env_name: str = "test") -> tuple[int, str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "STEWARD_ENV": env_name,
-        "STEWARD_SECRET_KEY": SECRET_KEY,
-        "STEWARD_PUBLIC_URL": "https://steward.example",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server.cli",
+    return await steward_output(
+        settings,
         *args,
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        STEWARD_ENV=env_name,
+        STEWARD_SECRET_KEY=SECRET_KEY,
+        STEWARD_PUBLIC_URL="https://steward.example",
     )
-    out, err = await process.communicate()
-    return int(process.returncode or 0), out.decode(), err.decode()
+
+
+async def _add_staff_idp(
+    settings: Settings, tenant: TenantRef, issuer: str
+) -> tuple[int, str, str]:
+    """`steward idp add` of a staff provider at `issuer`, for the `idp check` tests."""
+    return await _steward(
+        settings,
+        "idp", "add", "--tenant", tenant.slug, "--issuer", issuer, "--client-id", "c",
+        "--client-secret", "s", "--domains", "a.example",
+    )  # fmt: skip
 
 
 async def test_idp_add_stores_an_encrypted_secret_and_prints_the_redirect_uri(
@@ -112,11 +108,7 @@ async def test_idp_check_fetches_discovery_and_jwks_of_a_real_provider(
 ) -> None:
     tenant = await make_tenant()
     issuer = providers["staff"].issuer
-    code, out, err = await _steward(
-        settings,
-        "idp", "add", "--tenant", tenant.slug, "--issuer", issuer, "--client-id", "c",
-        "--client-secret", "s", "--domains", "a.example",
-    )  # fmt: skip
+    code, out, err = await _add_staff_idp(settings, tenant, issuer)
     assert code == 0, err
     assert f"warning: the issuer {issuer} is plain http" in err
     base = f"https://steward.example/auth/{tenant.slug}"
@@ -135,11 +127,7 @@ async def test_idp_check_says_what_is_wrong(
 ) -> None:
     tenant = await make_tenant()
     dead = f"http://127.0.0.1:{free_port()}/realms/gone"
-    code, out, err = await _steward(
-        settings,
-        "idp", "add", "--tenant", tenant.slug, "--issuer", dead, "--client-id", "c",
-        "--client-secret", "s", "--domains", "a.example",
-    )  # fmt: skip
+    code, out, err = await _add_staff_idp(settings, tenant, dead)
     assert code == 0, err
     raw = out.split("identity provider id: ", 1)[1].split()[0]
     code, out, err = await _steward(settings, "idp", "check", "--tenant", tenant.slug, "--id", raw)

@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.errors import DomainError
-from tenants.models import Member
 from tenants.principals import Role
-from tenants.services.api_tokens import create_api_token
 from tenants.services.audit import SYSTEM
 from tenants.services.members import deactivate_member, update_member_role
 from tenants.session import tenant_session
-from tests.auth.support import Browser, World, person
+from tests.auth.graphql_support import login_member, token
+from tests.auth.support import Browser, World
 
 VIEWER = "{ viewer { role } }"
-
-
-async def _login(browser: Browser, world: World, engine: AsyncEngine) -> Member:
-    user = person()
-    await world.providers["staff"].next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
-    async with tenant_session(engine, world.a.tenant) as session:
-        member = await session.scalar(select(Member).where(Member.email == user["email"]))
-    assert member is not None
-    return member
 
 
 async def test_deactivation_ends_sessions_and_tokens_at_once(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
-    async with tenant_session(engine, world.a.tenant) as session:
-        issued = await create_api_token(
-            session,
-            actor=SYSTEM,
-            tenant=world.a.tenant,
-            name="member's script",
-            role=Role.VIEWER,
-            member_id=member.id,
-        )
-    bearer = {"authorization": f"Bearer {issued.secret}"}
+    member = await login_member(browser, world, engine)
+    secret = await token(engine, world.a.tenant, Role.VIEWER, member.id, name="member's script")
+    bearer = {"authorization": f"Bearer {secret}"}
     assert (await browser.graphql(VIEWER)).status_code == 200
     assert (
         await browser.http.post(f"{world.auth_url}/graphql", json={"query": VIEWER}, headers=bearer)
@@ -60,7 +40,7 @@ async def test_deactivation_ends_sessions_and_tokens_at_once(
 async def test_a_failed_deactivation_revokes_nothing(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
+    member = await login_member(browser, world, engine)
     with pytest.raises(RuntimeError):
         async with tenant_session(engine, world.a.tenant) as session:
             await deactivate_member(
@@ -73,7 +53,7 @@ async def test_a_failed_deactivation_revokes_nothing(
 async def test_a_role_change_reaches_live_sessions_at_once(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
+    member = await login_member(browser, world, engine)
     assert (await browser.graphql(VIEWER)).json()["data"]["viewer"]["role"] == "VIEWER"
     async with tenant_session(engine, world.a.tenant) as session:
         await update_member_role(
@@ -89,7 +69,7 @@ async def test_a_role_change_reaches_live_sessions_at_once(
 async def test_a_stale_version_cannot_deactivate(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
+    member = await login_member(browser, world, engine)
     with pytest.raises(DomainError) as error:
         async with tenant_session(engine, world.a.tenant) as session:
             await deactivate_member(

@@ -9,13 +9,11 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tenants.models import AuditEvent, Member
+from tenants.models import AuditEvent
 from tenants.principals import Role
-from tenants.registry import TenantRef
-from tenants.services.api_tokens import create_api_token
-from tenants.services.audit import SYSTEM
 from tenants.session import tenant_session
-from tests.auth.support import Browser, World, person
+from tests.auth.graphql_support import bearer_gql, login_member, member_by_email, token
+from tests.auth.support import Browser, World, person, sign_in
 
 VIEWER = "{ viewer { role } }"
 END = """mutation($id: ID!) { endMemberSessions(input: {memberId: $id}) {
@@ -26,35 +24,9 @@ def _gid(member_id: uuid.UUID) -> str:
     return base64.b64encode(f"Member:{member_id}".encode()).decode()
 
 
-async def _login(browser: Browser, world: World, engine: AsyncEngine) -> Member:
-    user = person()
-    await world.providers["staff"].next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
-    async with tenant_session(engine, world.a.tenant) as session:
-        member = await session.scalar(select(Member).where(Member.email == user["email"]))
-    assert member is not None
-    return member
-
-
-async def _token(
-    engine: AsyncEngine, tenant: TenantRef, role: Role, member_id: uuid.UUID | None
-) -> str:
-    async with tenant_session(engine, tenant) as session:
-        issued = await create_api_token(
-            session, actor=SYSTEM, tenant=tenant, name="t", role=role, member_id=member_id
-        )
-    return issued.secret
-
-
-async def _end(world: World, token: str, member_id: uuid.UUID) -> dict[str, object]:
-    async with httpx.AsyncClient() as http:
-        response = await http.post(
-            f"{world.auth_url}/graphql",
-            json={"query": END, "variables": {"id": _gid(member_id)}},
-            headers={"authorization": f"Bearer {token}"},
-        )
-    assert response.status_code == 200, response.text
-    result: dict[str, object] = response.json()["data"]["endMemberSessions"]
+async def _end(world: World, secret: str, member_id: uuid.UUID) -> dict[str, object]:
+    body = await bearer_gql(world.auth_url, secret, END, {"id": _gid(member_id)})
+    result: dict[str, object] = body["data"]["endMemberSessions"]
     return result
 
 
@@ -65,13 +37,10 @@ async def test_an_admin_ends_all_of_a_members_sessions_and_it_is_audited(
         first, second = Browser(h1, auth_url), Browser(h2, auth_url)
         user = person()
         for browser in (first, second):  # the same person on two machines
-            await world.providers["staff"].next_user(**user)
-            assert (await browser.login(world.a.tenant.slug)).status_code == 303
-        async with tenant_session(engine, world.a.tenant) as session:
-            member = await session.scalar(select(Member).where(Member.email == user["email"]))
-        assert member is not None
-        kept = await _token(engine, world.a.tenant, Role.VIEWER, member.id)
-        admin = await _token(engine, world.a.tenant, Role.ADMIN, None)
+            await sign_in(browser, world, user)
+        member = await member_by_email(engine, world.a.tenant, user["email"])
+        kept = await token(engine, world.a.tenant, Role.VIEWER, member.id)
+        admin = await token(engine, world.a.tenant, Role.ADMIN, None)
         result = await _end(world, admin, member.id)
         assert result == {"member": {"id": _gid(member.id)}, "sessionsEnded": 2, "errors": []}
         assert (await first.graphql(VIEWER)).status_code == 401
@@ -94,8 +63,8 @@ async def test_an_admin_ends_all_of_a_members_sessions_and_it_is_audited(
 async def test_a_non_admin_cannot_end_sessions_and_nothing_ends(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
-    consultant = await _token(engine, world.a.tenant, Role.CONSULTANT, None)
+    member = await login_member(browser, world, engine)
+    consultant = await token(engine, world.a.tenant, Role.CONSULTANT, None)
     result = await _end(world, consultant, member.id)
     assert result["member"] is None and result["sessionsEnded"] == 0
     assert [e["code"] for e in result["errors"]] == ["FORBIDDEN"]  # type: ignore[attr-defined,index]
@@ -105,8 +74,8 @@ async def test_a_non_admin_cannot_end_sessions_and_nothing_ends(
 async def test_another_tenants_admin_cannot_end_this_tenants_sessions(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    member = await _login(browser, world, engine)
-    other_admin = await _token(engine, world.b.tenant, Role.ADMIN, None)
+    member = await login_member(browser, world, engine)
+    other_admin = await token(engine, world.b.tenant, Role.ADMIN, None)
     result = await _end(world, other_admin, member.id)
     assert [e["code"] for e in result["errors"]] == ["NOT_FOUND"]  # type: ignore[attr-defined,index]
     assert (await browser.graphql(VIEWER)).status_code == 200

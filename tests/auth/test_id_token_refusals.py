@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.auth.refusals import RefusalCheck
+from tests.auth.refusals import assert_tampered_login_refused
 from tests.auth.support import Browser, World, person
 
 # knobs of the test provider (tests/oidc_provider/tampering.py) -> expected reason
@@ -31,21 +31,14 @@ async def test_a_bad_id_token_is_refused(
     case: str, browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
     knobs, reason = BAD_TOKENS[case]
-    staff = world.providers["staff"]
-    await staff.next_user(**person())
-    await staff.knobs(**knobs)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), reason, status=400)
+    await assert_tampered_login_refused(browser, world, engine, reason, status=400, **knobs)
 
 
 async def test_several_audiences_without_our_client_as_azp_are_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    staff = world.providers["staff"]
-    await staff.next_user(**person())
-    await staff.knobs(aud=[f"steward-{world.a.tenant.slug}", "another-app"])
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "id_token_azp")
+    audiences = [f"steward-{world.a.tenant.slug}", "another-app"]
+    await assert_tampered_login_refused(browser, world, engine, "id_token_azp", aud=audiences)
 
 
 async def test_several_audiences_with_our_client_as_azp_are_accepted(
@@ -61,8 +54,4 @@ async def test_several_audiences_with_our_client_as_azp_are_accepted(
 async def test_an_azp_naming_another_party_is_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    staff = world.providers["staff"]
-    await staff.next_user(**person())
-    await staff.knobs(azp="another-app")
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "id_token_azp")
+    await assert_tampered_login_refused(browser, world, engine, "id_token_azp", azp="another-app")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.auth.support import Browser, World, person
+from tests.auth.support import Browser, World, person, sign_in
 
 
 async def test_a_rotated_signing_key_is_picked_up(browser: Browser, world: World) -> None:
     staff = world.providers["staff"]
-    await staff.next_user(**person())
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world)
     old_kid = (await staff.control())["kid"]
     rotated = await staff.control(rotate_key=True)
     assert rotated["kid"] != old_kid

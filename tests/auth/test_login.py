@@ -15,6 +15,7 @@ from tenants.principals import Role
 from tenants.services.audit import SYSTEM
 from tenants.services.members import invite_member
 from tenants.session import tenant_session
+from tests.auth.graphql_support import member_by_email
 from tests.auth.support import Browser, World, person
 
 # Every login here runs with the claims in the id token and with them only in UserInfo.
@@ -25,13 +26,6 @@ VIEWER = "{ viewer { kind name role tenant { slug } clientOrganisationId } }"
 
 def _global_id(type_name: str, value: object) -> str:
     return base64.b64encode(f"{type_name}:{value}".encode()).decode()
-
-
-async def _member(engine: AsyncEngine, world: World, email: str) -> Member:
-    async with tenant_session(engine, world.a.tenant) as session:
-        member = await session.scalar(select(Member).where(Member.email == email))
-    assert member is not None
-    return member
 
 
 async def test_staff_login_redirects_to_next_with_a_session_whose_viewer_is_the_member(
@@ -50,7 +44,7 @@ async def test_staff_login_redirects_to_next_with_a_session_whose_viewer_is_the_
         "tenant": {"slug": world.a.tenant.slug},
         "clientOrganisationId": None,
     }
-    member = await _member(engine, world, user["email"])
+    member = await member_by_email(engine, world.a.tenant, user["email"])
     assert (member.issuer, member.subject) == (world.providers["staff"].issuer, user["sub"])
     assert member.status is MemberStatus.ACTIVE and member.last_login_at is not None
 
@@ -85,7 +79,7 @@ async def test_an_invited_member_is_linked_on_first_login_and_keeps_the_invited_
     await browser.login(world.a.tenant.slug)
     viewer = (await browser.graphql(VIEWER)).json()["data"]["viewer"]
     assert viewer["role"] == "ADMIN"
-    member = await _member(engine, world, user["email"])
+    member = await member_by_email(engine, world.a.tenant, user["email"])
     assert member.id == invited.id and member.subject == user["sub"]
 
 
@@ -108,7 +102,7 @@ async def test_a_login_is_audited(browser: Browser, world: World, engine: AsyncE
     user = person()
     await world.providers["staff"].next_user(**user)
     await browser.login(world.a.tenant.slug)
-    member = await _member(engine, world, user["email"])
+    member = await member_by_email(engine, world.a.tenant, user["email"])
     async with tenant_session(engine, world.a.tenant) as session:
         event = await session.scalar(
             select(AuditEvent).where(

@@ -14,7 +14,7 @@ from tenants.services.audit import SYSTEM
 from tenants.services.identity_providers import add_identity_provider
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
-from tests.auth.refusals import RefusalCheck
+from tests.auth.refusals import RefusalCheck, assert_login_refused
 from tests.auth.support import (
     SECRET_KEY,
     Browser,
@@ -73,9 +73,8 @@ async def test_an_unknown_tenant_is_404(browser: Browser, world: World) -> None:
 async def test_an_unknown_identity_provider_is_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.go(f"/auth/{world.a.tenant.slug}/login?idp={uuid.uuid4()}")
-    await check.assert_refused(response, "idp_unknown", status=404)
+    unknown = uuid.uuid4()
+    await assert_login_refused(browser, world, engine, "idp_unknown", idp_id=unknown, status=404)
 
 
 async def test_another_tenants_identity_provider_is_unknown_here(

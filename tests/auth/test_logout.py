@@ -14,16 +14,13 @@ from tenants.models import AuditEvent
 from tenants.registry import BrowserSession
 from tenants.session import tenant_session
 from tests.auth.graphql_support import member_by_email
-from tests.auth.support import Browser, World, person
+from tests.auth.support import Browser, World, person, sign_in
 
 VIEWER = "{ viewer { role } }"
 
 
 async def _login(browser: Browser, world: World, **claims: Any) -> dict[str, Any]:
-    user = person(**claims)
-    await world.providers["staff"].next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
-    return user
+    return await sign_in(browser, world, person(**claims))
 
 
 async def _sid(world: World, user: dict[str, Any]) -> str:
@@ -105,8 +102,7 @@ async def test_a_back_channel_logout_ends_that_sign_in_at_once(
     user = await _login(browser, world)
     async with httpx.AsyncClient() as other_http:  # the same person, another sign-in
         other = Browser(other_http, world.auth_url)
-        await world.providers["staff"].next_user(**user)
-        assert (await other.login(world.a.tenant.slug)).status_code == 303
+        await sign_in(other, world, user)
         sid = (await world.providers["staff"].control())["sessions"]
         first_sid = next(s for s, (_, sub) in sid.items() if sub == user["sub"])
         sent = await _backchannel(world, sid=first_sid)

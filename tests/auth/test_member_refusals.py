@@ -11,8 +11,8 @@ from tenants.principals import Role
 from tenants.services.audit import SYSTEM
 from tenants.services.members import deactivate_member, invite_member
 from tenants.session import tenant_session
-from tests.auth.refusals import RefusalCheck
-from tests.auth.support import Browser, World, person
+from tests.auth.refusals import assert_login_refused
+from tests.auth.support import Browser, World, person, sign_in
 
 # Every login here runs with the claims in the id token and with them only in UserInfo.
 pytestmark = pytest.mark.usefixtures("claims_mode")
@@ -28,9 +28,7 @@ async def test_an_email_domain_that_is_not_allowed_is_refused_and_nobody_is_prov
 ) -> None:
     user = person("gmail.example")
     await world.providers["staff"].next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.login(world.a.tenant.slug)
-    await check.assert_refused(response, "domain_not_allowed", status=403)
+    await assert_login_refused(browser, world, engine, "domain_not_allowed", status=403)
     assert await _members_with(engine, world, user["email"]) == []
 
 
@@ -38,33 +36,27 @@ async def test_a_lookalike_subdomain_is_not_an_allowed_domain(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
     await world.providers["staff"].next_user(**person("consultancy.test.evil.example"))
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "domain_not_allowed")
+    await assert_login_refused(browser, world, engine, "domain_not_allowed")
 
 
 async def test_an_unverified_email_is_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
     await world.providers["staff"].next_user(**person(email_verified=False))
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "email_unverified")
+    await assert_login_refused(browser, world, engine, "email_unverified")
 
 
 async def test_a_deactivated_member_is_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    user = person()
-    staff = world.providers["staff"]
-    await staff.next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    user = await sign_in(browser, world)
     [member] = await _members_with(engine, world, user["email"])
     async with tenant_session(engine, world.a.tenant) as session:
         await deactivate_member(
             session, actor=SYSTEM, member_id=member.id, expected_version=member.version
         )
-    await staff.next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "member_deactivated")
+    await world.providers["staff"].next_user(**user)
+    await assert_login_refused(browser, world, engine, "member_deactivated")
 
 
 async def test_a_deactivated_member_cannot_return_with_a_new_identity(
@@ -75,8 +67,7 @@ async def test_a_deactivated_member_cannot_return_with_a_new_identity(
         invited = await invite_member(session, actor=SYSTEM, email=user["email"], role=Role.VIEWER)
         await deactivate_member(session, actor=SYSTEM, member_id=invited.id, expected_version=1)
     await world.providers["staff"].next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "member_deactivated")
+    await assert_login_refused(browser, world, engine, "member_deactivated")
 
 
 async def test_a_client_idp_cannot_claim_a_staff_invitation(
@@ -86,9 +77,9 @@ async def test_a_client_idp_cannot_claim_a_staff_invitation(
     async with tenant_session(engine, world.a.tenant) as session:
         await invite_member(session, actor=SYSTEM, email=user["email"], role=Role.ADMIN)
     await world.providers["client"].next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.login(world.a.tenant.slug, world.a.client_idp_id)
-    await check.assert_refused(response, "wrong_organisation")
+    await assert_login_refused(
+        browser, world, engine, "wrong_organisation", idp_id=world.a.client_idp_id
+    )
     [member] = await _members_with(engine, world, user["email"])
     assert member.issuer is None and member.role is Role.ADMIN
 
@@ -96,12 +87,8 @@ async def test_a_client_idp_cannot_claim_a_staff_invitation(
 async def test_an_email_already_linked_to_another_identity_is_not_taken_over(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    user = person()
-    staff = world.providers["staff"]
-    await staff.next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
-    await staff.next_user(**{**user, "sub": "someone-else"})
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    await check.assert_refused(await browser.login(world.a.tenant.slug), "email_conflict")
+    user = await sign_in(browser, world)
+    await world.providers["staff"].next_user(**{**user, "sub": "someone-else"})
+    await assert_login_refused(browser, world, engine, "email_conflict")
     [member] = await _members_with(engine, world, user["email"])
     assert member.subject == user["sub"]

@@ -14,7 +14,7 @@ from tenants.models import AuditEvent, Member
 from tenants.principals import Role
 from tenants.session import tenant_session
 from tests.auth.graphql_support import bearer_gql, member_by_email, token
-from tests.auth.support import Browser, World, person
+from tests.auth.support import Browser, World, person, sign_in
 from tests.support import data
 
 SESSIONS = """query($id: ID!) { node(id: $id) { ... on Member { sessions {
@@ -32,8 +32,7 @@ async def _two_browsers(
     first, second = Browser(h1, world.auth_url), Browser(h2, world.auth_url)
     user = person()
     for browser in (first, second):
-        await world.providers["staff"].next_user(**user)
-        assert (await browser.login(world.a.tenant.slug)).status_code == 303
+        await sign_in(browser, world, user)
     return await member_by_email(engine, world.a.tenant, user["email"]), first, second
 
 
@@ -70,9 +69,7 @@ async def test_an_admin_sees_a_members_current_sessions_with_their_origin(
 async def test_a_member_sees_their_own_sessions_and_a_consultant_none(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    user = person()
-    await world.providers["staff"].next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    user = await sign_in(browser, world)
     mine = data((await browser.graphql(MY_SESSIONS)).json())["viewer"]["member"]
     assert len(mine["sessions"]) == 1 and mine["sessions"][0]["userAgent"].startswith(
         "python-httpx/"
@@ -121,8 +118,7 @@ async def test_an_admin_ends_one_session_and_the_other_stays(
 async def test_only_this_tenants_admins_may_end_a_session(
     browser: Browser, world: World, engine: AsyncEngine, auth_url: str
 ) -> None:
-    await world.providers["staff"].next_user(**person())
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world)
     mine = data((await browser.graphql(MY_SESSIONS)).json())["viewer"]["member"]["sessions"]
     session_id = mine[0]["id"]
     consultant = await token(engine, world.a.tenant, Role.CONSULTANT)

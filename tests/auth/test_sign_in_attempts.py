@@ -12,7 +12,7 @@ from tenants.models import SignInAttempt, SignInOutcome
 from tenants.principals import Role
 from tenants.session import tenant_session
 from tests.auth.graphql_support import bearer_gql, member_by_email, token
-from tests.auth.support import Browser, World, person
+from tests.auth.support import Browser, World, person, sign_in
 from tests.support import data
 
 ATTEMPTS = """query($outcome: SignInOutcome, $idp: ID, $since: DateTime) {
@@ -41,8 +41,7 @@ async def test_a_success_names_the_member_and_a_refusal_only_the_e_mail_domain(
 ) -> None:
     since = datetime.now(UTC).isoformat()
     ok, refused = person(), person("elsewhere.test")
-    await world.providers["staff"].next_user(**ok)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world, ok)
     await world.providers["staff"].next_user(**refused)
     assert (await browser.login(world.a.tenant.slug)).status_code == 403  # domain_not_allowed
     member = await member_by_email(engine, world.a.tenant, ok["email"])
@@ -80,9 +79,7 @@ async def test_a_refusal_before_the_provider_answers_is_recorded_without_anyone(
 async def test_a_failed_member_check_names_the_known_member(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    user = person()
-    await world.providers["staff"].next_user(**user)
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    user = await sign_in(browser, world)
     since = datetime.now(UTC).isoformat()
     await world.providers["staff"].next_user(**user)
     await world.providers["staff"].knobs(aud="someone-else")
@@ -98,8 +95,7 @@ async def test_a_failed_member_check_names_the_known_member(
 async def test_only_admins_see_sign_in_attempts(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    await world.providers["staff"].next_user(**person())
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world)
     assert (await _attempts(world, await token(engine, world.a.tenant, Role.ADMIN)))["totalCount"]
     for role in (Role.CONSULTANT, Role.VIEWER):
         secret = await token(engine, world.a.tenant, role)

@@ -14,7 +14,7 @@ from server.auth.graphiql_page import GraphiQLPageChangedError, with_steward_csr
 from server.auth.signed_in_page import landing_path
 from server.graphql_app import StewardGraphQL
 from server.settings import Settings
-from tests.auth.support import Browser, World, person
+from tests.auth.support import Browser, World, person, sign_in
 
 VIEWER = "{ viewer { kind role } }"
 
@@ -49,8 +49,7 @@ async def test_the_signed_in_page_without_a_session_offers_the_login(
 async def test_the_session_endpoint_gives_the_member_as_a_global_id(
     browser: Browser, world: World
 ) -> None:
-    await world.providers["staff"].next_user(**person())
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world)
     body = (await browser.http.get(f"{world.auth_url}/auth/session")).json()
     kind, _, raw = _decoded(body["member"]["id"]).partition(":")
     assert kind == "Member" and len(raw) == 36
@@ -66,8 +65,7 @@ async def test_graphiql_sends_the_header_and_cookie_the_csrf_check_reads(
     assert 'Cookies.get("steward_csrf")' in text and 'defaultHeaders["x-steward-csrf"]' in text
     assert "csrftoken" not in text
     # What GraphiQL then sends, a signed-in session accepts (and refuses without it).
-    await world.providers["staff"].next_user(**person())
-    assert (await browser.login(world.a.tenant.slug)).status_code == 303
+    await sign_in(browser, world)
     assert (await browser.graphql(VIEWER)).status_code == 200
     assert (await browser.graphql(VIEWER, csrf=None)).status_code == 403
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.auth.refusals import RefusalCheck
+from tests.auth.refusals import RefusalCheck, assert_callback_refused
 from tests.auth.support import Browser, World, callback_params, person
 
 
@@ -22,9 +22,7 @@ async def _to_callback(browser: Browser, world: World, provider: str = "staff") 
 async def test_a_callback_without_state_is_refused(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?code=abc")
-    await check.assert_refused(response, "state_missing", status=400)
+    await assert_callback_refused(browser, world, engine, "code=abc", "state_missing", status=400)
 
 
 async def test_a_replayed_state_is_refused(
@@ -53,17 +51,14 @@ async def test_a_state_of_another_tenant_is_unknown_here(
 ) -> None:
     callback_b = await _to_callback(browser, world, provider="other")
     params = callback_params(_fake_redirect(callback_b))
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?{httpx.QueryParams(params)}")
-    await check.assert_refused(response, "state_unknown")
+    query = str(httpx.QueryParams(params))
+    await assert_callback_refused(browser, world, engine, query, "state_unknown")
 
 
 async def test_a_made_up_state_is_unknown(
     browser: Browser, world: World, engine: AsyncEngine
 ) -> None:
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.go(f"/auth/{world.a.tenant.slug}/callback?state=guess&code=x")
-    await check.assert_refused(response, "state_unknown")
+    await assert_callback_refused(browser, world, engine, "state=guess&code=x", "state_unknown")
 
 
 async def test_a_repeated_state_parameter_is_refused(

@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tenants.models import Member
 from tenants.session import tenant_session
-from tests.auth.refusals import RefusalCheck
+from tests.auth.graphql_support import member_by_email
+from tests.auth.refusals import assert_login_refused
 from tests.auth.support import Browser, World, person
 
 
@@ -26,9 +27,7 @@ async def test_claims_only_in_userinfo_provision_the_member_with_its_email_and_n
     response = await browser.login(world.a.tenant.slug, next_path="/app")
     assert response.status_code == 303, response.text
     assert await _userinfo_requests(world) == before + 1
-    async with tenant_session(engine, world.a.tenant) as session:
-        member = await session.scalar(select(Member).where(Member.email == user["email"]))
-    assert member is not None
+    member = await member_by_email(engine, world.a.tenant, user["email"])
     assert (member.display_name, member.role.value) == (user["name"], "consultant")
 
 
@@ -48,8 +47,6 @@ async def test_userinfo_for_another_subject_is_refused_and_nobody_is_provisioned
     user = person()
     await world.providers["staff"].knobs(claims_in_userinfo=True, userinfo_sub="someone-else")
     await world.providers["staff"].next_user(**user)
-    check = await RefusalCheck.start(engine, world.a.tenant)
-    response = await browser.login(world.a.tenant.slug)
-    await check.assert_refused(response, "userinfo_subject_mismatch", status=400)
+    await assert_login_refused(browser, world, engine, "userinfo_subject_mismatch", status=400)
     async with tenant_session(engine, world.a.tenant) as session:
         assert await session.scalar(select(Member).where(Member.email == user["email"])) is None

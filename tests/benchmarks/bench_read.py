@@ -65,13 +65,12 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-from cryptography.fernet import Fernet
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
@@ -81,104 +80,28 @@ from tenants.fleet import migrate_shared
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.tokens import issue_token
+from tests.benchmarks.processes import (
+    ROOT,
+    Children,
+    Server,
+    production_env,
+    start_server,
+    tail,
+)
 from tests.benchmarks.read_floor import W1_QUERY, W1_QUERY_NO_CURSOR
 from tests.benchmarks.read_seed import Seeded, seed_w1
+from tests.benchmarks.usage import (
+    backend_cpu,
+    backend_delta,
+    machine_busy_seconds,
+    tree_cpu_seconds,
+)
 from tests.support import free_port, scratch_database
 from tests.wire import StatementCounter, summarize
 
-ROOT = Path(__file__).resolve().parents[2]
 STEWARD_BIN = Path(sys.executable).with_name("steward")
 COUNT_REQUESTS = 10
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 console = Console(highlight=False, width=max(130, shutil.get_terminal_size((130, 24)).columns))
-
-
-# --- processes ----------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    name: str
-    proc: asyncio.subprocess.Process
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-@dataclass
-class Children:
-    """Every subprocess this run started, each in its own process group, stopped at exit."""
-
-    procs: list[asyncio.subprocess.Process] = field(default_factory=list)
-
-    async def start(
-        self,
-        *argv: str,
-        env: dict[str, str],
-        cwd: Path,
-        log: Path | None,
-        stdout_pipe: bool = False,
-    ) -> asyncio.subprocess.Process:
-        out: Any = asyncio.subprocess.PIPE if stdout_pipe else None
-        handle = open(log, "wb") if log is not None else None  # noqa: SIM115  (closed below)
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                *argv,
-                env=env,
-                cwd=cwd,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=out if stdout_pipe else (handle or asyncio.subprocess.DEVNULL),
-                stderr=handle or asyncio.subprocess.DEVNULL,
-                start_new_session=True,  # Ctrl-C reaches this process only; we stop them
-                # The load generator's result line lists every latency: past asyncio's
-                # 64 KiB line limit at a few thousand requests a round.
-                limit=1 << 26,
-            )
-        finally:
-            if handle is not None:
-                handle.close()
-        self.procs.append(proc)
-        return proc
-
-    async def stop(self, proc: asyncio.subprocess.Process) -> None:
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 10)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                await proc.wait()
-        with contextlib.suppress(ValueError):
-            self.procs.remove(proc)
-
-    async def stop_all(self) -> None:
-        for proc in list(reversed(self.procs)):
-            await self.stop(proc)
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-async def wait_healthy(server: Server, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(base_url=server.url, timeout=2) as client:
-        while time.monotonic() < deadline:
-            if server.proc.returncode is not None:
-                break
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{server.name} did not become healthy; its log ends:\n{_tail(server.log)}")
 
 
 STEWARD_EXTRA: dict[str, str] = {}  # --steward-env KEY=VALUE, applied last
@@ -188,27 +111,10 @@ async def start_steward(
     children: Children, name: str, database_url: str, redis_url: str, tmp: Path
 ) -> Server:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
-    env.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        STEWARD_ENV="production",
-        STEWARD_SECRET_KEY=Fernet.generate_key().decode(),
-        STEWARD_PUBLIC_URL="https://steward.bench.invalid",
-        STEWARD_HOST="127.0.0.1",
-        STEWARD_PORT=str(port),
-        STEWARD_LOG_LEVEL="INFO",
-        STEWARD_DATA_DIR=str(tmp / "data"),
-        STEWARD_RATE_LIMIT_PER_PRINCIPAL="100000000",
-        STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
-    )
-    env.update(STEWARD_EXTRA)
-    log = tmp / f"{name}.log"
+    env = production_env(database_url, redis_url, port, tmp, log_level="INFO", **STEWARD_EXTRA)
     # cwd: a scratch folder, so no stray .env is read.
-    proc = await children.start(str(STEWARD_BIN), "serve", env=env, cwd=tmp, log=log)
-    server = Server(name, proc, port, log)
-    await wait_healthy(server)
-    return server
+    argv = (str(STEWARD_BIN), "serve")
+    return await start_server(children, name, argv, env=env, cwd=tmp, port=port, log_dir=tmp)
 
 
 async def start_floor(
@@ -223,73 +129,8 @@ async def start_floor(
         FLOOR_PORT=str(port),
         FLOOR_TOKEN_SHA256=hashlib.sha256(token.encode()).hexdigest(),
     )
-    log = tmp / f"{name}.log"
     argv = (sys.executable, "-m", "tests.benchmarks.read_floor")
-    proc = await children.start(*argv, env=env, cwd=ROOT, log=log)
-    server = Server(name, proc, port, log)
-    await wait_healthy(server)
-    return server
-
-
-# --- CPU from /proc -----------------------------------------------------------------------
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (field 3)
-
-
-def _ticks(fields: list[str], children: bool) -> int:
-    # utime, stime are fields 14, 15; cutime, cstime 16, 17 (1-based; list starts at 3)
-    total = int(fields[11]) + int(fields[12])
-    return total + (int(fields[13]) + int(fields[14]) if children else 0)
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU of `pid` and its live descendants, plus its reaped children's."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (f := _stat(int(entry))) is not None:
-            parents[int(entry)] = int(f[1])
-    family, frontier = {pid}, [pid]
-    while frontier:
-        current = frontier.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in family:
-                family.add(child)
-                frontier.append(child)
-    total = 0
-    for member in family:
-        if (f := _stat(member)) is not None:
-            total += _ticks(f, children=member == pid)
-    return total / CLK_TCK
-
-
-async def backend_cpu(conn: asyncpg.Connection) -> dict[int, int]:
-    """CPU ticks of each PostgreSQL backend connected to the scratch database but ours."""
-    rows = await conn.fetch(
-        "SELECT pid FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
-    out = {}
-    for row in rows:
-        if (f := _stat(row["pid"])) is not None:
-            out[row["pid"]] = _ticks(f, children=False)
-    return out
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has been busy (all cores; /proc/stat, not idle/iowait)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    return (sum(fields) - fields[3] - fields[4]) / CLK_TCK
-
-
-def backend_delta(before: dict[int, int], after: dict[int, int]) -> float:
-    # A backend that appeared during the round started from zero.
-    return sum(t - before.get(pid, 0) for pid, t in after.items()) / CLK_TCK
+    return await start_server(children, name, argv, env=env, cwd=ROOT, port=port, log_dir=tmp)
 
 
 # --- rounds -------------------------------------------------------------------------------
@@ -671,7 +512,7 @@ async def run(url: str, args: argparse.Namespace, tmp: Path, children: Children)
                         status = 1
     for server in (steward, floor):
         if server.proc.returncode is not None:
-            console.print(f"{server.name} exited early:\n{_tail(server.log)}")
+            console.print(f"{server.name} exited early:\n{tail(server.log)}")
             status = 1
     report(results, counts, idle, sizes)
     return status

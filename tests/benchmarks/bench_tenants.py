@@ -64,7 +64,6 @@ from typing import Any
 
 import asyncpg
 import orjson
-from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -82,19 +81,18 @@ from tenants.services.clients import create_client
 from tenants.services.processes import create_process
 from tenants.session import tenant_session
 from tenants.tokens import issue_token
-from tests.benchmarks.bench_read import (
-    Children,
-    Server,
-    backend_cpu,
-    backend_delta,
-    tree_cpu_seconds,
-    wait_healthy,
-)
+from tests.benchmarks.processes import ROOT, Children, Server, production_env, start_server
 from tests.benchmarks.read_load import build_request, read_response
 from tests.benchmarks.read_seed import ACTOR
+from tests.benchmarks.usage import (
+    api_rss_mib,
+    backend_cpu,
+    backend_delta,
+    backends_anon_mib,
+    tree_cpu_seconds,
+)
 from tests.support import LOCAL_POSTGRES, free_port, scratch_database
 
-ROOT = Path(__file__).resolve().parents[2]
 SERVE_MODULE = "tests.benchmarks.tenants_serve"
 DEFAULT_CACHES = ",".join(
     str(n)
@@ -144,40 +142,6 @@ def cycle(seeded: Seeded, port: int) -> list[bytes]:
         body(VIEWER),
     ]
     return [build_request("127.0.0.1", port, "/graphql", b, seeded.token) for b in bodies]
-
-
-# --- memory ------------------------------------------------------------------------------
-
-
-def _status_kib(pid: int, key: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    out = [pid]
-    with contextlib.suppress(OSError):
-        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            out.extend(_descendants(int(child)))
-    return out
-
-
-def api_rss_mib(pid: int) -> float:
-    return sum(_status_kib(p, "VmRSS") for p in _descendants(pid)) / 1024
-
-
-async def backends_anon_mib(conn: asyncpg.Connection) -> tuple[int, float]:
-    """(backends, total RssAnon MiB) of this database's client backends, but this one."""
-    pids = await conn.fetch(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-    )
-    return len(pids), sum(_status_kib(r["pid"], "RssAnon") for r in pids) / 1024
 
 
 # --- HTTP --------------------------------------------------------------------------------
@@ -439,36 +403,27 @@ def _fmt_load(
     )
 
 
-async def start_server(
+async def start_variant(
     children: Children, url: str, tmp: Path, variant: tuple[str, str], name: str
 ) -> Server:
     """`steward serve` as bench_read starts it, through tenants_serve (sets the variant's
     caches and statements first)."""
     caches, statements = variant
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
-    env.update(
-        DATABASE_URL=url,
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        STEWARD_ENV="production",
-        STEWARD_SECRET_KEY=Fernet.generate_key().decode(),
-        STEWARD_PUBLIC_URL="https://steward.bench.invalid",
-        STEWARD_HOST="127.0.0.1",
-        STEWARD_PORT=str(port),
-        STEWARD_LOG_LEVEL="WARNING",
-        STEWARD_DATA_DIR=str(tmp / "data"),
-        STEWARD_RATE_LIMIT_PER_PRINCIPAL="100000000",
-        STEWARD_RATE_LIMIT_PER_ADDRESS="100000000",
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env = production_env(
+        url,
+        redis_url,
+        port,
+        tmp,
+        log_level="WARNING",
         BENCH_CACHES=caches,
         BENCH_STATEMENTS=statements,
         PYTHONPATH=str(ROOT),
     )
-    log = tmp / f"{name}.log"
     argv = (sys.executable, "-m", SERVE_MODULE, "serve")
-    proc = await children.start(*argv, env=env, cwd=tmp, log=log)  # cwd: no stray .env
-    server = Server(name, proc, port, log)
-    await wait_healthy(server)
-    return server
+    # cwd: no stray .env
+    return await start_server(children, name, argv, env=env, cwd=tmp, port=port, log_dir=tmp)
 
 
 async def workload(
@@ -484,7 +439,7 @@ async def workload(
     try:
         variants = itertools.product(args.caches or [DEFAULT_CACHES], args.statements or ["shared"])
         for number, variant in enumerate(variants):
-            server = await start_server(children, url, tmp, variant, f"steward{number}")
+            server = await start_variant(children, url, tmp, variant, f"steward{number}")
             assert server.proc.pid is not None
             if number == 0:
                 print(

@@ -155,17 +155,20 @@ async def seed_w1(engine: AsyncEngine, tenant: TenantRef, sizes: tuple[int, ...]
     today = date.today()
     seeded = Seeded()
     fillers = max(0, CLIENTS - len(sizes))
+
+    async def measure(n: int) -> None:
+        seeded.measured[n] = await seed_client(
+            engine,
+            tenant,
+            name=f"Measured client N={n}",
+            processes=n,
+            today=today,
+            rows=seeded.rows,
+        )
+
     for i in range(fillers):
         if i < len(sizes):  # measured clients sit between fillers, not at one end
-            n = sizes[i]
-            seeded.measured[n] = await seed_client(
-                engine,
-                tenant,
-                name=f"Measured client N={n}",
-                processes=n,
-                today=today,
-                rows=seeded.rows,
-            )
+            await measure(sizes[i])
         seeded.fillers.append(
             await seed_client(
                 engine,
@@ -178,13 +181,6 @@ async def seed_w1(engine: AsyncEngine, tenant: TenantRef, sizes: tuple[int, ...]
         )
     for n in sizes:
         if n not in seeded.measured:
-            seeded.measured[n] = await seed_client(
-                engine,
-                tenant,
-                name=f"Measured client N={n}",
-                processes=n,
-                today=today,
-                rows=seeded.rows,
-            )
+            await measure(n)
     seeded.seconds = time.perf_counter() - started
     return seeded

@@ -29,8 +29,8 @@ from sqlalchemy.dialects.postgresql import asyncpg as sa_asyncpg
 from tenants.engine import make_engine
 from tenants.fleet import migrate_shared
 from tenants.provisioning import create_tenant
-from tests.benchmarks.bench_read import backend_cpu, backend_delta
 from tests.benchmarks.bench_tenants import _dsn, scratch
+from tests.benchmarks.usage import backend_cpu, backend_delta
 
 
 class Counter:

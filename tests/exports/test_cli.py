@@ -3,9 +3,6 @@ imported into a fresh tenant; bad input is a one-line error with exit code 2."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,23 +17,12 @@ from tenants.models import AIProcess, AuditEvent, ClientOrganisation
 from tenants.provisioning import create_tenant
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
-from tests.auth.support import REPO
+from tests.processes import steward_output
 from tests.support import unique_slug
 
 
 async def _steward(settings: Settings, *args: str) -> tuple[int, str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "STEWARD_ENV": "test",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "tenants", *args,
-        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await process.communicate()
-    return int(process.returncode or 0), out.decode(), err.decode()
+    return await steward_output(settings, "tenants", *args)
 
 
 async def _counts(engine: AsyncEngine, ref: TenantRef) -> tuple[int, int]:

@@ -14,10 +14,10 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.readiness.job import build_readiness_report
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
+from tests.jobs.runs import run_readiness
 from tests.jobs.seed import queue_report, seed_client
 
 
@@ -102,8 +102,7 @@ async def test_a_reports_findings_for_its_client_only(
     viewer = await make_token(tenant, "viewer")
     # Not finished: no findings file, as no document.
     assert (await client.get(f"{path}.csv", headers=auth(viewer))).status_code == 404
-    ctx = {"engine": engine, "job_try": 1, "job_timeout_s": 300}
-    await build_readiness_report(ctx, tenant.slug, str(report_id))
+    await run_readiness(engine, tenant, report_id)
     async with tenant_session(engine, tenant) as s:
         stored = (await s.get(m.ReadinessReport, report_id)).findings  # type: ignore[union-attr]
     assert stored, "the seeded client has gaps"

@@ -8,10 +8,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -25,28 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jobs.enqueue import enqueue_readiness, job_status, readiness_job_id
 from server.settings import Settings
 from tenants import models as m
-from tenants.registry import TenantRef
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
-from tests.jobs.workers import make_worker, new_queue, pool, run_burst
+from tests.jobs.seed import queue_report, report_row, seed_queued_report
+from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
+from tests.processes import NO_RATE_LIMITS, STEWARD, steward_env, steward_worker
 from tests.support import free_port
 
-STEWARD = Path(sys.executable).with_name("steward")
 VIEWER = json.dumps({"query": "{ viewer { name role } }"}).encode()
 REQUESTS, CONNECTIONS = 100, 8
-
-
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    assert settings.database_url and settings.redis_url
-    return os.environ | {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-        "STEWARD_RATE_LIMIT_PER_PRINCIPAL": "1000000",
-        "STEWARD_RATE_LIMIT_PER_ADDRESS": "1000000",
-        **extra,
-    }
 
 
 async def _stopped(process: subprocess.Popen[bytes], within_s: float) -> int:
@@ -66,12 +50,13 @@ async def test_sigterm_under_load_loses_no_accepted_request(
 ) -> None:
     token = await make_token(await make_tenant(), "viewer")
     port = free_port()
-    env = _env(
+    env = steward_env(
         settings,
         STEWARD_PORT=str(port),
         STEWARD_SHUTDOWN_GRACE_S="10",
         STEWARD_LOG_LEVEL="INFO",  # one `http.request` line per request the app handled
         STEWARD_QUEUE_NAME=new_queue(),
+        **NO_RATE_LIMITS,
     )
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
@@ -151,24 +136,12 @@ async def test_sigterm_under_load_loses_no_accepted_request(
 def _worker(
     settings: Settings, queue: str, *, grace_s: int, delay_s: float
 ) -> subprocess.Popen[bytes]:
-    env = _env(
+    return steward_worker(
         settings,
         STEWARD_QUEUE_NAME=queue,
         STEWARD_SHUTDOWN_GRACE_S=str(grace_s),
         STEWARD_TEST_JOB_DELAY_S=str(delay_s),  # the job sleeps this long once RUNNING
     )
-    return subprocess.Popen(
-        [str(STEWARD), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-async def _wait_for(
-    engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID, status: m.ReportStatus
-) -> None:
-    deadline = time.monotonic() + 30
-    while (await report_row(engine, tenant, report_id)).status is not status:
-        assert time.monotonic() < deadline, f"report not {status.value} within 30 s"
-        await asyncio.sleep(0.1)
 
 
 @pytest.mark.timeout(90)
@@ -178,8 +151,7 @@ async def test_sigterm_mid_report_finishes_it_within_the_grace_or_hands_it_on(
     """Two workers at once (their start-up is most of the time): one whose job ends within
     the grace, one whose job outlasts it; each report ends SUCCEEDED exactly once."""
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=4)
-    finished = await queue_report(engine, tenant, seeded.client_id)
+    seeded, finished = await seed_queued_report(engine, tenant, processes=4)
     handed_on = await queue_report(engine, tenant, seeded.client_id)
     quick_queue, slow_queue = new_queue(), new_queue()
     async with pool(settings, quick_queue) as quick, pool(settings, slow_queue) as slow:
@@ -190,8 +162,8 @@ async def test_sigterm_mid_report_finishes_it_within_the_grace_or_hands_it_on(
             _worker(settings, slow_queue, grace_s=1, delay_s=120),
         ]
         try:
-            await _wait_for(engine, tenant, finished, m.ReportStatus.RUNNING)
-            await _wait_for(engine, tenant, handed_on, m.ReportStatus.RUNNING)
+            await wait_for_report(engine, tenant, finished, m.ReportStatus.RUNNING)
+            await wait_for_report(engine, tenant, handed_on, m.ReportStatus.RUNNING)
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
             assert [await _stopped(worker, 20) for worker in workers] == [0, 0]

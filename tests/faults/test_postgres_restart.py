@@ -6,11 +6,8 @@ Runs against an embedded PostgreSQL of its own, which the test stops and starts.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,19 +39,6 @@ class Outcome:
     seconds: float
     during_outage: bool
     created_id: str | None = None
-
-
-@pytest.fixture
-async def own_postgres() -> AsyncIterator[tuple[EmbeddedPostgres, Path, str]]:
-    # A short path: the unix socket must stay in the same place across restarts.
-    folder = Path(tempfile.mkdtemp(prefix="stwpg"))
-    pg = EmbeddedPostgres()
-    url = pg.start(folder)
-    try:
-        yield pg, folder, url
-    finally:
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.timeout(180)

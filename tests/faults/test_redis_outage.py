@@ -6,14 +6,8 @@ Runs against an embedded Redis of its own and a real `steward worker` process.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -26,6 +20,7 @@ from server.settings import Settings
 from tenants import models as m
 from tests.conftest import TenantFactory, TokenFactory
 from tests.jobs.seed import report_row, seed_client
+from tests.processes import steward_worker
 from tests.support import data, gql, serving
 
 REQUEST = """
@@ -35,35 +30,6 @@ mutation($id: ID!) {
   }
 }"""
 READ = "{ clientOrganisations { totalCount edges { node { name } } } }"
-
-
-@pytest.fixture
-async def own_redis() -> AsyncIterator[tuple[EmbeddedRedis, Path, str]]:
-    folder = Path(tempfile.mkdtemp(prefix="stwrd"))
-    redis = EmbeddedRedis()
-    url = redis.start(folder)
-    try:
-        yield redis, folder, url
-    finally:
-        redis.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _worker(settings: Settings, redis_url: str, queue: str) -> subprocess.Popen[bytes]:
-    assert settings.database_url
-    env = os.environ | {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": redis_url,
-        "STEWARD_QUEUE_NAME": queue,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 @pytest.mark.timeout(240)
@@ -80,7 +46,7 @@ async def test_reads_work_requests_are_kept_and_the_worker_finishes_them_after_r
     seeded = await seed_client(engine, tenant, processes=5)
     queue = f"steward:outage:{uuid.uuid4().hex[:8]}"
     local = settings.model_copy(update={"redis_url": redis_url, "queue_name": queue})
-    worker = _worker(settings, redis_url, queue)
+    worker = steward_worker(settings, REDIS_URL=redis_url, STEWARD_QUEUE_NAME=queue)
     try:
         async with serving(local) as base, httpx.AsyncClient(base_url=base, timeout=30) as client:
             await asyncio.to_thread(redis.stop)

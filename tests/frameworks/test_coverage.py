@@ -9,7 +9,7 @@ from jobs.readiness.frameworks import (
     framework_coverage,
     framework_sections,
 )
-from jobs.readiness.snapshot import ClientSnapshot
+from jobs.readiness.snapshot import ClientSnapshot, ProcessSnap
 from tests.jobs.factories import SnapshotBuilder
 
 S = CoverageStatus
@@ -42,13 +42,20 @@ def test_no_live_process_is_not_applicable_not_met() -> None:
     assert all(r.status in (S.NOT_APPLICABLE, S.NOT_ASSESSED) for r in cov.requirements)
 
 
-def test_one_of_two_processes_orphaned_is_partly_with_the_finding_behind_it() -> None:
+def _one_healthy_one_orphaned() -> tuple[ClientSnapshot, ProcessSnap, ProcessSnap]:
+    """A snapshot of a healthy process and one reviewed, measured but without an owner;
+    the snapshot and the two processes."""
     b = SnapshotBuilder()
     good, _ = b.healthy_process("Claims triage")
     orphan = b.process("Orphan", reviewed_days_ago=1)
     b.kpi(orphan)
     b.ensure_plan()
-    cov = _coverage(b.build(), "eu-ai-act")
+    return b.build(), good, orphan
+
+
+def test_one_of_two_processes_orphaned_is_partly_with_the_finding_behind_it() -> None:
+    snap, good, orphan = _one_healthy_one_orphaned()
+    cov = _coverage(snap, "eu-ai-act")
     oversight = next(r for r in cov.requirements if r.requirement.id == "EUAIA-26.2")
     assert oversight.status is S.PARTLY
     assert orphan.id in oversight.failing_object_ids
@@ -58,12 +65,7 @@ def test_one_of_two_processes_orphaned_is_partly_with_the_finding_behind_it() ->
 
 
 def test_per_process_coverage_only_counts_that_process_and_its_objects() -> None:
-    b = SnapshotBuilder()
-    good, _ = b.healthy_process("Claims triage")
-    orphan = b.process("Orphan", reviewed_days_ago=1)
-    b.kpi(orphan)
-    b.ensure_plan()
-    snap = b.build()
+    snap, good, orphan = _one_healthy_one_orphaned()
     assert _status(_coverage(snap, "eu-ai-act", process_id=good.id), "EUAIA-26.2") is S.MET
     assert _status(_coverage(snap, "eu-ai-act", process_id=orphan.id), "EUAIA-26.2") is S.NOT_MET
 

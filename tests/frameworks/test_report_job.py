@@ -3,21 +3,15 @@ only those, from the same snapshot and findings as the rest of the report."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.readiness.frameworks import frameworks
-from jobs.readiness.job import build_readiness_report
 from tenants.services.audit import SYSTEM
 from tenants.services.frameworks import choose_client_frameworks
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
-
-
-def ctx(engine: AsyncEngine) -> dict[str, Any]:
-    return {"engine": engine, "job_try": 1, "job_timeout_s": 300}
+from tests.jobs.runs import run_readiness
+from tests.jobs.seed import queue_report, report_row, seed_client, seed_queued_report
 
 
 async def test_chosen_frameworks_become_report_sections(
@@ -34,7 +28,7 @@ async def test_chosen_frameworks_become_report_sections(
             known=frozenset(frameworks()),
         )
     report_id = await queue_report(engine, tenant, seeded.client_id)
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == "succeeded"
+    assert await run_readiness(engine, tenant, report_id) == "succeeded"
     html = (await report_row(engine, tenant, report_id)).html
     assert ">Regulatory frameworks<" in html and "EU AI Act (deployer obligations)" in html
     assert "ISO/IEC 42001 AI management system" not in html
@@ -46,7 +40,6 @@ async def test_no_chosen_framework_no_section(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == "succeeded"
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
+    assert await run_readiness(engine, tenant, report_id) == "succeeded"
     assert "Regulatory frameworks" not in (await report_row(engine, tenant, report_id)).html

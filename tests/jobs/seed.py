@@ -41,6 +41,19 @@ def _boundaries(i: int) -> dict[str, Any]:
     }
 
 
+def _accountable(owner_id: uuid.UUID, process_id: uuid.UUID, *, days_ago: int) -> dict[str, Any]:
+    """An accountable assignment with every responsibility, begun `days_ago` days ago."""
+    return {
+        "owner_id": owner_id,
+        "process_id": process_id,
+        "raci_role": m.RaciRole.ACCOUNTABLE,
+        "responsibilities": [r.value for r in m.Responsibility],
+        "hours_per_week": 2,
+        "starts_on": TODAY - timedelta(days=days_ago),
+        "version": 1,
+    }
+
+
 async def seed_client(
     engine: AsyncEngine,
     tenant: TenantRef,
@@ -104,17 +117,7 @@ async def seed_client(
             if orphan_every and i % orphan_every == 0:
                 seeded.orphaned_ids.append(pid)
                 continue
-            assignments.append(
-                {
-                    "owner_id": seeded.owner_ids[i % owners],
-                    "process_id": pid,
-                    "raci_role": m.RaciRole.ACCOUNTABLE,
-                    "responsibilities": [r.value for r in m.Responsibility],
-                    "hours_per_week": 2,
-                    "starts_on": TODAY - timedelta(days=100),
-                    "version": 1,
-                }
-            )
+            assignments.append(_accountable(seeded.owner_ids[i % owners], pid, days_ago=100))
         if assignments:
             await db.execute(insert(m.OwnershipAssignment), assignments)
         await db.execute(
@@ -191,18 +194,7 @@ async def set_accountable(
     async with tenant_session(engine, tenant) as db:
         await db.execute(
             insert(m.OwnershipAssignment),
-            [
-                {
-                    "owner_id": owner_id,
-                    "process_id": pid,
-                    "raci_role": m.RaciRole.ACCOUNTABLE,
-                    "responsibilities": [r.value for r in m.Responsibility],
-                    "hours_per_week": 2,
-                    "starts_on": TODAY - timedelta(days=1),
-                    "version": 1,
-                }
-                for pid in process_ids
-            ],
+            [_accountable(owner_id, pid, days_ago=1) for pid in process_ids],
         )
 
 
@@ -226,6 +218,15 @@ async def queue_report(
             )
         )
     return report_id
+
+
+async def seed_queued_report(
+    engine: AsyncEngine, tenant: TenantRef, *, processes: int, **values: Any
+) -> tuple[Seeded, uuid.UUID]:
+    """A client seeded with `processes` processes and a readiness report queued for it
+    (`values` as for `queue_report`): what every report job test starts from."""
+    seeded = await seed_client(engine, tenant, processes=processes)
+    return seeded, await queue_report(engine, tenant, seeded.client_id, **values)
 
 
 async def report_row(engine: AsyncEngine, tenant: TenantRef, report_id: uuid.UUID) -> Any:

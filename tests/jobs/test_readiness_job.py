@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from arq import Retry
@@ -17,12 +16,16 @@ from jobs.readiness.loader import STATEMENTS, load_snapshot
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
-from tests.jobs.seed import TODAY, queue_report, report_row, seed_client, set_accountable
+from tests.jobs.runs import job_ctx, run_readiness
+from tests.jobs.seed import (
+    TODAY,
+    queue_report,
+    report_row,
+    seed_client,
+    seed_queued_report,
+    set_accountable,
+)
 from tests.support import count_statements
-
-
-def ctx(engine: AsyncEngine, **extra: Any) -> dict[str, Any]:
-    return {"engine": engine, "job_try": 1, "job_timeout_s": 300} | extra
 
 
 async def test_snapshot_statement_count_does_not_depend_on_client_size(
@@ -69,9 +72,8 @@ async def test_job_moves_queued_report_to_succeeded_with_results(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=15)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == "succeeded"
+    seeded, report_id = await seed_queued_report(engine, tenant, processes=15)
+    assert await run_readiness(engine, tenant, report_id) == "succeeded"
     row = await report_row(engine, tenant, report_id)
     assert row.status is m.ReportStatus.SUCCEEDED and row.attempts == 1
     assert row.started_at <= row.finished_at and row.failure_reason is None
@@ -89,11 +91,10 @@ async def test_running_the_job_twice_leaves_one_result(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=5)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
-    await build_readiness_report(ctx(engine), tenant.slug, str(report_id))
+    _, report_id = await seed_queued_report(engine, tenant, processes=5)
+    await run_readiness(engine, tenant, report_id)
     first = await report_row(engine, tenant, report_id)
-    again = await build_readiness_report(ctx(engine), tenant.slug, str(report_id))
+    again = await run_readiness(engine, tenant, report_id)
     second = await report_row(engine, tenant, report_id)
     assert again == "already succeeded"
     assert (second.attempts, second.finished_at, second.version) == (
@@ -109,35 +110,31 @@ async def test_a_report_left_running_by_a_dead_worker_is_taken_over(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=5)
-    report_id = await queue_report(
-        engine, tenant, seeded.client_id, status=m.ReportStatus.RUNNING, attempts=1
+    _, report_id = await seed_queued_report(
+        engine, tenant, processes=5, status=m.ReportStatus.RUNNING, attempts=1
     )
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == "succeeded"
+    assert await run_readiness(engine, tenant, report_id) == "succeeded"
     row = await report_row(engine, tenant, report_id)
     assert row.status is m.ReportStatus.SUCCEEDED and row.attempts == 2
 
 
 async def test_failed_report_is_left_alone(engine: AsyncEngine, make_tenant: TenantFactory) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(
-        engine, tenant, seeded.client_id, status=m.ReportStatus.FAILED, failure_reason="x"
+    _, report_id = await seed_queued_report(
+        engine, tenant, processes=2, status=m.ReportStatus.FAILED, failure_reason="x"
     )
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == (
-        "already failed"
-    )
+    assert await run_readiness(engine, tenant, report_id) == "already failed"
 
 
 async def test_unknown_tenant_and_report_are_no_ops(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    assert await build_readiness_report(ctx(engine), "nosuchtenant", str(uuid.uuid4())) == (
+    assert await build_readiness_report(job_ctx(engine), "nosuchtenant", str(uuid.uuid4())) == (
         "unknown tenant"
     )
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(uuid.uuid4())) == "missing"
-    assert await build_readiness_report(ctx(engine), tenant.slug, "not-a-uuid") == (
+    assert await run_readiness(engine, tenant, uuid.uuid4()) == "missing"
+    assert await build_readiness_report(job_ctx(engine), tenant.slug, "not-a-uuid") == (
         "invalid report id"
     )
 
@@ -146,11 +143,8 @@ async def test_job_past_its_timeout_ends_failed_with_the_reason(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
-    outcome = await build_readiness_report(
-        ctx(engine, job_timeout_s=5, test_job_delay_s=10), tenant.slug, str(report_id)
-    )
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
+    outcome = await run_readiness(engine, tenant, report_id, job_timeout_s=5, test_job_delay_s=10)
     row = await report_row(engine, tenant, report_id)
     assert outcome == "timed out"
     assert row.status is m.ReportStatus.FAILED
@@ -162,18 +156,17 @@ async def test_transient_errors_are_retried_with_backoff_then_fail(
     engine: AsyncEngine, make_tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise ConnectionResetError("connection reset by peer")
 
     monkeypatch.setattr(readiness_job, "load_snapshot", broken)
     with pytest.raises(Retry) as retry:
-        await build_readiness_report(ctx(engine, job_try=2), tenant.slug, str(report_id))
+        await run_readiness(engine, tenant, report_id, job_try=2)
     assert retry.value.defer_score == 4000  # 2 s, doubled for the second try
     assert (await report_row(engine, tenant, report_id)).status is m.ReportStatus.RUNNING
-    outcome = await build_readiness_report(ctx(engine, job_try=5), tenant.slug, str(report_id))
+    outcome = await run_readiness(engine, tenant, report_id, job_try=5)
     row = await report_row(engine, tenant, report_id)
     assert outcome == "failed" and row.status is m.ReportStatus.FAILED
     assert row.failure_reason.startswith("gave up after 5 tries: ConnectionResetError")
@@ -183,14 +176,13 @@ async def test_other_errors_fail_the_report_at_once(
     engine: AsyncEngine, make_tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
 
     def broken(snapshot: object) -> None:
         raise ValueError("a rule bug")
 
     monkeypatch.setattr(readiness_job, "build_readiness", broken)
-    assert await build_readiness_report(ctx(engine), tenant.slug, str(report_id)) == "failed"
+    assert await run_readiness(engine, tenant, report_id) == "failed"
     row = await report_row(engine, tenant, report_id)
     assert row.status is m.ReportStatus.FAILED and row.failure_reason == "ValueError: a rule bug"
 
@@ -199,14 +191,13 @@ async def test_history_of_earlier_scores_reaches_the_document(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=14)
-    first = await queue_report(engine, tenant, seeded.client_id)
-    await build_readiness_report(ctx(engine), tenant.slug, str(first))
+    seeded, first = await seed_queued_report(engine, tenant, processes=14)
+    await run_readiness(engine, tenant, first)
     await set_accountable(
         engine, tenant, owner_id=seeded.owner_ids[0], process_ids=seeded.orphaned_ids
     )
     second = await queue_report(engine, tenant, seeded.client_id)
-    await build_readiness_report(ctx(engine), tenant.slug, str(second))
+    await run_readiness(engine, tenant, second)
     a, b = await report_row(engine, tenant, first), await report_row(engine, tenant, second)
     assert b.score > a.score
     assert "Resolved:" in b.html and "Live process without an accountable owner" in b.html
@@ -227,7 +218,7 @@ async def test_every_demo_client_gets_a_report(engine: AsyncEngine) -> None:
     assert clients
     for client_id in clients:
         report_id = await queue_report(engine, tenant, client_id)
-        outcome = await build_readiness_report(ctx(engine), tenant.slug, str(report_id))
+        outcome = await run_readiness(engine, tenant, report_id)
         row = await report_row(engine, tenant, report_id)
         assert outcome == "succeeded", row.failure_reason
         assert row.pdf.startswith(b"%PDF") and row.findings

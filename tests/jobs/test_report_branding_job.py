@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pypdf
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.i18n import SUPPORTED_LOCALES
-from jobs.readiness.job import build_readiness_report
 from jobs.readiness.store import finding_of
 from jobs.rendering import Branding, ReportDocument, render_html
 from tenants.services.audit import SYSTEM
 from tenants.services.branding import REPORT_LOCALES, configure_report_branding
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
+from tests.jobs.runs import run_readiness
 from tests.jobs.seed import queue_report, report_row, seed_client
-
-
-def ctx(engine: AsyncEngine) -> dict[str, Any]:
-    return {"engine": engine, "job_try": 1, "job_timeout_s": 300}
 
 
 def test_every_locale_a_tenant_can_choose_has_a_catalogue() -> None:
@@ -43,7 +38,7 @@ async def test_report_uses_branding_and_the_requested_language(
             locale="en",
         )
     german = await queue_report(engine, tenant, seeded.client_id, locale="de")
-    await build_readiness_report(ctx(engine), tenant.slug, str(german))
+    await run_readiness(engine, tenant, german)
     row = await report_row(engine, tenant, german)
     assert row.status.value == "succeeded"
     assert "Zusammenfassung" in row.html and "Łukasz &amp; Zoë Ñúñez Consulting" in row.html

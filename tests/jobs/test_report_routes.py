@@ -9,11 +9,11 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobs.readiness.job import build_readiness_report
 from tenants import models as m
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import queue_report, seed_client
+from tests.jobs.runs import run_readiness
+from tests.jobs.seed import queue_report, seed_client, seed_queued_report
 
 
 def auth(token: str) -> dict[str, str]:
@@ -31,8 +31,7 @@ async def test_readiness_documents_need_a_principal_of_the_tenant_and_client(
     seeded = await seed_client(engine, tenant, processes=4, name="Harbor Logistics")
     neighbour = await seed_client(engine, tenant, processes=1, name="Meridian")
     report_id = await queue_report(engine, tenant, seeded.client_id)
-    ctx = {"engine": engine, "job_try": 1, "job_timeout_s": 300}
-    await build_readiness_report(ctx, tenant.slug, str(report_id))
+    await run_readiness(engine, tenant, report_id)
     html_path, pdf_path = (
         f"/reports/readiness/{report_id}.html",
         f"/reports/readiness/{report_id}.pdf",
@@ -78,8 +77,7 @@ async def test_unfinished_report_has_no_document(
     make_token: TokenFactory,
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=1)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=1)
     token = await make_token(tenant, "admin")
     response = await client.get(f"/reports/readiness/{report_id}.html", headers=auth(token))
     assert response.status_code == 404

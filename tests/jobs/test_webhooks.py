@@ -5,7 +5,9 @@ each attempt recorded."""
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -29,8 +31,8 @@ from tenants.registry import TenantRef
 from tenants.services.secret_box import SecretBox
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory
-from tests.jobs.seed import queue_report, seed_client
-from tests.jobs.workers import make_worker, new_queue, pool, run_burst
+from tests.jobs.seed import queue_report, seed_client, seed_queued_report
+from tests.jobs.workers import make_worker, new_queue, pool, run_burst, run_job
 from tests.support import serving_app
 
 SECRET = "whsec_" + base64.b64encode(b"steward-webhook-test-key-32bytes").decode()
@@ -75,12 +77,29 @@ async def _attempts(engine: AsyncEngine, tenant: TenantRef) -> list[tuple[Any, .
         return [tuple(r) for r in rows]
 
 
+@asynccontextmanager
+async def receiving(recv: Receiver) -> AsyncIterator[str]:
+    """`recv` served on a real loopback port; yields its hook URL."""
+    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
+    async with serving_app(app) as base:
+        yield f"{base}/hook"
+
+
 @pytest.fixture
 async def served() -> AsyncIterator[tuple[Receiver, str]]:
     recv = Receiver(SECRET, failures=2)
-    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
-    async with serving_app(app) as base:
-        yield recv, f"{base}/hook"
+    async with receiving(recv) as url:
+        yield recv, url
+
+
+async def _deliver_health_report(
+    settings: Settings, tenant: TenantRef, client_id: uuid.UUID
+) -> None:
+    """Last week's health report for the client, by a worker that retries webhooks quickly."""
+    period = LAST_WEEK.isoformat()
+    await run_job(
+        settings, "build_health_report", tenant.slug, str(client_id), period, webhook_backoff_s=0.2
+    )
 
 
 async def test_health_report_created_is_verified_by_the_library_and_retried_with_backoff(
@@ -93,12 +112,7 @@ async def test_health_report_created_is_verified_by_the_library_and_retried_with
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=2)
     await _configure(engine, tenant, url, secret_box_for(settings).encrypt(SECRET))
-    queue = new_queue()
-    async with pool(settings, queue) as redis:
-        await redis.enqueue_job(
-            "build_health_report", tenant.slug, str(seeded.client_id), LAST_WEEK.isoformat()
-        )
-        await run_burst(make_worker(settings, queue, webhook_backoff_s=0.2))
+    await _deliver_health_report(settings, tenant, seeded.client_id)
     assert len(recv.requests) == 3 and len(recv.verified) == 3  # every attempt verifies
     ids = {h["webhook-id"] for h, _ in recv.requests}
     assert len(ids) == 1  # the same message on every retry, so a receiver drops repeats
@@ -141,22 +155,21 @@ async def test_readiness_report_succeeded_and_failed_are_announced(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     recv = Receiver(SECRET)
-    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=3)
-    good = await queue_report(engine, tenant, seeded.client_id)
-    async with serving_app(app) as base:
-        await _configure(engine, tenant, f"{base}/hook", secret_box_for(settings).encrypt(SECRET))
-        queue = new_queue()
-        async with pool(settings, queue) as redis:
-            await redis.enqueue_job("build_readiness_report", tenant.slug, str(good))
-            await run_burst(make_worker(settings, queue))
+    seeded, good = await seed_queued_report(engine, tenant, processes=3)
+    async with receiving(recv) as url:
+        await _configure(engine, tenant, url, secret_box_for(settings).encrypt(SECRET))
+        await run_job(settings, "build_readiness_report", tenant.slug, str(good))
         slow = await queue_report(engine, tenant, seeded.client_id)
-        queue = new_queue()
-        async with pool(settings, queue) as redis:
-            await redis.enqueue_job("build_readiness_report", tenant.slug, str(slow))
-            # Bounded a little below its timeout, the job ends the report FAILED.
-            await run_burst(make_worker(settings, queue, job_timeout_s=5, test_job_delay_s=10))
+        # Bounded a little below its timeout, the job ends the report FAILED.
+        await run_job(
+            settings,
+            "build_readiness_report",
+            tenant.slug,
+            str(slow),
+            job_timeout_s=5,
+            test_job_delay_s=10,
+        )
     assert [e["type"] for e in recv.verified] == [
         "readiness_report.succeeded",
         "readiness_report.failed",
@@ -173,12 +186,7 @@ async def test_readiness_report_succeeded_and_failed_are_announced(
 
 async def _deliver_one_report(settings: Settings, engine: AsyncEngine, tenant: TenantRef) -> None:
     seeded = await seed_client(engine, tenant, processes=2)
-    queue = new_queue()
-    async with pool(settings, queue) as redis:
-        await redis.enqueue_job(
-            "build_health_report", tenant.slug, str(seeded.client_id), LAST_WEEK.isoformat()
-        )
-        await run_burst(make_worker(settings, queue, webhook_backoff_s=0.2))
+    await _deliver_health_report(settings, tenant, seeded.client_id)
 
 
 async def test_a_secret_left_in_clear_by_revision_0003_signs_then_is_encrypted(
@@ -188,15 +196,14 @@ async def test_a_secret_left_in_clear_by_revision_0003_signs_then_is_encrypted(
     # passes them to the library.
     secret = "from_revision_0003_clear"
     recv = Receiver(secret.encode())
-    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
     tenant = await make_tenant()
     async with tenant_session(engine, tenant) as db:
         db.add(m.ReportSchedule(id=1, webhook_url=None, legacy_webhook_secret=secret))
-    async with serving_app(app) as base:
+    async with receiving(recv) as url:
         async with tenant_session(engine, tenant) as db:
             row = await db.get(m.ReportSchedule, 1)
             assert row is not None
-            row.webhook_url = f"{base}/hook"
+            row.webhook_url = url
         await _deliver_one_report(settings, engine, tenant)
     assert len(recv.verified) == 1 and len(recv.requests) == 1
     async with tenant_session(engine, tenant) as db:
@@ -211,11 +218,10 @@ async def test_a_secret_under_a_replaced_key_is_reported_and_nothing_is_sent(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     recv = Receiver(SECRET)
-    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
     tenant = await make_tenant()
     other_key = SecretBox([Fernet.generate_key()])  # the key it was saved under is gone
-    async with serving_app(app) as base:
-        await _configure(engine, tenant, f"{base}/hook", other_key.encrypt(SECRET))
+    async with receiving(recv) as url:
+        await _configure(engine, tenant, url, other_key.encrypt(SECRET))
         await _deliver_one_report(settings, engine, tenant)
     assert recv.requests == []  # never sent unsigned, nor signed with something else
     d = m.WebhookDelivery
@@ -235,19 +241,17 @@ async def test_a_report_the_sweeper_gives_up_on_is_announced_as_failed(
     from jobs.sweeper import sweep_reports
 
     recv = Receiver(SECRET)
-    app = Starlette(routes=[Route("/hook", recv.endpoint, methods=["POST"])])
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=1)
-    exhausted = await queue_report(
+    _, exhausted = await seed_queued_report(
         engine,
         tenant,
-        seeded.client_id,
+        processes=1,
         status=m.ReportStatus.RUNNING,
         attempts=5,
         started_at=datetime.now(UTC) - timedelta(hours=2),
     )
-    async with serving_app(app) as base:
-        await _configure(engine, tenant, f"{base}/hook", secret_box_for(settings).encrypt(SECRET))
+    async with receiving(recv) as url:
+        await _configure(engine, tenant, url, secret_box_for(settings).encrypt(SECRET))
         queue = new_queue()
         async with pool(settings, queue) as redis:
             await sweep_reports({"engine": engine, "redis": redis, "job_timeout_s": 300})

@@ -18,7 +18,7 @@ from jobs.observed import observed
 from server.settings import Settings
 from tenants import models as m
 from tests.conftest import TenantFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
+from tests.jobs.seed import report_row, seed_client, seed_queued_report
 from tests.jobs.workers import close, make_worker, new_queue, pool
 from tests.prometheus import Scrape, scrape
 from tests.support import free_port
@@ -38,8 +38,7 @@ async def test_a_job_moves_the_worker_figures(
     settings: Settings, engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=3)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=3)
     queue, port = new_queue(), free_port()
     metrics = f"http://127.0.0.1:{port}/metrics"
     worker = make_worker(settings, queue, burst=False, metrics_port=port, metrics_every_s=0.05)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,58 +22,34 @@ from tenants import models as m
 from tenants.registry import TenantRef
 from tenants.session import tenant_session
 from tests.conftest import TenantFactory, TokenFactory
-from tests.jobs.seed import queue_report, report_row, seed_client
-from tests.jobs.workers import make_worker, new_queue, pool, run_burst
+from tests.jobs.seed import queue_report, report_row, seed_client, seed_queued_report
+from tests.jobs.workers import make_worker, new_queue, pool, run_burst, wait_for_report
+from tests.processes import steward_worker
 from tests.support import data, free_port, gql, serving
-
-STEWARD = Path(sys.executable).with_name("steward")
 
 
 def _worker(settings: Settings, queue: str, *, delay_s: float) -> subprocess.Popen[bytes]:
     """`steward worker` in its own process, as in production, with a short job timeout."""
-    assert settings.database_url and settings.redis_url
-    env = os.environ | {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "STEWARD_QUEUE_NAME": queue,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-        "STEWARD_JOB_TIMEOUT_S": "6",
+    return steward_worker(
+        settings,
+        STEWARD_QUEUE_NAME=queue,
+        STEWARD_JOB_TIMEOUT_S="6",
         # The documented test hook: the job sleeps this long once its report is RUNNING.
-        "STEWARD_TEST_JOB_DELAY_S": str(delay_s),
-    }
-    return subprocess.Popen(
-        [str(STEWARD), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        STEWARD_TEST_JOB_DELAY_S=str(delay_s),
     )
-
-
-async def _wait_for(
-    engine: AsyncEngine,
-    tenant: TenantRef,
-    report_id: uuid.UUID,
-    status: m.ReportStatus,
-    *,
-    s: float,
-) -> None:
-    deadline = asyncio.get_running_loop().time() + s
-    while (await report_row(engine, tenant, report_id)).status is not status:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"report not {status.value} within {s}s")
-        await asyncio.sleep(0.2)
 
 
 async def test_a_worker_killed_mid_job_leaves_the_report_to_another_worker(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=6)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=6)
     queue = new_queue()
     async with pool(settings, queue) as redis:
         assert await enqueue_readiness(redis, tenant=tenant.slug, report_id=report_id)
         first = _worker(settings, queue, delay_s=120)
         try:
-            await _wait_for(engine, tenant, report_id, m.ReportStatus.RUNNING, s=30)
+            await wait_for_report(engine, tenant, report_id, m.ReportStatus.RUNNING)
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait(10)
@@ -86,7 +58,7 @@ async def test_a_worker_killed_mid_job_leaves_the_report_to_another_worker(
         try:
             # arq hands the job on once the dead worker's in-progress key expires
             # (job timeout 6 s + 10 s).
-            await _wait_for(engine, tenant, report_id, m.ReportStatus.SUCCEEDED, s=60)
+            await wait_for_report(engine, tenant, report_id, m.ReportStatus.SUCCEEDED, within_s=60)
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(20)
@@ -167,30 +139,19 @@ async def test_sweeper_settles_reports_whose_worker_vanished(
     tenant = await make_tenant()
     seeded = await seed_client(engine, tenant, processes=2)
     long_ago = datetime.now(UTC) - timedelta(hours=1)
-    stale = await queue_report(
-        engine,
-        tenant,
-        seeded.client_id,
-        status=m.ReportStatus.RUNNING,
-        attempts=1,
-        started_at=long_ago,
-    )
-    exhausted = await queue_report(
-        engine,
-        tenant,
-        seeded.client_id,
-        status=m.ReportStatus.RUNNING,
-        attempts=5,
-        started_at=long_ago,
-    )
-    fresh = await queue_report(
-        engine,
-        tenant,
-        seeded.client_id,
-        status=m.ReportStatus.RUNNING,
-        attempts=1,
-        started_at=datetime.now(UTC),
-    )
+    # RUNNING reports: abandoned with tries left, abandoned with none left, and one whose
+    # worker may still be at it.
+    stale, exhausted, fresh = [
+        await queue_report(
+            engine,
+            tenant,
+            seeded.client_id,
+            status=m.ReportStatus.RUNNING,
+            attempts=attempts,
+            started_at=started_at,
+        )
+        for attempts, started_at in ((1, long_ago), (5, long_ago), (1, datetime.now(UTC)))
+    ]
     queue = new_queue()
     async with pool(settings, queue) as redis:
         ctx = {"engine": engine, "redis": redis, "job_timeout_s": 300}
@@ -212,8 +173,7 @@ async def test_sweeper_reenqueues_a_queued_report_whose_job_ended_without_it(
     engine: AsyncEngine, settings: Settings, make_tenant: TenantFactory
 ) -> None:
     tenant = await make_tenant()
-    seeded = await seed_client(engine, tenant, processes=2)
-    report_id = await queue_report(engine, tenant, seeded.client_id)
+    _, report_id = await seed_queued_report(engine, tenant, processes=2)
     queue = new_queue()
     async with pool(settings, queue) as redis:
         job_id = readiness_job_id(tenant.slug, report_id)

@@ -11,11 +11,15 @@ from typing import Any
 
 from arq.connections import ArqRedis
 from arq.worker import Worker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.worker import worker_settings
 from server.auth.secret_key import secret_box_for
 from server.redis_pool import open_pool, redis_settings
 from server.settings import Settings
+from tenants import models as m
+from tenants.registry import TenantRef
+from tests.jobs.seed import report_row
 
 
 def new_queue() -> str:
@@ -63,3 +67,28 @@ async def pool(settings: Settings, queue: str) -> AsyncIterator[ArqRedis]:
         yield redis
     finally:
         await redis.aclose()
+
+
+async def wait_for_report(
+    engine: AsyncEngine,
+    tenant: TenantRef,
+    report_id: uuid.UUID,
+    status: m.ReportStatus,
+    *,
+    within_s: float = 30,
+) -> None:
+    """Poll until a worker has moved the report to `status`; fail after `within_s`."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while (await report_row(engine, tenant, report_id)).status is not status:
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"report not {status.value} within {within_s} s"
+        )
+        await asyncio.sleep(0.2)
+
+
+async def run_job(settings: Settings, function: str, *args: str, **worker_options: Any) -> None:
+    """Enqueue one job on a queue of its own and run a burst worker until it is done."""
+    queue = new_queue()
+    async with pool(settings, queue) as redis:
+        await redis.enqueue_job(function, *args)
+        await run_burst(make_worker(settings, queue, **worker_options))

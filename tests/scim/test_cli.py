@@ -3,10 +3,7 @@ one-line error with exit code 2."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import sys
 import uuid
 
 import httpx
@@ -17,24 +14,12 @@ from schema.ids import global_id
 from server.settings import Settings
 from tenants.models import AuditEvent
 from tenants.session import tenant_session
-from tests.auth.support import REPO
+from tests.processes import steward_output
 from tests.scim.conftest import ScimWorld, add_scim_provider
 
 
 async def _steward(settings: Settings, public_url: str, *args: str) -> tuple[int, str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "STEWARD_ENV": "test",
-        "STEWARD_PUBLIC_URL": public_url,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "idp", "scim-token", *args,
-        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await process.communicate()
-    return int(process.returncode or 0), out.decode(), err.decode()
+    return await steward_output(settings, "idp", "scim-token", *args, STEWARD_PUBLIC_URL=public_url)
 
 
 async def test_the_printed_token_works_and_revoke_existing_ends_the_old_one(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.middleware.rate_limit import WINDOW_S
 from server.settings import Settings
 from tenants.provisioning import create_tenant
-from tests.scim.conftest import add_scim_provider
+from tests.scim.conftest import ScimProvider, add_scim_provider
 from tests.support import serving, unique_slug
 
 
@@ -30,6 +30,15 @@ def _tight(settings: Settings, **update: object) -> Settings:
     return settings.model_copy(update={"queue_name": f"rl:{uuid.uuid4().hex}", **update})
 
 
+async def _users(
+    http: httpx.AsyncClient, provider: ScimProvider, token: str | None = None
+) -> httpx.Response:
+    """GET the provider's /Users (with its own token unless given): the request each test
+    repeats until it is limited."""
+    headers = provider.headers() if token is None else {"authorization": f"Bearer {token}"}
+    return await http.get(f"{provider.base}/Users", headers=headers)
+
+
 async def test_a_providers_scim_client_over_its_limit_gets_429_and_another_provider_not(
     settings: Settings, engine: AsyncEngine
 ) -> None:
@@ -38,17 +47,14 @@ async def test_a_providers_scim_client_over_its_limit_gets_429_and_another_provi
         noisy = await add_scim_provider(engine, url, tenant, None)
         quiet = await add_scim_provider(engine, url, tenant, "Globex")
         async with httpx.AsyncClient() as http:
-            statuses = [
-                (await http.get(f"{noisy.base}/Users", headers=noisy.headers())).status_code
-                for _ in range(6)
-            ]
+            statuses = [(await _users(http, noisy)).status_code for _ in range(6)]
             assert statuses == [200] * 4 + [429] * 2
-            limited = await http.get(f"{noisy.base}/Users", headers=noisy.headers())
+            limited = await _users(http, noisy)
             assert limited.status_code == 429
             assert 1 <= int(limited.headers["retry-after"]) <= WINDOW_S + 1
             body = limited.json()
             assert body["status"] == "429" and "at most 4 requests a minute" in body["detail"]
-            other = await http.get(f"{quiet.base}/Users", headers=quiet.headers())
+            other = await _users(http, quiet)
             assert other.status_code == 200
 
 
@@ -59,12 +65,5 @@ async def test_guessing_scim_tokens_spends_the_address_budget(
         tenant = await create_tenant(engine, slug=unique_slug("scimrg"), name="SCIM RG")
         provider = await add_scim_provider(engine, url, tenant, None)
         async with httpx.AsyncClient() as http:
-            statuses = [
-                (
-                    await http.get(
-                        f"{provider.base}/Users", headers={"authorization": f"Bearer guess{i}"}
-                    )
-                ).status_code
-                for i in range(5)
-            ]
+            statuses = [(await _users(http, provider, f"guess{i}")).status_code for i in range(5)]
     assert statuses == [401, 401, 401, 429, 429]

@@ -5,13 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import TenantFactory, TokenFactory
-from tests.support import count_statements, gql
-
-
-@pytest.fixture
-async def token(make_tenant: TenantFactory, make_token: TokenFactory) -> str:
-    return await make_token(await make_tenant())
+from tests.support import count_statements, gql, post_raw
 
 
 async def refused(client: httpx.AsyncClient, token: str, query: str, needle: str) -> None:
@@ -103,9 +97,5 @@ async def test_multipart_posts_are_refused(client: httpx.AsyncClient, token: str
 async def test_a_json_body_that_is_not_an_operation_is_a_400(
     client: httpx.AsyncClient, token: str, body: str
 ) -> None:
-    response = await client.post(
-        "/graphql",
-        content=body,
-        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
-    )
+    response = await post_raw(client, body, token=token)
     assert response.status_code == 400

@@ -9,6 +9,7 @@ a node type with no row in the seeded tenant fails `test_every_node_type_is_cove
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -357,10 +358,9 @@ async def test_log_lines_of_a_foreign_request_name_only_the_callers_tenant(
         assert real not in text
 
 
-def _list_fields() -> list[str]:
-    """Top-level connections that need no argument (every list a front end starts from)."""
-    from graphql import GraphQLNonNull, get_named_type
-    from graphql.pyutils import Undefined
+def _connections(chosen: Callable[[Any], bool]) -> list[str]:
+    """The names of the top-level connection fields that `chosen` accepts."""
+    from graphql import get_named_type
 
     from tests.security.schema_walk import GRAPHQL
 
@@ -368,10 +368,21 @@ def _list_fields() -> list[str]:
     return sorted(
         name
         for name, field in GRAPHQL.query_type.fields.items()
-        if get_named_type(field.type).name.endswith("Connection")
-        and not any(
-            isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
-            for arg in field.args.values()
+        if get_named_type(field.type).name.endswith("Connection") and chosen(field)
+    )
+
+
+def _list_fields() -> list[str]:
+    """Top-level connections that need no argument (every list a front end starts from)."""
+    from graphql import GraphQLNonNull
+    from graphql.pyutils import Undefined
+
+    return _connections(
+        lambda field: (
+            not any(
+                isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+                for arg in field.args.values()
+            )
         )
     )
 
@@ -399,17 +410,7 @@ async def test_every_list_holds_only_rows_the_principal_may_see(
 
 def _client_scoped_lists() -> list[str]:
     """Top-level connections narrowed by a `clientOrganisationId` argument."""
-    from graphql import get_named_type
-
-    from tests.security.schema_walk import GRAPHQL
-
-    assert GRAPHQL.query_type is not None
-    return sorted(
-        name
-        for name, field in GRAPHQL.query_type.fields.items()
-        if get_named_type(field.type).name.endswith("Connection")
-        and "clientOrganisationId" in field.args
-    )
+    return _connections(lambda field: "clientOrganisationId" in field.args)
 
 
 def test_the_client_wide_lists_are_found() -> None:

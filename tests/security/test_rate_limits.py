@@ -18,6 +18,20 @@ from tests.wire import counter_for, through_proxy
 VIEWER = {"query": "{ viewer { name } }"}
 
 
+def _limited(settings: Settings, **limits: object) -> Settings:
+    """`settings` with `limits`, and a queue name of their own, which keys the counters:
+    no other test's requests count against them."""
+    return settings.model_copy(update={"queue_name": f"rl:{uuid.uuid4().hex}", **limits})
+
+
+def _tight(settings: Settings, **update: object) -> Settings:
+    return _limited(settings, rate_limit_per_address=3, **update)
+
+
+async def _viewer(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await client.post("/graphql", json=VIEWER, headers={"authorization": f"Bearer {token}"})
+
+
 @pytest.fixture(autouse=True)
 async def _away_from_a_window_boundary() -> None:
     """Counters reset each minute; start a burst with time to spare before the next one."""
@@ -31,61 +45,28 @@ async def test_a_principal_over_its_limit_gets_429_and_others_do_not(
 ) -> None:
     tenant = await make_tenant()
     noisy, quiet = await make_token(tenant), await make_token(tenant)
-    tight = settings.model_copy(
-        update={"rate_limit_per_principal": 5, "queue_name": f"rl:{uuid.uuid4().hex}"}
-    )
+    tight = _limited(settings, rate_limit_per_principal=5)
     async with serving(tight) as url, httpx.AsyncClient(base_url=url) as client:
-        statuses = [
-            (
-                await client.post(
-                    "/graphql", json=VIEWER, headers={"authorization": f"Bearer {noisy}"}
-                )
-            ).status_code
-            for _ in range(7)
-        ]
+        statuses = [(await _viewer(client, noisy)).status_code for _ in range(7)]
         assert statuses == [200] * 5 + [429] * 2
-        limited = await client.post(
-            "/graphql", json=VIEWER, headers={"authorization": f"Bearer {noisy}"}
-        )
+        limited = await _viewer(client, noisy)
         assert limited.status_code == 429
         assert 1 <= int(limited.headers["retry-after"]) <= 61
         assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-        other = await client.post(
-            "/graphql", json=VIEWER, headers={"authorization": f"Bearer {quiet}"}
-        )
-        assert other.status_code == 200
+        assert (await _viewer(client, quiet)).status_code == 200
 
 
 async def test_the_login_routes_are_limited_per_client_address(settings: Settings) -> None:
-    tight = settings.model_copy(
-        update={"rate_limit_per_address": 3, "queue_name": f"rl:{uuid.uuid4().hex}"}
-    )
-    async with serving(tight) as url, httpx.AsyncClient(base_url=url) as client:
+    async with serving(_tight(settings)) as url, httpx.AsyncClient(base_url=url) as client:
         statuses = [(await client.get("/auth/nosuchtenant/login")).status_code for _ in range(5)]
     assert statuses[3:] == [429, 429]
     assert 429 not in statuses[:3]
 
 
 async def test_unauthenticated_guessing_is_limited_per_address(settings: Settings) -> None:
-    tight = settings.model_copy(
-        update={"rate_limit_per_address": 3, "queue_name": f"rl:{uuid.uuid4().hex}"}
-    )
-    async with serving(tight) as url, httpx.AsyncClient(base_url=url) as client:
-        statuses = [
-            (
-                await client.post(
-                    "/graphql", json=VIEWER, headers={"authorization": f"Bearer stw_guess{i}"}
-                )
-            ).status_code
-            for i in range(5)
-        ]
+    async with serving(_tight(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        statuses = [(await _viewer(client, f"stw_guess{i}")).status_code for i in range(5)]
     assert statuses == [401, 401, 401, 429, 429]
-
-
-def _tight(settings: Settings, **update: object) -> Settings:
-    return settings.model_copy(
-        update={"rate_limit_per_address": 3, "queue_name": f"rl:{uuid.uuid4().hex}", **update}
-    )
 
 
 async def _logins(client: httpx.AsyncClient, forwarded_for: str, n: int) -> list[int]:
@@ -105,8 +86,7 @@ async def test_a_flood_of_bogus_tokens_is_refused_before_any_database_lookup(
         async with serving(counted) as url, httpx.AsyncClient(base_url=url) as client:
 
             async def guess(i: int) -> int:
-                headers = {"authorization": f"Bearer stw_guess{i}"}
-                return (await client.post("/graphql", json=VIEWER, headers=headers)).status_code
+                return (await _viewer(client, f"stw_guess{i}")).status_code
 
             assert [await guess(i) for i in range(3)] == [401] * 3
             looked_up = len(wire.tally.statements)
@@ -116,14 +96,10 @@ async def test_a_flood_of_bogus_tokens_is_refused_before_any_database_lookup(
 
 
 async def test_authenticated_requests_spend_their_principal_budget_not_the_address(
-    settings: Settings, make_tenant: TenantFactory, make_token: TokenFactory
+    settings: Settings, token: str
 ) -> None:
-    token = await make_token(await make_tenant())
     async with serving(_tight(settings)) as url, httpx.AsyncClient(base_url=url) as client:
-        auth = {"authorization": f"Bearer {token}"}
-        statuses = [
-            (await client.post("/graphql", json=VIEWER, headers=auth)).status_code for _ in range(6)
-        ]
+        statuses = [(await _viewer(client, token)).status_code for _ in range(6)]
         assert statuses == [200] * 6
         assert (await client.post("/graphql", json=VIEWER)).status_code != 429
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,25 +17,12 @@ from tenants import models as m
 from tenants.migrate import TENANT, head_of
 from tenants.registry import get_tenant
 from tenants.session import tenant_session
+from tests.processes import run_steward
 from tests.support import data, gql, unique_slug
-
-STEWARD = [sys.executable, "-m", "server.cli"]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "STEWARD_QUEUE_NAME": settings.queue_name,
-        "COLUMNS": "200",
-        "STEWARD_ENV": "test",
-        **env,
-    }
-    return subprocess.run(
-        [*STEWARD, *args], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120
-    )
+    return run_steward(settings, *args, **({"COLUMNS": "200"} | env))
 
 
 @pytest.fixture(autouse=True)

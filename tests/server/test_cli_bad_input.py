@@ -7,11 +7,8 @@ checked is what a person at the shell sees.
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.settings import Settings
 from tests.auth.support import SECRET_KEY
 from tests.conftest import TenantFactory
+from tests.processes import run_steward
 
-ROOT = Path(__file__).resolve().parents[2]
 NO_TENANT = "no-such-tenant-x"
 
 
@@ -29,23 +26,9 @@ def _gid(type_name: str, value: uuid.UUID) -> str:
 
 
 def steward(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "STEWARD_ENV": "test",
-        "STEWARD_SECRET_KEY": SECRET_KEY,
-        "COLUMNS": "40",  # a narrow terminal: nothing may be cut or squeezed
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    # A narrow terminal: nothing may be cut or squeezed.
+    return run_steward(
+        settings, *args, **({"STEWARD_SECRET_KEY": SECRET_KEY, "COLUMNS": "40"} | env)
     )
 
 

@@ -4,28 +4,17 @@ import httpx
 
 from schema import build_schema
 from schema.limits import SchemaLimits
-from tests.conftest import TenantFactory, TokenFactory
-from tests.support import gql
+from tests.support import gql, post_raw
 
 
-async def _token(make_tenant: TenantFactory, make_token: TokenFactory) -> str:
-    return await make_token(await make_tenant())
-
-
-async def test_too_many_aliases_are_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_too_many_aliases_are_refused(client: httpx.AsyncClient, token: str) -> None:
     query = "{" + " ".join(f"a{i}: viewer {{ name }}" for i in range(31)) + "}"
     body = await gql(client, query, token=token)
     assert "aliases" in body["errors"][0]["message"].lower()
     assert body.get("data") is None
 
 
-async def test_too_many_tokens_are_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_too_many_tokens_are_refused(client: httpx.AsyncClient, token: str) -> None:
     query = "{ viewer { " + " ".join(["name"] * 3001) + " } }"
     body = await gql(client, query, token=token)
     assert "token" in body["errors"][0]["message"].lower()
@@ -43,27 +32,22 @@ async def test_circular_introspection_is_refused_even_where_introspection_is_on(
 
 
 async def test_introspection_is_refused_outside_development(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await _token(make_tenant, make_token)
     body = await gql(client, "{ __schema { queryType { name } } }", token=token)
     assert "introspection" in body["errors"][0]["message"].lower()
     assert body.get("data") is None
 
 
 async def test_field_suggestions_are_not_given_outside_development(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
+    client: httpx.AsyncClient, token: str
 ) -> None:
-    token = await _token(make_tenant, make_token)
     body = await gql(client, "{ viewr { name } }", token=token)
     message = body["errors"][0]["message"]
     assert "viewr" in message and "Did you mean" not in message
 
 
-async def test_batched_requests_are_refused(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_batched_requests_are_refused(client: httpx.AsyncClient, token: str) -> None:
     response = await client.post(
         "/graphql",
         json=[{"query": "{ viewer { name } }"}, {"query": "{ viewer { name } }"}],
@@ -72,10 +56,7 @@ async def test_batched_requests_are_refused(
     assert response.status_code == 400
 
 
-async def test_get_requests_cannot_run_operations(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_get_requests_cannot_run_operations(client: httpx.AsyncClient, token: str) -> None:
     response = await client.get(
         "/graphql",
         params={"query": "mutation { __typename }"},
@@ -85,33 +66,21 @@ async def test_get_requests_cannot_run_operations(
     assert "data" not in response.text or '"data":null' in response.text.replace(" ", "")
 
 
-async def test_an_oversized_body_gets_413(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
-    response = await client.post(
-        "/graphql",
-        content=b'{"query": "' + b" " * 1_100_000 + b'{ viewer { name } }"}',
-        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
+async def test_an_oversized_body_gets_413(client: httpx.AsyncClient, token: str) -> None:
+    response = await post_raw(
+        client, b'{"query": "' + b" " * 1_100_000 + b'{ viewer { name } }"}', token=token
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
-async def test_a_streamed_oversized_body_gets_413(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await _token(make_tenant, make_token)
+async def test_a_streamed_oversized_body_gets_413(client: httpx.AsyncClient, token: str) -> None:
 
     async def chunks():  # no content-length: the limit must count what arrives
         for _ in range(20):
             yield b" " * 100_000
 
-    response = await client.post(
-        "/graphql",
-        content=chunks(),
-        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
-    )
+    response = await post_raw(client, chunks(), token=token)
     assert response.status_code == 413
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,9 +24,8 @@ from tenants.trusted_documents import (
     register_documents,
 )
 from tests.conftest import TenantFactory, TokenFactory
-from tests.support import serving
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_steward
+from tests.support import post_raw, serving
 
 
 def sha(document: str) -> str:
@@ -231,11 +228,7 @@ async def test_trusted_mode_runs_a_registered_document_by_hash_and_by_text(
 async def test_trusted_mode_refuses_bodies_without_a_document(
     trusted_client: httpx.AsyncClient, token: str, raw: bytes
 ) -> None:
-    response = await trusted_client.post(
-        "/graphql",
-        content=raw,
-        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
-    )
+    response = await post_raw(trusted_client, raw, token=token)
     assert response.status_code == 400
     assert code(response.json()) in ("TRUSTED_DOCUMENT_REQUIRED", "BAD_REQUEST")
 
@@ -263,21 +256,7 @@ def apollo_manifest(*operations: tuple[str, str]) -> dict[str, Any]:
 
 
 def steward(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "STEWARD_ENV": "test",
-        "COLUMNS": "250",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_steward(settings, *args, COLUMNS="250")
 
 
 async def test_the_cli_registers_an_apollo_manifest_once(

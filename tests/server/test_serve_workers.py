@@ -17,6 +17,7 @@ import pytest
 from server import serving
 from server.settings import Settings
 from tests.conftest import TenantFactory, TokenFactory
+from tests.processes import steward_env
 from tests.support import data, free_port, gql
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,15 +52,7 @@ def served(
     settings: Settings, tmp_path: Path, workers: int
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "STEWARD_QUEUE_NAME": settings.queue_name,
-        "STEWARD_ENV": "test",
-        "STEWARD_LOG_LEVEL": "WARNING",
-        "STEWARD_PORT": str(port),
-    }
+    env = steward_env(settings, STEWARD_LOG_LEVEL="WARNING", STEWARD_PORT=str(port))
     with (tmp_path / "serve.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--workers", str(workers)],

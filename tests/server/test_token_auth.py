@@ -38,10 +38,7 @@ async def test_an_unknown_token_gets_401(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_a_non_bearer_scheme_gets_401(
-    client: httpx.AsyncClient, make_tenant: TenantFactory, make_token: TokenFactory
-) -> None:
-    token = await make_token(await make_tenant())
+async def test_a_non_bearer_scheme_gets_401(client: httpx.AsyncClient, token: str) -> None:
     response = await client.post(
         "/graphql", json={"query": VIEWER}, headers={"authorization": f"Basic {token}"}
     )

@@ -1,23 +1,25 @@
 """The second isolation layer: PostgreSQL itself refuses cross-tenant reads."""
 
-import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
 from tenants.engine import make_engine
 from tenants.session import tenant_connection
 from tests.conftest import TenantFactory
+from tests.support import assert_tenant_refused
 
 
 async def test_a_tenant_session_cannot_read_another_schema_even_schema_qualified(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     a, b = await make_tenant(), await make_tenant()
-    with pytest.raises(DBAPIError, match="permission denied for schema"):
-        async with tenant_connection(engine, a) as conn:
-            await conn.execute(text(f'SELECT * FROM "{b.schema_name}".alembic_version'))
+    await assert_tenant_refused(
+        engine,
+        a,
+        f'SELECT * FROM "{b.schema_name}".alembic_version',
+        "permission denied for schema",
+    )
 
 
 async def test_a_tenant_session_reads_its_own_schema(
@@ -35,9 +37,7 @@ async def test_a_tenant_session_cannot_read_the_token_registry(
     engine: AsyncEngine, make_tenant: TenantFactory
 ) -> None:
     a = await make_tenant()
-    with pytest.raises(DBAPIError, match="permission denied"):
-        async with tenant_connection(engine, a) as conn:
-            await conn.execute(text("SELECT token_hash FROM public.api_tokens"))
+    await assert_tenant_refused(engine, a, "SELECT token_hash FROM public.api_tokens")
 
 
 async def test_nothing_session_level_is_left_on_the_pooled_connection(
