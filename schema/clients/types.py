@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
 from schema.client_lists.fields import ClientOrganisationLists
+from schema.common_fields import ARCHIVABLE, Versioned
 from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus, ReportStatus
 from schema.loaders import loader
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.numbers import to_float
 from schema.pagination import After, Connection, First
 from tenants import models as m
@@ -142,12 +143,10 @@ def _owners_page() -> Page:
     )
 
 
-@strawberry.type(name="ClientOrganisation", description="An organisation the consultancy serves.")
-class ClientOrganisationNode(ClientOrganisationLists, Node):
-    NODE_NAME: ClassVar[str] = "ClientOrganisation"
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
+@node_type(
+    "ClientOrganisation", description="An organisation the consultancy serves.", stamps=ARCHIVABLE
+)
+class ClientOrganisationNode(ClientOrganisationLists, Node, Versioned):
     name: str = strawberry.field(description="The organisation's name.")
     industry: str | None = strawberry.field(
         description="Its industry, free text; null: not stated."
@@ -168,11 +167,6 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     lead_consultant: str | None = strawberry.field(
         description="The consultancy's lead for this client, free text; null: none named."
     )
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @strawberry.field(
         description="Share of live processes that have a current accountable owner.",

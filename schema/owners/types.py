@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import Numeric, cast, func, literal, select
 from sqlalchemy.orm import join
 
+from schema.common_fields import ARCHIVABLE, CHANGED, Versioned
 from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.from_model import float_of, items_of
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.numbers import to_float
 from schema.owners.filters import assignments_page
 from schema.pagination import After, Connection, First, Ordering
@@ -111,13 +112,9 @@ class CapabilityGap:
 ASSESSMENT_ORDERING = Ordering(m.CapabilityAssessment.assessed_on, descending=True)
 
 
-@strawberry.type(name="Owner", description="A person at the client who can own processes.")
-class OwnerNode(Node):
-    NODE_NAME: ClassVar[str] = "Owner"
+@node_type("Owner", description="A person at the client who can own processes.", stamps=ARCHIVABLE)
+class OwnerNode(Node, Versioned):
     client_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(description="The person's name.")
     email: str | None = strawberry.field(description="Their e-mail; null: not given.")
     title: str | None = strawberry.field(description="Their job title; null: not given.")
@@ -128,11 +125,6 @@ class OwnerNode(Node):
         description="What they may decide about the processes they own."
     )
     member_db_id: strawberry.Private[uuid.UUID | None]
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     member = link(
         m.Member,
@@ -221,20 +213,17 @@ class OwnerNode(Node):
         return await resolvers.latest_assessment(info, self.db_id)
 
 
-@strawberry.type(
-    name="OwnershipAssignment",
+@node_type(
+    "OwnershipAssignment",
     description=(
         "An owner's RACI role on a process for a period: in effect from `startsOn` "
         "until the day before `endsOn` (open-ended when null). Ended, never deleted."
     ),
+    stamps=CHANGED,
 )
-class OwnershipAssignmentNode(Node):
-    NODE_NAME: ClassVar[str] = "OwnershipAssignment"
+class OwnershipAssignmentNode(Node, Versioned):
     owner_db_id: strawberry.Private[uuid.UUID]
     process_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
         description="The duties it covers; may be empty."
@@ -250,8 +239,6 @@ class OwnershipAssignmentNode(Node):
         description="In effect today.",
         metadata=sql(Expr(lambda row, _: _assignment_current(row))),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "responsibilities": items_of("responsibilities", m.Responsibility),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import case, select
 
+from schema.common_fields import ARCHIVABLE, CHANGED, Versioned
 from schema.compiled.sql import (
     Expr,
     Page,
@@ -23,7 +24,7 @@ from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
 from schema.from_model import float_of
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.owners.filters import assignments_page
 from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
@@ -177,13 +178,9 @@ def _vendor_agreements_page() -> Page:
     return process_vendor_agreements_page()
 
 
-@strawberry.type(name="ProcessKpi", description="A KPI of a process: target and latest value.")
-class ProcessKpiNode(Node):
-    NODE_NAME: ClassVar[str] = "ProcessKpi"
+@node_type("ProcessKpi", description="A KPI of a process: target and latest value.", stamps=CHANGED)
+class ProcessKpiNode(Node, Versioned):
     process_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(
         description="The KPI's name; unique within its process (case-insensitive)."
     )
@@ -202,8 +199,6 @@ class ProcessKpiNode(Node):
         description="Whether the latest value meets the target; null when either is missing.",
         metadata=sql(Expr(lambda row, _: _on_target(row))),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "target": float_of("target"),
@@ -218,16 +213,14 @@ class ProcessKpiNode(Node):
     )
 
 
-@strawberry.type(
-    name="AIProcess", description="An AI-enabled process of a client: what must be owned."
+@node_type(
+    "AIProcess",
+    description="An AI-enabled process of a client: what must be owned.",
+    stamps=ARCHIVABLE,
 )
-class AIProcessNode(Node):
-    NODE_NAME: ClassVar[str] = "AIProcess"
+class AIProcessNode(Node, Versioned):
     model: strawberry.Private[m.AIProcess]
     client_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(description="What the process is called.")
     purpose: str | None = strawberry.field(description="What the process is for; null: not stated.")
     business_unit: str | None = strawberry.field(
@@ -264,11 +257,6 @@ class AIProcessNode(Node):
     last_reviewed_at: datetime | None = strawberry.field(
         description=("The date (midnight UTC) of the latest recorded review; null: never reviewed.")
     )
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "boundaries": lambda o: ProcessBoundaries.from_shape(o.parsed_boundaries()),

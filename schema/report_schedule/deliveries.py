@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import ClassVar
 
 import strawberry
 
 from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
 from schema.compiled.sql import Page, sql
 from schema.context import Info
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.pagination import After, Connection, First, Ordering, paginate
 from tenants import models as m
 
@@ -43,13 +42,12 @@ class WebhookEvent(Enum):
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
 
-@strawberry.type(
-    name="WebhookDelivery",
+@node_type(
+    "WebhookDelivery",
     description="One attempt to deliver one webhook event (Standard Webhooks) to the tenant's "
     "endpoint; retries of one event share its messageId.",
 )
 class WebhookDeliveryNode(Node):
-    NODE_NAME: ClassVar[str] = "WebhookDelivery"
     event: WebhookEvent = strawberry.field(
         description="The event delivered. The payload's `type` (the Standard Webhooks event "
         "type) is readiness_report.succeeded, readiness_report.failed or "
