@@ -11,7 +11,6 @@ import strawberry
 from schema.common_fields import CHANGED, Versioned
 from schema.compiled.sql import (
     Expr,
-    Page,
     Related,
     Row,
     Source,
@@ -23,7 +22,8 @@ from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.links import link
 from schema.loaders import loader
 from schema.node import Node, node_type, register_node
-from schema.pagination import After, Connection, First, Ordering, child_connection
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
@@ -57,6 +57,10 @@ class ChangePlanFilter:
 
 
 MILESTONE_ORDERING = Ordering(m.Milestone.position)
+# ChangePlan.milestones
+PLAN_MILESTONES = NodeList(
+    m.Milestone, m.Milestone.plan_id, MILESTONE_ORDERING, "schema.change_plans.types:MilestoneNode"
+)
 
 
 def _overdue(row: Row) -> Any:
@@ -150,25 +154,7 @@ class ChangePlanNode(Node, Versioned):
         attr="process_id",
     )
 
-    @strawberry.field(
-        description="The plan's milestones, ordered by position (then id).",
-        metadata=sql(Page(m.Milestone, m.Milestone.plan_id, ordering=lambda _: MILESTONE_ORDERING)),
-    )
-    async def milestones(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[MilestoneNode]:
-        return await child_connection(
-            info,
-            m.Milestone,
-            m.Milestone.plan_id,
-            self.db_id,
-            where=[],
-            where_key=None,
-            ordering=MILESTONE_ORDERING,
-            first=first,
-            after=after,
-            to_node=MilestoneNode.from_model,
-        )
+    milestones = PLAN_MILESTONES.field("The plan's milestones, ordered by position (then id).")
 
     @strawberry.field(
         description="Milestones due before today that are neither COMPLETED nor CANCELLED, "

@@ -11,15 +11,16 @@ from sqlalchemy import Numeric, cast, func, literal, select
 from sqlalchemy.orm import join
 
 from schema.common_fields import ARCHIVABLE, CHANGED, Versioned
-from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.from_model import float_of, items_of
 from schema.links import link
 from schema.node import Node, node_type, register_node
+from schema.node_lists import NodeList
 from schema.numbers import to_float
-from schema.owners.filters import assignments_page
-from schema.pagination import After, Connection, First, Ordering
+from schema.owners.filters import CURRENT, OWNER_ASSIGNMENTS
+from schema.pagination import Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -110,6 +111,13 @@ class CapabilityGap:
 
 # An owner's assessments, newest first.
 ASSESSMENT_ORDERING = Ordering(m.CapabilityAssessment.assessed_on, descending=True)
+# Owner.assessments
+OWNER_ASSESSMENTS = NodeList(
+    m.CapabilityAssessment,
+    m.CapabilityAssessment.owner_id,
+    ASSESSMENT_ORDERING,
+    "schema.capability.types:CapabilityAssessmentNode",
+)
 
 
 @node_type("Owner", description="A person at the client who can own processes.", stamps=ARCHIVABLE)
@@ -141,28 +149,11 @@ class OwnerNode(Node, Versioned):
         "The client organisation the owner works for.",
     )
 
-    @strawberry.field(
-        description=(
-            "The owner's assignments, history included, by start date (newest first). "
-            "Filter `current: true` for those in effect today, `false` for the others."
-        ),
-        metadata=sql(assignments_page(m.OwnershipAssignment.owner_id)),
+    assignments = OWNER_ASSIGNMENTS.field(
+        "The owner's assignments, history included, by start date (newest first). "
+        "Filter `current: true` for those in effect today, `false` for the others.",
+        argument=CURRENT,
     )
-    async def assignments(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        current: Annotated[
-            bool | None,
-            strawberry.argument(
-                description="true: only those in effect today; false: only the others; null: all."
-            ),
-        ] = None,
-    ) -> Connection[OwnershipAssignmentNode]:
-        from schema.owners import resolvers
-
-        return await resolvers.owner_assignments(info, self.db_id, first, after, current)
 
     @strawberry.field(
         description="Hours a week of the assignments in effect today.",
@@ -182,24 +173,7 @@ class OwnerNode(Node, Versioned):
 
         return await resolvers.capability_gaps(info, self.db_id)
 
-    @strawberry.field(
-        description="Capability assessments, newest first.",
-        metadata=sql(
-            Page(
-                m.CapabilityAssessment,
-                m.CapabilityAssessment.owner_id,
-                ordering=lambda _: ASSESSMENT_ORDERING,
-            )
-        ),
-    )
-    async def assessments(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[
-        Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")]
-    ]:
-        from schema.capability import resolvers
-
-        return await resolvers.owner_assessments(info, self.db_id, first, after)
+    assessments = OWNER_ASSESSMENTS.field("Capability assessments, newest first.")
 
     @strawberry.field(
         description="The most recent assessment (by date assessed), if any.",
