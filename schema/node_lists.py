@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import uuid
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from inspect import Parameter, Signature
@@ -168,18 +168,37 @@ class NodeList:
                 return await self.root(info, first, after, value, order)
             return await self.connection(info, root.db_id, first, after, value, order)
 
-        # Strawberry reads the arguments off the signature; this one is built per list.
-        parameters = [
-            Parameter("root", Parameter.POSITIONAL_OR_KEYWORD),
-            Parameter("info", Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
-            Parameter("first", Parameter.KEYWORD_ONLY, default=20, annotation=First),
-            Parameter("after", Parameter.KEYWORD_ONLY, default=None, annotation=After),
+        extras = [
+            extra.parameter(name)
+            for name, extra in ((self.argument, argument), ("order_by", order_by))
+            if extra is not None
         ]
-        for name, extra in ((self.argument, argument), ("order_by", order_by)):
-            if extra is not None:
-                parameters.append(extra.parameter(name))
-        returns = Connection[lazy(self.node)]  # type: ignore[misc, valid-type]
-        resolve.__signature__ = Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
-        return strawberry.field(
-            resolver=resolve, description=description, metadata=sql(self.page())
-        )
+        return connection_field(description, self.page(), lazy(self.node), resolve, extra=extras)
+
+
+def connection_field(
+    description: str,
+    page: Page,
+    node: Any,
+    resolve: Callable[..., Awaitable[Connection[Any]]],
+    *,
+    leading: Sequence[Parameter] = (),
+    extra: Sequence[Parameter] = (),
+) -> Any:
+    """A `Connection[node]` field resolved by `resolve(root, info, **arguments)` and
+    compiled by `page`; its arguments are `leading`, `first`, `after`, then `extra`.
+
+    Strawberry reads a resolver's arguments off its signature, so the signature is built
+    here for the list at hand, while `resolve` takes them as keywords.
+    """
+    parameters = [
+        Parameter("root", Parameter.POSITIONAL_OR_KEYWORD),
+        Parameter("info", Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
+        *leading,
+        Parameter("first", Parameter.KEYWORD_ONLY, default=20, annotation=First),
+        Parameter("after", Parameter.KEYWORD_ONLY, default=None, annotation=After),
+        *extra,
+    ]
+    returns = Connection[node]
+    resolve.__signature__ = Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolve, description=description, metadata=sql(page))
