@@ -8,19 +8,12 @@ from sqlalchemy import select
 
 from schema.capability.types import (
     CapabilityAssessmentNode,
-    CapabilityDimensionNode,
     CapabilityScore,
 )
 from schema.context import Info
-from schema.loaders import by_id, loader
-from schema.node import node_or_none
+from schema.loaders import loader
 from tenants import models as m
 from tenants.services.assessments import latest_assessment_by_owner
-
-
-async def dimension_by_id(info: Info, dimension_id: uuid.UUID) -> CapabilityDimensionNode | None:
-    obj = await by_id(info, m.CapabilityDimension).load(dimension_id)
-    return node_or_none(CapabilityDimensionNode.from_model, obj)
 
 
 async def scores(info: Info, assessment_id: uuid.UUID) -> list[CapabilityScore]:

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import strawberry
 from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal, type_coerce
@@ -14,18 +14,12 @@ from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal,
 from schema.common_fields import CHANGED, CREATED, Versioned
 from schema.compiled.encode import py_str_sql
 from schema.compiled.sql import Expr, Row, document_rows, json_text, sql
-from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.from_model import items_of
 from schema.links import link
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, node_type, register_node
+from schema.node import Node, node_type, register_node
 from schema.numbers import to_float
 from tenants import models as m
-
-if TYPE_CHECKING:
-    from schema.processes.types import AIProcessNode
-
 
 # What a snapshot value must look like to be read: a JSON string as
 # tenants/services/feedback.py writes it (`str(Decimal)`, an aware `isoformat()`);
@@ -131,13 +125,6 @@ class KpiSnapshot:
             latest_value=to_float(_decimal(raw.get("latest_value"))),
             measured_at=_datetime(raw.get("measured_at")),
         )
-
-
-async def _process(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
-    from schema.processes.types import AIProcessNode
-
-    obj = await by_id(info, m.AIProcess).load(process_id)
-    return node_or_none(AIProcessNode.from_model, obj)
 
 
 @node_type(

@@ -12,10 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from schema.common_fields import CHANGED, Versioned
 from schema.compiled.encode import py_str_sql
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
-from schema.context import Info
 from schema.links import link
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, node_type, register_node
+from schema.node import Node, node_type, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.principals import Role
@@ -151,16 +149,6 @@ class IdentityProviderNode(Node, Versioned):
         "The client organisation whose members log in here; null for staff.",
         attr="client_db_id",
     )
-
-
-async def identity_provider_by_id(
-    info: Info, idp_id: uuid.UUID | None
-) -> IdentityProviderNode | None:
-    """The provider, if the principal may see it (admins only: schema/scoping.py)."""
-    if idp_id is None:
-        return None
-    obj = await by_id(info, m.IdentityProvider).load(idp_id)
-    return node_or_none(IdentityProviderNode.from_model, obj)
 
 
 register_node(IdentityProviderNode, m.IdentityProvider)

@@ -12,9 +12,8 @@ from schema.common_fields import CHANGED, Versioned
 from schema.context import Info
 from schema.enums import documented
 from schema.links import link
-from schema.loaders import by_id
 from schema.members.sessions import SESSIONS_SQL
-from schema.node import Node, node_or_none, node_type, register_node
+from schema.node import Node, node_type, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 
@@ -75,14 +74,6 @@ class MemberNode(Node, Versioned):
         from schema.members.sessions import sessions_of
 
         return await sessions_of(info, self.db_id)
-
-
-async def member_by_id(info: Info, member_id: uuid.UUID | None) -> MemberNode | None:
-    """The member, if the principal may see it (also used by `viewer` and `Owner`)."""
-    if member_id is None:
-        return None
-    obj = await by_id(info, m.Member).load(member_id)
-    return node_or_none(MemberNode.from_model, obj)
 
 
 register_node(MemberNode, m.Member)

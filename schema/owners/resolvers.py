@@ -6,17 +6,10 @@ import uuid
 from decimal import Decimal
 
 from schema.context import Info
-from schema.loaders import by_id, loader
-from schema.node import node_or_none
-from schema.owners.types import CapabilityGap, OwnerNode
-from tenants import models as m
+from schema.loaders import loader
+from schema.owners.types import CapabilityGap
 from tenants.services.assessments import gaps_by_owner
 from tenants.services.assignments import hours_by_owner
-
-
-async def owner_by_id(info: Info, owner_id: uuid.UUID) -> OwnerNode | None:
-    obj = await by_id(info, m.Owner).load(owner_id)
-    return node_or_none(OwnerNode.from_model, obj)
 
 
 async def total_hours(info: Info, owner_id: uuid.UUID) -> Decimal:

@@ -8,26 +8,12 @@ from typing import TYPE_CHECKING
 from schema.context import Info
 from schema.loaders import by_id, loader
 from schema.node import node_or_none
-from schema.processes.types import AIProcessNode
 from tenants import models as m
 from tenants.services.assignments import current_accountable_by_process
 from tenants.services.processes import orphaned_by_process
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
     from schema.owners.types import OwnerNode
-
-
-async def process_by_id(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
-    obj = await by_id(info, m.AIProcess).load(process_id)
-    return node_or_none(AIProcessNode.from_model, obj)
-
-
-async def client_of(info: Info, client_id: uuid.UUID) -> ClientOrganisationNode | None:
-    from schema.clients.types import ClientOrganisationNode
-
-    obj = await by_id(info, m.ClientOrganisation).load(client_id)
-    return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 async def orphaned(info: Info, process: m.AIProcess) -> bool:
