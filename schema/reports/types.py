@@ -202,6 +202,17 @@ def _url(info: Info, path: str) -> str:
     return str(info.context.request.base_url).rstrip("/") + path
 
 
+def _client_link() -> Any:
+    """Either report's link to its client, whose id it keeps in `client_id`."""
+    return link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the report is about.",
+        attr="client_id",
+    )
+
+
 @node_type(
     "ReadinessReport",
     description="A readiness report: QUEUED, then RUNNING, then SUCCEEDED or FAILED. "
@@ -283,13 +294,7 @@ class ReadinessReportNode(Node, Versioned):
     def pdf_url(self, info: Info) -> str | None:
         return _url(info, f"/reports/readiness/{self.db_id}.pdf") if self.succeeded else None
 
-    client_organisation = link(
-        m.ClientOrganisation,
-        "client_id",
-        "schema.clients.types:ClientOrganisationNode",
-        "The client organisation the report is about.",
-        attr="client_id",
-    )
+    client_organisation = _client_link()
 
 
 @strawberry.type(
@@ -358,13 +363,7 @@ class EngagementHealthReportNode(Node):
     def html_url(self, info: Info) -> str:
         return _url(info, f"/reports/health/{self.db_id}.html")
 
-    client_organisation = link(
-        m.ClientOrganisation,
-        "client_id",
-        "schema.clients.types:ClientOrganisationNode",
-        "The client organisation the report is about.",
-        attr="client_id",
-    )
+    client_organisation = _client_link()
 
 
 register_node(ReadinessReportNode, m.ReadinessReport)
