@@ -38,21 +38,28 @@ CLIENT_FEED = NodeList(
 )
 
 
+# The feeds' arguments, here and on ClientOrganisation: the filter first, and their own
+# words for the page (the feed predates the shared First/After).
+FeedFilter = Annotated[
+    AuditEventFilter | None,
+    strawberry.argument(description="Conditions every event must meet; none: all."),
+]
+FeedFirst = Annotated[
+    int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
+]
+FeedAfter = Annotated[
+    str | None, strawberry.argument(description="The endCursor of the previous page.")
+]
+
+
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description=FEED_DESCRIPTION, metadata=sql(FEED.page()))
     async def audit_events(
         self,
         info: Info,
-        filter: Annotated[
-            AuditEventFilter | None,
-            strawberry.argument(description="Conditions every event must meet; none: all."),
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-        ] = 20,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page.")
-        ] = None,
+        filter: FeedFilter = None,
+        first: FeedFirst = 20,
+        after: FeedAfter = None,
     ) -> Connection[AuditEventNode]:
         return await FEED.root(info, first, after, filter)

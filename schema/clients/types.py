@@ -10,7 +10,7 @@ import strawberry
 from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
-from schema.audit.queries import CLIENT_FEED
+from schema.audit.queries import CLIENT_FEED, FeedAfter, FeedFilter, FeedFirst
 from schema.change_plans.resolvers import CLIENT_CHANGE_PLANS
 from schema.change_plans.types import ChangePlanFilter
 from schema.client_lists.fields import ClientOrganisationLists
@@ -34,7 +34,6 @@ from tenants.services.clients import RATIO_PLACES, coverage_by_client
 from tenants.services.frameworks import client_framework_ids_by_client
 
 if TYPE_CHECKING:
-    from schema.audit.filters import AuditEventFilter
     from schema.audit.types import AuditEventNode
     from schema.reports.types import ReadinessReportNode
 
@@ -244,16 +243,9 @@ class ClientOrganisationNode(ClientOrganisationLists, Node, Versioned):
     async def audit_events(
         self,
         info: Info,
-        filter: Annotated[
-            Annotated[AuditEventFilter, strawberry.lazy("schema.audit.filters")] | None,
-            strawberry.argument(description="Conditions every event must meet; none: all."),
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-        ] = 20,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page.")
-        ] = None,
+        filter: FeedFilter = None,
+        first: FeedFirst = 20,
+        after: FeedAfter = None,
     ) -> Connection[Annotated[AuditEventNode, strawberry.lazy("schema.audit.types")]]:
         return await CLIENT_FEED.connection(info, self.db_id, first, after, filter)
 
