@@ -11,11 +11,13 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar, dataclass_transform
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
 from schema.audit.shape import register_audit_shape
+from schema.common_fields import Stamp, append_stamps
 from schema.context import Info
 from schema.from_model import FromModel
 from schema.ids import global_id, parse_global_id
@@ -31,6 +33,25 @@ class Node(FromModel):
     @strawberry.field(description="The opaque global id of this object.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(global_id(self.NODE_NAME, self.db_id))
+
+
+T = TypeVar("T")
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(StrawberryField, strawberry.field))
+def node_type(
+    name: str, description: str, *, stamps: tuple[Stamp, ...] = ()
+) -> Callable[[type[T]], type[T]]:
+    """`strawberry.type` of a `Node`: `name` is both its GraphQL name and its NODE_NAME
+    (the type of its global ids), so the two cannot drift; `stamps` (e.g.
+    `common_fields.CHANGED`) close its plain fields."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        cls.NODE_NAME = name  # type: ignore[attr-defined]
+        append_stamps(cls, stamps)
+        return strawberry.type(name=name, description=description)(cls)
+
+    return wrap
 
 
 # Loads one object by id for `info`'s principal (None when missing or not visible).

@@ -32,6 +32,8 @@ from schema.settling import settled
 from tenants.base import TenantBase
 
 M = TypeVar("M", bound=TenantBase)
+# A row a page is built from: an ORM object, or a view of one with its id and sort column.
+R = TypeVar("R")
 NodeT = TypeVar("NodeT")
 
 
@@ -168,10 +170,10 @@ def order_clauses(model: type[M], ordering: Ordering, reverse: bool = False) -> 
 
 
 def build_connection(
-    rows: Sequence[M],
+    rows: Sequence[R],
     win: Window,
     ordering: Ordering,
-    to_node: Callable[[M], NodeT],
+    to_node: Callable[[R], NodeT],
     count: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
     """A Connection from up to `size + 1` rows in fetch order (the extra one says there is more)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 from sqlalchemy import case
@@ -16,7 +16,7 @@ from schema.compiled.sql import Expr, Related, Row, Source, document_rows, later
 from schema.enums import documented
 from schema.ids import global_id
 from schema.links import link
-from schema.node import NODE_KINDS, Node, register_node
+from schema.node import NODE_KINDS, Node, node_type, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -182,13 +182,12 @@ class AuditChange:
     )
 
 
-@strawberry.type(
-    name="AuditEvent",
+@node_type(
+    "AuditEvent",
     description="One recorded change, never edited. Only fields that changed are listed; an "
     "update that changed nothing records no event.",
 )
 class AuditEventNode(Node):
-    NODE_NAME: ClassVar[str] = "AuditEvent"
     client_db_id: strawberry.Private[uuid.UUID | None]
     actor: AuditActor = strawberry.field(
         description="Who made the change.", metadata=sql(Related(lambda row, _: _actor(row)))

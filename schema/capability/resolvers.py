@@ -8,20 +8,12 @@ from sqlalchemy import select
 
 from schema.capability.types import (
     CapabilityAssessmentNode,
-    CapabilityDimensionNode,
     CapabilityScore,
 )
 from schema.context import Info
-from schema.loaders import by_id, loader
-from schema.node import node_or_none
-from schema.pagination import Connection, Ordering, child_connection
+from schema.loaders import loader
 from tenants import models as m
 from tenants.services.assessments import latest_assessment_by_owner
-
-
-async def dimension_by_id(info: Info, dimension_id: uuid.UUID) -> CapabilityDimensionNode | None:
-    obj = await by_id(info, m.CapabilityDimension).load(dimension_id)
-    return node_or_none(CapabilityDimensionNode.from_model, obj)
 
 
 async def scores(info: Info, assessment_id: uuid.UUID) -> list[CapabilityScore]:
@@ -43,23 +35,6 @@ async def scores(info: Info, assessment_id: uuid.UUID) -> list[CapabilityScore]:
         return [out[i] for i in ids]
 
     return await loader(info, "assessment.scores", batch).load(assessment_id)
-
-
-async def owner_assessments(
-    info: Info, owner_id: uuid.UUID, first: int | None, after: str | None
-) -> Connection[CapabilityAssessmentNode]:
-    return await child_connection(
-        info,
-        m.CapabilityAssessment,
-        m.CapabilityAssessment.owner_id,
-        owner_id,
-        where=(),
-        where_key=(),
-        ordering=Ordering(m.CapabilityAssessment.assessed_on, descending=True),
-        first=first,
-        after=after,
-        to_node=CapabilityAssessmentNode.from_model,
-    )
 
 
 async def latest_assessment(info: Info, owner_id: uuid.UUID) -> CapabilityAssessmentNode | None:

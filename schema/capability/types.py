@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING
 
 import strawberry
 from sqlalchemy.orm import join
 
+from schema.common_fields import CHANGED, CREATED, Versioned
 from schema.compiled.sql import Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
     pass
 
 
-@strawberry.type(
-    name="CapabilityDimension",
+@node_type(
+    "CapabilityDimension",
     description="A scored skill (tenant data); a score below `bar` is a capability gap.",
+    stamps=CHANGED,
 )
-class CapabilityDimensionNode(Node):
-    NODE_NAME: ClassVar[str] = "CapabilityDimension"
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
+class CapabilityDimensionNode(Node, Versioned):
     key: str = strawberry.field(description="Stable machine name, fixed at creation.")
     name: str = strawberry.field(description="The name shown to people.")
     description: str | None = strawberry.field(
@@ -35,8 +33,6 @@ class CapabilityDimensionNode(Node):
     )
     bar: int = strawberry.field(description="The lowest acceptable score, 1-5.")
     position: int = strawberry.field(description="Display order, ascending.")
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
 
 def _scores(row: Row) -> Source:
@@ -68,23 +64,19 @@ class CapabilityScore:
     )
 
 
-@strawberry.type(
-    name="CapabilityAssessment",
+@node_type(
+    "CapabilityAssessment",
     description="An owner's capability on one date: a score per dimension assessed.",
+    stamps=CREATED,
 )
-class CapabilityAssessmentNode(Node):
-    NODE_NAME: ClassVar[str] = "CapabilityAssessment"
+class CapabilityAssessmentNode(Node, Versioned):
     owner_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     assessed_on: date = strawberry.field(description="The date of the assessment.")
     assessor: str = strawberry.field(description="Who assessed (a name, free text).")
     notes: str | None = strawberry.field(description="The assessor's notes; null: none.")
     training_recommendations: str | None = strawberry.field(
         description="Training the assessor recommends; null: none."
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
 
     @strawberry.field(
         description="Scores in dimension display order.",

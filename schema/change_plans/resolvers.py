@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
-from schema.compiled.sql import Page
-from schema.context import Info
-from schema.pagination import Connection, Ordering, child_connection
+from schema.change_plans.types import ChangePlanFilter
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from tenants import models as m
 
 PLAN_ORDERING = Ordering(m.ChangePlan.created_at)
-
-
-def change_plans_page() -> Page:
-    """ClientOrganisation.changePlans in SQL (schema/compiled)."""
-    return Page(
-        m.ChangePlan,
-        m.ChangePlan.client_id,
-        conditions=lambda a: plan_conditions(a.get("filter"))[0],
-        ordering=lambda _: PLAN_ORDERING,
-    )
 
 
 def plan_conditions(filter: ChangePlanFilter | None) -> tuple[list[Any], tuple[Any, ...]]:
@@ -33,24 +21,11 @@ def plan_conditions(filter: ChangePlanFilter | None) -> tuple[list[Any], tuple[A
     return where, statuses
 
 
-async def client_change_plans(
-    info: Info,
-    client_id: uuid.UUID,
-    *,
-    first: int | None,
-    after: str | None,
-    filter: ChangePlanFilter | None,
-) -> Connection[ChangePlanNode]:
-    where, key = plan_conditions(filter)
-    return await child_connection(
-        info,
-        m.ChangePlan,
-        m.ChangePlan.client_id,
-        client_id,
-        where=where,
-        where_key=key,
-        ordering=PLAN_ORDERING,
-        first=first,
-        after=after,
-        to_node=ChangePlanNode.from_model,
-    )
+# ClientOrganisation.changePlans
+CLIENT_CHANGE_PLANS = NodeList(
+    m.ChangePlan,
+    m.ChangePlan.client_id,
+    PLAN_ORDERING,
+    "schema.change_plans.types:ChangePlanNode",
+    plan_conditions,
+)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from schema.common_fields import CHANGED, Versioned
 from schema.compiled.sql import (
     Expr,
-    Page,
     Related,
     Row,
     Source,
@@ -21,8 +21,9 @@ from schema.context import Info
 from schema.enums import ChangePlanStatus, MilestoneStatus
 from schema.links import link
 from schema.loaders import loader
-from schema.node import Node, register_node
-from schema.pagination import After, Connection, First, Ordering, child_connection
+from schema.node import Node, node_type, register_node
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from tenants import models as m
 from tenants.services.change_plans import overdue_by_plan, overdue_condition
 
@@ -56,6 +57,10 @@ class ChangePlanFilter:
 
 
 MILESTONE_ORDERING = Ordering(m.Milestone.position)
+# ChangePlan.milestones
+PLAN_MILESTONES = NodeList(
+    m.Milestone, m.Milestone.plan_id, MILESTONE_ORDERING, "schema.change_plans.types:MilestoneNode"
+)
 
 
 def _overdue(row: Row) -> Any:
@@ -75,13 +80,9 @@ def _overdue_milestones(row: Row) -> Source:
     )
 
 
-@strawberry.type(name="Milestone", description="A dated step of a change plan.")
-class MilestoneNode(Node):
-    NODE_NAME: ClassVar[str] = "Milestone"
+@node_type("Milestone", description="A dated step of a change plan.", stamps=CHANGED)
+class MilestoneNode(Node, Versioned):
     plan_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     title: str = strawberry.field(description="What the milestone is.")
     due_on: date | None = strawberry.field(
         description="When it is due; null: no date (then never overdue)."
@@ -93,8 +94,6 @@ class MilestoneNode(Node):
         description="Due before today and neither COMPLETED nor CANCELLED.",
         metadata=sql(Expr(lambda row, _: _overdue(row))),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "overdue": lambda o: o.overdue_on(date.today()),
@@ -109,18 +108,15 @@ class MilestoneNode(Node):
     )
 
 
-@strawberry.type(
-    name="ChangePlan",
+@node_type(
+    "ChangePlan",
     description="Change management for a client (optionally one process): stakeholders, "
     "communication, readiness and milestones.",
+    stamps=CHANGED,
 )
-class ChangePlanNode(Node):
-    NODE_NAME: ClassVar[str] = "ChangePlan"
+class ChangePlanNode(Node, Versioned):
     client_id: strawberry.Private[uuid.UUID]
     process_id: strawberry.Private[uuid.UUID | None]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     objective: str = strawberry.field(description="What the change should achieve.")
     stakeholders: list[Stakeholder] = strawberry.field(
         description="People the change affects or who must back it, in the order given.",
@@ -134,8 +130,6 @@ class ChangePlanNode(Node):
     due_on: date | None = strawberry.field(
         description="When the change should be done; null: no date."
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "stakeholders": lambda o: [
@@ -160,25 +154,7 @@ class ChangePlanNode(Node):
         attr="process_id",
     )
 
-    @strawberry.field(
-        description="The plan's milestones, ordered by position (then id).",
-        metadata=sql(Page(m.Milestone, m.Milestone.plan_id, ordering=lambda _: MILESTONE_ORDERING)),
-    )
-    async def milestones(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[MilestoneNode]:
-        return await child_connection(
-            info,
-            m.Milestone,
-            m.Milestone.plan_id,
-            self.db_id,
-            where=[],
-            where_key=None,
-            ordering=MILESTONE_ORDERING,
-            first=first,
-            after=after,
-            to_node=MilestoneNode.from_model,
-        )
+    milestones = PLAN_MILESTONES.field("The plan's milestones, ordered by position (then id).")
 
     @strawberry.field(
         description="Milestones due before today that are neither COMPLETED nor CANCELLED, "

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from schema.change_plans.types import MilestoneNode
-from schema.client_lists.specs import INCIDENTS, KPIS, MILESTONES, REVIEWS, incident_where
-from schema.compiled.sql import sql
-from schema.context import Info
-from schema.feedback.resolvers import incident_conditions
+from schema.client_lists.specs import INCIDENTS, KPIS, MILESTONES, REVIEWS
 from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
-from schema.pagination import After, Connection, First
+from schema.node_lists import ListArgument
 from schema.processes.types import ProcessKpiNode
+
+# The incident lists' filter, here and at the root.
+INCIDENT_FILTER = ListArgument(
+    IncidentFilter | None, "Keep only incidents matching every given condition; null: all."
+)
 
 
 @strawberry.type
@@ -24,56 +26,24 @@ class ClientOrganisationLists:
     if TYPE_CHECKING:
         db_id: uuid.UUID
 
-    @strawberry.field(
-        description="Incidents of all the client's processes (archived ones included), most "
+    incidents = INCIDENTS.client_field(
+        "Incidents of all the client's processes (archived ones included), most "
         "recent first (occurredAt, then id); `filter` keeps given statuses and severities.",
-        metadata=sql(INCIDENTS.client_page(incident_where)),
+        IncidentNode,
+        INCIDENT_FILTER,
     )
-    async def incidents(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            IncidentFilter | None,
-            strawberry.argument(
-                description="Keep only incidents matching every given condition; null: all."
-            ),
-        ] = None,
-    ) -> Connection[IncidentNode]:
-        where, key = incident_conditions(filter)
-        return await INCIDENTS.for_client(
-            info, self.db_id, first, after, IncidentNode.from_model, where, key
-        )
-
-    @strawberry.field(
-        description="KPIs of all the client's processes (archived ones included), oldest "
+    kpis = KPIS.client_field(
+        "KPIs of all the client's processes (archived ones included), oldest "
         "first (createdAt, then id).",
-        metadata=sql(KPIS.client_page()),
+        ProcessKpiNode,
     )
-    async def kpis(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[ProcessKpiNode]:
-        return await KPIS.for_client(info, self.db_id, first, after, ProcessKpiNode.from_model)
-
-    @strawberry.field(
-        description="Performance reviews of all the client's processes (archived ones "
+    reviews = REVIEWS.client_field(
+        "Performance reviews of all the client's processes (archived ones "
         "included), newest first (reviewedOn, then id).",
-        metadata=sql(REVIEWS.client_page()),
+        ProcessReviewNode,
     )
-    async def reviews(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[ProcessReviewNode]:
-        return await REVIEWS.for_client(
-            info, self.db_id, first, after, ProcessReviewNode.from_model
-        )
-
-    @strawberry.field(
-        description="Milestones of all the client's change plans, oldest first (createdAt, "
+    milestones = MILESTONES.client_field(
+        "Milestones of all the client's change plans, oldest first (createdAt, "
         "then id); ChangePlan.milestones has them in plan order.",
-        metadata=sql(MILESTONES.client_page()),
+        MilestoneNode,
     )
-    async def milestones(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[MilestoneNode]:
-        return await MILESTONES.for_client(info, self.db_id, first, after, MilestoneNode.from_model)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from schema.clients.types import ClientOrganisationNode
-from schema.compiled.sql import Page, sql
-from schema.context import Info
-from schema.enums import EngagementStatus, documented_enum
-from schema.pagination import After, Connection, First, Ordering, SortDirection, paginate
+from schema.enums import EngagementStatus
+from schema.node_lists import ListArgument, NodeList, unkeyed
+from schema.sort_orders import NAME_OR_STAMPS, sort_order
 from tenants import models as m
 
 
@@ -28,28 +25,9 @@ class ClientOrganisationFilter:
     )
 
 
-@documented_enum(
-    "What to sort ClientOrganisation results by; ties are broken by id.",
-    {
-        "NAME": "By name.",
-        "CREATED_AT": "By when it was created.",
-        "UPDATED_AT": "By when it was last changed.",
-    },
+CLIENT_ORDER = sort_order(
+    "ClientOrganisation", m.ClientOrganisation, NAME_OR_STAMPS, default="NAME"
 )
-class ClientOrganisationOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
-class ClientOrganisationOrder:
-    field: ClientOrganisationOrderField = strawberry.field(
-        default=ClientOrganisationOrderField.NAME, description="What to sort by."
-    )
-    direction: SortDirection = strawberry.field(
-        default=SortDirection.ASC, description="ASC or DESC."
-    )
 
 
 def client_conditions(filter: ClientOrganisationFilter | None) -> list[Any]:
@@ -65,50 +43,23 @@ def client_conditions(filter: ClientOrganisationFilter | None) -> list[Any]:
     return where
 
 
-def client_ordering(order: ClientOrganisationOrder | None) -> Ordering:
-    o = order or ClientOrganisationOrder()
-    return Ordering(
-        getattr(m.ClientOrganisation, o.field.value), descending=o.direction is SortDirection.DESC
-    )
+CLIENTS = NodeList(
+    m.ClientOrganisation,
+    None,
+    CLIENT_ORDER.ordering(None),
+    "schema.clients.types:ClientOrganisationNode",
+    unkeyed(client_conditions),
+    order_by=CLIENT_ORDER.ordering,
+)
 
 
 @strawberry.type
 class ClientOrganisationQuery:
-    @strawberry.field(
-        description="Client organisations the principal may see (a client user: its own).",
-        metadata=sql(
-            Page(
-                m.ClientOrganisation,
-                None,
-                conditions=lambda a: client_conditions(a.get("filter")),
-                ordering=lambda a: client_ordering(a.get("order_by")),
-            )
-        ),
-    )
-    async def client_organisations(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
+    client_organisations = CLIENTS.field(
+        "Client organisations the principal may see (a client user: its own).",
+        argument=ListArgument(
             ClientOrganisationFilter | None,
-            strawberry.argument(
-                description=(
-                    "Keep only clients matching every given condition; null: those not archived."
-                )
-            ),
-        ] = None,
-        order_by: Annotated[
-            ClientOrganisationOrder | None,
-            strawberry.argument(description="Sort order; null: by name, ascending."),
-        ] = None,
-    ) -> Connection[ClientOrganisationNode]:
-        return await paginate(
-            info,
-            m.ClientOrganisation,
-            where=client_conditions(filter),
-            ordering=client_ordering(order_by),
-            first=first,
-            after=after,
-            to_node=ClientOrganisationNode.from_model,
-        )
+            "Keep only clients matching every given condition; null: those not archived.",
+        ),
+        order_by=CLIENT_ORDER.argument(),
+    )

@@ -3,37 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ARRAY, Numeric, String, and_, case, cast, func, not_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 
+from schema.audit.queries import CLIENT_FEED, FeedAfter, FeedFilter, FeedFirst
+from schema.change_plans.resolvers import CLIENT_CHANGE_PLANS
+from schema.change_plans.types import ChangePlanFilter
 from schema.client_lists.fields import ClientOrganisationLists
-from schema.compiled.sql import Args, Expr, Page, Related, Row, Source, lateral_row, sql
+from schema.common_fields import ARCHIVABLE, Versioned
+from schema.compiled.sql import Args, Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ClientSize, EngagementStatus, ReportStatus
+from schema.frameworks.coverage import FrameworkCoverageType, FrameworkId, coverage_of
 from schema.loaders import loader
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
+from schema.node_lists import ListArgument
 from schema.numbers import to_float
-from schema.pagination import After, Connection, First
+from schema.owners.filters import CLIENT_OWNERS, OWNER_ORDER, OwnerFilter
+from schema.pagination import Connection
+from schema.processes.filters import CLIENT_PROCESSES, PROCESS_ORDER, AIProcessFilter
+from schema.reports.resolvers import CLIENT_HEALTH_REPORTS, CLIENT_READINESS_REPORTS
+from schema.vendors.filters import VendorAgreementFilter
+from schema.vendors.resolvers import CLIENT_VENDOR_AGREEMENTS
 from tenants import models as m
 from tenants.services.clients import RATIO_PLACES, coverage_by_client
 from tenants.services.frameworks import client_framework_ids_by_client
 
 if TYPE_CHECKING:
-    from schema.audit.filters import AuditEventFilter
     from schema.audit.types import AuditEventNode
-    from schema.change_plans.types import ChangePlanFilter, ChangePlanNode
-    from schema.frameworks.coverage import FrameworkCoverageType
-    from schema.owners.filters import OwnerFilter, OwnerOrder
-    from schema.owners.types import OwnerNode
-    from schema.processes.filters import AIProcessFilter, AIProcessOrder
-    from schema.processes.types import AIProcessNode
-    from schema.reports.types import EngagementHealthReportNode, ReadinessReportNode
-    from schema.vendors.filters import VendorAgreementFilter
-    from schema.vendors.types import VendorAgreementNode
+    from schema.reports.types import ReadinessReportNode
 
 
 @strawberry.type(description="Live processes with a current accountable owner.")
@@ -84,70 +86,16 @@ def _chosen_frameworks(row: Row) -> Any:
     return func.coalesce(ids, cast(array([], type_=String), ARRAY(String)))
 
 
-def _processes_page() -> Page:
-    from schema.processes.filters import process_conditions, process_ordering
-
-    return Page(
-        m.AIProcess,
-        m.AIProcess.client_id,
-        conditions=lambda a: process_conditions(a.get("filter"))[0],
-        ordering=lambda a: process_ordering(a.get("order_by")),
-    )
-
-
-def _change_plans_page() -> Page:
-    from schema.change_plans.resolvers import change_plans_page
-
-    return change_plans_page()
-
-
-def _vendor_agreements_page() -> Page:
-    from schema.vendors.resolvers import client_vendor_agreements_page
-
-    return client_vendor_agreements_page()
-
-
-def _readiness_reports_page() -> Page:
-    from schema.reports.resolvers import readiness_reports_page
-
-    return readiness_reports_page()
-
-
 def _latest_readiness_report() -> Related:
     from schema.reports.resolvers import latest_readiness_spec
 
     return latest_readiness_spec()
 
 
-def _health_reports_page() -> Page:
-    from schema.reports.resolvers import health_reports_page
-
-    return health_reports_page()
-
-
-def _audit_events_page() -> Page:
-    from schema.audit.queries import client_feed_page
-
-    return client_feed_page()
-
-
-def _owners_page() -> Page:
-    from schema.owners.filters import owner_conditions, owner_ordering
-
-    return Page(
-        m.Owner,
-        m.Owner.client_id,
-        conditions=lambda a: owner_conditions(a.get("filter"))[0],
-        ordering=lambda a: owner_ordering(a.get("order_by")),
-    )
-
-
-@strawberry.type(name="ClientOrganisation", description="An organisation the consultancy serves.")
-class ClientOrganisationNode(ClientOrganisationLists, Node):
-    NODE_NAME: ClassVar[str] = "ClientOrganisation"
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
+@node_type(
+    "ClientOrganisation", description="An organisation the consultancy serves.", stamps=ARCHIVABLE
+)
+class ClientOrganisationNode(ClientOrganisationLists, Node, Versioned):
     name: str = strawberry.field(description="The organisation's name.")
     industry: str | None = strawberry.field(
         description="Its industry, free text; null: not stated."
@@ -168,11 +116,6 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     lead_consultant: str | None = strawberry.field(
         description="The consultancy's lead for this client, free text; null: none named."
     )
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     @strawberry.field(
         description="Share of live processes that have a current accountable owner.",
@@ -215,144 +158,55 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
     async def framework_coverage(
         self,
         info: Info,
-        framework: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
-                    " of an imported control set."
-                )
-            ),
-        ],
-    ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
-        from schema.frameworks.coverage import coverage_of
-
+        framework: FrameworkId,
+    ) -> FrameworkCoverageType | None:
         return await coverage_of(info, self.db_id, framework)
 
-    # Relations to other areas are added below, each resolver living in its area's
-    # `resolvers.py` (processes, owners, change plans, vendor agreements, reports).
-    @strawberry.field(
-        description="Change plans of the client, oldest first (createdAt, then id); "
+    # Lists of other areas' objects, each declared (table, filter, order) in its area.
+    change_plans = CLIENT_CHANGE_PLANS.field(
+        "Change plans of the client, oldest first (createdAt, then id); "
         "filter by any of the given statuses.",
-        metadata=sql(_change_plans_page()),
+        argument=ListArgument(
+            ChangePlanFilter | None,
+            "Keep only plans matching every given condition; null: all.",
+        ),
     )
-    async def change_plans(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            Annotated[ChangePlanFilter, strawberry.lazy("schema.change_plans.types")] | None,
-            strawberry.argument(
-                description="Keep only plans matching every given condition; null: all."
-            ),
-        ] = None,
-    ) -> Connection[Annotated[ChangePlanNode, strawberry.lazy("schema.change_plans.types")]]:
-        from schema.change_plans.resolvers import client_change_plans
-
-        return await client_change_plans(info, self.db_id, first=first, after=after, filter=filter)
-
-    @strawberry.field(
-        description="Vendor agreements of the client, oldest first (createdAt, then id); "
+    vendor_agreements = CLIENT_VENDOR_AGREEMENTS.field(
+        "Vendor agreements of the client, oldest first (createdAt, then id); "
         "`filter` keeps those ending before a date or missing clauses.",
-        metadata=sql(_vendor_agreements_page()),
+        argument=ListArgument(
+            VendorAgreementFilter | None,
+            "Keep only agreements matching every given condition; null: all.",
+        ),
     )
-    async def vendor_agreements(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            Annotated[VendorAgreementFilter, strawberry.lazy("schema.vendors.filters")] | None,
-            strawberry.argument(
-                description="Keep only agreements matching every given condition; null: all."
-            ),
-        ] = None,
-    ) -> Connection[Annotated[VendorAgreementNode, strawberry.lazy("schema.vendors.types")]]:
-        from schema.vendors.resolvers import client_vendor_agreements
-
-        return await client_vendor_agreements(
-            info, self.db_id, first=first, after=after, filter=filter
-        )
-
-    @strawberry.field(
-        description="AI processes of the client, by name (see AIProcessOrder); archived ones "
+    processes = CLIENT_PROCESSES.field(
+        "AI processes of the client, by name (see AIProcessOrder); archived ones "
         "are hidden unless `filter.includeArchived`; `filter.orphaned` selects live processes "
         "with no accountable owner today.",
-        metadata=sql(_processes_page()),
+        argument=ListArgument(
+            AIProcessFilter | None,
+            "Keep only processes matching every given condition; null: every"
+            " process that is not archived.",
+        ),
+        order_by=PROCESS_ORDER.argument(),
     )
-    async def processes(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            Annotated[AIProcessFilter, strawberry.lazy("schema.processes.filters")] | None,
-            strawberry.argument(
-                description=(
-                    "Keep only processes matching every given condition; null: every"
-                    " process that is not archived."
-                )
-            ),
-        ] = None,
-        order_by: Annotated[
-            Annotated[AIProcessOrder, strawberry.lazy("schema.processes.filters")] | None,
-            strawberry.argument(description="Sort order; null: by name, ascending."),
-        ] = None,
-    ) -> Connection[Annotated[AIProcessNode, strawberry.lazy("schema.processes.types")]]:
-        from schema.processes.resolvers import client_processes
-
-        return await client_processes(info, self.db_id, first, after, filter, order_by)
-
-    @strawberry.field(
-        description="Owners of the client, by name (see OwnerOrder); archived ones are hidden "
+    owners = CLIENT_OWNERS.field(
+        "Owners of the client, by name (see OwnerOrder); archived ones are hidden "
         "unless `filter.includeArchived`.",
-        metadata=sql(_owners_page()),
+        argument=ListArgument(
+            OwnerFilter | None,
+            "Keep only owners matching every given condition; null: those not archived.",
+        ),
+        order_by=OWNER_ORDER.argument(),
     )
-    async def owners(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            Annotated[OwnerFilter, strawberry.lazy("schema.owners.filters")] | None,
-            strawberry.argument(
-                description=(
-                    "Keep only owners matching every given condition; null: those not archived."
-                )
-            ),
-        ] = None,
-        order_by: Annotated[
-            Annotated[OwnerOrder, strawberry.lazy("schema.owners.filters")] | None,
-            strawberry.argument(description="Sort order; null: by name, ascending."),
-        ] = None,
-    ) -> Connection[Annotated[OwnerNode, strawberry.lazy("schema.owners.types")]]:
-        from schema.owners.resolvers import client_owners
-
-        return await client_owners(info, self.db_id, first, after, filter, order_by)
-
-    @strawberry.field(
-        description="Readiness reports of the client, most recently requested first; "
+    readiness_reports = CLIENT_READINESS_REPORTS.field(
+        "Readiness reports of the client, most recently requested first; "
         "`status` keeps those of any of the given statuses (e.g. [FAILED]).",
-        metadata=sql(_readiness_reports_page()),
-    )
-    async def readiness_reports(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        status: Annotated[
+        argument=ListArgument(
             list[ReportStatus] | None,  # type: ignore[valid-type]
-            strawberry.argument(
-                description="Keep only reports in any of these statuses; null or empty: all."
-            ),
-        ] = None,
-    ) -> Connection[Annotated[ReadinessReportNode, strawberry.lazy("schema.reports.types")]]:
-        from schema.reports.resolvers import client_readiness_reports
-
-        return await client_readiness_reports(
-            info, self.db_id, first=first, after=after, status=status
-        )
+            "Keep only reports in any of these statuses; null or empty: all.",
+        ),
+    )
 
     @strawberry.field(
         description="The most recently requested readiness report, whatever its status; "
@@ -376,40 +230,24 @@ class ClientOrganisationNode(ClientOrganisationLists, Node):
 
         return await latest_readiness_report(info, self.db_id, succeeded_only=succeeded_only)
 
-    @strawberry.field(
-        description="Weekly engagement health reports of the client, newest period first.",
-        metadata=sql(_health_reports_page()),
+    engagement_health_reports = CLIENT_HEALTH_REPORTS.field(
+        "Weekly engagement health reports of the client, newest period first."
     )
-    async def engagement_health_reports(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[Annotated[EngagementHealthReportNode, strawberry.lazy("schema.reports.types")]]:
-        from schema.reports.resolvers import client_health_reports
-
-        return await client_health_reports(info, self.db_id, first=first, after=after)
 
     @strawberry.field(
         description="The client's activity feed: changes to its data, newest first, "
         "narrowed by `filter` (its clientOrganisationId is redundant here). Visible as "
         "the root auditEvents is.",
-        metadata=sql(_audit_events_page()),
+        metadata=sql(CLIENT_FEED.page()),
     )
     async def audit_events(
         self,
         info: Info,
-        filter: Annotated[
-            Annotated[AuditEventFilter, strawberry.lazy("schema.audit.filters")] | None,
-            strawberry.argument(description="Conditions every event must meet; none: all."),
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 0 to 100 (default 20).")
-        ] = 20,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page.")
-        ] = None,
+        filter: FeedFilter = None,
+        first: FeedFirst = 20,
+        after: FeedAfter = None,
     ) -> Connection[Annotated[AuditEventNode, strawberry.lazy("schema.audit.types")]]:
-        from schema.audit.queries import client_audit_events
-
-        return await client_audit_events(info, self.db_id, filter, first, after)
+        return await CLIENT_FEED.connection(info, self.db_id, first, after, filter)
 
     # -- relations --
 

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.compiled.sql import Page, sql
-from schema.context import Info
-from schema.exports.types import ExportNode
-from schema.pagination import After, Connection, First, Ordering, paginate
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from tenants import models as m
 
 NEWEST_FIRST = Ordering(m.Export.requested_at, descending=True)
+EXPORTS = NodeList(m.Export, None, NEWEST_FIRST, "schema.exports.types:ExportNode")
 
 
 @strawberry.type
 class ExportQuery:
-    @strawberry.field(
-        description="Exports the principal may see, newest request first (requestedAt, "
+    exports = EXPORTS.field(
+        "Exports the principal may see, newest request first (requestedAt, "
         "then id): staff see every client's, client principals their own organisation's "
-        "PROCESSES and OWNERS exports, and only admins see TENANT exports.",
-        metadata=sql(Page(m.Export, None, ordering=lambda _: NEWEST_FIRST)),
+        "PROCESSES and OWNERS exports, and only admins see TENANT exports."
     )
-    async def exports(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[ExportNode]:
-        return await paginate(
-            info,
-            m.Export,
-            where=[],
-            ordering=NEWEST_FIRST,
-            first=first,
-            after=after,
-            to_node=ExportNode.from_model,
-        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from sqlalchemy import Float, Text, case, func, literal
@@ -15,7 +15,7 @@ from schema.compiled.sql import Expr, Row, context, sql
 from schema.context import Info
 from schema.enums import ReportStatus
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -67,15 +67,14 @@ def _download_url(row: Row) -> Any:
     return case((ready, url), else_=None)
 
 
-@strawberry.type(
-    name="Export",
+@node_type(
+    "Export",
     description="An export requested with requestExport: QUEUED, then RUNNING (rowsWritten "
     "of rowsTotal), then SUCCEEDED with a file at downloadUrl until expiresAt, or FAILED. "
     "Poll it with node(id:). Client principals see their own organisation's PROCESSES and "
     "OWNERS exports; only admins see TENANT exports.",
 )
 class ExportNode(Node):
-    NODE_NAME: ClassVar[str] = "Export"
     client_id: strawberry.Private[uuid.UUID | None]
     version: int = strawberry.field(description="Changes with every progress update.")
     kind: ExportKind = strawberry.field(description="What the export holds.")

@@ -6,25 +6,20 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
 import strawberry
 from sqlalchemy import DateTime, Numeric, Text, and_, case, cast, func, literal, type_coerce
 
+from schema.common_fields import CHANGED, CREATED, Versioned
 from schema.compiled.encode import py_str_sql
 from schema.compiled.sql import Expr, Row, document_rows, json_text, sql
-from schema.context import Info
 from schema.enums import IncidentSeverity, IncidentStatus, KpiDirection, ReviewOutcome
 from schema.from_model import items_of
 from schema.links import link
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, register_node
+from schema.node import Node, node_type, register_node
 from schema.numbers import to_float
 from tenants import models as m
-
-if TYPE_CHECKING:
-    from schema.processes.types import AIProcessNode
-
 
 # What a snapshot value must look like to be read: a JSON string as
 # tenants/services/feedback.py writes it (`str(Decimal)`, an aware `isoformat()`);
@@ -132,16 +127,10 @@ class KpiSnapshot:
         )
 
 
-async def _process(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
-    from schema.processes.types import AIProcessNode
-
-    obj = await by_id(info, m.AIProcess).load(process_id)
-    return node_or_none(AIProcessNode.from_model, obj)
-
-
-@strawberry.type(name="ProcessReview", description="A periodic performance review of a process.")
+@node_type(
+    "ProcessReview", description="A periodic performance review of a process.", stamps=CREATED
+)
 class ProcessReviewNode(Node):
-    NODE_NAME: ClassVar[str] = "ProcessReview"
     process_id: strawberry.Private[uuid.UUID]
     reviewed_on: date = strawberry.field(description="The day of the review.")
     reviewer: str = strawberry.field(description="Who reviewed (free text).")
@@ -151,7 +140,6 @@ class ProcessReviewNode(Node):
         description="The process's KPIs when reviewed; later KPI edits do not change it.",
         metadata=sql(document_rows("kpi_snapshot", SNAPSHOT_KEYS)),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
 
     FROM_MODEL = {
         "kpi_snapshot": items_of("kpi_snapshot", KpiSnapshot.from_json),
@@ -166,13 +154,9 @@ class ProcessReviewNode(Node):
     )
 
 
-@strawberry.type(name="Incident", description="Something that went wrong in a process.")
-class IncidentNode(Node):
-    NODE_NAME: ClassVar[str] = "Incident"
+@node_type("Incident", description="Something that went wrong in a process.", stamps=CHANGED)
+class IncidentNode(Node, Versioned):
     process_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     title: str = strawberry.field(description="What happened, in a few words.")
     description: str | None = strawberry.field(
         description="What happened, in detail; null: none given."
@@ -184,8 +168,6 @@ class IncidentNode(Node):
     )
     occurred_at: datetime = strawberry.field(description="When it happened.")
     resolved_at: datetime | None = strawberry.field(description="Set when RESOLVED or CLOSED.")
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     process = link(
         m.AIProcess,

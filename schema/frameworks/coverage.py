@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -24,6 +25,15 @@ from schema.context import Info
 from schema.enums import FindingSeverity, documented_enum
 from schema.ids import global_id
 from tenants.services.frameworks import control_set
+
+# The `framework` argument of ClientOrganisation's and AIProcess's frameworkCoverage.
+FrameworkId = Annotated[
+    str,
+    strawberry.argument(
+        description="A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
+        " of an imported control set."
+    ),
+]
 
 
 @documented_enum(

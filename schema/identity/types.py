@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from sqlalchemy import Text, column, false, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
+from schema.common_fields import CHANGED, Versioned
 from schema.compiled.encode import py_str_sql
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
-from schema.context import Info
 from schema.links import link
-from schema.loaders import by_id
-from schema.node import Node, node_or_none, register_node
+from schema.node import Node, node_type, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 from tenants.principals import Role
@@ -82,17 +80,14 @@ class ClaimRoleMapping:
         )
 
 
-@strawberry.type(
-    name="IdentityProvider",
+@node_type(
+    "IdentityProvider",
     description="An OpenID provider members log in through: the tenant's staff provider "
     "(no client organisation) or a client organisation's. Only admins see providers.",
+    stamps=CHANGED,
 )
-class IdentityProviderNode(Node):
-    NODE_NAME: ClassVar[str] = "IdentityProvider"
+class IdentityProviderNode(Node, Versioned):
     client_db_id: strawberry.Private[uuid.UUID | None]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(description="A label for admins and the sign-in page.")
     issuer: str = strawberry.field(
         description="Exactly as the provider's discovery document states it."
@@ -131,8 +126,6 @@ class IdentityProviderNode(Node):
     require_email_verified: bool = strawberry.field(
         description="Whether a first login needs email_verified true."
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "client_db_id": lambda o: o.client_organisation_id,
@@ -156,16 +149,6 @@ class IdentityProviderNode(Node):
         "The client organisation whose members log in here; null for staff.",
         attr="client_db_id",
     )
-
-
-async def identity_provider_by_id(
-    info: Info, idp_id: uuid.UUID | None
-) -> IdentityProviderNode | None:
-    """The provider, if the principal may see it (admins only: schema/scoping.py)."""
-    if idp_id is None:
-        return None
-    obj = await by_id(info, m.IdentityProvider).load(idp_id)
-    return node_or_none(IdentityProviderNode.from_model, obj)
 
 
 register_node(IdentityProviderNode, m.IdentityProvider)

@@ -8,16 +8,15 @@ members (schema/permissions.py).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from sqlalchemy import false
 
-from schema.compiled.sql import Page, sql
-from schema.context import Info
 from schema.ids import parse_global_id
-from schema.members.types import MemberNode, MemberStatusType
-from schema.pagination import After, Connection, First, Ordering, paginate
+from schema.members.types import MemberStatusType
+from schema.node_lists import ListArgument, NodeList, unkeyed
+from schema.pagination import Ordering
 from schema.viewer.types import RoleType
 from tenants import models as m
 
@@ -57,40 +56,17 @@ def member_conditions(filter: MemberFilter | None) -> list[Any]:
 
 
 MEMBER_ORDERING = Ordering(m.Member.created_at)
+MEMBERS = NodeList(
+    m.Member, None, MEMBER_ORDERING, "schema.members.types:MemberNode", unkeyed(member_conditions)
+)
 
 
 @strawberry.type
 class MemberQuery:
-    @strawberry.field(
-        description="Members the principal may see, oldest first (createdAt, then id): staff "
+    members = MEMBERS.field(
+        "Members the principal may see, oldest first (createdAt, then id): staff "
         "see every member, a client principal the members of its own organisation.",
-        metadata=sql(
-            Page(
-                m.Member,
-                None,
-                conditions=lambda a: member_conditions(a.get("filter")),
-                ordering=lambda _: MEMBER_ORDERING,
-            )
+        argument=ListArgument(
+            MemberFilter | None, "Keep only members matching every given condition; null: all."
         ),
     )
-    async def members(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            MemberFilter | None,
-            strawberry.argument(
-                description="Keep only members matching every given condition; null: all."
-            ),
-        ] = None,
-    ) -> Connection[MemberNode]:
-        return await paginate(
-            info,
-            m.Member,
-            where=member_conditions(filter),
-            ordering=MEMBER_ORDERING,
-            first=first,
-            after=after,
-            to_node=MemberNode.from_model,
-        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from sqlalchemy import false, literal, true
@@ -20,7 +20,7 @@ from schema.compiled.sql import Related, Row, Source, context, sql
 from schema.context import Info
 from schema.links import link
 from schema.loaders import loader
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.scoping import may_see_admin_data
 from tenants import models as m
 from tenants.principals import Principal
@@ -70,13 +70,12 @@ def member_sessions_source(parent: Row) -> Source:
     )
 
 
-@strawberry.type(
-    name="MemberSession",
+@node_type(
+    "MemberSession",
     description="A browser signed in as a member: current sessions only (not ended, not "
     "expired). Seen by admins and by the member themself.",
 )
 class MemberSessionNode(Node):
-    NODE_NAME: ClassVar[str] = "MemberSession"
     member_db_id: strawberry.Private[uuid.UUID]
     identity_provider_db_id: strawberry.Private[uuid.UUID | None]
     created_at: datetime = strawberry.field(description="When the sign-in opened it.")

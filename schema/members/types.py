@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from schema.common_fields import CHANGED, Versioned
 from schema.context import Info
 from schema.enums import documented
 from schema.links import link
-from schema.loaders import by_id
 from schema.members.sessions import SESSIONS_SQL
-from schema.node import Node, node_or_none, register_node
+from schema.node import Node, node_type, register_node
 from schema.viewer.types import RoleType
 from tenants import models as m
 
@@ -32,16 +32,13 @@ MemberStatusType = documented(
 )
 
 
-@strawberry.type(
-    name="Member",
+@node_type(
+    "Member",
     description="A login of the tenant: a staff member, or a member of one client organisation.",
+    stamps=CHANGED,
 )
-class MemberNode(Node):
-    NODE_NAME: ClassVar[str] = "Member"
+class MemberNode(Node, Versioned):
     client_db_id: strawberry.Private[uuid.UUID | None]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     email: str = strawberry.field(
         description="The e-mail the member logs in with (matched case-insensitively)."
     )
@@ -53,8 +50,6 @@ class MemberNode(Node):
     last_login_at: datetime | None = strawberry.field(
         description="The last login; null: never logged in."
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "client_db_id": lambda o: o.client_organisation_id,
@@ -79,14 +74,6 @@ class MemberNode(Node):
         from schema.members.sessions import sessions_of
 
         return await sessions_of(info, self.db_id)
-
-
-async def member_by_id(info: Info, member_id: uuid.UUID | None) -> MemberNode | None:
-    """The member, if the principal may see it (also used by `viewer` and `Owner`)."""
-    if member_id is None:
-        return None
-    obj = await by_id(info, m.Member).load(member_id)
-    return node_or_none(MemberNode.from_model, obj)
 
 
 register_node(MemberNode, m.Member)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import date, timedelta
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -13,10 +12,11 @@ from sqlalchemy.orm import aliased
 
 from jobs.readiness.rules.capability import ASSESSMENT_MAX_AGE_DAYS
 from jobs.readiness.rules.capacity import MAX_OWNER_HOURS_PER_WEEK
-from schema.compiled.sql import Page
-from schema.enums import DecisionAuthority, documented_enum
-from schema.pagination import Ordering, SortDirection
+from schema.enums import DecisionAuthority
+from schema.node_lists import ListArgument, NodeList
+from schema.pagination import Ordering
 from schema.processes.filters import like_pattern
+from schema.sort_orders import NAME_OR_STAMPS, sort_order
 from tenants import models as m
 from tenants.services.assignments import in_effect
 
@@ -24,21 +24,37 @@ from tenants.services.assignments import in_effect
 ASSIGNMENT_ORDERING = Ordering(m.OwnershipAssignment.starts_on, descending=True)
 
 
-def assignments_page(parent: Any) -> Page:
-    """An owner's or a process's assignments (`parent` is the column), paged as resolvers do."""
-    return Page(
-        m.OwnershipAssignment,
-        parent,
-        conditions=lambda a: assignment_conditions(a.get("current"), date.today()),
-        ordering=lambda _: ASSIGNMENT_ORDERING,
-    )
-
-
 def assignment_conditions(current: bool | None, on: date) -> list[Any]:
     """`current: true` keeps those in effect on `on`, `false` the others, null all."""
     if current is None:
         return []
     return [in_effect(on) if current else not_(in_effect(on))]
+
+
+def current_conditions(current: bool | None) -> tuple[list[Any], Hashable]:
+    """The `current` argument's conditions as of today, keyed by the day too."""
+    today = date.today()
+    return assignment_conditions(current, today), (current, today)
+
+
+def assignments_of(parent: Any) -> NodeList:
+    """An owner's or a process's assignments (`parent` is the column)."""
+    return NodeList(
+        m.OwnershipAssignment,
+        parent,
+        ASSIGNMENT_ORDERING,
+        "schema.owners.types:OwnershipAssignmentNode",
+        current_conditions,
+        argument="current",
+    )
+
+
+# Their `current` argument.
+CURRENT = ListArgument(
+    bool | None, "true: only those in effect today; false: only the others; null: all."
+)
+OWNER_ASSIGNMENTS = assignments_of(m.OwnershipAssignment.owner_id)
+PROCESS_ASSIGNMENTS = assignments_of(m.OwnershipAssignment.process_id)
 
 
 @strawberry.input(description="Narrow the list; all given conditions must hold.")
@@ -72,28 +88,7 @@ class OwnerFilter:
     )
 
 
-@documented_enum(
-    "What to sort Owner results by; ties are broken by id.",
-    {
-        "NAME": "By name.",
-        "CREATED_AT": "By when it was created.",
-        "UPDATED_AT": "By when it was last changed.",
-    },
-)
-class OwnerOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
-class OwnerOrder:
-    field: OwnerOrderField = strawberry.field(
-        default=OwnerOrderField.NAME, description="What to sort by."
-    )
-    direction: SortDirection = strawberry.field(
-        default=SortDirection.ASC, description="ASC or DESC."
-    )
+OWNER_ORDER = sort_order("Owner", m.Owner, NAME_OR_STAMPS, default="NAME")
 
 
 def owner_conditions(filter: OwnerFilter | None) -> tuple[list[Any], Hashable]:
@@ -167,6 +162,12 @@ def capability_gap_condition() -> Any:
     )
 
 
-def owner_ordering(order: OwnerOrder | None) -> Ordering:
-    o = order or OwnerOrder()
-    return Ordering(getattr(m.Owner, o.field.value), descending=o.direction is SortDirection.DESC)
+# ClientOrganisation.owners
+CLIENT_OWNERS = NodeList(
+    m.Owner,
+    m.Owner.client_id,
+    OWNER_ORDER.ordering(None),
+    "schema.owners.types:OwnerNode",
+    owner_conditions,
+    order_by=OWNER_ORDER.ordering,
+)

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import Numeric, cast, func, literal, select
 from sqlalchemy.orm import join
 
-from schema.compiled.sql import Expr, Page, Related, Row, Source, lateral_row, sql
+from schema.common_fields import ARCHIVABLE, CHANGED, Versioned
+from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import DecisionAuthority, RaciRole, Responsibility
 from schema.from_model import float_of, items_of
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
+from schema.node_lists import NodeList
 from schema.numbers import to_float
-from schema.owners.filters import assignments_page
-from schema.pagination import After, Connection, First, Ordering
+from schema.owners.filters import CURRENT, OWNER_ASSIGNMENTS
+from schema.pagination import Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -109,15 +111,18 @@ class CapabilityGap:
 
 # An owner's assessments, newest first.
 ASSESSMENT_ORDERING = Ordering(m.CapabilityAssessment.assessed_on, descending=True)
+# Owner.assessments
+OWNER_ASSESSMENTS = NodeList(
+    m.CapabilityAssessment,
+    m.CapabilityAssessment.owner_id,
+    ASSESSMENT_ORDERING,
+    "schema.capability.types:CapabilityAssessmentNode",
+)
 
 
-@strawberry.type(name="Owner", description="A person at the client who can own processes.")
-class OwnerNode(Node):
-    NODE_NAME: ClassVar[str] = "Owner"
+@node_type("Owner", description="A person at the client who can own processes.", stamps=ARCHIVABLE)
+class OwnerNode(Node, Versioned):
     client_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(description="The person's name.")
     email: str | None = strawberry.field(description="Their e-mail; null: not given.")
     title: str | None = strawberry.field(description="Their job title; null: not given.")
@@ -128,11 +133,6 @@ class OwnerNode(Node):
         description="What they may decide about the processes they own."
     )
     member_db_id: strawberry.Private[uuid.UUID | None]
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     member = link(
         m.Member,
@@ -149,28 +149,11 @@ class OwnerNode(Node):
         "The client organisation the owner works for.",
     )
 
-    @strawberry.field(
-        description=(
-            "The owner's assignments, history included, by start date (newest first). "
-            "Filter `current: true` for those in effect today, `false` for the others."
-        ),
-        metadata=sql(assignments_page(m.OwnershipAssignment.owner_id)),
+    assignments = OWNER_ASSIGNMENTS.field(
+        "The owner's assignments, history included, by start date (newest first). "
+        "Filter `current: true` for those in effect today, `false` for the others.",
+        argument=CURRENT,
     )
-    async def assignments(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        current: Annotated[
-            bool | None,
-            strawberry.argument(
-                description="true: only those in effect today; false: only the others; null: all."
-            ),
-        ] = None,
-    ) -> Connection[OwnershipAssignmentNode]:
-        from schema.owners import resolvers
-
-        return await resolvers.owner_assignments(info, self.db_id, first, after, current)
 
     @strawberry.field(
         description="Hours a week of the assignments in effect today.",
@@ -190,24 +173,7 @@ class OwnerNode(Node):
 
         return await resolvers.capability_gaps(info, self.db_id)
 
-    @strawberry.field(
-        description="Capability assessments, newest first.",
-        metadata=sql(
-            Page(
-                m.CapabilityAssessment,
-                m.CapabilityAssessment.owner_id,
-                ordering=lambda _: ASSESSMENT_ORDERING,
-            )
-        ),
-    )
-    async def assessments(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[
-        Annotated[CapabilityAssessmentNode, strawberry.lazy("schema.capability.types")]
-    ]:
-        from schema.capability import resolvers
-
-        return await resolvers.owner_assessments(info, self.db_id, first, after)
+    assessments = OWNER_ASSESSMENTS.field("Capability assessments, newest first.")
 
     @strawberry.field(
         description="The most recent assessment (by date assessed), if any.",
@@ -221,20 +187,17 @@ class OwnerNode(Node):
         return await resolvers.latest_assessment(info, self.db_id)
 
 
-@strawberry.type(
-    name="OwnershipAssignment",
+@node_type(
+    "OwnershipAssignment",
     description=(
         "An owner's RACI role on a process for a period: in effect from `startsOn` "
         "until the day before `endsOn` (open-ended when null). Ended, never deleted."
     ),
+    stamps=CHANGED,
 )
-class OwnershipAssignmentNode(Node):
-    NODE_NAME: ClassVar[str] = "OwnershipAssignment"
+class OwnershipAssignmentNode(Node, Versioned):
     owner_db_id: strawberry.Private[uuid.UUID]
     process_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     raci_role: RaciRole = strawberry.field(description="The owner's RACI role on the process.")  # type: ignore[valid-type]
     responsibilities: list[Responsibility] = strawberry.field(  # type: ignore[valid-type]
         description="The duties it covers; may be empty."
@@ -250,8 +213,6 @@ class OwnershipAssignmentNode(Node):
         description="In effect today.",
         metadata=sql(Expr(lambda row, _: _assignment_current(row))),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "responsibilities": items_of("responsibilities", m.Responsibility),

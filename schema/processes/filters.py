@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Hashable
 from datetime import date
-from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy import and_, exists, not_, select
 
-from schema.enums import LifecycleStage, RiskTier, documented_enum
+from schema.enums import LifecycleStage, RiskTier
 from schema.ids import parse_global_id
-from schema.pagination import Ordering, SortDirection
+from schema.node_lists import NodeList
+from schema.sort_orders import NAME_OR_STAMPS, sort_order
 from tenants import models as m
 from tenants.services.assignments import in_effect
 
@@ -52,28 +52,7 @@ class AIProcessFilter:
     )
 
 
-@documented_enum(
-    "What to sort AIProcess results by; ties are broken by id.",
-    {
-        "NAME": "By name.",
-        "CREATED_AT": "By when it was created.",
-        "UPDATED_AT": "By when it was last changed.",
-    },
-)
-class AIProcessOrderField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="Sort order; ties are broken by id. Default: NAME ascending.")
-class AIProcessOrder:
-    field: AIProcessOrderField = strawberry.field(
-        default=AIProcessOrderField.NAME, description="What to sort by."
-    )
-    direction: SortDirection = strawberry.field(
-        default=SortDirection.ASC, description="ASC or DESC."
-    )
+PROCESS_ORDER = sort_order("AIProcess", m.AIProcess, NAME_OR_STAMPS, default="NAME")
 
 
 def like_pattern(text: str) -> str:
@@ -154,8 +133,12 @@ def owned_by_condition(owner_id: uuid.UUID, on: date) -> Any:
     )
 
 
-def process_ordering(order: AIProcessOrder | None) -> Ordering:
-    o = order or AIProcessOrder()
-    return Ordering(
-        getattr(m.AIProcess, o.field.value), descending=o.direction is SortDirection.DESC
-    )
+# ClientOrganisation.processes
+CLIENT_PROCESSES = NodeList(
+    m.AIProcess,
+    m.AIProcess.client_id,
+    PROCESS_ORDER.ordering(None),
+    "schema.processes.types:AIProcessNode",
+    process_conditions,
+    order_by=PROCESS_ORDER.ordering,
+)

@@ -8,33 +8,12 @@ from typing import TYPE_CHECKING
 from schema.context import Info
 from schema.loaders import by_id, loader
 from schema.node import node_or_none
-from schema.pagination import Connection, Ordering, child_connection
-from schema.processes.filters import (
-    AIProcessFilter,
-    AIProcessOrder,
-    process_conditions,
-    process_ordering,
-)
-from schema.processes.types import AIProcessNode, ProcessKpiNode
 from tenants import models as m
 from tenants.services.assignments import current_accountable_by_process
 from tenants.services.processes import orphaned_by_process
 
 if TYPE_CHECKING:
-    from schema.clients.types import ClientOrganisationNode
     from schema.owners.types import OwnerNode
-
-
-async def process_by_id(info: Info, process_id: uuid.UUID) -> AIProcessNode | None:
-    obj = await by_id(info, m.AIProcess).load(process_id)
-    return node_or_none(AIProcessNode.from_model, obj)
-
-
-async def client_of(info: Info, client_id: uuid.UUID) -> ClientOrganisationNode | None:
-    from schema.clients.types import ClientOrganisationNode
-
-    obj = await by_id(info, m.ClientOrganisation).load(client_id)
-    return node_or_none(ClientOrganisationNode.from_model, obj)
 
 
 async def orphaned(info: Info, process: m.AIProcess) -> bool:
@@ -58,43 +37,3 @@ async def accountable_owner(info: Info, process_id: uuid.UUID) -> OwnerNode | No
         return None
     owner = await by_id(info, m.Owner).load(owner_id)
     return node_or_none(OwnerNode.from_model, owner)
-
-
-async def kpis(
-    info: Info, process_id: uuid.UUID, first: int | None, after: str | None
-) -> Connection[ProcessKpiNode]:
-    return await child_connection(
-        info,
-        m.ProcessKpi,
-        m.ProcessKpi.process_id,
-        process_id,
-        where=(),
-        where_key=(),
-        ordering=Ordering(m.ProcessKpi.created_at),
-        first=first,
-        after=after,
-        to_node=ProcessKpiNode.from_model,
-    )
-
-
-async def client_processes(
-    info: Info,
-    client_id: uuid.UUID,
-    first: int | None,
-    after: str | None,
-    filter: AIProcessFilter | None,
-    order_by: AIProcessOrder | None,
-) -> Connection[AIProcessNode]:
-    where, key = process_conditions(filter)
-    return await child_connection(
-        info,
-        m.AIProcess,
-        m.AIProcess.client_id,
-        client_id,
-        where=where,
-        where_key=key,
-        ordering=process_ordering(order_by),
-        first=first,
-        after=after,
-        to_node=AIProcessNode.from_model,
-    )

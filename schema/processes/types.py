@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import case, select
 
+from schema.common_fields import ARCHIVABLE, CHANGED, Versioned
 from schema.compiled.sql import (
     Expr,
     Page,
@@ -21,18 +22,21 @@ from schema.compiled.sql import (
 )
 from schema.context import Info
 from schema.enums import KpiDirection, LifecycleStage, RiskTier
+from schema.feedback.resolvers import PROCESS_INCIDENTS, PROCESS_REVIEWS
+from schema.feedback.types import IncidentFilter
+from schema.frameworks.coverage import FrameworkCoverageType, FrameworkId, coverage_of
 from schema.from_model import float_of
 from schema.links import link
-from schema.node import Node, register_node
-from schema.owners.filters import assignments_page
+from schema.node import Node, node_type, register_node
+from schema.node_lists import ListArgument, NodeList
+from schema.owners.filters import CURRENT, PROCESS_ASSIGNMENTS
 from schema.pagination import After, Connection, First, Ordering
 from tenants import models as m
 
 if TYPE_CHECKING:
-    from schema.feedback.types import IncidentFilter, IncidentNode, ProcessReviewNode
-    from schema.frameworks.coverage import FrameworkCoverageType
+    from schema.feedback.types import IncidentFilter
     from schema.frameworks.types import RegulatoryProfile
-    from schema.owners.types import OwnerNode, OwnershipAssignmentNode
+    from schema.owners.types import OwnerNode
     from schema.vendors.types import VendorAgreementNode
 
 
@@ -107,6 +111,10 @@ class ProcessTool:
 
 
 KPI_ORDERING = Ordering(m.ProcessKpi.created_at)
+# AIProcess.kpis
+PROCESS_KPIS = NodeList(
+    m.ProcessKpi, m.ProcessKpi.process_id, KPI_ORDERING, "schema.processes.types:ProcessKpiNode"
+)
 
 
 def _on_target(row: Row) -> Any:
@@ -154,36 +162,15 @@ def _accountable_owner(row: Row) -> Source:
     )
 
 
-def _reviews_page() -> Page:
-    from schema.feedback.resolvers import REVIEW_ORDERING
-
-    return Page(m.ProcessReview, m.ProcessReview.process_id, ordering=lambda _: REVIEW_ORDERING)
-
-
-def _incidents_page() -> Page:
-    from schema.feedback.resolvers import INCIDENT_ORDERING, incident_conditions
-
-    return Page(
-        m.Incident,
-        m.Incident.process_id,
-        conditions=lambda a: incident_conditions(a.get("filter"))[0],
-        ordering=lambda _: INCIDENT_ORDERING,
-    )
-
-
 def _vendor_agreements_page() -> Page:
     from schema.vendors.resolvers import process_vendor_agreements_page
 
     return process_vendor_agreements_page()
 
 
-@strawberry.type(name="ProcessKpi", description="A KPI of a process: target and latest value.")
-class ProcessKpiNode(Node):
-    NODE_NAME: ClassVar[str] = "ProcessKpi"
+@node_type("ProcessKpi", description="A KPI of a process: target and latest value.", stamps=CHANGED)
+class ProcessKpiNode(Node, Versioned):
     process_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(
         description="The KPI's name; unique within its process (case-insensitive)."
     )
@@ -202,8 +189,6 @@ class ProcessKpiNode(Node):
         description="Whether the latest value meets the target; null when either is missing.",
         metadata=sql(Expr(lambda row, _: _on_target(row))),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "target": float_of("target"),
@@ -218,16 +203,14 @@ class ProcessKpiNode(Node):
     )
 
 
-@strawberry.type(
-    name="AIProcess", description="An AI-enabled process of a client: what must be owned."
+@node_type(
+    "AIProcess",
+    description="An AI-enabled process of a client: what must be owned.",
+    stamps=ARCHIVABLE,
 )
-class AIProcessNode(Node):
-    NODE_NAME: ClassVar[str] = "AIProcess"
+class AIProcessNode(Node, Versioned):
     model: strawberry.Private[m.AIProcess]
     client_db_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     name: str = strawberry.field(description="What the process is called.")
     purpose: str | None = strawberry.field(description="What the process is for; null: not stated.")
     business_unit: str | None = strawberry.field(
@@ -264,11 +247,6 @@ class AIProcessNode(Node):
     last_reviewed_at: datetime | None = strawberry.field(
         description=("The date (midnight UTC) of the latest recorded review; null: never reviewed.")
     )
-    archived_at: datetime | None = strawberry.field(
-        description="When it was archived; null while it is not."
-    )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "boundaries": lambda o: ProcessBoundaries.from_shape(o.parsed_boundaries()),
@@ -326,18 +304,8 @@ class AIProcessNode(Node):
     async def framework_coverage(
         self,
         info: Info,
-        framework: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "A framework id: eu-ai-act, iso-iec-42001, nist-ai-rmf, or tenant:<key>"
-                    " of an imported control set."
-                )
-            ),
-        ],
-    ) -> Annotated[FrameworkCoverageType, strawberry.lazy("schema.frameworks.coverage")] | None:
-        from schema.frameworks.coverage import coverage_of
-
+        framework: FrameworkId,
+    ) -> FrameworkCoverageType | None:
         return await coverage_of(info, self.model.client_id, framework, self.db_id)
 
     @strawberry.field(
@@ -351,71 +319,21 @@ class AIProcessNode(Node):
 
         return await resolvers.accountable_owner(info, self.db_id)
 
-    @strawberry.field(
-        description=(
-            "Ownership assignments, history included, by start date (newest first). "
-            "Filter `current: true` for those in effect today, `false` for the others."
-        ),
-        metadata=sql(assignments_page(m.OwnershipAssignment.process_id)),
+    assignments = PROCESS_ASSIGNMENTS.field(
+        "Ownership assignments, history included, by start date (newest first). "
+        "Filter `current: true` for those in effect today, `false` for the others.",
+        argument=CURRENT,
     )
-    async def assignments(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        current: Annotated[
-            bool | None,
-            strawberry.argument(
-                description="true: only those in effect today; false: only the others; null: all."
-            ),
-        ] = None,
-    ) -> Connection[Annotated[OwnershipAssignmentNode, strawberry.lazy("schema.owners.types")]]:
-        from schema.owners import resolvers
-
-        return await resolvers.process_assignments(info, self.db_id, first, after, current)
-
-    @strawberry.field(
-        description="KPIs of the process, oldest first.",
-        metadata=sql(Page(m.ProcessKpi, m.ProcessKpi.process_id, ordering=lambda _: KPI_ORDERING)),
-    )
-    async def kpis(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[ProcessKpiNode]:
-        from schema.processes import resolvers
-
-        return await resolvers.kpis(info, self.db_id, first, after)
-
-    @strawberry.field(
-        description="Performance reviews, newest first (reviewedOn, then id).",
-        metadata=sql(_reviews_page()),
-    )
-    async def reviews(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[Annotated[ProcessReviewNode, strawberry.lazy("schema.feedback.types")]]:
-        from schema.feedback.resolvers import process_reviews
-
-        return await process_reviews(info, self.db_id, first=first, after=after)
-
-    @strawberry.field(
-        description="Incidents, most recent first (occurredAt, then id); "
+    kpis = PROCESS_KPIS.field("KPIs of the process, oldest first.")
+    reviews = PROCESS_REVIEWS.field("Performance reviews, newest first (reviewedOn, then id).")
+    incidents = PROCESS_INCIDENTS.field(
+        "Incidents, most recent first (occurredAt, then id); "
         "filter by any of the given statuses and severities.",
-        metadata=sql(_incidents_page()),
+        argument=ListArgument(
+            IncidentFilter | None,
+            "Keep only incidents matching every given condition; null: all.",
+        ),
     )
-    async def incidents(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        filter: Annotated[
-            Annotated[IncidentFilter, strawberry.lazy("schema.feedback.types")] | None,
-            strawberry.argument(
-                description="Keep only incidents matching every given condition; null: all."
-            ),
-        ] = None,
-    ) -> Connection[Annotated[IncidentNode, strawberry.lazy("schema.feedback.types")]]:
-        from schema.feedback.resolvers import process_incidents
-
-        return await process_incidents(info, self.db_id, first=first, after=after, filter=filter)
 
     @strawberry.field(
         description="Vendor agreements covering the process, oldest first.",

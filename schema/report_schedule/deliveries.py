@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import ClassVar
 
 import strawberry
 
 from jobs.enqueue import HEALTH_CREATED, READINESS_FAILED, READINESS_SUCCEEDED
-from schema.compiled.sql import Page, sql
-from schema.context import Info
-from schema.node import Node, register_node
-from schema.pagination import After, Connection, First, Ordering, paginate
+from schema.node import Node, node_type, register_node
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from tenants import models as m
 
 
@@ -43,13 +41,12 @@ class WebhookEvent(Enum):
 NEWEST_FIRST = Ordering(m.WebhookDelivery.attempted_at, descending=True)
 
 
-@strawberry.type(
-    name="WebhookDelivery",
+@node_type(
+    "WebhookDelivery",
     description="One attempt to deliver one webhook event (Standard Webhooks) to the tenant's "
     "endpoint; retries of one event share its messageId.",
 )
 class WebhookDeliveryNode(Node):
-    NODE_NAME: ClassVar[str] = "WebhookDelivery"
     event: WebhookEvent = strawberry.field(
         description="The event delivered. The payload's `type` (the Standard Webhooks event "
         "type) is readiness_report.succeeded, readiness_report.failed or "
@@ -74,24 +71,14 @@ class WebhookDeliveryNode(Node):
 
 
 register_node(WebhookDeliveryNode, m.WebhookDelivery)
+DELIVERIES = NodeList(
+    m.WebhookDelivery, None, NEWEST_FIRST, "schema.report_schedule.deliveries:WebhookDeliveryNode"
+)
 
 
 @strawberry.type
 class WebhookDeliveryQuery:
-    @strawberry.field(
-        description="Every webhook delivery attempt, newest first (attemptedAt, then id); "
-        "admins only, anyone else gets an empty connection.",
-        metadata=sql(Page(m.WebhookDelivery, None, ordering=lambda _: NEWEST_FIRST)),
+    webhook_deliveries = DELIVERIES.field(
+        "Every webhook delivery attempt, newest first (attemptedAt, then id); "
+        "admins only, anyone else gets an empty connection."
     )
-    async def webhook_deliveries(
-        self, info: Info, first: First = 20, after: After = None
-    ) -> Connection[WebhookDeliveryNode]:
-        return await paginate(
-            info,
-            m.WebhookDelivery,
-            where=[],
-            ordering=NEWEST_FIRST,
-            first=first,
-            after=after,
-            to_node=WebhookDeliveryNode.from_model,
-        )

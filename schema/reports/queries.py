@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
-from schema.compiled.sql import Page, sql
-from schema.context import Info
 from schema.enums import HealthStatus
-from schema.pagination import After, Connection, First, paginate
+from schema.node_lists import ListArgument, NodeList, unkeyed
 from schema.reports.resolvers import HEALTH_ORDER
-from schema.reports.types import EngagementHealthReportNode
 from tenants import models as m
 
 
@@ -35,39 +32,25 @@ def latest_health_conditions(status: list[m.HealthStatus] | None) -> list[Any]:
     return where
 
 
+# Each client's latest report only, so not the client list of schema.reports.resolvers.
+LATEST_HEALTH_REPORTS = NodeList(
+    m.EngagementHealthReport,
+    None,
+    HEALTH_ORDER,
+    "schema.reports.types:EngagementHealthReportNode",
+    unkeyed(latest_health_conditions),
+    argument="status",
+)
+
+
 @strawberry.type
 class ReportQuery:
-    @strawberry.field(
-        description="The latest engagement health report of each client the principal may "
+    engagement_health_reports = LATEST_HEALTH_REPORTS.field(
+        "The latest engagement health report of each client the principal may "
         "see (archived clients left out), newest period first; `status` keeps only those "
         "with one of the given statuses (e.g. [RED] for the clients slipping now).",
-        metadata=sql(
-            Page(
-                m.EngagementHealthReport,
-                None,
-                conditions=lambda a: latest_health_conditions(a.get("status")),
-                ordering=lambda _: HEALTH_ORDER,
-            )
+        argument=ListArgument(
+            list[HealthStatus] | None,  # type: ignore[valid-type]
+            "Keep only reports with one of these statuses; null: all.",
         ),
     )
-    async def engagement_health_reports(
-        self,
-        info: Info,
-        first: First = 20,
-        after: After = None,
-        status: Annotated[
-            list[HealthStatus] | None,  # type: ignore[valid-type]
-            strawberry.argument(
-                description="Keep only reports with one of these statuses; null: all."
-            ),
-        ] = None,
-    ) -> Connection[EngagementHealthReportNode]:
-        return await paginate(
-            info,
-            m.EngagementHealthReport,
-            where=latest_health_conditions(status),
-            ordering=HEALTH_ORDER,
-            first=first,
-            after=after,
-            to_node=EngagementHealthReportNode.from_model,
-        )

@@ -15,13 +15,13 @@ from jobs.readiness.comparison import PreviousReport
 from jobs.readiness.findings import ObjectType, Pillar, Severity
 from jobs.readiness.store import finding_of, score_of
 from schema.compiled.encode import py_round_sql
-from schema.compiled.sql import Args, Page, Related, Row, Source, json_text, lateral_row
+from schema.compiled.sql import Args, Related, Row, Source, json_text, lateral_row
 from schema.context import Info
 from schema.loaders import loader
 from schema.node import node_or_none
-from schema.pagination import Connection, Ordering, child_connection
+from schema.node_lists import NodeList
+from schema.pagination import Ordering
 from schema.reports.types import (
-    EngagementHealthReportNode,
     ReadinessComparison,
     ReadinessFinding,
     ReadinessReportNode,
@@ -39,44 +39,21 @@ def readiness_conditions(status: list[m.ReportStatus] | None) -> tuple[list[Any]
     return ([m.ReadinessReport.status.in_(statuses)] if statuses else []), statuses
 
 
-async def client_readiness_reports(
-    info: Info,
-    client_id: uuid.UUID,
-    *,
-    first: int | None,
-    after: str | None,
-    status: list[m.ReportStatus] | None = None,
-) -> Connection[ReadinessReportNode]:
-    where, key = readiness_conditions(status)
-    return await child_connection(
-        info,
-        m.ReadinessReport,
-        m.ReadinessReport.client_id,
-        client_id,
-        where=where,
-        where_key=key,
-        ordering=READINESS_ORDER,
-        first=first,
-        after=after,
-        to_node=ReadinessReportNode.from_model,
-    )
-
-
-async def client_health_reports(
-    info: Info, client_id: uuid.UUID, *, first: int | None, after: str | None
-) -> Connection[EngagementHealthReportNode]:
-    return await child_connection(
-        info,
-        m.EngagementHealthReport,
-        m.EngagementHealthReport.client_id,
-        client_id,
-        where=[],
-        where_key=None,
-        ordering=HEALTH_ORDER,
-        first=first,
-        after=after,
-        to_node=EngagementHealthReportNode.from_model,
-    )
+# ClientOrganisation.readinessReports and .engagementHealthReports
+CLIENT_READINESS_REPORTS = NodeList(
+    m.ReadinessReport,
+    m.ReadinessReport.client_id,
+    READINESS_ORDER,
+    "schema.reports.types:ReadinessReportNode",
+    readiness_conditions,
+    argument="status",
+)
+CLIENT_HEALTH_REPORTS = NodeList(
+    m.EngagementHealthReport,
+    m.EngagementHealthReport.client_id,
+    HEALTH_ORDER,
+    "schema.reports.types:EngagementHealthReportNode",
+)
 
 
 async def latest_readiness_report(
@@ -221,23 +198,6 @@ def comparison_source(row: Row) -> Source:
         _resolved_findings(row.col("findings"), earlier.c.findings).label("resolved_findings"),
         froms=[earlier],
         where=[row.col("status") == m.ReportStatus.SUCCEEDED],
-    )
-
-
-def readiness_reports_page() -> Page:
-    return Page(
-        m.ReadinessReport,
-        m.ReadinessReport.client_id,
-        conditions=lambda a: readiness_conditions(a.get("status"))[0],
-        ordering=lambda _: READINESS_ORDER,
-    )
-
-
-def health_reports_page() -> Page:
-    return Page(
-        m.EngagementHealthReport,
-        m.EngagementHealthReport.client_id,
-        ordering=lambda _: HEALTH_ORDER,
     )
 
 

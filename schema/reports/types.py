@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from strawberry.scalars import JSON
 
 from jobs.readiness.findings import Pillar, Severity
+from schema.common_fields import CREATED, Versioned
 from schema.compiled.encode import global_id_of_sql, py_str_sql
 from schema.compiled.sql import (
     Expr,
@@ -45,7 +46,7 @@ from schema.enums import (
     reason_level,
 )
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from tenants import models as m
 
 if TYPE_CHECKING:
@@ -201,19 +202,26 @@ def _url(info: Info, path: str) -> str:
     return str(info.context.request.base_url).rstrip("/") + path
 
 
-@strawberry.type(
-    name="ReadinessReport",
+def _client_link() -> Any:
+    """Either report's link to its client, whose id it keeps in `client_id`."""
+    return link(
+        m.ClientOrganisation,
+        "client_id",
+        "schema.clients.types:ClientOrganisationNode",
+        "The client organisation the report is about.",
+        attr="client_id",
+    )
+
+
+@node_type(
+    "ReadinessReport",
     description="A readiness report: QUEUED, then RUNNING, then SUCCEEDED or FAILED. "
     "Poll `status` (or `node(id:)`) to follow it.",
 )
-class ReadinessReportNode(Node):
-    NODE_NAME: ClassVar[str] = "ReadinessReport"
+class ReadinessReportNode(Node, Versioned):
     client_id: strawberry.Private[uuid.UUID]
     stored_findings: strawberry.Private[list[dict[str, Any]]]
     stored_pillars: strawberry.Private[dict[str, Any]]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     status: ReportStatus = strawberry.field(description="QUEUED, RUNNING, SUCCEEDED or FAILED.")  # type: ignore[valid-type]
     requested_by: str = strawberry.field(
         description="Who asked for it (the member's e-mail or the token's label)."
@@ -286,13 +294,7 @@ class ReadinessReportNode(Node):
     def pdf_url(self, info: Info) -> str | None:
         return _url(info, f"/reports/readiness/{self.db_id}.pdf") if self.succeeded else None
 
-    client_organisation = link(
-        m.ClientOrganisation,
-        "client_id",
-        "schema.clients.types:ClientOrganisationNode",
-        "The client organisation the report is about.",
-        attr="client_id",
-    )
+    client_organisation = _client_link()
 
 
 @strawberry.type(
@@ -330,12 +332,12 @@ class HealthReason:
         )
 
 
-@strawberry.type(
-    name="EngagementHealthReport",
+@node_type(
+    "EngagementHealthReport",
     description="The weekly health of an engagement: RED, AMBER or GREEN and why.",
+    stamps=CREATED,
 )
 class EngagementHealthReportNode(Node):
-    NODE_NAME: ClassVar[str] = "EngagementHealthReport"
     client_id: strawberry.Private[uuid.UUID]
     period_start: date = strawberry.field(description="The first day the report covers.")
     period_end: date = strawberry.field(description="The last day the report covers (inclusive).")
@@ -349,7 +351,6 @@ class EngagementHealthReportNode(Node):
         ),
         metadata=sql(Related(lambda row, _: _reasons(row), column="reasons")),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
 
     FROM_MODEL = {
         "reasons": lambda o: [HealthReason.of(r) for r in o.reasons or []],
@@ -362,13 +363,7 @@ class EngagementHealthReportNode(Node):
     def html_url(self, info: Info) -> str:
         return _url(info, f"/reports/health/{self.db_id}.html")
 
-    client_organisation = link(
-        m.ClientOrganisation,
-        "client_id",
-        "schema.clients.types:ClientOrganisationNode",
-        "The client organisation the report is about.",
-        attr="client_id",
-    )
+    client_organisation = _client_link()
 
 
 register_node(ReadinessReportNode, m.ReadinessReport)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from schema.enums import documented
 from schema.links import link
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from tenants import models as m
 from tenants.services.login_refusals import Refusal
 
@@ -76,13 +76,12 @@ SignInRefusalReasonType = documented(
 )
 
 
-@strawberry.type(
-    name="SignInAttempt",
+@node_type(
+    "SignInAttempt",
     description="One attempt to sign in to this consultancy through one of its identity "
     "providers, kept for STEWARD_SIGNIN_ATTEMPT_RETENTION_DAYS (default 90). Admins only.",
 )
 class SignInAttemptNode(Node):
-    NODE_NAME: ClassVar[str] = "SignInAttempt"
     identity_provider_db_id: strawberry.Private[uuid.UUID | None]
     member_db_id: strawberry.Private[uuid.UUID | None]
     occurred_at: datetime = strawberry.field(description="When the attempt ended.")

@@ -10,12 +10,10 @@ from schema.page_window import page_window
 from schema.pagination import (
     After,
     Connection,
-    Edge,
     First,
     Ordering,
-    PageInfo,
+    build_connection,
     decode_cursor,
-    encode_cursor,
 )
 from schema.scoping import may_see_admin_data
 from schema.tokens.types import ApiTokenNode
@@ -58,23 +56,10 @@ class ApiTokenQuery:
             if allowed
             else []
         )
-        edges = [
-            Edge(node=ApiTokenNode.from_model(r), cursor=encode_cursor(r.created_at, r.id))
-            for r in win.page(rows)
-        ]
 
         async def count() -> int:
             return (
                 await count_api_tokens(info.context.db, tenant=principal.tenant) if allowed else 0
             )
 
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=win.has_next(len(rows)),
-                has_previous_page=win.has_previous(len(rows)),
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            count=count,
-        )
+        return build_connection(rows, win, NEWEST_FIRST, ApiTokenNode.from_model, count)

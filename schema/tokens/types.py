@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from sqlalchemy import false, func, literal
@@ -21,7 +21,7 @@ from schema.enums import documented_enum
 from schema.from_model import items_of
 from schema.links import link
 from schema.loaders import loader
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from schema.scoping import may_see_admin_data
 from schema.viewer.types import RoleType
 from tenants import models as m
@@ -71,12 +71,11 @@ class ApiTokenScope(Enum):
     ADMIN = "admin"
 
 
-@strawberry.type(
-    name="ApiToken",
+@node_type(
+    "ApiToken",
     description="A bearer token for services. Its secret is shown once, when it is created.",
 )
 class ApiTokenNode(Node):
-    NODE_NAME: ClassVar[str] = "ApiToken"
     client_db_id: strawberry.Private[uuid.UUID | None]
     member_db_id: strawberry.Private[uuid.UUID | None]
     name: str = strawberry.field(

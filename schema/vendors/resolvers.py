@@ -16,26 +16,23 @@ from sqlalchemy.orm import aliased
 
 from schema.compiled.sql import Page, Row
 from schema.context import Info
-from schema.pagination import (
-    Connection,
-    Ordering,
-    child_connection,
-)
-from schema.vendors.filters import VendorAgreementFilter, agreement_conditions
+from schema.node_lists import NodeList
+from schema.pagination import Connection, Ordering, child_connection
+from schema.vendors.filters import agreement_conditions
 from schema.vendors.types import VendorAgreementNode
 from tenants import models as m
 
 _ORDERING = Ordering(m.VendorAgreement.created_at)
 
 
-def client_vendor_agreements_page() -> Page:
-    """ClientOrganisation.vendorAgreements in SQL (schema/compiled)."""
-    return Page(
-        m.VendorAgreement,
-        m.VendorAgreement.client_id,
-        conditions=lambda a: agreement_conditions(a.get("filter"))[0],
-        ordering=lambda _: _ORDERING,
-    )
+# ClientOrganisation.vendorAgreements
+CLIENT_VENDOR_AGREEMENTS = NodeList(
+    m.VendorAgreement,
+    m.VendorAgreement.client_id,
+    _ORDERING,
+    "schema.vendors.types:VendorAgreementNode",
+    agreement_conditions,
+)
 
 
 def covers_process(agreement: Row, process_id: Any) -> Any:
@@ -53,29 +50,6 @@ def process_vendor_agreements_page() -> Page:
         None,
         ordering=lambda _: _ORDERING,
         parent_conditions=lambda row, parent: [covers_process(row, parent.col("id"))],
-    )
-
-
-async def client_vendor_agreements(
-    info: Info,
-    client_id: uuid.UUID,
-    *,
-    first: int | None,
-    after: str | None,
-    filter: VendorAgreementFilter | None = None,
-) -> Connection[VendorAgreementNode]:
-    where, key = agreement_conditions(filter)
-    return await child_connection(
-        info,
-        m.VendorAgreement,
-        m.VendorAgreement.client_id,
-        client_id,
-        where=where,
-        where_key=key,
-        ordering=_ORDERING,
-        first=first,
-        after=after,
-        to_node=VendorAgreementNode.from_model,
     )
 
 

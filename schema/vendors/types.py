@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import select
 
+from schema.common_fields import CHANGED, Versioned
 from schema.compiled.sql import Expr, Related, Row, Source, lateral_row, sql
 from schema.context import Info
 from schema.enums import ResponsibleParty, documented_enum
 from schema.links import link
 from schema.loaders import by_id, loader
-from schema.node import Node, register_node
+from schema.node import Node, node_type, register_node
 from tenants import models as m
 from tenants.services.vendors import (
     missing_clauses,
@@ -96,17 +97,14 @@ def _processes(row: Row) -> Source:
     )
 
 
-@strawberry.type(
-    name="VendorAgreement",
+@node_type(
+    "VendorAgreement",
     description="A client's agreement with an AI vendor: who monitors, who answers incidents "
     "and how fast, who ships updates, who governs data.",
+    stamps=CHANGED,
 )
-class VendorAgreementNode(Node):
-    NODE_NAME: ClassVar[str] = "VendorAgreement"
+class VendorAgreementNode(Node, Versioned):
     client_id: strawberry.Private[uuid.UUID]
-    version: int = strawberry.field(
-        description="Send it back with updates; a stale one is a CONFLICT."
-    )
     vendor: str = strawberry.field(description="The vendor's name.")
     product: str | None = strawberry.field(description="The product covered; null: not stated.")
     starts_on: date | None = strawberry.field(
@@ -140,8 +138,6 @@ class VendorAgreementNode(Node):
         "response hours.",
         metadata=sql(Expr(lambda row, _: row.adapt(missing_clauses_sql())[0])),
     )
-    created_at: datetime = strawberry.field(description="When it was created.")
-    updated_at: datetime = strawberry.field(description="When it was last changed.")
 
     FROM_MODEL = {
         "monitoring": lambda o: _clause(o, "monitoring"),
