@@ -17,11 +17,11 @@ from server.embedded.support import (
     choose_socket_dir,
     kill_and_wait,
     package_dir,
-    pid_alive,
     processes_running,
     tail,
     write_private,
 )
+from server.pids import pid_alive
 
 logger = logging.getLogger(__name__)
 

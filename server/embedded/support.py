@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from server.pids import pid_alive
+
 logger = logging.getLogger(__name__)
 
 
@@ -109,21 +111,6 @@ def processes_running(exe: Path, cwd: Path) -> list[int]:
         except OSError:  # gone meanwhile, or not ours to inspect
             continue
     return found
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # An orphan that exited stays a zombie until init reaps it, and in containers "init" may
-    # reap late or never: a zombie has finished, so do not wait for it.
-    with contextlib.suppress(OSError, IndexError):
-        stat_line = Path(f"/proc/{pid}/stat").read_text()
-        return stat_line.rsplit(")", 1)[1].split()[0] != "Z"
-    return True
 
 
 def kill_and_wait(pids: list[int], sig: signal.Signals, timeout: float) -> list[int]:

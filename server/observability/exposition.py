@@ -18,7 +18,7 @@ from pathlib import Path
 from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
 from prometheus_client.metrics_core import Metric
 
-from server.embedded.support import pid_alive
+from server.pids import pid_alive
 from server.settings import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
