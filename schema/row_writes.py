@@ -15,11 +15,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.utils.str_converters import to_camel_case
 
 from schema.context import Info
-from schema.ids import decode_id
+from schema.ids import decode_id, parse_global_id
 from schema.mutation_support import WriteFn, input_values
 from tenants.services.audit import Actor
 
@@ -44,10 +45,46 @@ class Ref:
     def decode(self, input: object) -> uuid.UUID:
         return decode_id(getattr(input, self.field), self.type_name, to_camel_case(self.field))
 
+    def named(self, input: object) -> uuid.UUID | None:
+        """The UUID, or None for a malformed id or one of another type: authorizing reads an
+        id before the write decodes it, and must not answer first with its VALIDATION error
+        (the write reports it, after authorization)."""
+        parsed = parse_global_id(getattr(input, self.field))
+        return parsed[1] if parsed is not None and parsed[0] == self.type_name else None
+
 
 # The parents most create inputs name: the client (`clientOrganisationId`), the process.
 OF_CLIENT = Ref("ClientOrganisation", "client_id", "client_organisation_id")
 OF_PROCESS = Ref("AIProcess", "process_id", "process_id")
+
+
+ScopeOf = Callable[[AsyncSession, Any], Awaitable[uuid.UUID | None]]
+
+
+def named_process(ref: Ref) -> ScopeOf:
+    """`write_mutation(process_of=)` for a write beneath the process its input names."""
+
+    async def process_of(db: AsyncSession, input: Any) -> uuid.UUID | None:
+        return ref.named(input)
+
+    return process_of
+
+
+def process_of_row(model: Any, row: Ref) -> ScopeOf:
+    """`write_mutation(process_of=)` for a change of a row of `model` (which has a
+    `process_id`): the process of the row the input's id names; None for an id that names
+    nothing, which authorizes as no process."""
+
+    async def process_of(db: AsyncSession, input: Any) -> uuid.UUID | None:
+        row_id = row.named(input)
+        if row_id is None:
+            return None
+        process_id: uuid.UUID | None = await db.scalar(
+            select(model.process_id).where(model.id == row_id)
+        )
+        return process_id
+
+    return process_of
 
 
 def new_row(call: ServiceCall[T], *refs: Ref, convert: Convert | None = None) -> WriteFn[T]:

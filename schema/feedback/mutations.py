@@ -8,19 +8,23 @@ field order than the report input, so it cannot be derived from it without movin
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import IncidentSeverity, IncidentStatus, ReviewOutcome
 from schema.feedback.types import IncidentNode, ProcessReviewNode
-from schema.ids import parse_global_id
 from schema.input_fields import global_id_of, omittable, optional
 from schema.mutation_support import SEEN, write_mutation
 from schema.payloads import Payload, written_payload
-from schema.row_writes import OF_PROCESS, Ref, new_row, row_at_version
+from schema.row_writes import (
+    OF_PROCESS,
+    Ref,
+    named_process,
+    new_row,
+    process_of_row,
+    row_at_version,
+)
 from tenants import models as m
 from tenants.services import feedback as service
 
@@ -73,27 +77,7 @@ class IncidentPayload(Payload):
     pass
 
 
-def _id_of(value: str, type_name: str) -> uuid.UUID | None:
-    """The uuid of a global id of `type_name`, or None (decode_id reports it later)."""
-    parsed = parse_global_id(value)
-    return parsed[1] if parsed is not None and parsed[0] == type_name else None
-
-
 _INCIDENT = Ref("Incident", "incident_id")
-
-
-async def _named_process(
-    db: AsyncSession, input: RecordProcessReviewInput | ReportIncidentInput
-) -> uuid.UUID | None:
-    """The process a review or an incident report names, as authorizing takes it."""
-    return _id_of(input.process_id, "AIProcess")
-
-
-async def _incident_process(db: AsyncSession, input: UpdateIncidentInput) -> uuid.UUID | None:
-    # A malformed id authorizes as no process; the write then reports it on `id`.
-    incident_id = _id_of(input.id, "Incident")
-    current = None if incident_id is None else await db.get(m.Incident, incident_id)
-    return None if current is None else current.process_id
 
 
 @strawberry.type
@@ -107,7 +91,7 @@ class FeedbackMutation:
             " not its version. Staff writers, and client owners assigned to the "
             "process."
         ),
-        process_of=_named_process,
+        process_of=named_process(OF_PROCESS),
     )
     report_incident = write_mutation(
         ReportIncidentInput,
@@ -117,7 +101,7 @@ class FeedbackMutation:
             "Report an incident in a process. Staff writers, and client owners "
             "assigned to the process."
         ),
-        process_of=_named_process,
+        process_of=named_process(OF_PROCESS),
     )
     update_incident = write_mutation(
         UpdateIncidentInput,
@@ -127,5 +111,5 @@ class FeedbackMutation:
             "Change an incident, e.g. its status. Staff writers, and client owners "
             "assigned to the process."
         ),
-        process_of=_incident_process,
+        process_of=process_of_row(m.Incident, _INCIDENT),
     )

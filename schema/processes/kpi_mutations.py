@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import KpiDirection
 from schema.input_fields import global_id_of, optional
@@ -15,7 +12,7 @@ from schema.mutation_support import row_input, updating, write_mutation
 from schema.numbers import to_decimal
 from schema.payloads import Payload, written_payload
 from schema.processes.types import ProcessKpiNode
-from schema.row_writes import OF_PROCESS, Ref, new_row, removed_row, row_at_version
+from schema.row_writes import OF_PROCESS, Ref, new_row, process_of_row, removed_row, row_at_version
 from tenants import models as m
 from tenants.services import kpis as service
 
@@ -79,12 +76,6 @@ _NUMBERS = {"target": to_decimal, "latest_value": to_decimal}
 _KPI = Ref("ProcessKpi", "kpi_id")
 
 
-async def _kpi_process(db: AsyncSession, input: UpdateKpiInput) -> uuid.UUID | None:
-    # Client owners may update KPIs of processes they are assigned to.
-    kpi_id = _KPI.decode(input)
-    return await db.scalar(select(m.ProcessKpi.process_id).where(m.ProcessKpi.id == kpi_id))
-
-
 @strawberry.type
 class KpiMutation:
     add_kpi = write_mutation(
@@ -101,7 +92,8 @@ class KpiMutation:
             "Change a KPI, e.g. record a new value. Staff writers, and client "
             "owners assigned to the process."
         ),
-        process_of=_kpi_process,
+        # Client owners may update KPIs of processes they are assigned to.
+        process_of=process_of_row(m.ProcessKpi, _KPI),
     )
     remove_kpi = write_mutation(
         RemoveKpiInput,
